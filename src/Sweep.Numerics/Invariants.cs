@@ -1,0 +1,54 @@
+namespace Sweep.Numerics;
+
+/// <summary>
+/// The conserved quantities of the flow (Lemma 2.3): D_i = W_{i+1}ᵀ W_{i+1} − W_i W_iᵀ (d_i × d_i), i = 1..H.
+/// </summary>
+public static class Invariants
+{
+    /// <summary>All D_i, concatenated (sizes d_1², …, d_H²).</summary>
+    public static double[] Compute(NetworkShape shape, ReadOnlySpan<double> weights)
+    {
+        int total = 0;
+        for (int i = 1; i <= shape.Depth; i++) total += shape.Dim(i) * shape.Dim(i);
+        var d = new double[total];
+        int offset = 0;
+        for (int i = 1; i <= shape.Depth; i++)
+        {
+            int di = shape.Dim(i);
+            var block = d.AsSpan(offset, di * di);
+            var next = shape.Weight(weights, i + 1);   // d_{i+1} × d_i
+            var w = shape.Weight(weights, i);          // d_i × d_{i-1}
+            Dense.MultiplyTransposeA(next, next, block, di, shape.Dim(i + 1), di);
+            for (int r = 0; r < di; r++)
+                for (int c = 0; c < di; c++)
+                {
+                    double s = 0;
+                    for (int p = 0; p < shape.Dim(i - 1); p++) s += w[r * shape.Dim(i - 1) + p] * w[c * shape.Dim(i - 1) + p];
+                    block[r * di + c] -= s;
+                }
+            offset += di * di;
+        }
+        return d;
+    }
+
+    /// <summary>max_i ||D_i(t) − D_i(0)||_F / (1 + ||D_i(0)||_F): a free accuracy certificate of an integrator.</summary>
+    public static double Drift(NetworkShape shape, ReadOnlySpan<double> initial, ReadOnlySpan<double> current)
+    {
+        double worst = 0;
+        int offset = 0;
+        for (int i = 1; i <= shape.Depth; i++)
+        {
+            int n = shape.Dim(i) * shape.Dim(i);
+            double diff = 0, norm0 = 0;
+            for (int k = offset; k < offset + n; k++)
+            {
+                double e = current[k] - initial[k];
+                diff += e * e;
+                norm0 += initial[k] * initial[k];
+            }
+            worst = Math.Max(worst, Math.Sqrt(diff) / (1 + Math.Sqrt(norm0)));
+            offset += n;
+        }
+        return worst;
+    }
+}
