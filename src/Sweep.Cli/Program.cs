@@ -1,1 +1,66 @@
-namespace Sweep.Cli; public static class Program { public static int Main(string[] args) { System.Console.WriteLine("not yet"); return 0; } }
+using Serilog;
+
+namespace Sweep.Cli;
+
+public static class Program
+{
+    public const string Usage = """
+        sweep — empirical basin measures of deep linear networks under gradient flow and descent
+
+        usage:
+          sweep run CAMPAIGN --out DIR [--workers N]      run (or resume) a campaign in this process
+          sweep coordinator CAMPAIGN --out DIR --port P [--host H]
+                                                          serve a campaign to worker nodes
+          sweep worker --seed H:P [--workers N] [--host H]
+                                                          join a coordinator and solve its shards
+          sweep status DIR                                progress and current estimates of a campaign
+          sweep bench [--config small|medium] [--threads N] [--seconds S]
+                                                          trajectory throughput benchmark
+          sweep help                                      this text
+
+        Exit codes: 0 success, 2 bad input (nothing is written), 1 other failure.
+        See README.md for the campaign file format and the outputs.
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+        try
+        {
+            var rest = args.Skip(1);
+            if (rest.Contains("--help") || rest.Contains("-h"))
+            {
+                Console.WriteLine(Usage);
+                return 0;
+            }
+            return args[0] switch
+            {
+                "run" => await RunCommand.Execute(new Args(rest, ["out", "workers"], []), clusterPort: null),
+                "coordinator" => await RunCommand.ExecuteCoordinator(new Args(rest, ["out", "port", "host", "workers"], [])),
+                "worker" => await WorkerCommand.Execute(new Args(rest, ["seed", "workers", "host", "port"], [])),
+                "status" => StatusCommand.Execute(new Args(rest, [], [])),
+                "bench" => BenchCommand.Execute(new Args(rest, ["config", "threads", "seconds"], ["peak"])),
+                _ => throw new UsageException($"unknown command '{args[0]}' (try: sweep help)"),
+            };
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        catch (Exception e)
+        {
+            Log.Error(e, "sweep failed");
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            await Log.CloseAndFlushAsync();
+        }
+    }
+}

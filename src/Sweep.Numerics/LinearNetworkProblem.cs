@@ -89,21 +89,44 @@ public sealed class LinearNetworkProblem
             return Validated<LinearNetworkProblem>.Fail(ProblemErrorKind.InvalidShape, $"X has {m} columns (examples) but Y has {y.GetLength(1)}");
         foreach (var v in x) if (!double.IsFinite(v)) return Validated<LinearNetworkProblem>.Fail(ProblemErrorKind.NonFinite, "X contains a NaN or infinite entry");
         foreach (var v in y) if (!double.IsFinite(v)) return Validated<LinearNetworkProblem>.Fail(ProblemErrorKind.NonFinite, "Y contains a NaN or infinite entry");
-        var shapeError = CheckShape(dx, hidden, dy);
-        if (shapeError is not null) return new(null, shapeError, []);
+        var (cxx, cyx, yy) = Covariances(x, y);
+        var result = FromCovariances(cxx, cyx, yy, dx, dy, hidden, whiten);
+        if (result.Error?.Kind == ProblemErrorKind.RankDeficientData && m < dx)
+            return Validated<LinearNetworkProblem>.Fail(ProblemErrorKind.RankDeficientData, $"{result.Error.Message}; there are only m = {m} examples for d_x = {dx} inputs");
+        return result;
+    }
 
+    /// <summary>Cxx = X Xᵀ, Cyx = Y Xᵀ (row-major) and ||Y||²: all the flow needs of the data.</summary>
+    public static (double[] Cxx, double[] Cyx, double YNormSquared) Covariances(double[,] x, double[,] y)
+    {
         var mx = Matrix<double>.Build.DenseOfArray(x);
         var my = Matrix<double>.Build.DenseOfArray(y);
-        var cxx = mx * mx.Transpose();
-        var cyx = my * mx.Transpose();
         double yy = 0;
         foreach (var v in y) yy += v * v;
+        return (Spectrum.RowMajor(mx * mx.Transpose()), Spectrum.RowMajor(my * mx.Transpose()), yy);
+    }
+
+    /// <summary>
+    /// A data problem from its sufficient statistics Cxx (d_x × d_x), Cyx (d_y × d_x), row-major, and ||Y||²: what
+    /// workers receive instead of the raw examples.
+    /// </summary>
+    public static Validated<LinearNetworkProblem> FromCovariances(double[] cxxRowMajor, double[] cyxRowMajor, double yNormSquared,
+        int dx, int dy, IReadOnlyList<int> hidden, bool whiten)
+    {
+        if (cxxRowMajor.Length != dx * dx || cyxRowMajor.Length != dy * dx)
+            return Validated<LinearNetworkProblem>.Fail(ProblemErrorKind.InvalidShape, "covariance shapes do not match d_x and d_y");
+        if (cxxRowMajor.Any(v => !double.IsFinite(v)) || cyxRowMajor.Any(v => !double.IsFinite(v)) || !double.IsFinite(yNormSquared))
+            return Validated<LinearNetworkProblem>.Fail(ProblemErrorKind.NonFinite, "the covariances contain a NaN or infinite entry");
+        var shapeError = CheckShape(dx, hidden, dy);
+        if (shapeError is not null) return new(null, shapeError, []);
+        var cxx = Matrix<double>.Build.Dense(dx, dx, (i, j) => cxxRowMajor[i * dx + j]);
+        var cyx = Matrix<double>.Build.Dense(dy, dx, (i, j) => cyxRowMajor[i * dx + j]);
 
         var eig = cxx.Evd(Symmetricity.Symmetric).EigenValues.Select(c => c.Real).ToArray();
         double maxEig = eig.Max(), minEig = eig.Min();
         if (!(maxEig > 0) || minEig <= RankTolerance * maxEig)
             return Validated<LinearNetworkProblem>.Fail(ProblemErrorKind.RankDeficientData,
-                $"the data are rank-deficient: X Xᵀ is singular (smallest/largest eigenvalue {Math.Max(minEig, 0) / maxEig:G3}); need {dx} linearly independent input rows and m ≥ d_x examples (m = {m})");
+                $"the data are rank-deficient: X Xᵀ is singular (smallest/largest eigenvalue {Math.Max(minEig, 0) / maxEig:G3}); the {dx} input rows must be linearly independent");
 
         var spectrum = Spectrum.FromCovariances(cxx, cyx);
         var s = spectrum.SingularValues;
@@ -120,16 +143,13 @@ public sealed class LinearNetworkProblem
         if (whiten)
         {
             // Whitened inputs: Cxx = I, Cyx = M = Cyx Cxx^{-1/2}, same ||Y||² and same spectrum; Cxx^{1/2} becomes I.
-            var mRowMajor = new double[dy * dx];
-            var invSqrt = InverseSqrt(cxx);
-            var mm = cyx * invSqrt;
-            for (int i = 0; i < dy; i++) for (int j = 0; j < dx; j++) mRowMajor[i * dx + j] = mm[i, j];
+            var m = cyx * InverseSqrt(cxx);
             var whitened = new Spectrum(spectrum.SingularValues, spectrum.U, spectrum.V, Spectrum.Identity(dx), dy, dx);
-            problem = new LinearNetworkProblem(shape, Spectrum.Identity(dx), mRowMajor, yy, true, null, whitened, isCanonical: false);
+            problem = new LinearNetworkProblem(shape, Spectrum.Identity(dx), Spectrum.RowMajor(m), yNormSquared, true, null, whitened, isCanonical: false);
         }
         else
         {
-            problem = new LinearNetworkProblem(shape, Spectrum.RowMajor(cxx), Spectrum.RowMajor(cyx), yy, false,
+            problem = new LinearNetworkProblem(shape, (double[])cxxRowMajor.Clone(), (double[])cyxRowMajor.Clone(), yNormSquared, false,
                 Spectrum.RowMajor(cxx.Inverse()), spectrum, isCanonical: false);
         }
         return Validated<LinearNetworkProblem>.Ok(problem, problem.SeparationWarnings());

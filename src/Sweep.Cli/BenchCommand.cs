@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Sweep.Numerics;
+
+namespace Sweep.Cli;
+
+/// <summary>
+/// `sweep bench`: solves trajectories of a fixed configuration (flow, Gaussian init, rtol 1e-7, atol 1e-9,
+/// grad_tol_rel 1e-6) for about S seconds on N threads and prints one JSON line.
+/// </summary>
+public static class BenchCommand
+{
+    public sealed record BenchConfig(string Name, double[] Sigmas, int InputDim, int[] Hidden, double Scale, double TMax);
+
+    public static readonly BenchConfig Small = new("small", [3, 2, 1, 0.5], 4, [4, 4], 0.3, 1000);
+    public static readonly BenchConfig Medium = new("medium", Enumerable.Range(0, 8).Select(i => 4 - 3.5 * i / 7).ToArray(), 16, [16, 16, 16], 0.2, 2000);
+
+    public static int Execute(Args args)
+    {
+        var config = (args.Get("config") ?? "small") switch
+        {
+            "small" => Small,
+            "medium" => Medium,
+            var other => throw new UsageException($"--config must be small or medium (got '{other}')"),
+        };
+        int threads = args.GetInt("threads", 1, max: 256);
+        double seconds = args.GetDouble("seconds", 10);
+        var result = Run(config, threads, seconds);
+        if (args.Has("peak"))
+        {
+            double peak = Peak.MeasureGflops(threads);
+            result["peak_gflops"] = peak;
+            result["fraction_of_peak"] = result["gflops"]!.GetValue<double>() / peak;
+        }
+        Console.WriteLine(result.ToJsonString());
+        return 0;
+    }
+
+    public static JsonObject Run(BenchConfig config, int threads, double seconds)
+    {
+        var problem = LinearNetworkProblem.Canonical(config.Sigmas, config.InputDim, config.Hidden).Value!;
+        var dynamics = new GradientFlowSettings(config.TMax, 1e-7, 1e-9);
+        var stop = new StopRule(1e-6, 1e-3);
+        long next = 0, trajectories = 0, evals = 0, steps = 0;
+        var labels = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        // Warm-up (JIT) outside the timed region.
+        new TrajectorySolver(problem, new GaussianInitializer(config.Scale, []), dynamics, stop).Solve(0, 0, long.MaxValue);
+        var sw = Stopwatch.StartNew();
+        var deadline = TimeSpan.FromSeconds(seconds);
+        var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
+        {
+            var solver = new TrajectorySolver(problem, new GaussianInitializer(config.Scale, []), dynamics, stop);
+            long t = 0, e = 0, s = 0;
+            var local = new Dictionary<string, long>();
+            while (sw.Elapsed < deadline)
+            {
+                long i = Interlocked.Increment(ref next) - 1;
+                var r = solver.Solve(0, 0, i);
+                t++; e += r.RhsEvaluations; s += r.Steps;
+                string key = r.Status == SampleStatus.Diverged ? "diverged" : r.Label;
+                local[key] = local.GetValueOrDefault(key) + 1;
+            }
+            Interlocked.Add(ref trajectories, t);
+            Interlocked.Add(ref evals, e);
+            Interlocked.Add(ref steps, s);
+            foreach (var kv in local) labels.AddOrUpdate(kv.Key, kv.Value, (_, v) => v + kv.Value);
+        })).ToList();
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
+        double elapsed = sw.Elapsed.TotalSeconds;
+        double flopsPerEval = 2.0 * problem.Shape.MultiplyAddsPerGradient(problem.IdentityCovariance);
+        var labelNode = new JsonObject();
+        foreach (var kv in labels.OrderBy(k => k.Key, StringComparer.Ordinal)) labelNode[kv.Key] = kv.Value;
+        return new JsonObject
+        {
+            ["config"] = config.Name,
+            ["threads"] = threads,
+            ["seconds"] = Math.Round(elapsed, 3),
+            ["trajectories"] = trajectories,
+            ["traj_per_s"] = trajectories / elapsed,
+            ["grad_evals_per_s"] = evals / elapsed,
+            ["gflops"] = evals * flopsPerEval / elapsed / 1e9,
+            ["mean_steps"] = trajectories == 0 ? 0 : (double)steps / trajectories,
+            ["labels"] = labelNode,
+        };
+    }
+}
+
+/// <summary>This machine's double-precision FMA peak per the given threads: independent Vector256 FMA chains.</summary>
+public static class Peak
+{
+    public static double MeasureGflops(int threads)
+    {
+        const long iters = 50_000_000;
+        var sw = Stopwatch.StartNew();
+        var ts = Enumerable.Range(0, threads).Select(_ => new Thread(() => Kernel(iters))).ToList();
+        ts.ForEach(t => t.Start());
+        ts.ForEach(t => t.Join());
+        // 8 chains × 4 lanes × 2 flops per FMA.
+        return threads * iters * 8.0 * 4 * 2 / sw.Elapsed.TotalSeconds / 1e9;
+    }
+
+    private static double Kernel(long iters)
+    {
+        var a = System.Runtime.Intrinsics.Vector256.Create(1.0000001);
+        var b = System.Runtime.Intrinsics.Vector256.Create(0.9999999);
+        var c0 = System.Runtime.Intrinsics.Vector256.Create(0.1); var c1 = c0; var c2 = c0; var c3 = c0; var c4 = c0; var c5 = c0; var c6 = c0; var c7 = c0;
+        if (!System.Runtime.Intrinsics.X86.Fma.IsSupported) return 0;
+        for (long i = 0; i < iters; i++)
+        {
+            c0 = System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(c0, a, b); c1 = System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(c1, a, b);
+            c2 = System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(c2, a, b); c3 = System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(c3, a, b);
+            c4 = System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(c4, a, b); c5 = System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(c5, a, b);
+            c6 = System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(c6, a, b); c7 = System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(c7, a, b);
+        }
+        return System.Runtime.Intrinsics.Vector256.GetElement(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7, 0);
+    }
+}

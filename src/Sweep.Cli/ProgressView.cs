@@ -1,0 +1,51 @@
+using System.Globalization;
+using Akka.Actor;
+using Serilog;
+using Sweep.Coordinator.Actors;
+
+namespace Sweep.Cli;
+
+/// <summary>
+/// Live progress: on a terminal one line rewritten twice a second (samples done/total, rate, ETA, running saddle mass
+/// per point); otherwise a plain line every 10 s, also logged.
+/// </summary>
+public sealed class ProgressView(IActorRef aggregator) : IDisposable
+{
+    private readonly bool _interactive = !Console.IsOutputRedirected;
+
+    public async Task RunUntil(Task done)
+    {
+        var interval = _interactive ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromSeconds(10);
+        while (!done.IsCompleted)
+        {
+            await Task.WhenAny(done, Task.Delay(interval));
+            if (done.IsCompleted) break;
+            Progress p;
+            try { p = await aggregator.Ask<Progress>(GetProgress.Instance, TimeSpan.FromSeconds(5)); }
+            catch (Exception e) when (e is AskTimeoutException or TaskCanceledException) { continue; }
+            string line = Format(p);
+            if (_interactive) Console.Write("\r" + line.PadRight(Math.Max(0, SafeWidth() - 1))[..Math.Max(0, Math.Min(line.Length + 20, SafeWidth() - 1))]);
+            else Console.WriteLine(line);
+            Log.Information("progress {Line}", line);
+        }
+        if (_interactive) Console.WriteLine();
+    }
+
+    private static int SafeWidth()
+    {
+        try { return Console.WindowWidth > 20 ? Console.WindowWidth : 120; } catch (IOException) { return 120; }
+    }
+
+    public string Format(Progress p)
+    {
+        double elapsed = (DateTime.UtcNow - p.StartedUtc).TotalSeconds;
+        long fresh = p.Done - p.DoneAtStart;
+        double rate = elapsed > 0 ? fresh / elapsed : 0;
+        string eta = rate > 0 ? TimeSpan.FromSeconds((p.Total - p.Done) / rate).ToString(@"hh\:mm\:ss") : "--:--:--";
+        var saddle = string.Join(" ", p.Points.Take(8).Select(s => $"p{s.Point}:{(s.SaddleMass is null ? "-" : s.SaddleMass.Estimate.ToString("0.000", CultureInfo.InvariantCulture))}"));
+        if (p.Points.Count > 8) saddle += " …";
+        return $"{p.Done}/{p.Total} samples ({100.0 * p.Done / Math.Max(1, p.Total):0.0}%)  {rate:0.0}/s  ETA {eta}  saddle mass {saddle}";
+    }
+
+    public void Dispose() { }
+}

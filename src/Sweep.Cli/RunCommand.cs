@@ -1,0 +1,126 @@
+using Akka.Actor;
+using Serilog;
+using Sweep.Coordinator.Actors;
+using Sweep.Coordinator.Campaigns;
+using Sweep.Coordinator.Hosting;
+using Sweep.Coordinator.Storage;
+using Sweep.Worker;
+
+namespace Sweep.Cli;
+
+/// <summary>`sweep run` (one process, a one-node cluster with both roles) and `sweep coordinator` (coordinator role only).</summary>
+public static class RunCommand
+{
+    public static Task<int> Execute(Args args, int? clusterPort) => Run(args, coordinatorOnly: false);
+
+    public static Task<int> ExecuteCoordinator(Args args) => Run(args, coordinatorOnly: true);
+
+    private static async Task<int> Run(Args args, bool coordinatorOnly)
+    {
+        if (args.Positionals.Count != 1) throw new UsageException($"expected one campaign file (usage: sweep {(coordinatorOnly ? "coordinator CAMPAIGN --out DIR --port P" : "run CAMPAIGN --out DIR")})");
+        string outDir = args.Get("out") ?? throw new UsageException("--out DIR is required");
+        int workers = args.GetInt("workers", Environment.ProcessorCount, min: coordinatorOnly ? 0 : 1, max: 1024);
+        int port = coordinatorOnly ? args.GetInt("port", 0, min: 1, max: 65535) : 0;
+        if (coordinatorOnly && !args.Has("port")) throw new UsageException("--port P is required");
+        string host = args.Get("host") ?? "127.0.0.1";
+
+        // 1. Validate everything before touching DIR.
+        var (campaign, error) = CampaignLoader.Load(args.Positionals[0]);
+        if (campaign is null) throw new UsageException(error!.ToString());
+        if (File.Exists(CampaignStore.PathIn(outDir))) RefuseOtherCampaign(outDir, campaign);
+
+        // 2. Claim DIR and open (or create) the durable store.
+        try { Directory.CreateDirectory(outDir); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UsageException($"cannot create '{outDir}': {e.Message}"); }
+        using var runLock = RunLock.Acquire(outDir);
+        var (store, resumed, storeError) = CampaignStore.OpenForCampaign(outDir, campaign.NormalizedJson, campaign.Hash, campaign.Name,
+            Path.GetDirectoryName(Path.GetFullPath(args.Positionals[0]))!);
+        if (store is null) return Report(storeError!);
+        using var _ = store;
+        ConfigureLogging(outDir);
+        foreach (var w in campaign.Warnings) Console.Error.WriteLine($"warning: {w}");
+        long already = store.SampleCount();
+        if (resumed)
+            Console.WriteLine($"resuming '{campaign.Name}' in {outDir}: {already} of {campaign.TotalSamples} samples already stored; finished shards are not recomputed");
+        else
+            Console.WriteLine($"campaign '{campaign.Name}': {campaign.Points.Count} point(s) × {campaign.Samples} samples, shards of {campaign.ShardSize} → {outDir}");
+        Log.Information("campaign {Name} hash {Hash} resumed={Resumed} stored={Stored}", campaign.Name, campaign.Hash, resumed, already);
+
+        // 3. The cluster: one node with both roles for `run`; the coordinator role (plus optional local workers) otherwise.
+        var roles = new List<string> { NodeOptions.CoordinatorRole };
+        if (workers > 0) roles.Add(WorkerSharding.Role);
+        var node = new NodeOptions(host, port, roles, Seed: null) { UseSerilog = true };
+        if (coordinatorOnly) Insecure.Warn(host);
+        var system = await SweepCluster.StartNodeAsync(node, TimeSpan.FromSeconds(60));
+        try
+        {
+            var handle = SweepCluster.StartCampaign(system, campaign, store, new CoordinatorOptions(outDir));
+            if (workers > 0) system.StartWorkers(new WorkerOptions(workers, SweepCluster.CoordinatorPath(null)));
+            if (coordinatorOnly)
+            {
+                var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
+                Console.WriteLine($"coordinator listening on {self.Host}:{self.Port}; start workers with: sweep worker --seed {self.Host}:{self.Port}");
+            }
+            var done = handle.Coordinator.Ask<object>(NotifyWhenFinished.Instance, Timeout.InfiniteTimeSpan);
+            using var progress = new ProgressView(handle.Aggregator);
+            await progress.RunUntil(done);
+            var result = await done;
+            if (result is CampaignFailed f)
+            {
+                Console.Error.WriteLine($"error: {f.Message}");
+                return 1;
+            }
+            var finished = (CampaignFinished)result;
+            var final = await handle.Aggregator.Ask<Progress>(GetProgress.Instance, TimeSpan.FromSeconds(30));
+            SummaryTable.Print(campaign, final);
+            Console.WriteLine($"wrote {finished.SummaryPath} and {finished.SamplesPath}");
+            return 0;
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    private static void RefuseOtherCampaign(string outDir, Campaign campaign)
+    {
+        var (existing, err) = CampaignStore.Open(CampaignStore.PathIn(outDir), readOnly: true);
+        if (existing is null)
+        {
+            if (err!.UserError) throw new UsageException(err.Message);
+            throw new StoreFailure(err.Message);
+        }
+        using (existing)
+        {
+            var hash = existing.TryGetMeta("hash");
+            if (hash is not null && hash != campaign.Hash)
+                throw new UsageException($"'{outDir}' holds a different campaign ('{existing.TryGetMeta("name")}'); the campaign file or its data differ from the run stored there. Use a new --out directory.");
+        }
+    }
+
+    private static int Report(StoreError e)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return e.UserError ? 2 : 1;
+    }
+
+    internal static void ConfigureLogging(string outDir)
+    {
+        Log.Logger = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .WriteTo.File(Path.Combine(outDir, "logs", "sweep-.log"), rollingInterval: RollingInterval.Day, shared: true)
+            .CreateLogger();
+    }
+}
+
+/// <summary>A store failure that is not the user's doing (corruption, disk): exit 1 with the message.</summary>
+public sealed class StoreFailure(string message) : Exception(message);
+
+internal static class Insecure
+{
+    public static void Warn(string host)
+    {
+        if (host is not ("127.0.0.1" or "localhost" or "::1"))
+            Console.Error.WriteLine($"warning: binding to {host} without TLS: any host that can reach this port can join the cluster");
+    }
+}

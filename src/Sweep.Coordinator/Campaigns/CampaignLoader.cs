@@ -1,0 +1,408 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Sweep.Messages;
+using Sweep.Numerics;
+
+namespace Sweep.Coordinator.Campaigns;
+
+/// <summary>
+/// Reads and validates a campaign file (CONTRACT.md). Strict: unknown keys, wrong types, non-positive counts or
+/// tolerances and every violated assumption of the paper are errors naming the field. Nothing is written.
+/// </summary>
+public static class CampaignLoader
+{
+    private static readonly string[] TopKeys = ["name", "seed", "problem", "network", "init", "dynamics", "stop", "samples", "shard_size", "trace_samples", "sweep"];
+    private static readonly string[] Unsweepable = ["name", "seed", "samples", "shard_size", "sweep"];
+
+    public static (Campaign? Campaign, CampaignError? Error) Load(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return (null, new CampaignError("", $"cannot read campaign file '{path}': {e.Message}"));
+        }
+        return Parse(text, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".");
+    }
+
+    public static (Campaign? Campaign, CampaignError? Error) Parse(string json, string baseDirectory)
+    {
+        try
+        {
+            return (ParseOrThrow(json, baseDirectory), null);
+        }
+        catch (CampaignErrorException e)
+        {
+            return (null, e.Error);
+        }
+    }
+
+    private static Campaign ParseOrThrow(string json, string baseDirectory)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+        }
+        catch (JsonException e)
+        {
+            throw Fail("", $"the campaign file is not valid JSON: {e.Message}");
+        }
+        if (root is not JsonObject top) throw Fail("", "the campaign file must be a JSON object");
+        CheckKeys(top, "", TopKeys);
+
+        string name = ReadString(top, "name", "");
+        if (name.Length == 0) throw Fail("name", "must not be empty");
+        long seed = ReadInteger(top, "seed", "", min: long.MinValue);
+        long samples = ReadInteger(top, "samples", "", min: 1);
+        int shardSize = (int)ReadInteger(top, "shard_size", "", min: 1, fallback: 250, max: 1_000_000);
+
+        var axes = ReadSweep(top);
+        var data = new DataCache(baseDirectory);
+        var points = new List<CampaignPoint>();
+        var warnings = new List<string>();
+        int total = axes.Aggregate(1, (n, a) => checked(n * a.Values.Count));
+        if (total > 100_000) throw Fail("sweep", $"the grid has {total} points; at most 100000 are supported");
+        for (int index = 0; index < total; index++)
+        {
+            var node = (JsonObject)top.DeepClone();
+            node.Remove("sweep");
+            var chosen = new List<KeyValuePair<string, JsonNode?>>();
+            int rest = index;
+            var picks = new int[axes.Count];
+            for (int a = axes.Count - 1; a >= 0; a--) { picks[a] = rest % axes[a].Values.Count; rest /= axes[a].Values.Count; }
+            for (int a = 0; a < axes.Count; a++)
+            {
+                var value = axes[a].Values[picks[a]]?.DeepClone();
+                Assign(node, axes[a].Path, value);
+                chosen.Add(new(axes[a].Path, value?.DeepClone()));
+            }
+            string context = axes.Count == 0 ? "" : $"sweep point {index} ({string.Join(", ", chosen.Select(c => $"{c.Key} = {c.Value?.ToJsonString()}"))}): ";
+            try
+            {
+                var (spec, problem, w) = ParsePoint(node, index, data);
+                points.Add(new CampaignPoint(index, chosen, spec, problem));
+                foreach (var x in w) if (!warnings.Contains(x)) warnings.Add(x);
+            }
+            catch (CampaignErrorException e) when (context.Length > 0)
+            {
+                throw Fail(e.Error.Field, context + e.Error.Message);
+            }
+        }
+
+        var normalized = top.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
+        var identity = normalized + "\n" + string.Join("\n", data.FileHashes.OrderBy(k => k.Key).Select(k => $"{k.Key}={k.Value}"));
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(identity))).ToLowerInvariant();
+        return new Campaign(name, seed, samples, shardSize, normalized, hash, points, warnings);
+    }
+
+    private sealed record Axis(string Path, IReadOnlyList<JsonNode?> Values);
+
+    private static List<Axis> ReadSweep(JsonObject top)
+    {
+        var axes = new List<Axis>();
+        if (!top.TryGetPropertyValue("sweep", out var sweep) || sweep is null) return axes;
+        if (sweep is not JsonObject obj) throw Fail("sweep", "must be an object mapping dotted paths to lists of values");
+        foreach (var (key, value) in obj)
+        {
+            string field = $"sweep.{key}";
+            if (key.Length == 0 || Unsweepable.Contains(key.Split('.')[0]))
+                throw Fail(field, $"'{key}' cannot be swept");
+            if (value is not JsonArray arr || arr.Count == 0) throw Fail(field, "must be a non-empty list of values");
+            if (!PathExistsOrParentDoes(top, key)) throw Fail(field, $"'{key}' is not a path into the campaign");
+            axes.Add(new Axis(key, arr.ToList()));
+        }
+        return axes;
+    }
+
+    private static bool PathExistsOrParentDoes(JsonObject top, string path)
+    {
+        var parts = path.Split('.');
+        JsonNode? node = top;
+        for (int i = 0; i < parts.Length - 1; i++)
+        {
+            if (node is not JsonObject o || !o.TryGetPropertyValue(parts[i], out node)) return false;
+        }
+        return node is JsonObject;
+    }
+
+    private static void Assign(JsonObject node, string path, JsonNode? value)
+    {
+        var parts = path.Split('.');
+        JsonObject current = node;
+        for (int i = 0; i < parts.Length - 1; i++) current = (JsonObject)current[parts[i]]!;
+        current[parts[^1]] = value;
+    }
+
+    private static (PointSpec, LinearNetworkProblem, IReadOnlyList<string>) ParsePoint(JsonObject top, int index, DataCache data)
+    {
+        var problemNode = ReadObject(top, "problem", "");
+        var network = ReadObject(top, "network", "");
+        var init = ReadObject(top, "init", "");
+        var dynamics = ReadObject(top, "dynamics", "");
+        var stop = top.ContainsKey("stop") ? ReadObject(top, "stop", "") : new JsonObject();
+        int traceSamples = (int)ReadInteger(top, "trace_samples", "", min: 0, fallback: 0, max: 1_000_000);
+
+        CheckKeys(network, "network", ["hidden"]);
+        var hidden = ReadIntegerList(network, "hidden", "network", min: 1);
+        if (hidden.Length == 0) throw Fail("network.hidden", "needs at least one hidden layer");
+
+        string kind = ReadString(problemNode, "kind", "problem");
+        ProblemData problemData;
+        Validated<LinearNetworkProblem> problem;
+        switch (kind)
+        {
+            case "canonical":
+            {
+                CheckKeys(problemNode, "problem", ["kind", "singular_values", "input_dim"]);
+                var sigmas = ReadNumberList(problemNode, "singular_values", "problem");
+                if (sigmas.Length == 0) throw Fail("problem.singular_values", "needs at least one value");
+                if (sigmas.Length > 30) throw Fail("problem.singular_values", "at most 30 output dimensions are supported");
+                int dx = (int)ReadInteger(problemNode, "input_dim", "problem", min: 1, max: 100_000);
+                problem = LinearNetworkProblem.Canonical(sigmas, dx, hidden);
+                problemData = new ProblemData(true, dx, sigmas.Length, sigmas, [], [], sigmas.Sum(s => s * s), false);
+                break;
+            }
+            case "data":
+            {
+                CheckKeys(problemNode, "problem", ["kind", "x_csv", "y_csv", "whiten"]);
+                bool whiten = ReadBool(problemNode, "whiten", "problem", false);
+                var x = data.Read(ReadString(problemNode, "x_csv", "problem"), "problem.x_csv");
+                var y = data.Read(ReadString(problemNode, "y_csv", "problem"), "problem.y_csv");
+                if (y.GetLength(0) > 30) throw Fail("problem.y_csv", "at most 30 output dimensions (rows of Y) are supported");
+                if (x.GetLength(1) != y.GetLength(1))
+                    throw Fail("problem.y_csv", $"Y has {y.GetLength(1)} columns (examples) but X has {x.GetLength(1)}; both hold one column per example");
+                var (cxx, cyx, yy) = LinearNetworkProblem.Covariances(x, y);
+                int dx = x.GetLength(0), dy = y.GetLength(0);
+                problem = LinearNetworkProblem.FromCovariances(cxx, cyx, yy, dx, dy, hidden, whiten);
+                if (problem.Error?.Kind == ProblemErrorKind.RankDeficientData && x.GetLength(1) < dx)
+                    throw Fail("problem.x_csv", $"{problem.Error.Message}; there are only m = {x.GetLength(1)} examples for d_x = {dx} inputs");
+                problemData = new ProblemData(false, dx, dy, [], cxx, cyx, yy, whiten);
+                break;
+            }
+            default:
+                throw Fail("problem.kind", $"must be \"canonical\" or \"data\" (got \"{kind}\")");
+        }
+        if (!problem.IsValid) throw Fail(FieldOf(problem.Error!, problemData.Canonical), problem.Error!.Message);
+
+        CheckKeys(init, "init", ["kind", "scale", "suppress_modes"]);
+        string initKind = ReadString(init, "kind", "init");
+        if (initKind != "gaussian") throw Fail("init.kind", $"must be \"gaussian\" (got \"{initKind}\")");
+        double scale = ReadNumber(init, "scale", "init", positive: true);
+        var suppress = init.ContainsKey("suppress_modes") ? ReadIntegerList(init, "suppress_modes", "init", min: 0) : [];
+        if (suppress.Length > 0 && !problemData.Canonical)
+            throw Fail("init.suppress_modes", "is only available for canonical problems (the invariant manifold is exact only in the canonical basis)");
+        foreach (var m in suppress)
+            if (m >= problemData.OutputDim) throw Fail("init.suppress_modes", $"mode {m} does not exist (modes are 0..{problemData.OutputDim - 1})");
+        if (suppress.Distinct().Count() != suppress.Length) throw Fail("init.suppress_modes", "lists a mode twice");
+
+        string method = ReadString(dynamics, "method", "dynamics");
+        DynamicsData dyn;
+        switch (method)
+        {
+            case "flow":
+                CheckKeys(dynamics, "dynamics", ["method", "t_max", "rtol", "atol"], "for method \"flow\"");
+                dyn = new DynamicsData("flow", ReadNumber(dynamics, "t_max", "dynamics", positive: true),
+                    ReadNumber(dynamics, "rtol", "dynamics", positive: true, fallback: 1e-8),
+                    ReadNumber(dynamics, "atol", "dynamics", positive: true, fallback: 1e-10), 0, 0);
+                if (dyn.RelTol >= 1) throw Fail("dynamics.rtol", "must be < 1");
+                break;
+            case "gd":
+                CheckKeys(dynamics, "dynamics", ["method", "learning_rate", "max_iters"], "for method \"gd\"");
+                dyn = new DynamicsData("gd", 0, 0, 0, ReadNumber(dynamics, "learning_rate", "dynamics", positive: true),
+                    ReadInteger(dynamics, "max_iters", "dynamics", min: 1));
+                break;
+            default:
+                throw Fail("dynamics.method", $"must be \"flow\" or \"gd\" (got \"{method}\")");
+        }
+
+        CheckKeys(stop, "stop", ["grad_tol_rel", "eps_hit"]);
+        double gradTol = ReadNumber(stop, "grad_tol_rel", "stop", positive: true, fallback: 1e-6);
+        double epsHit = ReadNumber(stop, "eps_hit", "stop", positive: true, fallback: 1e-3);
+
+        var warnings = new List<string>(problem.Warnings);
+        var cv = problem.Value!.CriticalValues;
+        double nearestSaddle = cv.GapAboveMinimum(cv.GlobalMask & ~(1 << (cv.Modes - 1)));
+        if (epsHit >= nearestSaddle)
+            warnings.Add($"point {index}: stop.eps_hit = {epsHit} is not below the gap to the nearest saddle ({nearestSaddle:G4}); a saddle would count as a hit");
+
+        var spec = new PointSpec(index, problemData, hidden, scale, suppress, dyn, gradTol, epsHit, traceSamples);
+        return (spec, problem.Value!, warnings);
+    }
+
+    private static string FieldOf(ProblemError e, bool canonical) => e.Kind switch
+    {
+        ProblemErrorKind.OutputWiderThanHidden => $"network.hidden[{e.Index}]",
+        ProblemErrorKind.OutputWiderThanInput => canonical ? "problem.input_dim" : "problem.y_csv",
+        ProblemErrorKind.RankDeficientData => "problem.x_csv",
+        ProblemErrorKind.SingularValueNotPositive or ProblemErrorKind.SingularValuesNotDistinct or ProblemErrorKind.SingularValuesNotDecreasing
+            => canonical ? $"problem.singular_values[{e.Index}]" : "problem.y_csv",
+        ProblemErrorKind.NonFinite => canonical ? "problem.singular_values" : "problem",
+        _ => canonical ? "problem" : "problem",
+    };
+
+    // ---- typed readers -------------------------------------------------------------------------------------------
+
+    private static CampaignErrorException Fail(string field, string message) => new(new CampaignError(field, message));
+
+    private static string Path(string parent, string key) => parent.Length == 0 ? key : $"{parent}.{key}";
+
+    private static void CheckKeys(JsonObject obj, string parent, string[] allowed, string qualifier = "")
+    {
+        foreach (var (key, _) in obj)
+            if (!allowed.Contains(key))
+            {
+                var near = allowed.OrderBy(a => Levenshtein(a, key)).First();
+                string hint = Levenshtein(near, key) <= 2 ? $" (did you mean \"{near}\"?)" : $" (allowed: {string.Join(", ", allowed)})";
+                throw Fail(Path(parent, key), $"unknown key{(qualifier.Length > 0 ? " " + qualifier : "")}{hint}");
+            }
+    }
+
+    private static JsonNode Required(JsonObject obj, string key, string parent) =>
+        obj.TryGetPropertyValue(key, out var v) && v is not null ? v : throw Fail(Path(parent, key), "is required");
+
+    private static JsonObject ReadObject(JsonObject obj, string key, string parent) =>
+        Required(obj, key, parent) as JsonObject ?? throw Fail(Path(parent, key), "must be an object");
+
+    private static string ReadString(JsonObject obj, string key, string parent, string? fallback = null)
+    {
+        if (!obj.ContainsKey(key) && fallback is not null) return fallback;
+        var v = Required(obj, key, parent);
+        return v is JsonValue jv && jv.GetValueKind() == JsonValueKind.String ? jv.GetValue<string>() : throw Fail(Path(parent, key), $"must be a string (got {Describe(v)})");
+    }
+
+    private static bool ReadBool(JsonObject obj, string key, string parent, bool fallback)
+    {
+        if (!obj.ContainsKey(key)) return fallback;
+        var v = Required(obj, key, parent);
+        return v.GetValueKind() switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw Fail(Path(parent, key), $"must be true or false (got {Describe(v)})"),
+        };
+    }
+
+    private static double ReadNumber(JsonObject obj, string key, string parent, bool positive, double? fallback = null)
+    {
+        if (!obj.ContainsKey(key) && fallback is not null) return fallback.Value;
+        var v = Required(obj, key, parent);
+        double x = AsNumber(v, Path(parent, key));
+        if (positive && !(x > 0)) throw Fail(Path(parent, key), $"must be > 0 (got {x.ToString(CultureInfo.InvariantCulture)})");
+        return x;
+    }
+
+    private static double AsNumber(JsonNode v, string field)
+    {
+        if (v.GetValueKind() != JsonValueKind.Number) throw Fail(field, $"must be a number (got {Describe(v)})");
+        double x = v.GetValue<double>();
+        if (!double.IsFinite(x)) throw Fail(field, "must be a finite number");
+        return x;
+    }
+
+    private static long ReadInteger(JsonObject obj, string key, string parent, long min, long? fallback = null, long max = long.MaxValue)
+    {
+        if (!obj.ContainsKey(key) && fallback is not null) return fallback.Value;
+        var v = Required(obj, key, parent);
+        long n = AsInteger(v, Path(parent, key));
+        if (n < min) throw Fail(Path(parent, key), min == 1 ? $"must be a positive integer (got {n})" : $"must be ≥ {min} (got {n})");
+        if (n > max) throw Fail(Path(parent, key), $"must be ≤ {max} (got {n})");
+        return n;
+    }
+
+    private static long AsInteger(JsonNode v, string field)
+    {
+        if (v.GetValueKind() != JsonValueKind.Number) throw Fail(field, $"must be an integer (got {Describe(v)})");
+        var e = v.GetValue<JsonElement>();
+        if (e.TryGetInt64(out var n)) return n;
+        if (e.TryGetDouble(out var d) && Math.Floor(d) == d && Math.Abs(d) < 9e15) return (long)d;
+        throw Fail(field, $"must be an integer (got {e.GetRawText()})");
+    }
+
+    private static double[] ReadNumberList(JsonObject obj, string key, string parent)
+    {
+        var v = Required(obj, key, parent);
+        if (v is not JsonArray arr) throw Fail(Path(parent, key), $"must be a list of numbers (got {Describe(v)})");
+        return arr.Select((x, i) => x is null ? throw Fail($"{Path(parent, key)}[{i}]", "must be a number (got null)") : AsNumber(x, $"{Path(parent, key)}[{i}]")).ToArray();
+    }
+
+    private static int[] ReadIntegerList(JsonObject obj, string key, string parent, int min)
+    {
+        var v = Required(obj, key, parent);
+        if (v is not JsonArray arr) throw Fail(Path(parent, key), $"must be a list of integers (got {Describe(v)})");
+        return arr.Select((x, i) =>
+        {
+            string f = $"{Path(parent, key)}[{i}]";
+            if (x is null) throw Fail(f, "must be an integer (got null)");
+            long n = AsInteger(x, f);
+            if (n < min || n > 1_000_000) throw Fail(f, min == 1 ? $"must be a positive integer (got {n})" : $"must be ≥ {min} (got {n})");
+            return (int)n;
+        }).ToArray();
+    }
+
+    private static string Describe(JsonNode v) => v.GetValueKind() switch
+    {
+        JsonValueKind.String => $"the string {v.ToJsonString()}",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.True or JsonValueKind.False => v.ToJsonString(),
+        _ => v.ToJsonString(),
+    };
+
+    private static int Levenshtein(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (int i = 1; i <= a.Length; i++)
+            for (int j = 1; j <= b.Length; j++)
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+        return d[a.Length, b.Length];
+    }
+
+    /// <summary>Reads each CSV once and remembers its content hash (part of the campaign's identity).</summary>
+    private sealed class DataCache(string baseDirectory)
+    {
+        private readonly Dictionary<string, double[,]> _matrices = new();
+        public Dictionary<string, string> FileHashes { get; } = new();
+
+        public double[,] Read(string relative, string field)
+        {
+            string full = System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory, relative));
+            if (_matrices.TryGetValue(full, out var m)) return m;
+            byte[] bytes;
+            try { bytes = File.ReadAllBytes(full); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                throw Fail(field, $"cannot read '{relative}': {e.Message}");
+            }
+            var rows = new List<double[]>();
+            var lines = Encoding.UTF8.GetString(bytes).Split('\n');
+            for (int i = 0; i < lines.Length; i++)
+            {
+                var line = lines[i].Trim().TrimStart('\uFEFF');
+                if (line.Length == 0) continue;
+                var cells = line.Split(',');
+                var row = new double[cells.Length];
+                for (int j = 0; j < cells.Length; j++)
+                {
+                    if (!double.TryParse(cells[j].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out row[j]))
+                        throw Fail(field, $"'{relative}' line {i + 1}, column {j + 1}: '{cells[j].Trim()}' is not a number (no header row is allowed)");
+                    if (!double.IsFinite(row[j])) throw Fail(field, $"'{relative}' line {i + 1}, column {j + 1}: NaN or infinite value");
+                }
+                if (rows.Count > 0 && row.Length != rows[0].Length)
+                    throw Fail(field, $"'{relative}' line {i + 1} has {row.Length} values but the first row has {rows[0].Length}");
+                rows.Add(row);
+            }
+            if (rows.Count == 0) throw Fail(field, $"'{relative}' is empty");
+            m = new double[rows.Count, rows[0].Length];
+            for (int i = 0; i < rows.Count; i++) for (int j = 0; j < rows[0].Length; j++) m[i, j] = rows[i][j];
+            _matrices[full] = m;
+            FileHashes[relative] = Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+            return m;
+        }
+    }
+}

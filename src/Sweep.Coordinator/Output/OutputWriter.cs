@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Sweep.Coordinator.Campaigns;
+using Sweep.Coordinator.Statistics;
+using Sweep.Messages;
+using Sweep.Numerics;
+
+namespace Sweep.Coordinator.Output;
+
+/// <summary>
+/// Writes summary.json and samples.csv (CONTRACT.md) from stored samples. Files are written to a temporary name
+/// and renamed, so a reader never sees half a file and a kill never leaves one.
+/// </summary>
+public static class OutputWriter
+{
+    public const string SamplesHeader = "point,sample,status,label,final_loss,critical_value,t_stop,t_hit,steps,rhs_evals,grad_norm,invariant_drift";
+
+    public static string Number(double v) => double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture);
+
+    public static string CsvRow(SampleRecord s) => string.Join(',',
+        s.Point.ToString(CultureInfo.InvariantCulture), s.Sample.ToString(CultureInfo.InvariantCulture), ((SampleStatus)s.Status).Name(), s.Label,
+        Number(s.FinalLoss), Number(s.CriticalValue), Number(s.StopTime), Number(s.HitTime),
+        s.Steps.ToString(CultureInfo.InvariantCulture), s.RhsEvaluations.ToString(CultureInfo.InvariantCulture), Number(s.GradientNorm), Number(s.InvariantDrift));
+
+    /// <summary>Statistics per point from the samples (ordered or not; duplicates count once).</summary>
+    public static IReadOnlyList<PointStatistics> Aggregate(Campaign campaign, IEnumerable<SampleRecord> samples)
+    {
+        var stats = campaign.Points.Select(p => new PointStatistics(p.Index, CriticalValues.Label(p.Problem.CriticalValues.GlobalMask))).ToArray();
+        foreach (var s in samples) stats[s.Point].Add(s);
+        return stats;
+    }
+
+    public static void WriteSamplesCsv(string path, IEnumerable<SampleRecord> orderedSamples)
+    {
+        WriteAtomically(path, w =>
+        {
+            w.Write(SamplesHeader);
+            w.Write('\n');
+            foreach (var s in orderedSamples) { w.Write(CsvRow(s)); w.Write('\n'); }
+        });
+    }
+
+    public static JsonObject Summary(Campaign campaign, IReadOnlyList<PointStatistics> stats, long done, bool complete)
+    {
+        var points = new JsonArray();
+        foreach (var p in campaign.Points)
+        {
+            var s = stats[p.Index].Summarize();
+            var cv = p.Problem.CriticalValues;
+            var labels = new JsonObject();
+            foreach (var l in s.Labels)
+                labels[l.Label] = new JsonObject
+                {
+                    ["count"] = l.Count,
+                    ["fraction"] = l.Fraction,
+                    ["ci95"] = new JsonArray(l.Ci95.Low, l.Ci95.High),
+                    ["critical_value"] = l.CriticalValue,
+                };
+            var prms = new JsonObject();
+            foreach (var kv in p.Params) prms[kv.Key] = kv.Value?.DeepClone();
+            points.Add(new JsonObject
+            {
+                ["index"] = p.Index,
+                ["params"] = prms,
+                ["samples"] = s.Samples,
+                ["status"] = new JsonObject { ["converged"] = s.Converged, ["horizon"] = s.Horizon, ["diverged"] = s.Diverged },
+                ["singular_values"] = new JsonArray(p.Problem.Spectrum.SingularValues.Select(v => (JsonNode)v).ToArray()),
+                ["global_min"] = cv.GlobalMinimum,
+                ["global_label"] = CriticalValues.Label(cv.GlobalMask),
+                ["labels"] = labels,
+                ["global_fraction"] = s.GlobalFraction,
+                ["saddle_mass"] = s.SaddleMass is null ? null : new JsonObject { ["estimate"] = s.SaddleMass.Estimate, ["upper95"] = s.SaddleMass.Upper95 },
+                ["t_hit"] = new JsonObject { ["count"] = s.HitTimes.Count, ["p10"] = s.HitTimes.P10, ["p50"] = s.HitTimes.P50, ["p90"] = s.HitTimes.P90 },
+            });
+        }
+        return new JsonObject
+        {
+            ["campaign"] = campaign.Name,
+            ["hash"] = campaign.Hash,
+            ["complete"] = complete,
+            ["samples_done"] = done,
+            ["samples_total"] = campaign.TotalSamples,
+            ["points"] = points,
+        };
+    }
+
+    public static void WriteSummary(string path, JsonObject summary) =>
+        WriteAtomically(path, w => w.Write(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
+
+    private static void WriteAtomically(string path, Action<StreamWriter> write)
+    {
+        string tmp = path + ".tmp";
+        using (var w = new StreamWriter(tmp, false, new UTF8Encoding(false), 1 << 16))
+        {
+            write(w);
+            w.Flush();
+            w.BaseStream.Flush();
+        }
+        File.Move(tmp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,131 @@
+namespace Sweep.Coordinator.Planning;
+
+/// <summary>A unit of work: samples [FirstSample, FirstSample + Count) of one point.</summary>
+public sealed record ShardKey(int Point, int Index, long FirstSample, int Count);
+
+/// <summary>A shard handed to a worker until <see cref="Expires"/>.</summary>
+public sealed record Lease(long Id, ShardKey Shard, string WorkerId, DateTime Expires);
+
+public enum CompletionOutcome { Accepted, Duplicate, Unknown }
+
+/// <summary>The partition of a campaign into shards, in hand-out order.</summary>
+public static class ShardPlan
+{
+    /// <summary>
+    /// Every point × range of <paramref name="shardSize"/> sample indices. Shards are ordered round-robin across
+    /// points (shard 0 of every point, then shard 1, …) so that all points' estimates firm up together.
+    /// </summary>
+    public static IReadOnlyList<ShardKey> Create(int points, long samplesPerPoint, int shardSize)
+    {
+        long perPoint = (samplesPerPoint + shardSize - 1) / shardSize;
+        var list = new List<ShardKey>();
+        for (int s = 0; s < perPoint; s++)
+            for (int p = 0; p < points; p++)
+            {
+                long first = (long)s * shardSize;
+                list.Add(new ShardKey(p, s, first, (int)Math.Min(shardSize, samplesPerPoint - first)));
+            }
+        return list;
+    }
+}
+
+/// <summary>
+/// Which shards are pending, leased and done. Pure bookkeeping, no I/O or clocks (time is passed in): the
+/// coordinator actor drives it and persists the outcome. A worker that asks again gives up the lease it held;
+/// expired or failed leases return their shard to the front of the queue; the first result for a shard wins.
+/// </summary>
+public sealed class ShardLedger
+{
+    private readonly IReadOnlyList<ShardKey> _plan;
+    private readonly Dictionary<(int Point, int Index), int> _order = new();
+    private readonly SortedSet<int> _pending = new();
+    private readonly HashSet<int> _done = new();
+    private readonly Dictionary<long, Lease> _leases = new();
+    private readonly Dictionary<string, long> _leaseByWorker = new();
+    private long _nextLease = 1;
+
+    public ShardLedger(IReadOnlyList<ShardKey> plan, IEnumerable<(int Point, int Index)> alreadyDone, TimeSpan leaseDuration)
+    {
+        _plan = plan;
+        LeaseDuration = leaseDuration;
+        for (int i = 0; i < plan.Count; i++) _order[(plan[i].Point, plan[i].Index)] = i;
+        foreach (var d in alreadyDone)
+            if (_order.TryGetValue(d, out var i)) _done.Add(i);
+        for (int i = 0; i < plan.Count; i++) if (!_done.Contains(i)) _pending.Add(i);
+    }
+
+    public TimeSpan LeaseDuration { get; }
+    public int Total => _plan.Count;
+    public int Done => _done.Count;
+    public int Pending => _pending.Count;
+    public int Leased => _leases.Count;
+    public bool IsComplete => _done.Count == _plan.Count;
+    public IEnumerable<Lease> ActiveLeases => _leases.Values;
+
+    /// <summary>Hands the next pending shard to <paramref name="workerId"/>, or null when none is pending.</summary>
+    public Lease? Assign(string workerId, DateTime now)
+    {
+        Release(workerId);
+        ExpireLeases(now);
+        if (_pending.Count == 0) return null;
+        int next = _pending.Min;
+        _pending.Remove(next);
+        var lease = new Lease(_nextLease++, _plan[next], workerId, now + LeaseDuration);
+        _leases[lease.Id] = lease;
+        _leaseByWorker[workerId] = lease.Id;
+        return lease;
+    }
+
+    public CompletionOutcome Complete(int point, int index)
+    {
+        if (!_order.TryGetValue((point, index), out var i)) return CompletionOutcome.Unknown;
+        if (!_done.Add(i)) return CompletionOutcome.Duplicate;
+        _pending.Remove(i);
+        foreach (var lease in _leases.Values.Where(l => l.Shard.Point == point && l.Shard.Index == index).ToList()) Drop(lease);
+        return CompletionOutcome.Accepted;
+    }
+
+    public bool IsDone(int point, int index) => _order.TryGetValue((point, index), out var i) && _done.Contains(i);
+
+    public ShardKey? Find(int point, int index) => _order.TryGetValue((point, index), out var i) ? _plan[i] : null;
+
+    /// <summary>The worker reported failure: its shard goes back to the queue.</summary>
+    public void Fail(long leaseId)
+    {
+        if (_leases.TryGetValue(leaseId, out var lease)) Requeue(lease);
+    }
+
+    /// <summary>Gives up whatever lease the worker holds (it asked for new work, restarted, or its node left).</summary>
+    public void Release(string workerId)
+    {
+        if (_leaseByWorker.TryGetValue(workerId, out var id) && _leases.TryGetValue(id, out var lease)) Requeue(lease);
+    }
+
+    /// <summary>Releases every lease of workers whose id starts with <paramref name="prefix"/> (a node that left).</summary>
+    public int ReleaseWorkersWithPrefix(string prefix)
+    {
+        var lost = _leases.Values.Where(l => l.WorkerId.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        foreach (var l in lost) Requeue(l);
+        return lost.Count;
+    }
+
+    public int ExpireLeases(DateTime now)
+    {
+        var expired = _leases.Values.Where(l => l.Expires <= now).ToList();
+        foreach (var l in expired) Requeue(l);
+        return expired.Count;
+    }
+
+    private void Requeue(Lease lease)
+    {
+        Drop(lease);
+        int i = _order[(lease.Shard.Point, lease.Shard.Index)];
+        if (!_done.Contains(i)) _pending.Add(i);
+    }
+
+    private void Drop(Lease lease)
+    {
+        _leases.Remove(lease.Id);
+        if (_leaseByWorker.TryGetValue(lease.WorkerId, out var id) && id == lease.Id) _leaseByWorker.Remove(lease.WorkerId);
+    }
+}

@@ -1,0 +1,263 @@
+using Microsoft.Data.Sqlite;
+using Sweep.Coordinator.Planning;
+using Sweep.Messages;
+
+namespace Sweep.Coordinator.Storage;
+
+/// <summary>Why a store could not be opened: a user error (exit 2) or damage that must not be reused.</summary>
+public sealed record StoreError(string Message, bool UserError);
+
+/// <summary>
+/// The durable state of a campaign in DIR/campaign.db (SQLite, WAL, synchronous=FULL): the normalised campaign and
+/// its hash, the finished shards, and every finished sample keyed by (point, sample). A shard's samples and its
+/// "done" mark are written in one transaction, so a kill at any moment leaves either all of a shard or none of it,
+/// and everything derived (statistics, summary.json, samples.csv) can be rebuilt from the samples table.
+/// </summary>
+public sealed class CampaignStore : IDisposable
+{
+    public const string FileName = "campaign.db";
+    private const int SchemaVersion = 1;
+    private readonly SqliteConnection _db;
+
+    private CampaignStore(SqliteConnection db) => _db = db;
+
+    public static string PathIn(string dir) => Path.Combine(dir, FileName);
+
+    /// <summary>Opens the store in <paramref name="dir"/> for this campaign, creating it when absent.</summary>
+    public static (CampaignStore? Store, bool Resumed, StoreError? Error) OpenForCampaign(string dir, string campaignJson, string hash, string name, string baseDirectory)
+    {
+        string path = PathIn(dir);
+        bool exists = File.Exists(path);
+        var (store, error) = Open(path, readOnly: false, mustExist: false);
+        if (store is null) return (null, false, error);
+        try
+        {
+            if (exists && store.TryGetMeta("hash") is { } stored)
+            {
+                if (stored != hash)
+                {
+                    string other = store.TryGetMeta("name") ?? "?";
+                    store.Dispose();
+                    return (null, false, new StoreError(
+                        $"'{dir}' holds a different campaign ('{other}', hash {stored[..12]}…) than this file (hash {hash[..12]}…); the campaign file or its data changed since that run started. Use a new --out directory.", true));
+                }
+                return (store, true, null);
+            }
+            using var tx = store._db.BeginTransaction();
+            store.Exec("""
+                CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS shards(point INTEGER NOT NULL, shard INTEGER NOT NULL, first_sample INTEGER NOT NULL, count INTEGER NOT NULL,
+                    finished_utc TEXT NOT NULL, worker TEXT NOT NULL, PRIMARY KEY(point, shard));
+                CREATE TABLE IF NOT EXISTS samples(point INTEGER NOT NULL, sample INTEGER NOT NULL, status INTEGER NOT NULL, label TEXT NOT NULL,
+                    final_loss REAL, critical_value REAL, t_stop REAL, t_hit REAL, steps INTEGER NOT NULL, rhs_evals INTEGER NOT NULL,
+                    grad_norm REAL, invariant_drift REAL, PRIMARY KEY(point, sample)) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS traces(point INTEGER NOT NULL, sample INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(point, sample));
+                """, tx);
+            store.SetMeta("schema", SchemaVersion.ToString(), tx);
+            store.SetMeta("name", name, tx);
+            store.SetMeta("campaign", campaignJson, tx);
+            store.SetMeta("base_dir", baseDirectory, tx);
+            store.SetMeta("created_utc", DateTime.UtcNow.ToString("O"), tx);
+            store.SetMeta("hash", hash, tx);     // last: a store without its hash is an unfinished creation, redone next time
+            tx.Commit();
+            return (store, false, null);
+        }
+        catch (SqliteException e)
+        {
+            store.Dispose();
+            return (null, false, Describe(e, path));
+        }
+    }
+
+    /// <summary>Opens an existing store (for status, report, export); read-only does not disturb a running campaign.</summary>
+    public static (CampaignStore? Store, StoreError? Error) Open(string path, bool readOnly, bool mustExist = true)
+    {
+        if (mustExist && !File.Exists(path)) return (null, new StoreError($"no campaign store at '{path}'", true));
+        var cs = new SqliteConnectionStringBuilder { DataSource = path, Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
+        var db = new SqliteConnection(cs);
+        try
+        {
+            db.Open();
+            var store = new CampaignStore(db);
+            store.Exec("PRAGMA busy_timeout = 10000;");
+            if (!readOnly) store.Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
+            if (File.Exists(path) && new FileInfo(path).Length > 0)
+            {
+                var check = store.Scalar("PRAGMA quick_check;")?.ToString();
+                if (check != "ok")
+                {
+                    db.Dispose();
+                    return (null, new StoreError($"the campaign store '{path}' is corrupted ({check}); it will not be reused. Move it aside and rerun to start over.", false));
+                }
+            }
+            return (store, null);
+        }
+        catch (SqliteException e)
+        {
+            db.Dispose();
+            return (null, Describe(e, path));
+        }
+    }
+
+    private static StoreError Describe(SqliteException e, string path) => e.SqliteErrorCode switch
+    {
+        11 or 26 => new StoreError($"the campaign store '{path}' is corrupted or not a database ({e.Message}); it will not be reused. Move it aside and rerun to start over.", false),
+        13 => new StoreError($"the disk holding '{path}' is full: {e.Message}", false),
+        8 or 14 => new StoreError($"cannot write the campaign store '{path}' (read-only or inaccessible directory): {e.Message}", true),
+        _ => new StoreError($"campaign store '{path}': {e.Message}", false),
+    };
+
+    public string? TryGetMeta(string key)
+    {
+        try
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "SELECT value FROM meta WHERE key = $k";
+            cmd.Parameters.AddWithValue("$k", key);
+            return cmd.ExecuteScalar() as string;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 1) { return null; }   // no meta table yet
+    }
+
+    private void SetMeta(string key, string value, SqliteTransaction tx)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "INSERT OR REPLACE INTO meta(key, value) VALUES ($k, $v)";
+        cmd.Parameters.AddWithValue("$k", key);
+        cmd.Parameters.AddWithValue("$v", value);
+        cmd.ExecuteNonQuery();
+    }
+
+    public List<(int Point, int Index)> CompletedShards()
+    {
+        var list = new List<(int, int)>();
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT point, shard FROM shards";
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) list.Add((r.GetInt32(0), r.GetInt32(1)));
+        return list;
+    }
+
+    /// <summary>Writes a shard's samples and marks it done, atomically. False when it was already done (nothing is written).</summary>
+    public bool CommitShard(ShardKey shard, IReadOnlyList<SampleRecord> samples, string worker)
+    {
+        using var tx = _db.BeginTransaction();
+        using (var check = _db.CreateCommand())
+        {
+            check.Transaction = tx;
+            check.CommandText = "SELECT 1 FROM shards WHERE point = $p AND shard = $s";
+            check.Parameters.AddWithValue("$p", shard.Point);
+            check.Parameters.AddWithValue("$s", shard.Index);
+            if (check.ExecuteScalar() is not null) return false;
+        }
+        using (var ins = _db.CreateCommand())
+        {
+            ins.Transaction = tx;
+            ins.CommandText = """
+                INSERT OR IGNORE INTO samples(point, sample, status, label, final_loss, critical_value, t_stop, t_hit, steps, rhs_evals, grad_norm, invariant_drift)
+                VALUES ($p, $n, $st, $l, $fl, $cv, $ts, $th, $steps, $ev, $gn, $dr)
+                """;
+            var ps = new[] { "$p", "$n", "$st", "$l", "$fl", "$cv", "$ts", "$th", "$steps", "$ev", "$gn", "$dr" }.Select(n => ins.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
+            foreach (var s in samples)
+            {
+                ps[0].Value = s.Point; ps[1].Value = s.Sample; ps[2].Value = (int)s.Status; ps[3].Value = s.Label;
+                ps[4].Value = Db(s.FinalLoss); ps[5].Value = Db(s.CriticalValue); ps[6].Value = Db(s.StopTime); ps[7].Value = Db(s.HitTime);
+                ps[8].Value = s.Steps; ps[9].Value = s.RhsEvaluations; ps[10].Value = Db(s.GradientNorm); ps[11].Value = Db(s.InvariantDrift);
+                ins.ExecuteNonQuery();
+            }
+        }
+        foreach (var s in samples.Where(s => s.TraceTime is not null))
+        {
+            using var tr = _db.CreateCommand();
+            tr.Transaction = tx;
+            tr.CommandText = "INSERT OR IGNORE INTO traces(point, sample, data) VALUES ($p, $n, $d)";
+            tr.Parameters.AddWithValue("$p", s.Point);
+            tr.Parameters.AddWithValue("$n", s.Sample);
+            tr.Parameters.AddWithValue("$d", EncodeTrace(s.TraceTime!, s.TraceLoss!));
+            tr.ExecuteNonQuery();
+        }
+        using (var mark = _db.CreateCommand())
+        {
+            mark.Transaction = tx;
+            mark.CommandText = "INSERT INTO shards(point, shard, first_sample, count, finished_utc, worker) VALUES ($p, $s, $f, $c, $t, $w)";
+            mark.Parameters.AddWithValue("$p", shard.Point);
+            mark.Parameters.AddWithValue("$s", shard.Index);
+            mark.Parameters.AddWithValue("$f", shard.FirstSample);
+            mark.Parameters.AddWithValue("$c", shard.Count);
+            mark.Parameters.AddWithValue("$t", DateTime.UtcNow.ToString("O"));
+            mark.Parameters.AddWithValue("$w", worker);
+            mark.ExecuteNonQuery();
+        }
+        tx.Commit();
+        return true;
+    }
+
+    /// <summary>All stored samples, ordered by (point, sample); traces are not included.</summary>
+    public IEnumerable<SampleRecord> ReadSamples()
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT point, sample, status, label, final_loss, critical_value, t_stop, t_hit, steps, rhs_evals, grad_norm, invariant_drift FROM samples ORDER BY point, sample";
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            yield return new SampleRecord(r.GetInt32(0), r.GetInt64(1), (byte)r.GetInt32(2), r.GetString(3), Num(r, 4), Num(r, 5), Num(r, 6), Num(r, 7),
+                r.GetInt64(8), r.GetInt64(9), Num(r, 10), Num(r, 11));
+    }
+
+    /// <summary>Traced trajectories: (point, sample) → (time, loss).</summary>
+    public List<(int Point, long Sample, double[] Time, double[] Loss)> ReadTraces()
+    {
+        var list = new List<(int, long, double[], double[])>();
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT point, sample, data FROM traces ORDER BY point, sample";
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            var (t, l) = DecodeTrace((byte[])r.GetValue(2));
+            list.Add((r.GetInt32(0), r.GetInt64(1), t, l));
+        }
+        return list;
+    }
+
+    public long SampleCount() => (long)Scalar("SELECT COUNT(*) FROM samples")!;
+
+    private static object Db(double v) => double.IsNaN(v) ? DBNull.Value : v;
+    private static double Num(SqliteDataReader r, int i) => r.IsDBNull(i) ? double.NaN : r.GetDouble(i);
+
+    private static byte[] EncodeTrace(double[] t, double[] l)
+    {
+        var bytes = new byte[16 * t.Length];
+        for (int i = 0; i < t.Length; i++)
+        {
+            BitConverter.TryWriteBytes(bytes.AsSpan(16 * i), t[i]);
+            BitConverter.TryWriteBytes(bytes.AsSpan(16 * i + 8), l[i]);
+        }
+        return bytes;
+    }
+
+    private static (double[], double[]) DecodeTrace(byte[] b)
+    {
+        int n = b.Length / 16;
+        var t = new double[n];
+        var l = new double[n];
+        for (int i = 0; i < n; i++) { t[i] = BitConverter.ToDouble(b, 16 * i); l[i] = BitConverter.ToDouble(b, 16 * i + 8); }
+        return (t, l);
+    }
+
+    private void Exec(string sql, SqliteTransaction? tx = null)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private object? Scalar(string sql)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = sql;
+        return cmd.ExecuteScalar();
+    }
+
+    public void Dispose() => _db.Dispose();
+}

@@ -1,0 +1,16 @@
+namespace Sweep.Messages;
+
+/// <summary>Every message that may cross the cluster; bound to <see cref="SweepSerializer"/>.</summary>
+public interface ISweepMessage;
+
+/// <summary>Messages handled by the campaign coordinator.</summary>
+public interface ICoordinatorMessage : ISweepMessage;
+
+/// <summary>Messages handled by a sharded worker entity; the entity id routes them.</summary>
+public interface IWorkerMessage : ISweepMessage
+{
+    string WorkerId { get; }
+}
+
+/// <summary>Replies from the coordinator to a worker.</summary>
+public interface IWorkerReply : ISweepMessage;

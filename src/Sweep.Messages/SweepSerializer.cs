@@ -1,0 +1,173 @@
+using Akka.Actor;
+using Akka.Serialization;
+using SerializationException = System.Runtime.Serialization.SerializationException;
+
+namespace Sweep.Messages;
+
+/// <summary>
+/// A compact, versioned binary format for every cluster message: a one-byte format version, then the fields in
+/// declaration order (little-endian). The manifest names the type with a short stable code, so renaming a C# type
+/// does not break a running cluster.
+/// </summary>
+public sealed class SweepSerializer : SerializerWithStringManifest
+{
+    public const int Id = 1717;
+    private const byte FormatVersion = 1;
+
+    public SweepSerializer(ExtendedActorSystem system) : base(system) { }
+
+    public override int Identifier => Id;
+
+    public override string Manifest(object o) => o switch
+    {
+        RequestWork => "RW",
+        WorkAssignment => "WA",
+        NoWorkAvailable => "NW",
+        ShardCompleted => "SC",
+        ShardFailed => "SF",
+        StartWorker => "SW",
+        CampaignSpec => "CS",
+        SampleRecord => "SR",
+        _ => throw new ArgumentException($"{o.GetType()} is not a sweep message"),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms))
+        {
+            w.Write(FormatVersion);
+            switch (obj)
+            {
+                case RequestWork m: w.Write(m.WorkerId); WriteNullable(w, m.KnownCampaign); break;
+                case WorkAssignment m:
+                    w.Write(m.CampaignHash); w.Write(m.LeaseId); w.Write(m.Point); w.Write(m.ShardIndex); w.Write(m.FirstSample); w.Write(m.Count);
+                    w.Write(m.Spec is not null);
+                    if (m.Spec is not null) Write(w, m.Spec);
+                    break;
+                case NoWorkAvailable m: w.Write(m.CampaignHash); w.Write(m.Finished); break;
+                case ShardCompleted m:
+                    w.Write(m.WorkerId); w.Write(m.CampaignHash); w.Write(m.LeaseId); w.Write(m.Point); w.Write(m.ShardIndex);
+                    w.Write(m.Samples.Length);
+                    foreach (var s in m.Samples) Write(w, s);
+                    break;
+                case ShardFailed m: w.Write(m.WorkerId); w.Write(m.CampaignHash); w.Write(m.LeaseId); w.Write(m.Point); w.Write(m.ShardIndex); w.Write(m.Reason); break;
+                case StartWorker m: w.Write(m.WorkerId); break;
+                case CampaignSpec m: Write(w, m); break;
+                case SampleRecord m: Write(w, m); break;
+                default: throw new ArgumentException($"{obj.GetType()} is not a sweep message");
+            }
+        }
+        return ms.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        using var r = new BinaryReader(new MemoryStream(bytes));
+        var version = r.ReadByte();
+        if (version != FormatVersion) throw new SerializationException($"unknown sweep message format version {version}");
+        return manifest switch
+        {
+            "RW" => new RequestWork(r.ReadString(), ReadNullable(r)),
+            "WA" => new WorkAssignment(r.ReadString(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64(), r.ReadInt32(),
+                r.ReadBoolean() ? ReadCampaign(r) : null),
+            "NW" => new NoWorkAvailable(r.ReadString(), r.ReadBoolean()),
+            "SC" => ReadShardCompleted(r),
+            "SF" => new ShardFailed(r.ReadString(), r.ReadString(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadString()),
+            "SW" => new StartWorker(r.ReadString()),
+            "CS" => ReadCampaign(r),
+            "SR" => ReadSample(r),
+            _ => throw new SerializationException($"unknown sweep message manifest '{manifest}'"),
+        };
+    }
+
+    private static ShardCompleted ReadShardCompleted(BinaryReader r)
+    {
+        string worker = r.ReadString(), hash = r.ReadString();
+        long lease = r.ReadInt64();
+        int point = r.ReadInt32(), shard = r.ReadInt32(), n = r.ReadInt32();
+        var samples = new SampleRecord[n];
+        for (int i = 0; i < n; i++) samples[i] = ReadSample(r);
+        return new ShardCompleted(worker, hash, lease, point, shard, samples);
+    }
+
+    private static void WriteNullable(BinaryWriter w, string? s)
+    {
+        w.Write(s is not null);
+        if (s is not null) w.Write(s);
+    }
+
+    private static string? ReadNullable(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+
+    private static void Write(BinaryWriter w, double[]? a)
+    {
+        w.Write(a?.Length ?? -1);
+        if (a is not null) foreach (var x in a) w.Write(x);
+    }
+
+    private static double[]? ReadDoubles(BinaryReader r)
+    {
+        int n = r.ReadInt32();
+        if (n < 0) return null;
+        var a = new double[n];
+        for (int i = 0; i < n; i++) a[i] = r.ReadDouble();
+        return a;
+    }
+
+    private static void Write(BinaryWriter w, int[] a)
+    {
+        w.Write(a.Length);
+        foreach (var x in a) w.Write(x);
+    }
+
+    private static int[] ReadInts(BinaryReader r)
+    {
+        var a = new int[r.ReadInt32()];
+        for (int i = 0; i < a.Length; i++) a[i] = r.ReadInt32();
+        return a;
+    }
+
+    private static void Write(BinaryWriter w, SampleRecord s)
+    {
+        w.Write(s.Point); w.Write(s.Sample); w.Write(s.Status); w.Write(s.Label); w.Write(s.FinalLoss); w.Write(s.CriticalValue);
+        w.Write(s.StopTime); w.Write(s.HitTime); w.Write(s.Steps); w.Write(s.RhsEvaluations); w.Write(s.GradientNorm); w.Write(s.InvariantDrift);
+        Write(w, s.TraceTime); Write(w, s.TraceLoss);
+    }
+
+    private static SampleRecord ReadSample(BinaryReader r) => new(r.ReadInt32(), r.ReadInt64(), r.ReadByte(), r.ReadString(), r.ReadDouble(),
+        r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), ReadDoubles(r), ReadDoubles(r));
+
+    private static void Write(BinaryWriter w, CampaignSpec c)
+    {
+        w.Write(c.Hash); w.Write(c.Seed); w.Write(c.Points.Length);
+        foreach (var p in c.Points)
+        {
+            w.Write(p.Index);
+            var d = p.Problem;
+            w.Write(d.Canonical); w.Write(d.InputDim); w.Write(d.OutputDim); Write(w, d.SingularValues); Write(w, d.Cxx); Write(w, d.Cyx);
+            w.Write(d.YNormSquared); w.Write(d.Whiten);
+            Write(w, p.Hidden); w.Write(p.InitScale); Write(w, p.SuppressModes);
+            var y = p.Dynamics;
+            w.Write(y.Method); w.Write(y.TMax); w.Write(y.RelTol); w.Write(y.AbsTol); w.Write(y.LearningRate); w.Write(y.MaxIters);
+            w.Write(p.GradTolRel); w.Write(p.EpsHit); w.Write(p.TraceSamples);
+        }
+    }
+
+    private static CampaignSpec ReadCampaign(BinaryReader r)
+    {
+        string hash = r.ReadString();
+        long seed = r.ReadInt64();
+        var points = new PointSpec[r.ReadInt32()];
+        for (int i = 0; i < points.Length; i++)
+        {
+            int index = r.ReadInt32();
+            var problem = new ProblemData(r.ReadBoolean(), r.ReadInt32(), r.ReadInt32(), ReadDoubles(r)!, ReadDoubles(r)!, ReadDoubles(r)!, r.ReadDouble(), r.ReadBoolean());
+            var hidden = ReadInts(r);
+            double scale = r.ReadDouble();
+            var suppress = ReadInts(r);
+            var dyn = new DynamicsData(r.ReadString(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64());
+            points[i] = new PointSpec(index, problem, hidden, scale, suppress, dyn, r.ReadDouble(), r.ReadDouble(), r.ReadInt32());
+        }
+        return new CampaignSpec(hash, seed, points);
+    }
+}
