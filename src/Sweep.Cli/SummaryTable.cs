@@ -12,6 +12,7 @@ public static class SummaryTable
 
     public static void Print(Campaign campaign, Sweep.Coordinator.Actors.Progress progress)
     {
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200;
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(campaign.Name)}[/]");
         table.AddColumns("point", "params", "label", "L_S", "count", "fraction", "95% CI", "status (conv/hor/div)", "saddle mass (≤95%)", "t_hit p50");
         foreach (var s in progress.Points)

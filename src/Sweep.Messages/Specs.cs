@@ -30,7 +30,7 @@ public sealed record PointSpec(
     int TraceSamples);
 
 /// <summary>A campaign as the workers see it: its hash (identity), seed and points.</summary>
-public sealed record CampaignSpec(string Hash, long Seed, PointSpec[] Points);
+public sealed record CampaignSpec(string Hash, long Seed, PointSpec[] Points) : ISweepMessage;
 
 /// <summary>
 /// One sample's result (a samples.csv row). Status: 0 converged, 1 horizon, 2 diverged. HitTime NaN = never hit.
@@ -50,7 +50,7 @@ public sealed record SampleRecord(
     double GradientNorm,
     double InvariantDrift,
     double[]? TraceTime = null,
-    double[]? TraceLoss = null)
+    double[]? TraceLoss = null) : ISweepMessage
 {
     public bool Equals(SampleRecord? other) =>
         other is not null && Point == other.Point && Sample == other.Sample && Status == other.Status && Label == other.Label

@@ -33,7 +33,7 @@ public static class SweepCluster
         return ConfigurationFactory.ParseString($$"""
             akka {
               loglevel = INFO
-              stdout-loglevel = WARNING
+              stdout-loglevel = OFF
               {{loggers}}
               log-dead-letters = 0
               log-dead-letters-during-shutdown = off

@@ -20,9 +20,35 @@ public static class OutputWriter
     public static string Number(double v) => double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture);
 
     public static string CsvRow(SampleRecord s) => string.Join(',',
-        s.Point.ToString(CultureInfo.InvariantCulture), s.Sample.ToString(CultureInfo.InvariantCulture), ((SampleStatus)s.Status).Name(), s.Label,
+        s.Point.ToString(CultureInfo.InvariantCulture), s.Sample.ToString(CultureInfo.InvariantCulture), ((SampleStatus)s.Status).Name(), Quote(s.Label),
         Number(s.FinalLoss), Number(s.CriticalValue), Number(s.StopTime), Number(s.HitTime),
         s.Steps.ToString(CultureInfo.InvariantCulture), s.RhsEvaluations.ToString(CultureInfo.InvariantCulture), Number(s.GradientNorm), Number(s.InvariantDrift));
+
+    /// <summary>RFC 4180 quoting: labels like {0,2} hold commas.</summary>
+    public static string Quote(string field) => field.Contains(',') || field.Contains('"') ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
+
+    /// <summary>Splits one RFC 4180 line (quoted fields may hold commas).</summary>
+    public static List<string> SplitCsv(string line)
+    {
+        var fields = new List<string>();
+        var sb = new StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"') { sb.Append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else sb.Append(c);
+            }
+            else if (c == '"') quoted = true;
+            else if (c == ',') { fields.Add(sb.ToString()); sb.Clear(); }
+            else sb.Append(c);
+        }
+        fields.Add(sb.ToString());
+        return fields;
+    }
 
     /// <summary>Statistics per point from the samples (ordered or not; duplicates count once).</summary>
     public static IReadOnlyList<PointStatistics> Aggregate(Campaign campaign, IEnumerable<SampleRecord> samples)

@@ -1,0 +1,91 @@
+namespace Sweep.Cli.Tests;
+
+public class BadInputTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    private const string Good = """
+        { "name": "bad-input", "seed": 1,
+          "problem": { "kind": "canonical", "singular_values": [3, 1.5, 0.4], "input_dim": 4 },
+          "network": { "hidden": [4, 4] },
+          "init": { "kind": "gaussian", "scale": 0.1, "suppress_modes": [] },
+          "dynamics": { "method": "flow", "t_max": 10, "rtol": 1e-8, "atol": 1e-10 },
+          "stop": { "grad_tol_rel": 1e-6, "eps_hit": 1e-3 },
+          "samples": 10, "shard_size": 5 }
+        """;
+
+    public static TheoryData<string, string, string> Cases() => new()
+    {
+        // (text to replace in the good campaign, replacement, the field the message must name)
+        { "\"samples\": 10", "\"samples\": 0", "samples" },
+        { "\"samples\": 10", "\"sample\": 10", "sample" },
+        { "\"shard_size\": 5", "\"shard_size\": -1", "shard_size" },
+        { "\"singular_values\": [3, 1.5, 0.4]", "\"singular_values\": [3, 3, 0.4]", "problem.singular_values[1]" },
+        { "\"singular_values\": [3, 1.5, 0.4]", "\"singular_values\": [3, 1.5, 0]", "problem.singular_values[2]" },
+        { "\"singular_values\": [3, 1.5, 0.4]", "\"singular_values\": \"3,1.5\"", "problem.singular_values" },
+        { "\"hidden\": [4, 4]", "\"hidden\": [4, 2]", "network.hidden[1]" },
+        { "\"input_dim\": 4", "\"input_dim\": 2", "problem.input_dim" },
+        { "\"scale\": 0.1", "\"scale\": -0.1", "init.scale" },
+        { "\"scale\": 0.1", "\"scael\": 0.1", "init.scael" },
+        { "\"suppress_modes\": []", "\"suppress_modes\": [3]", "init.suppress_modes" },
+        { "\"t_max\": 10", "\"t_max\": 0", "dynamics.t_max" },
+        { "\"rtol\": 1e-8", "\"rtol\": 0", "dynamics.rtol" },
+        { "\"method\": \"flow\"", "\"method\": \"euler\"", "dynamics.method" },
+        { "\"grad_tol_rel\": 1e-6", "\"grad_tol_rel\": -1", "stop.grad_tol_rel" },
+        { "\"eps_hit\": 1e-3", "\"eps_hit\": \"small\"", "stop.eps_hit" },
+        { "\"kind\": \"canonical\", \"singular_values\": [3, 1.5, 0.4], \"input_dim\": 4",
+          "\"kind\": \"data\", \"x_csv\": \"missing-X.csv\", \"y_csv\": \"missing-Y.csv\"", "problem.x_csv" },
+        { "\"seed\": 1,", "\"seed\": 1, \"sweep\": { \"init.scale\": [0.1, 0] },", "init.scale" },
+        { "\"seed\": 1,", "\"seed\": 1,,", "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Bad_campaigns_are_refused_with_exit_2_a_named_field_and_no_output(string find, string replace, string field)
+    {
+        Assert.Contains(find, Good);
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Good.Replace(find, replace));
+        var outDir = Path.Combine(dir, "out");
+        var (exit, stdout, stderr) = SweepProcess.Run(Timeout, "run", file, "--out", outDir);
+        Assert.Equal(2, exit);
+        Assert.StartsWith("error: ", stderr);
+        Assert.Single(stderr.Trim().Split('\n'));     // one clear message
+        Assert.DoesNotContain("   at ", stderr);                 // no stack trace
+        if (field.Length > 0) Assert.Contains(field + ":", stderr);
+        else Assert.Contains("not valid JSON", stderr);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public void A_bad_campaign_leaves_an_existing_output_folder_untouched()
+    {
+        var dir = Temp.Dir();
+        var outDir = Path.Combine(dir, "out");
+        Directory.CreateDirectory(outDir);
+        File.WriteAllText(Path.Combine(outDir, "keep.txt"), "precious");
+        var file = Temp.Campaign(dir, Good.Replace("\"samples\": 10", "\"samples\": -3"));
+        Assert.Equal(2, SweepProcess.Run(Timeout, "run", file, "--out", outDir).Exit);
+        Assert.Equal(["keep.txt"], Directory.EnumerateFileSystemEntries(outDir).Select(Path.GetFileName));
+        Assert.Equal("precious", File.ReadAllText(Path.Combine(outDir, "keep.txt")));
+    }
+
+    [Fact]
+    public void Missing_campaign_file_and_missing_out_are_refused()
+    {
+        var missing = SweepProcess.Run(Timeout, "run", "/nonexistent/campaign.json", "--out", Path.Combine(Temp.Dir(), "o"));
+        Assert.Equal(2, missing.Exit);
+        Assert.Contains("cannot read campaign file", missing.Err);
+        var noOut = SweepProcess.Run(Timeout, "run", "x.json");
+        Assert.Equal(2, noOut.Exit);
+        Assert.Contains("--out", noOut.Err);
+    }
+
+    [Fact]
+    public void Status_of_a_folder_without_a_campaign_is_refused()
+    {
+        var r = SweepProcess.Run(Timeout, "status", Temp.Dir());
+        Assert.Equal(2, r.Exit);
+        Assert.Contains("no campaign store", r.Err);
+    }
+}

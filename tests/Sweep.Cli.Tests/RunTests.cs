@@ -1,0 +1,123 @@
+using System.Text.Json.Nodes;
+
+namespace Sweep.Cli.Tests;
+
+public class RunTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+
+    private static string Campaign(string problem, string hidden, string init, string dynamics, int samples, int shard, string extra = "") => $$"""
+        { "name": "e2e", "seed": 5, "problem": {{problem}}, "network": { "hidden": {{hidden}} }, "init": {{init}},
+          "dynamics": {{dynamics}}, "stop": { "grad_tol_rel": 1e-6, "eps_hit": 1e-3 }, "samples": {{samples}}, "shard_size": {{shard}} {{extra}} }
+        """;
+
+    private const string Canonical = """{ "kind": "canonical", "singular_values": [3, 1.5, 0.6], "input_dim": 3 }""";
+
+    private static JsonObject Summary(string dir) => JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!.AsObject();
+
+    [Fact]
+    public void Positive_control_gives_all_samples_the_predicted_saddle()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Campaign(Canonical, "[3, 3]", """{ "kind": "gaussian", "scale": 0.3, "suppress_modes": [1] }""",
+            """{ "method": "flow", "t_max": 300 }""", 40, 10));
+        var (exit, stdout, stderr) = SweepProcess.Run(Timeout, "run", file, "--out", Path.Combine(dir, "out"), "--workers", "2");
+        Assert.True(exit == 0, stdout + stderr);
+        var point = Summary(Path.Combine(dir, "out"))["points"]![0]!;
+        Assert.Equal(40, point["labels"]!["{0,2}"]!["count"]!.GetValue<long>());
+        Assert.Equal(1.0, point["labels"]!["{0,2}"]!["fraction"]!.GetValue<double>());
+        Assert.Equal(0.5 * 1.5 * 1.5, point["labels"]!["{0,2}"]!["critical_value"]!.GetValue<double>(), 12);
+        Assert.Equal(1.0, point["saddle_mass"]!["estimate"]!.GetValue<double>());
+        Assert.Equal(0, point["t_hit"]!["count"]!.GetValue<long>());
+        Assert.Contains("{0,2}", stdout);    // the final table
+    }
+
+    [Fact]
+    public void Generic_single_hidden_layer_campaign_reaches_the_global_minimum_everywhere()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Campaign(Canonical, "[4]", """{ "kind": "gaussian", "scale": 0.3 }""", """{ "method": "flow", "t_max": 500 }""", 60, 15));
+        var (exit, stdout, stderr) = SweepProcess.Run(Timeout, "run", file, "--out", Path.Combine(dir, "out"), "--workers", "2");
+        Assert.True(exit == 0, stdout + stderr);
+        var point = Summary(Path.Combine(dir, "out"))["points"]![0]!;
+        Assert.Equal(1.0, point["global_fraction"]!.GetValue<double>());
+        Assert.Equal(0.0, point["saddle_mass"]!["estimate"]!.GetValue<double>());
+        Assert.Equal(1 - Math.Pow(0.05, 1.0 / 60), point["saddle_mass"]!["upper95"]!.GetValue<double>(), 12);
+        Assert.Equal(60, point["t_hit"]!["count"]!.GetValue<long>());
+        Assert.Equal(60, point["status"]!["converged"]!.GetValue<long>());
+        var rows = File.ReadAllLines(Path.Combine(dir, "out", "samples.csv"));
+        Assert.Equal("point,sample,status,label,final_loss,critical_value,t_stop,t_hit,steps,rhs_evals,grad_norm,invariant_drift", rows[0]);
+        Assert.Equal(61, rows.Length);
+        Assert.True(Directory.EnumerateFiles(Path.Combine(dir, "out", "logs")).Any());
+    }
+
+    [Fact]
+    public void One_worker_and_four_workers_give_identical_samples_and_summary()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Campaign(Canonical, "[3, 3]", """{ "kind": "gaussian", "scale": 0.2 }""", """{ "method": "flow", "t_max": 40 }""", 30, 7,
+            """, "sweep": { "network.hidden": [[3], [3, 3]] }"""));
+        var one = Path.Combine(dir, "one");
+        var four = Path.Combine(dir, "four");
+        var r1 = SweepProcess.Run(Timeout, "run", file, "--out", one, "--workers", "1");
+        var r4 = SweepProcess.Run(Timeout, "run", file, "--out", four, "--workers", "4");
+        Assert.True(r1.Exit == 0, r1.Err);
+        Assert.True(r4.Exit == 0, r4.Err);
+        Assert.Equal(File.ReadAllText(Path.Combine(one, "samples.csv")), File.ReadAllText(Path.Combine(four, "samples.csv")));
+        Assert.Equal(File.ReadAllText(Path.Combine(one, "summary.json")), File.ReadAllText(Path.Combine(four, "summary.json")));
+    }
+
+    [Fact]
+    public void Data_problem_with_gradient_descent_runs_and_reports_iteration_counts()
+    {
+        var dir = Temp.Dir();
+        var rng = new Random(3);
+        var x = Enumerable.Range(0, 3).Select(_ => string.Join(",", Enumerable.Range(0, 20).Select(_ => (rng.NextDouble() * 2 - 1).ToString("R")))).ToArray();
+        File.WriteAllLines(Path.Combine(dir, "X.csv"), x);
+        var xs = x.Select(l => l.Split(',').Select(double.Parse).ToArray()).ToArray();
+        var y = new[] { Enumerable.Range(0, 20).Select(c => 2 * xs[0][c] - xs[1][c] + 0.1 * xs[2][c]).ToArray(),
+                        Enumerable.Range(0, 20).Select(c => 0.5 * xs[1][c] + 0.3 * xs[2][c] + 0.05 * Math.Sin(c)).ToArray() };
+        File.WriteAllLines(Path.Combine(dir, "Y.csv"), y.Select(r => string.Join(",", r.Select(v => v.ToString("R")))));
+        var file = Temp.Campaign(dir, Campaign("""{ "kind": "data", "x_csv": "X.csv", "y_csv": "Y.csv" }""", "[3, 3]", """{ "kind": "gaussian", "scale": 0.3 }""",
+            """{ "method": "gd", "learning_rate": 0.02, "max_iters": 20000 }""", 12, 6));
+        var (exit, stdout, stderr) = SweepProcess.Run(Timeout, "run", file, "--out", Path.Combine(dir, "out"), "--workers", "2");
+        Assert.True(exit == 0, stdout + stderr);
+        var rows = File.ReadAllLines(Path.Combine(dir, "out", "samples.csv")).Skip(1).Select(Sweep.Coordinator.Output.OutputWriter.SplitCsv).ToList();
+        Assert.Equal(12, rows.Count);
+        Assert.All(rows, r => Assert.Equal(Math.Floor(double.Parse(r[6])), double.Parse(r[6])));     // t_stop is an iteration count
+        var point = Summary(Path.Combine(dir, "out"))["points"]![0]!;
+        Assert.True(point["global_min"]!.GetValue<double>() > 0);
+    }
+
+    [Fact]
+    public void Status_reports_a_finished_campaign_and_rerunning_it_recomputes_nothing()
+    {
+        var dir = Temp.Dir();
+        var out_ = Path.Combine(dir, "out");
+        var file = Temp.Campaign(dir, Campaign(Canonical, "[3]", """{ "kind": "gaussian", "scale": 0.3 }""", """{ "method": "flow", "t_max": 100 }""", 20, 10));
+        Assert.Equal(0, SweepProcess.Run(Timeout, "run", file, "--out", out_, "--workers", "2").Exit);
+        var csv = File.ReadAllText(Path.Combine(out_, "samples.csv"));
+        var status = SweepProcess.Run(Timeout, "status", out_);
+        Assert.Equal(0, status.Exit);
+        Assert.Contains("20/20 samples", status.Out);
+        Assert.Contains("complete", status.Out);
+        var again = SweepProcess.Run(Timeout, "run", file, "--out", out_);
+        Assert.Equal(0, again.Exit);
+        Assert.Contains("20 of 20 samples already stored", again.Out);
+        Assert.Equal(csv, File.ReadAllText(Path.Combine(out_, "samples.csv")));
+    }
+
+    [Fact]
+    public void Help_and_unknown_commands()
+    {
+        var help = SweepProcess.Run(Timeout, "--help");
+        Assert.Equal(0, help.Exit);
+        Assert.Contains("sweep run CAMPAIGN --out DIR", help.Out);
+        var bad = SweepProcess.Run(Timeout, "frobnicate");
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("unknown command", bad.Err);
+        var badOpt = SweepProcess.Run(Timeout, "run", "x.json", "--out", "y", "--wrokers", "2");
+        Assert.Equal(2, badOpt.Exit);
+        Assert.Contains("--wrokers", badOpt.Err);
+    }
+}

@@ -1,0 +1,93 @@
+using Sweep.Coordinator.Planning;
+using Sweep.Coordinator.Storage;
+using Sweep.Messages;
+
+namespace Sweep.Coordinator.Tests;
+
+public class CampaignStoreTests
+{
+    internal static SampleRecord[] Samples(ShardKey s, bool traced = false) => Enumerable.Range(0, s.Count).Select(i => new SampleRecord(
+        s.Point, s.FirstSample + i, (byte)(i % 3), i % 3 == 2 ? "" : "{0,1}", 0.25 * i, i % 3 == 2 ? double.NaN : 0.0, 12.5, i % 2 == 0 ? double.NaN : 3.25,
+        100 + i, 700 + i, 1e-7, 1e-10, traced ? [0.0, 1.0] : null, traced ? [2.0, 0.5] : null)).ToArray();
+
+    [Fact]
+    public void Committed_shards_survive_reopening_and_a_second_commit_is_ignored()
+    {
+        var dir = TestCampaigns.TempDir();
+        var shard = new ShardKey(1, 0, 0, 4);
+        var (store, resumed, err) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
+        Assert.Null(err);
+        Assert.False(resumed);
+        using (store)
+        {
+            Assert.True(store!.CommitShard(shard, Samples(shard, traced: true), "w"));
+            Assert.False(store.CommitShard(shard, Samples(shard), "w"));
+        }
+        var (again, resumed2, _) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
+        using (again)
+        {
+            Assert.True(resumed2);
+            Assert.Equal([(1, 0)], again!.CompletedShards());
+            var back = again.ReadSamples().ToList();
+            Assert.Equal(Samples(shard).ToList(), back);     // every field, NaN included, round-trips exactly
+            Assert.Equal(4, again.ReadTraces().Count);
+        }
+    }
+
+    [Fact]
+    public void A_different_campaign_is_refused_as_a_user_error()
+    {
+        var dir = TestCampaigns.TempDir();
+        CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "first", dir).Store!.Dispose();
+        var (store, _, err) = CampaignStore.OpenForCampaign(dir, "{}", new string('b', 64), "second", dir);
+        Assert.Null(store);
+        Assert.True(err!.UserError);
+        Assert.Contains("different campaign", err.Message);
+    }
+
+    [Fact]
+    public void A_corrupted_database_is_detected_and_not_reused()
+    {
+        var dir = TestCampaigns.TempDir();
+        var (store, _, _) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
+        var shard = new ShardKey(0, 0, 0, 200);
+        store!.CommitShard(shard, Samples(shard), "w");
+        store.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var path = CampaignStore.PathIn(dir);
+        // Checkpoint happened on close; scribble over the middle of the file.
+        var bytes = File.ReadAllBytes(path);
+        for (int i = bytes.Length / 3; i < bytes.Length / 3 + 3000 && i < bytes.Length; i++) bytes[i] = 0x5A;
+        File.WriteAllBytes(path, bytes);
+        var (reopened, _, err) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
+        Assert.Null(reopened);
+        Assert.NotNull(err);
+        Assert.False(err!.UserError);
+        Assert.Contains("corrupt", err.Message);
+    }
+
+    [Fact]
+    public void A_truncated_database_is_detected()
+    {
+        var dir = TestCampaigns.TempDir();
+        var (store, _, _) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
+        var shard = new ShardKey(0, 0, 0, 300);
+        store!.CommitShard(shard, Samples(shard), "w");
+        store.Dispose();
+        var path = CampaignStore.PathIn(dir);
+        using (var f = new FileStream(path, FileMode.Open)) f.SetLength(f.Length / 2);
+        var (reopened, _, err) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
+        Assert.Null(reopened);
+        Assert.Contains("corrupt", err!.Message);
+    }
+
+    [Fact]
+    public void Garbage_file_is_not_a_database()
+    {
+        var dir = TestCampaigns.TempDir();
+        File.WriteAllText(CampaignStore.PathIn(dir), "this is not sqlite, just text that happens to be here....................................................................");
+        var (reopened, _, err) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
+        Assert.Null(reopened);
+        Assert.Contains("corrupt", err!.Message);
+    }
+}

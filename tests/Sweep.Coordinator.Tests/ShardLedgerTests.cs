@@ -1,0 +1,114 @@
+using Sweep.Coordinator.Planning;
+
+namespace Sweep.Coordinator.Tests;
+
+public class ShardLedgerTests
+{
+    private static readonly DateTime T0 = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(3, 23, 5)]
+    [InlineData(2, 250, 250)]
+    [InlineData(4, 1001, 100)]
+    public void Plan_covers_every_sample_of_every_point_exactly_once(int points, long samples, int shardSize)
+    {
+        var plan = ShardPlan.Create(points, samples, shardSize);
+        var seen = new HashSet<(int, long)>();
+        foreach (var s in plan)
+        {
+            Assert.InRange(s.Count, 1, shardSize);
+            for (long i = s.FirstSample; i < s.FirstSample + s.Count; i++) Assert.True(seen.Add((s.Point, i)), $"({s.Point},{i}) twice");
+        }
+        Assert.Equal(points * samples, seen.Count);
+        Assert.All(seen, x => Assert.InRange(x.Item2, 0, samples - 1));
+        Assert.Equal(plan.Count, plan.Select(s => (s.Point, s.Index)).Distinct().Count());
+    }
+
+    [Fact]
+    public void Plan_interleaves_points()
+    {
+        var plan = ShardPlan.Create(3, 10, 5);
+        Assert.Equal([0, 1, 2, 0, 1, 2], plan.Select(s => s.Point));
+    }
+
+    [Fact]
+    public void Ledger_hands_out_each_shard_once_and_completes()
+    {
+        var plan = ShardPlan.Create(2, 10, 5);
+        var ledger = new ShardLedger(plan, [], TimeSpan.FromMinutes(1));
+        var leases = new List<Lease>();
+        for (int w = 0; w < 4; w++) leases.Add(ledger.Assign($"w{w}", T0)!);
+        Assert.Null(ledger.Assign("w9", T0));
+        Assert.Equal(4, leases.Select(l => (l.Shard.Point, l.Shard.Index)).Distinct().Count());
+        foreach (var l in leases) Assert.Equal(CompletionOutcome.Accepted, ledger.Complete(l.Shard.Point, l.Shard.Index));
+        Assert.True(ledger.IsComplete);
+    }
+
+    [Fact]
+    public void A_worker_that_asks_again_gives_up_its_lease_and_the_shard_is_handed_out_again()
+    {
+        var ledger = new ShardLedger(ShardPlan.Create(1, 10, 5), [], TimeSpan.FromMinutes(1));
+        var first = ledger.Assign("w0", T0)!;
+        var again = ledger.Assign("w0", T0)!;     // w0 restarted: its first shard is pending again
+        Assert.Equal(first.Shard, again.Shard);
+        var other = ledger.Assign("w1", T0)!;
+        Assert.NotEqual(first.Shard, other.Shard);
+    }
+
+    [Fact]
+    public void Failed_shard_is_retried()
+    {
+        var ledger = new ShardLedger(ShardPlan.Create(1, 10, 5), [], TimeSpan.FromMinutes(1));
+        var a = ledger.Assign("w0", T0)!;
+        var b = ledger.Assign("w1", T0)!;
+        ledger.Fail(a.Id);
+        var c = ledger.Assign("w2", T0)!;
+        Assert.Equal(a.Shard, c.Shard);
+        Assert.NotEqual(b.Shard, c.Shard);
+    }
+
+    [Fact]
+    public void Expired_leases_are_handed_out_again_and_a_late_result_still_counts_once()
+    {
+        var ledger = new ShardLedger(ShardPlan.Create(1, 5, 5), [], TimeSpan.FromSeconds(30));
+        var slow = ledger.Assign("slow", T0)!;
+        Assert.Null(ledger.Assign("fast", T0.AddSeconds(10)));
+        var retry = ledger.Assign("fast", T0.AddSeconds(31))!;
+        Assert.Equal(slow.Shard, retry.Shard);
+        Assert.Equal(CompletionOutcome.Accepted, ledger.Complete(slow.Shard.Point, slow.Shard.Index));   // the presumed-dead worker answers first
+        Assert.Equal(CompletionOutcome.Duplicate, ledger.Complete(retry.Shard.Point, retry.Shard.Index));
+        Assert.True(ledger.IsComplete);
+        Assert.Equal(0, ledger.Leased);
+    }
+
+    [Fact]
+    public void Resumed_ledger_skips_finished_shards()
+    {
+        var plan = ShardPlan.Create(2, 10, 5);
+        var ledger = new ShardLedger(plan, [(0, 0), (1, 1)], TimeSpan.FromMinutes(1));
+        Assert.Equal(2, ledger.Done);
+        var handed = new List<ShardKey>();
+        while (ledger.Assign($"w{handed.Count}", T0) is { } l) handed.Add(l.Shard);
+        Assert.Equal([(1, 0), (0, 1)], handed.Select(s => (s.Point, s.Index)));
+    }
+
+    [Fact]
+    public void Node_loss_releases_the_leases_of_its_workers_only()
+    {
+        var ledger = new ShardLedger(ShardPlan.Create(1, 20, 5), [], TimeSpan.FromMinutes(1));
+        ledger.Assign("10.0.0.1:5:1#0", T0);
+        ledger.Assign("10.0.0.1:5:1#1", T0);
+        ledger.Assign("10.0.0.2:5:7#0", T0);
+        Assert.Equal(2, ledger.ReleaseWorkersWithPrefix("10.0.0.1:5:1#"));
+        Assert.Equal(1, ledger.Leased);
+        Assert.Equal(3, ledger.Pending);
+    }
+
+    [Fact]
+    public void Unknown_shards_are_reported()
+    {
+        var ledger = new ShardLedger(ShardPlan.Create(1, 5, 5), [], TimeSpan.FromMinutes(1));
+        Assert.Equal(CompletionOutcome.Unknown, ledger.Complete(3, 0));
+    }
+}

@@ -1,0 +1,130 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Serialization;
+using Sweep.Messages;
+
+namespace Sweep.Messages.Tests;
+
+public sealed class SerializerTests : IDisposable
+{
+    private readonly ActorSystem _system = ActorSystem.Create("serializer-test", ConfigurationFactory.ParseString($$"""
+        akka.actor {
+          serializers { sweep = "Sweep.Messages.SweepSerializer, Sweep.Messages" }
+          serialization-bindings { "Sweep.Messages.ISweepMessage, Sweep.Messages" = sweep }
+          serialization-identifiers { "Sweep.Messages.SweepSerializer, Sweep.Messages" = {{SweepSerializer.Id}} }
+        }
+        """));
+
+    public void Dispose() => _system.Terminate().Wait();
+
+    private T RoundTrip<T>(T message) where T : notnull
+    {
+        var serialization = _system.Serialization;
+        var serializer = serialization.FindSerializerFor(message);
+        Assert.IsType<SweepSerializer>(serializer);
+        var bytes = serializer.ToBinary(message);
+        var manifest = Serialization.ManifestFor(serializer, message);
+        return (T)serialization.Deserialize(bytes, serializer.Identifier, manifest);
+    }
+
+    private static SampleRecord Sample(int point, long sample, bool traced) => new(point, sample, 1, "{0,2}", 0.125, 0.08, 300, double.NaN,
+        1234, 8000, 3.5e-7, 1e-9, traced ? [0, 1.5, 3] : null, traced ? [4.2, 1.1, 0.08] : null);
+
+    private static CampaignSpec Spec() => new("abc123", -7, [
+        new PointSpec(0, new ProblemData(true, 4, 3, [3, 1.5, 0.4], [], [], 11.41, false), [4, 4], 0.08, [1],
+            new DynamicsData("flow", 300, 1e-8, 1e-10, 0, 0), 1e-6, 1e-3, 2),
+        new PointSpec(1, new ProblemData(false, 2, 1, [], [1, 0.5, 0.5, 2], [0.3, -0.2], 4.5, true), [3], 0.1, [],
+            new DynamicsData("gd", 0, 0, 0, 0.3, 20000), 1e-5, 1e-2, 0),
+    ]);
+
+    private static void AssertSpecEqual(CampaignSpec a, CampaignSpec b)
+    {
+        Assert.Equal(a.Hash, b.Hash);
+        Assert.Equal(a.Seed, b.Seed);
+        Assert.Equal(a.Points.Length, b.Points.Length);
+        for (int i = 0; i < a.Points.Length; i++)
+        {
+            var (x, y) = (a.Points[i], b.Points[i]);
+            Assert.Equal(x.Index, y.Index);
+            Assert.Equal(x.Problem.Canonical, y.Problem.Canonical);
+            Assert.Equal(x.Problem.InputDim, y.Problem.InputDim);
+            Assert.Equal(x.Problem.OutputDim, y.Problem.OutputDim);
+            Assert.Equal(x.Problem.SingularValues, y.Problem.SingularValues);
+            Assert.Equal(x.Problem.Cxx, y.Problem.Cxx);
+            Assert.Equal(x.Problem.Cyx, y.Problem.Cyx);
+            Assert.Equal(x.Problem.YNormSquared, y.Problem.YNormSquared);
+            Assert.Equal(x.Problem.Whiten, y.Problem.Whiten);
+            Assert.Equal(x.Hidden, y.Hidden);
+            Assert.Equal(x.InitScale, y.InitScale);
+            Assert.Equal(x.SuppressModes, y.SuppressModes);
+            Assert.Equal(x.Dynamics, y.Dynamics);
+            Assert.Equal(x.GradTolRel, y.GradTolRel);
+            Assert.Equal(x.EpsHit, y.EpsHit);
+            Assert.Equal(x.TraceSamples, y.TraceSamples);
+        }
+    }
+
+    [Fact]
+    public void RequestWork_round_trips()
+    {
+        Assert.Equal(new RequestWork("127.0.0.1:1:2#0", "h"), RoundTrip(new RequestWork("127.0.0.1:1:2#0", "h")));
+        Assert.Equal(new RequestWork("w", null), RoundTrip(new RequestWork("w", null)));
+    }
+
+    [Fact]
+    public void WorkAssignment_round_trips_with_and_without_spec()
+    {
+        var bare = new WorkAssignment("h", 42, 3, 7, 1750, 250, null);
+        Assert.Equal(bare, RoundTrip(bare));
+        var full = bare with { Spec = Spec() };
+        var back = RoundTrip(full);
+        Assert.Equal(full with { Spec = null }, back with { Spec = null });
+        AssertSpecEqual(full.Spec!, back.Spec!);
+    }
+
+    [Fact]
+    public void NoWorkAvailable_round_trips() => Assert.Equal(new NoWorkAvailable("h", true), RoundTrip(new NoWorkAvailable("h", true)));
+
+    [Fact]
+    public void ShardCompleted_round_trips_every_field_including_NaN_and_traces()
+    {
+        var m = new ShardCompleted("w#1", "h", 9, 2, 5, [Sample(2, 1250, true), Sample(2, 1251, false)]);
+        var back = RoundTrip(m);
+        Assert.Equal(m with { Samples = [] }, back with { Samples = [] });
+        Assert.Equal(m.Samples, back.Samples);
+        Assert.True(double.IsNaN(back.Samples[0].HitTime));
+    }
+
+    [Fact]
+    public void ShardFailed_round_trips() => Assert.Equal(new ShardFailed("w", "h", 1, 2, 3, "boom"), RoundTrip(new ShardFailed("w", "h", 1, 2, 3, "boom")));
+
+    [Fact]
+    public void StartWorker_round_trips() => Assert.Equal(new StartWorker("a:1:2#3"), RoundTrip(new StartWorker("a:1:2#3")));
+
+    [Fact]
+    public void CampaignSpec_round_trips() => AssertSpecEqual(Spec(), RoundTrip(Spec()));
+
+    [Fact]
+    public void SampleRecord_round_trips() => Assert.Equal(Sample(0, 1, true), RoundTrip(Sample(0, 1, true)));
+
+    [Fact]
+    public void Every_message_type_in_the_assembly_has_a_manifest()
+    {
+        var types = typeof(ISweepMessage).Assembly.GetTypes().Where(t => t.IsClass && typeof(ISweepMessage).IsAssignableFrom(t)).ToList();
+        Assert.NotEmpty(types);
+        var serializer = (SweepSerializer)_system.Serialization.FindSerializerForType(typeof(RequestWork));
+        foreach (var t in types)
+        {
+            var instance = System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(t);
+            Assert.False(string.IsNullOrEmpty(serializer.Manifest(instance)), t.Name);
+        }
+    }
+
+    [Fact]
+    public void Unknown_manifest_and_version_are_rejected()
+    {
+        var serializer = (SweepSerializer)_system.Serialization.FindSerializerForType(typeof(RequestWork));
+        Assert.ThrowsAny<Exception>(() => serializer.FromBinary([1], "??"));
+        Assert.ThrowsAny<Exception>(() => serializer.FromBinary([99, 0], "RW"));
+    }
+}

@@ -1,0 +1,68 @@
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Sweep.Messages;
+using Sweep.Worker;
+
+namespace Sweep.Worker.Tests;
+
+public sealed class WorkerEntityTests : TestKit
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    private static CampaignSpec Spec(double[] sigmas) => new("hash-1", 11, [
+        new PointSpec(0, new ProblemData(true, 3, sigmas.Length, sigmas, [], [], sigmas.Sum(s => s * s), false), [3], 0.3, [],
+            new DynamicsData("flow", 200, 1e-8, 1e-10, 0, 0), 1e-6, 1e-3, 1),
+    ]);
+
+    [Fact]
+    public void Shard_runner_results_depend_only_on_seed_point_and_sample()
+    {
+        var spec = Spec([2, 1]);
+        var whole = new ShardRunner(spec).Run(0, 0, 6);
+        var parts = new ShardRunner(spec).Run(0, 3, 3).Concat(new ShardRunner(spec).Run(0, 0, 3)).OrderBy(r => r.Sample).ToArray();
+        Assert.Equal(whole, parts);
+        Assert.NotNull(whole[0].TraceTime);     // trace_samples = 1
+        Assert.Null(whole[1].TraceTime);
+        Assert.All(whole, r => Assert.Equal("{0,1}", r.Label));
+    }
+
+    [Fact]
+    public void Worker_pulls_solves_reports_and_pulls_again_without_the_spec()
+    {
+        var coordinator = CreateTestProbe();
+        var worker = Sys.ActorOf(Props.Create(() => new WorkerEntity(new WorkerOptions(1, coordinator.Ref.Path.ToStringWithoutAddress()))), "node%3A1%230");
+        var ask = coordinator.ExpectMsg<RequestWork>(Wait);
+        Assert.Equal("node:1#0", ask.WorkerId);
+        Assert.Null(ask.KnownCampaign);
+        coordinator.Reply(new WorkAssignment("hash-1", 5, 0, 1, 4, 4, Spec([2, 1])));
+        var done = coordinator.ExpectMsg<ShardCompleted>(Wait);
+        Assert.Equal(5, done.LeaseId);
+        Assert.Equal([4L, 5, 6, 7], done.Samples.Select(s => s.Sample));
+        Assert.Equal(new ShardRunner(Spec([2, 1])).Run(0, 4, 4), done.Samples);
+        var next = coordinator.ExpectMsg<RequestWork>(Wait);
+        Assert.Equal("hash-1", next.KnownCampaign);
+        Sys.Stop(worker);
+    }
+
+    [Fact]
+    public void A_shard_that_throws_is_reported_failed_and_the_worker_keeps_pulling()
+    {
+        var coordinator = CreateTestProbe();
+        Sys.ActorOf(Props.Create(() => new WorkerEntity(new WorkerOptions(1, coordinator.Ref.Path.ToStringWithoutAddress()))), "n%231");
+        coordinator.ExpectMsg<RequestWork>(Wait);
+        coordinator.Reply(new WorkAssignment("hash-1", 9, 0, 0, 0, 2, Spec([1, 2])));   // increasing σ: invalid problem
+        var failed = coordinator.ExpectMsg<ShardFailed>(Wait);
+        Assert.Equal(9, failed.LeaseId);
+        Assert.Contains("decreasing", failed.Reason);
+        coordinator.ExpectMsg<RequestWork>(Wait);
+    }
+
+    [Fact]
+    public void A_silent_coordinator_is_asked_again()
+    {
+        var coordinator = CreateTestProbe();
+        Sys.ActorOf(Props.Create(() => new WorkerEntity(new WorkerOptions(1, coordinator.Ref.Path.ToStringWithoutAddress()) { RetryInterval = TimeSpan.FromMilliseconds(200) })), "n%232");
+        coordinator.ExpectMsg<RequestWork>(Wait);
+        coordinator.ExpectMsg<RequestWork>(Wait);    // no reply: it asks again
+    }
+}
