@@ -78,7 +78,7 @@ public static class RunCommand
         }
         finally
         {
-            await system.Terminate();
+            await SweepClusterShutdown.TerminateQuietly(system);
         }
     }
 
@@ -122,5 +122,17 @@ internal static class Insecure
     {
         if (host is not ("127.0.0.1" or "localhost" or "::1"))
             Console.Error.WriteLine($"warning: binding to {host} without TLS: any host that can reach this port can join the cluster");
+    }
+}
+
+/// <summary>Akka prints a few remoting lines straight to stdout while it shuts down, after our loggers stop; they are noise here.</summary>
+internal static class SweepClusterShutdown
+{
+    public static async Task TerminateQuietly(ActorSystem system)
+    {
+        var stdout = Console.Out;
+        Console.SetOut(TextWriter.Null);
+        try { await system.Terminate(); }
+        finally { Console.SetOut(stdout); }
     }
 }

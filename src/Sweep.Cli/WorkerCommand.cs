@@ -23,7 +23,7 @@ public static class WorkerCommand
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
         await Task.WhenAny(stop.Task, system.WhenTerminated);
         await Akka.Cluster.Cluster.Get(system).LeaveAsync();
-        await system.Terminate();
+        await SweepClusterShutdown.TerminateQuietly(system);
         return 0;
     }
 }

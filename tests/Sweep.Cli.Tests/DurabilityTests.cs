@@ -1,0 +1,127 @@
+using Xunit.Abstractions;
+
+namespace Sweep.Cli.Tests;
+
+public class DurabilityTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
+
+    // A campaign of several seconds on two cores, with small shards so that kills land between and inside shard commits.
+    private const string Campaign = """
+        { "name": "kill-test", "seed": 13,
+          "problem": { "kind": "canonical", "singular_values": [3, 1.5, 0.4], "input_dim": 4 },
+          "network": { "hidden": [4, 4, 4] },
+          "init": { "kind": "gaussian", "scale": 0.1 },
+          "dynamics": { "method": "flow", "t_max": 150 },
+          "samples": 200, "shard_size": 8, "trace_samples": 1,
+          "sweep": { "init.scale": [0.1, 0.3] } }
+        """;
+
+    private static void AssertSameOutputs(string expectedDir, string actualDir)
+    {
+        Assert.Equal(File.ReadAllText(Path.Combine(expectedDir, "samples.csv")), File.ReadAllText(Path.Combine(actualDir, "samples.csv")));
+        Assert.Equal(File.ReadAllText(Path.Combine(expectedDir, "summary.json")), File.ReadAllText(Path.Combine(actualDir, "summary.json")));
+    }
+
+    /// <summary>Waits until the child has claimed DIR (its first line is printed after the store is open), or it exited.</summary>
+    private static void WaitForStart(SweepProcess p)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (!p.HasExited && !p.Stdout.Contains("campaign") && !p.Stdout.Contains("resuming") && DateTime.UtcNow < deadline) Thread.Sleep(20);
+    }
+
+    [Fact]
+    public void Sigkill_at_random_moments_then_resume_gives_outputs_identical_to_an_uninterrupted_run()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Campaign);
+        var reference = Path.Combine(dir, "reference");
+        var r = SweepProcess.Run(Timeout, "run", file, "--out", reference, "--workers", "2");
+        Assert.True(r.Exit == 0, r.Err);
+
+        int seed = Environment.TickCount;
+        var rng = new Random(seed);
+        var killed = Path.Combine(dir, "killed");
+        int kills = 0, attempts = 0;
+        while (kills < 5 && attempts++ < 20)
+        {
+            using var p = SweepProcess.Start("run", file, "--out", killed, "--workers", "2");
+            WaitForStart(p);
+            // A random moment after start-up: during cluster formation, shard solving, commits or output writing.
+            Thread.Sleep(rng.Next(0, 2500));
+            if (!p.HasExited) { p.Kill(); kills++; }
+            else Assert.True(p.ExitCode == 0, $"seed {seed}: run exited with {p.ExitCode}: {p.Stderr}");
+            output.WriteLine($"attempt {attempts}: {(p.ExitCode == 0 ? "finished" : "killed")}");
+        }
+        Assert.True(kills == 5, $"seed {seed}: only {kills} kills landed before the campaign finished");
+        var final = SweepProcess.Run(Timeout, "run", file, "--out", killed, "--workers", "2");
+        Assert.True(final.Exit == 0, $"seed {seed}: {final.Err}");
+        output.WriteLine($"seed {seed}, {kills} kills; final run: {final.Out.Split('\n')[0]}");
+        AssertSameOutputs(reference, killed);
+        var status = SweepProcess.Run(Timeout, "status", killed);
+        Assert.Contains("400/400 samples", status.Out);
+    }
+
+    [Fact]
+    public void A_second_process_on_a_running_dir_is_refused_and_a_killed_run_shows_partial_status()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Campaign.Replace("\"samples\": 200", "\"samples\": 4000"));
+        var out_ = Path.Combine(dir, "out");
+        using var first = SweepProcess.Start("run", file, "--out", out_, "--workers", "1");
+        WaitForStart(first);
+        Assert.False(first.HasExited, first.Stderr);
+        var second = SweepProcess.Run(Timeout, "run", file, "--out", out_);
+        Assert.Equal(2, second.Exit);
+        Assert.Contains("in use by another sweep process", second.Err);
+        // status reads without disturbing the running campaign
+        var status = SweepProcess.Run(Timeout, "status", out_);
+        Assert.Equal(0, status.Exit);
+        Assert.Contains("/8000 samples", status.Out);
+        first.Kill();
+        var after = SweepProcess.Run(Timeout, "status", out_);
+        Assert.Contains("in progress or stopped", after.Out);
+    }
+
+    [Fact]
+    public void An_edited_campaign_file_is_refused_and_the_stored_run_is_left_untouched()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Campaign.Replace("\"samples\": 200", "\"samples\": 16"));
+        var out_ = Path.Combine(dir, "out");
+        Assert.Equal(0, SweepProcess.Run(Timeout, "run", file, "--out", out_, "--workers", "2").Exit);
+        var before = Directory.EnumerateFiles(out_).Where(f => !f.EndsWith(".lock")).ToDictionary(f => f, File.ReadAllBytes);
+        File.WriteAllText(file, Campaign.Replace("\"samples\": 200", "\"samples\": 17"));
+        var edited = SweepProcess.Run(Timeout, "run", file, "--out", out_);
+        Assert.Equal(2, edited.Exit);
+        Assert.Contains("different campaign", edited.Err);
+        foreach (var (path, bytes) in before) Assert.Equal(bytes, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void An_unwritable_output_location_is_a_clear_error()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Campaign);
+        File.WriteAllText(Path.Combine(dir, "afile"), "x");
+        var r = SweepProcess.Run(Timeout, "run", file, "--out", Path.Combine(dir, "afile", "out"));
+        Assert.Equal(2, r.Exit);
+        Assert.Contains("cannot create", r.Err);
+        Assert.DoesNotContain("   at ", r.Err);
+    }
+
+    [Fact]
+    public void A_corrupted_store_is_detected_and_not_reused()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Campaign.Replace("\"samples\": 200", "\"samples\": 16"));
+        var out_ = Path.Combine(dir, "out");
+        Assert.Equal(0, SweepProcess.Run(Timeout, "run", file, "--out", out_, "--workers", "2").Exit);
+        var db = Path.Combine(out_, "campaign.db");
+        using (var f = new FileStream(db, FileMode.Open)) f.SetLength(f.Length / 2);
+        var r = SweepProcess.Run(Timeout, "run", file, "--out", out_);
+        Assert.Equal(1, r.Exit);
+        Assert.Contains("corrupt", r.Err);
+        Assert.True(new FileInfo(db).Length > 0);
+    }
+}
