@@ -14,6 +14,9 @@ public static class Program
           sweep worker --seed H:P [--workers N] [--host H]
                                                           join a coordinator and solve its shards
           sweep status DIR                                progress and current estimates of a campaign
+          sweep report DIR [--open]                       figures and DIR/report/index.html (also while running)
+          sweep export DIR --format csv|parquet [--to FILE]
+                                                          per-sample results for pandas, Julia, R
           sweep bench [--config small|medium] [--threads N] [--seconds S]
                                                           trajectory throughput benchmark
           sweep help                                      this text
@@ -43,9 +46,16 @@ public static class Program
                 "coordinator" => await RunCommand.ExecuteCoordinator(new Args(rest, ["out", "port", "host", "workers"], [])),
                 "worker" => await WorkerCommand.Execute(new Args(rest, ["seed", "workers", "host", "port"], [])),
                 "status" => StatusCommand.Execute(new Args(rest, [], [])),
+                "report" => ReportCommands.Report(new Args(rest, [], ["open"])),
+                "export" => await ReportCommands.Export(new Args(rest, ["format", "to"], [])),
                 "bench" => BenchCommand.Execute(new Args(rest, ["config", "threads", "seconds"], ["peak"])),
                 _ => throw new UsageException($"unknown command '{args[0]}' (try: sweep help)"),
             };
+        }
+        catch (Sweep.Coordinator.Storage.StoredCampaignException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return e.UserError ? 2 : 1;
         }
         catch (UsageException e)
         {

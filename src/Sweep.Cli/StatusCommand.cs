@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Sweep.Coordinator.Campaigns;
 using Sweep.Coordinator.Output;
 using Sweep.Coordinator.Storage;
 using Sweep.Coordinator.Actors;
@@ -12,7 +11,7 @@ public static class StatusCommand
     public static int Execute(Args args)
     {
         if (args.Positionals.Count != 1) throw new UsageException("usage: sweep status DIR");
-        var (campaign, store) = OpenCampaign(args.Positionals[0]);
+        var (campaign, store) = StoredCampaign.Open(args.Positionals[0]);
         using (store)
         {
             var samples = store.ReadSamples().ToList();
@@ -25,25 +24,5 @@ public static class StatusCommand
             SummaryTable.Print(campaign, new Progress(samples.Count, campaign.TotalSamples, summaries, DateTime.UtcNow, samples.Count));
             return 0;
         }
-    }
-
-    /// <summary>The campaign as stored in DIR (parsed from its normalised JSON, data paths relative to the original file are not needed).</summary>
-    public static (Campaign, CampaignStore) OpenCampaign(string dir)
-    {
-        var (store, error) = CampaignStore.Open(CampaignStore.PathIn(dir), readOnly: true);
-        if (store is null) throw error!.UserError ? new UsageException(error.Message) : new StoreFailure(error.Message);
-        var json = store.TryGetMeta("campaign");
-        if (json is null) { store.Dispose(); throw new UsageException($"'{dir}' holds no campaign yet"); }
-        var campaign = CampaignFromStore(json, store, dir);
-        return (campaign, store);
-    }
-
-    private static Campaign CampaignFromStore(string json, CampaignStore store, string dir)
-    {
-        // Data problems name their CSVs relative to the campaign file; the directory of that file was recorded.
-        var baseDir = store.TryGetMeta("base_dir") ?? dir;
-        var (campaign, error) = CampaignLoader.Parse(json, baseDir);
-        if (campaign is null) throw new StoreFailure($"cannot rebuild the campaign stored in '{dir}': {error}");
-        return campaign;
     }
 }

@@ -108,6 +108,30 @@ public class RunTests
     }
 
     [Fact]
+    public void Report_and_export_work_on_a_finished_campaign()
+    {
+        var dir = Temp.Dir();
+        var out_ = Path.Combine(dir, "out");
+        var file = Temp.Campaign(dir, Campaign(Canonical, "[3, 3]", """{ "kind": "gaussian", "scale": 0.2 }""", """{ "method": "flow", "t_max": 60 }""", 10, 5,
+            """, "trace_samples": 2"""));
+        Assert.Equal(0, SweepProcess.Run(Timeout, "run", file, "--out", out_, "--workers", "2").Exit);
+        var report = SweepProcess.Run(Timeout, "report", out_);
+        Assert.True(report.Exit == 0, report.Err);
+        Assert.True(File.Exists(Path.Combine(out_, "report", "index.html")));
+        Assert.True(File.Exists(Path.Combine(out_, "report", "traces-p0.png")));
+        var parquet = Path.Combine(dir, "s.parquet");
+        var export = SweepProcess.Run(Timeout, "export", out_, "--format", "parquet", "--to", parquet);
+        Assert.True(export.Exit == 0, export.Err);
+        Assert.True(new FileInfo(parquet).Length > 0);
+        var csv = SweepProcess.Run(Timeout, "export", out_, "--format", "csv", "--to", Path.Combine(dir, "s.csv"));
+        Assert.Equal(0, csv.Exit);
+        Assert.Equal(File.ReadAllText(Path.Combine(out_, "samples.csv")), File.ReadAllText(Path.Combine(dir, "s.csv")));
+        var bad = SweepProcess.Run(Timeout, "export", out_, "--format", "xlsx");
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("--format", bad.Err);
+    }
+
+    [Fact]
     public void Help_and_unknown_commands()
     {
         var help = SweepProcess.Run(Timeout, "--help");

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using Sweep.Coordinator.Storage;
+using Sweep.Reporting;
+
+namespace Sweep.Cli;
+
+/// <summary>`sweep report DIR [--open]` and `sweep export DIR --format csv|parquet [--to FILE]`.</summary>
+public static class ReportCommands
+{
+    public static int Report(Args args)
+    {
+        if (args.Positionals.Count != 1) throw new UsageException("usage: sweep report DIR [--open]");
+        var result = ReportBuilder.Build(args.Positionals[0]);
+        Console.WriteLine($"wrote {result.IndexPath} with {result.Figures.Count} figures (PNG and SVG){(result.Partial ? " — partial: the campaign is not finished" : "")}");
+        if (args.Has("open"))
+        {
+            try { Process.Start(new ProcessStartInfo(result.IndexPath) { UseShellExecute = true }); }
+            catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"could not open a browser ({e.Message}); open {result.IndexPath} yourself");
+            }
+        }
+        return 0;
+    }
+
+    public static async Task<int> Export(Args args)
+    {
+        if (args.Positionals.Count != 1) throw new UsageException("usage: sweep export DIR --format csv|parquet [--to FILE]");
+        string dir = args.Positionals[0];
+        string format = args.Get("format") ?? throw new UsageException("--format csv|parquet is required");
+        if (format is not ("csv" or "parquet")) throw new UsageException($"--format must be csv or parquet (got '{format}')");
+        string to = args.Get("to") ?? Path.Combine(dir, $"samples.{format}");
+        var (_, store) = StoredCampaign.Open(dir);
+        List<Messages.SampleRecord> samples;
+        using (store) samples = store.ReadSamples().ToList();
+        try
+        {
+            if (format == "csv") Exporter.WriteCsv(to, samples);
+            else await Exporter.WriteParquetAsync(to, samples);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DirectoryNotFoundException)
+        {
+            throw new UsageException($"cannot write '{to}': {e.Message}");
+        }
+        Console.WriteLine($"wrote {samples.Count} samples to {to}");
+        return 0;
+    }
+}

@@ -1,0 +1,322 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ScottPlot;
+using Sweep.Coordinator.Campaigns;
+using Sweep.Coordinator.Output;
+using Sweep.Coordinator.Statistics;
+using Sweep.Coordinator.Storage;
+using Sweep.Messages;
+using Sweep.Numerics;
+
+namespace Sweep.Reporting;
+
+/// <summary>What was written: the HTML page and every figure (PNG and SVG), all under DIR/report.</summary>
+public sealed record ReportResult(string IndexPath, IReadOnlyList<string> Figures, bool Partial);
+
+/// <summary>
+/// `sweep report`: figures (ScottPlot, PNG + SVG) and a self-contained HTML page from the stored samples of a finished
+/// or running campaign. Everything is derived from the store, so a report of a running campaign is simply marked partial.
+/// </summary>
+public static class ReportBuilder
+{
+    private const int Width = 900, Height = 540, MaxPanels = 12;
+    private static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
+
+    public static ReportResult Build(string dir)
+    {
+        var (campaign, store) = StoredCampaign.Open(dir);
+        List<SampleRecord> samples;
+        List<(int Point, long Sample, double[] Time, double[] Loss)> traces;
+        using (store)
+        {
+            samples = store.ReadSamples().ToList();
+            traces = store.ReadTraces();
+        }
+        var summaries = OutputWriter.Aggregate(campaign, samples).Select(s => s.Summarize()).ToList();
+        bool partial = samples.Count < campaign.TotalSamples;
+        string outDir = Path.Combine(dir, "report");
+        Directory.CreateDirectory(outDir);
+        var figures = new List<(string Name, string Caption)>();
+
+        var axes = SweepAxes(campaign);
+        foreach (var axis in axes)
+            foreach (var group in axis.Groups.Take(MaxPanels))
+            {
+                string suffix = axes.Count == 1 && axis.Groups.Count == 1 ? axis.Slug : $"{axis.Slug}-{figures.Count}";
+                figures.Add((BasinFractions(outDir, campaign, summaries, axis, group, $"fractions-{suffix}"),
+                    $"Basin fraction of each label against {axis.Key}{group.Context}, with 95% Wilson intervals."));
+                figures.Add((SaddleMass(outDir, summaries, axis, group, $"saddle-mass-{suffix}"),
+                    $"Saddle-basin mass against {axis.Key}{group.Context} (log scale): the estimate (circles) and its one-sided 95% upper bound (triangles); with none observed only the bound is shown."));
+            }
+        figures.Add((HitTimes(outDir, campaign, samples, "hitting-times"),
+            "Empirical CDF of the hitting time (L − L_min ≤ eps_hit) per point, as a fraction of all non-diverged samples; the gap to 1 at the right is the censored share (never hit by the stop)."));
+        foreach (var point in campaign.Points.Take(MaxPanels))
+        {
+            var mine = traces.Where(t => t.Point == point.Index).ToList();
+            if (mine.Count == 0) continue;
+            figures.Add((Traces(outDir, point, mine, $"traces-p{point.Index}"),
+                $"Loss gap L − L_min of the traced trajectories of point {point.Index} (log scale); dashed lines mark the critical values L_S they pass, named by S."));
+        }
+
+        string index = Path.Combine(outDir, "index.html");
+        File.WriteAllText(index, Html(campaign, summaries, figures, partial, samples.Count), new UTF8Encoding(false));
+        return new ReportResult(index, figures.Select(f => f.Name).ToList(), partial);
+    }
+
+    // ---- sweep axes -------------------------------------------------------------------------------------------------
+
+    private sealed record Group(string Context, IReadOnlyList<int> Points);
+    private sealed record Axis(string Key, string Slug, bool Numeric, IReadOnlyList<Group> Groups, Func<int, double> X, IReadOnlyList<(double, string)> Ticks, bool LogX = false);
+
+    /// <summary>One axis per swept key; the points sharing the values of all other keys form a group (one panel each).</summary>
+    private static List<Axis> SweepAxes(Campaign campaign)
+    {
+        var points = campaign.Points;
+        var keys = points[0].Params.Select(p => p.Key).ToList();
+        if (keys.Count == 0)
+            return [new Axis("point", "point", false, [new Group("", [0])], _ => 0, [(0, "point 0")])];
+        var axes = new List<Axis>();
+        foreach (var key in keys)
+        {
+            string Value(int p) => points[p].Params.First(kv => kv.Key == key).Value?.ToJsonString() ?? "null";
+            var distinct = points.Select(p => Value(p.Index)).Distinct().ToList();
+            bool numeric = points.All(p => points[p.Index].Params.First(kv => kv.Key == key).Value?.GetValueKind() == JsonValueKind.Number);
+            double Raw(int p) => points[p].Params.First(kv => kv.Key == key).Value!.GetValue<double>();
+            // Geometric sweeps (all positive, spanning ≥ 8×) read best on a log axis, ticked at the swept values.
+            bool logX = numeric && points.All(p => Raw(p.Index) > 0) && points.Max(p => Raw(p.Index)) >= 8 * points.Min(p => Raw(p.Index));
+            Func<int, double> x = !numeric ? p => distinct.IndexOf(Value(p)) : logX ? p => Math.Log10(Raw(p)) : Raw;
+            var ticks = !numeric ? distinct.Select((v, i) => ((double)i, v)).ToList()
+                : logX ? points.Select(p => Raw(p.Index)).Distinct().Select(v => (Math.Log10(v), v.ToString("G4", CultureInfo.InvariantCulture))).ToList()
+                : new List<(double, string)>();
+            var groups = points.GroupBy(p => string.Join(", ", p.Params.Where(kv => kv.Key != key).Select(kv => $"{kv.Key} = {kv.Value?.ToJsonString()}")))
+                .Select(g => new Group(g.Key.Length == 0 ? "" : $" ({g.Key})", g.Select(p => p.Index).OrderBy(x).ToList()))
+                .ToList();
+            string slug = new string(key.Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray());
+            axes.Add(new Axis(key, slug, numeric, groups, x, ticks, logX));
+        }
+        return axes;
+    }
+
+    private static void ApplyAxis(Plot plot, Axis axis)
+    {
+        plot.XLabel(axis.LogX ? $"{axis.Key} (log scale)" : axis.Key);
+        if (axis.Ticks.Count > 0) plot.Axes.Bottom.SetTicks(axis.Ticks.Select(t => t.Item1).ToArray(), axis.Ticks.Select(t => t.Item2).ToArray());
+    }
+
+    // ---- figures ----------------------------------------------------------------------------------------------------
+
+    private static string BasinFractions(string outDir, Campaign campaign, List<PointSummary> summaries, Axis axis, Group group, string name)
+    {
+        var plot = new Plot();
+        var labels = group.Points.SelectMany(p => summaries[p].Labels.Select(l => l.Label)).Distinct()
+            .OrderBy(l => CriticalValues.ParseLabel(l) ?? int.MaxValue).ToList();
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int li = 0; li < labels.Count; li++)
+        {
+            var label = labels[li];
+            var xs = new List<double>(); var ys = new List<double>(); var lo = new List<double>(); var hi = new List<double>();
+            foreach (var p in group.Points)
+            {
+                var s = summaries[p];
+                if (s.Converged + s.Horizon == 0) continue;
+                var l = s.Labels.FirstOrDefault(x => x.Label == label);
+                double frac = l?.Fraction ?? 0;
+                var ci = l?.Ci95 ?? Proportions.Wilson(0, s.Converged + s.Horizon);
+                xs.Add(axis.X(p)); ys.Add(frac); lo.Add(frac - ci.Low); hi.Add(ci.High - frac);
+            }
+            if (xs.Count == 0) continue;
+            var color = palette.GetColor(li);
+            bool global = campaign.Points[group.Points[0]].Problem.CriticalValues.GlobalMask == CriticalValues.ParseLabel(label);
+            var line = plot.Add.Scatter(xs.ToArray(), ys.ToArray(), color);
+            line.LegendText = global ? $"{label} (global min)" : label;
+            line.MarkerSize = 7;
+            var eb = plot.Add.ErrorBar(xs, ys, hi);
+            eb.YErrorNegative = lo;
+            eb.YErrorPositive = hi;
+            eb.Color = color;
+        }
+        plot.Title($"Basin fractions vs {axis.Key}{group.Context}");
+        ApplyAxis(plot, axis);
+        plot.YLabel("fraction of non-diverged samples");
+        plot.Axes.SetLimitsY(-0.03, 1.03);
+        plot.ShowLegend(Edge.Right);
+        return Save(plot, outDir, name);
+    }
+
+    private static string SaddleMass(string outDir, List<PointSummary> summaries, Axis axis, Group group, string name)
+    {
+        var plot = new Plot();
+        var estX = new List<double>(); var estY = new List<double>(); var boundX = new List<double>(); var boundY = new List<double>();
+        foreach (var p in group.Points)
+        {
+            var m = summaries[p].SaddleMass;
+            if (m is null) continue;
+            if (m.Estimate > 0) { estX.Add(axis.X(p)); estY.Add(Math.Log10(m.Estimate)); }
+            boundX.Add(axis.X(p)); boundY.Add(Math.Log10(m.Upper95));
+        }
+        if (boundX.Count > 0)
+        {
+            var b = plot.Add.Scatter(boundX.ToArray(), boundY.ToArray(), Colors.Gray);
+            b.LegendText = "one-sided 95% upper bound";
+            b.MarkerShape = MarkerShape.FilledTriangleDown;
+            b.MarkerSize = 9;
+            b.LinePattern = LinePattern.Dashed;
+        }
+        if (estX.Count > 0)
+        {
+            var e = plot.Add.Scatter(estX.ToArray(), estY.ToArray(), Colors.Crimson);
+            e.LegendText = "estimate";
+            e.MarkerSize = 8;
+        }
+        LogY(plot);
+        plot.Title($"Saddle-basin mass vs {axis.Key}{group.Context}");
+        ApplyAxis(plot, axis);
+        plot.YLabel("saddle-basin mass (log scale)");
+        plot.ShowLegend(Alignment.UpperRight);
+        return Save(plot, outDir, name);
+    }
+
+    private static string HitTimes(string outDir, Campaign campaign, List<SampleRecord> samples, string name)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        double horizon = 0;
+        bool descent = false;
+        foreach (var point in campaign.Points.Take(MaxPanels))
+        {
+            var mine = samples.Where(s => s.Point == point.Index && s.Status != (byte)SampleStatus.Diverged).ToList();
+            if (mine.Count == 0) continue;
+            var hits = mine.Where(s => !double.IsNaN(s.HitTime)).Select(s => s.HitTime).OrderBy(t => t).ToArray();
+            var d = point.Spec.Dynamics;
+            descent = d.Method == "gd";
+            horizon = Math.Max(horizon, descent ? d.MaxIters : d.TMax);
+            var xs = new List<double> { 0 }; var ys = new List<double> { 0 };
+            for (int i = 0; i < hits.Length; i++) { xs.Add(hits[i]); ys.Add((i + 1.0) / mine.Count); }
+            xs.Add(descent ? d.MaxIters : d.TMax); ys.Add((double)hits.Length / mine.Count);
+            var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), palette.GetColor(point.Index % 10));
+            line.ConnectStyle = ConnectStyle.StepHorizontal;
+            line.LineWidth = 2;
+            double censored = 1 - (double)hits.Length / mine.Count;
+            line.LegendText = $"p{point.Index} {ParamText(point)} — censored {censored:P0}";
+        }
+        if (horizon > 0)
+        {
+            var v = plot.Add.VerticalLine(horizon, 1, Colors.Gray, LinePattern.Dotted);
+            v.Text = "horizon";
+        }
+        plot.Title("Hitting-time distribution (empirical CDF; censored samples never reach 1)");
+        plot.XLabel(descent ? "iterations to L − L_min ≤ eps_hit" : "time to L − L_min ≤ eps_hit");
+        plot.YLabel("fraction of non-diverged samples");
+        plot.Axes.SetLimitsY(-0.02, 1.05);
+        plot.ShowLegend(Alignment.LowerRight);
+        return Save(plot, outDir, name);
+    }
+
+    private static string Traces(string outDir, CampaignPoint point, List<(int Point, long Sample, double[] Time, double[] Loss)> traces, string name)
+    {
+        var plot = new Plot();
+        var cv = point.Problem.CriticalValues;
+        const double floor = 1e-16;
+        var palette = new ScottPlot.Palettes.Category10();
+        int k = 0;
+        foreach (var (_, sample, time, loss) in traces)
+        {
+            var gaps = loss.Select(l => Math.Max(l - cv.GlobalMinimum, floor)).ToArray();
+            var line = plot.Add.ScatterLine(time, gaps.Select(Math.Log10).ToArray(), palette.GetColor(k++ % 10));
+            line.LineWidth = 2;
+            line.LegendText = $"sample {sample}";
+        }
+        // The critical values the traces pass: plateaus where the loss stays within 0.3% of L_S for ≥ 2% of the time span.
+        var passed = new SortedSet<int>();
+        double tEnd = traces.Max(t => t.Time[^1]);
+        foreach (var (_, _, time, loss) in traces)
+        {
+            double span = time[^1] - time[0];
+            if (span <= 0) continue;
+            for (int mask = 0; mask < (1 << cv.Modes); mask++)
+            {
+                double value = cv.Value(mask), tol = 0.003 * Math.Max(cv.GapAboveMinimum(mask), 1e-300);
+                double inside = 0;
+                for (int i = 1; i < time.Length; i++)
+                    if (Math.Abs(loss[i] - value) <= tol && Math.Abs(loss[i - 1] - value) <= tol) inside += time[i] - time[i - 1];
+                if (inside >= 0.02 * span && mask != cv.GlobalMask) passed.Add(mask);
+            }
+        }
+        foreach (var mask in passed)
+        {
+            double y = Math.Log10(cv.GapAboveMinimum(mask));
+            var h = plot.Add.HorizontalLine(y, 1, Colors.Gray, LinePattern.Dashed);
+            h.ExcludeFromLegend = true;
+            var name_ = plot.Add.Text($"L{CriticalValues.Label(mask)} = {F(cv.Value(mask))}", tEnd, y);
+            name_.LabelAlignment = Alignment.LowerRight;
+            name_.LabelFontSize = 12;
+            name_.LabelFontColor = Colors.DimGray;
+        }
+        LogY(plot);
+        var d = point.Spec.Dynamics;
+        plot.Title($"Traced trajectories, point {point.Index} {ParamText(point)}");
+        plot.XLabel(d.Method == "gd" ? "iteration" : "time t");
+        plot.YLabel("L − L_min (log scale)");
+        plot.ShowLegend(Alignment.LowerLeft);
+        return Save(plot, outDir, name);
+    }
+
+    private static string ParamText(CampaignPoint p) =>
+        p.Params.Count == 0 ? "" : "(" + string.Join(", ", p.Params.Select(kv => $"{kv.Key} = {kv.Value?.ToJsonString()}")) + ")";
+
+    /// <summary>Data are plotted as log10(y); ticks are labelled with the values and minor ticks follow a log pattern.</summary>
+    private static void LogY(Plot plot)
+    {
+        var ticks = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+            LabelFormatter = y => Math.Pow(10, y).ToString("0.###E+0", CultureInfo.InvariantCulture),
+        };
+        plot.Axes.Left.TickGenerator = ticks;
+    }
+
+    private static string Save(Plot plot, string outDir, string name)
+    {
+        plot.SavePng(Path.Combine(outDir, name + ".png"), Width, Height);
+        plot.SaveSvg(Path.Combine(outDir, name + ".svg"), Width, Height);
+        return name;
+    }
+
+    // ---- HTML -------------------------------------------------------------------------------------------------------
+
+    private static string Html(Campaign campaign, List<PointSummary> summaries, List<(string Name, string Caption)> figures, bool partial, long done)
+    {
+        static string E(string s) => WebUtility.HtmlEncode(s);
+        var sb = new StringBuilder();
+        sb.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(campaign.Name)).Append(" — ActorSweep report</title>");
+        sb.Append("<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f4f4f4}td.l{text-align:left}.partial{background:#fff3cd;border:1px solid #e0c060;padding:.6em}figure{margin:1.5em 0}figcaption{font-size:90%;color:#555}pre{background:#f8f8f8;padding:1em;overflow:auto}</style></head><body>");
+        sb.Append("<h1>").Append(E(campaign.Name)).Append("</h1>");
+        sb.Append($"<p>Campaign hash <code>{campaign.Hash[..16]}</code>; {campaign.Points.Count} point(s) × {campaign.Samples} samples; seed {campaign.Seed}; report generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.</p>");
+        if (partial)
+            sb.Append($"<p class=\"partial\"><b>Partial:</b> {done} of {campaign.TotalSamples} samples are stored; the campaign is still running or was stopped. Estimates will change.</p>");
+        sb.Append("<h2>Summary per point</h2>");
+        foreach (var s in summaries)
+        {
+            var p = campaign.Points[s.Point];
+            sb.Append($"<h3>Point {s.Point} {E(ParamText(p))}</h3>");
+            sb.Append($"<p>{s.Samples} samples: {s.Converged} converged, {s.Horizon} at the horizon, {s.Diverged} diverged. Global minimum L_min = {F(p.Problem.CriticalValues.GlobalMinimum)}; singular values {E(string.Join(", ", p.Problem.Spectrum.SingularValues.Select(F)))}.");
+            if (s.SaddleMass is not null) sb.Append($" Saddle-basin mass {F(s.SaddleMass.Estimate)} (one-sided 95% bound {F(s.SaddleMass.Upper95)}).");
+            if (s.HitTimes.Count > 0) sb.Append($" Hitting time (n = {s.HitTimes.Count}): p10 {F(s.HitTimes.P10!.Value)}, p50 {F(s.HitTimes.P50!.Value)}, p90 {F(s.HitTimes.P90!.Value)}.");
+            sb.Append("</p><table><tr><th>label S</th><th>critical value L_S</th><th>count</th><th>fraction</th><th>95% CI</th></tr>");
+            foreach (var l in s.Labels)
+                sb.Append($"<tr><td class=\"l\">{E(l.Label)}</td><td>{F(l.CriticalValue)}</td><td>{l.Count}</td><td>{F(l.Fraction)}</td><td>[{F(l.Ci95.Low)}, {F(l.Ci95.High)}]</td></tr>");
+            sb.Append("</table>");
+        }
+        sb.Append("<h2>Figures</h2>");
+        foreach (var (name, caption) in figures)
+            sb.Append($"<figure><img src=\"{name}.png\" alt=\"{E(caption)}\" width=\"{Width}\"><figcaption>{E(caption)} <a href=\"{name}.svg\">SVG</a></figcaption></figure>");
+        sb.Append("<h2>Campaign file (normalised)</h2><pre>")
+          .Append(E(JsonNode.Parse(campaign.NormalizedJson)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true })))
+          .Append("</pre></body></html>");
+        return sb.ToString();
+    }
+}

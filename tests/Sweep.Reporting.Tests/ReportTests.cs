@@ -1,0 +1,105 @@
+using System.Text.RegularExpressions;
+using Sweep.Coordinator.Campaigns;
+using Sweep.Coordinator.Output;
+using Sweep.Coordinator.Planning;
+using Sweep.Coordinator.Storage;
+using Sweep.Worker;
+
+namespace Sweep.Reporting.Tests;
+
+public class ReportTests
+{
+    private const string Json = """
+        { "name": "report-test", "seed": 2,
+          "problem": { "kind": "canonical", "singular_values": [3, 1.5, 0.4], "input_dim": 3 },
+          "network": { "hidden": [3, 3] },
+          "init": { "kind": "gaussian", "scale": 0.1 },
+          "dynamics": { "method": "flow", "t_max": 80 },
+          "samples": 12, "shard_size": 4, "trace_samples": 2,
+          "sweep": { "init.scale": [0.02, 0.3] } }
+        """;
+
+    /// <summary>A campaign directory whose store holds the first <paramref name="shards"/> shards, solved by the real numerics.</summary>
+    private static (string Dir, Campaign Campaign) Stored(int? shards)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "sweep-report-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var (campaign, error) = CampaignLoader.Parse(Json, dir);
+        Assert.True(campaign is not null, error?.ToString());
+        var (store, _, err) = CampaignStore.OpenForCampaign(dir, campaign!.NormalizedJson, campaign.Hash, campaign.Name, dir);
+        Assert.Null(err);
+        using (store)
+        {
+            var runner = new ShardRunner(campaign.Spec);
+            var plan = ShardPlan.Create(campaign.Points.Count, campaign.Samples, campaign.ShardSize);
+            foreach (var s in plan.Take(shards ?? plan.Count))
+                store!.CommitShard(s, runner.Run(s.Point, s.FirstSample, s.Count), "test");
+        }
+        return (dir, campaign);
+    }
+
+    private static void AssertReferencesExist(string index)
+    {
+        var html = File.ReadAllText(index);
+        var refs = Regex.Matches(html, "(?:src|href)=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(refs);
+        foreach (var r in refs)
+        {
+            Assert.DoesNotContain("://", r);     // self-contained: nothing fetched from the network
+            Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(index)!, r)), $"{r} is referenced but missing");
+        }
+    }
+
+    [Fact]
+    public void Finished_campaign_report_has_every_figure_and_only_existing_references()
+    {
+        var (dir, campaign) = Stored(null);
+        var result = ReportBuilder.Build(dir);
+        Assert.False(result.Partial);
+        // fractions + saddle mass for the swept key, hitting times, and traces for both points
+        Assert.Equal(["fractions-init-scale", "saddle-mass-init-scale", "hitting-times", "traces-p0", "traces-p1"], result.Figures);
+        foreach (var f in result.Figures)
+        {
+            Assert.True(new FileInfo(Path.Combine(dir, "report", f + ".png")).Length > 1000);
+            Assert.Contains("<svg", File.ReadAllText(Path.Combine(dir, "report", f + ".svg"))[..200]);
+        }
+        AssertReferencesExist(result.IndexPath);
+        var html = File.ReadAllText(result.IndexPath);
+        Assert.DoesNotContain("Partial", html);
+        Assert.Contains("{0,1,2}", html);
+        Assert.Contains("&quot;init.scale&quot;", html);     // the campaign file itself
+        Assert.Equal(campaign.Points.Count, Regex.Matches(html, "<h3>Point").Count);
+    }
+
+    [Fact]
+    public void Partial_campaign_report_is_marked_partial_and_still_complete_in_figures()
+    {
+        var (dir, _) = Stored(3);
+        var result = ReportBuilder.Build(dir);
+        Assert.True(result.Partial);
+        var html = File.ReadAllText(result.IndexPath);
+        Assert.Contains("Partial:", html);
+        Assert.Contains("12 of 24 samples", html);
+        AssertReferencesExist(result.IndexPath);
+        Assert.Contains("hitting-times", result.Figures);
+    }
+
+    [Fact]
+    public async Task Parquet_export_round_trips_against_samples_csv()
+    {
+        var (dir, _) = Stored(null);
+        var (_, store) = StoredCampaign.Open(dir);
+        List<Messages.SampleRecord> samples;
+        using (store) samples = store.ReadSamples().ToList();
+        var csv = Path.Combine(dir, "samples.csv");
+        var parquet = Path.Combine(dir, "samples.parquet");
+        Exporter.WriteCsv(csv, samples);
+        await Exporter.WriteParquetAsync(parquet, samples);
+        var back = await Exporter.ReadParquetAsync(parquet);
+        Assert.Equal(samples, back);
+        var rows = File.ReadAllLines(csv).Skip(1).ToList();
+        Assert.Equal(rows, back.Select(OutputWriter.CsvRow).ToList());
+        var schema = (await Parquet.ParquetReader.ReadSchemaAsync(parquet)).DataFields.Select(f => f.Name);
+        Assert.Equal(OutputWriter.SamplesHeader.Split(','), schema);
+    }
+}
