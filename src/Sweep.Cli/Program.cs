@@ -9,10 +9,12 @@ public static class Program
 
         usage:
           sweep run CAMPAIGN --out DIR [--workers N]      run (or resume) a campaign in this process
-          sweep coordinator CAMPAIGN --out DIR --port P [--host H]
-                                                          serve a campaign to worker nodes
-          sweep worker --seed H:P [--workers N] [--host H]
-                                                          join a coordinator and solve its shards
+          sweep coordinator CAMPAIGN --out DIR --port P [--host H] [--workers N] [TLS]
+                                                          serve a campaign to worker nodes (resumable like run)
+          sweep worker --seed H:P [--workers N] [--host H] [--port P] [--join-timeout S] [TLS]
+                                                          join a coordinator and solve its shards until stopped
+          TLS: --tls-cert NODE.pfx --tls-ca CA.pem [--tls-password PW | env SWEEP_TLS_PASSWORD];
+               required for any --host other than loopback, unless --insecure is given
           sweep status DIR                                progress and current estimates of a campaign
           sweep report DIR [--open]                       figures and DIR/report/index.html (also while running)
           sweep export DIR --format csv|parquet [--to FILE]
@@ -43,8 +45,8 @@ public static class Program
             return args[0] switch
             {
                 "run" => await RunCommand.Execute(new Args(rest, ["out", "workers"], []), clusterPort: null),
-                "coordinator" => await RunCommand.ExecuteCoordinator(new Args(rest, ["out", "port", "host", "workers"], [])),
-                "worker" => await WorkerCommand.Execute(new Args(rest, ["seed", "workers", "host", "port"], [])),
+                "coordinator" => await RunCommand.ExecuteCoordinator(new Args(rest, ["out", "workers", .. ClusterArgs.Valued], ClusterArgs.Flags)),
+                "worker" => await WorkerCommand.Execute(new Args(rest, ["seed", "workers", .. ClusterArgs.Valued], ClusterArgs.Flags)),
                 "status" => StatusCommand.Execute(new Args(rest, [], [])),
                 "report" => ReportCommands.Report(new Args(rest, [], ["open"])),
                 "export" => await ReportCommands.Export(new Args(rest, ["format", "to"], [])),

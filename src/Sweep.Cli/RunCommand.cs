@@ -19,10 +19,11 @@ public static class RunCommand
     {
         if (args.Positionals.Count != 1) throw new UsageException($"expected one campaign file (usage: sweep {(coordinatorOnly ? "coordinator CAMPAIGN --out DIR --port P" : "run CAMPAIGN --out DIR")})");
         string outDir = args.Get("out") ?? throw new UsageException("--out DIR is required");
-        int workers = args.GetInt("workers", Environment.ProcessorCount, min: coordinatorOnly ? 0 : 1, max: 1024);
+        // `coordinator` solves nothing itself unless asked: worker entities belong on worker nodes.
+        int workers = args.GetInt("workers", coordinatorOnly ? 0 : Environment.ProcessorCount, min: coordinatorOnly ? 0 : 1, max: 1024);
         int port = coordinatorOnly ? args.GetInt("port", 0, min: 1, max: 65535) : 0;
         if (coordinatorOnly && !args.Has("port")) throw new UsageException("--port P is required");
-        string host = args.Get("host") ?? "127.0.0.1";
+        var (host, tls) = coordinatorOnly ? ClusterArgs.Parse(args) : ("127.0.0.1", null);
 
         // 1. Validate everything before touching DIR.
         var (campaign, error) = CampaignLoader.Load(args.Positionals[0]);
@@ -49,17 +50,16 @@ public static class RunCommand
         // 3. The cluster: one node with both roles for `run`; the coordinator role (plus optional local workers) otherwise.
         var roles = new List<string> { NodeOptions.CoordinatorRole };
         if (workers > 0) roles.Add(WorkerSharding.Role);
-        var node = new NodeOptions(host, port, roles, Seed: null) { UseSerilog = true };
-        if (coordinatorOnly) Insecure.Warn(host);
+        var node = new NodeOptions(host, port, roles, Seed: null) { UseSerilog = true, Tls = tls };
         var system = await SweepCluster.StartNodeAsync(node, TimeSpan.FromSeconds(60));
         try
         {
             var handle = SweepCluster.StartCampaign(system, campaign, store, new CoordinatorOptions(outDir));
-            if (workers > 0) system.StartWorkers(new WorkerOptions(workers, SweepCluster.CoordinatorPath(null)));
+            if (workers > 0) system.StartWorkers(new WorkerOptions(workers, SweepCluster.CoordinatorPath(node)));
             if (coordinatorOnly)
             {
                 var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
-                Console.WriteLine($"coordinator listening on {self.Host}:{self.Port}; start workers with: sweep worker --seed {self.Host}:{self.Port}");
+                Console.WriteLine($"coordinator listening on {self.Host}:{self.Port}{(tls is null ? "" : " (mutual TLS)")}; start workers with: sweep worker --seed {self.Host}:{self.Port}");
             }
             var done = handle.Coordinator.Ask<object>(NotifyWhenFinished.Instance, Timeout.InfiniteTimeSpan);
             using var progress = new ProgressView(handle.Aggregator);
@@ -115,24 +115,3 @@ public static class RunCommand
 
 /// <summary>A store failure that is not the user's doing (corruption, disk): exit 1 with the message.</summary>
 public sealed class StoreFailure(string message) : Exception(message);
-
-internal static class Insecure
-{
-    public static void Warn(string host)
-    {
-        if (host is not ("127.0.0.1" or "localhost" or "::1"))
-            Console.Error.WriteLine($"warning: binding to {host} without TLS: any host that can reach this port can join the cluster");
-    }
-}
-
-/// <summary>Akka prints a few remoting lines straight to stdout while it shuts down, after our loggers stop; they are noise here.</summary>
-internal static class SweepClusterShutdown
-{
-    public static async Task TerminateQuietly(ActorSystem system)
-    {
-        var stdout = Console.Out;
-        Console.SetOut(TextWriter.Null);
-        try { await system.Terminate(); }
-        finally { Console.SetOut(stdout); }
-    }
-}

@@ -1,29 +1,88 @@
+using System.Runtime.InteropServices;
 using Akka.Actor;
+using Akka.Cluster;
 using Sweep.Coordinator.Hosting;
+using Serilog;
 using Sweep.Worker;
 
 namespace Sweep.Cli;
 
-/// <summary>`sweep worker --seed H:P`: joins the coordinator's cluster with the worker role and solves shards until stopped.</summary>
+/// <summary>
+/// `sweep worker --seed H:P`: joins the coordinator's cluster with the worker role and solves shards until stopped
+/// (Ctrl-C or SIGTERM leave the cluster gracefully). When the coordinator disappears (crash, restart, or this node
+/// downed by the split-brain resolver), the node restarts its actor system and joins again, so a restarted
+/// coordinator gets its workers back.
+/// </summary>
 public static class WorkerCommand
 {
+    private static readonly TimeSpan CoordinatorGrace = TimeSpan.FromSeconds(10);
+
     public static async Task<int> Execute(Args args)
     {
         string seed = args.Get("seed") ?? throw new UsageException("--seed HOST:PORT is required");
         var parts = seed.Split(':');
-        if (parts.Length != 2 || !int.TryParse(parts[1], out var sp) || sp < 1 || sp > 65535) throw new UsageException($"--seed must be HOST:PORT (got '{seed}')");
+        if (parts.Length != 2 || parts[0].Length == 0 || !int.TryParse(parts[1], out var sp) || sp < 1 || sp > 65535)
+            throw new UsageException($"--seed must be HOST:PORT (got '{seed}')");
         int workers = args.GetInt("workers", Environment.ProcessorCount, max: 1024);
-        string host = args.Get("host") ?? "127.0.0.1";
         int port = args.GetInt("port", 0, min: 0, max: 65535);
-        Insecure.Warn(host);
-        var system = await SweepCluster.StartNodeAsync(new NodeOptions(host, port, [WorkerSharding.Role], seed), TimeSpan.FromSeconds(60));
-        system.StartWorkers(new WorkerOptions(workers, SweepCluster.CoordinatorPath(seed)));
-        Console.WriteLine($"worker node joined {seed} with {workers} worker(s); Ctrl-C to leave");
-        var stop = new TaskCompletionSource();
+        var joinTimeout = TimeSpan.FromSeconds(args.GetInt("join-timeout", 60, max: 86400));
+        var (host, tls) = ClusterArgs.Parse(args);
+        // A worker has no output folder: warnings and errors (Akka's included) go to stderr.
+        Serilog.Log.Logger = new Serilog.LoggerConfiguration().MinimumLevel.Warning()
+            .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose).CreateLogger();
+
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
-        await Task.WhenAny(stop.Task, system.WhenTerminated);
-        await Akka.Cluster.Cluster.Get(system).LeaveAsync();
-        await SweepClusterShutdown.TerminateQuietly(system);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
+
+        bool joinedOnce = false;
+        while (!stop.Task.IsCompleted)
+        {
+            ActorSystem system;
+            var node = new NodeOptions(host, port, [WorkerSharding.Role], seed) { Tls = tls, UseSerilog = true };
+            try
+            {
+                system = await SweepCluster.StartNodeAsync(node, joinTimeout);
+            }
+            catch (TimeoutException e)
+            {
+                if (!joinedOnce)
+                {
+                    Console.Error.WriteLine($"error: {e.Message}{(tls is null ? "" : "; with TLS, check that both nodes' certificates are signed by the same --tls-ca")}");
+                    return 1;
+                }
+                Console.Error.WriteLine($"still waiting for the coordinator at {seed}: {e.Message}");
+                continue;
+            }
+            joinedOnce = true;
+            system.StartWorkers(new WorkerOptions(workers, SweepCluster.CoordinatorPath(node)));
+            Console.WriteLine($"worker node {Cluster.Get(system).SelfAddress} joined {seed} with {workers} worker(s); Ctrl-C to leave");
+            var lost = WatchCoordinator(system, stop.Task);
+            await Task.WhenAny(stop.Task, system.WhenTerminated, lost);
+            if (stop.Task.IsCompleted)
+            {
+                await SweepClusterShutdown.TerminateQuietly(system);
+                break;
+            }
+            Console.Error.WriteLine($"lost the coordinator at {seed}; joining again");
+            await SweepClusterShutdown.TerminateQuietly(system);
+            await Task.WhenAny(stop.Task, Task.Delay(TimeSpan.FromSeconds(2)));
+        }
         return 0;
+    }
+
+    /// <summary>Completes when no reachable, Up coordinator-role member has been seen for <see cref="CoordinatorGrace"/>.</summary>
+    private static async Task WatchCoordinator(ActorSystem system, Task stop)
+    {
+        var cluster = Cluster.Get(system);
+        var lastSeen = DateTime.UtcNow;
+        while (!stop.IsCompleted && !system.WhenTerminated.IsCompleted)
+        {
+            await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(1)));
+            var state = cluster.State;
+            bool present = state.Members.Any(m => m.HasRole(NodeOptions.CoordinatorRole) && m.Status == MemberStatus.Up && !state.Unreachable.Contains(m));
+            if (present) lastSeen = DateTime.UtcNow;
+            else if (DateTime.UtcNow - lastSeen > CoordinatorGrace) return;
+        }
     }
 }

@@ -1,6 +1,11 @@
 using Akka.Actor;
 using Akka.Cluster;
+using System.Security.Cryptography.X509Certificates;
 using Akka.Configuration;
+using Akka.Event;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.Singleton;
+using Akka.Remote.Transport.DotNetty;
 using Sweep.Coordinator.Actors;
 using Sweep.Coordinator.Campaigns;
 using Sweep.Coordinator.Storage;
@@ -15,6 +20,43 @@ public sealed record NodeOptions(string Host, int Port, IReadOnlyList<string> Ro
     public const string SystemName = "sweep";
     public const string CoordinatorRole = "coordinator";
     public bool UseSerilog { get; init; }
+    /// <summary>Mutual TLS between nodes; null: plain TCP (only sensible on loopback or a trusted network).</summary>
+    public TlsOptions? Tls { get; init; }
+    /// <summary>Akka.Remote names TLS transports differently, and addresses must match.</summary>
+    public string Protocol => Tls is null ? "akka.tcp" : "akka.ssl.tcp";
+}
+
+/// <summary>
+/// This node's certificate (PKCS#12 with its private key) and the CA that must have signed every peer's certificate.
+/// Both sides of every connection present a certificate and check the other's chain against that CA only.
+/// </summary>
+public sealed record TlsOptions(string CertificatePath, string? Password, string CaPath)
+{
+    public (X509Certificate2 Certificate, X509Certificate2 Ca) Load()
+    {
+        var cert = X509CertificateLoader.LoadPkcs12FromFile(CertificatePath, Password);
+        if (!cert.HasPrivateKey) throw new InvalidOperationException($"'{CertificatePath}' holds no private key");
+        var ca = X509CertificateLoader.LoadCertificateFromFile(CaPath);
+        return (cert, ca);
+    }
+
+    /// <summary>Accepts a peer only when its certificate chains to <paramref name="ca"/> (hostnames are not checked: nodes are addressed by IP).</summary>
+    public static CertificateValidationCallback TrustOnly(X509Certificate2 ca) => (peer, _, _, _, log) =>
+    {
+        if (peer is null)
+        {
+            log.Warning("refused a TLS peer without a certificate");
+            return false;
+        }
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationFlags = X509VerificationFlags.NoFlag;
+        bool ok = chain.Build(peer);
+        if (!ok) log.Warning("refused TLS peer {0}: its certificate is not signed by the cluster CA", peer.Subject);
+        return ok;
+    };
 }
 
 /// <summary>A running campaign on this node.</summary>
@@ -29,6 +71,14 @@ public static class SweepCluster
     public static Config NodeConfig(NodeOptions o)
     {
         string roles = string.Join(", ", o.Roles.Select(r => $"\"{r}\""));
+        string tls = o.Tls is null ? "" : """
+                enable-ssl = true
+                ssl {
+                  suppress-validation = false
+                  require-mutual-authentication = true
+                  validate-certificate-hostname = false
+                }
+            """;
         string loggers = o.UseSerilog ? """loggers = ["Akka.Logger.Serilog.SerilogLogger, Akka.Logger.Serilog"]""" : "";
         return ConfigurationFactory.ParseString($$"""
             akka {
@@ -47,6 +97,7 @@ public static class SweepCluster
                 hostname = "{{o.Host}}"
                 port = {{o.Port}}
                 maximum-frame-size = 16MiB
+                {{tls}}
               }
               cluster {
                 roles = [{{roles}}]
@@ -76,7 +127,18 @@ public static class SweepCluster
     /// <summary>Starts the actor system and waits until this node is Up in the cluster.</summary>
     public static async Task<ActorSystem> StartNodeAsync(NodeOptions options, TimeSpan timeout)
     {
-        var system = ActorSystem.Create(NodeOptions.SystemName, NodeConfig(options));
+        // Sharding's and singleton's serializers must be known before the first remote message arrives, not only
+        // once ClusterSharding.Get runs on this node.
+        var config = NodeConfig(options).WithFallback(ClusterSharding.DefaultConfig()).WithFallback(ClusterSingleton.DefaultConfig());
+        var setup = BootstrapSetup.Create().WithConfig(config);
+        ActorSystem system;
+        if (options.Tls is not null)
+        {
+            var (cert, ca) = options.Tls.Load();
+            var ssl = new DotNettySslSetup(cert, suppressValidation: false, requireMutualAuthentication: true, customValidator: TlsOptions.TrustOnly(ca));
+            system = ActorSystem.Create(NodeOptions.SystemName, setup.And(ssl));
+        }
+        else system = ActorSystem.Create(NodeOptions.SystemName, setup);
         var cluster = Cluster.Get(system);
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
@@ -84,7 +146,7 @@ public static class SweepCluster
         else
         {
             var parts = options.Seed.Split(':');
-            cluster.JoinSeedNodes([new Address("akka.tcp", NodeOptions.SystemName, parts[0], int.Parse(parts[1]))]);
+            cluster.JoinSeedNodes([new Address(options.Protocol, NodeOptions.SystemName, parts[0], int.Parse(parts[1]))]);
         }
         if (await Task.WhenAny(up.Task, Task.Delay(timeout)) != up.Task)
         {
@@ -105,6 +167,6 @@ public static class SweepCluster
     }
 
     /// <summary>Path of the coordinator seen from a worker: local, or on the seed node.</summary>
-    public static string CoordinatorPath(string? seed) =>
-        seed is null ? $"/user/{CoordinatorActor.Name}" : $"akka.tcp://{NodeOptions.SystemName}@{seed}/user/{CoordinatorActor.Name}";
+    public static string CoordinatorPath(NodeOptions node) =>
+        node.Seed is null ? $"/user/{CoordinatorActor.Name}" : $"{node.Protocol}://{NodeOptions.SystemName}@{node.Seed}/user/{CoordinatorActor.Name}";
 }
