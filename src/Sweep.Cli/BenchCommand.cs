@@ -18,6 +18,12 @@ public static class BenchCommand
 
     public static int Execute(Args args)
     {
+        if (args.Has("coordinator"))
+        {
+            var c = CoordinatorCapacity.Measure(args.GetInt("shards", 2000), args.GetInt("shard-size", 250, max: 100_000), args.GetInt("threads", 16)).GetAwaiter().GetResult();
+            Console.WriteLine(c.ToJsonString());
+            return 0;
+        }
         var config = (args.Get("config") ?? "small") switch
         {
             "small" => Small,

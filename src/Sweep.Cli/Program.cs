@@ -19,8 +19,10 @@ public static class Program
           sweep report DIR [--open]                       figures and DIR/report/index.html (also while running)
           sweep export DIR --format csv|parquet [--to FILE]
                                                           per-sample results for pandas, Julia, R
-          sweep bench [--config small|medium] [--threads N] [--seconds S]
+          sweep bench [--config small|medium] [--threads N] [--seconds S] [--peak]
                                                           trajectory throughput benchmark
+          sweep bench --coordinator [--shards K] [--shard-size S] [--threads W]
+                                                          coordinator capacity with a trivial job
           sweep help                                      this text
 
         Exit codes: 0 success, 2 bad input (nothing is written), 1 other failure.
@@ -50,7 +52,7 @@ public static class Program
                 "status" => StatusCommand.Execute(new Args(rest, [], [])),
                 "report" => ReportCommands.Report(new Args(rest, [], ["open"])),
                 "export" => await ReportCommands.Export(new Args(rest, ["format", "to"], [])),
-                "bench" => BenchCommand.Execute(new Args(rest, ["config", "threads", "seconds"], ["peak"])),
+                "bench" => BenchCommand.Execute(new Args(rest, ["config", "threads", "seconds", "shards", "shard-size"], ["peak", "coordinator"])),
                 _ => throw new UsageException($"unknown command '{args[0]}' (try: sweep help)"),
             };
         }

@@ -159,6 +159,7 @@ public sealed class CampaignStore : IDisposable
                 VALUES ($p, $n, $st, $l, $fl, $cv, $ts, $th, $steps, $ev, $gn, $dr)
                 """;
             var ps = new[] { "$p", "$n", "$st", "$l", "$fl", "$cv", "$ts", "$th", "$steps", "$ev", "$gn", "$dr" }.Select(n => ins.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
+            ins.Prepare();
             foreach (var s in samples)
             {
                 ps[0].Value = s.Point; ps[1].Value = s.Sample; ps[2].Value = (int)s.Status; ps[3].Value = s.Label;

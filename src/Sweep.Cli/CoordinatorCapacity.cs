@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Akka.Actor;
+using Sweep.Coordinator.Actors;
+using Sweep.Coordinator.Campaigns;
+using Sweep.Coordinator.Hosting;
+using Sweep.Coordinator.Storage;
+using Sweep.Messages;
+
+namespace Sweep.Cli;
+
+/// <summary>
+/// `sweep bench --coordinator`: how many shard results per second the coordinator (ledger, SQLite commit, aggregator)
+/// handles when the work itself is trivial: fake workers answer every lease at once with synthetic samples.
+/// </summary>
+public static class CoordinatorCapacity
+{
+    private sealed class InstantWorker : ReceiveActor
+    {
+        public InstantWorker(string id, IActorRef coordinator)
+        {
+            string? known = null;
+            Receive<WorkAssignment>(a =>
+            {
+                known = a.CampaignHash;
+                var samples = new SampleRecord[a.Count];
+                for (int i = 0; i < a.Count; i++)
+                    samples[i] = new SampleRecord(a.Point, a.FirstSample + i, 0, "{0,1,2,3}", 1e-12, 0, 42, 17, 100, 700, 1e-7, 1e-9);
+                coordinator.Tell(new ShardCompleted(id, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, samples));
+                coordinator.Tell(new RequestWork(id, known));
+            });
+            Receive<NoWorkAvailable>(_ => { });
+            coordinator.Tell(new RequestWork(id, null));
+        }
+    }
+
+    public static async Task<JsonObject> Measure(int shards, int shardSize, int workers)
+    {
+        string json = $$"""
+            { "name": "coordinator-capacity", "seed": 1,
+              "problem": { "kind": "canonical", "singular_values": [3, 2, 1, 0.5], "input_dim": 4 },
+              "network": { "hidden": [4, 4] }, "init": { "kind": "gaussian", "scale": 0.3 },
+              "dynamics": { "method": "flow", "t_max": 1 }, "samples": {{(long)shards * shardSize}}, "shard_size": {{shardSize}} }
+            """;
+        var (campaign, error) = CampaignLoader.Parse(json, ".");
+        if (campaign is null) throw new InvalidOperationException(error!.ToString());
+        string dir = Path.Combine(Path.GetTempPath(), "sweep-coordinator-bench-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var (store, _, storeError) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir);
+            if (store is null) throw new InvalidOperationException(storeError!.Message);
+            using (store)
+            {
+                var system = ActorSystem.Create("capacity", "sweep.store-dispatcher { type = PinnedDispatcher }\nakka.loglevel = WARNING\nakka.stdout-loglevel = OFF");
+                try
+                {
+                    var handle = SweepCluster.StartCampaign(system, campaign, store, new CoordinatorOptions(dir));
+                    var sw = Stopwatch.StartNew();
+                    for (int w = 0; w < workers; w++) system.ActorOf(Props.Create(() => new InstantWorker($"w#{w}", handle.Coordinator)));
+                    await handle.Coordinator.Ask<object>(NotifyWhenFinished.Instance, TimeSpan.FromMinutes(30));
+                    double seconds = sw.Elapsed.TotalSeconds;
+                    return new JsonObject
+                    {
+                        ["bench"] = "coordinator",
+                        ["shards"] = shards,
+                        ["shard_size"] = shardSize,
+                        ["fake_workers"] = workers,
+                        ["seconds"] = Math.Round(seconds, 3),
+                        ["shards_per_s"] = shards / seconds,
+                        ["samples_per_s"] = (double)shards * shardSize / seconds,
+                    };
+                }
+                finally { await system.Terminate(); }
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+        }
+    }
+}
