@@ -43,6 +43,8 @@ public static class BenchCommand
         return 0;
     }
 
+    private const int Batch = 64;
+
     public static JsonObject Run(BenchConfig config, int threads, double seconds)
     {
         var problem = LinearNetworkProblem.Canonical(config.Sigmas, config.InputDim, config.Hidden).Value!;
@@ -51,7 +53,7 @@ public static class BenchCommand
         long next = 0, trajectories = 0, evals = 0, steps = 0;
         var labels = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
         // Warm-up (JIT) outside the timed region.
-        new TrajectorySolver(problem, new GaussianInitializer(config.Scale, []), dynamics, stop).Solve(0, 0, long.MaxValue);
+        new TrajectorySolver(problem, new GaussianInitializer(config.Scale, []), dynamics, stop).SolveMany(0, 0, long.MaxValue - Batch, Batch);
         var sw = Stopwatch.StartNew();
         var deadline = TimeSpan.FromSeconds(seconds);
         var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
@@ -59,13 +61,16 @@ public static class BenchCommand
             var solver = new TrajectorySolver(problem, new GaussianInitializer(config.Scale, []), dynamics, stop);
             long t = 0, e = 0, s = 0;
             var local = new Dictionary<string, long>();
+            // Batches of 64 consecutive sample indices, like a campaign's shards (lanes refill within a batch).
             while (sw.Elapsed < deadline)
             {
-                long i = Interlocked.Increment(ref next) - 1;
-                var r = solver.Solve(0, 0, i);
-                t++; e += r.RhsEvaluations; s += r.Steps;
-                string key = r.Status == SampleStatus.Diverged ? "diverged" : r.Label;
-                local[key] = local.GetValueOrDefault(key) + 1;
+                long first = Interlocked.Add(ref next, Batch) - Batch;
+                foreach (var r in solver.SolveMany(0, 0, first, Batch))
+                {
+                    t++; e += r.RhsEvaluations; s += r.Steps;
+                    string key = r.Status == SampleStatus.Diverged ? "diverged" : r.Label;
+                    local[key] = local.GetValueOrDefault(key) + 1;
+                }
             }
             Interlocked.Add(ref trajectories, t);
             Interlocked.Add(ref evals, e);
@@ -89,6 +94,7 @@ public static class BenchCommand
             ["gflops"] = evals * flopsPerEval / elapsed / 1e9,
             ["mean_steps"] = trajectories == 0 ? 0 : (double)steps / trajectories,
             ["labels"] = labelNode,
+            ["simd_lanes"] = TrajectorySolver.Lanes,
         };
     }
 }

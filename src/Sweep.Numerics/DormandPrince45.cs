@@ -3,10 +3,15 @@ namespace Sweep.Numerics;
 /// <summary>
 /// Gradient flow dW/dt = −∇L(W) by the Dormand–Prince 5(4) pair (FSAL, local extrapolation), with the standard
 /// controller: error norm RMS(err_k / (atol + rtol·max(|y_k|, |y_new,k|))), step factor 0.9·err^{-1/5} clipped to
-/// [0.2, 10] (at most 1 after a rejection), initial step by Hairer's heuristic. One instance per thread: it owns
-/// its stage buffers and allocates nothing per step.
+/// [0.2, 10] (at most 1 after a rejection), initial step by Hairer's heuristic.
+/// <para>
+/// Integrates <c>T.Width</c> trajectories at once, one per SIMD lane, each with its own step size, time and stop
+/// test; a lane that finishes is refilled with the next trajectory. Lanes never mix: every lane performs exactly the
+/// operations the one-lane integrator would, so results do not depend on the lane width or on which trajectories share
+/// a batch. One instance per thread: it owns its buffers and allocates nothing per step.
+/// </para>
 /// </summary>
-public sealed class DormandPrince45
+public sealed class DormandPrince45<T> where T : struct, ILane<T>
 {
     private const double C2 = 1.0 / 5, C3 = 3.0 / 10, C4 = 4.0 / 5, C5 = 8.0 / 9;
     private const double A21 = 1.0 / 5;
@@ -18,109 +23,209 @@ public sealed class DormandPrince45
     // Error weights b − b̂.
     private const double E1 = 71.0 / 57600, E3 = -71.0 / 16695, E4 = 71.0 / 1920, E5 = -17253.0 / 339200, E6 = 22.0 / 525, E7 = -1.0 / 40;
 
-    private readonly LossGradient _gradient;
-    private readonly GradientFlowSettings _settings;
-    private readonly double[] _k1, _k2, _k3, _k4, _k5, _k6, _k7, _stage, _next;
+    /// <summary>Fills a lane's initial weights (plain row-major) for trajectory <paramref name="index"/> and says whether to trace it.</summary>
+    public delegate TraceRecorder? LaneStart(int index, Span<double> weights);
+    /// <summary>Receives a finished trajectory: its outcome and final weights (plain row-major).</summary>
+    public delegate void LaneFinish(int index, in IntegrationOutcome outcome, ReadOnlySpan<double> weights);
 
-    public DormandPrince45(LossGradient gradient, GradientFlowSettings settings)
+    private readonly LossGradientKernel<T> _gradient;
+    private readonly LossGradientKernel<ScalarLane> _single;
+    private readonly GradientFlowSettings _settings;
+    private readonly int _n;
+    private readonly double[] _y, _k1, _k2, _k3, _k4, _k5, _k6, _k7, _ys, _yn;
+    private readonly double[] _one, _oneF, _oneStage, _oneF1;
+    private readonly double[] _hLanes = new double[T.Width];
+    private readonly Lane[] _lanes = new Lane[T.Width];
+
+    private struct Lane
     {
-        _gradient = gradient;
-        _settings = settings;
-        int n = gradient.Problem.Shape.ParameterCount;
-        _k1 = new double[n]; _k2 = new double[n]; _k3 = new double[n]; _k4 = new double[n];
-        _k5 = new double[n]; _k6 = new double[n]; _k7 = new double[n]; _stage = new double[n]; _next = new double[n];
+        public int Index;          // trajectory index, −1 when idle
+        public double T, H, Loss, GradNorm;
+        public long Steps, Evals;
+        public bool RejectedLast;
+        public HitTracker Hit;
+        public TraceRecorder? Trace;
     }
 
-    /// <summary>Evaluates f = −∇L into <paramref name="f"/>; returns L.</summary>
-    private double Rhs(ReadOnlySpan<double> y, Span<double> f)
+    public DormandPrince45(LinearNetworkProblem problem, GradientFlowSettings settings)
     {
-        double loss = _gradient.Evaluate(y, f);
-        for (int i = 0; i < f.Length; i++) f[i] = -f[i];
+        _gradient = new LossGradientKernel<T>(problem);
+        _single = new LossGradientKernel<ScalarLane>(problem);
+        _settings = settings;
+        _n = problem.Shape.ParameterCount;
+        int size = _n * T.Width;
+        _y = new double[size]; _k1 = new double[size]; _k2 = new double[size]; _k3 = new double[size]; _k4 = new double[size];
+        _k5 = new double[size]; _k6 = new double[size]; _k7 = new double[size]; _ys = new double[size]; _yn = new double[size];
+        _one = new double[_n]; _oneF = new double[_n]; _oneStage = new double[_n]; _oneF1 = new double[_n];
+    }
+
+    private T Rhs(ReadOnlySpan<double> y, Span<double> f)
+    {
+        T loss = _gradient.Evaluate(y, f);
+        for (int e = 0; e < _n; e++) T.Store(f, e, T.Zero - T.Load(f, e));
         return loss;
     }
 
-    /// <summary>Integrates <paramref name="y"/> in place until converged, the horizon, or divergence.</summary>
-    public IntegrationOutcome Integrate(Span<double> y, StopRule stop, TraceRecorder? trace = null)
+    private double RhsSingle(ReadOnlySpan<double> y, Span<double> f)
+    {
+        double loss = _single.Evaluate(y, f)[0];
+        for (int e = 0; e < _n; e++) f[e] = 0 - f[e];
+        return loss;
+    }
+
+    /// <summary>Integrates trajectories 0..count−1 (in any interleaving) until each has converged, reached the horizon or diverged.</summary>
+    public void Run(int count, StopRule stop, LaneStart start, LaneFinish finish)
     {
         var problem = _gradient.Problem;
         double gradTol = stop.GradTolRel * problem.CyxNorm;
         double tMax = _settings.TMax, rtol = _settings.RelTol, atol = _settings.AbsTol;
-        int n = y.Length;
-        Span<double> k1 = _k1, k2 = _k2, k3 = _k3, k4 = _k4, k5 = _k5, k6 = _k6, k7 = _k7, ys = _stage, yn = _next;
-
-        double t = 0;
-        long steps = 0, evals = 1;
-        double loss = Rhs(y, k1);
-        double gnorm = Dense.Norm(k1);
-        var hit = new HitTracker(stop.EpsHit, problem.CriticalValues.GlobalMinimum, interpolate: true, 0, loss);
-        trace?.Record(0, loss);
-        if (!double.IsFinite(loss) || !Dense.AllFiniteAndBounded(y, StopRule.DivergenceBound))
-            return new(SampleStatus.Diverged, 0, 0, evals, loss, gnorm, hit.HitTime);
-        if (gnorm <= gradTol) return new(SampleStatus.Converged, 0, 0, evals, loss, gnorm, hit.HitTime);
-
-        double h = InitialStep(y, k1, rtol, atol, tMax, ref evals);
         double hMin = 1e-14 * Math.Max(1, tMax);
-        bool rejectedLast = false;
-        while (true)
+        int n = _n, width = T.Width;
+        Span<double> y = _y, k1 = _k1, k2 = _k2, k3 = _k3, k4 = _k4, k5 = _k5, k6 = _k6, k7 = _k7, ys = _ys, yn = _yn;
+        int next = 0, active = 0;
+        for (int l = 0; l < width; l++)
         {
-            if (t + h > tMax) h = tMax - t;
-            for (int i = 0; i < n; i++) ys[i] = y[i] + h * A21 * k1[i];
+            _lanes[l].Index = -1;
+            if (Refill(l, ref next, count, stop, gradTol, start, finish)) active++;
+        }
+        T atolV = T.Broadcast(atol), rtolV = T.Broadcast(rtol), bound = T.Broadcast(StopRule.DivergenceBound);
+        while (active > 0)
+        {
+            for (int l = 0; l < width; l++)
+            {
+                ref var lane = ref _lanes[l];
+                if (lane.Index >= 0 && lane.T + lane.H > tMax) lane.H = tMax - lane.T;
+                _hLanes[l] = lane.Index >= 0 ? lane.H : 0;
+            }
+            T h = T.FromLanes(_hLanes);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) + h * T.Broadcast(A21) * T.Load(k1, e));
             Rhs(ys, k2);
-            for (int i = 0; i < n; i++) ys[i] = y[i] + h * (A31 * k1[i] + A32 * k2[i]);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) + h * (T.Broadcast(A31) * T.Load(k1, e) + T.Broadcast(A32) * T.Load(k2, e)));
             Rhs(ys, k3);
-            for (int i = 0; i < n; i++) ys[i] = y[i] + h * (A41 * k1[i] + A42 * k2[i] + A43 * k3[i]);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) + h * (T.Broadcast(A41) * T.Load(k1, e) + T.Broadcast(A42) * T.Load(k2, e) + T.Broadcast(A43) * T.Load(k3, e)));
             Rhs(ys, k4);
-            for (int i = 0; i < n; i++) ys[i] = y[i] + h * (A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i]);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) + h * (T.Broadcast(A51) * T.Load(k1, e) + T.Broadcast(A52) * T.Load(k2, e) + T.Broadcast(A53) * T.Load(k3, e) + T.Broadcast(A54) * T.Load(k4, e)));
             Rhs(ys, k5);
-            for (int i = 0; i < n; i++) ys[i] = y[i] + h * (A61 * k1[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i]);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) + h * (T.Broadcast(A61) * T.Load(k1, e) + T.Broadcast(A62) * T.Load(k2, e) + T.Broadcast(A63) * T.Load(k3, e) + T.Broadcast(A64) * T.Load(k4, e) + T.Broadcast(A65) * T.Load(k5, e)));
             Rhs(ys, k6);
-            for (int i = 0; i < n; i++) yn[i] = y[i] + h * (B1 * k1[i] + B3 * k3[i] + B4 * k4[i] + B5 * k5[i] + B6 * k6[i]);
-            double newLoss = Rhs(yn, k7);
-            evals += 6;
+            for (int e = 0; e < n; e++) T.Store(yn, e, T.Load(y, e) + h * (T.Broadcast(B1) * T.Load(k1, e) + T.Broadcast(B3) * T.Load(k3, e) + T.Broadcast(B4) * T.Load(k4, e) + T.Broadcast(B5) * T.Load(k5, e) + T.Broadcast(B6) * T.Load(k6, e)));
+            T newLoss = Rhs(yn, k7);
 
-            double errSq = 0;
-            for (int i = 0; i < n; i++)
+            // Per-lane error norm, gradient norm and divergence test, each summed in element order.
+            T errSq = T.Zero, gSq = T.Zero, bad = T.Zero;
+            for (int e = 0; e < n; e++)
             {
-                double e = h * (E1 * k1[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * k7[i]);
-                double sc = atol + rtol * Math.Max(Math.Abs(y[i]), Math.Abs(yn[i]));
-                double r = e / sc;
+                T ye = T.Load(y, e), yne = T.Load(yn, e), k7e = T.Load(k7, e);
+                T err = h * (T.Broadcast(E1) * T.Load(k1, e) + T.Broadcast(E3) * T.Load(k3, e) + T.Broadcast(E4) * T.Load(k4, e) + T.Broadcast(E5) * T.Load(k5, e) + T.Broadcast(E6) * T.Load(k6, e) + T.Broadcast(E7) * k7e);
+                T sc = atolV + rtolV * T.Max(T.Abs(ye), T.Abs(yne));
+                T r = err / sc;
                 errSq += r * r;
+                gSq += k7e * k7e;
+                bad = T.Or(bad, T.AndNot(T.Broadcast(BitConverter.Int64BitsToDouble(-1)), T.LessOrEqual(T.Abs(yne), bound)));
             }
-            double err = Math.Sqrt(errSq / n);
-            if (!double.IsFinite(err)) err = 1e10;
 
-            if (err <= 1)
+            for (int l = 0; l < width; l++)
             {
-                t = h >= tMax - t ? tMax : t + h;
-                steps++;
-                yn.CopyTo(y);
-                k7.CopyTo(k1);           // FSAL: f(y_new) is the next step's first stage
-                loss = newLoss;
-                gnorm = Dense.Norm(k1);
-                hit.Observe(t, loss);
-                trace?.Record(t, loss);
-                if (!double.IsFinite(loss) || !Dense.AllFiniteAndBounded(y, StopRule.DivergenceBound))
-                    return new(SampleStatus.Diverged, t, steps, evals, loss, gnorm, hit.HitTime);
-                if (gnorm <= gradTol) return new(SampleStatus.Converged, t, steps, evals, loss, gnorm, hit.HitTime);
-                if (t >= tMax) return new(SampleStatus.Horizon, t, steps, evals, loss, gnorm, hit.HitTime);
-                double fac = err == 0 ? 10 : Math.Clamp(0.9 * Math.Pow(err, -0.2), 0.2, 10);
-                if (rejectedLast) fac = Math.Min(fac, 1);
-                h *= fac;
-                rejectedLast = false;
-            }
-            else
-            {
-                h *= Math.Clamp(0.9 * Math.Pow(err, -0.2), 0.2, 1);
-                rejectedLast = true;
-                if (h < hMin)   // the step size collapsed: the solution is blowing up
-                    return new(SampleStatus.Diverged, t, steps, evals, loss, gnorm, hit.HitTime);
+                ref var lane = ref _lanes[l];
+                if (lane.Index < 0) continue;
+                lane.Evals += 6;
+                double err = Math.Sqrt(errSq[l] / n);
+                if (!double.IsFinite(err)) err = 1e10;
+                if (err <= 1)
+                {
+                    lane.T = lane.H >= tMax - lane.T ? tMax : lane.T + lane.H;
+                    lane.Steps++;
+                    for (int e = 0; e < n; e++)
+                    {
+                        y[e * width + l] = yn[e * width + l];
+                        k1[e * width + l] = k7[e * width + l];     // FSAL: f(y_new) is the next step's first stage
+                    }
+                    lane.Loss = newLoss[l];
+                    lane.GradNorm = Math.Sqrt(gSq[l]);
+                    lane.Hit.Observe(lane.T, lane.Loss);
+                    lane.Trace?.Record(lane.T, lane.Loss);
+                    SampleStatus? status = !double.IsFinite(lane.Loss) || bad[l] != 0 ? SampleStatus.Diverged
+                        : lane.GradNorm <= gradTol ? SampleStatus.Converged
+                        : lane.T >= tMax ? SampleStatus.Horizon
+                        : null;
+                    if (status is { } done)
+                    {
+                        Finish(l, done, finish);
+                        if (!Refill(l, ref next, count, stop, gradTol, start, finish)) active--;
+                        continue;
+                    }
+                    double fac = err == 0 ? 10 : Math.Clamp(0.9 * Math.Pow(err, -0.2), 0.2, 10);
+                    if (lane.RejectedLast) fac = Math.Min(fac, 1);
+                    lane.H *= fac;
+                    lane.RejectedLast = false;
+                }
+                else
+                {
+                    lane.H *= Math.Clamp(0.9 * Math.Pow(err, -0.2), 0.2, 1);
+                    lane.RejectedLast = true;
+                    if (lane.H < hMin)   // the step size collapsed: the solution is blowing up
+                    {
+                        Finish(l, SampleStatus.Diverged, finish);
+                        if (!Refill(l, ref next, count, stop, gradTol, start, finish)) active--;
+                    }
+                }
             }
         }
     }
 
-    /// <summary>Hairer, Nørsett &amp; Wanner's starting step (one extra evaluation).</summary>
-    private double InitialStep(ReadOnlySpan<double> y, ReadOnlySpan<double> f0, double rtol, double atol, double tMax, ref long evals)
+    private void Finish(int l, SampleStatus status, LaneFinish finish)
     {
+        ref var lane = ref _lanes[l];
+        int width = T.Width;
+        for (int e = 0; e < _n; e++) _one[e] = _y[e * width + l];
+        var outcome = new IntegrationOutcome(status, lane.T, lane.Steps, lane.Evals, lane.Loss, lane.GradNorm, lane.Hit.HitTime);
+        int index = lane.Index;
+        lane.Index = -1;
+        finish(index, outcome, _one);
+    }
+
+    /// <summary>
+    /// Starts the next trajectory in lane <paramref name="l"/>: its first evaluation and starting step use the one-lane
+    /// kernel (the same arithmetic), and trajectories that stop at t = 0 finish at once. False when none is left.
+    /// </summary>
+    private bool Refill(int l, ref int next, int count, StopRule stop, double gradTol, LaneStart start, LaneFinish finish)
+    {
+        int width = T.Width;
+        while (next < count)
+        {
+            int index = next++;
+            ref var lane = ref _lanes[l];
+            Span<double> w = _one, f = _oneF;
+            lane.Trace = start(index, w);
+            double loss = RhsSingle(w, f);
+            double gnorm = Dense.Norm(f);
+            lane = lane with { Index = index, T = 0, Steps = 0, Evals = 1, Loss = loss, GradNorm = gnorm, RejectedLast = false, Trace = lane.Trace,
+                Hit = new HitTracker(stop.EpsHit, _gradient.Problem.CriticalValues.GlobalMinimum, interpolate: true, 0, loss) };
+            lane.Trace?.Record(0, loss);
+            if (!double.IsFinite(loss) || !Dense.AllFiniteAndBounded(w, StopRule.DivergenceBound)) { WriteLane(l); Finish(l, SampleStatus.Diverged, finish); continue; }
+            if (gnorm <= gradTol) { WriteLane(l); Finish(l, SampleStatus.Converged, finish); continue; }
+            long evals = lane.Evals;
+            lane.H = InitialStep(w, f, ref evals);
+            lane.Evals = evals;
+            WriteLane(l);
+            return true;
+        }
+        _lanes[l].Index = -1;
+        // An idle lane integrates zeros (finite, harmless) until the batch ends.
+        for (int e = 0; e < _n; e++) { _y[e * width + l] = 0; _k1[e * width + l] = 0; }
+        return false;
+    }
+
+    private void WriteLane(int l)
+    {
+        int width = T.Width;
+        for (int e = 0; e < _n; e++) { _y[e * width + l] = _one[e]; _k1[e * width + l] = _oneF[e]; }
+    }
+
+    /// <summary>Hairer, Nørsett &amp; Wanner's starting step (one extra evaluation), for one trajectory.</summary>
+    private double InitialStep(ReadOnlySpan<double> y, ReadOnlySpan<double> f0, ref long evals)
+    {
+        double rtol = _settings.RelTol, atol = _settings.AbsTol, tMax = _settings.TMax;
         int n = y.Length;
         double d0 = 0, d1 = 0;
         for (int i = 0; i < n; i++)
@@ -132,9 +237,9 @@ public sealed class DormandPrince45
         d0 = Math.Sqrt(d0 / n); d1 = Math.Sqrt(d1 / n);
         double h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1;
         h0 = Math.Min(h0, tMax);
-        Span<double> y1 = _stage, f1 = _k2;
+        Span<double> y1 = _oneStage, f1 = _oneF1;
         for (int i = 0; i < n; i++) y1[i] = y[i] + h0 * f0[i];
-        Rhs(y1, f1);
+        RhsSingle(y1, f1);
         evals++;
         double d2 = 0;
         for (int i = 0; i < n; i++)
@@ -147,5 +252,24 @@ public sealed class DormandPrince45
         double h1 = Math.Max(d1, d2) <= 1e-15 ? Math.Max(1e-6, h0 * 1e-3) : Math.Pow(0.01 / Math.Max(d1, d2), 0.2);
         double h = Math.Min(100 * h0, h1);
         return double.IsFinite(h) && h > 0 ? Math.Min(h, tMax) : 1e-6;
+    }
+}
+
+/// <summary>One trajectory at a time: the one-lane <see cref="DormandPrince45{T}"/>.</summary>
+public sealed class DormandPrince45
+{
+    private readonly DormandPrince45<ScalarLane> _batch;
+
+    public DormandPrince45(LinearNetworkProblem problem, GradientFlowSettings settings) => _batch = new(problem, settings);
+
+    /// <summary>Integrates <paramref name="y"/> in place until converged, the horizon, or divergence.</summary>
+    public IntegrationOutcome Integrate(Span<double> y, StopRule stop, TraceRecorder? trace = null)
+    {
+        var initial = y.ToArray();
+        var final = new double[y.Length];
+        IntegrationOutcome result = default;
+        _batch.Run(1, stop, (_, w) => { initial.CopyTo(w); return trace; }, (int _, in IntegrationOutcome o, ReadOnlySpan<double> w) => { result = o; w.CopyTo(final); });
+        final.CopyTo(y);
+        return result;
     }
 }

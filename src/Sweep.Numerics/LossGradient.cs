@@ -1,11 +1,12 @@
 namespace Sweep.Numerics;
 
 /// <summary>
-/// Loss and gradient of a deep linear network, ∂L/∂W_i = (W_{H+1}···W_{i+1})ᵀ E (W_{i-1}···W_1)ᵀ with E = P Cxx − Cyx,
-/// by one prefix pass (A_i = W_i···W_1) and one backward pass (B_i = (W_{H+1}···W_{i+1})ᵀ E). Owns its workspace,
-/// so one instance per thread; <see cref="Evaluate"/> allocates nothing.
+/// Loss and gradient of a deep linear network for <c>T.Width</c> trajectories at once (lane buffers, see
+/// <see cref="ILane{TSelf}"/>): ∂L/∂W_i = (W_{H+1}···W_{i+1})ᵀ E (W_{i-1}···W_1)ᵀ with E = P Cxx − Cyx, by one prefix
+/// pass (A_i = W_i···W_1) and one backward pass (B_i = (W_{H+1}···W_{i+1})ᵀ E). Owns its workspace, so one instance
+/// per thread; <see cref="Evaluate"/> allocates nothing.
 /// </summary>
-public sealed class LossGradient
+public sealed class LossGradientKernel<T> where T : struct, ILane<T>
 {
     private readonly LinearNetworkProblem _problem;
     private readonly NetworkShape _shape;
@@ -13,83 +14,92 @@ public sealed class LossGradient
     private readonly int[] _prefixOffset;
     private readonly double[] _backA, _backB; // alternating d_i × d_x buffers for B_i
     private readonly double[] _error;      // E, d_y × d_x
-    private readonly double[] _scratch;    // E Cxx⁻¹ or P Cxx, d_y × d_x
+    private readonly double[] _scratch;    // E Cxx⁻¹, d_y × d_x
 
-    public LossGradient(LinearNetworkProblem problem)
+    public LossGradientKernel(LinearNetworkProblem problem)
     {
         _problem = problem;
         _shape = problem.Shape;
-        int dx = _shape.InputDim;
+        int w = T.Width, dx = _shape.InputDim;
         _prefixOffset = new int[_shape.Layers + 2];
         int total = 0;
         for (int i = 2; i <= _shape.Layers; i++) { _prefixOffset[i] = total; total += _shape.Dim(i) * dx; }
-        _prefix = new double[Math.Max(total, 1)];
-        _backA = new double[_shape.MaxWidth * dx];
-        _backB = new double[_shape.MaxWidth * dx];
-        _error = new double[_shape.OutputDim * dx];
-        _scratch = new double[_shape.OutputDim * dx];
+        _prefix = new double[Math.Max(total, 1) * w];
+        _backA = new double[_shape.MaxWidth * dx * w];
+        _backB = new double[_shape.MaxWidth * dx * w];
+        _error = new double[_shape.OutputDim * dx * w];
+        _scratch = new double[_shape.OutputDim * dx * w];
     }
 
     public LinearNetworkProblem Problem => _problem;
 
-    /// <summary>The end-to-end product P of the last <see cref="Evaluate"/> (d_y × d_x).</summary>
-    public ReadOnlySpan<double> LastProduct => Prefix(_shape.Layers);
+    private Span<double> Layer(Span<double> buffer, int layer) => buffer.Slice(_shape.Offset(layer) * T.Width, _shape.Size(layer) * T.Width);
+    private ReadOnlySpan<double> Layer(ReadOnlySpan<double> buffer, int layer) => buffer.Slice(_shape.Offset(layer) * T.Width, _shape.Size(layer) * T.Width);
+    private Span<double> Prefix(int i) => _prefix.AsSpan(_prefixOffset[i] * T.Width, _shape.Dim(i) * _shape.InputDim * T.Width);
+    private ReadOnlySpan<double> PrefixOrFirst(ReadOnlySpan<double> weights, int i) => i == 1 ? Layer(weights, 1) : Prefix(i);
 
-    /// <summary>Writes ∇L into <paramref name="gradient"/> and returns L(W).</summary>
-    public double Evaluate(ReadOnlySpan<double> weights, Span<double> gradient)
+    /// <summary>Writes ∇L of every lane into <paramref name="gradient"/> and returns L per lane.</summary>
+    public T Evaluate(ReadOnlySpan<double> weights, Span<double> gradient)
     {
         var s = _shape;
-        int dx = s.InputDim, dy = s.OutputDim, layers = s.Layers;
+        int dx = s.InputDim, dy = s.OutputDim, layers = s.Layers, ne = dy * dx;
 
-        // Prefix: A_i = W_i A_{i-1}.
         for (int i = 2; i <= layers; i++)
-            Dense.Multiply(s.Weight(weights, i), PrefixOrFirst(weights, i - 1), _prefix.AsSpan(_prefixOffset[i], s.Dim(i) * dx), s.Dim(i), s.Dim(i - 1), dx);
+            LaneDense<T>.Multiply(Layer(weights, i), PrefixOrFirst(weights, i - 1), Prefix(i), s.Dim(i), s.Dim(i - 1), dx);
         ReadOnlySpan<double> product = Prefix(layers);
 
         // E = P Cxx − Cyx and L = L_min + ½ tr(E Cxx⁻¹ Eᵀ), which keeps the gap to L_min accurate near the minimum.
-        var error = _error.AsSpan();
+        Span<double> error = _error;
         var cyx = _problem.Cyx;
-        double gap;
+        T gap;
         if (_problem.IdentityCovariance)
         {
-            for (int k = 0; k < error.Length; k++) error[k] = product[k] - cyx[k];
-            gap = 0.5 * Dense.SquaredNorm(error);
+            for (int k = 0; k < ne; k++) T.Store(error, k, T.Load(product, k) - T.Broadcast(cyx[k]));
+            gap = T.Broadcast(0.5) * LaneDense<T>.SquaredNorm(error, ne);
         }
         else
         {
-            Dense.Multiply(product, _problem.Cxx, error, dy, dx, dx);
-            for (int k = 0; k < error.Length; k++) error[k] -= cyx[k];
-            Dense.Multiply(error, _problem.CxxInverse!, _scratch, dy, dx, dx);
-            double t = 0;
-            for (int k = 0; k < error.Length; k++) t += error[k] * _scratch[k];
-            gap = 0.5 * t;
+            LaneDense<T>.MultiplyShared(product, _problem.Cxx, error, dy, dx, dx);
+            for (int k = 0; k < ne; k++) T.Store(error, k, T.Load(error, k) - T.Broadcast(cyx[k]));
+            LaneDense<T>.MultiplyShared(error, _problem.CxxInverse!, _scratch, dy, dx, dx);
+            T t = T.Zero;
+            for (int k = 0; k < ne; k++) t += T.Load(error, k) * T.Load(_scratch, k);
+            gap = T.Broadcast(0.5) * t;
         }
 
-        // Backward: B_{H+1} = E, B_{i} = W_{i+1}ᵀ B_{i+1}; gradient_i = B_i A_{i-1}ᵀ (A_0 = I).
+        // Backward: B_{H+1} = E, B_{i-1} = W_iᵀ B_i; gradient_i = B_i A_{i-1}ᵀ (A_0 = I).
         ReadOnlySpan<double> back = error;
-        var next = _backA.AsSpan();
-        var spare = _backB.AsSpan();
+        Span<double> next = _backA, spare = _backB;
         for (int i = layers; i >= 1; i--)
         {
-            var g = s.Weight(gradient, i);
-            if (i == 1) back[..(s.Dim(1) * dx)].CopyTo(g);
-            else Dense.MultiplyTransposeB(back, PrefixOrFirst(weights, i - 1), g, s.Dim(i), dx, s.Dim(i - 1));
-            if (i > 1)
+            var g = Layer(gradient, i);
+            if (i == 1) back[..(s.Dim(1) * dx * T.Width)].CopyTo(g);
+            else
             {
-                Dense.MultiplyTransposeA(s.Weight(weights, i), back, next, s.Dim(i - 1), s.Dim(i), dx);
-                back = next[..(s.Dim(i - 1) * dx)];
-                var t = next; next = spare; spare = t;
+                LaneDense<T>.MultiplyTransposeB(back, PrefixOrFirst(weights, i - 1), g, s.Dim(i), dx, s.Dim(i - 1));
+                LaneDense<T>.MultiplyTransposeA(Layer(weights, i), back, next, s.Dim(i - 1), s.Dim(i), dx);
+                back = next[..(s.Dim(i - 1) * dx * T.Width)];
+                var tmp = next; next = spare; spare = tmp;
             }
         }
-        return _problem.CriticalValues.GlobalMinimum + gap;
+        return T.Broadcast(_problem.CriticalValues.GlobalMinimum) + gap;
     }
+}
+
+/// <summary>Loss and gradient of one trajectory (plain row-major weights): the one-lane <see cref="LossGradientKernel{T}"/>.</summary>
+public sealed class LossGradient
+{
+    private readonly LossGradientKernel<ScalarLane> _kernel;
+
+    public LossGradient(LinearNetworkProblem problem) => _kernel = new LossGradientKernel<ScalarLane>(problem);
+
+    public LinearNetworkProblem Problem => _kernel.Problem;
+
+    /// <summary>Writes ∇L into <paramref name="gradient"/> and returns L(W).</summary>
+    public double Evaluate(ReadOnlySpan<double> weights, Span<double> gradient) => _kernel.Evaluate(weights, gradient)[0];
 
     /// <summary>Loss only (same arithmetic as <see cref="Evaluate"/>), for tests and finite differences.</summary>
-    public double Loss(ReadOnlySpan<double> weights)
-    {
-        var g = new double[_shape.ParameterCount];
-        return Evaluate(weights, g);
-    }
+    public double Loss(ReadOnlySpan<double> weights) => Evaluate(weights, new double[weights.Length]);
 
     /// <summary>P = W_{H+1}···W_1 (d_y × d_x); allocates, not for hot loops.</summary>
     public static double[] Product(NetworkShape shape, ReadOnlySpan<double> weights)
@@ -104,7 +114,4 @@ public sealed class LossGradient
         }
         return current;
     }
-
-    private ReadOnlySpan<double> Prefix(int i) => _prefix.AsSpan(_prefixOffset[i], _shape.Dim(i) * _shape.InputDim);
-    private ReadOnlySpan<double> PrefixOrFirst(ReadOnlySpan<double> weights, int i) => i == 1 ? _shape.Weight(weights, 1) : Prefix(i);
 }

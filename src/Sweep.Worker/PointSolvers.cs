@@ -53,13 +53,7 @@ public sealed class ShardRunner
             entry = (spec, PointSolvers.Solver(spec, problem.Value!));
             _solvers[point] = entry;
         }
-        var results = new SampleRecord[count];
-        for (int i = 0; i < count; i++)
-        {
-            cancel.ThrowIfCancellationRequested();
-            long sample = firstSample + i;
-            results[i] = PointSolvers.ToRecord(entry.Solver.Solve(_campaign.Seed, point, sample, trace: sample < entry.Spec.TraceSamples));
-        }
-        return results;
+        cancel.ThrowIfCancellationRequested();
+        return entry.Solver.SolveMany(_campaign.Seed, point, firstSample, count, traceBelow: entry.Spec.TraceSamples).Select(PointSolvers.ToRecord).ToArray();
     }
 }
