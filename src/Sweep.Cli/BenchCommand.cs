@@ -32,7 +32,9 @@ public static class BenchCommand
         };
         int threads = args.GetInt("threads", 1, max: 256);
         double seconds = args.GetDouble("seconds", 10);
-        var result = Run(config, threads, seconds);
+        int lanes = args.GetInt("lanes", TrajectorySolver.Lanes, max: 8);
+        if (lanes is not (1 or 4 or 8)) throw new UsageException("--lanes must be 1, 4 or 8");
+        var result = Run(config, threads, seconds, lanes);
         if (args.Has("peak"))
         {
             double peak = Peak.MeasureGflops(threads);
@@ -45,7 +47,7 @@ public static class BenchCommand
 
     private const int Batch = 64;
 
-    public static JsonObject Run(BenchConfig config, int threads, double seconds)
+    public static JsonObject Run(BenchConfig config, int threads, double seconds, int lanes)
     {
         var problem = LinearNetworkProblem.Canonical(config.Sigmas, config.InputDim, config.Hidden).Value!;
         var dynamics = new GradientFlowSettings(config.TMax, 1e-7, 1e-9);
@@ -53,7 +55,7 @@ public static class BenchCommand
         long next = 0, trajectories = 0, evals = 0, steps = 0;
         var labels = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
         // Warm-up (JIT) outside the timed region.
-        new TrajectorySolver(problem, new GaussianInitializer(config.Scale, []), dynamics, stop).SolveMany(0, 0, long.MaxValue - Batch, Batch);
+        new TrajectorySolver(problem, new GaussianInitializer(config.Scale, []), dynamics, stop).SolveMany(0, 0, long.MaxValue - Batch, Batch, lanes: lanes);
         var sw = Stopwatch.StartNew();
         var deadline = TimeSpan.FromSeconds(seconds);
         var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
@@ -65,7 +67,7 @@ public static class BenchCommand
             while (sw.Elapsed < deadline)
             {
                 long first = Interlocked.Add(ref next, Batch) - Batch;
-                foreach (var r in solver.SolveMany(0, 0, first, Batch))
+                foreach (var r in solver.SolveMany(0, 0, first, Batch, lanes: lanes))
                 {
                     t++; e += r.RhsEvaluations; s += r.Steps;
                     string key = r.Status == SampleStatus.Diverged ? "diverged" : r.Label;
@@ -94,7 +96,7 @@ public static class BenchCommand
             ["gflops"] = evals * flopsPerEval / elapsed / 1e9,
             ["mean_steps"] = trajectories == 0 ? 0 : (double)steps / trajectories,
             ["labels"] = labelNode,
-            ["simd_lanes"] = TrajectorySolver.Lanes,
+            ["simd_lanes"] = lanes,
         };
     }
 }

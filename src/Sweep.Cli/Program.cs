@@ -52,7 +52,7 @@ public static class Program
                 "status" => StatusCommand.Execute(new Args(rest, [], [])),
                 "report" => ReportCommands.Report(new Args(rest, [], ["open"])),
                 "export" => await ReportCommands.Export(new Args(rest, ["format", "to"], [])),
-                "bench" => BenchCommand.Execute(new Args(rest, ["config", "threads", "seconds", "shards", "shard-size"], ["peak", "coordinator"])),
+                "bench" => BenchCommand.Execute(new Args(rest, ["config", "threads", "seconds", "shards", "shard-size", "lanes"], ["peak", "coordinator"])),
                 _ => throw new UsageException($"unknown command '{args[0]}' (try: sweep help)"),
             };
         }

@@ -32,7 +32,10 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
     private readonly LossGradientKernel<ScalarLane> _single;
     private readonly GradientFlowSettings _settings;
     private readonly int _n;
-    private readonly double[] _y, _k1, _k2, _k3, _k4, _k5, _k6, _k7, _ys, _yn;
+    private double[] _y, _k1, _k7, _yn;     // swapped on full acceptance
+    private readonly double[] _k2, _k3, _k4, _k5, _k6, _ys;
+    private readonly double[] _errLanes = new double[T.Width], _lossLanes = new double[T.Width], _gLanes = new double[T.Width],
+        _badLanes = new double[T.Width], _acceptLanes = new double[T.Width];
     private readonly double[] _one, _oneF, _oneStage, _oneF1;
     private readonly double[] _hLanes = new double[T.Width];
     private readonly Lane[] _lanes = new Lane[T.Width];
@@ -59,19 +62,11 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
         _one = new double[_n]; _oneF = new double[_n]; _oneStage = new double[_n]; _oneF1 = new double[_n];
     }
 
-    private T Rhs(ReadOnlySpan<double> y, Span<double> f)
-    {
-        T loss = _gradient.Evaluate(y, f);
-        for (int e = 0; e < _n; e++) T.Store(f, e, T.Zero - T.Load(f, e));
-        return loss;
-    }
+    // The stages hold gradients g = −f; each update is y − h·Σ a_j g_j, which is y + h·Σ a_j f_j exactly
+    // (negation is exact), without a pass to negate every stage.
+    private T Gradient(ReadOnlySpan<double> y, Span<double> g) => _gradient.Evaluate(y, g);
 
-    private double RhsSingle(ReadOnlySpan<double> y, Span<double> f)
-    {
-        double loss = _single.Evaluate(y, f)[0];
-        for (int e = 0; e < _n; e++) f[e] = 0 - f[e];
-        return loss;
-    }
+    private double GradientSingle(ReadOnlySpan<double> y, Span<double> g) => _single.Evaluate(y, g)[0];
 
     /// <summary>Integrates trajectories 0..count−1 (in any interleaving) until each has converged, reached the horizon or diverged.</summary>
     public void Run(int count, StopRule stop, LaneStart start, LaneFinish finish)
@@ -98,25 +93,31 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
                 _hLanes[l] = lane.Index >= 0 ? lane.H : 0;
             }
             T h = T.FromLanes(_hLanes);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) + h * T.Broadcast(A21) * T.Load(k1, e));
-            Rhs(ys, k2);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) + h * (T.Broadcast(A31) * T.Load(k1, e) + T.Broadcast(A32) * T.Load(k2, e)));
-            Rhs(ys, k3);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) + h * (T.Broadcast(A41) * T.Load(k1, e) + T.Broadcast(A42) * T.Load(k2, e) + T.Broadcast(A43) * T.Load(k3, e)));
-            Rhs(ys, k4);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) + h * (T.Broadcast(A51) * T.Load(k1, e) + T.Broadcast(A52) * T.Load(k2, e) + T.Broadcast(A53) * T.Load(k3, e) + T.Broadcast(A54) * T.Load(k4, e)));
-            Rhs(ys, k5);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) + h * (T.Broadcast(A61) * T.Load(k1, e) + T.Broadcast(A62) * T.Load(k2, e) + T.Broadcast(A63) * T.Load(k3, e) + T.Broadcast(A64) * T.Load(k4, e) + T.Broadcast(A65) * T.Load(k5, e)));
-            Rhs(ys, k6);
-            for (int e = 0; e < n; e++) T.Store(yn, e, T.Load(y, e) + h * (T.Broadcast(B1) * T.Load(k1, e) + T.Broadcast(B3) * T.Load(k3, e) + T.Broadcast(B4) * T.Load(k4, e) + T.Broadcast(B5) * T.Load(k5, e) + T.Broadcast(B6) * T.Load(k6, e)));
-            T newLoss = Rhs(yn, k7);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * T.Broadcast(A21) * T.Load(k1, e));
+            Gradient(ys, k2);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (T.Broadcast(A31) * T.Load(k1, e) + T.Broadcast(A32) * T.Load(k2, e)));
+            Gradient(ys, k3);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (T.Broadcast(A41) * T.Load(k1, e) + T.Broadcast(A42) * T.Load(k2, e) + T.Broadcast(A43) * T.Load(k3, e)));
+            Gradient(ys, k4);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (T.Broadcast(A51) * T.Load(k1, e) + T.Broadcast(A52) * T.Load(k2, e) + T.Broadcast(A53) * T.Load(k3, e) + T.Broadcast(A54) * T.Load(k4, e)));
+            Gradient(ys, k5);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (T.Broadcast(A61) * T.Load(k1, e) + T.Broadcast(A62) * T.Load(k2, e) + T.Broadcast(A63) * T.Load(k3, e) + T.Broadcast(A64) * T.Load(k4, e) + T.Broadcast(A65) * T.Load(k5, e)));
+            Gradient(ys, k6);
+            // y_new, and in ys (free now) the part of the error sum that does not need k7 — the same sum, in the same order.
+            for (int e = 0; e < n; e++)
+            {
+                T g1 = T.Load(k1, e), g3 = T.Load(k3, e), g4 = T.Load(k4, e), g5 = T.Load(k5, e), g6 = T.Load(k6, e);
+                T.Store(yn, e, T.Load(y, e) - h * (T.Broadcast(B1) * g1 + T.Broadcast(B3) * g3 + T.Broadcast(B4) * g4 + T.Broadcast(B5) * g5 + T.Broadcast(B6) * g6));
+                T.Store(ys, e, T.Broadcast(E1) * g1 + T.Broadcast(E3) * g3 + T.Broadcast(E4) * g4 + T.Broadcast(E5) * g5 + T.Broadcast(E6) * g6);
+            }
+            T newLoss = Gradient(yn, k7);
 
             // Per-lane error norm, gradient norm and divergence test, each summed in element order.
             T errSq = T.Zero, gSq = T.Zero, bad = T.Zero;
             for (int e = 0; e < n; e++)
             {
                 T ye = T.Load(y, e), yne = T.Load(yn, e), k7e = T.Load(k7, e);
-                T err = h * (T.Broadcast(E1) * T.Load(k1, e) + T.Broadcast(E3) * T.Load(k3, e) + T.Broadcast(E4) * T.Load(k4, e) + T.Broadcast(E5) * T.Load(k5, e) + T.Broadcast(E6) * T.Load(k6, e) + T.Broadcast(E7) * k7e);
+                T err = h * (T.Load(ys, e) + T.Broadcast(E7) * k7e);
                 T sc = atolV + rtolV * T.Max(T.Abs(ye), T.Abs(yne));
                 T r = err / sc;
                 errSq += r * r;
@@ -124,27 +125,51 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
                 bad = T.Or(bad, T.AndNot(T.Broadcast(BitConverter.Int64BitsToDouble(-1)), T.LessOrEqual(T.Abs(yne), bound)));
             }
 
+            T.Store(_errLanes, 0, errSq);
+            T.Store(_lossLanes, 0, newLoss);
+            T.Store(_gLanes, 0, gSq);
+            T.Store(_badLanes, 0, bad);
+            bool allAccept = true;
+            for (int l = 0; l < width; l++)
+            {
+                double err = Math.Sqrt(_errLanes[l] / n);
+                _errLanes[l] = double.IsFinite(err) ? err : 1e10;
+                bool accept = _lanes[l].Index >= 0 && _errLanes[l] <= 1;
+                _acceptLanes[l] = accept ? BitConverter.Int64BitsToDouble(-1) : 0;
+                allAccept &= accept || _lanes[l].Index < 0;
+            }
+            // FSAL: the accepted y_new and its gradient become the next step's y and first stage.
+            if (allAccept)
+            {
+                (_y, _yn) = (_yn, _y);
+                (_k1, _k7) = (_k7, _k1);
+                y = _y; yn = _yn; k1 = _k1; k7 = _k7;
+            }
+            else
+            {
+                T accept = T.Load(_acceptLanes, 0);
+                for (int e = 0; e < n; e++)
+                {
+                    T.Store(y, e, T.Select(accept, T.Load(yn, e), T.Load(y, e)));
+                    T.Store(k1, e, T.Select(accept, T.Load(k7, e), T.Load(k1, e)));
+                }
+            }
+
             for (int l = 0; l < width; l++)
             {
                 ref var lane = ref _lanes[l];
                 if (lane.Index < 0) continue;
                 lane.Evals += 6;
-                double err = Math.Sqrt(errSq[l] / n);
-                if (!double.IsFinite(err)) err = 1e10;
+                double err = _errLanes[l];
                 if (err <= 1)
                 {
                     lane.T = lane.H >= tMax - lane.T ? tMax : lane.T + lane.H;
                     lane.Steps++;
-                    for (int e = 0; e < n; e++)
-                    {
-                        y[e * width + l] = yn[e * width + l];
-                        k1[e * width + l] = k7[e * width + l];     // FSAL: f(y_new) is the next step's first stage
-                    }
-                    lane.Loss = newLoss[l];
-                    lane.GradNorm = Math.Sqrt(gSq[l]);
+                    lane.Loss = _lossLanes[l];
+                    lane.GradNorm = Math.Sqrt(_gLanes[l]);
                     lane.Hit.Observe(lane.T, lane.Loss);
                     lane.Trace?.Record(lane.T, lane.Loss);
-                    SampleStatus? status = !double.IsFinite(lane.Loss) || bad[l] != 0 ? SampleStatus.Diverged
+                    SampleStatus? status = !double.IsFinite(lane.Loss) || _badLanes[l] != 0 ? SampleStatus.Diverged
                         : lane.GradNorm <= gradTol ? SampleStatus.Converged
                         : lane.T >= tMax ? SampleStatus.Horizon
                         : null;
@@ -197,7 +222,7 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
             ref var lane = ref _lanes[l];
             Span<double> w = _one, f = _oneF;
             lane.Trace = start(index, w);
-            double loss = RhsSingle(w, f);
+            double loss = GradientSingle(w, f);
             double gnorm = Dense.Norm(f);
             lane = lane with { Index = index, T = 0, Steps = 0, Evals = 1, Loss = loss, GradNorm = gnorm, RejectedLast = false, Trace = lane.Trace,
                 Hit = new HitTracker(stop.EpsHit, _gradient.Problem.CriticalValues.GlobalMinimum, interpolate: true, 0, loss) };
@@ -238,8 +263,8 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
         double h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1;
         h0 = Math.Min(h0, tMax);
         Span<double> y1 = _oneStage, f1 = _oneF1;
-        for (int i = 0; i < n; i++) y1[i] = y[i] + h0 * f0[i];
-        RhsSingle(y1, f1);
+        for (int i = 0; i < n; i++) y1[i] = y[i] - h0 * f0[i];
+        GradientSingle(y1, f1);
         evals++;
         double d2 = 0;
         for (int i = 0; i < n; i++)

@@ -28,6 +28,8 @@ public interface ILane<TSelf> where TSelf : struct, ILane<TSelf>
     static abstract TSelf LessOrEqual(TSelf a, TSelf b);
     static abstract TSelf AndNot(TSelf a, TSelf b);
     static abstract TSelf Or(TSelf a, TSelf b);
+    /// <summary>Bitwise select: a where mask bits are set, else b.</summary>
+    static abstract TSelf Select(TSelf mask, TSelf a, TSelf b);
     static abstract TSelf FromLanes(ReadOnlySpan<double> values);
     double this[int lane] { get; }
 }
@@ -51,6 +53,7 @@ public readonly struct ScalarLane : ILane<ScalarLane>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane LessOrEqual(ScalarLane a, ScalarLane b) => new(a._v <= b._v ? BitConverter.Int64BitsToDouble(-1) : 0);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane AndNot(ScalarLane a, ScalarLane b) => new(BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(a._v) & ~BitConverter.DoubleToInt64Bits(b._v)));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane Or(ScalarLane a, ScalarLane b) => new(BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(a._v) | BitConverter.DoubleToInt64Bits(b._v)));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane Select(ScalarLane mask, ScalarLane a, ScalarLane b) => BitConverter.DoubleToInt64Bits(mask._v) != 0 ? a : b;
     public static ScalarLane FromLanes(ReadOnlySpan<double> values) => new(values[0]);
 }
 
@@ -84,6 +87,7 @@ public readonly struct Vector256Lane : ILane<Vector256Lane>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane LessOrEqual(Vector256Lane a, Vector256Lane b) => new(Vector256.LessThanOrEqual(a._v, b._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane AndNot(Vector256Lane a, Vector256Lane b) => new(Vector256.AndNot(a._v, b._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Or(Vector256Lane a, Vector256Lane b) => new(a._v | b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Select(Vector256Lane mask, Vector256Lane a, Vector256Lane b) => new(Vector256.ConditionalSelect(mask._v, a._v, b._v));
     public static Vector256Lane FromLanes(ReadOnlySpan<double> values) => new(Vector256.Create(values[0], values[1], values[2], values[3]));
 }
 
@@ -116,5 +120,6 @@ public readonly struct Vector512Lane : ILane<Vector512Lane>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane LessOrEqual(Vector512Lane a, Vector512Lane b) => new(Vector512.LessThanOrEqual(a._v, b._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane AndNot(Vector512Lane a, Vector512Lane b) => new(Vector512.AndNot(a._v, b._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Or(Vector512Lane a, Vector512Lane b) => new(a._v | b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Select(Vector512Lane mask, Vector512Lane a, Vector512Lane b) => new(Vector512.ConditionalSelect(mask._v, a._v, b._v));
     public static Vector512Lane FromLanes(ReadOnlySpan<double> values) => new(Vector512.Create(values[..8]));
 }
