@@ -179,14 +179,14 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
                         if (!Refill(l, ref next, count, stop, gradTol, start, finish)) active--;
                         continue;
                     }
-                    double fac = err == 0 ? 10 : Math.Clamp(0.9 * Math.Pow(err, -0.2), 0.2, 10);
+                    double fac = Math.Clamp(ControllerFactor(err), 0.2, 10);
                     if (lane.RejectedLast) fac = Math.Min(fac, 1);
                     lane.H *= fac;
                     lane.RejectedLast = false;
                 }
                 else
                 {
-                    lane.H *= Math.Clamp(0.9 * Math.Pow(err, -0.2), 0.2, 1);
+                    lane.H *= Math.Clamp(ControllerFactor(err), 0.2, 1);
                     lane.RejectedLast = true;
                     if (lane.H < hMin)   // the step size collapsed: the solution is blowing up
                     {
@@ -196,6 +196,24 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// 0.9·err^{-1/5}, the step-size factor. Outside [6e-6, 2e3] the clamp to [0.2, 10] decides anyway; inside, the fifth
+    /// root comes from an exponent-halving seed and four Newton steps on y⁵·err = 1 (relative error below 1e-9), which
+    /// costs a few multiplications instead of a call to pow on every lane and step.
+    /// </summary>
+    internal static double ControllerFactor(double err)
+    {
+        if (!(err >= 6e-6)) return 10;
+        if (err > 2e3) return 0.2;
+        double y = BitConverter.Int64BitsToDouble(0x4CB9999999999800L - BitConverter.DoubleToInt64Bits(err) / 5);
+        for (int i = 0; i < 4; i++)
+        {
+            double y2 = y * y;
+            y = y * (6 - err * (y2 * y2 * y)) * 0.2;
+        }
+        return 0.9 * y;
     }
 
     private void Finish(int l, SampleStatus status, LaneFinish finish)

@@ -81,3 +81,22 @@ public class LaneTests
         }
     }
 }
+
+public class ControllerFactorTests
+{
+    [Fact]
+    public void Controller_factor_matches_the_power_law_where_it_is_not_clamped()
+    {
+        var rng = new Random(5);
+        for (int i = 0; i < 100_000; i++)
+        {
+            double err = Math.Pow(10, -5.2 + 8.5 * rng.NextDouble());
+            double exact = 0.9 * Math.Pow(err, -0.2);
+            double got = DormandPrince45<ScalarLane>.ControllerFactor(err);
+            if (exact is > 0.2 and < 10) Assert.True(Math.Abs(got / exact - 1) < 1e-9, $"err {err}: {got} vs {exact}");
+            else Assert.Equal(Math.Clamp(exact, 0.2, 10), Math.Clamp(got, 0.2, 10), 6);
+        }
+        Assert.Equal(10, DormandPrince45<ScalarLane>.ControllerFactor(0));
+        Assert.Equal(0.2, DormandPrince45<ScalarLane>.ControllerFactor(1e10));
+    }
+}
