@@ -78,7 +78,8 @@ public static class RunCommand
         }
         finally
         {
-            await SweepClusterShutdown.TerminateQuietly(system);
+            // A coordinator leaves its cluster gracefully; a one-node `run` has nobody to tell.
+            await SweepClusterShutdown.TerminateQuietly(system, graceful: coordinatorOnly);
         }
     }
 

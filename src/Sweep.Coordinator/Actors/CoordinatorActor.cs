@@ -155,6 +155,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     {
         try
         {
+            _log.Info("all {0} shards stored; writing summary.json and samples.csv", _ledger.Total);
             var dir = _options.OutputDirectory;
             var samples = _store.ReadSamples().ToList();
             var stats = OutputWriter.Aggregate(_campaign, samples);
