@@ -46,7 +46,7 @@ public static class Program
             }
             return args[0] switch
             {
-                "run" => await RunCommand.Execute(new Args(rest, ["out", "workers"], []), clusterPort: null),
+                "run" => await RunCommand.Execute(new Args(rest, ["out", "workers"], [])),
                 "coordinator" => await RunCommand.ExecuteCoordinator(new Args(rest, ["out", "workers", .. ClusterArgs.Valued], ClusterArgs.Flags)),
                 "worker" => await WorkerCommand.Execute(new Args(rest, ["seed", "workers", .. ClusterArgs.Valued], ClusterArgs.Flags)),
                 "status" => StatusCommand.Execute(new Args(rest, [], [])),

@@ -9,7 +9,7 @@ namespace Sweep.Cli;
 /// Live progress: on a terminal one line rewritten twice a second (samples done/total, rate, ETA, running saddle mass
 /// per point); otherwise a plain line every 10 s, also logged.
 /// </summary>
-public sealed class ProgressView(IActorRef aggregator) : IDisposable
+public sealed class ProgressView(IActorRef aggregator)
 {
     private readonly bool _interactive = !Console.IsOutputRedirected;
 
@@ -47,5 +47,4 @@ public sealed class ProgressView(IActorRef aggregator) : IDisposable
         return $"{p.Done}/{p.Total} samples ({100.0 * p.Done / Math.Max(1, p.Total):0.0}%)  {rate:0.0}/s  ETA {eta}  saddle mass {saddle}";
     }
 
-    public void Dispose() { }
 }

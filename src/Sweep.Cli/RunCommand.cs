@@ -11,7 +11,7 @@ namespace Sweep.Cli;
 /// <summary>`sweep run` (one process, a one-node cluster with both roles) and `sweep coordinator` (coordinator role only).</summary>
 public static class RunCommand
 {
-    public static Task<int> Execute(Args args, int? clusterPort) => Run(args, coordinatorOnly: false);
+    public static Task<int> Execute(Args args) => Run(args, coordinatorOnly: false);
 
     public static Task<int> ExecuteCoordinator(Args args) => Run(args, coordinatorOnly: true);
 
@@ -62,8 +62,7 @@ public static class RunCommand
                 Console.WriteLine($"coordinator listening on {self.Host}:{self.Port}{(tls is null ? "" : " (mutual TLS)")}; start workers with: sweep worker --seed {self.Host}:{self.Port}");
             }
             var done = handle.Coordinator.Ask<object>(NotifyWhenFinished.Instance, Timeout.InfiniteTimeSpan);
-            using var progress = new ProgressView(handle.Aggregator);
-            await progress.RunUntil(done);
+            await new ProgressView(handle.Aggregator).RunUntil(done);
             var result = await done;
             if (result is CampaignFailed f)
             {

@@ -11,15 +11,6 @@ public class ClusterTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
 
-    private const string Campaign = """
-        { "name": "cluster-test", "seed": 21,
-          "problem": { "kind": "canonical", "singular_values": [3, 1.5, 0.4], "input_dim": 4 },
-          "network": { "hidden": [4, 4, 4] },
-          "init": { "kind": "gaussian", "scale": 0.1 },
-          "dynamics": { "method": "flow", "t_max": 150 },
-          "samples": 160, "shard_size": 8, "trace_samples": 1,
-          "sweep": { "init.scale": [0.1, 0.3] } }
-        """;
 
     private static int FreePort()
     {
@@ -60,17 +51,12 @@ public class ClusterTests
         return reference;
     }
 
-    private static void AssertSameOutputs(string expected, string actual)
-    {
-        Assert.Equal(File.ReadAllText(Path.Combine(expected, "samples.csv")), File.ReadAllText(Path.Combine(actual, "samples.csv")));
-        Assert.Equal(File.ReadAllText(Path.Combine(expected, "summary.json")), File.ReadAllText(Path.Combine(actual, "summary.json")));
-    }
 
     [Fact]
     public void Coordinator_and_two_workers_survive_a_worker_sigkill_with_outputs_identical_to_a_local_run()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Campaign);
+        var file = Temp.Campaign(dir, Campaigns.SeveralSeconds);
         var reference = LocalReference(dir, file);
         var out_ = Path.Combine(dir, "cluster");
         int port = FreePort();
@@ -82,14 +68,14 @@ public class ClusterTests
         w1.Kill();     // SIGKILL mid-run: its leased shard must be handed out again
         Assert.True(coordinator.WaitForExit(Timeout), "the campaign did not finish after a worker was killed");
         Assert.True(coordinator.ExitCode == 0, coordinator.Stdout + coordinator.Stderr);
-        AssertSameOutputs(reference, out_);
+        Campaigns.AssertSameOutputs(reference, out_);
     }
 
     [Fact]
     public void A_restarted_coordinator_resumes_from_its_store_and_workers_reconnect()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Campaign);
+        var file = Temp.Campaign(dir, Campaigns.SeveralSeconds);
         var reference = LocalReference(dir, file);
         var out_ = Path.Combine(dir, "cluster");
         int port = FreePort();
@@ -103,7 +89,7 @@ public class ClusterTests
         Assert.True(second.WaitForExit(Timeout), "the restarted coordinator did not finish: " + second.Stdout + worker.Stderr);
         Assert.True(second.ExitCode == 0, second.Stdout + second.Stderr);
         Assert.Contains("resuming", second.Stdout);
-        AssertSameOutputs(reference, out_);
+        Campaigns.AssertSameOutputs(reference, out_);
     }
 
     // ---- mutual TLS ------------------------------------------------------------------------------------------------
@@ -145,7 +131,7 @@ public class ClusterTests
     public void With_mutual_tls_a_worker_without_the_right_certificate_cannot_join_and_a_good_one_can()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Campaign.Replace("\"samples\": 160", "\"samples\": 16"));
+        var file = Temp.Campaign(dir, Campaigns.SeveralSeconds.Replace("\"samples\": 200", "\"samples\": 16"));
         using var ca = Ca("sweep-test-ca");
         using var rogueCa = Ca("rogue-ca");
         string caPem = CaPem(dir, ca, "ca"), roguePem = CaPem(dir, rogueCa, "rogue-ca");
@@ -174,7 +160,7 @@ public class ClusterTests
     public void Binding_beyond_loopback_needs_tls_or_insecure()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Campaign);
+        var file = Temp.Campaign(dir, Campaigns.SeveralSeconds);
         var r = SweepProcess.Run(Timeout, "coordinator", file, "--out", Path.Combine(dir, "o"), "--port", FreePort().ToString(), "--host", "0.0.0.0");
         Assert.Equal(2, r.Exit);
         Assert.Contains("--insecure", r.Err);

@@ -6,22 +6,7 @@ public class DurabilityTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
 
-    // A campaign of several seconds on two cores, with small shards so that kills land between and inside shard commits.
-    private const string Campaign = """
-        { "name": "kill-test", "seed": 13,
-          "problem": { "kind": "canonical", "singular_values": [3, 1.5, 0.4], "input_dim": 4 },
-          "network": { "hidden": [4, 4, 4] },
-          "init": { "kind": "gaussian", "scale": 0.1 },
-          "dynamics": { "method": "flow", "t_max": 150 },
-          "samples": 200, "shard_size": 8, "trace_samples": 1,
-          "sweep": { "init.scale": [0.1, 0.3] } }
-        """;
 
-    private static void AssertSameOutputs(string expectedDir, string actualDir)
-    {
-        Assert.Equal(File.ReadAllText(Path.Combine(expectedDir, "samples.csv")), File.ReadAllText(Path.Combine(actualDir, "samples.csv")));
-        Assert.Equal(File.ReadAllText(Path.Combine(expectedDir, "summary.json")), File.ReadAllText(Path.Combine(actualDir, "summary.json")));
-    }
 
     /// <summary>Waits until the child has claimed DIR (its first line is printed after the store is open), or it exited.</summary>
     private static void WaitForStart(SweepProcess p)
@@ -34,7 +19,7 @@ public class DurabilityTests(ITestOutputHelper output)
     public void Sigkill_at_random_moments_then_resume_gives_outputs_identical_to_an_uninterrupted_run()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Campaign);
+        var file = Temp.Campaign(dir, Campaigns.SeveralSeconds);
         var reference = Path.Combine(dir, "reference");
         var r = SweepProcess.Run(Timeout, "run", file, "--out", reference, "--workers", "2");
         Assert.True(r.Exit == 0, r.Err);
@@ -57,7 +42,7 @@ public class DurabilityTests(ITestOutputHelper output)
         var final = SweepProcess.Run(Timeout, "run", file, "--out", killed, "--workers", "2");
         Assert.True(final.Exit == 0, $"seed {seed}: {final.Err}");
         output.WriteLine($"seed {seed}, {kills} kills; final run: {final.Out.Split('\n')[0]}");
-        AssertSameOutputs(reference, killed);
+        Campaigns.AssertSameOutputs(reference, killed);
         var status = SweepProcess.Run(Timeout, "status", killed);
         Assert.Contains("400/400 samples", status.Out);
     }
@@ -66,7 +51,7 @@ public class DurabilityTests(ITestOutputHelper output)
     public void A_second_process_on_a_running_dir_is_refused_and_a_killed_run_shows_partial_status()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Campaign.Replace("\"samples\": 200", "\"samples\": 4000"));
+        var file = Temp.Campaign(dir, Campaigns.SeveralSeconds.Replace("\"samples\": 200", "\"samples\": 4000"));
         var out_ = Path.Combine(dir, "out");
         using var first = SweepProcess.Start("run", file, "--out", out_, "--workers", "1");
         WaitForStart(first);
@@ -87,11 +72,11 @@ public class DurabilityTests(ITestOutputHelper output)
     public void An_edited_campaign_file_is_refused_and_the_stored_run_is_left_untouched()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Campaign.Replace("\"samples\": 200", "\"samples\": 16"));
+        var file = Temp.Campaign(dir, Campaigns.SeveralSeconds.Replace("\"samples\": 200", "\"samples\": 16"));
         var out_ = Path.Combine(dir, "out");
         Assert.Equal(0, SweepProcess.Run(Timeout, "run", file, "--out", out_, "--workers", "2").Exit);
         var before = Directory.EnumerateFiles(out_).Where(f => !f.EndsWith(".lock")).ToDictionary(f => f, File.ReadAllBytes);
-        File.WriteAllText(file, Campaign.Replace("\"samples\": 200", "\"samples\": 17"));
+        File.WriteAllText(file, Campaigns.SeveralSeconds.Replace("\"samples\": 200", "\"samples\": 17"));
         var edited = SweepProcess.Run(Timeout, "run", file, "--out", out_);
         Assert.Equal(2, edited.Exit);
         Assert.Contains("different campaign", edited.Err);
@@ -102,7 +87,7 @@ public class DurabilityTests(ITestOutputHelper output)
     public void An_unwritable_output_location_is_a_clear_error()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Campaign);
+        var file = Temp.Campaign(dir, Campaigns.SeveralSeconds);
         File.WriteAllText(Path.Combine(dir, "afile"), "x");
         var r = SweepProcess.Run(Timeout, "run", file, "--out", Path.Combine(dir, "afile", "out"));
         Assert.Equal(2, r.Exit);
@@ -114,7 +99,7 @@ public class DurabilityTests(ITestOutputHelper output)
     public void A_corrupted_store_is_detected_and_not_reused()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Campaign.Replace("\"samples\": 200", "\"samples\": 16"));
+        var file = Temp.Campaign(dir, Campaigns.SeveralSeconds.Replace("\"samples\": 200", "\"samples\": 16"));
         var out_ = Path.Combine(dir, "out");
         Assert.Equal(0, SweepProcess.Run(Timeout, "run", file, "--out", out_, "--workers", "2").Exit);
         var db = Path.Combine(out_, "campaign.db");
