@@ -47,7 +47,7 @@ public static class ReportBuilder
             {
                 string suffix = axes.Count == 1 && axis.Groups.Count == 1 ? axis.Slug : $"{axis.Slug}-{figures.Count}";
                 figures.Add((BasinFractions(outDir, campaign, summaries, axis, group, $"fractions-{suffix}"),
-                    $"Basin fraction of each label against {axis.Key}{group.Context}, with 95% Wilson intervals."));
+                    $"Basin fraction of each label (of all samples; diverged samples have no label) against {axis.Key}{group.Context}, with 95% Wilson intervals."));
                 figures.Add((SaddleMass(outDir, summaries, axis, group, $"saddle-mass-{suffix}"),
                     $"Saddle-basin mass against {axis.Key}{group.Context} (log scale): the estimate (circles) and its one-sided 95% upper bound (triangles); with none observed only the bound is shown."));
             }
@@ -121,10 +121,10 @@ public static class ReportBuilder
             foreach (var p in group.Points)
             {
                 var s = summaries[p];
-                if (s.Converged + s.Horizon == 0) continue;
+                if (s.Samples == 0) continue;
                 var l = s.Labels.FirstOrDefault(x => x.Label == label);
                 double frac = l?.Fraction ?? 0;
-                var ci = l?.Ci95 ?? Proportions.Wilson(0, s.Converged + s.Horizon);
+                var ci = l?.Ci95 ?? Proportions.Wilson(0, s.Samples);
                 xs.Add(axis.X(p)); ys.Add(frac); lo.Add(frac - ci.Low); hi.Add(ci.High - frac);
             }
             if (xs.Count == 0) continue;
@@ -140,7 +140,7 @@ public static class ReportBuilder
         }
         plot.Title($"Basin fractions vs {axis.Key}{group.Context}");
         ApplyAxis(plot, axis);
-        plot.YLabel("fraction of non-diverged samples");
+        plot.YLabel("fraction of samples");
         plot.Axes.SetLimitsY(-0.03, 1.03);
         plot.ShowLegend(Edge.Right);
         return Save(plot, outDir, name);

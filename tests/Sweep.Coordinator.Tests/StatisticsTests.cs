@@ -74,8 +74,10 @@ public class StatisticsTests
         Assert.Equal(4, sum.Samples);
         Assert.Equal((2, 1, 1), (sum.Converged, sum.Horizon, sum.Diverged));
         Assert.Equal(["{0}", "{0,1}"], sum.Labels.Select(l => l.Label));
-        Assert.Equal(2.0 / 3, sum.GlobalFraction!.Value, 12);
-        Assert.Equal(1.0 / 3, sum.SaddleMass!.Estimate, 12);
+        Assert.Equal(2.0 / 4, sum.GlobalFraction!.Value, 12);       // of all samples
+        Assert.Equal(2.0 / 4, sum.Labels[1].Fraction, 12);
+        Assert.Equal(Proportions.Wilson(2, 4), sum.Labels[1].Ci95);
+        Assert.Equal(1.0 / 3, sum.SaddleMass!.Estimate, 12);         // of the non-diverged samples
         Assert.Equal(2, sum.HitTimes.Count);
         Assert.Equal(2, sum.HitTimes.P50);
     }

@@ -44,10 +44,12 @@ public sealed class PointStatistics
             labels[r.Label] = labels.TryGetValue(r.Label, out var e) ? (e.Count + 1, e.Critical) : (1, r.CriticalValue);
             if (!double.IsNaN(r.HitTime)) hits.Add(r.HitTime);
         }
-        long n = converged + horizon;
+        // Label fractions are over all samples of the point (with diverged ones, labels and the diverged share add up
+        // to 1); the saddle-basin mass is over the non-diverged samples (MATH.md, Statistics).
+        long total = _samples.Count, n = converged + horizon;
         var labelStats = labels
             .OrderBy(kv => CriticalValues.ParseLabel(kv.Key) ?? int.MaxValue)
-            .Select(kv => new LabelStatistics(kv.Key, kv.Value.Count, (double)kv.Value.Count / n, Proportions.Wilson(kv.Value.Count, n), kv.Value.Critical))
+            .Select(kv => new LabelStatistics(kv.Key, kv.Value.Count, (double)kv.Value.Count / total, Proportions.Wilson(kv.Value.Count, total), kv.Value.Critical))
             .ToList();
         long global = labels.TryGetValue(GlobalLabel, out var g) ? g.Count : 0;
         SaddleMass? saddle = n == 0 ? null : new SaddleMass((double)(n - global) / n, Proportions.Upper95(n - global, n));
@@ -56,7 +58,7 @@ public sealed class PointStatistics
             hits.Count == 0 ? null : Proportions.Quantile(hits, 0.1),
             hits.Count == 0 ? null : Proportions.Quantile(hits, 0.5),
             hits.Count == 0 ? null : Proportions.Quantile(hits, 0.9));
-        return new PointSummary(Point, _samples.Count, converged, horizon, diverged, labelStats, n == 0 ? null : (double)global / n, saddle, hit);
+        return new PointSummary(Point, total, converged, horizon, diverged, labelStats, total == 0 ? null : (double)global / total, saddle, hit);
     }
 }
 
