@@ -87,8 +87,7 @@ public static class RunCommand
         var (existing, err) = CampaignStore.Open(CampaignStore.PathIn(outDir), readOnly: true);
         if (existing is null)
         {
-            if (err!.UserError) throw new UsageException(err.Message);
-            throw new StoreFailure(err.Message);
+            throw new StoredCampaignException(err!.Message, err.UserError);
         }
         using (existing)
         {
@@ -112,6 +111,3 @@ public static class RunCommand
             .CreateLogger();
     }
 }
-
-/// <summary>A store failure that is not the user's doing (corruption, disk): exit 1 with the message.</summary>
-public sealed class StoreFailure(string message) : Exception(message);

@@ -13,7 +13,7 @@ namespace Sweep.Numerics;
 /// </summary>
 public sealed class DormandPrince45<T> where T : struct, ILane<T>
 {
-    private const double C2 = 1.0 / 5, C3 = 3.0 / 10, C4 = 4.0 / 5, C5 = 8.0 / 9;
+    // The nodes c_i are not needed: the gradient flow does not depend on time.
     private const double A21 = 1.0 / 5;
     private const double A31 = 3.0 / 40, A32 = 9.0 / 40;
     private const double A41 = 44.0 / 45, A42 = -56.0 / 15, A43 = 32.0 / 9;

@@ -33,9 +33,6 @@ public sealed class TrajectorySolver
         _weights = problem.NewParameters();
     }
 
-    /// <summary>True when <see cref="SolveMany"/> integrates several trajectories per SIMD instruction.</summary>
-    public static bool VectorLanesAvailable => Vector256.IsHardwareAccelerated;
-
     /// <summary>Trajectories per SIMD instruction in <see cref="SolveMany"/>: 8 with AVX-512, 4 with AVX2, else 1.</summary>
     public static int Lanes => Vector512.IsHardwareAccelerated ? 8 : Vector256.IsHardwareAccelerated ? 4 : 1;
 
