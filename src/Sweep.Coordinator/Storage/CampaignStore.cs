@@ -72,8 +72,19 @@ public sealed class CampaignStore : IDisposable
     /// <summary>Opens an existing store (for status, report, export); read-only does not disturb a running campaign.</summary>
     public static (CampaignStore? Store, StoreError? Error) Open(string path, bool readOnly, bool mustExist = true)
     {
+        var result = Open(path, readOnly, mustExist, immutable: false);
+        // A WAL database in a directory we cannot write to (a read-only disk, an archive) opens as immutable: SQLite
+        // then reads it without the shared-memory file it cannot create. Only for readers, never for a running campaign.
+        if (readOnly && result.Store is null && result.Error is not null && result.Error.Message.Contains("Error 14"))
+            result = Open(path, readOnly, mustExist, immutable: true);
+        return result;
+    }
+
+    private static (CampaignStore? Store, StoreError? Error) Open(string path, bool readOnly, bool mustExist, bool immutable)
+    {
         if (mustExist && !File.Exists(path)) return (null, new StoreError($"no campaign store at '{path}'", true));
-        var cs = new SqliteConnectionStringBuilder { DataSource = path, Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
+        string source = immutable ? "file:" + Path.GetFullPath(path) + "?immutable=1" : path;
+        var cs = new SqliteConnectionStringBuilder { DataSource = source, Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
         var db = new SqliteConnection(cs);
         try
         {
