@@ -76,7 +76,7 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
         double tMax = _settings.TMax, rtol = _settings.RelTol, atol = _settings.AbsTol;
         double hMin = 1e-14 * Math.Max(1, tMax);
         int n = _n, width = T.Width;
-        Span<double> y = _y, k1 = _k1, k2 = _k2, k3 = _k3, k4 = _k4, k5 = _k5, k6 = _k6, k7 = _k7, ys = _ys, yn = _yn;
+        Span<double> y = _y, k1 = _k1, k7 = _k7, yn = _yn;
         int next = 0, active = 0;
         for (int l = 0; l < width; l++)
         {
@@ -93,37 +93,8 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
                 _hLanes[l] = lane.Index >= 0 ? lane.H : 0;
             }
             T h = T.FromLanes(_hLanes);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * T.Broadcast(A21) * T.Load(k1, e));
-            Gradient(ys, k2);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (T.Broadcast(A31) * T.Load(k1, e) + T.Broadcast(A32) * T.Load(k2, e)));
-            Gradient(ys, k3);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (T.Broadcast(A41) * T.Load(k1, e) + T.Broadcast(A42) * T.Load(k2, e) + T.Broadcast(A43) * T.Load(k3, e)));
-            Gradient(ys, k4);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (T.Broadcast(A51) * T.Load(k1, e) + T.Broadcast(A52) * T.Load(k2, e) + T.Broadcast(A53) * T.Load(k3, e) + T.Broadcast(A54) * T.Load(k4, e)));
-            Gradient(ys, k5);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (T.Broadcast(A61) * T.Load(k1, e) + T.Broadcast(A62) * T.Load(k2, e) + T.Broadcast(A63) * T.Load(k3, e) + T.Broadcast(A64) * T.Load(k4, e) + T.Broadcast(A65) * T.Load(k5, e)));
-            Gradient(ys, k6);
-            // y_new, and in ys (free now) the part of the error sum that does not need k7 — the same sum, in the same order.
-            for (int e = 0; e < n; e++)
-            {
-                T g1 = T.Load(k1, e), g3 = T.Load(k3, e), g4 = T.Load(k4, e), g5 = T.Load(k5, e), g6 = T.Load(k6, e);
-                T.Store(yn, e, T.Load(y, e) - h * (T.Broadcast(B1) * g1 + T.Broadcast(B3) * g3 + T.Broadcast(B4) * g4 + T.Broadcast(B5) * g5 + T.Broadcast(B6) * g6));
-                T.Store(ys, e, T.Broadcast(E1) * g1 + T.Broadcast(E3) * g3 + T.Broadcast(E4) * g4 + T.Broadcast(E5) * g5 + T.Broadcast(E6) * g6);
-            }
-            T newLoss = Gradient(yn, k7);
-
-            // Per-lane error norm, gradient norm and divergence test, each summed in element order.
-            T errSq = T.Zero, gSq = T.Zero, bad = T.Zero;
-            for (int e = 0; e < n; e++)
-            {
-                T ye = T.Load(y, e), yne = T.Load(yn, e), k7e = T.Load(k7, e);
-                T err = h * (T.Load(ys, e) + T.Broadcast(E7) * k7e);
-                T sc = atolV + rtolV * T.Max(T.Abs(ye), T.Abs(yne));
-                T r = err / sc;
-                errSq += r * r;
-                gSq += k7e * k7e;
-                bad = T.Or(bad, T.AndNot(T.Broadcast(BitConverter.Int64BitsToDouble(-1)), T.LessOrEqual(T.Abs(yne), bound)));
-            }
+            T newLoss = Stages(h);
+            var (errSq, gSq, bad) = ErrorNorms(h, atolV, rtolV, bound);
 
             T.Store(_errLanes, 0, errSq);
             T.Store(_lossLanes, 0, newLoss);
@@ -196,6 +167,51 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
                 }
             }
         }
+    }
+
+    /// <summary>Stages 2–7 of one step for every lane (own method: fewer live values, better registers). Returns L(y_new).</summary>
+    private T Stages(T h)
+    {
+        int n = _n;
+        Span<double> y = _y, k1 = _k1, k2 = _k2, k3 = _k3, k4 = _k4, k5 = _k5, k6 = _k6, k7 = _k7, ys = _ys, yn = _yn;
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * T.Broadcast(A21) * T.Load(k1, e));
+            Gradient(ys, k2);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (T.Broadcast(A31) * T.Load(k1, e) + T.Broadcast(A32) * T.Load(k2, e)));
+            Gradient(ys, k3);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (T.Broadcast(A41) * T.Load(k1, e) + T.Broadcast(A42) * T.Load(k2, e) + T.Broadcast(A43) * T.Load(k3, e)));
+            Gradient(ys, k4);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (T.Broadcast(A51) * T.Load(k1, e) + T.Broadcast(A52) * T.Load(k2, e) + T.Broadcast(A53) * T.Load(k3, e) + T.Broadcast(A54) * T.Load(k4, e)));
+            Gradient(ys, k5);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (T.Broadcast(A61) * T.Load(k1, e) + T.Broadcast(A62) * T.Load(k2, e) + T.Broadcast(A63) * T.Load(k3, e) + T.Broadcast(A64) * T.Load(k4, e) + T.Broadcast(A65) * T.Load(k5, e)));
+            Gradient(ys, k6);
+            // y_new, and in ys (free now) the part of the error sum that does not need k7 — the same sum, in the same order.
+            for (int e = 0; e < n; e++)
+            {
+                T g1 = T.Load(k1, e), g3 = T.Load(k3, e), g4 = T.Load(k4, e), g5 = T.Load(k5, e), g6 = T.Load(k6, e);
+                T.Store(yn, e, T.Load(y, e) - h * (T.Broadcast(B1) * g1 + T.Broadcast(B3) * g3 + T.Broadcast(B4) * g4 + T.Broadcast(B5) * g5 + T.Broadcast(B6) * g6));
+                T.Store(ys, e, T.Broadcast(E1) * g1 + T.Broadcast(E3) * g3 + T.Broadcast(E4) * g4 + T.Broadcast(E5) * g5 + T.Broadcast(E6) * g6);
+            }
+            return Gradient(yn, k7);
+    }
+
+    /// <summary>Per lane: the squared error norm, the squared gradient norm at y_new, and a mask of non-finite or exploding weights.</summary>
+    private (T ErrSq, T GSq, T Bad) ErrorNorms(T h, T atolV, T rtolV, T bound)
+    {
+        int n = _n;
+        ReadOnlySpan<double> y = _y, k7 = _k7, ys = _ys, yn = _yn;
+            // Per-lane error norm, gradient norm and divergence test, each summed in element order.
+            T errSq = T.Zero, gSq = T.Zero, bad = T.Zero;
+            for (int e = 0; e < n; e++)
+            {
+                T ye = T.Load(y, e), yne = T.Load(yn, e), k7e = T.Load(k7, e);
+                T err = h * (T.Load(ys, e) + T.Broadcast(E7) * k7e);
+                T sc = atolV + rtolV * T.Max(T.Abs(ye), T.Abs(yne));
+                T r = err / sc;
+                errSq += r * r;
+                gSq += k7e * k7e;
+                bad = T.Or(bad, T.AndNot(T.Broadcast(BitConverter.Int64BitsToDouble(-1)), T.LessOrEqual(T.Abs(yne), bound)));
+            }
+        return (errSq, gSq, bad);
     }
 
     /// <summary>

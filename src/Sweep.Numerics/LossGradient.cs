@@ -54,8 +54,14 @@ public sealed class LossGradientKernel<T> where T : struct, ILane<T>
         T gap;
         if (_problem.IdentityCovariance)
         {
-            for (int k = 0; k < ne; k++) T.Store(error, k, T.Load(product, k) - T.Broadcast(cyx[k]));
-            gap = T.Broadcast(0.5) * LaneDense<T>.SquaredNorm(error, ne);
+            T squares = T.Zero;
+            for (int k = 0; k < ne; k++)
+            {
+                T e = T.Load(product, k) - T.Broadcast(cyx[k]);
+                T.Store(error, k, e);
+                squares += e * e;
+            }
+            gap = T.Broadcast(0.5) * squares;
         }
         else
         {
@@ -70,17 +76,14 @@ public sealed class LossGradientKernel<T> where T : struct, ILane<T>
         // Backward: B_{H+1} = E, B_{i-1} = W_iᵀ B_i; gradient_i = B_i A_{i-1}ᵀ (A_0 = I).
         ReadOnlySpan<double> back = error;
         Span<double> next = _backA, spare = _backB;
-        for (int i = layers; i >= 1; i--)
+        // B_1 is the gradient of W_1 itself: the last backward product writes straight into it.
+        for (int i = layers; i >= 2; i--)
         {
-            var g = Layer(gradient, i);
-            if (i == 1) back[..(s.Dim(1) * dx * T.Width)].CopyTo(g);
-            else
-            {
-                LaneDense<T>.MultiplyTransposeB(back, PrefixOrFirst(weights, i - 1), g, s.Dim(i), dx, s.Dim(i - 1));
-                LaneDense<T>.MultiplyTransposeA(Layer(weights, i), back, next, s.Dim(i - 1), s.Dim(i), dx);
-                back = next[..(s.Dim(i - 1) * dx * T.Width)];
-                var tmp = next; next = spare; spare = tmp;
-            }
+            LaneDense<T>.MultiplyTransposeB(back, PrefixOrFirst(weights, i - 1), Layer(gradient, i), s.Dim(i), dx, s.Dim(i - 1));
+            var target = i == 2 ? Layer(gradient, 1) : next;
+            LaneDense<T>.MultiplyTransposeA(Layer(weights, i), back, target, s.Dim(i - 1), s.Dim(i), dx);
+            back = target[..(s.Dim(i - 1) * dx * T.Width)];
+            var tmp = next; next = spare; spare = tmp;
         }
         return T.Broadcast(_problem.CriticalValues.GlobalMinimum) + gap;
     }
