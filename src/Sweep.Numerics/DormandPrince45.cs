@@ -32,8 +32,8 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
     private readonly LossGradientKernel<ScalarLane> _single;
     private readonly GradientFlowSettings _settings;
     private readonly int _n;
-    private double[] _y, _k1, _k7, _yn;     // swapped on full acceptance
-    private readonly double[] _k2, _k3, _k4, _k5, _k6, _ys;
+    private AlignedBuffer _y, _k1, _k7, _yn;     // swapped on full acceptance
+    private readonly AlignedBuffer _k2, _k3, _k4, _k5, _k6, _ys;
     private readonly double[] _errLanes = new double[T.Width], _lossLanes = new double[T.Width], _gLanes = new double[T.Width],
         _badLanes = new double[T.Width], _acceptLanes = new double[T.Width];
     private readonly double[] _one, _oneF, _oneStage, _oneF1;
@@ -57,8 +57,8 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
         _settings = settings;
         _n = problem.Shape.ParameterCount;
         int size = _n * T.Width;
-        _y = new double[size]; _k1 = new double[size]; _k2 = new double[size]; _k3 = new double[size]; _k4 = new double[size];
-        _k5 = new double[size]; _k6 = new double[size]; _k7 = new double[size]; _ys = new double[size]; _yn = new double[size];
+        _y = new(size); _k1 = new(size); _k2 = new(size); _k3 = new(size); _k4 = new(size);
+        _k5 = new(size); _k6 = new(size); _k7 = new(size); _ys = new(size); _yn = new(size);
         _one = new double[_n]; _oneF = new double[_n]; _oneStage = new double[_n]; _oneF1 = new double[_n];
     }
 
@@ -236,7 +236,8 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
     {
         ref var lane = ref _lanes[l];
         int width = T.Width;
-        for (int e = 0; e < _n; e++) _one[e] = _y[e * width + l];
+        Span<double> y = _y;
+        for (int e = 0; e < _n; e++) _one[e] = y[e * width + l];
         var outcome = new IntegrationOutcome(status, lane.T, lane.Steps, lane.Evals, lane.Loss, lane.GradNorm, lane.Hit.HitTime);
         int index = lane.Index;
         lane.Index = -1;
@@ -271,14 +272,16 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
         }
         _lanes[l].Index = -1;
         // An idle lane integrates zeros (finite, harmless) until the batch ends.
-        for (int e = 0; e < _n; e++) { _y[e * width + l] = 0; _k1[e * width + l] = 0; }
+        Span<double> y = _y, k1 = _k1;
+        for (int e = 0; e < _n; e++) { y[e * width + l] = 0; k1[e * width + l] = 0; }
         return false;
     }
 
     private void WriteLane(int l)
     {
         int width = T.Width;
-        for (int e = 0; e < _n; e++) { _y[e * width + l] = _one[e]; _k1[e * width + l] = _oneF[e]; }
+        Span<double> y = _y, k1 = _k1;
+        for (int e = 0; e < _n; e++) { y[e * width + l] = _one[e]; k1[e * width + l] = _oneF[e]; }
     }
 
     /// <summary>Hairer, Nørsett &amp; Wanner's starting step (one extra evaluation), for one trajectory.</summary>

@@ -10,11 +10,11 @@ public sealed class LossGradientKernel<T> where T : struct, ILane<T>
 {
     private readonly LinearNetworkProblem _problem;
     private readonly NetworkShape _shape;
-    private readonly double[] _prefix;     // A_2..A_{H+1}, each d_i × d_x (A_1 = W_1 is read in place)
+    private readonly AlignedBuffer _prefix;     // A_2..A_{H+1}, each d_i × d_x (A_1 = W_1 is read in place)
     private readonly int[] _prefixOffset;
-    private readonly double[] _backA, _backB; // alternating d_i × d_x buffers for B_i
-    private readonly double[] _error;      // E, d_y × d_x
-    private readonly double[] _scratch;    // E Cxx⁻¹, d_y × d_x
+    private readonly AlignedBuffer _backA, _backB; // alternating d_i × d_x buffers for B_i
+    private readonly AlignedBuffer _error;      // E, d_y × d_x
+    private readonly AlignedBuffer _scratch;    // E Cxx⁻¹, d_y × d_x
 
     public LossGradientKernel(LinearNetworkProblem problem)
     {
@@ -24,18 +24,19 @@ public sealed class LossGradientKernel<T> where T : struct, ILane<T>
         _prefixOffset = new int[_shape.Layers + 2];
         int total = 0;
         for (int i = 2; i <= _shape.Layers; i++) { _prefixOffset[i] = total; total += _shape.Dim(i) * dx; }
-        _prefix = new double[Math.Max(total, 1) * w];
-        _backA = new double[_shape.MaxWidth * dx * w];
-        _backB = new double[_shape.MaxWidth * dx * w];
-        _error = new double[_shape.OutputDim * dx * w];
-        _scratch = new double[_shape.OutputDim * dx * w];
+        // Every block starts on a cache line when its size is a multiple of 8 doubles (always so for 8 lanes).
+        _prefix = new(Math.Max(total, 1) * w);
+        _backA = new(_shape.MaxWidth * dx * w);
+        _backB = new(_shape.MaxWidth * dx * w);
+        _error = new(_shape.OutputDim * dx * w);
+        _scratch = new(_shape.OutputDim * dx * w);
     }
 
     public LinearNetworkProblem Problem => _problem;
 
     private Span<double> Layer(Span<double> buffer, int layer) => buffer.Slice(_shape.Offset(layer) * T.Width, _shape.Size(layer) * T.Width);
     private ReadOnlySpan<double> Layer(ReadOnlySpan<double> buffer, int layer) => buffer.Slice(_shape.Offset(layer) * T.Width, _shape.Size(layer) * T.Width);
-    private Span<double> Prefix(int i) => _prefix.AsSpan(_prefixOffset[i] * T.Width, _shape.Dim(i) * _shape.InputDim * T.Width);
+    private Span<double> Prefix(int i) => _prefix.Span.Slice(_prefixOffset[i] * T.Width, _shape.Dim(i) * _shape.InputDim * T.Width);
     private ReadOnlySpan<double> PrefixOrFirst(ReadOnlySpan<double> weights, int i) => i == 1 ? Layer(weights, 1) : Prefix(i);
 
     /// <summary>Writes ∇L of every lane into <paramref name="gradient"/> and returns L per lane.</summary>
