@@ -106,6 +106,21 @@ public class ShardLedgerTests
     }
 
     [Fact]
+    public void A_shard_being_committed_is_not_handed_out_again_even_when_its_worker_asks_for_more()
+    {
+        var ledger = new ShardLedger(ShardPlan.Create(1, 10, 5), [], TimeSpan.FromMinutes(1));
+        var a = ledger.Assign("w0", T0)!;
+        Assert.True(ledger.BeginCommit(a.Shard.Point, a.Shard.Index));
+        Assert.False(ledger.BeginCommit(a.Shard.Point, a.Shard.Index));      // a duplicate result while committing
+        var next = ledger.Assign("w0", T0)!;                                   // the worker moves on at once
+        Assert.NotEqual(a.Shard, next.Shard);
+        Assert.Null(ledger.Assign("w1", T0));                                  // nothing else is pending
+        Assert.Equal(0, ledger.ExpireLeases(T0.AddHours(1)) - 1);             // only w0's new lease can expire
+        Assert.Equal(CompletionOutcome.Accepted, ledger.Complete(a.Shard.Point, a.Shard.Index));
+        Assert.False(ledger.BeginCommit(a.Shard.Point, a.Shard.Index));      // done: later results are ignored
+    }
+
+    [Fact]
     public void Unknown_shards_are_reported()
     {
         var ledger = new ShardLedger(ShardPlan.Create(1, 5, 5), [], TimeSpan.FromMinutes(1));

@@ -27,10 +27,10 @@ public sealed record CoordinatorOptions(string OutputDirectory)
 }
 
 /// <summary>
-/// Hands out shards pull-style (one lease per worker request), commits each shard's results to the store in one
-/// transaction, forwards accepted results to the aggregator, and writes summary.json and samples.csv when the
-/// last shard is stored. Decisions live in <see cref="ShardLedger"/>; this actor only drives it. It runs on its own
-/// pinned thread because it does blocking SQLite I/O.
+/// Hands out shards pull-style (one lease per worker request), has each shard's results committed to the store in
+/// one transaction by its <see cref="StoreWriterActor"/> (so hand-outs never wait for the disk), forwards accepted
+/// results to the aggregator, and has summary.json and samples.csv written when the last shard is stored. Decisions
+/// live in <see cref="ShardLedger"/>; this actor only drives it.
 /// </summary>
 public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 {
@@ -38,8 +38,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private sealed record Sweep;
 
     private readonly Campaign _campaign;
-    private readonly CampaignStore _store;
     private readonly IActorRef _aggregator;
+    private readonly CampaignStore _store;      // written only by the store writer, once it exists
+    private IActorRef _writer = ActorRefs.Nobody;
     private readonly CoordinatorOptions _options;
     private readonly ShardLedger _ledger;
     private readonly List<IActorRef> _waiting = new();
@@ -76,6 +77,20 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         });
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
+        Receive<ShardCommitted>(c =>
+        {
+            if (c.Accepted) _aggregator.Tell(new ShardAggregated(c.Samples));
+            _ledger.Complete(c.Shard.Point, c.Shard.Index);
+            if (_ledger.IsComplete && _finished is null && _failed is null) Finish();
+        });
+        Receive<CampaignFinished>(f =>
+        {
+            _finished = f;
+            _log.Info("campaign {0} finished: {1} and {2} written", _campaign.Name, f.SummaryPath, f.SamplesPath);
+            foreach (var w in _waiting) w.Tell(f);
+            _waiting.Clear();
+        });
+        Receive<StoreFailed>(f => Fail(f.Message));
         Receive<NotifyWhenFinished>(_ =>
         {
             if (_finished is not null) Sender.Tell(_finished);
@@ -91,6 +106,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
+        _writer = Context.ActorOf(Akka.Actor.Props.Create(() => new StoreWriterActor(_campaign, _store, _options.OutputDirectory)).WithDispatcher("sweep.store-dispatcher"), "store");
         Timers.StartPeriodicTimer("sweep", new Sweep(), _options.SweepInterval);
         if (Context.System.HasExtension<Cluster>() || Context.System.Settings.ProviderClass.Contains("Cluster"))
             Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.MemberRemoved));
@@ -129,18 +145,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             _log.Error("ignoring a malformed result for shard {0}/{1} from {2}", c.Point, c.ShardIndex, c.WorkerId);
             return;
         }
-        if (_ledger.IsDone(c.Point, c.ShardIndex)) return;     // a late duplicate: first result won
-        try
-        {
-            if (_store.CommitShard(shard, c.Samples, c.WorkerId)) _aggregator.Tell(new ShardAggregated(c.Samples));
-        }
-        catch (Exception e)
-        {
-            Fail($"cannot store results in '{_options.OutputDirectory}': {e.Message}");
-            return;
-        }
-        _ledger.Complete(c.Point, c.ShardIndex);
-        if (_ledger.IsComplete) Finish();
+        // A late duplicate (first result won) or a shard already being committed is ignored.
+        if (!_ledger.BeginCommit(c.Point, c.ShardIndex)) return;
+        _writer.Tell(new CommitShard(shard, c.Samples, c.WorkerId));
     }
 
     private static bool IsWellFormed(ShardKey shard, ShardCompleted c)
@@ -153,24 +160,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 
     private void Finish()
     {
-        try
-        {
-            _log.Info("all {0} shards stored; writing summary.json and samples.csv", _ledger.Total);
-            var dir = _options.OutputDirectory;
-            var samples = _store.ReadSamples().ToList();
-            var stats = OutputWriter.Aggregate(_campaign, samples);
-            string summaryPath = Path.Combine(dir, "summary.json"), samplesPath = Path.Combine(dir, "samples.csv");
-            OutputWriter.WriteSamplesCsv(samplesPath, samples);
-            OutputWriter.WriteSummary(summaryPath, OutputWriter.Summary(_campaign, stats, samples.Count, complete: true));
-            _finished = new CampaignFinished(summaryPath, samplesPath);
-            _log.Info("campaign {0} finished: {1} samples", _campaign.Name, samples.Count);
-            foreach (var w in _waiting) w.Tell(_finished);
-            _waiting.Clear();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Fail($"cannot write outputs to '{_options.OutputDirectory}': {e.Message}");
-        }
+        _log.Info("all {0} shards stored; writing summary.json and samples.csv", _ledger.Total);
+        _writer.Tell(new WriteOutputs());
     }
 
     private void Fail(string message)

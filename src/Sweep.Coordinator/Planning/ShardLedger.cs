@@ -40,6 +40,7 @@ public sealed class ShardLedger
     private readonly Dictionary<(int Point, int Index), int> _order = new();
     private readonly SortedSet<int> _pending = new();
     private readonly HashSet<int> _done = new();
+    private readonly HashSet<int> _committing = new();
     private readonly Dictionary<long, Lease> _leases = new();
     private readonly Dictionary<string, long> _leaseByWorker = new();
     private long _nextLease = 1;
@@ -76,9 +77,22 @@ public sealed class ShardLedger
         return lease;
     }
 
+    /// <summary>
+    /// A result for the shard arrived and is being written: it is no longer leased nor handed out again (unless the
+    /// commit is abandoned). False when the shard is unknown, already done or already being committed.
+    /// </summary>
+    public bool BeginCommit(int point, int index)
+    {
+        if (!_order.TryGetValue((point, index), out var i) || _done.Contains(i) || !_committing.Add(i)) return false;
+        _pending.Remove(i);
+        foreach (var lease in _leases.Values.Where(l => l.Shard.Point == point && l.Shard.Index == index).ToList()) Drop(lease);
+        return true;
+    }
+
     public CompletionOutcome Complete(int point, int index)
     {
         if (!_order.TryGetValue((point, index), out var i)) return CompletionOutcome.Unknown;
+        _committing.Remove(i);
         if (!_done.Add(i)) return CompletionOutcome.Duplicate;
         _pending.Remove(i);
         foreach (var lease in _leases.Values.Where(l => l.Shard.Point == point && l.Shard.Index == index).ToList()) Drop(lease);
@@ -120,7 +134,7 @@ public sealed class ShardLedger
     {
         Drop(lease);
         int i = _order[(lease.Shard.Point, lease.Shard.Index)];
-        if (!_done.Contains(i)) _pending.Add(i);
+        if (!_done.Contains(i) && !_committing.Contains(i)) _pending.Add(i);
     }
 
     private void Drop(Lease lease)
