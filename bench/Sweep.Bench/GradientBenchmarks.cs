@@ -17,7 +17,8 @@ public class GradientBenchmarks
     private LossGradientKernel<ScalarLane> _one = null!;
     private LossGradientKernel<Vector256Lane> _four = null!;
     private LossGradientKernel<Vector512Lane> _eight = null!;
-    private double[] _w1 = null!, _g1 = null!, _w4 = null!, _g4 = null!, _w8 = null!, _g8 = null!;
+    // Inputs in cache-line aligned buffers, as the integrator keeps them.
+    private AlignedBuffer _w1 = null!, _g1 = null!, _w4 = null!, _g4 = null!, _w8 = null!, _g8 = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -33,10 +34,15 @@ public class GradientBenchmarks
         int n = problem.Shape.ParameterCount;
         _one = new(problem); _four = new(problem); _eight = new(problem);
         var rng = new Random(1);
-        double[] Fill(int len) => Enumerable.Range(0, len).Select(_ => rng.NextDouble() - 0.5).ToArray();
-        _w1 = Fill(n); _g1 = new double[n];
-        _w4 = Fill(4 * n); _g4 = new double[4 * n];
-        _w8 = Fill(8 * n); _g8 = new double[8 * n];
+        AlignedBuffer Fill(int len)
+        {
+            var b = new AlignedBuffer(len);
+            for (int i = 0; i < len; i++) b.Span[i] = rng.NextDouble() - 0.5;
+            return b;
+        }
+        _w1 = Fill(n); _g1 = new AlignedBuffer(n);
+        _w4 = Fill(4 * n); _g4 = new AlignedBuffer(4 * n);
+        _w8 = Fill(8 * n); _g8 = new AlignedBuffer(8 * n);
     }
 
     [Benchmark(Baseline = true)] public double OneTrajectory() => _one.Evaluate(_w1, _g1)[0];
