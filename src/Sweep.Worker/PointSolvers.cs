@@ -43,7 +43,7 @@ public sealed class ShardRunner
 
     public string CampaignHash => _campaign.Hash;
 
-    public SampleRecord[] Run(int point, long firstSample, int count, CancellationToken cancel = default)
+    public SampleRecord[] Run(int point, long firstSample, int count)
     {
         if (!_solvers.TryGetValue(point, out var entry))
         {
@@ -53,7 +53,6 @@ public sealed class ShardRunner
             entry = (spec, PointSolvers.Solver(spec, problem.Value!));
             _solvers[point] = entry;
         }
-        cancel.ThrowIfCancellationRequested();
         return entry.Solver.SolveMany(_campaign.Seed, point, firstSample, count, traceBelow: entry.Spec.TraceSamples).Select(PointSolvers.ToRecord).ToArray();
     }
 }
