@@ -1,7 +1,10 @@
 namespace Sweep.Messages;
 
-/// <summary>A worker asks for a shard. KnownCampaign: the campaign hash it already holds (the spec is sent otherwise).</summary>
-public sealed record RequestWork(string WorkerId, string? KnownCampaign) : ICoordinatorMessage;
+/// <summary>
+/// A worker asks for a shard. KnownCampaign: the campaign hash it already holds (the spec is sent otherwise).
+/// Prefetch: it is still solving and asks ahead, keeping its lease; without it (a fresh start) its leases are released.
+/// </summary>
+public sealed record RequestWork(string WorkerId, string? KnownCampaign, bool Prefetch = false) : ICoordinatorMessage;
 
 /// <summary>A leased shard: samples [FirstSample, FirstSample + Count) of one point.</summary>
 public sealed record WorkAssignment(string CampaignHash, long LeaseId, int Point, int ShardIndex, long FirstSample, int Count, CampaignSpec? Spec) : IWorkerReply;

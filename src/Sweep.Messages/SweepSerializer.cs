@@ -39,7 +39,7 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             w.Write(FormatVersion);
             switch (obj)
             {
-                case RequestWork m: w.Write(m.WorkerId); WriteNullable(w, m.KnownCampaign); break;
+                case RequestWork m: w.Write(m.WorkerId); WriteNullable(w, m.KnownCampaign); w.Write(m.Prefetch); break;
                 case WorkAssignment m:
                     w.Write(m.CampaignHash); w.Write(m.LeaseId); w.Write(m.Point); w.Write(m.ShardIndex); w.Write(m.FirstSample); w.Write(m.Count);
                     w.Write(m.Spec is not null);
@@ -68,7 +68,7 @@ public sealed class SweepSerializer : SerializerWithStringManifest
         if (version != FormatVersion) throw new SerializationException($"unknown sweep message format version {version}");
         return manifest switch
         {
-            "RW" => new RequestWork(r.ReadString(), ReadNullable(r)),
+            "RW" => new RequestWork(r.ReadString(), ReadNullable(r), r.ReadBoolean()),
             "WA" => new WorkAssignment(r.ReadString(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64(), r.ReadInt32(),
                 r.ReadBoolean() ? ReadCampaign(r) : null),
             "NW" => new NoWorkAvailable(r.ReadString(), r.ReadBoolean()),

@@ -5,9 +5,10 @@ using Sweep.Messages;
 namespace Sweep.Worker;
 
 /// <summary>
-/// A sharded worker entity: pulls one shard at a time from the coordinator, solves it on a dedicated thread (never an
-/// Akka dispatcher thread), returns the per-shard results and pulls again. A silent coordinator is asked again
-/// after <see cref="WorkerOptions.RetryInterval"/>.
+/// A sharded worker entity: pulls shards from the coordinator, solves each on a dedicated thread (never an Akka
+/// dispatcher thread) and returns the per-shard results. It asks for the next shard as soon as it starts one, so at
+/// most two leases are in flight per worker and no time is lost waiting between shards. A silent coordinator is asked
+/// again after <see cref="WorkerOptions.RetryInterval"/>.
 /// </summary>
 public sealed class WorkerEntity : ReceiveActor, IWithTimers
 {
@@ -19,6 +20,7 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly string _workerId;
     private ShardRunner? _runner;
+    private WorkAssignment? _next;     // the shard fetched ahead while solving the current one
 
     public WorkerEntity(WorkerOptions options)
     {
@@ -29,40 +31,53 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    protected override void PreStart() => Ask();
+    // A fresh start releases whatever an earlier incarnation of this entity held.
+    protected override void PreStart() => Ask(prefetch: false);
 
     private ActorSelection Coordinator => Context.ActorSelection(_options.CoordinatorPath);
 
-    private void Ask()
+    private void Ask(bool prefetch)
     {
-        Coordinator.Tell(new RequestWork(_workerId, _runner?.CampaignHash));
-        Timers.StartSingleTimer("retry", new Retry(), _options.RetryInterval);
+        Coordinator.Tell(new RequestWork(_workerId, _runner?.CampaignHash, prefetch));
+        if (!prefetch) Timers.StartSingleTimer("retry", new Retry(), _options.RetryInterval);
     }
 
     private void Idle()
     {
         Receive<StartWorker>(_ => { });
-        Receive<Retry>(_ => Ask());
+        Receive<Retry>(_ => { Ask(prefetch: true); Timers.StartSingleTimer("retry", new Retry(), _options.RetryInterval); });
         Receive<NoWorkAvailable>(_ => Timers.StartSingleTimer("retry", new Retry(), _options.PollInterval));
         Receive<WorkAssignment>(a =>
         {
             Timers.Cancel("retry");
-            if (a.Spec is not null && a.Spec.Hash != _runner?.CampaignHash) _runner = new ShardRunner(a.Spec);
-            if (_runner is null || _runner.CampaignHash != a.CampaignHash)
-            {
-                _runner = null;      // we lack this campaign's spec: ask again without claiming one
-                Ask();
-                return;
-            }
-            var runner = _runner;
-            var self = Self;
-            Task.Factory.StartNew(() => runner.Run(a.Point, a.FirstSample, a.Count), CancellationToken.None,
-                    TaskCreationOptions.LongRunning, TaskScheduler.Default)
-                .ContinueWith(t => t.IsCompletedSuccessfully ? (object)new ShardSolved(a, t.Result) : new ShardCrashed(a, t.Exception!.GetBaseException()),
-                    TaskContinuationOptions.ExecuteSynchronously)
-                .PipeTo(self);
-            Become(Busy);
+            Start(a);
         });
+    }
+
+    /// <summary>Solves <paramref name="a"/> on a dedicated thread and asks for the next shard at once, so it is waiting when this one ends.</summary>
+    private void Start(WorkAssignment a)
+    {
+        if (a.Spec is not null && a.Spec.Hash != _runner?.CampaignHash) _runner = new ShardRunner(a.Spec);
+        if (_runner is null || _runner.CampaignHash != a.CampaignHash)
+        {
+            // We lack this campaign's spec: hand the shard back and ask again without claiming one.
+            Coordinator.Tell(new ShardFailed(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, "campaign spec missing"));
+            _runner = null;
+            Become(Idle);
+            Ask(prefetch: true);
+            Timers.StartSingleTimer("retry", new Retry(), _options.RetryInterval);
+            return;
+        }
+        var runner = _runner;
+        var self = Self;
+        Task.Factory.StartNew(() => runner.Run(a.Point, a.FirstSample, a.Count), CancellationToken.None,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default)
+            .ContinueWith(t => t.IsCompletedSuccessfully ? (object)new ShardSolved(a, t.Result) : new ShardCrashed(a, t.Exception!.GetBaseException()),
+                TaskContinuationOptions.ExecuteSynchronously)
+            .PipeTo(self);
+        _next = null;
+        Become(Busy);
+        Ask(prefetch: true);
     }
 
     private void Busy()
@@ -70,22 +85,35 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
         Receive<StartWorker>(_ => { });
         Receive<Retry>(_ => { });
         Receive<NoWorkAvailable>(_ => { });
-        Receive<WorkAssignment>(a => _log.Warning("ignoring assignment of lease {0} while busy", a.LeaseId));
+        Receive<WorkAssignment>(a =>
+        {
+            if (_next is null) _next = a;
+            else Coordinator.Tell(new ShardFailed(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, "already holds a shard ahead"));
+        });
         Receive<ShardSolved>(s =>
         {
             var a = s.Assignment;
             Coordinator.Tell(new ShardCompleted(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, s.Samples));
-            Become(Idle);
-            Ask();
+            Continue();
         });
         Receive<ShardCrashed>(c =>
         {
             var a = c.Assignment;
             _log.Error(c.Error, "shard {0}/{1} failed", a.Point, a.ShardIndex);
             Coordinator.Tell(new ShardFailed(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, c.Error.Message));
-            Become(Idle);
-            Ask();
+            Continue();
         });
+    }
+
+    private void Continue()
+    {
+        if (_next is { } next) Start(next);
+        else
+        {
+            Become(Idle);
+            Ask(prefetch: true);
+            Timers.StartSingleTimer("retry", new Retry(), _options.RetryInterval);
+        }
     }
 }
 

@@ -57,6 +57,22 @@ public class ShardLedgerTests
     }
 
     [Fact]
+    public void A_worker_fetching_ahead_keeps_its_lease_and_a_fresh_start_releases_both()
+    {
+        var ledger = new ShardLedger(ShardPlan.Create(1, 20, 5), [], TimeSpan.FromMinutes(1));
+        var current = ledger.Assign("w0", T0)!;
+        var ahead = ledger.Assign("w0", T0, keepExisting: true)!;
+        Assert.NotEqual(current.Shard, ahead.Shard);
+        Assert.Equal(2, ledger.LeasesOf("w0"));
+        Assert.Equal(CompletionOutcome.Accepted, ledger.Complete(current.Shard.Point, current.Shard.Index));
+        Assert.Equal(1, ledger.LeasesOf("w0"));
+        ledger.Assign("w0", T0, keepExisting: true);
+        ledger.Assign("w0", T0);                    // restarted: both held leases go back to the queue
+        Assert.Equal(1, ledger.LeasesOf("w0"));
+        Assert.Equal(2, ledger.Pending);
+    }
+
+    [Fact]
     public void Failed_shard_is_retried()
     {
         var ledger = new ShardLedger(ShardPlan.Create(1, 10, 5), [], TimeSpan.FromMinutes(1));

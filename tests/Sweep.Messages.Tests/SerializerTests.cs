@@ -69,6 +69,7 @@ public sealed class SerializerTests : IDisposable
     {
         Assert.Equal(new RequestWork("127.0.0.1:1:2#0", "h"), RoundTrip(new RequestWork("127.0.0.1:1:2#0", "h")));
         Assert.Equal(new RequestWork("w", null), RoundTrip(new RequestWork("w", null)));
+        Assert.Equal(new RequestWork("w", "h", Prefetch: true), RoundTrip(new RequestWork("w", "h", Prefetch: true)));
     }
 
     [Fact]

@@ -34,13 +34,20 @@ public sealed class WorkerEntityTests : TestKit
         var ask = coordinator.ExpectMsg<RequestWork>(Wait);
         Assert.Equal("node:1#0", ask.WorkerId);
         Assert.Null(ask.KnownCampaign);
+        Assert.False(ask.Prefetch);                      // a fresh start releases earlier leases
         coordinator.Reply(new WorkAssignment("hash-1", 5, 0, 1, 4, 4, Spec([2, 1])));
+        var ahead = coordinator.ExpectMsg<RequestWork>(Wait);  // asks for the next shard while solving this one
+        Assert.True(ahead.Prefetch);
+        Assert.Equal("hash-1", ahead.KnownCampaign);
+        coordinator.Reply(new WorkAssignment("hash-1", 6, 0, 2, 8, 2, null));
         var done = coordinator.ExpectMsg<ShardCompleted>(Wait);
         Assert.Equal(5, done.LeaseId);
         Assert.Equal([4L, 5, 6, 7], done.Samples.Select(s => s.Sample));
         Assert.Equal(new ShardRunner(Spec([2, 1])).Run(0, 4, 4), done.Samples);
-        var next = coordinator.ExpectMsg<RequestWork>(Wait);
-        Assert.Equal("hash-1", next.KnownCampaign);
+        Assert.True(coordinator.ExpectMsg<RequestWork>(Wait).Prefetch);   // starting the fetched shard asks ahead again
+        var second = coordinator.ExpectMsg<ShardCompleted>(Wait);
+        Assert.Equal(6, second.LeaseId);
+        Assert.Equal([8L, 9], second.Samples.Select(s => s.Sample));
         Sys.Stop(worker);
     }
 
@@ -51,6 +58,7 @@ public sealed class WorkerEntityTests : TestKit
         Sys.ActorOf(Props.Create(() => new WorkerEntity(new WorkerOptions(1, coordinator.Ref.Path.ToStringWithoutAddress()))), "n%231");
         coordinator.ExpectMsg<RequestWork>(Wait);
         coordinator.Reply(new WorkAssignment("hash-1", 9, 0, 0, 0, 2, Spec([1, 2])));   // increasing σ: invalid problem
+        Assert.True(coordinator.ExpectMsg<RequestWork>(Wait).Prefetch);
         var failed = coordinator.ExpectMsg<ShardFailed>(Wait);
         Assert.Equal(9, failed.LeaseId);
         Assert.Contains("decreasing", failed.Reason);

@@ -27,7 +27,7 @@ public sealed record CoordinatorOptions(string OutputDirectory)
 }
 
 /// <summary>
-/// Hands out shards pull-style (one lease per worker request), has each shard's results committed to the store in
+/// Hands out shards pull-style (one lease per worker request, at most one fetched ahead), has each shard's results committed to the store in
 /// one transaction by its <see cref="StoreWriterActor"/> (so hand-outs never wait for the disk), forwards accepted
 /// results to the aggregator, and has summary.json and samples.csv written when the last shard is stored. Decisions
 /// live in <see cref="ShardLedger"/>; this actor only drives it.
@@ -125,7 +125,13 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             Sender.Tell(new NoWorkAvailable(_campaign.Hash, true));
             return;
         }
-        var lease = _ledger.Assign(r.WorkerId, DateTime.UtcNow);
+        // At most two leases per worker: the shard it solves and the one it fetched ahead.
+        if (r.Prefetch && _ledger.LeasesOf(r.WorkerId) >= 2)
+        {
+            Sender.Tell(new NoWorkAvailable(_campaign.Hash, false));
+            return;
+        }
+        var lease = _ledger.Assign(r.WorkerId, DateTime.UtcNow, keepExisting: r.Prefetch);
         if (lease is null)
         {
             Sender.Tell(new NoWorkAvailable(_campaign.Hash, false));

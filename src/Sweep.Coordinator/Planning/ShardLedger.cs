@@ -42,7 +42,7 @@ public sealed class ShardLedger
     private readonly HashSet<int> _done = new();
     private readonly HashSet<int> _committing = new();
     private readonly Dictionary<long, Lease> _leases = new();
-    private readonly Dictionary<string, long> _leaseByWorker = new();
+    private readonly Dictionary<string, HashSet<long>> _leasesByWorker = new();
     private long _nextLease = 1;
 
     public ShardLedger(IReadOnlyList<ShardKey> plan, IEnumerable<(int Point, int Index)> alreadyDone, TimeSpan leaseDuration)
@@ -63,17 +63,22 @@ public sealed class ShardLedger
     public bool IsComplete => _done.Count == _plan.Count;
     public IEnumerable<Lease> ActiveLeases => _leases.Values;
 
-    /// <summary>Hands the next pending shard to <paramref name="workerId"/>, or null when none is pending.</summary>
-    public Lease? Assign(string workerId, DateTime now)
+    /// <summary>
+    /// Hands the next pending shard to <paramref name="workerId"/>, or null when none is pending. A worker that asks
+    /// without <paramref name="keepExisting"/> (a fresh start) gives up the leases it held; one that asks ahead while
+    /// still solving (prefetch) keeps them.
+    /// </summary>
+    public Lease? Assign(string workerId, DateTime now, bool keepExisting = false)
     {
-        Release(workerId);
+        if (!keepExisting) Release(workerId);
         ExpireLeases(now);
         if (_pending.Count == 0) return null;
         int next = _pending.Min;
         _pending.Remove(next);
         var lease = new Lease(_nextLease++, _plan[next], workerId, now + LeaseDuration);
         _leases[lease.Id] = lease;
-        _leaseByWorker[workerId] = lease.Id;
+        if (!_leasesByWorker.TryGetValue(workerId, out var held)) _leasesByWorker[workerId] = held = new HashSet<long>();
+        held.Add(lease.Id);
         return lease;
     }
 
@@ -109,11 +114,16 @@ public sealed class ShardLedger
         if (_leases.TryGetValue(leaseId, out var lease)) Requeue(lease);
     }
 
-    /// <summary>Gives up whatever lease the worker holds (it asked for new work, restarted, or its node left).</summary>
+    /// <summary>Gives up every lease the worker holds (it started afresh, or its node left).</summary>
     public void Release(string workerId)
     {
-        if (_leaseByWorker.TryGetValue(workerId, out var id) && _leases.TryGetValue(id, out var lease)) Requeue(lease);
+        if (!_leasesByWorker.TryGetValue(workerId, out var held)) return;
+        foreach (var id in held.ToList())
+            if (_leases.TryGetValue(id, out var lease)) Requeue(lease);
     }
+
+    /// <summary>How many leases the worker holds now.</summary>
+    public int LeasesOf(string workerId) => _leasesByWorker.TryGetValue(workerId, out var held) ? held.Count : 0;
 
     /// <summary>Releases every lease of workers whose id starts with <paramref name="prefix"/> (a node that left).</summary>
     public int ReleaseWorkersWithPrefix(string prefix)
@@ -140,6 +150,10 @@ public sealed class ShardLedger
     private void Drop(Lease lease)
     {
         _leases.Remove(lease.Id);
-        if (_leaseByWorker.TryGetValue(lease.WorkerId, out var id) && id == lease.Id) _leaseByWorker.Remove(lease.WorkerId);
+        if (_leasesByWorker.TryGetValue(lease.WorkerId, out var held))
+        {
+            held.Remove(lease.Id);
+            if (held.Count == 0) _leasesByWorker.Remove(lease.WorkerId);
+        }
     }
 }
