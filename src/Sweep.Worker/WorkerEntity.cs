@@ -32,20 +32,21 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     // A fresh start releases whatever an earlier incarnation of this entity held.
-    protected override void PreStart() => Ask(prefetch: false);
+    protected override void PreStart() => Ask(prefetch: false, retry: true);
 
     private ActorSelection Coordinator => Context.ActorSelection(_options.CoordinatorPath);
 
-    private void Ask(bool prefetch)
+    /// <summary>Asks for a shard; with <paramref name="retry"/> (when idle) asks again if the coordinator stays silent.</summary>
+    private void Ask(bool prefetch, bool retry)
     {
         Coordinator.Tell(new RequestWork(_workerId, _runner?.CampaignHash, prefetch));
-        if (!prefetch) Timers.StartSingleTimer("retry", new Retry(), _options.RetryInterval);
+        if (retry) Timers.StartSingleTimer("retry", new Retry(), _options.RetryInterval);
     }
 
     private void Idle()
     {
         Receive<StartWorker>(_ => { });
-        Receive<Retry>(_ => { Ask(prefetch: true); Timers.StartSingleTimer("retry", new Retry(), _options.RetryInterval); });
+        Receive<Retry>(_ => Ask(prefetch: true, retry: true));
         Receive<NoWorkAvailable>(_ => Timers.StartSingleTimer("retry", new Retry(), _options.PollInterval));
         Receive<WorkAssignment>(a =>
         {
@@ -64,8 +65,7 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
             Coordinator.Tell(new ShardFailed(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, "campaign spec missing"));
             _runner = null;
             Become(Idle);
-            Ask(prefetch: true);
-            Timers.StartSingleTimer("retry", new Retry(), _options.RetryInterval);
+            Ask(prefetch: true, retry: true);
             return;
         }
         var runner = _runner;
@@ -77,7 +77,7 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
             .PipeTo(self);
         _next = null;
         Become(Busy);
-        Ask(prefetch: true);
+        Ask(prefetch: true, retry: false);
     }
 
     private void Busy()
@@ -111,8 +111,7 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
         else
         {
             Become(Idle);
-            Ask(prefetch: true);
-            Timers.StartSingleTimer("retry", new Retry(), _options.RetryInterval);
+            Ask(prefetch: true, retry: true);
         }
     }
 }

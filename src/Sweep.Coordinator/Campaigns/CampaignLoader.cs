@@ -241,7 +241,7 @@ public static class CampaignLoader
         ProblemErrorKind.SingularValueNotPositive or ProblemErrorKind.SingularValuesNotDistinct or ProblemErrorKind.SingularValuesNotDecreasing
             => canonical ? $"problem.singular_values[{e.Index}]" : "problem.y_csv",
         ProblemErrorKind.NonFinite => canonical ? "problem.singular_values" : "problem",
-        _ => canonical ? "problem" : "problem",
+        _ => "problem",
     };
 
     // ---- typed readers -------------------------------------------------------------------------------------------

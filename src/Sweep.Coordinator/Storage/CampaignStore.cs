@@ -72,12 +72,7 @@ public sealed class CampaignStore : IDisposable
     /// <summary>Opens an existing store (for status, report, export); read-only does not disturb a running campaign.</summary>
     public static (CampaignStore? Store, StoreError? Error) Open(string path, bool readOnly, bool mustExist = true)
     {
-        var result = Open(path, readOnly, mustExist, immutable: false);
-        // A WAL database in a directory we cannot write to (a read-only disk, an archive) opens as immutable: SQLite
-        // then reads it without the shared-memory file it cannot create. Only for readers, never for a running campaign.
-        if (readOnly && result.Store is null && result.Error is not null && result.Error.Message.Contains("Error 14"))
-            result = Open(path, readOnly, mustExist, immutable: true);
-        return result;
+        return Open(path, readOnly, mustExist, immutable: false);
     }
 
     private static (CampaignStore? Store, StoreError? Error) Open(string path, bool readOnly, bool mustExist, bool immutable)
@@ -102,6 +97,13 @@ public sealed class CampaignStore : IDisposable
                 }
             }
             return (store, null);
+        }
+        catch (SqliteException e) when (readOnly && !immutable && e.SqliteErrorCode == 14)
+        {
+            // A WAL database in a directory we cannot write to (a read-only disk, an archive) opens as immutable:
+            // SQLite then reads it without the shared-memory file it cannot create. Only for readers.
+            db.Dispose();
+            return Open(path, readOnly, mustExist, immutable: true);
         }
         catch (SqliteException e)
         {
