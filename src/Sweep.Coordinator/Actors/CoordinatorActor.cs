@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
 using Sweep.Coordinator.Campaigns;
-using Sweep.Coordinator.Output;
 using Sweep.Coordinator.Planning;
 using Sweep.Coordinator.Storage;
 using Sweep.Messages;
@@ -108,21 +107,35 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     {
         _writer = Context.ActorOf(Akka.Actor.Props.Create(() => new StoreWriterActor(_campaign, _store, _options.OutputDirectory)).WithDispatcher("sweep.store-dispatcher"), "store");
         Timers.StartPeriodicTimer("sweep", new Sweep(), _options.SweepInterval);
-        if (Context.System.HasExtension<Cluster>() || Context.System.Settings.ProviderClass.Contains("Cluster"))
+        if (Clustered)
             Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.MemberRemoved));
         if (_ledger.IsComplete) Finish();
     }
 
     protected override void PostStop()
     {
-        if (Context.System.Settings.ProviderClass.Contains("Cluster")) Cluster.Get(Context.System).Unsubscribe(Self);
+        if (Clustered) Cluster.Get(Context.System).Unsubscribe(Self);
     }
+
+    private bool Clustered => Context.System.Settings.ProviderClass.Contains("Cluster");
+
+    private bool IsMember(Address address) =>
+        address.HasLocalScope || !Clustered || Cluster.Get(Context.System).State.Members.Any(m =>
+            m.Address.Equals(address) && m.Status is MemberStatus.Up or MemberStatus.WeaklyUp);
 
     private void OnRequest(RequestWork r)
     {
         if (_finished is not null || _failed is not null)
         {
             Sender.Tell(new NoWorkAvailable(_campaign.Hash, true));
+            return;
+        }
+        // Leases go only to members of this cluster: a worker still in a previous coordinator's cluster (it has not
+        // noticed the restart yet) would never be reported removed, and its leases would wait for expiry. It is told
+        // to ask again, by which time it has rejoined.
+        if (!IsMember(Sender.Path.Address))
+        {
+            Sender.Tell(new NoWorkAvailable(_campaign.Hash, false));
             return;
         }
         // At most two leases per worker: the shard it solves and the one it fetched ahead.
