@@ -169,29 +169,57 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
         }
     }
 
+    // The coefficients as data, not literals: a literal becomes a memory operand in every loop iteration, and these
+    // loops are bound by loads; read once per loop they stay in registers (the same operations, the same results).
+    private static readonly double[] Tableau =
+    [
+        A21, A31, A32, A41, A42, A43, A51, A52, A53, A54, A61, A62, A63, A64, A65,
+        B1, B3, B4, B5, B6, E1, E3, E4, E5, E6, E7,
+    ];
+
     /// <summary>Stages 2–7 of one step for every lane (own method: fewer live values, better registers). Returns L(y_new).</summary>
     private T Stages(T h)
     {
         int n = _n;
         Span<double> y = _y, k1 = _k1, k2 = _k2, k3 = _k3, k4 = _k4, k5 = _k5, k6 = _k6, k7 = _k7, ys = _ys, yn = _yn;
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * T.Broadcast(A21) * T.Load(k1, e));
-            Gradient(ys, k2);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (T.Broadcast(A31) * T.Load(k1, e) + T.Broadcast(A32) * T.Load(k2, e)));
-            Gradient(ys, k3);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (T.Broadcast(A41) * T.Load(k1, e) + T.Broadcast(A42) * T.Load(k2, e) + T.Broadcast(A43) * T.Load(k3, e)));
-            Gradient(ys, k4);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (T.Broadcast(A51) * T.Load(k1, e) + T.Broadcast(A52) * T.Load(k2, e) + T.Broadcast(A53) * T.Load(k3, e) + T.Broadcast(A54) * T.Load(k4, e)));
-            Gradient(ys, k5);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (T.Broadcast(A61) * T.Load(k1, e) + T.Broadcast(A62) * T.Load(k2, e) + T.Broadcast(A63) * T.Load(k3, e) + T.Broadcast(A64) * T.Load(k4, e) + T.Broadcast(A65) * T.Load(k5, e)));
-            Gradient(ys, k6);
+        var c = Tableau.AsSpan(0, 26);
+        {
+            T a21 = T.Broadcast(c[0]);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * a21 * T.Load(k1, e));
+        }
+        Gradient(ys, k2);
+        {
+            T a31 = T.Broadcast(c[1]), a32 = T.Broadcast(c[2]);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (a31 * T.Load(k1, e) + a32 * T.Load(k2, e)));
+        }
+        Gradient(ys, k3);
+        {
+            T a41 = T.Broadcast(c[3]), a42 = T.Broadcast(c[4]), a43 = T.Broadcast(c[5]);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (a41 * T.Load(k1, e) + a42 * T.Load(k2, e) + a43 * T.Load(k3, e)));
+        }
+        Gradient(ys, k4);
+        {
+            T a51 = T.Broadcast(c[6]), a52 = T.Broadcast(c[7]), a53 = T.Broadcast(c[8]), a54 = T.Broadcast(c[9]);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (a51 * T.Load(k1, e) + a52 * T.Load(k2, e) + a53 * T.Load(k3, e) + a54 * T.Load(k4, e)));
+        }
+        Gradient(ys, k5);
+        {
+            T a61 = T.Broadcast(c[10]), a62 = T.Broadcast(c[11]), a63 = T.Broadcast(c[12]), a64 = T.Broadcast(c[13]), a65 = T.Broadcast(c[14]);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (a61 * T.Load(k1, e) + a62 * T.Load(k2, e) + a63 * T.Load(k3, e) + a64 * T.Load(k4, e) + a65 * T.Load(k5, e)));
+        }
+        Gradient(ys, k6);
+        {
             // y_new, and in ys (free now) the part of the error sum that does not need k7 — the same sum, in the same order.
+            T b1 = T.Broadcast(c[15]), b3 = T.Broadcast(c[16]), b4 = T.Broadcast(c[17]), b5 = T.Broadcast(c[18]), b6 = T.Broadcast(c[19]);
+            T e1 = T.Broadcast(c[20]), e3 = T.Broadcast(c[21]), e4 = T.Broadcast(c[22]), e5 = T.Broadcast(c[23]), e6 = T.Broadcast(c[24]);
             for (int e = 0; e < n; e++)
             {
                 T g1 = T.Load(k1, e), g3 = T.Load(k3, e), g4 = T.Load(k4, e), g5 = T.Load(k5, e), g6 = T.Load(k6, e);
-                T.Store(yn, e, T.Load(y, e) - h * (T.Broadcast(B1) * g1 + T.Broadcast(B3) * g3 + T.Broadcast(B4) * g4 + T.Broadcast(B5) * g5 + T.Broadcast(B6) * g6));
-                T.Store(ys, e, T.Broadcast(E1) * g1 + T.Broadcast(E3) * g3 + T.Broadcast(E4) * g4 + T.Broadcast(E5) * g5 + T.Broadcast(E6) * g6);
+                T.Store(yn, e, T.Load(y, e) - h * (b1 * g1 + b3 * g3 + b4 * g4 + b5 * g5 + b6 * g6));
+                T.Store(ys, e, e1 * g1 + e3 * g3 + e4 * g4 + e5 * g5 + e6 * g6);
             }
-            return Gradient(yn, k7);
+        }
+        return Gradient(yn, k7);
     }
 
     /// <summary>Per lane: the squared error norm, the squared gradient norm at y_new, and a mask of non-finite or exploding weights.</summary>
@@ -201,15 +229,16 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
         ReadOnlySpan<double> y = _y, k7 = _k7, ys = _ys, yn = _yn;
             // Per-lane error norm, gradient norm and divergence test, each summed in element order.
             T errSq = T.Zero, gSq = T.Zero, bad = T.Zero;
+            T e7 = T.Broadcast(Tableau[25]), allOnes = T.Broadcast(BitConverter.Int64BitsToDouble(-1));
             for (int e = 0; e < n; e++)
             {
                 T ye = T.Load(y, e), yne = T.Load(yn, e), k7e = T.Load(k7, e);
-                T err = h * (T.Load(ys, e) + T.Broadcast(E7) * k7e);
+                T err = h * (T.Load(ys, e) + e7 * k7e);
                 T sc = atolV + rtolV * T.Max(T.Abs(ye), T.Abs(yne));
                 T r = err / sc;
                 errSq += r * r;
                 gSq += k7e * k7e;
-                bad = T.Or(bad, T.AndNot(T.Broadcast(BitConverter.Int64BitsToDouble(-1)), T.LessOrEqual(T.Abs(yne), bound)));
+                bad = T.Or(bad, T.AndNot(allOnes, T.LessOrEqual(T.Abs(yne), bound)));
             }
         return (errSq, gSq, bad);
     }
