@@ -9,9 +9,11 @@ namespace Sweep.Numerics;
 public sealed class LossGradientKernel<T> where T : struct, ILane<T>
 {
     private readonly LinearNetworkProblem _problem;
-    private readonly NetworkShape _shape;
+    private readonly int _layers, _dx, _dy;
+    private readonly int[] _dims;                       // d_0..d_{H+1}
+    private readonly int[] _layerStart, _layerLength;   // W_i in a lane buffer of all weights (or gradients)
+    private readonly int[] _prefixStart, _prefixLength; // A_i in the prefix buffer
     private readonly AlignedBuffer _prefix;     // A_2..A_{H+1}, each d_i × d_x (A_1 = W_1 is read in place)
-    private readonly int[] _prefixOffset;
     private readonly AlignedBuffer _backA, _backB; // alternating d_i × d_x buffers for B_i
     private readonly AlignedBuffer _error;      // E, d_y × d_x
     private readonly AlignedBuffer _scratch;    // E Cxx⁻¹, d_y × d_x
@@ -19,35 +21,46 @@ public sealed class LossGradientKernel<T> where T : struct, ILane<T>
     public LossGradientKernel(LinearNetworkProblem problem)
     {
         _problem = problem;
-        _shape = problem.Shape;
-        int w = T.Width, dx = _shape.InputDim;
-        _prefixOffset = new int[_shape.Layers + 2];
+        var shape = problem.Shape;
+        int w = T.Width, dx = shape.InputDim;
+        _layers = shape.Layers; _dx = dx; _dy = shape.OutputDim;
+        _dims = shape.Dims.ToArray();
+        // Every offset and length in lane units, computed once: the products of small shapes are short enough that
+        // looking them up through the shape on every evaluation showed up in profiles.
+        _layerStart = new int[_layers + 1]; _layerLength = new int[_layers + 1];
+        _prefixStart = new int[_layers + 1]; _prefixLength = new int[_layers + 1];
         int total = 0;
-        for (int i = 2; i <= _shape.Layers; i++) { _prefixOffset[i] = total; total += _shape.Dim(i) * dx; }
+        for (int i = 1; i <= _layers; i++)
+        {
+            _layerStart[i] = shape.Offset(i) * w;
+            _layerLength[i] = shape.Size(i) * w;
+            _prefixLength[i] = shape.Dim(i) * dx * w;
+            if (i >= 2) { _prefixStart[i] = total * w; total += shape.Dim(i) * dx; }
+        }
         // Every block starts on a cache line when its size is a multiple of 8 doubles (always so for 8 lanes).
         _prefix = new(Math.Max(total, 1) * w);
-        _backA = new(_shape.MaxWidth * dx * w);
-        _backB = new(_shape.MaxWidth * dx * w);
-        _error = new(_shape.OutputDim * dx * w);
-        _scratch = new(_shape.OutputDim * dx * w);
+        _backA = new(shape.MaxWidth * dx * w);
+        _backB = new(shape.MaxWidth * dx * w);
+        _error = new(_dy * dx * w);
+        _scratch = new(_dy * dx * w);
     }
 
     public LinearNetworkProblem Problem => _problem;
 
-    private Span<double> Layer(Span<double> buffer, int layer) => buffer.Slice(_shape.Offset(layer) * T.Width, _shape.Size(layer) * T.Width);
-    private ReadOnlySpan<double> Layer(ReadOnlySpan<double> buffer, int layer) => buffer.Slice(_shape.Offset(layer) * T.Width, _shape.Size(layer) * T.Width);
-    private Span<double> Prefix(int i) => _prefix.Span.Slice(_prefixOffset[i] * T.Width, _shape.Dim(i) * _shape.InputDim * T.Width);
-    private ReadOnlySpan<double> PrefixOrFirst(ReadOnlySpan<double> weights, int i) => i == 1 ? Layer(weights, 1) : Prefix(i);
-
     /// <summary>Writes ∇L of every lane into <paramref name="gradient"/> and returns L per lane.</summary>
     public T Evaluate(ReadOnlySpan<double> weights, Span<double> gradient)
     {
-        var s = _shape;
-        int dx = s.InputDim, dy = s.OutputDim, layers = s.Layers, ne = dy * dx;
+        int dx = _dx, dy = _dy, layers = _layers, ne = dy * dx;
+        int[] dims = _dims, layerStart = _layerStart, layerLength = _layerLength, prefixStart = _prefixStart, prefixLength = _prefixLength;
+        Span<double> prefix = _prefix;
+        // A_i (i ≥ 2) lives in the prefix buffer; A_1 is W_1 itself.
+        ReadOnlySpan<double> PrefixOrFirst(ReadOnlySpan<double> weights, Span<double> prefix, int i) =>
+            i == 1 ? weights.Slice(layerStart[1], layerLength[1]) : prefix.Slice(prefixStart[i], prefixLength[i]);
 
         for (int i = 2; i <= layers; i++)
-            LaneDense<T>.Multiply(Layer(weights, i), PrefixOrFirst(weights, i - 1), Prefix(i), s.Dim(i), s.Dim(i - 1), dx);
-        ReadOnlySpan<double> product = Prefix(layers);
+            LaneDense<T>.Multiply(weights.Slice(layerStart[i], layerLength[i]), PrefixOrFirst(weights, prefix, i - 1),
+                prefix.Slice(prefixStart[i], prefixLength[i]), dims[i], dims[i - 1], dx);
+        ReadOnlySpan<double> product = prefix.Slice(prefixStart[layers], prefixLength[layers]);
 
         // E = P Cxx − Cyx and L = L_min + ½ tr(E Cxx⁻¹ Eᵀ), which keeps the gap to L_min accurate near the minimum.
         Span<double> error = _error;
@@ -80,10 +93,10 @@ public sealed class LossGradientKernel<T> where T : struct, ILane<T>
         // B_1 is the gradient of W_1 itself: the last backward product writes straight into it.
         for (int i = layers; i >= 2; i--)
         {
-            LaneDense<T>.MultiplyTransposeB(back, PrefixOrFirst(weights, i - 1), Layer(gradient, i), s.Dim(i), dx, s.Dim(i - 1));
-            var target = i == 2 ? Layer(gradient, 1) : next;
-            LaneDense<T>.MultiplyTransposeA(Layer(weights, i), back, target, s.Dim(i - 1), s.Dim(i), dx);
-            back = target[..(s.Dim(i - 1) * dx * T.Width)];
+            LaneDense<T>.MultiplyTransposeB(back, PrefixOrFirst(weights, prefix, i - 1), gradient.Slice(layerStart[i], layerLength[i]), dims[i], dx, dims[i - 1]);
+            var target = i == 2 ? gradient.Slice(layerStart[1], layerLength[1]) : next;
+            LaneDense<T>.MultiplyTransposeA(weights.Slice(layerStart[i], layerLength[i]), back, target, dims[i - 1], dims[i], dx);
+            back = target[..prefixLength[i - 1]];
             var tmp = next; next = spare; spare = tmp;
         }
         return T.Broadcast(_problem.CriticalValues.GlobalMinimum) + gap;
