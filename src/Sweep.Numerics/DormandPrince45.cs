@@ -62,7 +62,7 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
         _one = new double[_n]; _oneF = new double[_n]; _oneStage = new double[_n]; _oneF1 = new double[_n];
     }
 
-    // The stages hold gradients g = −f; each update is y − h·Σ a_j g_j, which is y + h·Σ a_j f_j exactly
+    // The stages hold gradients g = −f; each update is y − Σ (h·a_j)·g_j, which is y + Σ (h·a_j)·f_j exactly
     // (negation is exact), without a pass to negate every stage.
     private T Gradient(ReadOnlySpan<double> y, Span<double> g) => _gradient.Evaluate(y, g);
 
@@ -183,39 +183,40 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
         int n = _n;
         Span<double> y = _y, k1 = _k1, k2 = _k2, k3 = _k3, k4 = _k4, k5 = _k5, k6 = _k6, k7 = _k7, ys = _ys, yn = _yn;
         var c = Tableau.AsSpan(0, 26);
+        // h·a_ij once per step (per lane): y − Σ (h·a_ij)·k_j needs one multiply per element and stage fewer than y − h·Σ a_ij·k_j.
         {
-            T a21 = T.Broadcast(c[0]);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * a21 * T.Load(k1, e));
+            T a21 = h * T.Broadcast(c[0]);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - a21 * T.Load(k1, e));
         }
         Gradient(ys, k2);
         {
-            T a31 = T.Broadcast(c[1]), a32 = T.Broadcast(c[2]);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (a31 * T.Load(k1, e) + a32 * T.Load(k2, e)));
+            T a31 = h * T.Broadcast(c[1]), a32 = h * T.Broadcast(c[2]);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - (a31 * T.Load(k1, e) + a32 * T.Load(k2, e)));
         }
         Gradient(ys, k3);
         {
-            T a41 = T.Broadcast(c[3]), a42 = T.Broadcast(c[4]), a43 = T.Broadcast(c[5]);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (a41 * T.Load(k1, e) + a42 * T.Load(k2, e) + a43 * T.Load(k3, e)));
+            T a41 = h * T.Broadcast(c[3]), a42 = h * T.Broadcast(c[4]), a43 = h * T.Broadcast(c[5]);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - (a41 * T.Load(k1, e) + a42 * T.Load(k2, e) + a43 * T.Load(k3, e)));
         }
         Gradient(ys, k4);
         {
-            T a51 = T.Broadcast(c[6]), a52 = T.Broadcast(c[7]), a53 = T.Broadcast(c[8]), a54 = T.Broadcast(c[9]);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (a51 * T.Load(k1, e) + a52 * T.Load(k2, e) + a53 * T.Load(k3, e) + a54 * T.Load(k4, e)));
+            T a51 = h * T.Broadcast(c[6]), a52 = h * T.Broadcast(c[7]), a53 = h * T.Broadcast(c[8]), a54 = h * T.Broadcast(c[9]);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - (a51 * T.Load(k1, e) + a52 * T.Load(k2, e) + a53 * T.Load(k3, e) + a54 * T.Load(k4, e)));
         }
         Gradient(ys, k5);
         {
-            T a61 = T.Broadcast(c[10]), a62 = T.Broadcast(c[11]), a63 = T.Broadcast(c[12]), a64 = T.Broadcast(c[13]), a65 = T.Broadcast(c[14]);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - h * (a61 * T.Load(k1, e) + a62 * T.Load(k2, e) + a63 * T.Load(k3, e) + a64 * T.Load(k4, e) + a65 * T.Load(k5, e)));
+            T a61 = h * T.Broadcast(c[10]), a62 = h * T.Broadcast(c[11]), a63 = h * T.Broadcast(c[12]), a64 = h * T.Broadcast(c[13]), a65 = h * T.Broadcast(c[14]);
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - (a61 * T.Load(k1, e) + a62 * T.Load(k2, e) + a63 * T.Load(k3, e) + a64 * T.Load(k4, e) + a65 * T.Load(k5, e)));
         }
         Gradient(ys, k6);
         {
             // y_new, and in ys (free now) the part of the error sum that does not need k7 — the same sum, in the same order.
-            T b1 = T.Broadcast(c[15]), b3 = T.Broadcast(c[16]), b4 = T.Broadcast(c[17]), b5 = T.Broadcast(c[18]), b6 = T.Broadcast(c[19]);
+            T b1 = h * T.Broadcast(c[15]), b3 = h * T.Broadcast(c[16]), b4 = h * T.Broadcast(c[17]), b5 = h * T.Broadcast(c[18]), b6 = h * T.Broadcast(c[19]);
             T e1 = T.Broadcast(c[20]), e3 = T.Broadcast(c[21]), e4 = T.Broadcast(c[22]), e5 = T.Broadcast(c[23]), e6 = T.Broadcast(c[24]);
             for (int e = 0; e < n; e++)
             {
                 T g1 = T.Load(k1, e), g3 = T.Load(k3, e), g4 = T.Load(k4, e), g5 = T.Load(k5, e), g6 = T.Load(k6, e);
-                T.Store(yn, e, T.Load(y, e) - h * (b1 * g1 + b3 * g3 + b4 * g4 + b5 * g5 + b6 * g6));
+                T.Store(yn, e, T.Load(y, e) - (b1 * g1 + b3 * g3 + b4 * g4 + b5 * g5 + b6 * g6));
                 T.Store(ys, e, e1 * g1 + e3 * g3 + e4 * g4 + e5 * g5 + e6 * g6);
             }
         }
