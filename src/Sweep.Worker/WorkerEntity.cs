@@ -5,10 +5,10 @@ using Sweep.Messages;
 namespace Sweep.Worker;
 
 /// <summary>
-/// A sharded worker entity: pulls shards from the coordinator, solves each on a dedicated thread (never an Akka
-/// dispatcher thread) and returns the per-shard results. It asks for the next shard as soon as it starts one, so at
-/// most two leases are in flight per worker and no time is lost waiting between shards. A silent coordinator is asked
-/// again after <see cref="WorkerOptions.RetryInterval"/>.
+/// A sharded worker entity: pulls shards from the coordinator, solves them on its own long-lived solver thread (never an
+/// Akka dispatcher thread) and returns the per-shard results. It holds at most two shards: the one being solved and one
+/// fetched ahead, queued on the solver thread so that it starts the moment the previous one ends, without a round trip
+/// through this actor's mailbox. A silent coordinator is asked again after <see cref="WorkerOptions.RetryInterval"/>.
 /// </summary>
 public sealed class WorkerEntity : ReceiveActor, IWithTimers
 {
@@ -16,23 +16,47 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
     private sealed record ShardCrashed(WorkAssignment Assignment, Exception Error);
     private sealed record Retry;
 
+    private const int MaxHeld = 2;
+
     private readonly WorkerOptions _options;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly string _workerId;
+    private readonly SolverThread _solver;
     private ShardRunner? _runner;
-    private WorkAssignment? _next;     // the shard fetched ahead while solving the current one
+    private int _held;     // shards queued or being solved
 
     public WorkerEntity(WorkerOptions options)
     {
         _options = options;
         _workerId = Uri.UnescapeDataString(Self.Path.Name);
-        Idle();
+        _solver = new SolverThread(Self, _workerId);
+        Receive<StartWorker>(_ => { });
+        Receive<Retry>(_ => { if (_held == 0) Ask(prefetch: true, retry: true); });
+        Receive<NoWorkAvailable>(_ => { if (_held == 0) Timers.StartSingleTimer("retry", new Retry(), _options.PollInterval); });
+        Receive<WorkAssignment>(Accept);
+        Receive<ShardSolved>(s =>
+        {
+            var a = s.Assignment;
+            Coordinator.Tell(new ShardCompleted(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, s.Samples));
+            Finished();
+        });
+        Receive<ShardCrashed>(c =>
+        {
+            var a = c.Assignment;
+            _log.Error(c.Error, "shard {0}/{1} failed", a.Point, a.ShardIndex);
+            Coordinator.Tell(new ShardFailed(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, c.Error.Message));
+            Finished();
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     // A fresh start releases whatever an earlier incarnation of this entity held.
     protected override void PreStart() => Ask(prefetch: false, retry: true);
+
+    // The solver finishes the shard in hand (it cannot be interrupted) and exits; its result goes to dead letters and
+    // the coordinator hands the shard out again.
+    protected override void PostStop() => _solver.Stop();
 
     private ActorSelection Coordinator => Context.ActorSelection(_options.CoordinatorPath);
 
@@ -43,76 +67,59 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
         if (retry) Timers.StartSingleTimer("retry", new Retry(), _options.RetryInterval);
     }
 
-    private void Idle()
+    private void Accept(WorkAssignment a)
     {
-        Receive<StartWorker>(_ => { });
-        Receive<Retry>(_ => Ask(prefetch: true, retry: true));
-        Receive<NoWorkAvailable>(_ => Timers.StartSingleTimer("retry", new Retry(), _options.PollInterval));
-        Receive<WorkAssignment>(a =>
+        if (_held >= MaxHeld)
         {
-            Timers.Cancel("retry");
-            Start(a);
-        });
-    }
-
-    /// <summary>Solves <paramref name="a"/> on a dedicated thread and asks for the next shard at once, so it is waiting when this one ends.</summary>
-    private void Start(WorkAssignment a)
-    {
+            Coordinator.Tell(new ShardFailed(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, "already holds a shard ahead"));
+            return;
+        }
         if (a.Spec is not null && a.Spec.Hash != _runner?.CampaignHash) _runner = new ShardRunner(a.Spec);
         if (_runner is null || _runner.CampaignHash != a.CampaignHash)
         {
             // We lack this campaign's spec: hand the shard back and ask again without claiming one.
             Coordinator.Tell(new ShardFailed(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, "campaign spec missing"));
             _runner = null;
-            Become(Idle);
-            Ask(prefetch: true, retry: true);
+            if (_held == 0) Ask(prefetch: true, retry: true);
             return;
         }
-        var runner = _runner;
-        var self = Self;
-        Task.Factory.StartNew(() => runner.Run(a.Point, a.FirstSample, a.Count), CancellationToken.None,
-                TaskCreationOptions.LongRunning, TaskScheduler.Default)
-            .ContinueWith(t => t.IsCompletedSuccessfully ? (object)new ShardSolved(a, t.Result) : new ShardCrashed(a, t.Exception!.GetBaseException()),
-                TaskContinuationOptions.ExecuteSynchronously)
-            .PipeTo(self);
-        _next = null;
-        Become(Busy);
-        Ask(prefetch: true, retry: false);
+        Timers.Cancel("retry");
+        _solver.Enqueue(a, _runner);
+        _held++;
+        if (_held < MaxHeld) Ask(prefetch: true, retry: false);   // fetch the next shard while this one is solved
     }
 
-    private void Busy()
+    private void Finished()
     {
-        Receive<StartWorker>(_ => { });
-        Receive<Retry>(_ => { });
-        Receive<NoWorkAvailable>(_ => { });
-        Receive<WorkAssignment>(a =>
-        {
-            if (_next is null) _next = a;
-            else Coordinator.Tell(new ShardFailed(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, "already holds a shard ahead"));
-        });
-        Receive<ShardSolved>(s =>
-        {
-            var a = s.Assignment;
-            Coordinator.Tell(new ShardCompleted(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, s.Samples));
-            Continue();
-        });
-        Receive<ShardCrashed>(c =>
-        {
-            var a = c.Assignment;
-            _log.Error(c.Error, "shard {0}/{1} failed", a.Point, a.ShardIndex);
-            Coordinator.Tell(new ShardFailed(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, c.Error.Message));
-            Continue();
-        });
+        _held--;
+        // One still queued: it is running now, so fetch the one after it; none: idle, keep asking.
+        Ask(prefetch: true, retry: _held == 0);
     }
 
-    private void Continue()
+    /// <summary>A dedicated thread that solves queued shards in order and reports each to the entity.</summary>
+    private sealed class SolverThread
     {
-        if (_next is { } next) Start(next);
-        else
+        private readonly System.Collections.Concurrent.BlockingCollection<(WorkAssignment, ShardRunner)> _queue = new();
+
+        public SolverThread(IActorRef owner, string name)
         {
-            Become(Idle);
-            Ask(prefetch: true, retry: true);
+            var thread = new Thread(() =>
+            {
+                foreach (var (a, runner) in _queue.GetConsumingEnumerable())
+                {
+                    object report;
+                    try { report = new ShardSolved(a, runner.Run(a.Point, a.FirstSample, a.Count)); }
+                    catch (Exception e) { report = new ShardCrashed(a, e); }
+                    owner.Tell(report);
+                }
+            })
+            { IsBackground = true, Name = $"solver {name}" };
+            thread.Start();
         }
+
+        public void Enqueue(WorkAssignment a, ShardRunner runner) => _queue.Add((a, runner));
+
+        public void Stop() => _queue.CompleteAdding();
     }
 }
 

@@ -119,6 +119,10 @@ public static class SweepCluster
               }
               coordinated-shutdown.exit-clr = off
               coordinated-shutdown.run-by-clr-shutdown-hook = off
+              # Leaving the cluster is explicit (CoordinatedShutdown.Run, by coordinators and workers); a plain
+              # Terminate() — the one-node `sweep run` — stops at once instead of waiting ~1 s for a singleton hand-over
+              # to nobody.
+              coordinated-shutdown.run-by-actor-system-terminate = off
             }
             sweep.store-dispatcher { type = PinnedDispatcher }
             """);
