@@ -17,7 +17,8 @@ public static class OutputWriter
 {
     public const string SamplesHeader = "point,sample,status,label,final_loss,critical_value,t_stop,t_hit,steps,rhs_evals,grad_norm,invariant_drift";
 
-    public static string Number(double v) => double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture);
+    /// <summary>Shortest round-trip text; NaN is empty. −0 is written as 0, as the store gives it back (SQLite keeps integral REALs as integers).</summary>
+    public static string Number(double v) => double.IsNaN(v) ? "" : (v == 0 ? 0.0 : v).ToString("R", CultureInfo.InvariantCulture);
 
     public static string CsvRow(SampleRecord s) => string.Join(',',
         s.Point.ToString(CultureInfo.InvariantCulture), s.Sample.ToString(CultureInfo.InvariantCulture), ((SampleStatus)s.Status).Name(), Quote(s.Label),

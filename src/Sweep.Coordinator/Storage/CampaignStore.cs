@@ -208,15 +208,33 @@ public sealed class CampaignStore : IDisposable
     }
 
     /// <summary>All stored samples, ordered by (point, sample); traces are not included.</summary>
+    private const string SampleColumns = "point, sample, status, label, final_loss, critical_value, t_stop, t_hit, steps, rhs_evals, grad_norm, invariant_drift";
+
     public IEnumerable<SampleRecord> ReadSamples()
     {
         using var cmd = _db.CreateCommand();
-        cmd.CommandText = "SELECT point, sample, status, label, final_loss, critical_value, t_stop, t_hit, steps, rhs_evals, grad_norm, invariant_drift FROM samples ORDER BY point, sample";
+        cmd.CommandText = $"SELECT {SampleColumns} FROM samples ORDER BY point, sample";
         using var r = cmd.ExecuteReader();
-        while (r.Read())
-            yield return new SampleRecord(r.GetInt32(0), r.GetInt64(1), (byte)r.GetInt32(2), r.GetString(3), Num(r, 4), Num(r, 5), Num(r, 6), Num(r, 7),
-                r.GetInt64(8), r.GetInt64(9), Num(r, 10), Num(r, 11));
+        while (r.Read()) yield return Sample(r);
     }
+
+    /// <summary>The stored samples of one shard, in sample order.</summary>
+    public List<SampleRecord> ReadShard(ShardKey shard)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = $"SELECT {SampleColumns} FROM samples WHERE point = $p AND sample >= $a AND sample < $b ORDER BY sample";
+        cmd.Parameters.AddWithValue("$p", shard.Point);
+        cmd.Parameters.AddWithValue("$a", shard.FirstSample);
+        cmd.Parameters.AddWithValue("$b", shard.FirstSample + shard.Count);
+        using var r = cmd.ExecuteReader();
+        var list = new List<SampleRecord>(shard.Count);
+        while (r.Read()) list.Add(Sample(r));
+        return list;
+    }
+
+    private static SampleRecord Sample(SqliteDataReader r) =>
+        new(r.GetInt32(0), r.GetInt64(1), (byte)r.GetInt32(2), r.GetString(3), Num(r, 4), Num(r, 5), Num(r, 6), Num(r, 7),
+            r.GetInt64(8), r.GetInt64(9), Num(r, 10), Num(r, 11));
 
     /// <summary>Traced trajectories: (point, sample) → (time, loss).</summary>
     public List<(int Point, long Sample, double[] Time, double[] Loss)> ReadTraces()

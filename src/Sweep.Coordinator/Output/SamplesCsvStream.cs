@@ -1,0 +1,118 @@
+using Sweep.Coordinator.Campaigns;
+using Sweep.Coordinator.Planning;
+using Sweep.Coordinator.Statistics;
+using Sweep.Messages;
+
+namespace Sweep.Coordinator.Output;
+
+/// <summary>
+/// Writes samples.csv while the campaign runs instead of reading every stored sample back at the end (which cost
+/// about as much per sample as a tenth of solving it). Each point has a cursor over its shards in sample order; a
+/// committed shard is appended to the point's part file as soon as every earlier shard of that point is written, and
+/// waits in memory until then (up to a bound, a million samples by default; beyond that, or for shards stored by an
+/// earlier run, the rows are read back from the store when the cursor reaches them). The statistics are accumulated
+/// as the cursor passes, so every shard counts exactly once. <see cref="Finish"/> joins the parts into samples.csv —
+/// byte for byte what writing it from the store would give. The parts are scratch: a new run starts them afresh.
+/// </summary>
+public sealed class SamplesCsvStream
+{
+    public const int DefaultMaxBufferedSamples = 1_000_000;
+
+    private readonly string _partsDirectory;
+    private readonly Func<ShardKey, IReadOnlyList<SampleRecord>> _readStored;
+    private readonly ShardKey[][] _shards;          // per point, in sample order
+    private readonly int[] _cursor;                 // per point: the next shard to write
+    private readonly HashSet<(int Point, int Index)> _stored;
+    private readonly Dictionary<(int Point, int Index), SampleRecord[]> _buffered = new();
+    private readonly PointStatistics[] _stats;
+    private readonly int _maxBufferedSamples;
+    private long _bufferedSamples, _written;
+
+    /// <param name="storedShards">Shards already in the store when the run starts.</param>
+    /// <param name="readStored">Reads one stored shard's samples in sample order.</param>
+    public SamplesCsvStream(Campaign campaign, string outputDirectory, IEnumerable<(int Point, int Index)> storedShards,
+        Func<ShardKey, IReadOnlyList<SampleRecord>> readStored, int maxBufferedSamples = DefaultMaxBufferedSamples)
+    {
+        _maxBufferedSamples = maxBufferedSamples;
+        _readStored = readStored;
+        _partsDirectory = Path.Combine(outputDirectory, "samples.csv.parts");
+        var plan = ShardPlan.Create(campaign.Points.Count, campaign.Samples, campaign.ShardSize);
+        _shards = campaign.Points.Select(p => plan.Where(s => s.Point == p.Index).OrderBy(s => s.Index).ToArray()).ToArray();
+        _cursor = new int[_shards.Length];
+        _stored = storedShards.ToHashSet();
+        _stats = OutputWriter.Aggregate(campaign, []).ToArray();
+        if (Directory.Exists(_partsDirectory)) Directory.Delete(_partsDirectory, recursive: true);
+        Directory.CreateDirectory(_partsDirectory);
+        for (int p = 0; p < _shards.Length; p++)
+        {
+            File.WriteAllText(PartPath(p), p == 0 ? OutputWriter.SamplesHeader + "\n" : "");
+            Advance(p);
+        }
+    }
+
+    /// <summary>Samples written so far.</summary>
+    public long Written => _written;
+
+    private string PartPath(int point) => Path.Combine(_partsDirectory, $"{point}.csv");
+
+    /// <summary>A shard newly committed to the store (each shard once).</summary>
+    public void Add(ShardKey shard, SampleRecord[] samples)
+    {
+        var key = (shard.Point, shard.Index);
+        if (_bufferedSamples + samples.Length <= _maxBufferedSamples)
+        {
+            _buffered[key] = samples;
+            _bufferedSamples += samples.Length;
+        }
+        else _stored.Add(key);      // too much waiting already: read it back from the store when its turn comes
+        Advance(shard.Point);
+    }
+
+    private void Advance(int point)
+    {
+        var shards = _shards[point];
+        bool Ready() => _cursor[point] < shards.Length && (_buffered.ContainsKey((point, shards[_cursor[point]].Index)) || _stored.Contains((point, shards[_cursor[point]].Index)));
+        if (!Ready()) return;
+        using var w = new StreamWriter(PartPath(point), append: true, new System.Text.UTF8Encoding(false), 1 << 16);
+        while (Ready())
+        {
+            var shard = shards[_cursor[point]];
+            var key = (shard.Point, shard.Index);
+            IReadOnlyList<SampleRecord> rows;
+            if (_buffered.Remove(key, out var held)) { rows = held; _bufferedSamples -= held.Length; }
+            else { _stored.Remove(key); rows = _readStored(shard); }
+            foreach (var s in rows)
+            {
+                w.Write(OutputWriter.CsvRow(s));
+                w.Write('\n');
+                _stats[point].Add(s);
+            }
+            _written += rows.Count;
+            _cursor[point]++;
+        }
+    }
+
+    /// <summary>
+    /// Joins the parts into <paramref name="samplesPath"/> (atomically) and returns the statistics of every sample.
+    /// Fails if some shard was never added: then the caller must not claim the campaign finished.
+    /// </summary>
+    public IReadOnlyList<PointStatistics> Finish(string samplesPath)
+    {
+        for (int p = 0; p < _shards.Length; p++)
+            if (_cursor[p] < _shards[p].Length)
+                throw new InvalidOperationException($"samples.csv is incomplete: point {p} stops at shard {_shards[p][_cursor[p]].Index}");
+        string first = PartPath(0);
+        using (var target = new FileStream(first, FileMode.Append, FileAccess.Write))
+        {
+            for (int p = 1; p < _shards.Length; p++)
+            {
+                using var part = File.OpenRead(PartPath(p));
+                part.CopyTo(target);
+            }
+            target.Flush(flushToDisk: true);
+        }
+        File.Move(first, samplesPath, overwrite: true);
+        Directory.Delete(_partsDirectory, recursive: true);
+        return _stats;
+    }
+}

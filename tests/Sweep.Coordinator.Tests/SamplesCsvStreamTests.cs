@@ -1,0 +1,58 @@
+using Sweep.Coordinator.Output;
+using Sweep.Coordinator.Planning;
+using Sweep.Coordinator.Storage;
+
+namespace Sweep.Coordinator.Tests;
+
+public sealed class SamplesCsvStreamTests
+{
+    /// <summary>
+    /// Shards committed in a scrambled order, some stored by an "earlier run", some past the memory bound: the streamed
+    /// samples.csv must be byte for byte the file written from the store, and the statistics those of every sample once.
+    /// </summary>
+    [Theory]
+    [InlineData(1_000_000)]   // everything fits in memory
+    [InlineData(6)]           // almost every early shard overflows and is read back from the store
+    public void Streamed_csv_equals_the_csv_written_from_the_store(int maxBuffered)
+    {
+        var campaign = TestCampaigns.Parse();
+        var dir = TestCampaigns.TempDir();
+        var (store, _, err) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir);
+        Assert.Null(err);
+        using var _ = store!;
+        var plan = ShardPlan.Create(campaign.Points.Count, campaign.Samples, campaign.ShardSize);
+        var order = plan.OrderBy(s => (s.Index * 7 + s.Point * 3) % plan.Count).ToList();
+        foreach (var s in order.Take(3)) Assert.True(store!.CommitShard(s, CampaignStoreTests.Samples(s), "earlier"));
+
+        var stream = new SamplesCsvStream(campaign, dir, store!.CompletedShards(), store.ReadShard, maxBuffered);
+        Assert.Throws<InvalidOperationException>(() => stream.Finish(Path.Combine(dir, "samples.csv")));   // not all shards yet
+        foreach (var s in order.Skip(3))
+        {
+            var samples = CampaignStoreTests.Samples(s);
+            Assert.True(store.CommitShard(s, samples, "now"));
+            stream.Add(s, samples);
+        }
+        var stats = stream.Finish(Path.Combine(dir, "samples.csv"));
+
+        var reference = Path.Combine(dir, "reference.csv");
+        var all = store.ReadSamples().ToList();
+        OutputWriter.WriteSamplesCsv(reference, all);
+        Assert.Equal(File.ReadAllBytes(reference), File.ReadAllBytes(Path.Combine(dir, "samples.csv")));
+        Assert.Equal(campaign.TotalSamples, stream.Written);
+        Assert.False(Directory.Exists(Path.Combine(dir, "samples.csv.parts")));
+        var expected = OutputWriter.Aggregate(campaign, all);
+        for (int p = 0; p < expected.Count; p++)
+        {
+            Assert.Equal(expected[p].Count, stats[p].Count);
+            Assert.Equal(expected[p].Summarize().Labels, stats[p].Summarize().Labels);
+        }
+    }
+
+    [Fact]
+    public void Negative_zero_is_written_as_the_store_returns_it()
+    {
+        Assert.Equal("0", OutputWriter.Number(-0.0));
+        Assert.Equal("-1.5", OutputWriter.Number(-1.5));
+        Assert.Equal("", OutputWriter.Number(double.NaN));
+    }
+}
