@@ -51,6 +51,7 @@ public static class RunCommand
         var roles = new List<string> { NodeOptions.CoordinatorRole };
         if (workers > 0) roles.Add(WorkerSharding.Role);
         var node = new NodeOptions(host, port, roles, Seed: null) { UseSerilog = true, Tls = tls };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var system = await SweepCluster.StartNodeAsync(node, TimeSpan.FromSeconds(60));
         try
         {
@@ -73,6 +74,15 @@ public static class RunCommand
             var final = await handle.Aggregator.Ask<Progress>(GetProgress.Instance, TimeSpan.FromSeconds(30));
             SummaryTable.Print(campaign, final);
             Console.WriteLine($"wrote {finished.SummaryPath} and {finished.SamplesPath}");
+            // Comparable with `sweep bench`: every sample solved by this process, over everything from cluster start to
+            // the written outputs.
+            long solved = campaign.TotalSamples - already;
+            double seconds = clock.Elapsed.TotalSeconds;
+            if (solved > 0)
+            {
+                Console.WriteLine($"solved {solved} samples in {seconds:F1} s: {solved / seconds:F0} samples/s");
+                Log.Information("solved {Solved} samples in {Seconds:F2} s: {Rate:F0} samples/s", solved, seconds, solved / seconds);
+            }
             return 0;
         }
         finally

@@ -90,4 +90,47 @@ public class CampaignStoreTests
         Assert.Null(reopened);
         Assert.Contains("corrupt", err!.Message);
     }
+
+    [Fact]
+    public void A_shard_blob_round_trips_every_field_bit_for_bit()
+    {
+        var shard = new ShardKey(3, 2, 40, 7);
+        var samples = Samples(shard).Select((r, i) => i switch
+        {
+            0 => r with { FinalLoss = -0.0, HitTime = double.PositiveInfinity },
+            1 => r with { CriticalValue = double.NegativeInfinity, Label = "{0,1,2,3,4,5,6,7,8,9,10}" },
+            _ => r,
+        }).Select(r => r with { TraceTime = null, TraceLoss = null }).ToArray();
+        var back = ShardBlob.Decode(3, ShardBlob.Encode(samples));
+        Assert.Equal(samples, back);
+        static long[] Bits(SampleRecord r) => new[] { r.FinalLoss, r.CriticalValue, r.StopTime, r.HitTime, r.GradientNorm, r.InvariantDrift }.Select(BitConverter.DoubleToInt64Bits).ToArray();
+        Assert.Equal(samples.Select(Bits), back.Select(Bits));    // −0 and NaN payloads included
+    }
+
+    [Fact]
+    public void A_store_of_another_schema_is_refused_and_left_untouched()
+    {
+        var dir = TestCampaigns.TempDir();
+        var campaign = TestCampaigns.Parse();
+        var (store, _, err) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir);
+        Assert.Null(err);
+        store!.Dispose();
+        string path = CampaignStore.PathIn(dir);
+        using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = "UPDATE meta SET value = '1' WHERE key = 'schema'";
+            Assert.Equal(1, cmd.ExecuteNonQuery());
+        }
+        var before = File.ReadAllBytes(path);
+        var (reader, error) = CampaignStore.Open(path, readOnly: true);
+        Assert.Null(reader);
+        Assert.True(error!.UserError);
+        Assert.Contains("schema 1", error.Message);
+        var (writer, _, error2) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir);
+        Assert.Null(writer);
+        Assert.Contains("schema 1", error2!.Message);
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
 }

@@ -20,10 +20,41 @@ public static class OutputWriter
     /// <summary>Shortest round-trip text; NaN is empty. −0 is written as 0, as the store gives it back (SQLite keeps integral REALs as integers).</summary>
     public static string Number(double v) => double.IsNaN(v) ? "" : (v == 0 ? 0.0 : v).ToString("R", CultureInfo.InvariantCulture);
 
-    public static string CsvRow(SampleRecord s) => string.Join(',',
-        s.Point.ToString(CultureInfo.InvariantCulture), s.Sample.ToString(CultureInfo.InvariantCulture), ((SampleStatus)s.Status).Name(), Quote(s.Label),
-        Number(s.FinalLoss), Number(s.CriticalValue), Number(s.StopTime), Number(s.HitTime),
-        s.Steps.ToString(CultureInfo.InvariantCulture), s.RhsEvaluations.ToString(CultureInfo.InvariantCulture), Number(s.GradientNorm), Number(s.InvariantDrift));
+    /// <summary>
+    /// One samples.csv line (with its newline), formatted in place: a campaign writes millions, and building strings
+    /// per field cost more than storing the samples.
+    /// </summary>
+    public static void WriteCsvRow(TextWriter w, SampleRecord s)
+    {
+        Span<char> buffer = stackalloc char[32];
+        void Integer(TextWriter w, long v, Span<char> buffer)
+        {
+            v.TryFormat(buffer, out int n, default, CultureInfo.InvariantCulture);
+            w.Write(buffer[..n]);
+        }
+        void Real(TextWriter w, double v, Span<char> buffer)
+        {
+            if (double.IsNaN(v)) return;
+            (v == 0 ? 0.0 : v).TryFormat(buffer, out int n, "R", CultureInfo.InvariantCulture);
+            w.Write(buffer[..n]);
+        }
+        Integer(w, s.Point, buffer); w.Write(',');
+        Integer(w, s.Sample, buffer); w.Write(',');
+        w.Write(((SampleStatus)s.Status).Name()); w.Write(',');
+        if (s.Label.Contains('"')) w.Write(Quote(s.Label));
+        else if (s.Label.Contains(',')) { w.Write('"'); w.Write(s.Label); w.Write('"'); }   // the same as Quote, without a new string
+        else w.Write(s.Label);
+        w.Write(',');
+        Real(w, s.FinalLoss, buffer); w.Write(',');
+        Real(w, s.CriticalValue, buffer); w.Write(',');
+        Real(w, s.StopTime, buffer); w.Write(',');
+        Real(w, s.HitTime, buffer); w.Write(',');
+        Integer(w, s.Steps, buffer); w.Write(',');
+        Integer(w, s.RhsEvaluations, buffer); w.Write(',');
+        Real(w, s.GradientNorm, buffer); w.Write(',');
+        Real(w, s.InvariantDrift, buffer);
+        w.Write('\n');
+    }
 
     /// <summary>RFC 4180 quoting: labels like {0,2} hold commas.</summary>
     public static string Quote(string field) => field.Contains(',') || field.Contains('"') ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
@@ -65,7 +96,7 @@ public static class OutputWriter
         {
             w.Write(SamplesHeader);
             w.Write('\n');
-            foreach (var s in orderedSamples) { w.Write(CsvRow(s)); w.Write('\n'); }
+            foreach (var s in orderedSamples) WriteCsvRow(w, s);
         });
     }
 

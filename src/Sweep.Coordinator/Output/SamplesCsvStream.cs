@@ -83,8 +83,7 @@ public sealed class SamplesCsvStream
             else { _stored.Remove(key); rows = _readStored(shard); }
             foreach (var s in rows)
             {
-                w.Write(OutputWriter.CsvRow(s));
-                w.Write('\n');
+                OutputWriter.WriteCsvRow(w, s);
                 _stats[point].Add(s);
             }
             _written += rows.Count;

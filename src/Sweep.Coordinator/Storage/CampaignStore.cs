@@ -9,14 +9,15 @@ public sealed record StoreError(string Message, bool UserError);
 
 /// <summary>
 /// The durable state of a campaign in DIR/campaign.db (SQLite, WAL, synchronous=FULL): the normalised campaign and
-/// its hash, the finished shards, and every finished sample keyed by (point, sample). A shard's samples and its
-/// "done" mark are written in one transaction, so a kill at any moment leaves either all of a shard or none of it,
-/// and everything derived (statistics, summary.json, samples.csv) can be rebuilt from the samples table.
+/// its hash, and every finished shard keyed by (point, shard) with all its samples (<see cref="ShardBlob"/>) and
+/// traces. A shard is written in one transaction, so a kill at any moment leaves either all of a shard or none of it,
+/// and everything derived (statistics, summary.json, samples.csv) can be rebuilt from the stored samples.
 /// </summary>
 public sealed class CampaignStore : IDisposable
 {
     public const string FileName = "campaign.db";
-    private const int SchemaVersion = 1;
+    // 2: a shard's samples in one blob (1 had a row per sample).
+    private const int SchemaVersion = 2;
     private readonly SqliteConnection _db;
 
     private CampaignStore(SqliteConnection db) => _db = db;
@@ -47,10 +48,7 @@ public sealed class CampaignStore : IDisposable
             store.Exec("""
                 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS shards(point INTEGER NOT NULL, shard INTEGER NOT NULL, first_sample INTEGER NOT NULL, count INTEGER NOT NULL,
-                    finished_utc TEXT NOT NULL, worker TEXT NOT NULL, PRIMARY KEY(point, shard));
-                CREATE TABLE IF NOT EXISTS samples(point INTEGER NOT NULL, sample INTEGER NOT NULL, status INTEGER NOT NULL, label TEXT NOT NULL,
-                    final_loss REAL, critical_value REAL, t_stop REAL, t_hit REAL, steps INTEGER NOT NULL, rhs_evals INTEGER NOT NULL,
-                    grad_norm REAL, invariant_drift REAL, PRIMARY KEY(point, sample)) WITHOUT ROWID;
+                    finished_utc TEXT NOT NULL, worker TEXT NOT NULL, samples BLOB NOT NULL, PRIMARY KEY(point, shard));
                 CREATE TABLE IF NOT EXISTS traces(point INTEGER NOT NULL, sample INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(point, sample));
                 """, tx);
             store.SetMeta("schema", SchemaVersion.ToString(), tx);
@@ -95,6 +93,11 @@ public sealed class CampaignStore : IDisposable
                     db.Dispose();
                     return (null, new StoreError($"the campaign store '{path}' is corrupted ({check}); it will not be reused. Move it aside and rerun to start over.", false));
                 }
+            }
+            if (store.TryGetMeta("schema") is { } schema && schema != SchemaVersion.ToString())
+            {
+                db.Dispose();
+                return (null, new StoreError($"the campaign store '{path}' was written by another version of sweep (store schema {schema}; this version reads schema {SchemaVersion}). It is left untouched: read it with that version, or use a new --out directory.", true));
             }
             return (store, null);
         }
@@ -164,23 +167,6 @@ public sealed class CampaignStore : IDisposable
             check.Parameters.AddWithValue("$s", shard.Index);
             if (check.ExecuteScalar() is not null) return false;
         }
-        using (var ins = _db.CreateCommand())
-        {
-            ins.Transaction = tx;
-            ins.CommandText = """
-                INSERT OR IGNORE INTO samples(point, sample, status, label, final_loss, critical_value, t_stop, t_hit, steps, rhs_evals, grad_norm, invariant_drift)
-                VALUES ($p, $n, $st, $l, $fl, $cv, $ts, $th, $steps, $ev, $gn, $dr)
-                """;
-            var ps = new[] { "$p", "$n", "$st", "$l", "$fl", "$cv", "$ts", "$th", "$steps", "$ev", "$gn", "$dr" }.Select(n => ins.Parameters.Add(new SqliteParameter { ParameterName = n })).ToArray();
-            ins.Prepare();
-            foreach (var s in samples)
-            {
-                ps[0].Value = s.Point; ps[1].Value = s.Sample; ps[2].Value = (int)s.Status; ps[3].Value = s.Label;
-                ps[4].Value = Db(s.FinalLoss); ps[5].Value = Db(s.CriticalValue); ps[6].Value = Db(s.StopTime); ps[7].Value = Db(s.HitTime);
-                ps[8].Value = s.Steps; ps[9].Value = s.RhsEvaluations; ps[10].Value = Db(s.GradientNorm); ps[11].Value = Db(s.InvariantDrift);
-                ins.ExecuteNonQuery();
-            }
-        }
         foreach (var s in samples.Where(s => s.TraceTime is not null))
         {
             using var tr = _db.CreateCommand();
@@ -194,13 +180,14 @@ public sealed class CampaignStore : IDisposable
         using (var mark = _db.CreateCommand())
         {
             mark.Transaction = tx;
-            mark.CommandText = "INSERT INTO shards(point, shard, first_sample, count, finished_utc, worker) VALUES ($p, $s, $f, $c, $t, $w)";
+            mark.CommandText = "INSERT INTO shards(point, shard, first_sample, count, finished_utc, worker, samples) VALUES ($p, $s, $f, $c, $t, $w, $d)";
             mark.Parameters.AddWithValue("$p", shard.Point);
             mark.Parameters.AddWithValue("$s", shard.Index);
             mark.Parameters.AddWithValue("$f", shard.FirstSample);
             mark.Parameters.AddWithValue("$c", shard.Count);
             mark.Parameters.AddWithValue("$t", DateTime.UtcNow.ToString("O"));
             mark.Parameters.AddWithValue("$w", worker);
+            mark.Parameters.AddWithValue("$d", ShardBlob.Encode(samples));
             mark.ExecuteNonQuery();
         }
         tx.Commit();
@@ -208,33 +195,26 @@ public sealed class CampaignStore : IDisposable
     }
 
     /// <summary>All stored samples, ordered by (point, sample); traces are not included.</summary>
-    private const string SampleColumns = "point, sample, status, label, final_loss, critical_value, t_stop, t_hit, steps, rhs_evals, grad_norm, invariant_drift";
-
+    /// <summary>Every stored sample, ordered by (point, sample).</summary>
     public IEnumerable<SampleRecord> ReadSamples()
     {
         using var cmd = _db.CreateCommand();
-        cmd.CommandText = $"SELECT {SampleColumns} FROM samples ORDER BY point, sample";
+        cmd.CommandText = "SELECT point, samples FROM shards ORDER BY point, first_sample";
         using var r = cmd.ExecuteReader();
-        while (r.Read()) yield return Sample(r);
+        while (r.Read())
+            foreach (var s in ShardBlob.Decode(r.GetInt32(0), (byte[])r.GetValue(1)))
+                yield return s;
     }
 
     /// <summary>The stored samples of one shard, in sample order.</summary>
     public List<SampleRecord> ReadShard(ShardKey shard)
     {
         using var cmd = _db.CreateCommand();
-        cmd.CommandText = $"SELECT {SampleColumns} FROM samples WHERE point = $p AND sample >= $a AND sample < $b ORDER BY sample";
+        cmd.CommandText = "SELECT samples FROM shards WHERE point = $p AND shard = $s";
         cmd.Parameters.AddWithValue("$p", shard.Point);
-        cmd.Parameters.AddWithValue("$a", shard.FirstSample);
-        cmd.Parameters.AddWithValue("$b", shard.FirstSample + shard.Count);
-        using var r = cmd.ExecuteReader();
-        var list = new List<SampleRecord>(shard.Count);
-        while (r.Read()) list.Add(Sample(r));
-        return list;
+        cmd.Parameters.AddWithValue("$s", shard.Index);
+        return cmd.ExecuteScalar() is byte[] data ? ShardBlob.Decode(shard.Point, data) : [];
     }
-
-    private static SampleRecord Sample(SqliteDataReader r) =>
-        new(r.GetInt32(0), r.GetInt64(1), (byte)r.GetInt32(2), r.GetString(3), Num(r, 4), Num(r, 5), Num(r, 6), Num(r, 7),
-            r.GetInt64(8), r.GetInt64(9), Num(r, 10), Num(r, 11));
 
     /// <summary>Traced trajectories: (point, sample) → (time, loss).</summary>
     public List<(int Point, long Sample, double[] Time, double[] Loss)> ReadTraces()
@@ -251,10 +231,7 @@ public sealed class CampaignStore : IDisposable
         return list;
     }
 
-    public long SampleCount() => (long)Scalar("SELECT COUNT(*) FROM samples")!;
-
-    private static object Db(double v) => double.IsNaN(v) ? DBNull.Value : v;
-    private static double Num(SqliteDataReader r, int i) => r.IsDBNull(i) ? double.NaN : r.GetDouble(i);
+    public long SampleCount() => (long)Scalar("SELECT COALESCE(SUM(count), 0) FROM shards")!;
 
     private static byte[] EncodeTrace(double[] t, double[] l)
     {
