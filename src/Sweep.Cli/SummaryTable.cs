@@ -2,13 +2,14 @@ using System.Globalization;
 using Spectre.Console;
 using Sweep.Coordinator.Actors;
 using Sweep.Coordinator.Campaigns;
+using Sweep.Coordinator.Output;
 
 namespace Sweep.Cli;
 
 /// <summary>The final per-point table: labels with critical values, counts, fractions and 95% intervals.</summary>
 public static class SummaryTable
 {
-    private static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
+    private static string F(double v) => Display.Short(v);
 
     public static void Print(Campaign campaign, Sweep.Coordinator.Actors.Progress progress)
     {

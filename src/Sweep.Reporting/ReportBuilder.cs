@@ -23,7 +23,7 @@ public sealed record ReportResult(string IndexPath, IReadOnlyList<string> Figure
 public static class ReportBuilder
 {
     private const int Width = 900, Height = 540, MaxPanels = 12;
-    private static string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
+    private static string F(double v) => Display.Short(v);
 
     public static ReportResult Build(string dir)
     {
