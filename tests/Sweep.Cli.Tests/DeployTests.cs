@@ -5,7 +5,7 @@ namespace Sweep.Cli.Tests;
 /// <summary>The deploy/ files cannot run here (no Docker engine, no Kubernetes); these checks keep them valid and in step with the code.</summary>
 public class DeployTests
 {
-    private static string Root()
+    internal static string Root()
     {
         var d = new DirectoryInfo(AppContext.BaseDirectory);
         while (d is not null && !File.Exists(Path.Combine(d.FullName, "ActorSweep.sln"))) d = d.Parent;

@@ -1,0 +1,32 @@
+using Sweep.Coordinator.Campaigns;
+
+namespace Sweep.Cli.Tests;
+
+/// <summary>The README points users at examples/: every campaign there must load as it is.</summary>
+public class ExamplesTests
+{
+    public static TheoryData<string> Files() => new(Directory.GetFiles(Path.Combine(DeployTests.Root(), "examples"), "*.json").Select(Path.GetFileName)!);
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Example_campaign_loads(string file)
+    {
+        var (campaign, error) = CampaignLoader.Load(Path.Combine(DeployTests.Root(), "examples", file));
+        Assert.True(campaign is not null, error?.ToString());
+        Assert.True(campaign!.TotalSamples > 0);
+    }
+
+    [Fact]
+    public void The_bench_campaign_is_the_small_bench_configuration()
+    {
+        var (campaign, _) = CampaignLoader.Load(Path.Combine(DeployTests.Root(), "examples", "bench-small.json"));
+        var point = Assert.Single(campaign!.Points);
+        var small = BenchCommand.Small;
+        Assert.Equal(small.Sigmas, point.Spec.Problem.SingularValues);
+        Assert.Equal(small.InputDim, point.Spec.Problem.InputDim);
+        Assert.Equal(small.Hidden, point.Spec.Hidden);
+        Assert.Equal(small.Scale, point.Spec.InitScale);
+        Assert.Equal(("flow", small.TMax, 1e-7, 1e-9), (point.Spec.Dynamics.Method, point.Spec.Dynamics.TMax, point.Spec.Dynamics.RelTol, point.Spec.Dynamics.AbsTol));
+        Assert.Equal((1e-6, 1e-3), (point.Spec.GradTolRel, point.Spec.EpsHit));
+    }
+}
