@@ -21,7 +21,7 @@ public sealed class ProgressView(IActorRef aggregator)
             await Task.WhenAny(done, Task.Delay(interval));
             if (done.IsCompleted) break;
             Progress p;
-            try { p = await aggregator.Ask<Progress>(GetProgress.Instance, TimeSpan.FromSeconds(5)); }
+            try { p = await aggregator.Ask<Progress>(GetProgress.Live, TimeSpan.FromSeconds(5)); }
             catch (Exception e) when (e is AskTimeoutException or TaskCanceledException) { continue; }
             string line = Format(p);
             if (_interactive) Console.Write("\r" + line.PadRight(Math.Max(0, SafeWidth() - 1))[..Math.Max(0, Math.Min(line.Length + 20, SafeWidth() - 1))]);

@@ -9,9 +9,11 @@ namespace Sweep.Coordinator.Actors;
 /// <summary>Per-shard results that the store has accepted.</summary>
 public sealed record ShardAggregated(IReadOnlyList<SampleRecord> Samples);
 
-public sealed record GetProgress
+/// <summary>Asks for progress; <see cref="Live"/> leaves out the hitting-time quantiles (a sort of every time) for frequent polls.</summary>
+public sealed record GetProgress(bool HitQuantiles)
 {
-    public static readonly GetProgress Instance = new();
+    public static readonly GetProgress Instance = new(true);
+    public static readonly GetProgress Live = new(false);
 }
 
 public sealed record Progress(long Done, long Total, IReadOnlyList<PointSummary> Points, DateTime StartedUtc, long DoneAtStart);
@@ -31,7 +33,7 @@ public sealed class AggregatorActor : ReceiveActor
         {
             foreach (var s in m.Samples) stats[s.Point].Add(s);
         });
-        Receive<GetProgress>(_ => Sender.Tell(new Progress(stats.Sum(s => (long)s.Count), campaign.TotalSamples,
-            stats.Select(s => s.Summarize()).ToList(), started, doneAtStart)));
+        Receive<GetProgress>(q => Sender.Tell(new Progress(stats.Sum(s => (long)s.Count), campaign.TotalSamples,
+            stats.Select(s => s.Summarize(q.HitQuantiles)).ToList(), started, doneAtStart)));
     }
 }
