@@ -22,6 +22,20 @@ public sealed class CampaignStore : IDisposable
 
     private CampaignStore(SqliteConnection db) => _db = db;
 
+    /// <summary>
+    /// A second, read-only connection to this store (already checked when this one opened), for a reader on another
+    /// thread: a connection is used by one thread at a time, and WAL lets a reader run beside the writer.
+    /// </summary>
+    public CampaignStore OpenReader()
+    {
+        var cs = new SqliteConnectionStringBuilder { DataSource = _db.DataSource, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
+        var db = new SqliteConnection(cs);
+        db.Open();
+        var reader = new CampaignStore(db);
+        reader.Exec("PRAGMA busy_timeout = 10000;");
+        return reader;
+    }
+
     public static string PathIn(string dir) => Path.Combine(dir, FileName);
 
     /// <summary>Opens the store in <paramref name="dir"/> for this campaign, creating it when absent.</summary>
