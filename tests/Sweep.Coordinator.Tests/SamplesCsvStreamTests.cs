@@ -49,10 +49,10 @@ public sealed class SamplesCsvStreamTests
     }
 
     [Fact]
-    public void Negative_zero_is_written_as_the_store_returns_it()
+    public void A_row_writes_nan_as_empty_negative_zero_as_zero_and_quotes_labels_with_commas()
     {
-        Assert.Equal("0", OutputWriter.Number(-0.0));
-        Assert.Equal("-1.5", OutputWriter.Number(-1.5));
-        Assert.Equal("", OutputWriter.Number(double.NaN));
+        var w = new StringWriter();
+        OutputWriter.WriteCsvRow(w, new Sweep.Messages.SampleRecord(2, 17, 0, "{0,2}", -0.0, 1.125, 60, double.NaN, 42, 253, -1.5e-7, 3e-12));
+        Assert.Equal("2,17,converged,\"{0,2}\",0,1.125,60,,42,253,-1.5E-07,3E-12\n", w.ToString());
     }
 }

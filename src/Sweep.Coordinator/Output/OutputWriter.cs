@@ -17,12 +17,10 @@ public static class OutputWriter
 {
     public const string SamplesHeader = "point,sample,status,label,final_loss,critical_value,t_stop,t_hit,steps,rhs_evals,grad_norm,invariant_drift";
 
-    /// <summary>Shortest round-trip text; NaN is empty. −0 is written as 0, as the store gives it back (SQLite keeps integral REALs as integers).</summary>
-    public static string Number(double v) => double.IsNaN(v) ? "" : (v == 0 ? 0.0 : v).ToString("R", CultureInfo.InvariantCulture);
-
     /// <summary>
     /// One samples.csv line (with its newline), formatted in place: a campaign writes millions, and building strings
-    /// per field cost more than storing the samples.
+    /// per field cost more than storing the samples. Reals are shortest round-trip text, NaN is empty, and −0 is
+    /// written as 0 (as stores of the first schema gave it back), so a row never depends on where its sample came from.
     /// </summary>
     public static void WriteCsvRow(TextWriter w, SampleRecord s)
     {

@@ -37,7 +37,8 @@ public sealed class SamplesCsvStream
         _readStored = readStored;
         _partsDirectory = Path.Combine(outputDirectory, "samples.csv.parts");
         var plan = ShardPlan.Create(campaign.Points.Count, campaign.Samples, campaign.ShardSize);
-        _shards = campaign.Points.Select(p => plan.Where(s => s.Point == p.Index).OrderBy(s => s.Index).ToArray()).ToArray();
+        var byPoint = plan.ToLookup(s => s.Point);
+        _shards = campaign.Points.Select(p => byPoint[p.Index].OrderBy(s => s.Index).ToArray()).ToArray();
         _cursor = new int[_shards.Length];
         _stored = storedShards.ToHashSet();
         _stats = OutputWriter.Aggregate(campaign, []).ToArray();

@@ -209,7 +209,6 @@ public sealed class CampaignStore : IDisposable
     }
 
     /// <summary>All stored samples, ordered by (point, sample); traces are not included.</summary>
-    /// <summary>Every stored sample, ordered by (point, sample).</summary>
     public IEnumerable<SampleRecord> ReadSamples()
     {
         using var cmd = _db.CreateCommand();
