@@ -14,6 +14,26 @@ internal static class Campaigns
           "sweep": { "init.scale": [0.1, 0.3] } }
         """;
 
+    /// <summary>
+    /// For tests that kill a process mid-run: 8 000 samples, a few seconds of solving on two cores even as the kernels get
+    /// faster (400 samples had become a fraction of a second, shorter than start-up), in the same small shards.
+    /// </summary>
+    public static readonly string KillTest = SeveralSeconds.Replace("\"samples\": 200", "\"samples\": 4000");
+    public const long KillTestSamples = 8000;
+
+    /// <summary>Samples in DIR's store, read without disturbing a running campaign; 0 before it exists or while it is being created.</summary>
+    public static long StoredSamples(string dir)
+    {
+        if (!File.Exists(Sweep.Coordinator.Storage.CampaignStore.PathIn(dir))) return 0;
+        try
+        {
+            var (_, store) = Sweep.Coordinator.Storage.StoredCampaign.Open(dir);
+            using (store) return store.SampleCount();
+        }
+        catch (Sweep.Coordinator.Storage.StoredCampaignException) { return 0; }
+        catch (Microsoft.Data.Sqlite.SqliteException) { return 0; }
+    }
+
     public static void AssertSameOutputs(string expectedDir, string actualDir)
     {
         Assert.Equal(File.ReadAllText(Path.Combine(expectedDir, "samples.csv")), File.ReadAllText(Path.Combine(actualDir, "samples.csv")));

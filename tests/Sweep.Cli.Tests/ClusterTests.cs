@@ -21,18 +21,6 @@ public class ClusterTests
         return port;
     }
 
-    private static long StoredSamples(string dir)
-    {
-        if (!File.Exists(CampaignStore.PathIn(dir))) return 0;
-        try
-        {
-            var (_, store) = StoredCampaign.Open(dir);
-            using (store) return store.SampleCount();
-        }
-        catch (StoredCampaignException) { return 0; }
-        catch (Microsoft.Data.Sqlite.SqliteException) { return 0; }
-    }
-
     private static void WaitFor(Func<bool> condition, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -56,14 +44,14 @@ public class ClusterTests
     public void Coordinator_and_two_workers_survive_a_worker_sigkill_with_outputs_identical_to_a_local_run()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Campaigns.SeveralSeconds);
+        var file = Temp.Campaign(dir, Campaigns.KillTest);
         var reference = LocalReference(dir, file);
         var out_ = Path.Combine(dir, "cluster");
         int port = FreePort();
         using var coordinator = SweepProcess.Start("coordinator", file, "--out", out_, "--port", port.ToString());
         using var w1 = SweepProcess.Start("worker", "--seed", $"127.0.0.1:{port}", "--workers", "1");
         using var w2 = SweepProcess.Start("worker", "--seed", $"127.0.0.1:{port}", "--workers", "1");
-        WaitFor(() => StoredSamples(out_) >= 40 || coordinator.HasExited, TimeSpan.FromMinutes(2), "the first shards");
+        WaitFor(() => Campaigns.StoredSamples(out_) >= 40 || coordinator.HasExited, TimeSpan.FromMinutes(2), "the first shards");
         Assert.False(coordinator.HasExited, coordinator.Stderr);
         w1.Kill();     // SIGKILL mid-run: its leased shard must be handed out again
         Assert.True(coordinator.WaitForExit(Timeout), "the campaign did not finish after a worker was killed");
@@ -75,14 +63,14 @@ public class ClusterTests
     public void A_restarted_coordinator_resumes_from_its_store_and_workers_reconnect()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Campaigns.SeveralSeconds);
+        var file = Temp.Campaign(dir, Campaigns.KillTest);
         var reference = LocalReference(dir, file);
         var out_ = Path.Combine(dir, "cluster");
         int port = FreePort();
         using var worker = SweepProcess.Start("worker", "--seed", $"127.0.0.1:{port}", "--workers", "2");
         using (var first = SweepProcess.Start("coordinator", file, "--out", out_, "--port", port.ToString()))
         {
-            WaitFor(() => StoredSamples(out_) >= 40 || first.HasExited, TimeSpan.FromMinutes(2), "the first shards");
+            WaitFor(() => Campaigns.StoredSamples(out_) >= 40 || first.HasExited, TimeSpan.FromMinutes(2), "the first shards");
             first.Kill();
         }
         using var second = SweepProcess.Start("coordinator", file, "--out", out_, "--port", port.ToString());
@@ -148,12 +136,12 @@ public class ClusterTests
         var plain = SweepProcess.Run(Timeout, "worker", "--seed", $"127.0.0.1:{port}", "--workers", "1", "--join-timeout", "8");
         Assert.Equal(1, plain.Exit);
         Assert.False(coordinator.HasExited);
-        Assert.Equal(0, StoredSamples(out_));
+        Assert.Equal(0, Campaigns.StoredSamples(out_));
         using var good = SweepProcess.Start(["worker", "--seed", $"127.0.0.1:{port}", "--workers", "2", .. Tls(workerPfx, caPem)]);
         Assert.True(coordinator.WaitForExit(Timeout), "the campaign did not finish with a trusted worker: " + good.Stderr);
         Assert.Equal(0, coordinator.ExitCode);
         Assert.Contains("mutual TLS", coordinator.Stdout);
-        Assert.Equal(32, StoredSamples(out_));
+        Assert.Equal(32, Campaigns.StoredSamples(out_));
     }
 
     [Fact]

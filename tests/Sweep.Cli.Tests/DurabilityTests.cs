@@ -19,7 +19,7 @@ public class DurabilityTests(ITestOutputHelper output)
     public void Sigkill_at_random_moments_then_resume_gives_outputs_identical_to_an_uninterrupted_run()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Campaigns.SeveralSeconds);
+        var file = Temp.Campaign(dir, Campaigns.KillTest);
         var reference = Path.Combine(dir, "reference");
         var r = SweepProcess.Run(Timeout, "run", file, "--out", reference, "--workers", "2");
         Assert.True(r.Exit == 0, r.Err);
@@ -27,16 +27,32 @@ public class DurabilityTests(ITestOutputHelper output)
         int seed = Environment.TickCount;
         var rng = new Random(seed);
         var killed = Path.Combine(dir, "killed");
+        const long total = Campaigns.KillTestSamples;
         int kills = 0, attempts = 0;
         while (kills < 5 && attempts++ < 20)
         {
+            long before = Campaigns.StoredSamples(killed);
             using var p = SweepProcess.Start("run", file, "--out", killed, "--workers", "2");
             WaitForStart(p);
-            // A random moment after start-up: during cluster formation, shard solving, commits or output writing.
-            Thread.Sleep(rng.Next(0, 2500));
+            // Random moments chosen by progress, not by the clock (a faster build would finish first): sometimes during
+            // start-up and cluster formation, otherwise once a random share of the remaining samples is stored, which
+            // lands the kill between or during shard commits. Each kill leaves at least a third of the rest to do.
+            string moment;
+            if (rng.Next(4) == 0)
+            {
+                Thread.Sleep(rng.Next(0, 300));
+                moment = "start-up";
+            }
+            else
+            {
+                long target = before + 1 + rng.Next(0, (int)Math.Max(1, (total - before) * 2 / 3 - 1));
+                var deadline = DateTime.UtcNow + Timeout;
+                while (!p.HasExited && Campaigns.StoredSamples(killed) < target && DateTime.UtcNow < deadline) Thread.Sleep(10);
+                moment = $"{target - before} more samples stored";
+            }
             if (!p.HasExited) { p.Kill(); kills++; }
             else Assert.True(p.ExitCode == 0, $"seed {seed}: run exited with {p.ExitCode}: {p.Stderr}");
-            output.WriteLine($"attempt {attempts}: {(p.ExitCode == 0 ? "finished" : "killed")}");
+            output.WriteLine($"attempt {attempts}: {(p.ExitCode == 0 ? "finished" : $"killed after {moment}")}, {Campaigns.StoredSamples(killed)} stored");
         }
         Assert.True(kills == 5, $"seed {seed}: only {kills} kills landed before the campaign finished");
         var final = SweepProcess.Run(Timeout, "run", file, "--out", killed, "--workers", "2");
@@ -44,14 +60,14 @@ public class DurabilityTests(ITestOutputHelper output)
         output.WriteLine($"seed {seed}, {kills} kills; final run: {final.Out.Split('\n')[0]}");
         Campaigns.AssertSameOutputs(reference, killed);
         var status = SweepProcess.Run(Timeout, "status", killed);
-        Assert.Contains("400/400 samples", status.Out);
+        Assert.Contains($"{total}/{total} samples", status.Out);
     }
 
     [Fact]
     public void A_second_process_on_a_running_dir_is_refused_and_a_killed_run_shows_partial_status()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Campaigns.SeveralSeconds.Replace("\"samples\": 200", "\"samples\": 4000"));
+        var file = Temp.Campaign(dir, Campaigns.KillTest);
         var out_ = Path.Combine(dir, "out");
         using var first = SweepProcess.Start("run", file, "--out", out_, "--workers", "1");
         WaitForStart(first);
