@@ -67,7 +67,8 @@ public class DurabilityTests(ITestOutputHelper output)
     public void A_second_process_on_a_running_dir_is_refused_and_a_killed_run_shows_partial_status()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Campaigns.KillTest);
+        // Far longer than the test needs (it is killed after a few seconds), so it is surely still running on a slow machine.
+        var file = Temp.Campaign(dir, Campaigns.SeveralSeconds.Replace("\"samples\": 200", "\"samples\": 100000"));
         var out_ = Path.Combine(dir, "out");
         using var first = SweepProcess.Start("run", file, "--out", out_, "--workers", "1");
         WaitForStart(first);
@@ -78,7 +79,7 @@ public class DurabilityTests(ITestOutputHelper output)
         // status reads without disturbing the running campaign
         var status = SweepProcess.Run(Timeout, "status", out_);
         Assert.Equal(0, status.Exit);
-        Assert.Contains("/8000 samples", status.Out);
+        Assert.Contains("/200000 samples", status.Out);
         first.Kill();
         var after = SweepProcess.Run(Timeout, "status", out_);
         Assert.Contains("in progress or stopped", after.Out);
