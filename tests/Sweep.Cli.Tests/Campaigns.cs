@@ -18,8 +18,19 @@ internal static class Campaigns
     /// For tests that kill a process mid-run: 8 000 samples, a few seconds of solving on two cores even as the kernels get
     /// faster (400 samples had become a fraction of a second, shorter than start-up), in the same small shards.
     /// </summary>
-    public static readonly string KillTest = SeveralSeconds.Replace("\"samples\": 200", "\"samples\": 4000");
+    public static readonly string KillTest = WithSamples(4000);
     public const long KillTestSamples = 8000;
+
+    /// <summary>
+    /// <see cref="SeveralSeconds"/> with another number of samples per point. Fails loudly if the constant no longer has
+    /// the field to replace, instead of silently returning the 200-sample campaign.
+    /// </summary>
+    public static string WithSamples(int perPoint)
+    {
+        const string field = "\"samples\": 200";
+        if (!SeveralSeconds.Contains(field)) throw new InvalidOperationException($"SeveralSeconds has no {field}");
+        return SeveralSeconds.Replace(field, $"\"samples\": {perPoint}");
+    }
 
     /// <summary>Samples in DIR's store, read without disturbing a running campaign; 0 before it exists or while it is being created.</summary>
     public static long StoredSamples(string dir)

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Sweep.Coordinator.Storage;
 
 namespace Sweep.Cli.Tests;
 
@@ -119,7 +118,7 @@ public class ClusterTests
     public void With_mutual_tls_a_worker_without_the_right_certificate_cannot_join_and_a_good_one_can()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Campaigns.SeveralSeconds.Replace("\"samples\": 200", "\"samples\": 16"));
+        var file = Temp.Campaign(dir, Campaigns.WithSamples(16));
         using var ca = Ca("sweep-test-ca");
         using var rogueCa = Ca("rogue-ca");
         string caPem = CaPem(dir, ca, "ca"), roguePem = CaPem(dir, rogueCa, "rogue-ca");

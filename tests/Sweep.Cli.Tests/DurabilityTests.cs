@@ -68,7 +68,7 @@ public class DurabilityTests(ITestOutputHelper output)
     {
         var dir = Temp.Dir();
         // Far longer than the test needs (it is killed after a few seconds), so it is surely still running on a slow machine.
-        var file = Temp.Campaign(dir, Campaigns.SeveralSeconds.Replace("\"samples\": 200", "\"samples\": 100000"));
+        var file = Temp.Campaign(dir, Campaigns.WithSamples(100000));
         var out_ = Path.Combine(dir, "out");
         using var first = SweepProcess.Start("run", file, "--out", out_, "--workers", "1");
         WaitForStart(first);
@@ -89,11 +89,11 @@ public class DurabilityTests(ITestOutputHelper output)
     public void An_edited_campaign_file_is_refused_and_the_stored_run_is_left_untouched()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Campaigns.SeveralSeconds.Replace("\"samples\": 200", "\"samples\": 16"));
+        var file = Temp.Campaign(dir, Campaigns.WithSamples(16));
         var out_ = Path.Combine(dir, "out");
         Assert.Equal(0, SweepProcess.Run(Timeout, "run", file, "--out", out_, "--workers", "2").Exit);
         var before = Directory.EnumerateFiles(out_).Where(f => !f.EndsWith(".lock")).ToDictionary(f => f, File.ReadAllBytes);
-        File.WriteAllText(file, Campaigns.SeveralSeconds.Replace("\"samples\": 200", "\"samples\": 17"));
+        File.WriteAllText(file, Campaigns.WithSamples(17));
         var edited = SweepProcess.Run(Timeout, "run", file, "--out", out_);
         Assert.Equal(2, edited.Exit);
         Assert.Contains("different campaign", edited.Err);
@@ -116,7 +116,7 @@ public class DurabilityTests(ITestOutputHelper output)
     public void A_corrupted_store_is_detected_and_not_reused()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Campaigns.SeveralSeconds.Replace("\"samples\": 200", "\"samples\": 16"));
+        var file = Temp.Campaign(dir, Campaigns.WithSamples(16));
         var out_ = Path.Combine(dir, "out");
         Assert.Equal(0, SweepProcess.Run(Timeout, "run", file, "--out", out_, "--workers", "2").Exit);
         var db = Path.Combine(out_, "campaign.db");
