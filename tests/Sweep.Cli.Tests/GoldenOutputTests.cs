@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+
+namespace Sweep.Cli.Tests;
+
+/// <summary>
+/// Every example campaign run end to end, its samples.csv and summary.json compared byte for byte (SHA-256) with
+/// golden/examples.sha256. A change that alters any sample or any printed statistic fails here; when the change is
+/// intended, regenerate the table on purpose and say why in the commit.
+/// </summary>
+public class GoldenOutputTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+
+    private static Dictionary<string, (string Samples, string Summary)> Golden() =>
+        File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "golden", "examples.sha256"))
+            .Where(l => l.Trim().Length > 0)
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .ToDictionary(f => f[0], f => (f[1], f[2]));
+
+    public static TheoryData<string> Examples() => new(Directory.GetFiles(Path.Combine(DeployTests.Root(), "examples"), "*.json").Select(Path.GetFileNameWithoutExtension)!);
+
+    [Theory]
+    [MemberData(nameof(Examples))]
+    public void Example_outputs_are_byte_identical_to_the_golden_hashes(string example)
+    {
+        var golden = Golden();
+        Assert.True(golden.ContainsKey(example), $"examples/{example}.json has no line in golden/examples.sha256: add one");
+        var dir = Temp.Dir();
+        var outDir = Path.Combine(dir, "out");
+        var (exit, stdout, stderr) = SweepProcess.Run(Timeout, "run", Path.Combine(DeployTests.Root(), "examples", example + ".json"), "--out", outDir, "--workers", "2");
+        Assert.True(exit == 0, stdout + stderr);
+        var (samples, summary) = golden[example];
+        Assert.Equal(samples, Sha256(Path.Combine(outDir, "samples.csv")));
+        Assert.Equal(summary, Sha256(Path.Combine(outDir, "summary.json")));
+        Directory.Delete(dir, recursive: true);
+    }
+
+    private static string Sha256(string path)
+    {
+        using var f = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(f));
+    }
+}
