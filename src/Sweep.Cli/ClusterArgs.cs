@@ -1,4 +1,4 @@
-using Sweep.Coordinator.Hosting;
+using Sweep.Hosting;
 
 namespace Sweep.Cli;
 

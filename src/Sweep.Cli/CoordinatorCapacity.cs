@@ -2,10 +2,11 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Akka.Actor;
 using Sweep.Coordinator.Actors;
-using Sweep.Coordinator.Campaigns;
-using Sweep.Coordinator.Hosting;
-using Sweep.Coordinator.Storage;
+using Sweep.Campaigns;
+using Sweep.Hosting;
+using Sweep.Results.Storage;
 using Sweep.Messages;
+using Sweep.Results;
 
 namespace Sweep.Cli;
 

@@ -56,7 +56,7 @@ public static class Program
                 _ => throw new UsageException($"unknown command '{args[0]}' (try: sweep help)"),
             };
         }
-        catch (Sweep.Coordinator.Storage.StoredCampaignException e)
+        catch (Sweep.Results.Storage.StoredCampaignException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return e.UserError ? 2 : 1;

@@ -42,7 +42,7 @@ public sealed class ProgressView(IActorRef aggregator)
         long fresh = p.Done - p.DoneAtStart;
         double rate = elapsed > 0 ? fresh / elapsed : 0;
         string eta = rate > 0 ? TimeSpan.FromSeconds((p.Total - p.Done) / rate).ToString(@"hh\:mm\:ss") : "--:--:--";
-        var saddle = string.Join(" ", p.Points.Take(8).Select(s => $"p{s.Point}:{(s.SaddleMass is null ? "-" : Sweep.Coordinator.Output.Display.Short(s.SaddleMass.Estimate))}"));
+        var saddle = string.Join(" ", p.Points.Take(8).Select(s => $"p{s.Point}:{(s.SaddleMass is null ? "-" : Sweep.Results.Output.Display.Short(s.SaddleMass.Estimate))}"));
         if (p.Points.Count > 8) saddle += " …";
         return $"{p.Done}/{p.Total} samples ({100.0 * p.Done / Math.Max(1, p.Total):0.0}%)  {rate:0.0}/s  ETA {eta}  saddle mass {saddle}";
     }

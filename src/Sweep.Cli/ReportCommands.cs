@@ -1,6 +1,8 @@
 using System.Diagnostics;
-using Sweep.Coordinator.Storage;
+using Sweep.Results.Storage;
 using Sweep.Reporting;
+using Sweep.Results.Output;
+using Sweep.Results;
 
 namespace Sweep.Cli;
 
@@ -31,7 +33,7 @@ public static class ReportCommands
         if (format is not ("csv" or "parquet")) throw new UsageException($"--format must be csv or parquet (got '{format}')");
         string to = args.Get("to") ?? Path.Combine(dir, $"samples.{format}");
         var (_, store) = StoredCampaign.Open(dir);
-        List<Messages.SampleRecord> samples;
+        List<Sweep.Results.SampleRecord> samples;
         using (store) samples = store.ReadSamples().ToList();
         try
         {

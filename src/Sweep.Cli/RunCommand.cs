@@ -1,9 +1,9 @@
 using Akka.Actor;
 using Serilog;
 using Sweep.Coordinator.Actors;
-using Sweep.Coordinator.Campaigns;
-using Sweep.Coordinator.Hosting;
-using Sweep.Coordinator.Storage;
+using Sweep.Campaigns;
+using Sweep.Hosting;
+using Sweep.Results.Storage;
 using Sweep.Worker;
 
 namespace Sweep.Cli;
@@ -72,7 +72,7 @@ public static class RunCommand
             }
             var finished = (CampaignFinished)result;
             var final = await handle.Aggregator.Ask<Progress>(GetProgress.Instance, TimeSpan.FromSeconds(30));
-            SummaryTable.Print(campaign, final);
+            SummaryTable.Print(campaign, final.Points);
             Console.WriteLine($"wrote {finished.SummaryPath} and {finished.SamplesPath}");
             // Comparable with `sweep bench`: every sample solved by this process, over everything from cluster start to
             // the written outputs.

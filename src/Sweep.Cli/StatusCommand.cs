@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Sweep.Coordinator.Output;
-using Sweep.Coordinator.Storage;
-using Sweep.Coordinator.Actors;
+using Sweep.Results.Output;
+using Sweep.Results.Storage;
+using Sweep.Campaigns;
 
 namespace Sweep.Cli;
 
@@ -17,11 +17,11 @@ public static class StatusCommand
             var samples = store.ReadSamples().ToList();
             var stats = OutputWriter.Aggregate(campaign, samples);
             int shardsDone = store.CompletedShards().Count;
-            int shardsTotal = Coordinator.Planning.ShardPlan.Create(campaign.Points.Count, campaign.Samples, campaign.ShardSize).Count;
+            int shardsTotal = Sweep.Campaigns.ShardPlan.Create(campaign.Points.Count, campaign.Samples, campaign.ShardSize).Count;
             Console.WriteLine($"campaign '{campaign.Name}' ({campaign.Hash[..12]}): {samples.Count}/{campaign.TotalSamples} samples, {shardsDone}/{shardsTotal} shards" +
                 (shardsDone == shardsTotal ? " — complete" : " — in progress or stopped (rerun `sweep run` with the same campaign to resume)"));
             var summaries = stats.Select(s => s.Summarize()).ToList();
-            SummaryTable.Print(campaign, new Progress(samples.Count, campaign.TotalSamples, summaries, DateTime.UtcNow, samples.Count));
+            SummaryTable.Print(campaign, summaries);
             return 0;
         }
     }

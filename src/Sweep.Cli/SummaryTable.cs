@@ -1,8 +1,8 @@
 using System.Globalization;
 using Spectre.Console;
-using Sweep.Coordinator.Actors;
-using Sweep.Coordinator.Campaigns;
-using Sweep.Coordinator.Output;
+using Sweep.Results.Statistics;
+using Sweep.Campaigns;
+using Sweep.Results.Output;
 
 namespace Sweep.Cli;
 
@@ -11,12 +11,12 @@ public static class SummaryTable
 {
     private static string F(double v) => Display.Short(v);
 
-    public static void Print(Campaign campaign, Sweep.Coordinator.Actors.Progress progress)
+    public static void Print(Campaign campaign, IReadOnlyList<PointSummary> points)
     {
         if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200;
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(campaign.Name)}[/]");
         table.AddColumns("point", "params", "label", "L_S", "count", "fraction", "95% CI", "status (conv/hor/div)", "saddle mass (≤95%)", "t_hit p50");
-        foreach (var s in progress.Points)
+        foreach (var s in points)
         {
             var point = campaign.Points[s.Point];
             string prms = string.Join(", ", point.Params.Select(kv => $"{kv.Key}={kv.Value?.ToJsonString()}"));

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Cluster;
-using Sweep.Coordinator.Hosting;
+using Sweep.Hosting;
 using Serilog;
 using Sweep.Worker;
 

@@ -1,3 +1,6 @@
+using Sweep.Campaigns;
+using Sweep.Results;
+
 namespace Sweep.Messages;
 
 /// <summary>

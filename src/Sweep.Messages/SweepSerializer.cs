@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.Serialization;
 using SerializationException = System.Runtime.Serialization.SerializationException;
+using Sweep.Campaigns;
+using Sweep.Results;
 
 namespace Sweep.Messages;
 
@@ -26,8 +28,6 @@ public sealed class SweepSerializer : SerializerWithStringManifest
         ShardCompleted => "SC",
         ShardFailed => "SF",
         StartWorker => "SW",
-        CampaignSpec => "CS",
-        SampleRecord => "SR",
         _ => throw new ArgumentException($"{o.GetType()} is not a sweep message"),
     };
 
@@ -53,8 +53,6 @@ public sealed class SweepSerializer : SerializerWithStringManifest
                     break;
                 case ShardFailed m: w.Write(m.WorkerId); w.Write(m.CampaignHash); w.Write(m.LeaseId); w.Write(m.Point); w.Write(m.ShardIndex); w.Write(m.Reason); break;
                 case StartWorker m: w.Write(m.WorkerId); break;
-                case CampaignSpec m: Write(w, m); break;
-                case SampleRecord m: Write(w, m); break;
                 default: throw new ArgumentException($"{obj.GetType()} is not a sweep message");
             }
         }
@@ -75,8 +73,6 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             "SC" => ReadShardCompleted(r),
             "SF" => new ShardFailed(r.ReadString(), r.ReadString(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadString()),
             "SW" => new StartWorker(r.ReadString()),
-            "CS" => ReadCampaign(r),
-            "SR" => ReadSample(r),
             _ => throw new SerializationException($"unknown sweep message manifest '{manifest}'"),
         };
     }

@@ -4,12 +4,12 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScottPlot;
-using Sweep.Coordinator.Campaigns;
-using Sweep.Coordinator.Output;
-using Sweep.Coordinator.Statistics;
-using Sweep.Coordinator.Storage;
-using Sweep.Messages;
+using Sweep.Campaigns;
+using Sweep.Results.Output;
+using Sweep.Results.Statistics;
+using Sweep.Results.Storage;
 using Sweep.Numerics;
+using Sweep.Results;
 
 namespace Sweep.Reporting;
 

@@ -1,5 +1,7 @@
 using Sweep.Messages;
 using Sweep.Numerics;
+using Sweep.Campaigns;
+using Sweep.Results;
 
 namespace Sweep.Worker;
 

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Sweep.Messages;
+using Sweep.Results;
 
 namespace Sweep.Worker;
 

@@ -1,3 +1,5 @@
+using Sweep.Campaigns;
+
 namespace Sweep.Cli.Tests;
 
 public class BadInputTests

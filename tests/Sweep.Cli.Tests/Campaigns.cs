@@ -35,13 +35,13 @@ internal static class Campaigns
     /// <summary>Samples in DIR's store, read without disturbing a running campaign; 0 before it exists or while it is being created.</summary>
     public static long StoredSamples(string dir)
     {
-        if (!File.Exists(Sweep.Coordinator.Storage.CampaignStore.PathIn(dir))) return 0;
+        if (!File.Exists(Sweep.Results.Storage.CampaignStore.PathIn(dir))) return 0;
         try
         {
-            var (_, store) = Sweep.Coordinator.Storage.StoredCampaign.Open(dir);
+            var (_, store) = Sweep.Results.Storage.StoredCampaign.Open(dir);
             using (store) return store.SampleCount();
         }
-        catch (Sweep.Coordinator.Storage.StoredCampaignException) { return 0; }
+        catch (Sweep.Results.Storage.StoredCampaignException) { return 0; }
         catch (Microsoft.Data.Sqlite.SqliteException) { return 0; }
     }
 

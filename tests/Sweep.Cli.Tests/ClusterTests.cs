@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Sweep.Campaigns;
 
 namespace Sweep.Cli.Tests;
 

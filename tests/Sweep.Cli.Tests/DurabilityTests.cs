@@ -1,4 +1,5 @@
 using Xunit.Abstractions;
+using Sweep.Campaigns;
 
 namespace Sweep.Cli.Tests;
 

@@ -1,4 +1,4 @@
-using Sweep.Coordinator.Campaigns;
+using Sweep.Campaigns;
 
 namespace Sweep.Cli.Tests;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Sweep.Campaigns;
 
 namespace Sweep.Cli.Tests;
 
@@ -82,7 +83,7 @@ public class RunTests
             """{ "method": "gd", "learning_rate": 0.02, "max_iters": 20000 }""", 12, 6));
         var (exit, stdout, stderr) = SweepProcess.Run(Timeout, "run", file, "--out", Path.Combine(dir, "out"), "--workers", "2");
         Assert.True(exit == 0, stdout + stderr);
-        var rows = File.ReadAllLines(Path.Combine(dir, "out", "samples.csv")).Skip(1).Select(Sweep.Coordinator.Output.OutputWriter.SplitCsv).ToList();
+        var rows = File.ReadAllLines(Path.Combine(dir, "out", "samples.csv")).Skip(1).Select(Sweep.Results.Output.OutputWriter.SplitCsv).ToList();
         Assert.Equal(12, rows.Count);
         Assert.All(rows, r => Assert.Equal(Math.Floor(double.Parse(r[6])), double.Parse(r[6])));     // t_stop is an iteration count
         var point = Summary(Path.Combine(dir, "out"))["points"]![0]!;

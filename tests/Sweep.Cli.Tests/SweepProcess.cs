@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Sweep.Campaigns;
 
 namespace Sweep.Cli.Tests;
 

@@ -1,10 +1,10 @@
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Sweep.Coordinator.Actors;
-using Sweep.Coordinator.Campaigns;
-using Sweep.Coordinator.Hosting;
+using Sweep.Campaigns;
+using Sweep.Hosting;
 using Sweep.Coordinator.Planning;
-using Sweep.Coordinator.Storage;
+using Sweep.Results.Storage;
 using Sweep.Messages;
 
 namespace Sweep.Coordinator.Tests;
@@ -27,7 +27,7 @@ public sealed class CoordinatorActorTests : TestKit
 
     private static ShardCompleted Result(string worker, WorkAssignment a) =>
         new(worker, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex,
-            CampaignStoreTests.Samples(new ShardKey(a.Point, a.ShardIndex, a.FirstSample, a.Count)));
+            TestSamples.Of(new ShardKey(a.Point, a.ShardIndex, a.FirstSample, a.Count)));
 
     [Fact]
     public void Workers_pulling_shards_cover_every_sample_exactly_once_and_the_outputs_are_written()
@@ -119,7 +119,7 @@ public sealed class CoordinatorActorTests : TestKit
         ExpectMsg<CampaignFinished>(Wait);
         var progress = await handle.Aggregator.Ask<Progress>(GetProgress.Instance, Wait);
         Assert.Equal(campaign.TotalSamples, progress.Done);
-        var fromStore = Sweep.Coordinator.Output.OutputWriter.Aggregate(campaign, store.ReadSamples()).Select(s => s.Summarize()).ToList();
+        var fromStore = Sweep.Results.Output.OutputWriter.Aggregate(campaign, store.ReadSamples()).Select(s => s.Summarize()).ToList();
         for (int p = 0; p < fromStore.Count; p++)
         {
             Assert.Equal(fromStore[p].Labels, progress.Points[p].Labels);

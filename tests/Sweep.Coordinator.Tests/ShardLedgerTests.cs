@@ -1,4 +1,5 @@
 using Sweep.Coordinator.Planning;
+using Sweep.Campaigns;
 
 namespace Sweep.Coordinator.Tests;
 

@@ -2,6 +2,8 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Serialization;
 using Sweep.Messages;
+using Sweep.Campaigns;
+using Sweep.Results;
 
 namespace Sweep.Messages.Tests;
 
@@ -101,12 +103,6 @@ public sealed class SerializerTests : IDisposable
 
     [Fact]
     public void StartWorker_round_trips() => Assert.Equal(new StartWorker("a:1:2#3"), RoundTrip(new StartWorker("a:1:2#3")));
-
-    [Fact]
-    public void CampaignSpec_round_trips() => AssertSpecEqual(Spec(), RoundTrip(Spec()));
-
-    [Fact]
-    public void SampleRecord_round_trips() => Assert.Equal(Sample(0, 1, true), RoundTrip(Sample(0, 1, true)));
 
     [Fact]
     public void Every_message_type_in_the_assembly_has_a_manifest()

@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
-using Sweep.Coordinator.Campaigns;
-using Sweep.Coordinator.Output;
-using Sweep.Coordinator.Planning;
-using Sweep.Coordinator.Storage;
+using Sweep.Campaigns;
+using Sweep.Results.Output;
+using Sweep.Results.Storage;
 using Sweep.Worker;
+using Sweep.Results;
 
 namespace Sweep.Reporting.Tests;
 
@@ -89,7 +89,7 @@ public class ReportTests
     {
         var (dir, _) = Stored(null);
         var (_, store) = StoredCampaign.Open(dir);
-        List<Messages.SampleRecord> samples;
+        List<Sweep.Results.SampleRecord> samples;
         using (store) samples = store.ReadSamples().ToList();
         var csv = Path.Combine(dir, "samples.csv");
         var parquet = Path.Combine(dir, "samples.parquet");

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Sweep.Messages;
 using Sweep.Worker;
+using Sweep.Campaigns;
 
 namespace Sweep.Worker.Tests;
 

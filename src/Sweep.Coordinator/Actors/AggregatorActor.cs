@@ -1,8 +1,9 @@
 using Akka.Actor;
-using Sweep.Coordinator.Campaigns;
-using Sweep.Coordinator.Output;
-using Sweep.Coordinator.Statistics;
+using Sweep.Campaigns;
+using Sweep.Results.Output;
+using Sweep.Results.Statistics;
 using Sweep.Messages;
+using Sweep.Results;
 
 namespace Sweep.Coordinator.Actors;
 

@@ -1,9 +1,9 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
-using Sweep.Coordinator.Campaigns;
+using Sweep.Campaigns;
 using Sweep.Coordinator.Planning;
-using Sweep.Coordinator.Storage;
+using Sweep.Results.Storage;
 using Sweep.Messages;
 
 namespace Sweep.Coordinator.Actors;

@@ -1,9 +1,10 @@
 using Akka.Actor;
-using Sweep.Coordinator.Campaigns;
-using Sweep.Coordinator.Output;
+using Sweep.Campaigns;
+using Sweep.Results.Output;
 using Sweep.Coordinator.Planning;
-using Sweep.Coordinator.Storage;
+using Sweep.Results.Storage;
 using Sweep.Messages;
+using Sweep.Results;
 
 namespace Sweep.Coordinator.Actors;
 

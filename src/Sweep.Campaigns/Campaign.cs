@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
-using Sweep.Messages;
 using Sweep.Numerics;
 
-namespace Sweep.Coordinator.Campaigns;
+namespace Sweep.Campaigns;
 
 /// <summary>A validated campaign: its identity (hash of the normalised file and any data it reads) and its points.</summary>
 public sealed record Campaign(

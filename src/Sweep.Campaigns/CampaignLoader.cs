@@ -3,10 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Sweep.Messages;
 using Sweep.Numerics;
 
-namespace Sweep.Coordinator.Campaigns;
+namespace Sweep.Campaigns;
 
 /// <summary>
 /// Reads and validates a campaign file (CONTRACT.md). Strict: unknown keys, wrong types, non-positive counts or

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Sweep.Coordinator.Campaigns;
+using Sweep.Campaigns;
 
-namespace Sweep.Coordinator.Tests;
+namespace Sweep.Campaigns.Tests;
 
 public class CampaignLoaderTests
 {

@@ -1,9 +1,7 @@
-using Sweep.Coordinator.Campaigns;
-using Sweep.Coordinator.Planning;
-using Sweep.Coordinator.Statistics;
-using Sweep.Messages;
+using Sweep.Campaigns;
+using Sweep.Results.Statistics;
 
-namespace Sweep.Coordinator.Output;
+namespace Sweep.Results.Output;
 
 /// <summary>
 /// Writes samples.csv while the campaign runs instead of reading every stored sample back at the end (which cost

@@ -1,10 +1,9 @@
 using Parquet;
 using Parquet.Schema;
-using Sweep.Coordinator.Output;
-using Sweep.Messages;
+using Sweep.Results.Output;
 using Sweep.Numerics;
 
-namespace Sweep.Reporting;
+namespace Sweep.Results.Output;
 
 /// <summary>
 /// Per-sample results for pandas, Julia and friends: CSV (exactly samples.csv) or Parquet with the same columns

@@ -1,7 +1,6 @@
-using Sweep.Messages;
 using Sweep.Numerics;
 
-namespace Sweep.Coordinator.Statistics;
+namespace Sweep.Results.Statistics;
 
 /// <summary>
 /// The empirical basin measure of one parameter point, built from per-sample results keyed by sample index (so a

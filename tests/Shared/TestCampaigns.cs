@@ -1,6 +1,6 @@
-using Sweep.Coordinator.Campaigns;
+using Sweep.Campaigns;
 
-namespace Sweep.Coordinator.Tests;
+namespace Sweep.Testing;
 
 internal static class TestCampaigns
 {

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Sweep.Coordinator.Output;
+namespace Sweep.Results.Output;
 
 /// <summary>Numbers as people read them in tables (the terminal summary, the HTML report), not for round trips.</summary>
 public static class Display

@@ -1,4 +1,4 @@
-namespace Sweep.Coordinator.Campaigns;
+namespace Sweep.Campaigns;
 
 /// <summary>A problem with user input, naming the field (a dotted path) it concerns. Reported with exit code 2.</summary>
 public sealed record CampaignError(string Field, string Message)

@@ -1,7 +1,6 @@
 using System.Text;
-using Sweep.Messages;
 
-namespace Sweep.Coordinator.Storage;
+namespace Sweep.Results.Storage;
 
 /// <summary>
 /// The stored form of one shard's samples: a little-endian binary record per sample, in sample order (format 1:

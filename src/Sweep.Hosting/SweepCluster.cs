@@ -7,12 +7,12 @@ using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.Singleton;
 using Akka.Remote.Transport.DotNetty;
 using Sweep.Coordinator.Actors;
-using Sweep.Coordinator.Campaigns;
-using Sweep.Coordinator.Storage;
+using Sweep.Campaigns;
+using Sweep.Results.Storage;
 using Sweep.Messages;
 using Sweep.Worker;
 
-namespace Sweep.Coordinator.Hosting;
+namespace Sweep.Hosting;
 
 /// <summary>How a node joins: its bind address, its roles, and the seed to join (null: it is the seed).</summary>
 public sealed record NodeOptions(string Host, int Port, IReadOnlyList<string> Roles, string? Seed)

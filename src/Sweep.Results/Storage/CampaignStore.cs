@@ -1,8 +1,7 @@
 using Microsoft.Data.Sqlite;
-using Sweep.Coordinator.Planning;
-using Sweep.Messages;
+using Sweep.Campaigns;
 
-namespace Sweep.Coordinator.Storage;
+namespace Sweep.Results.Storage;
 
 /// <summary>Why a store could not be opened: a user error (exit 2) or damage that must not be reused.</summary>
 public sealed record StoreError(string Message, bool UserError);

@@ -1,6 +1,6 @@
-using Sweep.Coordinator.Output;
+using Sweep.Results.Output;
 
-namespace Sweep.Coordinator.Tests;
+namespace Sweep.Results.Tests;
 
 public sealed class DisplayTests
 {

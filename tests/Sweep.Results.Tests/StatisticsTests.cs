@@ -1,7 +1,7 @@
-using Sweep.Coordinator.Statistics;
-using Sweep.Messages;
+using Sweep.Results.Statistics;
+using Sweep.Results;
 
-namespace Sweep.Coordinator.Tests;
+namespace Sweep.Results.Tests;
 
 public class StatisticsTests
 {
@@ -100,17 +100,17 @@ public class StatisticsTests
     public void Statistics_kept_as_samples_arrive_match_a_recount_and_live_summaries_skip_only_the_quantiles()
     {
         var rng = new Random(5);
-        var samples = Enumerable.Range(0, 500).Select(i => new Sweep.Messages.SampleRecord(0, i, (byte)(i % 7 == 0 ? 2 : i % 5 == 0 ? 1 : 0),
+        var samples = Enumerable.Range(0, 500).Select(i => new Sweep.Results.SampleRecord(0, i, (byte)(i % 7 == 0 ? 2 : i % 5 == 0 ? 1 : 0),
             i % 7 == 0 ? "" : i % 3 == 0 ? "{0}" : "{0,1}", 0, i % 3 == 0 ? 0.5 : 0, 10, i % 4 == 0 ? double.NaN : rng.NextDouble() * 100,
             10, 60, 1e-7, 1e-9)).OrderBy(_ => rng.Next()).ToList();
-        var incremental = new Sweep.Coordinator.Statistics.PointStatistics(0, "{0,1}");
+        var incremental = new Sweep.Results.Statistics.PointStatistics(0, "{0,1}");
         foreach (var (s, i) in samples.Select((s, i) => (s, i)))
         {
             incremental.Add(s);
             if (i % 97 == 0) incremental.Summarize();          // summaries in between must not disturb later ones
         }
         Assert.False(incremental.Add(samples[3]));              // counted once
-        var recount = new Sweep.Coordinator.Statistics.PointStatistics(0, "{0,1}");
+        var recount = new Sweep.Results.Statistics.PointStatistics(0, "{0,1}");
         foreach (var s in samples.OrderBy(s => s.Sample)) recount.Add(s);
         var a = incremental.Summarize();
         var b = recount.Summarize();
@@ -118,7 +118,7 @@ public class StatisticsTests
         Assert.Equal(b.HitTimes, a.HitTimes);
         Assert.Equal((b.Converged, b.Horizon, b.Diverged, b.SaddleMass), (a.Converged, a.Horizon, a.Diverged, a.SaddleMass));
         var hits = samples.Where(s => s.Status != 2 && !double.IsNaN(s.HitTime)).Select(s => s.HitTime).OrderBy(x => x).ToList();
-        Assert.Equal(Sweep.Coordinator.Statistics.Proportions.Quantile(hits, 0.5), a.HitTimes.P50);
+        Assert.Equal(Sweep.Results.Statistics.Proportions.Quantile(hits, 0.5), a.HitTimes.P50);
         var live = incremental.Summarize(hitQuantiles: false);
         Assert.Equal(a.Labels, live.Labels);
         Assert.Equal(a.SaddleMass, live.SaddleMass);

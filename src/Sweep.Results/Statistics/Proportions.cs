@@ -1,4 +1,4 @@
-namespace Sweep.Coordinator.Statistics;
+namespace Sweep.Results.Statistics;
 
 /// <summary>Binomial proportion intervals (MATH.md, Statistics).</summary>
 public static class Proportions

@@ -1,15 +1,11 @@
-using Sweep.Coordinator.Planning;
-using Sweep.Coordinator.Storage;
-using Sweep.Messages;
+using Sweep.Results.Storage;
+using Sweep.Campaigns;
+using Sweep.Results;
 
-namespace Sweep.Coordinator.Tests;
+namespace Sweep.Results.Tests;
 
 public class CampaignStoreTests
 {
-    internal static SampleRecord[] Samples(ShardKey s, bool traced = false) => Enumerable.Range(0, s.Count).Select(i => new SampleRecord(
-        s.Point, s.FirstSample + i, (byte)(i % 3), i % 3 == 2 ? "" : "{0,1}", 0.25 * i, i % 3 == 2 ? double.NaN : 0.0, 12.5, i % 2 == 0 ? double.NaN : 3.25,
-        100 + i, 700 + i, 1e-7, 1e-10, traced ? [0.0, 1.0] : null, traced ? [2.0, 0.5] : null)).ToArray();
-
     [Fact]
     public void Committed_shards_survive_reopening_and_a_second_commit_is_ignored()
     {
@@ -20,8 +16,8 @@ public class CampaignStoreTests
         Assert.False(resumed);
         using (store)
         {
-            Assert.True(store!.CommitShard(shard, Samples(shard, traced: true), "w"));
-            Assert.False(store.CommitShard(shard, Samples(shard), "w"));
+            Assert.True(store!.CommitShard(shard, TestSamples.Of(shard, traced: true), "w"));
+            Assert.False(store.CommitShard(shard, TestSamples.Of(shard), "w"));
         }
         var (again, resumed2, _) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
         using (again)
@@ -29,7 +25,7 @@ public class CampaignStoreTests
             Assert.True(resumed2);
             Assert.Equal([(1, 0)], again!.CompletedShards());
             var back = again.ReadSamples().ToList();
-            Assert.Equal(Samples(shard).ToList(), back);     // every field, NaN included, round-trips exactly
+            Assert.Equal(TestSamples.Of(shard).ToList(), back);     // every field, NaN included, round-trips exactly
             Assert.Equal(4, again.ReadTraces().Count);
         }
     }
@@ -51,7 +47,7 @@ public class CampaignStoreTests
         var dir = TestCampaigns.TempDir();
         var (store, _, _) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
         var shard = new ShardKey(0, 0, 0, 200);
-        store!.CommitShard(shard, Samples(shard), "w");
+        store!.CommitShard(shard, TestSamples.Of(shard), "w");
         store.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var path = CampaignStore.PathIn(dir);
@@ -72,7 +68,7 @@ public class CampaignStoreTests
         var dir = TestCampaigns.TempDir();
         var (store, _, _) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
         var shard = new ShardKey(0, 0, 0, 300);
-        store!.CommitShard(shard, Samples(shard), "w");
+        store!.CommitShard(shard, TestSamples.Of(shard), "w");
         store.Dispose();
         var path = CampaignStore.PathIn(dir);
         using (var f = new FileStream(path, FileMode.Open)) f.SetLength(f.Length / 2);
@@ -95,7 +91,7 @@ public class CampaignStoreTests
     public void A_shard_blob_round_trips_every_field_bit_for_bit()
     {
         var shard = new ShardKey(3, 2, 40, 7);
-        var samples = Samples(shard).Select((r, i) => i switch
+        var samples = TestSamples.Of(shard).Select((r, i) => i switch
         {
             0 => r with { FinalLoss = -0.0, HitTime = double.PositiveInfinity },
             1 => r with { CriticalValue = double.NegativeInfinity, Label = "{0,1,2,3,4,5,6,7,8,9,10}" },

@@ -1,6 +1,6 @@
-using Sweep.Coordinator.Campaigns;
+using Sweep.Campaigns;
 
-namespace Sweep.Coordinator.Storage;
+namespace Sweep.Results.Storage;
 
 /// <summary>Why a stored campaign could not be opened; <see cref="UserError"/> selects exit code 2 over 1.</summary>
 public sealed class StoredCampaignException(string message, bool userError) : Exception(message)

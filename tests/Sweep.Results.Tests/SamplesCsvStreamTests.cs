@@ -1,8 +1,9 @@
-using Sweep.Coordinator.Output;
-using Sweep.Coordinator.Planning;
-using Sweep.Coordinator.Storage;
+using Sweep.Results.Output;
+using Sweep.Results.Storage;
+using Sweep.Campaigns;
+using Sweep.Results;
 
-namespace Sweep.Coordinator.Tests;
+namespace Sweep.Results.Tests;
 
 public sealed class SamplesCsvStreamTests
 {
@@ -22,13 +23,13 @@ public sealed class SamplesCsvStreamTests
         using var _ = store!;
         var plan = ShardPlan.Create(campaign.Points.Count, campaign.Samples, campaign.ShardSize);
         var order = plan.OrderBy(s => (s.Index * 7 + s.Point * 3) % plan.Count).ToList();
-        foreach (var s in order.Take(3)) Assert.True(store!.CommitShard(s, CampaignStoreTests.Samples(s), "earlier"));
+        foreach (var s in order.Take(3)) Assert.True(store!.CommitShard(s, TestSamples.Of(s), "earlier"));
 
         var stream = new SamplesCsvStream(campaign, dir, store!.CompletedShards(), store.ReadShard, maxBuffered);
         Assert.Throws<InvalidOperationException>(() => stream.Finish(Path.Combine(dir, "samples.csv")));   // not all shards yet
         foreach (var s in order.Skip(3))
         {
-            var samples = CampaignStoreTests.Samples(s);
+            var samples = TestSamples.Of(s);
             Assert.True(store.CommitShard(s, samples, "now"));
             stream.Add(s, samples);
         }
@@ -52,7 +53,7 @@ public sealed class SamplesCsvStreamTests
     public void A_row_writes_nan_as_empty_negative_zero_as_zero_and_quotes_labels_with_commas()
     {
         var w = new StringWriter();
-        OutputWriter.WriteCsvRow(w, new Sweep.Messages.SampleRecord(2, 17, 0, "{0,2}", -0.0, 1.125, 60, double.NaN, 42, 253, -1.5e-7, 3e-12));
+        OutputWriter.WriteCsvRow(w, new Sweep.Results.SampleRecord(2, 17, 0, "{0,2}", -0.0, 1.125, 60, double.NaN, 42, 253, -1.5e-7, 3e-12));
         Assert.Equal("2,17,converged,\"{0,2}\",0,1.125,60,,42,253,-1.5E-07,3E-12\n", w.ToString());
     }
 }

@@ -2,12 +2,11 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Sweep.Coordinator.Campaigns;
-using Sweep.Coordinator.Statistics;
-using Sweep.Messages;
+using Sweep.Campaigns;
+using Sweep.Results.Statistics;
 using Sweep.Numerics;
 
-namespace Sweep.Coordinator.Output;
+namespace Sweep.Results.Output;
 
 /// <summary>
 /// Writes summary.json and samples.csv (CONTRACT.md) from stored samples. Files are written to a temporary name
