@@ -14,7 +14,7 @@ namespace Sweep.Messages;
 public sealed class SweepSerializer : SerializerWithStringManifest
 {
     public const int Id = 1717;
-    private const byte FormatVersion = 1;
+    private const byte FormatVersion = 2;
 
     public SweepSerializer(ExtendedActorSystem system) : base(system) { }
 
@@ -83,7 +83,8 @@ public sealed class SweepSerializer : SerializerWithStringManifest
         long lease = r.ReadInt64();
         int point = r.ReadInt32(), shard = r.ReadInt32(), n = r.ReadInt32();
         var samples = new SampleRecord[n];
-        for (int i = 0; i < n; i++) samples[i] = ReadSample(r);
+        var labels = new Dictionary<string, string>();
+        for (int i = 0; i < n; i++) samples[i] = ReadSample(r, labels);
         return new ShardCompleted(worker, hash, lease, point, shard, samples);
     }
 
@@ -125,13 +126,12 @@ public sealed class SweepSerializer : SerializerWithStringManifest
 
     private static void Write(BinaryWriter w, SampleRecord s)
     {
-        w.Write(s.Point); w.Write(s.Sample); w.Write(s.Status); w.Write(s.Label); w.Write(s.FinalLoss); w.Write(s.CriticalValue);
-        w.Write(s.StopTime); w.Write(s.HitTime); w.Write(s.Steps); w.Write(s.RhsEvaluations); w.Write(s.GradientNorm); w.Write(s.InvariantDrift);
+        SampleColumns.WriteBinary(w, s);
         Write(w, s.TraceTime); Write(w, s.TraceLoss);
     }
 
-    private static SampleRecord ReadSample(BinaryReader r) => new(r.ReadInt32(), r.ReadInt64(), r.ReadByte(), r.ReadString(), r.ReadDouble(),
-        r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble(), ReadDoubles(r), ReadDoubles(r));
+    private static SampleRecord ReadSample(BinaryReader r, Dictionary<string, string> labels) =>
+        SampleColumns.ReadBinary(r, labels) with { TraceTime = ReadDoubles(r), TraceLoss = ReadDoubles(r) };
 
     private static void Write(BinaryWriter w, CampaignSpec c)
     {

@@ -187,7 +187,7 @@ public static class ReportBuilder
         bool descent = false;
         foreach (var point in campaign.Points.Take(MaxPanels))
         {
-            var mine = samples.Where(s => s.Point == point.Index && s.Status != (byte)SampleStatus.Diverged).ToList();
+            var mine = samples.Where(s => s.Point == point.Index && s.Status != SampleStatus.Diverged).ToList();
             if (mine.Count == 0) continue;
             var hits = mine.Where(s => !double.IsNaN(s.HitTime)).Select(s => s.HitTime).OrderBy(t => t).ToArray();
             var d = point.Spec.Dynamics;

@@ -26,10 +26,23 @@ public static class PointSolvers
     public static TrajectorySolver Solver(PointSpec spec, LinearNetworkProblem problem) =>
         new(problem, new GaussianInitializer(spec.InitScale, spec.SuppressModes), Dynamics(spec.Dynamics), new StopRule(spec.GradTolRel, spec.EpsHit));
 
-    public static SampleRecord ToRecord(SampleResult r) => new(
-        r.Point, r.Sample, (byte)r.Status, r.Label, r.FinalLoss, r.CriticalValue, r.StopTime, r.HitTime ?? double.NaN,
-        r.Steps, r.RhsEvaluations, r.GradientNorm, r.InvariantDrift,
-        r.Trace?.Select(t => t.Time).ToArray(), r.Trace?.Select(t => t.Loss).ToArray());
+    public static SampleRecord ToRecord(SampleResult r) => new()
+    {
+        Point = r.Point,
+        Sample = r.Sample,
+        Status = r.Status,
+        Label = r.Label,
+        FinalLoss = r.FinalLoss,
+        CriticalValue = r.CriticalValue,
+        StopTime = r.StopTime,
+        HitTime = r.HitTime ?? double.NaN,
+        Steps = r.Steps,
+        RhsEvaluations = r.RhsEvaluations,
+        GradientNorm = r.GradientNorm,
+        InvariantDrift = r.InvariantDrift,
+        TraceTime = r.Trace?.Select(t => t.Time).ToArray(),
+        TraceLoss = r.Trace?.Select(t => t.Loss).ToArray(),
+    };
 }
 
 /// <summary>

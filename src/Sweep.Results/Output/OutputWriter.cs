@@ -14,44 +14,14 @@ namespace Sweep.Results.Output;
 /// </summary>
 public static class OutputWriter
 {
-    public const string SamplesHeader = "point,sample,status,label,final_loss,critical_value,t_stop,t_hit,steps,rhs_evals,grad_norm,invariant_drift";
+    /// <summary>The samples.csv header: the column names of <see cref="SampleColumns"/>.</summary>
+    public static string SamplesHeader => SampleColumns.CsvHeader;
 
     /// <summary>
-    /// One samples.csv line (with its newline), formatted in place: a campaign writes millions, and building strings
-    /// per field cost more than storing the samples. Reals are shortest round-trip text, NaN is empty, and −0 is
-    /// written as 0 (as stores of the first schema gave it back), so a row never depends on where its sample came from.
+    /// One samples.csv line (with its newline), formatted in place: a campaign writes millions. Reals are shortest
+    /// round-trip text, NaN is empty, and −0 is written as 0, so a row never depends on where its sample came from.
     /// </summary>
-    public static void WriteCsvRow(TextWriter w, SampleRecord s)
-    {
-        Span<char> buffer = stackalloc char[32];
-        void Integer(TextWriter w, long v, Span<char> buffer)
-        {
-            v.TryFormat(buffer, out int n, default, CultureInfo.InvariantCulture);
-            w.Write(buffer[..n]);
-        }
-        void Real(TextWriter w, double v, Span<char> buffer)
-        {
-            if (double.IsNaN(v)) return;
-            (v == 0 ? 0.0 : v).TryFormat(buffer, out int n, "R", CultureInfo.InvariantCulture);
-            w.Write(buffer[..n]);
-        }
-        Integer(w, s.Point, buffer); w.Write(',');
-        Integer(w, s.Sample, buffer); w.Write(',');
-        w.Write(((SampleStatus)s.Status).Name()); w.Write(',');
-        if (s.Label.Contains('"')) w.Write(Quote(s.Label));
-        else if (s.Label.Contains(',')) { w.Write('"'); w.Write(s.Label); w.Write('"'); }   // the same as Quote, without a new string
-        else w.Write(s.Label);
-        w.Write(',');
-        Real(w, s.FinalLoss, buffer); w.Write(',');
-        Real(w, s.CriticalValue, buffer); w.Write(',');
-        Real(w, s.StopTime, buffer); w.Write(',');
-        Real(w, s.HitTime, buffer); w.Write(',');
-        Integer(w, s.Steps, buffer); w.Write(',');
-        Integer(w, s.RhsEvaluations, buffer); w.Write(',');
-        Real(w, s.GradientNorm, buffer); w.Write(',');
-        Real(w, s.InvariantDrift, buffer);
-        w.Write('\n');
-    }
+    public static void WriteCsvRow(TextWriter w, SampleRecord s) => SampleColumns.WriteCsvRow(w, s);
 
     /// <summary>RFC 4180 quoting: labels like {0,2} hold commas.</summary>
     public static string Quote(string field) => field.Contains(',') || field.Contains('"') ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;

@@ -30,7 +30,7 @@ public sealed class PointStatistics
     {
         if (r.Point != Point) throw new ArgumentException($"sample of point {r.Point} given to point {Point}");
         if (!_seen.Add(r.Sample)) return false;
-        switch ((SampleStatus)r.Status)
+        switch (r.Status)
         {
             case SampleStatus.Converged: _converged++; break;
             case SampleStatus.Horizon: _horizon++; break;

@@ -16,7 +16,8 @@ public sealed class CampaignStore : IDisposable
 {
     public const string FileName = "campaign.db";
     // 2: a shard's samples in one blob (1 had a row per sample).
-    private const int SchemaVersion = 2;
+    // 3: shard blobs carry every column of SampleColumns (format 2); the column layout is recorded and checked too.
+    private const int SchemaVersion = 3;
     private readonly SqliteConnection _db;
 
     private CampaignStore(SqliteConnection db) => _db = db;
@@ -65,6 +66,7 @@ public sealed class CampaignStore : IDisposable
                 CREATE TABLE IF NOT EXISTS traces(point INTEGER NOT NULL, sample INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(point, sample));
                 """, tx);
             store.SetMeta("schema", SchemaVersion.ToString(), tx);
+            store.SetMeta("columns", SampleColumns.Fingerprint, tx);
             store.SetMeta("name", name, tx);
             store.SetMeta("campaign", campaignJson, tx);
             store.SetMeta("base_dir", baseDirectory, tx);
@@ -111,6 +113,11 @@ public sealed class CampaignStore : IDisposable
             {
                 db.Dispose();
                 return (null, new StoreError($"the campaign store '{path}' was written by another version of sweep (store schema {schema}; this version reads schema {SchemaVersion}). It is left untouched: read it with that version, or use a new --out directory.", true));
+            }
+            if (store.TryGetMeta("columns") is { } columns && columns != SampleColumns.Fingerprint)
+            {
+                db.Dispose();
+                return (null, new StoreError($"the campaign store '{path}' was written by another version of sweep (its per-sample columns differ from this version's). It is left untouched: read it with that version, or use a new --out directory.", true));
             }
             return (store, null);
         }

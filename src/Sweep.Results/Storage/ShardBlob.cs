@@ -3,31 +3,22 @@ using System.Text;
 namespace Sweep.Results.Storage;
 
 /// <summary>
-/// The stored form of one shard's samples: a little-endian binary record per sample, in sample order (format 1:
-/// sample index, status, label, final loss, critical value, stop time, hit time, steps, gradient evaluations, gradient
-/// norm, invariant drift). One row per shard costs a fraction of one row per sample, and doubles round-trip exactly,
-/// NaN included. Traces are stored apart.
+/// The stored form of one shard's samples: format byte, count, then every <see cref="SampleColumns"/> column of each
+/// sample in sample order (little-endian; doubles round-trip exactly, NaN included). One row per shard costs a
+/// fraction of one row per sample. Traces are stored apart.
 /// </summary>
 public static class ShardBlob
 {
-    private const byte Format = 1;
+    private const byte Format = 2;
 
     public static byte[] Encode(IReadOnlyList<SampleRecord> samples)
     {
-        using var buffer = new MemoryStream(16 + samples.Count * 90);
+        using var buffer = new MemoryStream(16 + samples.Count * 96);
         using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
             w.Write(Format);
             w.Write(samples.Count);
-            foreach (var s in samples)
-            {
-                w.Write(s.Sample);
-                w.Write(s.Status);
-                w.Write(s.Label);
-                w.Write(s.FinalLoss); w.Write(s.CriticalValue); w.Write(s.StopTime); w.Write(s.HitTime);
-                w.Write(s.Steps); w.Write(s.RhsEvaluations);
-                w.Write(s.GradientNorm); w.Write(s.InvariantDrift);
-            }
+            foreach (var s in samples) SampleColumns.WriteBinary(w, s);
         }
         return buffer.ToArray();
     }
@@ -43,12 +34,9 @@ public static class ShardBlob
         var labels = new Dictionary<string, string>();
         for (int i = 0; i < count; i++)
         {
-            long sample = r.ReadInt64();
-            byte status = r.ReadByte();
-            string label = r.ReadString();
-            if (labels.TryGetValue(label, out var known)) label = known; else labels[label] = label;
-            list.Add(new SampleRecord(point, sample, status, label, r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(),
-                r.ReadInt64(), r.ReadInt64(), r.ReadDouble(), r.ReadDouble()));
+            var s = SampleColumns.ReadBinary(r, labels);
+            if (s.Point != point) throw new InvalidDataException($"a shard of point {point} holds a sample of point {s.Point}");
+            list.Add(s);
         }
         return list;
     }

@@ -1,0 +1,68 @@
+using System.Reflection;
+
+namespace Sweep.Results;
+
+/// <summary>
+/// The per-sample columns, read once from <see cref="SampleRecord"/>'s <see cref="ColumnAttribute"/> properties in
+/// declaration order. The CSV header and rows, the store blob, the Parquet schema and the wire format all iterate
+/// this list, so they cannot disagree; a test round-trips a record through each.
+/// </summary>
+public static class SampleColumns
+{
+    public static IReadOnlyList<SampleColumn> All { get; } = Discover();
+
+    /// <summary>The samples.csv header line (without newline).</summary>
+    public static string CsvHeader { get; } = string.Join(',', All.Select(c => c.Name));
+
+    /// <summary>Names and value types in order: stores record it, and refuse to read blobs of another layout.</summary>
+    public static string Fingerprint { get; } = string.Join(';', All.Select(c => $"{c.Name}:{c.ValueType.Name}"));
+
+    public static SampleColumn Named(string name) => All.FirstOrDefault(c => c.Name == name) ?? throw new ArgumentException($"no column '{name}'", nameof(name));
+
+    /// <summary>Every column of <paramref name="record"/>, in order (the wire and the store blob).</summary>
+    public static void WriteBinary(BinaryWriter w, SampleRecord record)
+    {
+        foreach (var c in All) c.WriteBinary(w, record);
+    }
+
+    /// <summary>Reads what <see cref="WriteBinary"/> wrote. <paramref name="intern"/>: equal strings share one instance.</summary>
+    public static SampleRecord ReadBinary(BinaryReader r, Dictionary<string, string>? intern = null)
+    {
+        var record = new SampleRecord();
+        foreach (var c in All) c.ReadBinary(r, record, intern);
+        return record;
+    }
+
+    /// <summary>One samples.csv line with its newline, formatted in place (no string per field).</summary>
+    public static void WriteCsvRow(TextWriter w, SampleRecord record)
+    {
+        Span<char> buffer = stackalloc char[32];
+        var all = All;
+        for (int i = 0; i < all.Count; i++)
+        {
+            if (i > 0) w.Write(',');
+            all[i].WriteCsv(w, record, buffer);
+        }
+        w.Write('\n');
+    }
+
+    /// <summary>Parses the fields of one samples.csv row (split per RFC 4180) back into a record.</summary>
+    public static SampleRecord ParseCsvRow(IReadOnlyList<string> fields)
+    {
+        if (fields.Count != All.Count) throw new FormatException($"a samples.csv row has {All.Count} fields, this one {fields.Count}");
+        var record = new SampleRecord();
+        for (int i = 0; i < All.Count; i++) All[i].ParseCsv(fields[i], record);
+        return record;
+    }
+
+    private static List<SampleColumn> Discover()
+    {
+        var columns = new List<SampleColumn>();
+        foreach (var p in typeof(SampleRecord).GetProperties(BindingFlags.Public | BindingFlags.Instance).OrderBy(p => p.MetadataToken))
+        {
+            if (p.GetCustomAttribute<ColumnAttribute>() is not { } a) continue;
+            columns.Add(SampleColumn.For(p, a.Name, columns.Count));
+        }
+        return columns;
+    }
+}

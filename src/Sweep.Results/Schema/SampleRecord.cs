@@ -1,0 +1,49 @@
+using Sweep.Numerics;
+
+namespace Sweep.Results;
+
+/// <summary>
+/// One sample's result: a row of samples.csv, of a stored shard, of the Parquet export and of a shard result on the
+/// wire. Its <see cref="ColumnAttribute"/> properties ARE the per-sample schema: <see cref="SampleColumns"/> reads
+/// them, in declaration order, and every codec (CSV, store blob, Parquet, wire) follows from that list. Adding a column
+/// is one property here plus its computation in the worker. Missing reals are NaN (an empty CSV cell, a Parquet null).
+/// </summary>
+public sealed record SampleRecord
+{
+    [Column("point")] public int Point { get; init; }
+    [Column("sample")] public long Sample { get; init; }
+    /// <summary>How the trajectory stopped.</summary>
+    [Column("status")] public SampleStatus Status { get; init; }
+    /// <summary>The learned-mode set at the stop, "{0,2}"; empty for a diverged sample.</summary>
+    [Column("label")] public string Label { get; init; } = "";
+    [Column("final_loss")] public double FinalLoss { get; init; } = double.NaN;
+    /// <summary>L_S of the label; NaN for a diverged sample.</summary>
+    [Column("critical_value")] public double CriticalValue { get; init; } = double.NaN;
+    [Column("t_stop")] public double StopTime { get; init; } = double.NaN;
+    /// <summary>First time with L − L_min ≤ eps_hit; NaN when never hit.</summary>
+    [Column("t_hit")] public double HitTime { get; init; } = double.NaN;
+    [Column("steps")] public long Steps { get; init; }
+    [Column("rhs_evals")] public long RhsEvaluations { get; init; }
+    [Column("grad_norm")] public double GradientNorm { get; init; } = double.NaN;
+    [Column("invariant_drift")] public double InvariantDrift { get; init; } = double.NaN;
+
+    /// <summary>(time, loss) along the trajectory for traced samples; not a column (stored apart, never in the CSV).</summary>
+    public double[]? TraceTime { get; init; }
+    public double[]? TraceLoss { get; init; }
+
+    /// <summary>Equal when every column is equal (NaN equals NaN, as the codecs round-trip it) and the traces are.</summary>
+    public bool Equals(SampleRecord? other) =>
+        other is not null && SampleColumns.All.All(c => c.ValueEquals(this, other))
+        && SequenceEqual(TraceTime, other.TraceTime) && SequenceEqual(TraceLoss, other.TraceLoss);
+
+    public override int GetHashCode() => HashCode.Combine(Point, Sample, Status, Label, FinalLoss, StopTime, Steps);
+
+    private static bool SequenceEqual(double[]? a, double[]? b) => a is null ? b is null : b is not null && a.AsSpan().SequenceEqual(b);
+}
+
+/// <summary>Marks a property of <see cref="SampleRecord"/> as a per-sample column named <see cref="Name"/> (the CSV header and Parquet field).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ColumnAttribute(string name) : Attribute
+{
+    public string Name { get; } = name;
+}

@@ -1,0 +1,76 @@
+using System.Reflection;
+using System.Text;
+using Sweep.Results.Output;
+using Sweep.Results.Storage;
+
+namespace Sweep.Results.Tests;
+
+/// <summary>The four codecs driven by the one column declaration agree: CSV, store blob, Parquet (and the wire, in Sweep.Messages.Tests).</summary>
+public class SampleColumnsTests
+{
+    /// <summary>The samples.csv columns of CONTRACT.md, in order: the declaration must produce exactly this header.</summary>
+    private const string ContractHeader = "point,sample,status,label,final_loss,critical_value,t_stop,t_hit,steps,rhs_evals,grad_norm,invariant_drift";
+
+    [Fact]
+    public void The_declaration_gives_the_contract_header_and_the_parquet_schema_the_same_names()
+    {
+        Assert.StartsWith(ContractHeader, SampleColumns.CsvHeader);
+        Assert.Equal(SampleColumns.All.Select(c => c.Name), Exporter.Schema.GetDataFields().Select(f => f.Name));
+        Assert.Equal(SampleColumns.All.Count, SampleColumns.All.Select(c => c.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public void Every_column_property_of_the_record_is_a_column_and_every_column_is_set_by_the_random_record()
+    {
+        var props = typeof(SampleRecord).GetProperties().Where(p => p.GetCustomAttribute<ColumnAttribute>() is not null).Select(p => p.Name).ToList();
+        Assert.Equal(props.Count, SampleColumns.All.Count);
+        var a = TestSamples.Random(1);
+        var blank = new SampleRecord();
+        // A random record differs from a blank one in every column, so a codec that drops or swaps a column fails below.
+        Assert.All(SampleColumns.All.Where(c => c.ValueType != typeof(string) || c.Name == "label"), c => Assert.False(c.ValueEquals(a, blank), c.Name));
+    }
+
+    public static TheoryData<int> Seeds() => new(Enumerable.Range(0, 20));
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void A_record_round_trips_through_the_csv_row(int seed)
+    {
+        var r = TestSamples.Random(seed);
+        var w = new StringWriter();
+        SampleColumns.WriteCsvRow(w, r);
+        Assert.EndsWith("\n", w.ToString());
+        var back = SampleColumns.ParseCsvRow(OutputWriter.SplitCsv(w.ToString().TrimEnd('\n')));
+        Assert.Equal(r, back);
+    }
+
+    [Fact]
+    public void Records_round_trip_through_the_store_blob()
+    {
+        var shard = Enumerable.Range(0, 20).Select(i => TestSamples.Random(i) with { Point = 3 }).ToList();
+        var back = ShardBlob.Decode(3, ShardBlob.Encode(shard));
+        Assert.Equal(shard, back);
+        Assert.Throws<InvalidDataException>(() => ShardBlob.Decode(4, ShardBlob.Encode(shard)));
+    }
+
+    [Fact]
+    public async Task Records_round_trip_through_parquet()
+    {
+        var rows = Enumerable.Range(0, 20).Select(TestSamples.Random).ToList();
+        var path = Path.Combine(TestCampaigns.TempDir(), "x.parquet");
+        await Exporter.WriteParquetAsync(path, rows);
+        Assert.Equal(rows, await Exporter.ReadParquetAsync(path));
+    }
+
+    [Fact]
+    public void Binary_codec_round_trips_every_column()
+    {
+        var r = TestSamples.Random(7);
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true)) SampleColumns.WriteBinary(w, r);
+        ms.Position = 0;
+        using var reader = new BinaryReader(ms);
+        Assert.Equal(r, SampleColumns.ReadBinary(reader));
+        Assert.Equal(ms.Length, ms.Position);
+    }
+}

@@ -1,0 +1,510 @@
+#!/usr/bin/python3
+"""Independent reference implementation of ActorSweep's outcome classification for gradient flow on deep linear
+networks (canonical problems only), written from ../../shared/docs/MATH.md and CONTRACT.md alone.
+
+usage: outcomes.py CAMPAIGN.json [--samples N] [--seed S] [--out FILE] [--samples-csv FILE] [--quiet]
+
+Runs every sweep point of the campaign with its own numpy random draws and writes one JSON document shaped like
+sweep's summary.json (see README.md in this folder).  Needs Debian's python3-numpy and python3-scipy; run it with
+/usr/bin/python3.  Single-threaded BLAS (OPENBLAS_NUM_THREADS=1 unless set)."""
+import os
+os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')
+import sys, json, copy, time, math, argparse, itertools
+import numpy as np
+from scipy.stats import beta
+
+# ----------------------------------------------------------------------------------------------------------------
+# Dormand–Prince 5(4) tableau (Dormand & Prince 1980; Hairer, Nørsett & Wanner, Solving ODEs I, Table 5.2)
+A21 = 1 / 5
+A31, A32 = 3 / 40, 9 / 40
+A41, A42, A43 = 44 / 45, -56 / 15, 32 / 9
+A51, A52, A53, A54 = 19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729
+A61, A62, A63, A64, A65 = 9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656
+B1, B3, B4, B5, B6 = 35 / 384, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84          # 5th order, = row 7 (FSAL)
+# error coefficients b - b_hat (b_hat the embedded 4th-order weights)
+E1, E3, E4, E5, E6, E7 = 71 / 57600, -71 / 16695, 71 / 1920, -17253 / 339200, 22 / 525, -1 / 40
+
+DIVERGE_ABS = 1e8          # a weight beyond this magnitude counts as diverged
+H_COLLAPSE_REL = 1e-13     # step size below this (relative to max(1, t)) counts as a numerical failure
+
+
+class Canonical:
+    """L = 1/2 ||Sigma - P||_F^2, Sigma = [diag(s), 0] (d_y x d_x), P = W_{H+1} ... W_1."""
+
+    def __init__(self, s, dx, hidden):
+        s = np.asarray(s, dtype=float)
+        if s.ndim != 1 or len(s) == 0 or np.any(s <= 0) or np.any(np.diff(s) >= 0):
+            raise ValueError('problem.singular_values must be strictly decreasing and positive')
+        self.s = s
+        self.dy = len(s)
+        self.dx = int(dx)
+        if self.dx < self.dy:
+            raise ValueError('problem.input_dim must be >= number of singular values')
+        self.hidden = [int(h) for h in hidden]
+        if len(self.hidden) < 1 or min(self.hidden) < self.dy:
+            raise ValueError('network.hidden: need H >= 1 and every width >= d_y')
+        self.dims = [self.dx] + self.hidden + [self.dy]
+        self.nlayers = len(self.dims) - 1
+        self.shapes = [(self.dims[i + 1], self.dims[i]) for i in range(self.nlayers)]   # W_1 .. W_{H+1}
+        self.offsets = np.cumsum([0] + [r * c for r, c in self.shapes])
+        self.n = int(self.offsets[-1])
+        self.sigma = np.zeros((self.dy, self.dx))
+        self.sigma[np.arange(self.dy), np.arange(self.dy)] = s
+        self.sigma_norm = float(np.sqrt(np.sum(s ** 2)))
+        self.L_min = 0.0
+        self.L2 = self.L_min + 0.5 * s[-1] ** 2            # smallest non-global critical value
+        self.delta = 1e-6 * (self.L2 - self.L_min)          # margin for the loss's evaluation error
+
+    def critical_value(self, learned_mask_bool):
+        return 0.5 * float(np.sum(self.s[~np.asarray(learned_mask_bool)] ** 2))
+
+    def weights(self, y):
+        """Views W_1..W_{H+1} (each (B, r, c)) into the flat batch y (B, n)."""
+        B = y.shape[0]
+        return [y[:, self.offsets[i]:self.offsets[i + 1]].reshape(B, r, c) for i, (r, c) in enumerate(self.shapes)]
+
+    def product(self, y):
+        Ws = self.weights(y)
+        P = Ws[0]
+        for W in Ws[1:]:
+            P = np.matmul(W, P)
+        return P
+
+    def loss_grad(self, y, out):
+        """Loss (B,) and gradient written into out (B, n)."""
+        Ws = self.weights(y)
+        B = y.shape[0]
+        pre = [None] * (self.nlayers + 1)    # pre[k] = W_k ... W_1 ; pre[0] = identity (None)
+        pre[1] = Ws[0]
+        for k in range(2, self.nlayers + 1):
+            pre[k] = np.matmul(Ws[k - 1], pre[k - 1])
+        E = pre[self.nlayers] - self.sigma                   # (B, dy, dx)
+        loss = 0.5 * np.einsum('bij,bij->b', E, E)
+        R = E                                               # R_i = (W_{H+1} ... W_{i+1})^T E
+        for i in range(self.nlayers, 0, -1):                # layer i (1-based)
+            r, c = self.shapes[i - 1]
+            G = out[:, self.offsets[i - 1]:self.offsets[i]].reshape(B, r, c)
+            if i == 1:
+                G[...] = R
+            else:
+                np.matmul(R, np.swapaxes(pre[i - 1], 1, 2), out=G)
+                R = np.matmul(np.swapaxes(Ws[i - 1], 1, 2), R)
+        return loss
+
+    def labels(self, y):
+        P = self.product(y)
+        z = P[:, np.arange(self.dy), np.arange(self.dy)]    # U = V = I for canonical problems
+        return z > self.s / 2                               # (B, dy) bool
+
+    def invariants(self, y):
+        Ws = self.weights(y)
+        return [np.matmul(np.swapaxes(Ws[i + 1], 1, 2), Ws[i + 1]) - np.matmul(Ws[i], np.swapaxes(Ws[i], 1, 2))
+                for i in range(self.nlayers - 1)]
+
+    def suppressed_index(self, modes):
+        """Flat indices of the entries that suppression zeroes: column i of W_1 and row i of W_{H+1}."""
+        idx = []
+        for i in modes:
+            if not (0 <= i < self.dy):
+                raise ValueError(f'init.suppress_modes: mode {i} out of range 0..{self.dy - 1}')
+            r1, c1 = self.shapes[0]
+            idx += [self.offsets[0] + row * c1 + i for row in range(r1)]
+            rl, cl = self.shapes[-1]
+            idx += [self.offsets[-2] + i * cl + col for col in range(cl)]
+        return np.array(sorted(set(idx)), dtype=np.int64)
+
+
+def label_string(mask_row):
+    return '{' + ','.join(str(i) for i in np.nonzero(mask_row)[0]) + '}'
+
+
+def initial_weights(prob, n, scale, seed, point, suppress_idx):
+    """Each sample from its own numpy generator seeded by (seed, point, sample): entries N(0, scale^2) in buffer
+    order (W_1 row-major, then W_2, ...)."""
+    y0 = np.empty((n, prob.n))
+    for k in range(n):
+        y0[k] = np.random.default_rng([int(seed) & 0xFFFFFFFFFFFFFFFF, point, k]).standard_normal(prob.n) * scale
+    if len(suppress_idx):
+        y0[:, suppress_idx] = 0.0
+    return y0
+
+
+def rms(x):
+    return np.sqrt(np.mean(x * x, axis=1))
+
+
+def integrate_point(prob, y0, t_max, rtol, atol, gtol, eps_hit, until, suppress_idx, max_iters=10 ** 7):
+    """Batched adaptive Dormand–Prince 5(4) for dW/dt = -grad L, one step size per trajectory.
+    Returns a dict of per-sample arrays."""
+    N, n = y0.shape
+    thr_global = prob.L2 - prob.delta
+    thr_hit = prob.L_min + eps_hit
+    has_sup = len(suppress_idx) > 0
+
+    # per-sample results (indexed by original sample)
+    res = dict(status=np.array(['running'] * N, dtype=object), outcome=np.array([''] * N, dtype=object),
+               t_stop=np.zeros(N), t_hit=np.full(N, np.inf), t_global=np.full(N, np.inf),
+               t_saddle=np.full(N, np.inf), final_loss=np.full(N, np.nan), grad_norm=np.full(N, np.nan),
+               steps=np.zeros(N, dtype=np.int64), rejected=np.zeros(N, dtype=np.int64),
+               rhs_evals=np.zeros(N, dtype=np.int64), y_final=np.full((N, n), np.nan))
+
+    # active state, compacted as trajectories finish
+    ids = np.arange(N)
+    y = y0.copy()
+    g = np.empty_like(y)
+    L = prob.loss_grad(y, g)
+    k1 = -g
+    gn = np.sqrt(np.sum(g * g, axis=1))
+    t = np.zeros(N)
+    evals = np.ones(N, dtype=np.int64)
+    steps = np.zeros(N, dtype=np.int64)
+    rej = np.zeros(N, dtype=np.int64)
+    last_rejected = np.zeros(N, dtype=bool)
+
+    # Hairer's starting step (Solving ODEs I, II.4), batched
+    sc0 = atol + rtol * np.abs(y)
+    d0 = rms(y / sc0)
+    d1 = rms(k1 / sc0)
+    h0 = np.where((d0 < 1e-5) | (d1 < 1e-5), 1e-6, 0.01 * d0 / np.where(d1 > 0, d1, 1.0))
+    h0 = np.minimum(h0, t_max)
+    y1 = y + h0[:, None] * k1
+    g1 = np.empty_like(y)
+    prob.loss_grad(y1, g1)
+    evals += 1
+    d2 = rms((-g1 - k1) / sc0) / h0
+    dmax = np.maximum(d1, d2)
+    h1 = np.where(dmax <= 1e-15, np.maximum(1e-6, h0 * 1e-3), (0.01 / np.where(dmax > 0, dmax, 1.0)) ** 0.2)
+    h = np.minimum(100 * h0, h1)
+    del y1, g1
+
+    # certificates at t = 0
+    cert_global = L < thr_global
+    res['t_global'][cert_global] = 0.0
+    hit0 = (L - prob.L_min) <= eps_hit
+    res['t_hit'][hit0] = 0.0
+    hit = hit0.copy()
+    if has_sup:
+        on_manifold = np.all(y[:, suppress_idx] == 0.0, axis=1)
+        cert_saddle = on_manifold & (gn <= gtol)
+    else:
+        cert_saddle = np.zeros(N, dtype=bool)
+    res['t_saddle'][cert_saddle] = 0.0
+
+    def finish(mask, status):
+        """Record and remove the active trajectories in mask."""
+        nonlocal ids, y, k1, L, gn, t, h, evals, steps, rej, last_rejected, cert_global, cert_saddle, hit
+        if not mask.any():
+            return
+        o = ids[mask]
+        res['status'][o] = status
+        res['t_stop'][o] = t[mask]
+        res['final_loss'][o] = L[mask]
+        res['grad_norm'][o] = gn[mask]
+        res['steps'][o] = steps[mask]
+        res['rejected'][o] = rej[mask]
+        res['rhs_evals'][o] = evals[mask]
+        res['y_final'][o] = y[mask]
+        oc = np.where(cert_global[mask], 'global', np.where(cert_saddle[mask], 'saddle', 'unresolved'))
+        if status == 'diverged':
+            oc[:] = 'diverged'
+        res['outcome'][o] = oc
+        keep = ~mask
+        ids, y, k1, L, gn, t, h = ids[keep], y[keep], k1[keep], L[keep], gn[keep], t[keep], h[keep]
+        evals, steps, rej, last_rejected = evals[keep], steps[keep], rej[keep], last_rejected[keep]
+        cert_global, cert_saddle, hit = cert_global[keep], cert_saddle[keep], hit[keep]
+
+    def stop_condition():
+        cert = cert_global | cert_saddle
+        if until == 'certified':
+            return cert
+        if until == 'hit':
+            return cert & hit
+        return cert & (gn <= gtol)           # converged
+
+    # t = 0: non-finite start, or already stopping
+    bad0 = ~np.isfinite(y).all(axis=1) | ~np.isfinite(L)
+    finish(bad0, 'diverged')
+    finish(stop_condition(), 'converged')
+
+    it = 0
+    while len(ids) and it < max_iters:
+        it += 1
+        B = len(ids)
+        hh = np.minimum(h, t_max - t)
+        lands = h >= t_max - t                   # this step would reach the horizon exactly
+        hc = hh[:, None]
+        k2 = np.empty_like(y); k3 = np.empty_like(y); k4 = np.empty_like(y)
+        k5 = np.empty_like(y); k6 = np.empty_like(y); k7 = np.empty_like(y)
+        prob.loss_grad(y + hc * (A21 * k1), k2); np.negative(k2, out=k2)
+        prob.loss_grad(y + hc * (A31 * k1 + A32 * k2), k3); np.negative(k3, out=k3)
+        prob.loss_grad(y + hc * (A41 * k1 + A42 * k2 + A43 * k3), k4); np.negative(k4, out=k4)
+        prob.loss_grad(y + hc * (A51 * k1 + A52 * k2 + A53 * k3 + A54 * k4), k5); np.negative(k5, out=k5)
+        prob.loss_grad(y + hc * (A61 * k1 + A62 * k2 + A63 * k3 + A64 * k4 + A65 * k5), k6)
+        np.negative(k6, out=k6)
+        ynew = y + hc * (B1 * k1 + B3 * k3 + B4 * k4 + B5 * k5 + B6 * k6)
+        Lnew = prob.loss_grad(ynew, k7)          # k7 holds +grad for now
+        gnew = np.sqrt(np.sum(k7 * k7, axis=1))
+        np.negative(k7, out=k7)
+        evals += 6
+        err = hc * (E1 * k1 + E3 * k3 + E4 * k4 + E5 * k5 + E6 * k6 + E7 * k7)
+        sc = atol + rtol * np.maximum(np.abs(y), np.abs(ynew))
+        en = rms(err / sc)
+        finite = np.isfinite(en) & np.isfinite(Lnew) & np.isfinite(ynew).all(axis=1)
+        en = np.where(finite, en, np.inf)
+        acc = en <= 1.0
+
+        # step-size controller: 0.9 * err^(-1/5) clipped to [0.2, 10]; no growth right after a rejection
+        with np.errstate(divide='ignore'):
+            fac = np.clip(0.9 * np.power(np.maximum(en, 1e-30), -0.2), 0.2, 10.0)
+        fac = np.where(acc & last_rejected, np.minimum(fac, 1.0), fac)
+        hnext = hh * fac
+        last_rejected = ~acc
+        rej += ~acc
+
+        # accepted steps: crossings (linear interpolation in time between the bracketing accepted steps)
+        tnew = np.where(lands, t_max, t + hh)
+        cross_g = acc & ~cert_global & (Lnew < thr_global)
+        if cross_g.any():
+            Lo, Ln = L[cross_g], Lnew[cross_g]
+            frac = np.where(Lo > Ln, (Lo - thr_global) / np.where(Lo > Ln, Lo - Ln, 1.0), 1.0)
+            frac = np.clip(frac, 0.0, 1.0)
+            res['t_global'][ids[cross_g]] = t[cross_g] + frac * (tnew[cross_g] - t[cross_g])
+            cert_global = cert_global | cross_g
+        cross_h = acc & ~hit & ((Lnew - prob.L_min) <= eps_hit)
+        if cross_h.any():
+            Lo, Ln = L[cross_h], Lnew[cross_h]
+            frac = np.where(Lo > Ln, (Lo - thr_hit) / np.where(Lo > Ln, Lo - Ln, 1.0), 1.0)
+            frac = np.clip(frac, 0.0, 1.0)
+            res['t_hit'][ids[cross_h]] = t[cross_h] + frac * (tnew[cross_h] - t[cross_h])
+            hit = hit | cross_h
+
+        a = acc[:, None]
+        y = np.where(a, ynew, y)
+        k1 = np.where(a, k7, k1)
+        L = np.where(acc, Lnew, L)
+        gn = np.where(acc, gnew, gn)
+        t = np.where(acc, tnew, t)
+        steps += acc
+        h = hnext
+
+        if has_sup:
+            new_saddle = acc & ~cert_saddle & (gn <= gtol) & np.all(y[:, suppress_idx] == 0.0, axis=1)
+            if new_saddle.any():
+                res['t_saddle'][ids[new_saddle]] = t[new_saddle]
+                cert_saddle = cert_saddle | new_saddle
+
+        # stops: divergence, step collapse, the `until` condition, the horizon
+        diverged = acc & (np.abs(y).max(axis=1) > DIVERGE_ABS)
+        collapse = ~acc & (hnext < H_COLLAPSE_REL * np.maximum(1.0, t))
+        stop = acc & stop_condition()
+        horizon = acc & (t >= t_max)
+        finish(diverged | collapse, 'diverged')
+        # finish() compacts; recompute the remaining masks on the compacted arrays
+        keep = ~(diverged | collapse)
+        stop, horizon = stop[keep], horizon[keep]
+        finish(stop, 'converged')
+        horizon = horizon[~stop]
+        finish(horizon, 'horizon')
+    if len(ids):
+        finish(np.ones(len(ids), dtype=bool), 'horizon')   # max_iters safeguard (never reached in practice)
+    return res
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# statistics
+def cp_two_sided(k, n, conf=0.95):
+    if n == 0:
+        return [None, None]
+    a = 1 - conf
+    lo = 0.0 if k == 0 else float(beta.ppf(a / 2, k, n - k + 1))
+    hi = 1.0 if k == n else float(beta.ppf(1 - a / 2, k + 1, n - k))
+    return [lo, hi]
+
+
+def cp_lower_one_sided(k, n, conf=0.95):
+    return 0.0 if k == 0 else float(beta.ppf(1 - conf, k, n - k + 1))
+
+
+def cp_upper_one_sided(k, n, conf=0.95):
+    return 1.0 if k == n else float(beta.ppf(conf, k + 1, n - k))
+
+
+def censored_quantiles(times, ps=(0.1, 0.5, 0.9)):
+    """times: all non-diverged samples, +inf where censored. numpy 'linear' (type 7) quantile; None when the
+    interpolation puts positive weight on a censored value. Also a distribution-free standard error per quantile
+    from the order statistics n p -/+ 1.96 sqrt(n p (1-p)) (None when that band reaches a censored value)."""
+    x = np.sort(np.asarray(times, dtype=float))
+    n = len(x)
+    out = {'count': int(np.sum(np.isfinite(x)))}
+    se = {}
+    for p in ps:
+        key = f'p{int(round(p * 100))}'
+        if n == 0:
+            out[key] = None; se[key] = None; continue
+        hpos = (n - 1) * p
+        lo = int(math.floor(hpos)); frac = hpos - lo
+        hi = min(lo + 1, n - 1)
+        if not np.isfinite(x[lo]) or (frac > 0 and not np.isfinite(x[hi])):
+            out[key] = None
+        else:
+            out[key] = float(x[lo] + frac * (x[hi] - x[lo])) if frac > 0 else float(x[lo])
+        half = 1.96 * math.sqrt(n * p * (1 - p))
+        jl = max(0, int(math.floor(n * p - half)))
+        jh = min(n - 1, int(math.ceil(n * p + half)))
+        se[key] = float((x[jh] - x[jl]) / (2 * 1.96)) if np.isfinite(x[jh]) and out[key] is not None else None
+    out['se'] = se
+    return out
+
+
+def summarize(prob, res, index, params, n_total, t_max):
+    status = res['status']
+    outcome = res['outcome']
+    nd = status != 'diverged'
+    n = int(np.sum(nd))
+    counts = {o: int(np.sum(outcome == o)) for o in ('global', 'saddle', 'unresolved', 'diverged')}
+    outcomes = {o: {'count': c, 'fraction': c / n_total, 'ci95': cp_two_sided(c, n_total)} for o, c in counts.items()}
+    ks, ku = counts['saddle'], counts['unresolved']
+    saddle_mass = {'lower': ks / n if n else None, 'lower95': cp_lower_one_sided(ks, n) if n else None,
+                   'upper': (ks + ku) / n if n else None, 'upper95': cp_upper_one_sided(ks + ku, n) if n else None}
+    labels = {}
+    yfin = res['y_final'][nd]
+    if n:
+        masks = prob.labels(yfin)
+        strs = [label_string(m) for m in masks]
+        for lab in sorted(set(strs), key=lambda s: (len(s), s)):
+            c = strs.count(lab)
+            m = masks[strs.index(lab)]
+            labels[lab] = {'count': c, 'fraction': c / n_total, 'ci95': cp_two_sided(c, n_total),
+                           'critical_value': prob.critical_value(m)}
+    return {
+        'index': index, 'params': params, 'samples': n_total,
+        'status': {s: int(np.sum(status == s)) for s in ('converged', 'horizon', 'diverged')},
+        'singular_values': prob.s.tolist(), 'global_min': prob.L_min,
+        'global_label': label_string(np.ones(prob.dy, dtype=bool)),
+        'certificate': {'L2': prob.L2, 'delta': prob.delta, 'threshold': prob.L2 - prob.delta},
+        'labels': labels,
+        'global_fraction': labels.get(label_string(np.ones(prob.dy, dtype=bool)), {'count': 0})['count'] / n_total,
+        'outcomes': outcomes,
+        'saddle_mass': saddle_mass,
+        't_global': censored_quantiles(res['t_global'][nd]),
+        't_hit': censored_quantiles(res['t_hit'][nd]),
+        'steps': {'mean': float(np.mean(res['steps'])), 'max': int(np.max(res['steps'])),
+                  'rejected_mean': float(np.mean(res['rejected']))},
+        't_stop': {'min': float(np.min(res['t_stop'])), 'max': float(np.max(res['t_stop']))},
+    }
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# campaign handling
+DEFAULTS = {'dynamics': {'rtol': 1e-8, 'atol': 1e-10}, 'stop': {'grad_tol_rel': 1e-6, 'eps_hit': 1e-3, 'until': 'hit'},
+            'init': {'suppress_modes': []}}
+
+
+def set_dotted(d, key, value):
+    parts = key.split('.')
+    for p in parts[:-1]:
+        d = d.setdefault(p, {})
+    d[parts[-1]] = value
+
+
+def points(campaign):
+    sweep = campaign.get('sweep') or {}
+    keys = list(sweep.keys())
+    combos = list(itertools.product(*[sweep[k] for k in keys])) if keys else [()]
+    for idx, combo in enumerate(combos):
+        cfg = copy.deepcopy({k: v for k, v in campaign.items() if k != 'sweep'})
+        for sect, dflt in DEFAULTS.items():
+            for k, v in dflt.items():
+                cfg.setdefault(sect, {}).setdefault(k, v)
+        params = {}
+        for k, v in zip(keys, combo):
+            set_dotted(cfg, k, v)
+            params[k] = v
+        yield idx, params, cfg
+
+
+def run_campaign(campaign, n_override=None, seed=None, log=print, want_samples=False):
+    seed = campaign['seed'] if seed is None else seed
+    out = {'campaign': campaign.get('name'), 'implementation': 'tools/crosscheck/outcomes.py (numpy, independent)',
+           'seed': seed, 'numpy': np.__version__, 'points': []}
+    rows = []
+    for idx, params, cfg in points(campaign):
+        pr = cfg['problem']
+        if pr.get('kind') != 'canonical':
+            raise SystemExit('outcomes.py: only canonical problems are supported')
+        dyn = cfg['dynamics']
+        if dyn.get('method', 'flow') != 'flow':
+            raise SystemExit('outcomes.py: only dynamics.method = "flow" is supported')
+        init = cfg['init']
+        if init.get('kind', 'gaussian') != 'gaussian':
+            raise SystemExit('outcomes.py: only init.kind = "gaussian" is supported')
+        until = cfg['stop']['until']
+        if until not in ('certified', 'hit', 'converged'):
+            raise SystemExit(f'outcomes.py: stop.until must be certified|hit|converged, not {until!r}')
+        prob = Canonical(pr['singular_values'], pr['input_dim'], cfg['network']['hidden'])
+        n = int(n_override or cfg['samples'])
+        sup = prob.suppressed_index(init.get('suppress_modes') or [])
+        gtol = float(cfg['stop']['grad_tol_rel']) * prob.sigma_norm
+        t0 = time.perf_counter()
+        y0 = initial_weights(prob, n, float(init['scale']), seed, idx, sup)
+        res = integrate_point(prob, y0, float(dyn['t_max']), float(dyn['rtol']), float(dyn['atol']), gtol,
+                              float(cfg['stop']['eps_hit']), until, sup)
+        wall = time.perf_counter() - t0
+        s = summarize(prob, res, idx, params, n, float(dyn['t_max']))
+        # invariant drift at the stop (accuracy certificate of the integrator)
+        D0 = prob.invariants(y0)
+        D1 = prob.invariants(np.nan_to_num(res['y_final']))
+        drift = np.zeros(n)
+        for a, b in zip(D0, D1):
+            drift = np.maximum(drift, np.sqrt(np.sum((b - a) ** 2, axis=(1, 2))) / (1 + np.sqrt(np.sum(a * a, axis=(1, 2)))))
+        s['invariant_drift_max'] = float(np.max(drift[res['status'] != 'diverged'])) if np.any(res['status'] != 'diverged') else None
+        s['wall_s'] = wall
+        out['points'].append(s)
+        log(f"point {idx} {params or ''}: n={n} wall {wall:.1f}s  " +
+            '  '.join(f"{o} {v['count']} ({v['fraction']:.4f})" for o, v in s['outcomes'].items()) +
+            f"  saddle_mass [{s['saddle_mass']['lower']:.4g}, {s['saddle_mass']['upper']:.4g}]" +
+            "  labels " + ', '.join(f"{k}:{v['count']}" for k, v in s['labels'].items()) +
+            f"  t_global {[s['t_global'][q] for q in ('p10', 'p50', 'p90')]} t_hit {[s['t_hit'][q] for q in ('p10', 'p50', 'p90')]}" +
+            f"  mean steps {s['steps']['mean']:.0f}  drift {s['invariant_drift_max']:.2e}")
+        if want_samples:
+            masks = prob.labels(res['y_final'])
+            for k in range(n):
+                dv = res['status'][k] == 'diverged'
+                fmt = lambda v: '' if not np.isfinite(v) else repr(float(v))
+                rows.append([idx, k, res['status'][k], '' if dv else label_string(masks[k]), fmt(res['final_loss'][k]),
+                             fmt(res['t_stop'][k]), fmt(res['t_hit'][k]), int(res['steps'][k]), int(res['rhs_evals'][k]),
+                             fmt(res['grad_norm'][k]), fmt(drift[k]), res['outcome'][k], fmt(res['t_global'][k])])
+    return out, rows
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('campaign')
+    ap.add_argument('--samples', type=int, default=None, help='samples per point (default: the campaign\'s)')
+    ap.add_argument('--seed', type=int, default=None, help='RNG seed (default: the campaign\'s seed)')
+    ap.add_argument('--out', default=None, help='output JSON (default: CAMPAIGN with .peer.json)')
+    ap.add_argument('--samples-csv', default=None, help='also write per-sample rows here')
+    ap.add_argument('--quiet', action='store_true')
+    a = ap.parse_args(argv)
+    with open(a.campaign) as f:
+        campaign = json.load(f)
+    log = (lambda *x: None) if a.quiet else (lambda *x: print(*x, file=sys.stderr, flush=True))
+    t0 = time.perf_counter()
+    out, rows = run_campaign(campaign, a.samples, a.seed, log, want_samples=bool(a.samples_csv))
+    out['wall_s'] = time.perf_counter() - t0
+    path = a.out or (a.campaign[:-5] if a.campaign.endswith('.json') else a.campaign) + '.peer.json'
+    with open(path, 'w') as f:
+        json.dump(out, f, indent=1)
+        f.write('\n')
+    if a.samples_csv:
+        import csv
+        with open(a.samples_csv, 'w', newline='') as f:
+            w = csv.writer(f)
+            w.writerow(['point', 'sample', 'status', 'label', 'final_loss', 't_stop', 't_hit', 'steps', 'rhs_evals',
+                        'grad_norm', 'invariant_drift', 'outcome', 't_global'])
+            w.writerows(rows)
+    log(f'wrote {path} ({out["wall_s"]:.1f}s)')
+
+
+if __name__ == '__main__':
+    main()
