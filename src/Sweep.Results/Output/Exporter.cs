@@ -1,7 +1,7 @@
 using Parquet;
 using Parquet.Schema;
 using Sweep.Results.Output;
-using Sweep.Numerics;
+using Sweep.Numerics.Integration;
 
 namespace Sweep.Results.Output;
 
