@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
-using Sweep.Numerics;
+using Sweep.Numerics.Problems;
+using Sweep.Numerics.Kernels;
 
 namespace Sweep.Bench;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Sweep.Numerics;
+using Sweep.Numerics.Problems;
 
 namespace Sweep.Campaigns;
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Sweep.Numerics;
+using Sweep.Numerics.Problems;
 
 namespace Sweep.Campaigns;
 

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Sweep.Numerics.Problems;
+using Sweep.Numerics.Integration;
+using Sweep.Numerics.Sampling;
 using Sweep.Numerics;
 
 namespace Sweep.Cli;
@@ -56,19 +59,19 @@ public static class BenchCommand
         var rates = new List<(double Traj, double Evals)>();
         var labels = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
         // Warm-up (JIT) outside the timed region.
-        new TrajectorySolver(problem, new GaussianInitializer(config.Scale, []), dynamics, stop).SolveMany(0, 0, long.MaxValue - Batch, Batch, lanes: lanes);
+        new TrajectorySolver(problem, new GaussianInitializer(config.Scale, []), dynamics, stop, lanes).SolveMany(0, 0, long.MaxValue - Batch, Batch);
         var sw = Stopwatch.StartNew();
         var deadline = TimeSpan.FromSeconds(seconds);
         var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
         {
-            var solver = new TrajectorySolver(problem, new GaussianInitializer(config.Scale, []), dynamics, stop);
+            var solver = new TrajectorySolver(problem, new GaussianInitializer(config.Scale, []), dynamics, stop, lanes);
             long t = 0, e = 0, s = 0;
             var local = new Dictionary<string, long>();
             // Batches of 250 consecutive sample indices, like a campaign's default shards (lanes refill within a batch).
             while (sw.Elapsed < deadline)
             {
                 long first = Interlocked.Add(ref next, Batch) - Batch;
-                foreach (var r in solver.SolveMany(0, 0, first, Batch, lanes: lanes))
+                foreach (var r in solver.SolveMany(0, 0, first, Batch))
                 {
                     t++; e += r.RhsEvaluations; s += r.Steps;
                     string key = r.Status == SampleStatus.Diverged ? "diverged" : r.Label;

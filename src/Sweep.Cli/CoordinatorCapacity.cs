@@ -26,7 +26,7 @@ public static class CoordinatorCapacity
                 known = a.CampaignHash;
                 var samples = new SampleRecord[a.Count];
                 for (int i = 0; i < a.Count; i++)
-                    samples[i] = new SampleRecord() { Point = a.Point, Sample = a.FirstSample + i, Status = (Sweep.Numerics.SampleStatus)(0), Label = "{0,1,2,3}", FinalLoss = 1e-12, CriticalValue = 0, StopTime = 42, HitTime = 17, Steps = 100, RhsEvaluations = 700, GradientNorm = 1e-7, InvariantDrift = 1e-9 };
+                    samples[i] = new SampleRecord() { Point = a.Point, Sample = a.FirstSample + i, Status = (Sweep.Numerics.Integration.SampleStatus)(0), Label = "{0,1,2,3}", FinalLoss = 1e-12, CriticalValue = 0, StopTime = 42, HitTime = 17, Steps = 100, RhsEvaluations = 700, GradientNorm = 1e-7, InvariantDrift = 1e-9 };
                 coordinator.Tell(new ShardCompleted(id, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, samples));
                 coordinator.Tell(new RequestWork(id, known));
             });

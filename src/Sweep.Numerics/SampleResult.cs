@@ -1,3 +1,5 @@
+using Sweep.Numerics.Integration;
+
 namespace Sweep.Numerics;
 
 /// <summary>

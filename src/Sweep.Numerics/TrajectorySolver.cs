@@ -1,39 +1,41 @@
 using System.Runtime.Intrinsics;
+using Sweep.Numerics.Analysis;
+using Sweep.Numerics.Integration;
+using Sweep.Numerics.Kernels;
+using Sweep.Numerics.Problems;
+using Sweep.Numerics.Sampling;
 
 namespace Sweep.Numerics;
 
 /// <summary>
-/// Solves samples end to end: draws initial weights from (seed, point, sample), integrates with the chosen dynamics,
-/// classifies the final state and measures the invariant drift. One instance per thread (it owns the integrators'
-/// workspaces); results are pure functions of (seed, point, sample), whichever entry point computes them.
+/// Solves samples end to end: draws initial weights from (seed, point, sample), integrates them with the integrator
+/// the dynamics build for the problem, classifies the final state and measures the invariant drift. One instance per
+/// thread (its integrator owns the workspaces); results are pure functions of (seed, point, sample), whichever entry
+/// point computes them and whatever the lane width.
 /// </summary>
 public sealed class TrajectorySolver
 {
     private readonly LinearNetworkProblem _problem;
     private readonly GaussianInitializer _init;
-    private readonly StopRule _stop;
-    private readonly GradientFlowSettings? _flowSettings;
-    private readonly DormandPrince45? _flow;
-    private readonly GradientDescent? _descent;
+    private readonly IIntegrator _integrator;
     private readonly double[] _weights;
-    private DormandPrince45<Vector256Lane>? _flowLanes4;
-    private DormandPrince45<Vector512Lane>? _flowLanes8;
 
-    public TrajectorySolver(LinearNetworkProblem problem, GaussianInitializer init, Dynamics dynamics, StopRule stop)
+    /// <param name="lanes">Trajectories per SIMD instruction: 1, 4 or 8; 0 for <see cref="Lanes"/>.</param>
+    public TrajectorySolver(LinearNetworkProblem problem, GaussianInitializer init, Dynamics dynamics, StopRule stop, int lanes = 0)
     {
         _problem = problem;
         _init = init;
-        _stop = stop;
-        switch (dynamics)
+        _integrator = (lanes == 0 ? Lanes : lanes) switch
         {
-            case GradientFlowSettings f: _flowSettings = f; _flow = new DormandPrince45(problem, f); break;
-            case GradientDescentSettings d: _descent = new GradientDescent(new LossGradient(problem), d); break;
-            default: throw new ArgumentException($"unknown dynamics {dynamics}", nameof(dynamics));
-        }
+            1 => dynamics.CreateIntegrator<ScalarLane>(problem, stop),
+            4 => dynamics.CreateIntegrator<Vector256Lane>(problem, stop),
+            8 => dynamics.CreateIntegrator<Vector512Lane>(problem, stop),
+            _ => throw new ArgumentOutOfRangeException(nameof(lanes), "lanes must be 1, 4 or 8"),
+        };
         _weights = problem.NewParameters();
     }
 
-    /// <summary>Trajectories per SIMD instruction in <see cref="SolveMany"/>: 8 with AVX-512, 4 with AVX2, else 1.</summary>
+    /// <summary>Trajectories per SIMD instruction by default: 8 with AVX-512, 4 with AVX2, else 1.</summary>
     public static int Lanes => Vector512.IsHardwareAccelerated ? 8 : Vector256.IsHardwareAccelerated ? 4 : 1;
 
     /// <summary>The final weights of the last <see cref="Solve"/> or <see cref="SolveFromWeights"/>.</summary>
@@ -54,61 +56,53 @@ public sealed class TrajectorySolver
 
     /// <summary>
     /// Samples firstSample..firstSample+count−1 of a point, in sample order; samples below <paramref name="traceBelow"/>
-    /// are traced. Gradient flow runs four trajectories per SIMD lane set when the hardware allows; the results are
-    /// bitwise those of <see cref="Solve"/>.
+    /// are traced. The integrator runs as many trajectories at once as it has lanes; the results are bitwise those of
+    /// <see cref="Solve"/>.
     /// </summary>
-    public SampleResult[] SolveMany(long seed, int point, long firstSample, int count, long traceBelow = 0, int lanes = 0)
+    public SampleResult[] SolveMany(long seed, int point, long firstSample, int count, long traceBelow = 0)
     {
-        lanes = lanes == 0 ? Lanes : lanes;
         var results = new SampleResult[count];
-        if (_flowSettings is null || lanes == 1)
-        {
-            for (int i = 0; i < count; i++) results[i] = Solve(seed, point, firstSample + i, firstSample + i < traceBelow);
-            return results;
-        }
-        if (lanes == 8) RunLanes(_flowLanes8 ??= new DormandPrince45<Vector512Lane>(_problem, _flowSettings), seed, point, firstSample, count, traceBelow, results);
-        else if (lanes == 4) RunLanes(_flowLanes4 ??= new DormandPrince45<Vector256Lane>(_problem, _flowSettings), seed, point, firstSample, count, traceBelow, results);
-        else throw new ArgumentOutOfRangeException(nameof(lanes), "lanes must be 1, 4 or 8");
-        return results;
-    }
-
-    private void RunLanes<T>(DormandPrince45<T> integrator, long seed, int point, long firstSample, int count, long traceBelow, SampleResult[] results)
-        where T : struct, ILane<T>
-    {
         var initialInvariants = new double[count][];
         var traces = new TraceRecorder?[count];
-        integrator.Run(count, _stop,
+        _integrator.Run(count,
             (i, w) =>
             {
                 _init.Draw(_problem, seed, point, firstSample + i, w);
                 initialInvariants[i] = Invariants.Compute(_problem.Shape, w);
                 return traces[i] = firstSample + i < traceBelow ? new TraceRecorder() : null;
             },
-            (int i, in IntegrationOutcome outcome, ReadOnlySpan<double> w) => results[i] = Result(point, firstSample + i, outcome, initialInvariants[i], w, traces[i]));
+            (int i, in IntegrationResult r, ReadOnlySpan<double> w) => results[i] = Result(point, firstSample + i, r, initialInvariants[i], w, traces[i]));
+        return results;
     }
 
     private SampleResult SolveFrom(int point, long sample, bool trace)
     {
-        Span<double> w = _weights;
-        var d0 = Invariants.Compute(_problem.Shape, w);
+        var d0 = Invariants.Compute(_problem.Shape, _weights);
         var recorder = trace ? new TraceRecorder() : null;
-        var outcome = _flow is not null ? _flow.Integrate(w, _stop, recorder) : _descent!.Integrate(w, _stop, recorder);
-        return Result(point, sample, outcome, d0, w, recorder);
+        SampleResult? result = null;
+        _integrator.Run(1,
+            (_, w) => { _weights.CopyTo(w); return recorder; },
+            (int _, in IntegrationResult r, ReadOnlySpan<double> w) =>
+            {
+                w.CopyTo(_weights);
+                result = Result(point, sample, r, d0, w, recorder);
+            });
+        return result!;
     }
 
-    private SampleResult Result(int point, long sample, in IntegrationOutcome outcome, double[] initialInvariants, ReadOnlySpan<double> final, TraceRecorder? trace)
+    private SampleResult Result(int point, long sample, in IntegrationResult r, double[] initialInvariants, ReadOnlySpan<double> final, TraceRecorder? trace)
     {
         string label = "";
         double critical = double.NaN, drift = double.NaN;
-        if (outcome.Status != SampleStatus.Diverged)
+        if (r.Status != SampleStatus.Diverged)
         {
-            var c = Classifier.Classify(_problem, final, outcome.Loss);
+            var c = Classifier.Classify(_problem, final, r.Loss);
             label = c.Label;
             critical = c.CriticalValue;
             drift = Invariants.Drift(_problem.Shape, initialInvariants, Invariants.Compute(_problem.Shape, final));
         }
-        return new SampleResult(point, sample, outcome.Status, label, outcome.Loss, critical, outcome.Time, outcome.HitTime,
-            outcome.Steps, outcome.GradientEvaluations, outcome.GradientNorm, drift)
+        return new SampleResult(point, sample, r.Status, label, r.Loss, critical, r.Time, r.HitTime,
+            r.Steps, r.GradientEvaluations, r.GradientNorm, drift)
         { Trace = trace?.ToList() };
     }
 }

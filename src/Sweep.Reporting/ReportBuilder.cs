@@ -8,7 +8,8 @@ using Sweep.Campaigns;
 using Sweep.Results.Output;
 using Sweep.Results.Statistics;
 using Sweep.Results.Storage;
-using Sweep.Numerics;
+using Sweep.Numerics.Problems;
+using Sweep.Numerics.Integration;
 using Sweep.Results;
 
 namespace Sweep.Reporting;

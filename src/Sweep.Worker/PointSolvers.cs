@@ -1,4 +1,7 @@
 using Sweep.Messages;
+using Sweep.Numerics.Problems;
+using Sweep.Numerics.Integration;
+using Sweep.Numerics.Sampling;
 using Sweep.Numerics;
 using Sweep.Campaigns;
 using Sweep.Results;

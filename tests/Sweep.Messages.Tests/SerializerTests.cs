@@ -29,7 +29,7 @@ public sealed class SerializerTests : IDisposable
         return (T)serialization.Deserialize(bytes, serializer.Identifier, manifest);
     }
 
-    private static SampleRecord Sample(int point, long sample, bool traced) => new() { Point = point, Sample = sample, Status = (Sweep.Numerics.SampleStatus)(1), Label = "{0,2}", FinalLoss = 0.125, CriticalValue = 0.08, StopTime = 300, HitTime = double.NaN, Steps = 1234, RhsEvaluations = 8000, GradientNorm = 3.5e-7, InvariantDrift = 1e-9, TraceTime = traced ? [0, 1.5, 3] : null, TraceLoss = traced ? [4.2, 1.1, 0.08] : null };
+    private static SampleRecord Sample(int point, long sample, bool traced) => new() { Point = point, Sample = sample, Status = (Sweep.Numerics.Integration.SampleStatus)(1), Label = "{0,2}", FinalLoss = 0.125, CriticalValue = 0.08, StopTime = 300, HitTime = double.NaN, Steps = 1234, RhsEvaluations = 8000, GradientNorm = 3.5e-7, InvariantDrift = 1e-9, TraceTime = traced ? [0, 1.5, 3] : null, TraceLoss = traced ? [4.2, 1.1, 0.08] : null };
 
     private static CampaignSpec Spec() => new("abc123", -7, [
         new PointSpec(0, new ProblemData(true, 4, 3, [3, 1.5, 0.4], [], [], 11.41, false), [4, 4], 0.08, [1],

@@ -1,3 +1,6 @@
+using Sweep.Numerics.Problems;
+using Sweep.Numerics.Integration;
+using Sweep.Numerics.Sampling;
 using Sweep.Numerics;
 
 namespace Sweep.Numerics.Tests;

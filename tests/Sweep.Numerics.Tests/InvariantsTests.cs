@@ -1,3 +1,7 @@
+using Sweep.Numerics.Kernels;
+using Sweep.Numerics.Integration;
+using Sweep.Numerics.Sampling;
+using Sweep.Numerics.Analysis;
 using Sweep.Numerics;
 
 namespace Sweep.Numerics.Tests;

@@ -1,3 +1,7 @@
+using Sweep.Numerics.Problems;
+using Sweep.Numerics.Kernels;
+using Sweep.Numerics.Integration;
+using Sweep.Numerics.Sampling;
 using Sweep.Numerics;
 
 namespace Sweep.Numerics.Tests;
@@ -31,13 +35,34 @@ public class LaneTests
         var (problem, init, flow) = Case(name);
         var stop = new StopRule(1e-6, 1e-3);
         // 13 samples: lanes refill unevenly, and the last batch runs with idle lanes.
-        var lanes = new TrajectorySolver(problem, init, flow, stop).SolveMany(9, 2, 100, 13, traceBelow: 103, lanes: width);
-        var single = new TrajectorySolver(problem, init, flow, stop);
+        var lanes = new TrajectorySolver(problem, init, flow, stop, width).SolveMany(9, 2, 100, 13, traceBelow: 103);
+        var single = new TrajectorySolver(problem, init, flow, stop, lanes: 1);
         for (int i = 0; i < 13; i++)
         {
             var expected = single.Solve(9, 2, 100 + i, trace: 100 + i < 103);
             Assert.Equal(expected with { Trace = null }, lanes[i] with { Trace = null });
             Assert.Equal(expected.Trace, lanes[i].Trace);
+        }
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(8)]
+    public void Gradient_descent_in_simd_lanes_gives_bitwise_the_one_trajectory_results(int width)
+    {
+        // A mix of converging, diverging (large rate on some starts) and horizon trajectories, so lanes refill unevenly.
+        var problem = TestProblems.Canonical([3, 1.5, 0.4], 4, 4, 4);
+        foreach (var (init, gd) in new (GaussianInitializer, GradientDescentSettings)[] { (new(0.3, []), new(0.05, 3000)), (new(0.8, []), new(0.35, 400)), (new(0.3, [1]), new(0.1, 2000)) })
+        {
+            var stop = new StopRule(1e-6, 1e-3);
+            var lanes = new TrajectorySolver(problem, init, gd, stop, width).SolveMany(4, 1, 10, 13, traceBelow: 12);
+            var single = new TrajectorySolver(problem, init, gd, stop, lanes: 1);
+            for (int i = 0; i < 13; i++)
+            {
+                var expected = single.Solve(4, 1, 10 + i, trace: 10 + i < 12);
+                Assert.Equal(expected with { Trace = null }, lanes[i] with { Trace = null });
+                Assert.Equal(expected.Trace, lanes[i].Trace);
+            }
         }
     }
 

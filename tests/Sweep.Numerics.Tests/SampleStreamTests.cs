@@ -1,4 +1,4 @@
-using Sweep.Numerics;
+using Sweep.Numerics.Sampling;
 
 namespace Sweep.Numerics.Tests;
 

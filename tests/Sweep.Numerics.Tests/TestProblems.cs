@@ -1,5 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
-using Sweep.Numerics;
+using Sweep.Numerics.Problems;
+using Sweep.Numerics.Kernels;
+using Sweep.Numerics.Sampling;
 
 namespace Sweep.Numerics.Tests;
 

@@ -1,4 +1,5 @@
-using Sweep.Numerics;
+using Sweep.Numerics.Problems;
+using Sweep.Numerics.Integration;
 
 namespace Sweep.Numerics.Tests;
 

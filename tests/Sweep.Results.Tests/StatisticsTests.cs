@@ -59,7 +59,7 @@ public class StatisticsTests
     }
 
     private static SampleRecord R(long i, int status, string label, double hit = double.NaN) =>
-        new() { Point = 0, Sample = i, Status = (Sweep.Numerics.SampleStatus)(status), Label = label, FinalLoss = 0, CriticalValue = label == "{0,1}" ? 0 : 0.5, StopTime = 1, HitTime = hit, Steps = 1, RhsEvaluations = 1, GradientNorm = 0, InvariantDrift = 0 };
+        new() { Point = 0, Sample = i, Status = (Sweep.Numerics.Integration.SampleStatus)(status), Label = label, FinalLoss = 0, CriticalValue = label == "{0,1}" ? 0 : 0.5, StopTime = 1, HitTime = hit, Steps = 1, RhsEvaluations = 1, GradientNorm = 0, InvariantDrift = 0 };
 
     [Fact]
     public void Point_statistics_count_labels_statuses_and_hits_and_ignore_duplicates()
@@ -100,7 +100,7 @@ public class StatisticsTests
     public void Statistics_kept_as_samples_arrive_match_a_recount_and_live_summaries_skip_only_the_quantiles()
     {
         var rng = new Random(5);
-        var samples = Enumerable.Range(0, 500).Select(i => new Sweep.Results.SampleRecord() { Point = 0, Sample = i, Status = (Sweep.Numerics.SampleStatus)(i % 7 == 0 ? 2 : i % 5 == 0 ? 1 : 0), Label = i % 7 == 0 ? "" : i % 3 == 0 ? "{0}" : "{0,1}", FinalLoss = 0, CriticalValue = i % 3 == 0 ? 0.5 : 0, StopTime = 10, HitTime = i % 4 == 0 ? double.NaN : rng.NextDouble() * 100, Steps = 10, RhsEvaluations = 60, GradientNorm = 1e-7, InvariantDrift = 1e-9 }).OrderBy(_ => rng.Next()).ToList();
+        var samples = Enumerable.Range(0, 500).Select(i => new Sweep.Results.SampleRecord() { Point = 0, Sample = i, Status = (Sweep.Numerics.Integration.SampleStatus)(i % 7 == 0 ? 2 : i % 5 == 0 ? 1 : 0), Label = i % 7 == 0 ? "" : i % 3 == 0 ? "{0}" : "{0,1}", FinalLoss = 0, CriticalValue = i % 3 == 0 ? 0.5 : 0, StopTime = 10, HitTime = i % 4 == 0 ? double.NaN : rng.NextDouble() * 100, Steps = 10, RhsEvaluations = 60, GradientNorm = 1e-7, InvariantDrift = 1e-9 }).OrderBy(_ => rng.Next()).ToList();
         var incremental = new Sweep.Results.Statistics.PointStatistics(0, "{0,1}");
         foreach (var (s, i) in samples.Select((s, i) => (s, i)))
         {
@@ -115,7 +115,7 @@ public class StatisticsTests
         Assert.Equal(b.Labels, a.Labels);
         Assert.Equal(b.HitTimes, a.HitTimes);
         Assert.Equal((b.Converged, b.Horizon, b.Diverged, b.SaddleMass), (a.Converged, a.Horizon, a.Diverged, a.SaddleMass));
-        var hits = samples.Where(s => s.Status != Sweep.Numerics.SampleStatus.Diverged && !double.IsNaN(s.HitTime)).Select(s => s.HitTime).OrderBy(x => x).ToList();
+        var hits = samples.Where(s => s.Status != Sweep.Numerics.Integration.SampleStatus.Diverged && !double.IsNaN(s.HitTime)).Select(s => s.HitTime).OrderBy(x => x).ToList();
         Assert.Equal(Sweep.Results.Statistics.Proportions.Quantile(hits, 0.5), a.HitTimes.P50);
         var live = incremental.Summarize(hitQuantiles: false);
         Assert.Equal(a.Labels, live.Labels);

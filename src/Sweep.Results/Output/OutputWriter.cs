@@ -4,7 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sweep.Campaigns;
 using Sweep.Results.Statistics;
-using Sweep.Numerics;
+using Sweep.Numerics.Problems;
+using Sweep.Numerics.Integration;
 
 namespace Sweep.Results.Output;
 

@@ -1,4 +1,4 @@
-using Sweep.Numerics;
+using Sweep.Numerics.Integration;
 
 namespace Sweep.Results;
 

@@ -1,4 +1,4 @@
-namespace Sweep.Numerics;
+namespace Sweep.Numerics.Problems;
 
 /// <summary>
 /// Widths d_0 = d_x, d_1..d_H, d_{H+1} = d_y of a deep linear network, and where each weight matrix

@@ -1,6 +1,7 @@
 using MathNet.Numerics.LinearAlgebra;
+using Sweep.Numerics.Kernels;
 
-namespace Sweep.Numerics;
+namespace Sweep.Numerics.Problems;
 
 /// <summary>
 /// What is integrated: a deep linear network of a given shape on data summarised by Cxx = X Xᵀ, Cyx = Y Xᵀ and
@@ -187,6 +188,12 @@ public sealed class LinearNetworkProblem
             warnings.Add($"two critical values are only {sep:G3} apart (relative {sep / scale:G3}); losses cannot separate those saddles, labels (from the product) still can");
         return warnings;
     }
+
+    /// <summary>
+    /// A loss-and-gradient kernel of this problem for <c>T.Width</c> trajectories at once: the problem supplies L and
+    /// ∇L, integrators only call them. Each kernel owns its workspace (one per integrator, hence per thread).
+    /// </summary>
+    public LossGradientKernel<T> NewKernel<T>() where T : struct, ILane<T> => new(this);
 
     /// <summary>Allocates the per-trajectory parameter buffer.</summary>
     public double[] NewParameters() => new double[Shape.ParameterCount];

@@ -1,4 +1,4 @@
-namespace Sweep.Numerics;
+namespace Sweep.Numerics.Kernels;
 
 /// <summary>
 /// Plain row-major helpers for one matrix (off the hot path: classification, invariants, norms). The products are the

@@ -1,4 +1,7 @@
-namespace Sweep.Numerics;
+using Sweep.Numerics.Kernels;
+using Sweep.Numerics.Problems;
+
+namespace Sweep.Numerics.Analysis;
 
 /// <summary>
 /// The conserved quantities of the flow (Lemma 2.3): D_i = W_{i+1}ᵀ W_{i+1} − W_i W_iᵀ (d_i × d_i), i = 1..H.

@@ -1,17 +1,20 @@
-namespace Sweep.Numerics;
+using Sweep.Numerics.Kernels;
+using Sweep.Numerics.Problems;
+
+namespace Sweep.Numerics.Integration;
 
 /// <summary>
 /// Gradient flow dW/dt = −∇L(W) by the Dormand–Prince 5(4) pair (FSAL, local extrapolation), with the standard
 /// controller: error norm RMS(err_k / (atol + rtol·max(|y_k|, |y_new,k|))), step factor 0.9·err^{-1/5} clipped to
 /// [0.2, 10] (at most 1 after a rejection), initial step by Hairer's heuristic.
 /// <para>
-/// Integrates <c>T.Width</c> trajectories at once, one per SIMD lane, each with its own step size, time and stop
-/// test; a lane that finishes is refilled with the next trajectory. Lanes never mix: every lane performs exactly the
+/// Integrates <c>T.Width</c> trajectories at once, one per SIMD lane, each with its own step size, time and
+/// <see cref="TrajectoryMonitor"/>; a lane that finishes is refilled with the next trajectory. Lanes never mix: every lane performs exactly the
 /// operations the one-lane integrator would, so results do not depend on the lane width or on which trajectories share
 /// a batch. One instance per thread: it owns its buffers and allocates nothing per step.
 /// </para>
 /// </summary>
-public sealed class DormandPrince45<T> where T : struct, ILane<T>
+public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
 {
     // The nodes c_i are not needed: the gradient flow does not depend on time.
     private const double A21 = 1.0 / 5;
@@ -22,11 +25,6 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
     private const double B1 = 35.0 / 384, B3 = 500.0 / 1113, B4 = 125.0 / 192, B5 = -2187.0 / 6784, B6 = 11.0 / 84;
     // Error weights b − b̂.
     private const double E1 = 71.0 / 57600, E3 = -71.0 / 16695, E4 = 71.0 / 1920, E5 = -17253.0 / 339200, E6 = 22.0 / 525, E7 = -1.0 / 40;
-
-    /// <summary>Fills a lane's initial weights (plain row-major) for trajectory <paramref name="index"/> and says whether to trace it.</summary>
-    public delegate TraceRecorder? LaneStart(int index, Span<double> weights);
-    /// <summary>Receives a finished trajectory: its outcome and final weights (plain row-major).</summary>
-    public delegate void LaneFinish(int index, in IntegrationOutcome outcome, ReadOnlySpan<double> weights);
 
     private readonly LossGradientKernel<T> _gradient;
     private readonly LossGradientKernel<ScalarLane> _single;
@@ -39,6 +37,7 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
     private readonly double[] _one, _oneF, _oneStage, _oneF1;
     private readonly double[] _hLanes = new double[T.Width];
     private readonly Lane[] _lanes = new Lane[T.Width];
+    private readonly TrajectoryMonitor[] _monitors = new TrajectoryMonitor[T.Width];
 
     private struct Lane
     {
@@ -46,15 +45,14 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
         public double T, H, Loss, GradNorm;
         public long Steps, Evals;
         public bool RejectedLast;
-        public HitTracker Hit;
-        public TraceRecorder? Trace;
     }
 
-    public DormandPrince45(LinearNetworkProblem problem, GradientFlowSettings settings)
+    public DormandPrince45(LinearNetworkProblem problem, GradientFlowSettings settings, StopRule stop)
     {
-        _gradient = new LossGradientKernel<T>(problem);
-        _single = new LossGradientKernel<ScalarLane>(problem);
+        _gradient = problem.NewKernel<T>();
+        _single = problem.NewKernel<ScalarLane>();
         _settings = settings;
+        for (int l = 0; l < T.Width; l++) _monitors[l] = new TrajectoryMonitor(problem, stop, settings.TMax, interpolate: true);
         _n = problem.Shape.ParameterCount;
         int size = _n * T.Width;
         _y = new(size); _k1 = new(size); _k2 = new(size); _k3 = new(size); _k4 = new(size);
@@ -68,11 +66,11 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
 
     private double GradientSingle(ReadOnlySpan<double> y, Span<double> g) => _single.Evaluate(y, g)[0];
 
-    /// <summary>Integrates trajectories 0..count−1 (in any interleaving) until each has converged, reached the horizon or diverged.</summary>
-    public void Run(int count, StopRule stop, LaneStart start, LaneFinish finish)
+    public int Width => T.Width;
+
+    /// <inheritdoc/>
+    public void Run(int count, TrajectoryStart start, TrajectoryFinish finish)
     {
-        var problem = _gradient.Problem;
-        double gradTol = stop.GradTolRel * problem.CyxNorm;
         double tMax = _settings.TMax, rtol = _settings.RelTol, atol = _settings.AbsTol;
         double hMin = 1e-14 * Math.Max(1, tMax);
         int n = _n, width = T.Width;
@@ -81,9 +79,9 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
         for (int l = 0; l < width; l++)
         {
             _lanes[l].Index = -1;
-            if (Refill(l, ref next, count, stop, gradTol, start, finish)) active++;
+            if (Refill(l, ref next, count, start, finish)) active++;
         }
-        T atolV = T.Broadcast(atol), rtolV = T.Broadcast(rtol), bound = T.Broadcast(StopRule.DivergenceBound);
+        T atolV = T.Broadcast(atol), rtolV = T.Broadcast(rtol), bound = T.Broadcast(TrajectoryMonitor.DivergenceBound);
         while (active > 0)
         {
             for (int l = 0; l < width; l++)
@@ -138,16 +136,11 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
                     lane.Steps++;
                     lane.Loss = _lossLanes[l];
                     lane.GradNorm = Math.Sqrt(_gLanes[l]);
-                    lane.Hit.Observe(lane.T, lane.Loss);
-                    lane.Trace?.Record(lane.T, lane.Loss);
-                    SampleStatus? status = !double.IsFinite(lane.Loss) || _badLanes[l] != 0 ? SampleStatus.Diverged
-                        : lane.GradNorm <= gradTol ? SampleStatus.Converged
-                        : lane.T >= tMax ? SampleStatus.Horizon
-                        : null;
+                    var status = _monitors[l].Observe(lane.T, lane.Loss, lane.GradNorm, _badLanes[l] != 0);
                     if (status is { } done)
                     {
                         Finish(l, done, finish);
-                        if (!Refill(l, ref next, count, stop, gradTol, start, finish)) active--;
+                        if (!Refill(l, ref next, count, start, finish)) active--;
                         continue;
                     }
                     double fac = Math.Clamp(ControllerFactor(err), 0.2, 10);
@@ -162,7 +155,7 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
                     if (lane.H < hMin)   // the step size collapsed: the solution is blowing up
                     {
                         Finish(l, SampleStatus.Diverged, finish);
-                        if (!Refill(l, ref next, count, stop, gradTol, start, finish)) active--;
+                        if (!Refill(l, ref next, count, start, finish)) active--;
                     }
                 }
             }
@@ -262,23 +255,23 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
         return 0.9 * y;
     }
 
-    private void Finish(int l, SampleStatus status, LaneFinish finish)
+    private void Finish(int l, SampleStatus status, TrajectoryFinish finish)
     {
         ref var lane = ref _lanes[l];
         int width = T.Width;
         Span<double> y = _y;
         for (int e = 0; e < _n; e++) _one[e] = y[e * width + l];
-        var outcome = new IntegrationOutcome(status, lane.T, lane.Steps, lane.Evals, lane.Loss, lane.GradNorm, lane.Hit.HitTime);
+        var result = new IntegrationResult(status, lane.T, lane.Steps, lane.Evals, lane.Loss, lane.GradNorm, _monitors[l].HitTime);
         int index = lane.Index;
         lane.Index = -1;
-        finish(index, outcome, _one);
+        finish(index, result, _one);
     }
 
     /// <summary>
     /// Starts the next trajectory in lane <paramref name="l"/>: its first evaluation and starting step use the one-lane
     /// kernel (the same arithmetic), and trajectories that stop at t = 0 finish at once. False when none is left.
     /// </summary>
-    private bool Refill(int l, ref int next, int count, StopRule stop, double gradTol, LaneStart start, LaneFinish finish)
+    private bool Refill(int l, ref int next, int count, TrajectoryStart start, TrajectoryFinish finish)
     {
         int width = T.Width;
         while (next < count)
@@ -286,14 +279,16 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
             int index = next++;
             ref var lane = ref _lanes[l];
             Span<double> w = _one, f = _oneF;
-            lane.Trace = start(index, w);
+            var trace = start(index, w);
             double loss = GradientSingle(w, f);
             double gnorm = Dense.Norm(f);
-            lane = lane with { Index = index, T = 0, Steps = 0, Evals = 1, Loss = loss, GradNorm = gnorm, RejectedLast = false, Trace = lane.Trace,
-                Hit = new HitTracker(stop.EpsHit, _gradient.Problem.CriticalValues.GlobalMinimum, interpolate: true, 0, loss) };
-            lane.Trace?.Record(0, loss);
-            if (!double.IsFinite(loss) || !Dense.AllFiniteAndBounded(w, StopRule.DivergenceBound)) { WriteLane(l); Finish(l, SampleStatus.Diverged, finish); continue; }
-            if (gnorm <= gradTol) { WriteLane(l); Finish(l, SampleStatus.Converged, finish); continue; }
+            lane = lane with { Index = index, T = 0, Steps = 0, Evals = 1, Loss = loss, GradNorm = gnorm, RejectedLast = false };
+            if (_monitors[l].Start(loss, gnorm, !Dense.AllFiniteAndBounded(w, TrajectoryMonitor.DivergenceBound), trace) is { } stopped)
+            {
+                WriteLane(l);
+                Finish(l, stopped, finish);
+                continue;
+            }
             long evals = lane.Evals;
             lane.H = InitialStep(w, f, ref evals);
             lane.Evals = evals;
@@ -344,24 +339,5 @@ public sealed class DormandPrince45<T> where T : struct, ILane<T>
         double h1 = Math.Max(d1, d2) <= 1e-15 ? Math.Max(1e-6, h0 * 1e-3) : Math.Pow(0.01 / Math.Max(d1, d2), 0.2);
         double h = Math.Min(100 * h0, h1);
         return double.IsFinite(h) && h > 0 ? Math.Min(h, tMax) : 1e-6;
-    }
-}
-
-/// <summary>One trajectory at a time: the one-lane <see cref="DormandPrince45{T}"/>.</summary>
-public sealed class DormandPrince45
-{
-    private readonly DormandPrince45<ScalarLane> _batch;
-
-    public DormandPrince45(LinearNetworkProblem problem, GradientFlowSettings settings) => _batch = new(problem, settings);
-
-    /// <summary>Integrates <paramref name="y"/> in place until converged, the horizon, or divergence.</summary>
-    public IntegrationOutcome Integrate(Span<double> y, StopRule stop, TraceRecorder? trace = null)
-    {
-        var initial = y.ToArray();
-        var final = new double[y.Length];
-        IntegrationOutcome result = default;
-        _batch.Run(1, stop, (_, w) => { initial.CopyTo(w); return trace; }, (int _, in IntegrationOutcome o, ReadOnlySpan<double> w) => { result = o; w.CopyTo(final); });
-        final.CopyTo(y);
-        return result;
     }
 }

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Sweep.Numerics;
+namespace Sweep.Numerics.Kernels;
 
 /// <summary>
 /// Row-major dense products over lane buffers (see <see cref="ILane{TSelf}"/>). Every output element is accumulated

@@ -1,6 +1,6 @@
 using MathNet.Numerics.LinearAlgebra;
 
-namespace Sweep.Numerics;
+namespace Sweep.Numerics.Problems;
 
 /// <summary>
 /// The SVD M = Cyx Cxx^{-1/2} = U diag(s) Vᵀ (s decreasing), with Cxx^{1/2} for the classification rule.

@@ -1,4 +1,4 @@
-namespace Sweep.Numerics;
+namespace Sweep.Numerics.Kernels;
 
 /// <summary>
 /// A buffer of doubles whose first element sits on a 64-byte boundary (a cache line, one Vector512), so that SIMD loads

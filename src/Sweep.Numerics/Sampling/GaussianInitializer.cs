@@ -1,4 +1,6 @@
-namespace Sweep.Numerics;
+using Sweep.Numerics.Problems;
+
+namespace Sweep.Numerics.Sampling;
 
 /// <summary>
 /// Every weight entry iid N(0, scale²), drawn in buffer order from the sample's own stream. Suppressed modes i get

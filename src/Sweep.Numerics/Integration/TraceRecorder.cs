@@ -1,4 +1,4 @@
-namespace Sweep.Numerics;
+namespace Sweep.Numerics.Integration;
 
 /// <summary>
 /// Records (time, loss) along a trajectory with bounded memory: when full it keeps every other point and doubles

@@ -1,4 +1,4 @@
-namespace Sweep.Numerics;
+namespace Sweep.Numerics.Problems;
 
 /// <summary>
 /// The 2^{d_y} critical values L_S = ½||Y||² − ½ Σ_{i∈S} s_i² (Proposition 4), indexed by the bitmask of S

@@ -1,4 +1,4 @@
-namespace Sweep.Numerics;
+namespace Sweep.Numerics.Sampling;
 
 /// <summary>
 /// A counter-based random stream: the state is a hash of (campaign seed, point index, sample index) alone, so a

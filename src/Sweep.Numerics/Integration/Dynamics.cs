@@ -1,0 +1,17 @@
+using Sweep.Numerics.Kernels;
+using Sweep.Numerics.Problems;
+
+namespace Sweep.Numerics.Integration;
+
+/// <summary>
+/// How a trajectory is integrated: the algorithm with its own settings, separate from the problem (what is integrated)
+/// and from the stop rule (what is observed). Each algorithm builds its integrator for a lane type.
+/// </summary>
+public abstract record Dynamics
+{
+    /// <summary>
+    /// An integrator of <paramref name="problem"/> that runs <c>T.Width</c> trajectories at once under
+    /// <paramref name="stop"/>. Every lane must perform exactly the operations of the one-lane integrator.
+    /// </summary>
+    public abstract IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop) where T : struct, ILane<T>;
+}

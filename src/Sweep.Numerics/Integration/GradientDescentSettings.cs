@@ -1,0 +1,10 @@
+using Sweep.Numerics.Kernels;
+using Sweep.Numerics.Problems;
+
+namespace Sweep.Numerics.Integration;
+
+/// <summary>Gradient descent W ← W − η∇L; iterations play the role of time.</summary>
+public sealed record GradientDescentSettings(double LearningRate, long MaxIters) : Dynamics
+{
+    public override IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop) => new GradientDescent<T>(problem, this, stop);
+}

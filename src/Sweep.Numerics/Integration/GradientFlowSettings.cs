@@ -1,0 +1,10 @@
+using Sweep.Numerics.Kernels;
+using Sweep.Numerics.Problems;
+
+namespace Sweep.Numerics.Integration;
+
+/// <summary>Gradient flow dW/dt = −∇L by adaptive Dormand–Prince 5(4) with mixed error tolerance atol + rtol·|y|.</summary>
+public sealed record GradientFlowSettings(double TMax, double RelTol, double AbsTol) : Dynamics
+{
+    public override IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop) => new DormandPrince45<T>(problem, this, stop);
+}

@@ -1,0 +1,22 @@
+namespace Sweep.Numerics.Integration;
+
+/// <summary>
+/// Integrates trajectories of one problem under one stop rule, <see cref="Width"/> at a time (one per SIMD lane),
+/// each with its own time and <see cref="TrajectoryMonitor"/>; a lane that finishes is refilled with the next
+/// trajectory. Results never depend on the width or on which trajectories share a batch. One instance per thread:
+/// it owns its buffers and allocates nothing per step.
+/// </summary>
+public interface IIntegrator
+{
+    /// <summary>Trajectories integrated at once.</summary>
+    int Width { get; }
+
+    /// <summary>Integrates trajectories 0..count−1 (in any interleaving) until each stops (converged, horizon or diverged).</summary>
+    void Run(int count, TrajectoryStart start, TrajectoryFinish finish);
+}
+
+/// <summary>Fills the initial weights (plain row-major) of trajectory <paramref name="index"/>; returns its recorder when it is traced.</summary>
+public delegate TraceRecorder? TrajectoryStart(int index, Span<double> weights);
+
+/// <summary>Receives a finished trajectory: how it ended and its final weights (plain row-major).</summary>
+public delegate void TrajectoryFinish(int index, in IntegrationResult result, ReadOnlySpan<double> weights);

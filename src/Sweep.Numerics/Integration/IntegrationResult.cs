@@ -1,0 +1,5 @@
+namespace Sweep.Numerics.Integration;
+
+/// <summary>How an integration ended. <see cref="HitTime"/> is null when L − L_min ≤ eps_hit never happened.</summary>
+public readonly record struct IntegrationResult(SampleStatus Status, double Time, long Steps, long GradientEvaluations,
+    double Loss, double GradientNorm, double? HitTime);

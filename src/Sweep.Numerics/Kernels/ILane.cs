@@ -1,0 +1,30 @@
+namespace Sweep.Numerics.Kernels;
+
+/// <summary>
+/// A value per trajectory for <see cref="Width"/> trajectories at once. Kernels written against this interface run
+/// one trajectory (<see cref="ScalarLane"/>) or several in SIMD lanes (<see cref="Vector256Lane"/>) with the same
+/// operations in the same order, so every lane's result is bitwise the one-trajectory result. Buffers are
+/// element-major, lane-minor: element e of lane l lives at [e·Width + l]. No fused multiply-add is used, on purpose.
+/// </summary>
+public interface ILane<TSelf> where TSelf : struct, ILane<TSelf>
+{
+    static abstract int Width { get; }
+    static abstract TSelf Zero { get; }
+    static abstract TSelf Broadcast(double x);
+    static abstract TSelf Load(ReadOnlySpan<double> buffer, int element);
+    static abstract void Store(Span<double> buffer, int element, TSelf value);
+    static abstract TSelf operator +(TSelf a, TSelf b);
+    static abstract TSelf operator -(TSelf a, TSelf b);
+    static abstract TSelf operator *(TSelf a, TSelf b);
+    static abstract TSelf operator /(TSelf a, TSelf b);
+    static abstract TSelf Abs(TSelf a);
+    static abstract TSelf Max(TSelf a, TSelf b);
+    /// <summary>All-ones in lanes where a ≤ b (false for NaN), zero elsewhere.</summary>
+    static abstract TSelf LessOrEqual(TSelf a, TSelf b);
+    static abstract TSelf AndNot(TSelf a, TSelf b);
+    static abstract TSelf Or(TSelf a, TSelf b);
+    /// <summary>Bitwise select: a where mask bits are set, else b.</summary>
+    static abstract TSelf Select(TSelf mask, TSelf a, TSelf b);
+    static abstract TSelf FromLanes(ReadOnlySpan<double> values);
+    double this[int lane] { get; }
+}

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Sweep.Numerics.Kernels;
+
+/// <summary>Eight trajectories in one AVX-512 register.</summary>
+public readonly struct Vector512Lane : ILane<Vector512Lane>
+{
+    private readonly Vector512<double> _v;
+    private Vector512Lane(Vector512<double> v) => _v = v;
+    public static int Width => 8;
+    public static Vector512Lane Zero => default;
+    public double this[int lane] => _v.GetElement(lane);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Broadcast(double x) => new(Vector512.Create(x));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512Lane Load(ReadOnlySpan<double> b, int e)
+    {
+        Debug.Assert((uint)(8 * e + 7) < (uint)b.Length);
+        return new(Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(b), (nuint)(8 * e)));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Span<double> b, int e, Vector512Lane v)
+    {
+        Debug.Assert((uint)(8 * e + 7) < (uint)b.Length);
+        v._v.StoreUnsafe(ref MemoryMarshal.GetReference(b), (nuint)(8 * e));
+    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane operator +(Vector512Lane a, Vector512Lane b) => new(a._v + b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane operator -(Vector512Lane a, Vector512Lane b) => new(a._v - b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane operator *(Vector512Lane a, Vector512Lane b) => new(a._v * b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane operator /(Vector512Lane a, Vector512Lane b) => new(a._v / b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Abs(Vector512Lane a) => new(Vector512.Abs(a._v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Max(Vector512Lane a, Vector512Lane b) => new(Vector512.Max(a._v, b._v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane LessOrEqual(Vector512Lane a, Vector512Lane b) => new(Vector512.LessThanOrEqual(a._v, b._v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane AndNot(Vector512Lane a, Vector512Lane b) => new(Vector512.AndNot(a._v, b._v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Or(Vector512Lane a, Vector512Lane b) => new(a._v | b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Select(Vector512Lane mask, Vector512Lane a, Vector512Lane b) => new(Vector512.ConditionalSelect(mask._v, a._v, b._v));
+    public static Vector512Lane FromLanes(ReadOnlySpan<double> values) => new(Vector512.Create(values[..8]));
+}
