@@ -10,14 +10,18 @@ namespace Sweep.Results.Statistics;
 /// <item>one-sided 95% lower: BetaInv(0.05; k, n − k + 1) (0 when k = 0; 0.05^{1/n} when k = n).</item>
 /// </list>
 /// <para>
-/// The quantiles are not taken from MathNet's <c>Beta.InvCDF</c>: that one solves I_x(a, b) = q by Brent's method to an
-/// absolute accuracy of about 1e-8 in x, far too coarse for bounds near 1e-7 (rare labels in 1e8 samples). Here a = 1
-/// and b = 1 are inverted in closed form (I_x(1, b) = 1 − (1 − x)^b, I_x(a, 1) = x^a); otherwise I_x(a, b) is evaluated
-/// by its continued fraction with the prefactor x^a (1 − x)^b / (a B(a, b)) computed as (1 − x) times a binomial
-/// probability by Loader's saddle-point method (no cancellation of large log-gamma terms, so it stays accurate to about
-/// 1e-13 relative for n up to 1e9 and more), and inverted by bisection in logit space until the bracket is below 1e-13
-/// in logit(x), i.e. a relative error below 1e-13 in both x and 1 − x (plus that of I itself: about 1e-12 relative in
-/// the bound). Every call is deterministic: the same (k, n) gives the same bits.
+/// The quantiles are not taken from MathNet's <c>Beta.InvCDF</c> (5.0.0): measured against 30–50-digit mpmath it is
+/// good to ~1e-11 relative for n ≤ 1000, but off by up to 4e-7 at n = 1e6, 6e-7 at 1e7 and 2e-5 at 1e8 in the far
+/// tail (e.g. Lower95(1, 1e8)), and up to 2e-5 relative in 1 − x for bounds near 1. Here a = 1 and b = 1 are inverted
+/// in closed form (I_x(1, b) = 1 − (1 − x)^b, I_x(a, 1) = x^a). Otherwise, with N = a + b − 1, I_x(a, b) = P(X ≥ a)
+/// for X ~ Bin(N, x): when a or b is at most 200 the short binomial tail is summed term by term (the largest term by
+/// Loader's saddle-point method, the rest by ratios, every one from x and 1 − x given separately, so a tiny x is
+/// never recovered from 1 − x); else the continued fraction (modified Lentz) on the side of the mean where it
+/// converges fast, its prefactor again by Loader's method (no cancellation of huge log-gamma terms). The root is found
+/// by bisection in logit space until the bracket is below 1e-13 in logit(x) (relative 1e-13 in both x and 1 − x).
+/// Verified against mpmath: relative error ≤ 1e-13 on the summed tails (all k ≤ 199 or ≥ n − 199, any n ≤ 1e9),
+/// ≤ 5e-11 through the continued fraction (n ≤ 1e9; ≤ 2e-11 for n ≤ 1e8); a bound costs well under 0.1 ms.
+/// Every call is deterministic: the same (k, n) gives the same bits.
 /// </para>
 /// </summary>
 public static class ClopperPearson
@@ -107,7 +111,7 @@ public static class ClopperPearson
                : (Math.Exp(t) / (1 + Math.Exp(t)), 1 / (1 + Math.Exp(t)));
 
     /// <summary>Below this many terms the binomial tail is summed directly instead of the continued fraction.</summary>
-    private const long DirectSumLimit = 2000;
+    private const long DirectSumLimit = 200;
 
     /// <summary>
     /// (I_x(a, b), 1 − I_x(a, b)), y = 1 − x given separately, the smaller of the two computed directly. With N = a + b − 1,
