@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Sweep.Numerics.Integration;
 using Sweep.Numerics.Problems;
 
 namespace Sweep.Campaigns;
@@ -162,7 +163,7 @@ public static class CampaignLoader
                 if (sigmas.Length > 30) throw Fail("problem.singular_values", "at most 30 output dimensions are supported");
                 int dx = (int)ReadInteger(problemNode, "input_dim", "problem", min: 1, max: 100_000);
                 problem = LinearNetworkProblem.Canonical(sigmas, dx, hidden);
-                problemData = new ProblemData(true, dx, sigmas.Length, sigmas, [], [], sigmas.Sum(s => s * s), false);
+                problemData = new CanonicalProblemData(sigmas, dx);
                 break;
             }
             case "data":
@@ -179,39 +180,40 @@ public static class CampaignLoader
                 problem = LinearNetworkProblem.FromCovariances(cxx, cyx, yy, dx, dy, hidden, whiten);
                 if (problem.Error?.Kind == ProblemErrorKind.RankDeficientData && x.GetLength(1) < dx)
                     throw Fail("problem.x_csv", $"{problem.Error.Message}; there are only m = {x.GetLength(1)} examples for d_x = {dx} inputs");
-                problemData = new ProblemData(false, dx, dy, [], cxx, cyx, yy, whiten);
+                problemData = new CovarianceProblemData(dx, dy, cxx, cyx, yy, whiten);
                 break;
             }
             default:
                 throw Fail("problem.kind", $"must be \"canonical\" or \"data\" (got \"{kind}\")");
         }
-        if (!problem.IsValid) throw Fail(FieldOf(problem.Error!, problemData.Canonical), problem.Error!.Message);
+        if (!problem.IsValid) throw Fail(FieldOf(problem.Error!, problemData is CanonicalProblemData), problem.Error!.Message);
 
         CheckKeys(init, "init", ["kind", "scale", "suppress_modes"]);
         string initKind = ReadString(init, "kind", "init");
         if (initKind != "gaussian") throw Fail("init.kind", $"must be \"gaussian\" (got \"{initKind}\")");
         double scale = ReadNumber(init, "scale", "init", positive: true);
         var suppress = init.ContainsKey("suppress_modes") ? ReadIntegerList(init, "suppress_modes", "init", min: 0) : [];
-        if (suppress.Length > 0 && !problemData.Canonical)
+        if (suppress.Length > 0 && problemData is not CanonicalProblemData)
             throw Fail("init.suppress_modes", "is only available for canonical problems (the invariant manifold is exact only in the canonical basis)");
         foreach (var m in suppress)
             if (m >= problemData.OutputDim) throw Fail("init.suppress_modes", $"mode {m} does not exist (modes are 0..{problemData.OutputDim - 1})");
         if (suppress.Distinct().Count() != suppress.Length) throw Fail("init.suppress_modes", "lists a mode twice");
 
         string method = ReadString(dynamics, "method", "dynamics");
-        DynamicsData dyn;
+        Dynamics dyn;
         switch (method)
         {
             case "flow":
                 CheckKeys(dynamics, "dynamics", ["method", "t_max", "rtol", "atol"], "for method \"flow\"");
-                dyn = new DynamicsData("flow", ReadNumber(dynamics, "t_max", "dynamics", positive: true),
+                var flow = new GradientFlowSettings(ReadNumber(dynamics, "t_max", "dynamics", positive: true),
                     ReadNumber(dynamics, "rtol", "dynamics", positive: true, fallback: 1e-8),
-                    ReadNumber(dynamics, "atol", "dynamics", positive: true, fallback: 1e-10), 0, 0);
-                if (dyn.RelTol >= 1) throw Fail("dynamics.rtol", "must be < 1");
+                    ReadNumber(dynamics, "atol", "dynamics", positive: true, fallback: 1e-10));
+                if (flow.RelTol >= 1) throw Fail("dynamics.rtol", "must be < 1");
+                dyn = flow;
                 break;
             case "gd":
                 CheckKeys(dynamics, "dynamics", ["method", "learning_rate", "max_iters"], "for method \"gd\"");
-                dyn = new DynamicsData("gd", 0, 0, 0, ReadNumber(dynamics, "learning_rate", "dynamics", positive: true),
+                dyn = new GradientDescentSettings(ReadNumber(dynamics, "learning_rate", "dynamics", positive: true),
                     ReadInteger(dynamics, "max_iters", "dynamics", min: 1));
                 break;
             default:

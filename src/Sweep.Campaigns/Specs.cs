@@ -1,21 +1,19 @@
+using Sweep.Numerics.Integration;
+
 namespace Sweep.Campaigns;
 
 /// <summary>
-/// The data a problem needs, as sufficient statistics (never the raw examples): canonical problems carry their
-/// singular values, data problems Cxx (d_x × d_x) and Cyx (d_y × d_x), row-major, and ||Y||².
+/// The data a problem needs, as sufficient statistics (never the raw examples): what workers build the numerics'
+/// problem from.
 /// </summary>
-public sealed record ProblemData(
-    bool Canonical,
-    int InputDim,
-    int OutputDim,
-    double[] SingularValues,
-    double[] Cxx,
-    double[] Cyx,
-    double YNormSquared,
-    bool Whiten);
+public abstract record ProblemData(int InputDim, int OutputDim);
 
-/// <summary>"flow" (TMax, RelTol, AbsTol) or "gd" (LearningRate, MaxIters).</summary>
-public sealed record DynamicsData(string Method, double TMax, double RelTol, double AbsTol, double LearningRate, long MaxIters);
+/// <summary>The paper's reduced form: Cxx = I, Cyx = [diag(σ), 0].</summary>
+public sealed record CanonicalProblemData(double[] SingularValues, int InputDim) : ProblemData(InputDim, SingularValues.Length);
+
+/// <summary>A data problem: Cxx (d_x × d_x) and Cyx (d_y × d_x), row-major, and ||Y||²; optionally whitened.</summary>
+public sealed record CovarianceProblemData(int InputDim, int OutputDim, double[] Cxx, double[] Cyx, double YNormSquared, bool Whiten)
+    : ProblemData(InputDim, OutputDim);
 
 /// <summary>Everything a worker needs to solve any sample of one parameter point.</summary>
 public sealed record PointSpec(
@@ -24,10 +22,19 @@ public sealed record PointSpec(
     int[] Hidden,
     double InitScale,
     int[] SuppressModes,
-    DynamicsData Dynamics,
+    Dynamics Dynamics,
     double GradTolRel,
     double EpsHit,
-    int TraceSamples);
+    int TraceSamples)
+{
+    /// <summary>Where an uncertified trajectory stops: t_max for the flow, max_iters for descent (times are iteration counts).</summary>
+    public double Horizon => Dynamics switch
+    {
+        GradientFlowSettings f => f.TMax,
+        GradientDescentSettings d => d.MaxIters,
+        var other => throw new NotSupportedException($"no horizon for {other.GetType().Name}"),
+    };
+}
 
 /// <summary>A campaign as the workers see it: its hash (identity), seed and points.</summary>
 public sealed record CampaignSpec(string Hash, long Seed, PointSpec[] Points);

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Serialization;
+using Sweep.Numerics.Integration;
 using SerializationException = System.Runtime.Serialization.SerializationException;
 using Sweep.Campaigns;
 using Sweep.Results;
@@ -139,12 +140,22 @@ public sealed class SweepSerializer : SerializerWithStringManifest
         foreach (var p in c.Points)
         {
             w.Write(p.Index);
-            var d = p.Problem;
-            w.Write(d.Canonical); w.Write(d.InputDim); w.Write(d.OutputDim); Write(w, d.SingularValues); Write(w, d.Cxx); Write(w, d.Cyx);
-            w.Write(d.YNormSquared); w.Write(d.Whiten);
+            switch (p.Problem)
+            {
+                case CanonicalProblemData cp: w.Write((byte)ProblemTag.Canonical); Write(w, cp.SingularValues); w.Write(cp.InputDim); break;
+                case CovarianceProblemData d:
+                    w.Write((byte)ProblemTag.Covariance); w.Write(d.InputDim); w.Write(d.OutputDim); Write(w, d.Cxx); Write(w, d.Cyx);
+                    w.Write(d.YNormSquared); w.Write(d.Whiten);
+                    break;
+                default: throw new SerializationException($"no wire form for problem {p.Problem.GetType().Name}");
+            }
             Write(w, p.Hidden); w.Write(p.InitScale); Write(w, p.SuppressModes);
-            var y = p.Dynamics;
-            w.Write(y.Method); w.Write(y.TMax); w.Write(y.RelTol); w.Write(y.AbsTol); w.Write(y.LearningRate); w.Write(y.MaxIters);
+            switch (p.Dynamics)
+            {
+                case GradientFlowSettings f: w.Write((byte)DynamicsTag.Flow); w.Write(f.TMax); w.Write(f.RelTol); w.Write(f.AbsTol); break;
+                case GradientDescentSettings g: w.Write((byte)DynamicsTag.Descent); w.Write(g.LearningRate); w.Write(g.MaxIters); break;
+                default: throw new SerializationException($"no wire form for dynamics {p.Dynamics.GetType().Name}");
+            }
             w.Write(p.GradTolRel); w.Write(p.EpsHit); w.Write(p.TraceSamples);
         }
     }
@@ -157,13 +168,26 @@ public sealed class SweepSerializer : SerializerWithStringManifest
         for (int i = 0; i < points.Length; i++)
         {
             int index = r.ReadInt32();
-            var problem = new ProblemData(r.ReadBoolean(), r.ReadInt32(), r.ReadInt32(), ReadDoubles(r)!, ReadDoubles(r)!, ReadDoubles(r)!, r.ReadDouble(), r.ReadBoolean());
+            ProblemData problem = (ProblemTag)r.ReadByte() switch
+            {
+                ProblemTag.Canonical => new CanonicalProblemData(ReadDoubles(r)!, r.ReadInt32()),
+                ProblemTag.Covariance => new CovarianceProblemData(r.ReadInt32(), r.ReadInt32(), ReadDoubles(r)!, ReadDoubles(r)!, r.ReadDouble(), r.ReadBoolean()),
+                var t => throw new SerializationException($"unknown problem kind {(byte)t}"),
+            };
             var hidden = ReadInts(r);
             double scale = r.ReadDouble();
             var suppress = ReadInts(r);
-            var dyn = new DynamicsData(r.ReadString(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64());
+            Dynamics dyn = (DynamicsTag)r.ReadByte() switch
+            {
+                DynamicsTag.Flow => new GradientFlowSettings(r.ReadDouble(), r.ReadDouble(), r.ReadDouble()),
+                DynamicsTag.Descent => new GradientDescentSettings(r.ReadDouble(), r.ReadInt64()),
+                var t => throw new SerializationException($"unknown dynamics kind {(byte)t}"),
+            };
             points[i] = new PointSpec(index, problem, hidden, scale, suppress, dyn, r.ReadDouble(), r.ReadDouble(), r.ReadInt32());
         }
         return new CampaignSpec(hash, seed, points);
     }
+
+    private enum ProblemTag : byte { Canonical = 1, Covariance = 2 }
+    private enum DynamicsTag : byte { Flow = 1, Descent = 2 }
 }

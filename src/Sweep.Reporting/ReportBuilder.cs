@@ -4,12 +4,12 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScottPlot;
+using Sweep.Numerics.Integration;
 using Sweep.Campaigns;
 using Sweep.Results.Output;
 using Sweep.Results.Statistics;
 using Sweep.Results.Storage;
 using Sweep.Numerics.Problems;
-using Sweep.Numerics.Integration;
 using Sweep.Results;
 
 namespace Sweep.Reporting;
@@ -191,12 +191,12 @@ public static class ReportBuilder
             var mine = samples.Where(s => s.Point == point.Index && s.Status != SampleStatus.Diverged).ToList();
             if (mine.Count == 0) continue;
             var hits = mine.Where(s => !double.IsNaN(s.HitTime)).Select(s => s.HitTime).OrderBy(t => t).ToArray();
-            var d = point.Spec.Dynamics;
-            descent = d.Method == "gd";
-            horizon = Math.Max(horizon, descent ? d.MaxIters : d.TMax);
+            descent = point.Spec.Dynamics is GradientDescentSettings;
+            double pointHorizon = point.Spec.Horizon;
+            horizon = Math.Max(horizon, pointHorizon);
             var xs = new List<double> { 0 }; var ys = new List<double> { 0 };
             for (int i = 0; i < hits.Length; i++) { xs.Add(hits[i]); ys.Add((i + 1.0) / mine.Count); }
-            xs.Add(descent ? d.MaxIters : d.TMax); ys.Add((double)hits.Length / mine.Count);
+            xs.Add(pointHorizon); ys.Add((double)hits.Length / mine.Count);
             var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), palette.GetColor(point.Index % 10));
             line.ConnectStyle = ConnectStyle.StepHorizontal;
             line.LineWidth = 2;
@@ -257,9 +257,8 @@ public static class ReportBuilder
             name_.LabelFontColor = Colors.DimGray;
         }
         LogY(plot);
-        var d = point.Spec.Dynamics;
         plot.Title($"Traced trajectories, point {point.Index} {ParamText(point)}");
-        plot.XLabel(d.Method == "gd" ? "iteration" : "time t");
+        plot.XLabel(point.Spec.Dynamics is GradientDescentSettings ? "iteration" : "time t");
         plot.YLabel("L − L_min (log scale)");
         plot.ShowLegend(Alignment.LowerLeft);
         return Save(plot, outDir, name);

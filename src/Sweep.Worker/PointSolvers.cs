@@ -13,21 +13,16 @@ public static class PointSolvers
 {
     public static Validated<LinearNetworkProblem> Problem(PointSpec spec)
     {
-        var p = spec.Problem;
-        return p.Canonical
-            ? LinearNetworkProblem.Canonical(p.SingularValues, p.InputDim, spec.Hidden)
-            : LinearNetworkProblem.FromCovariances(p.Cxx, p.Cyx, p.YNormSquared, p.InputDim, p.OutputDim, spec.Hidden, p.Whiten);
+        return spec.Problem switch
+        {
+            CanonicalProblemData c => LinearNetworkProblem.Canonical(c.SingularValues, c.InputDim, spec.Hidden),
+            CovarianceProblemData d => LinearNetworkProblem.FromCovariances(d.Cxx, d.Cyx, d.YNormSquared, d.InputDim, d.OutputDim, spec.Hidden, d.Whiten),
+            var other => throw new ArgumentException($"unknown problem data {other.GetType().Name}"),
+        };
     }
 
-    public static Dynamics Dynamics(DynamicsData d) => d.Method switch
-    {
-        "flow" => new GradientFlowSettings(d.TMax, d.RelTol, d.AbsTol),
-        "gd" => new GradientDescentSettings(d.LearningRate, d.MaxIters),
-        _ => throw new ArgumentException($"unknown dynamics method '{d.Method}'"),
-    };
-
     public static TrajectorySolver Solver(PointSpec spec, LinearNetworkProblem problem) =>
-        new(problem, new GaussianInitializer(spec.InitScale, spec.SuppressModes), Dynamics(spec.Dynamics), new StopRule(spec.GradTolRel, spec.EpsHit));
+        new(problem, new GaussianInitializer(spec.InitScale, spec.SuppressModes), spec.Dynamics, new StopRule(spec.GradTolRel, spec.EpsHit));
 
     public static SampleRecord ToRecord(SampleResult r) => new()
     {

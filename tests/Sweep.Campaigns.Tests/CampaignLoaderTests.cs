@@ -29,7 +29,7 @@ public class CampaignLoaderTests
         Assert.Equal(250, c.ShardSize);
         Assert.Equal(1e-6, c.Points[0].Spec.GradTolRel);
         Assert.Equal(1e-3, c.Points[0].Spec.EpsHit);
-        Assert.Equal(1e-8, c.Points[0].Spec.Dynamics.RelTol);
+        Assert.Equal(1e-8, ((Sweep.Numerics.Integration.GradientFlowSettings)c.Points[0].Spec.Dynamics).RelTol);
     }
 
     [Fact]
@@ -54,8 +54,8 @@ public class CampaignLoaderTests
               "dynamics": { "method": "gd", "learning_rate": 0.01, "max_iters": 100 }, "samples": 4 }
             """;
         var c1 = TestCampaigns.Parse(json, dir);
-        Assert.False(c1.Points[0].Spec.Problem.Canonical);
-        Assert.Equal(4, c1.Points[0].Spec.Problem.Cxx.Length);
+        var data = Assert.IsType<CovarianceProblemData>(c1.Points[0].Spec.Problem);
+        Assert.Equal(4, data.Cxx.Length);
         File.WriteAllText(Path.Combine(dir, "Y.csv"), "2,0.1,1.4,3.8\n");
         var c2 = TestCampaigns.Parse(json, dir);
         Assert.NotEqual(c1.Hash, c2.Hash);

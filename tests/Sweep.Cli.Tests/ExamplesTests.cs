@@ -22,11 +22,11 @@ public class ExamplesTests
         var (campaign, _) = CampaignLoader.Load(Path.Combine(DeployTests.Root(), "examples", "bench-small.json"));
         var point = Assert.Single(campaign!.Points);
         var small = BenchCommand.Small;
-        Assert.Equal(small.Sigmas, point.Spec.Problem.SingularValues);
+        Assert.Equal(small.Sigmas, Assert.IsType<CanonicalProblemData>(point.Spec.Problem).SingularValues);
         Assert.Equal(small.InputDim, point.Spec.Problem.InputDim);
         Assert.Equal(small.Hidden, point.Spec.Hidden);
         Assert.Equal(small.Scale, point.Spec.InitScale);
-        Assert.Equal(("flow", small.TMax, 1e-7, 1e-9), (point.Spec.Dynamics.Method, point.Spec.Dynamics.TMax, point.Spec.Dynamics.RelTol, point.Spec.Dynamics.AbsTol));
+        Assert.Equal(new Sweep.Numerics.Integration.GradientFlowSettings(small.TMax, 1e-7, 1e-9), point.Spec.Dynamics);
         Assert.Equal((1e-6, 1e-3), (point.Spec.GradTolRel, point.Spec.EpsHit));
     }
 }

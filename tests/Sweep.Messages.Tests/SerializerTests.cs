@@ -1,3 +1,4 @@
+using Sweep.Numerics.Integration;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Serialization;
@@ -32,10 +33,10 @@ public sealed class SerializerTests : IDisposable
     private static SampleRecord Sample(int point, long sample, bool traced) => new() { Point = point, Sample = sample, Status = (Sweep.Numerics.Integration.SampleStatus)(1), Label = "{0,2}", FinalLoss = 0.125, CriticalValue = 0.08, StopTime = 300, HitTime = double.NaN, Steps = 1234, RhsEvaluations = 8000, GradientNorm = 3.5e-7, InvariantDrift = 1e-9, TraceTime = traced ? [0, 1.5, 3] : null, TraceLoss = traced ? [4.2, 1.1, 0.08] : null };
 
     private static CampaignSpec Spec() => new("abc123", -7, [
-        new PointSpec(0, new ProblemData(true, 4, 3, [3, 1.5, 0.4], [], [], 11.41, false), [4, 4], 0.08, [1],
-            new DynamicsData("flow", 300, 1e-8, 1e-10, 0, 0), 1e-6, 1e-3, 2),
-        new PointSpec(1, new ProblemData(false, 2, 1, [], [1, 0.5, 0.5, 2], [0.3, -0.2], 4.5, true), [3], 0.1, [],
-            new DynamicsData("gd", 0, 0, 0, 0.3, 20000), 1e-5, 1e-2, 0),
+        new PointSpec(0, new CanonicalProblemData([3, 1.5, 0.4], 4), [4, 4], 0.08, [1],
+            new GradientFlowSettings(300, 1e-8, 1e-10), 1e-6, 1e-3, 2),
+        new PointSpec(1, new CovarianceProblemData(2, 1, [1, 0.5, 0.5, 2], [0.3, -0.2], 4.5, true), [3], 0.1, [],
+            new GradientDescentSettings(0.3, 20000), 1e-5, 1e-2, 0),
     ]);
 
     private static void AssertSpecEqual(CampaignSpec a, CampaignSpec b)
@@ -47,14 +48,21 @@ public sealed class SerializerTests : IDisposable
         {
             var (x, y) = (a.Points[i], b.Points[i]);
             Assert.Equal(x.Index, y.Index);
-            Assert.Equal(x.Problem.Canonical, y.Problem.Canonical);
+            Assert.Equal(x.Problem.GetType(), y.Problem.GetType());
             Assert.Equal(x.Problem.InputDim, y.Problem.InputDim);
             Assert.Equal(x.Problem.OutputDim, y.Problem.OutputDim);
-            Assert.Equal(x.Problem.SingularValues, y.Problem.SingularValues);
-            Assert.Equal(x.Problem.Cxx, y.Problem.Cxx);
-            Assert.Equal(x.Problem.Cyx, y.Problem.Cyx);
-            Assert.Equal(x.Problem.YNormSquared, y.Problem.YNormSquared);
-            Assert.Equal(x.Problem.Whiten, y.Problem.Whiten);
+            switch (x.Problem, y.Problem)
+            {
+                case (CanonicalProblemData p, CanonicalProblemData q):
+                    Assert.Equal(p.SingularValues, q.SingularValues);
+                    break;
+                case (CovarianceProblemData p, CovarianceProblemData q):
+                    Assert.Equal(p.Cxx, q.Cxx);
+                    Assert.Equal(p.Cyx, q.Cyx);
+                    Assert.Equal(p.YNormSquared, q.YNormSquared);
+                    Assert.Equal(p.Whiten, q.Whiten);
+                    break;
+            }
             Assert.Equal(x.Hidden, y.Hidden);
             Assert.Equal(x.InitScale, y.InitScale);
             Assert.Equal(x.SuppressModes, y.SuppressModes);

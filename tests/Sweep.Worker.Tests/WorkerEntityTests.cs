@@ -11,8 +11,8 @@ public sealed class WorkerEntityTests : TestKit
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     private static CampaignSpec Spec(double[] sigmas) => new("hash-1", 11, [
-        new PointSpec(0, new ProblemData(true, 3, sigmas.Length, sigmas, [], [], sigmas.Sum(s => s * s), false), [3], 0.3, [],
-            new DynamicsData("flow", 200, 1e-8, 1e-10, 0, 0), 1e-6, 1e-3, 1),
+        new PointSpec(0, new CanonicalProblemData(sigmas, 3), [3], 0.3, [],
+            new Sweep.Numerics.Integration.GradientFlowSettings(200, 1e-8, 1e-10), 1e-6, 1e-3, 1),
     ]);
 
     [Fact]
