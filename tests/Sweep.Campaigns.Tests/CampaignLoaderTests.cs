@@ -150,3 +150,50 @@ public class CampaignLoaderTests
         Assert.Contains("rank", rankDeficient.Message);
     }
 }
+
+public class CampaignWarningTests
+{
+    private static string Canonical(string sigmas, string stop = "") => $$"""
+        { "name": "w", "seed": 1, "problem": { "kind": "canonical", "singular_values": {{sigmas}}, "input_dim": 3 },
+          "network": { "hidden": [3] }, "init": { "kind": "gaussian", "scale": 0.1 },
+          "dynamics": { "method": "flow", "t_max": 10 }, {{stop}} "samples": 4 }
+        """;
+
+    [Fact]
+    public void Well_separated_values_and_a_small_eps_hit_warn_of_nothing() => Assert.Empty(TestCampaigns.Parse(Canonical("[3, 1.5, 0.4]")).Warnings);
+
+    [Fact]
+    public void Nearly_equal_singular_values_warn_that_plateau_labels_are_arbitrary()
+    {
+        var w = Assert.Single(TestCampaigns.Parse(Canonical("[3, 2.9995, 1]")).Warnings);
+        Assert.Contains("singular values 0 and 1", w);
+        Assert.Contains("arbitrary", w);
+        Assert.Empty(TestCampaigns.Parse(Canonical("[3, 2.99, 1]")).Warnings);     // a gap of 3.3e-3 is above the threshold
+    }
+
+    [Fact]
+    public void An_eps_hit_not_below_half_the_smallest_squared_singular_value_warns()
+    {
+        var w = Assert.Single(TestCampaigns.Parse(Canonical("[3, 1.5, 0.4]", """ "stop": { "eps_hit": 0.0801 }, """)).Warnings);
+        Assert.Contains("s_min²/2", w);
+        Assert.Empty(TestCampaigns.Parse(Canonical("[3, 1.5, 0.4]", """ "stop": { "eps_hit": 0.079 }, """)).Warnings);
+    }
+
+    [Fact]
+    public void Ill_conditioned_data_warns_with_its_condition_number()
+    {
+        var dir = TestCampaigns.TempDir();
+        // Two inputs that differ by 5e-4 in one example: X Xᵀ has condition number ~1e9, yet full rank.
+        File.WriteAllText(Path.Combine(dir, "X.csv"), "1,2,3,4\n1,2,3,4.0005\n");
+        File.WriteAllText(Path.Combine(dir, "Y.csv"), "1,0,2,1\n");
+        string json = """
+            { "name": "d", "seed": 1, "problem": { "kind": "data", "x_csv": "X.csv", "y_csv": "Y.csv" },
+              "network": { "hidden": [2] }, "init": { "kind": "gaussian", "scale": 0.1 },
+              "dynamics": { "method": "flow", "t_max": 10 }, "samples": 4 }
+            """;
+        var warnings = TestCampaigns.Parse(json, dir).Warnings;
+        Assert.Contains(warnings, w => w.Contains("condition number") && w.Contains("whiten"));
+        File.WriteAllText(Path.Combine(dir, "X.csv"), "1,0,0.5,2\n0,1,1,-1\n");
+        Assert.DoesNotContain(TestCampaigns.Parse(json, dir).Warnings, w => w.Contains("condition number"));
+    }
+}
