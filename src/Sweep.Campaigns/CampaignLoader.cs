@@ -176,7 +176,9 @@ public static class CampaignLoader
                     throw Fail("problem.y_csv", $"Y has {y.GetLength(1)} columns (examples) but X has {x.GetLength(1)}; both hold one column per example");
                 var (cxx, cyx, yy) = LinearNetworkProblem.Covariances(x, y);
                 int dx = x.GetLength(0), dy = y.GetLength(0);
-                problem = LinearNetworkProblem.FromCovariances(cxx, cyx, yy, dx, dy, hidden, whiten);
+                // TODO(campaign): ship LinearNetworkProblem.LeastSquaresResidual(x, y) in ProblemData and pass it here and in
+                // PointSolvers; until then both sides use the old formula, so that the summary and the workers agree.
+                problem = LinearNetworkProblem.FromCovariances(cxx, cyx, yy, LinearNetworkProblem.GlobalMinimumFromSpectrum(cxx, cyx, yy, dx, dy), dx, dy, hidden, whiten);
                 if (problem.Error?.Kind == ProblemErrorKind.RankDeficientData && x.GetLength(1) < dx)
                     throw Fail("problem.x_csv", $"{problem.Error.Message}; there are only m = {x.GetLength(1)} examples for d_x = {dx} inputs");
                 problemData = new ProblemData(false, dx, dy, [], cxx, cyx, yy, whiten);

@@ -16,7 +16,10 @@ public static class PointSolvers
         var p = spec.Problem;
         return p.Canonical
             ? LinearNetworkProblem.Canonical(p.SingularValues, p.InputDim, spec.Hidden)
-            : LinearNetworkProblem.FromCovariances(p.Cxx, p.Cyx, p.YNormSquared, p.InputDim, p.OutputDim, spec.Hidden, p.Whiten);
+            // TODO: pass the least-squares residual shipped with the point (LinearNetworkProblem.LeastSquaresResidual(X, Y),
+            // computed where X and Y are read) instead of the old formula ½||Y||² − ½Σs², which cancels when the residual is small.
+            : LinearNetworkProblem.FromCovariances(p.Cxx, p.Cyx, p.YNormSquared,
+                LinearNetworkProblem.GlobalMinimumFromSpectrum(p.Cxx, p.Cyx, p.YNormSquared, p.InputDim, p.OutputDim), p.InputDim, p.OutputDim, spec.Hidden, p.Whiten);
     }
 
     public static Dynamics Dynamics(DynamicsData d) => d.Method switch
