@@ -177,10 +177,12 @@ public static class CampaignLoader
                     throw Fail("problem.y_csv", $"Y has {y.GetLength(1)} columns (examples) but X has {x.GetLength(1)}; both hold one column per example");
                 var (cxx, cyx, yy) = LinearNetworkProblem.Covariances(x, y);
                 int dx = x.GetLength(0), dy = y.GetLength(0);
-                problem = LinearNetworkProblem.FromCovariances(cxx, cyx, yy, dx, dy, hidden, whiten);
+                // L_min from X and Y directly (shipped to workers with the covariances), never as ½||Y||² − ½Σs².
+                double globalMinimum = LinearNetworkProblem.LeastSquaresResidual(x, y);
+                problem = LinearNetworkProblem.FromCovariances(cxx, cyx, yy, globalMinimum, dx, dy, hidden, whiten);
                 if (problem.Error?.Kind == ProblemErrorKind.RankDeficientData && x.GetLength(1) < dx)
                     throw Fail("problem.x_csv", $"{problem.Error.Message}; there are only m = {x.GetLength(1)} examples for d_x = {dx} inputs");
-                problemData = new CovarianceProblemData(dx, dy, cxx, cyx, yy, whiten);
+                problemData = new CovarianceProblemData(dx, dy, cxx, cyx, yy, globalMinimum, whiten);
                 break;
             }
             default:
@@ -220,7 +222,15 @@ public static class CampaignLoader
                 throw Fail("dynamics.method", $"must be \"flow\" or \"gd\" (got \"{method}\")");
         }
 
-        CheckKeys(stop, "stop", ["grad_tol_rel", "eps_hit"]);
+        CheckKeys(stop, "stop", ["grad_tol_rel", "eps_hit", "until"]);
+        string untilName = stop.ContainsKey("until") ? ReadString(stop, "until", "stop") : "hit";
+        Until until = untilName switch
+        {
+            "certified" => Until.Certified,
+            "hit" => Until.Hit,
+            "converged" => Until.Converged,
+            _ => throw Fail("stop.until", $"must be \"certified\", \"hit\" or \"converged\" (got \"{untilName}\")"),
+        };
         double gradTol = ReadNumber(stop, "grad_tol_rel", "stop", positive: true, fallback: 1e-6);
         double epsHit = ReadNumber(stop, "eps_hit", "stop", positive: true, fallback: 1e-3);
 
@@ -231,7 +241,7 @@ public static class CampaignLoader
             warnings.Add($"point {index}: stop.eps_hit = {epsHit} is not below s_min²/2 = {nearestSaddle:G4}, the gap to the nearest saddle; a saddle would count as a hit");
         warnings.AddRange(RiskWarnings(index, problem.Value!, problemData));
 
-        var spec = new PointSpec(index, problemData, hidden, scale, suppress, dyn, gradTol, epsHit, traceSamples);
+        var spec = new PointSpec(index, problemData, hidden, scale, suppress, dyn, gradTol, epsHit, traceSamples, until);
         return (spec, problem.Value!, warnings);
     }
 

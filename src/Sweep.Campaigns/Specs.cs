@@ -11,8 +11,11 @@ public abstract record ProblemData(int InputDim, int OutputDim);
 /// <summary>The paper's reduced form: Cxx = I, Cyx = [diag(σ), 0].</summary>
 public sealed record CanonicalProblemData(double[] SingularValues, int InputDim) : ProblemData(InputDim, SingularValues.Length);
 
-/// <summary>A data problem: Cxx (d_x × d_x) and Cyx (d_y × d_x), row-major, and ||Y||²; optionally whitened.</summary>
-public sealed record CovarianceProblemData(int InputDim, int OutputDim, double[] Cxx, double[] Cyx, double YNormSquared, bool Whiten)
+/// <summary>
+/// A data problem: Cxx (d_x × d_x) and Cyx (d_y × d_x), row-major, ||Y||², and the global minimum L_min (the
+/// least-squares residual, computed from X and Y directly where they are read: ½||Y||² − ½Σs² cancels when it is small).
+/// </summary>
+public sealed record CovarianceProblemData(int InputDim, int OutputDim, double[] Cxx, double[] Cyx, double YNormSquared, double GlobalMinimum, bool Whiten)
     : ProblemData(InputDim, OutputDim);
 
 /// <summary>Everything a worker needs to solve any sample of one parameter point.</summary>
@@ -25,7 +28,8 @@ public sealed record PointSpec(
     Dynamics Dynamics,
     double GradTolRel,
     double EpsHit,
-    int TraceSamples)
+    int TraceSamples,
+    Until Until = Until.Hit)
 {
     /// <summary>Where an uncertified trajectory stops: t_max for the flow, max_iters for descent (times are iteration counts).</summary>
     public double Horizon => Dynamics switch

@@ -145,7 +145,7 @@ public sealed class SweepSerializer : SerializerWithStringManifest
                 case CanonicalProblemData cp: w.Write((byte)ProblemTag.Canonical); Write(w, cp.SingularValues); w.Write(cp.InputDim); break;
                 case CovarianceProblemData d:
                     w.Write((byte)ProblemTag.Covariance); w.Write(d.InputDim); w.Write(d.OutputDim); Write(w, d.Cxx); Write(w, d.Cyx);
-                    w.Write(d.YNormSquared); w.Write(d.Whiten);
+                    w.Write(d.YNormSquared); w.Write(d.GlobalMinimum); w.Write(d.Whiten);
                     break;
                 default: throw new SerializationException($"no wire form for problem {p.Problem.GetType().Name}");
             }
@@ -156,7 +156,7 @@ public sealed class SweepSerializer : SerializerWithStringManifest
                 case GradientDescentSettings g: w.Write((byte)DynamicsTag.Descent); w.Write(g.LearningRate); w.Write(g.MaxIters); break;
                 default: throw new SerializationException($"no wire form for dynamics {p.Dynamics.GetType().Name}");
             }
-            w.Write(p.GradTolRel); w.Write(p.EpsHit); w.Write(p.TraceSamples);
+            w.Write(p.GradTolRel); w.Write(p.EpsHit); w.Write(p.TraceSamples); w.Write((byte)p.Until);
         }
     }
 
@@ -171,7 +171,7 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             ProblemData problem = (ProblemTag)r.ReadByte() switch
             {
                 ProblemTag.Canonical => new CanonicalProblemData(ReadDoubles(r)!, r.ReadInt32()),
-                ProblemTag.Covariance => new CovarianceProblemData(r.ReadInt32(), r.ReadInt32(), ReadDoubles(r)!, ReadDoubles(r)!, r.ReadDouble(), r.ReadBoolean()),
+                ProblemTag.Covariance => new CovarianceProblemData(r.ReadInt32(), r.ReadInt32(), ReadDoubles(r)!, ReadDoubles(r)!, r.ReadDouble(), r.ReadDouble(), r.ReadBoolean()),
                 var t => throw new SerializationException($"unknown problem kind {(byte)t}"),
             };
             var hidden = ReadInts(r);
@@ -183,7 +183,7 @@ public sealed class SweepSerializer : SerializerWithStringManifest
                 DynamicsTag.Descent => new GradientDescentSettings(r.ReadDouble(), r.ReadInt64()),
                 var t => throw new SerializationException($"unknown dynamics kind {(byte)t}"),
             };
-            points[i] = new PointSpec(index, problem, hidden, scale, suppress, dyn, r.ReadDouble(), r.ReadDouble(), r.ReadInt32());
+            points[i] = new PointSpec(index, problem, hidden, scale, suppress, dyn, r.ReadDouble(), r.ReadDouble(), r.ReadInt32(), (Until)r.ReadByte());
         }
         return new CampaignSpec(hash, seed, points);
     }

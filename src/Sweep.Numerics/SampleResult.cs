@@ -4,7 +4,10 @@ namespace Sweep.Numerics;
 
 /// <summary>
 /// Everything recorded of one trajectory: a row of samples.csv. For a diverged sample the label is empty and the
-/// critical value NaN (it is not classified). <see cref="HitTime"/> is null when L − L_min ≤ eps_hit never happened.
+/// critical value NaN (it is not classified). <see cref="Status"/> says how it stopped (converged: the stop rule's
+/// <c>until</c> condition was met), <see cref="Outcome"/> what may be claimed of its limit. <see cref="HitTime"/> is
+/// null when L − L_min ≤ eps_hit never happened, <see cref="GlobalTime"/> (t_global, the first certified time) when
+/// the outcome is not global.
 /// </summary>
 public sealed record SampleResult(
     int Point,
@@ -18,8 +21,16 @@ public sealed record SampleResult(
     long Steps,
     long RhsEvaluations,
     double GradientNorm,
-    double InvariantDrift)
+    double InvariantDrift,
+    Outcome Outcome,
+    double? GlobalTime)
 {
+    /// <summary>
+    /// A gradient-flow trajectory that diverged: the flow cannot (Prop. 1), so the integrator failed; summaries should
+    /// warn. False for gradient descent, which may diverge.
+    /// </summary>
+    public bool NumericalFailure { get; init; }
+
     /// <summary>(time, loss) along the trajectory, when it was traced.</summary>
     public IReadOnlyList<TracePoint>? Trace { get; init; }
 }

@@ -18,6 +18,7 @@ public sealed class TrajectorySolver
     private readonly LinearNetworkProblem _problem;
     private readonly GaussianInitializer _init;
     private readonly IIntegrator _integrator;
+    private readonly bool _divergenceIsFailure;
     private readonly double[] _weights;
 
     /// <param name="lanes">Trajectories per SIMD instruction: 1, 4 or 8; 0 for <see cref="Lanes"/>.</param>
@@ -25,13 +26,15 @@ public sealed class TrajectorySolver
     {
         _problem = problem;
         _init = init;
+        var manifold = init.Manifold(problem);
         _integrator = (lanes == 0 ? Lanes : lanes) switch
         {
-            1 => dynamics.CreateIntegrator<ScalarLane>(problem, stop),
-            4 => dynamics.CreateIntegrator<Vector256Lane>(problem, stop),
-            8 => dynamics.CreateIntegrator<Vector512Lane>(problem, stop),
+            1 => dynamics.CreateIntegrator<ScalarLane>(problem, stop, manifold),
+            4 => dynamics.CreateIntegrator<Vector256Lane>(problem, stop, manifold),
+            8 => dynamics.CreateIntegrator<Vector512Lane>(problem, stop, manifold),
             _ => throw new ArgumentOutOfRangeException(nameof(lanes), "lanes must be 1, 4 or 8"),
         };
+        _divergenceIsFailure = dynamics.DivergenceIsNumericalFailure;
         _weights = problem.NewParameters();
     }
 
@@ -102,7 +105,7 @@ public sealed class TrajectorySolver
             drift = Invariants.Drift(_problem.Shape, initialInvariants, Invariants.Compute(_problem.Shape, final));
         }
         return new SampleResult(point, sample, r.Status, label, r.Loss, critical, r.Time, r.HitTime,
-            r.Steps, r.GradientEvaluations, r.GradientNorm, drift)
-        { Trace = trace?.ToList() };
+            r.Steps, r.GradientEvaluations, r.GradientNorm, drift, r.Outcome, r.GlobalTime)
+        { Trace = trace?.ToList(), NumericalFailure = r.Status == SampleStatus.Diverged && _divergenceIsFailure };
     }
 }

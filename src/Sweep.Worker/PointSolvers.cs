@@ -16,13 +16,13 @@ public static class PointSolvers
         return spec.Problem switch
         {
             CanonicalProblemData c => LinearNetworkProblem.Canonical(c.SingularValues, c.InputDim, spec.Hidden),
-            CovarianceProblemData d => LinearNetworkProblem.FromCovariances(d.Cxx, d.Cyx, d.YNormSquared, d.InputDim, d.OutputDim, spec.Hidden, d.Whiten),
+            CovarianceProblemData d => LinearNetworkProblem.FromCovariances(d.Cxx, d.Cyx, d.YNormSquared, d.GlobalMinimum, d.InputDim, d.OutputDim, spec.Hidden, d.Whiten),
             var other => throw new ArgumentException($"unknown problem data {other.GetType().Name}"),
         };
     }
 
     public static TrajectorySolver Solver(PointSpec spec, LinearNetworkProblem problem) =>
-        new(problem, new GaussianInitializer(spec.InitScale, spec.SuppressModes), spec.Dynamics, new StopRule(spec.GradTolRel, spec.EpsHit));
+        new(problem, new GaussianInitializer(spec.InitScale, spec.SuppressModes), spec.Dynamics, new StopRule(spec.GradTolRel, spec.EpsHit, spec.Until));
 
     public static SampleRecord ToRecord(SampleResult r) => new()
     {
@@ -38,6 +38,8 @@ public static class PointSolvers
         RhsEvaluations = r.RhsEvaluations,
         GradientNorm = r.GradientNorm,
         InvariantDrift = r.InvariantDrift,
+        Outcome = r.Outcome,
+        GlobalTime = r.GlobalTime ?? double.NaN,
         TraceTime = r.Trace?.Select(t => t.Time).ToArray(),
         TraceLoss = r.Trace?.Select(t => t.Loss).ToArray(),
     };

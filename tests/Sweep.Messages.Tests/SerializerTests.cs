@@ -34,8 +34,8 @@ public sealed class SerializerTests : IDisposable
 
     private static CampaignSpec Spec() => new("abc123", -7, [
         new PointSpec(0, new CanonicalProblemData([3, 1.5, 0.4], 4), [4, 4], 0.08, [1],
-            new GradientFlowSettings(300, 1e-8, 1e-10), 1e-6, 1e-3, 2),
-        new PointSpec(1, new CovarianceProblemData(2, 1, [1, 0.5, 0.5, 2], [0.3, -0.2], 4.5, true), [3], 0.1, [],
+            new GradientFlowSettings(300, 1e-8, 1e-10), 1e-6, 1e-3, 2, Until.Certified),
+        new PointSpec(1, new CovarianceProblemData(2, 1, [1, 0.5, 0.5, 2], [0.3, -0.2], 4.5, 0.125, true), [3], 0.1, [],
             new GradientDescentSettings(0.3, 20000), 1e-5, 1e-2, 0),
     ]);
 
@@ -60,6 +60,7 @@ public sealed class SerializerTests : IDisposable
                     Assert.Equal(p.Cxx, q.Cxx);
                     Assert.Equal(p.Cyx, q.Cyx);
                     Assert.Equal(p.YNormSquared, q.YNormSquared);
+                    Assert.Equal(p.GlobalMinimum, q.GlobalMinimum);
                     Assert.Equal(p.Whiten, q.Whiten);
                     break;
             }
@@ -68,6 +69,7 @@ public sealed class SerializerTests : IDisposable
             Assert.Equal(x.SuppressModes, y.SuppressModes);
             Assert.Equal(x.Dynamics, y.Dynamics);
             Assert.Equal(x.GradTolRel, y.GradTolRel);
+            Assert.Equal(x.Until, y.Until);
             Assert.Equal(x.EpsHit, y.EpsHit);
             Assert.Equal(x.TraceSamples, y.TraceSamples);
         }

@@ -8,7 +8,7 @@ namespace Sweep.Numerics.Tests;
 
 public class ClosedFormTests
 {
-    private static readonly StopRule NeverConverge = new(0, 1e-3);
+    private static readonly StopRule NeverConverge = new(0, 1e-3, Until.Converged);   // certified trajectories stop only when ∇L = 0 exactly
 
     /// <summary>Integrate a scalar ODE with classical RK4 at a tiny fixed step: an independent reference.</summary>
     private static double Rk4(Func<double, double> f, double a0, double t, int steps)
@@ -54,6 +54,24 @@ public class ClosedFormTests
         double a = ProductAfter(p, w0, t, out _);
         double reference = Rk4(x => layers * Math.Pow(x, 2 - 2.0 / layers) * (sigma - x), a0, t, 200_000);
         Assert.True(Math.Abs(a - reference) / reference < 1e-6, $"a = {a}, reference {reference}");
+    }
+
+    [Fact]
+    public void Certification_time_matches_the_closed_form_growth_time()
+    {
+        // d_y = 1: L_2 = ½σ² (the origin's value), so the global certificate is L < ½σ²(1 − 10⁻⁶), i.e. a > σ(1 − √(1 − 10⁻⁶)).
+        const double sigma = 2, a0 = 1e-9;
+        var p = TestProblems.Canonical([sigma], 1, 1);
+        var solver = new TrajectorySolver(p, new GaussianInitializer(0, []), new GradientFlowSettings(50, 1e-10, 1e-14), new StopRule(1e-9, 1e-3, Until.Certified));
+        var r = solver.SolveFromWeights([Math.Sqrt(a0), Math.Sqrt(a0)]);
+        double uf = sigma * (1 - Math.Sqrt(1 - 1e-6));
+        double exact = Math.Log(uf * (sigma - a0) / (a0 * (sigma - uf))) / (2 * sigma);
+        Assert.Equal(SampleStatus.Converged, r.Status);
+        Assert.Equal(Outcome.Global, r.Outcome);
+        Assert.NotNull(r.GlobalTime);
+        Assert.True(Math.Abs(r.GlobalTime!.Value - exact) < 1e-3 * exact, $"t_global {r.GlobalTime} vs {exact}");
+        Assert.Equal(r.StopTime, r.GlobalTime!.Value, 0.5);   // stopped at the accepted step right after the crossing
+        Assert.Null(r.HitTime);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public class CriticalPointTests
     /// Weights with P Cxx^{1/2} = Σ_{i∈S} s_i u_i v_iᵀ: balanced factors s_i^{1/N} along the singular directions,
     /// then every hidden space rotated by a random orthogonal matrix (which changes the weights but not P).
     /// </summary>
-    private static double[] CriticalPoint(LinearNetworkProblem p, int mask, int seed)
+    internal static double[] CriticalPoint(LinearNetworkProblem p, int mask, int seed)
     {
         var shape = p.Shape;
         var sp = p.Spectrum;
@@ -79,8 +79,10 @@ public class CriticalPointTests
     [Fact]
     public void Critical_values_follow_the_formula_and_order()
     {
-        var cv = new CriticalValues([3, 1.5, 0.4], 3 * 3 + 1.5 * 1.5 + 0.4 * 0.4 + 2);
-        Assert.Equal(1.0, cv.GlobalMinimum, 12);
+        var cv = new CriticalValues([3, 1.5, 0.4], 1.0);
+        Assert.Equal(1.0, cv.GlobalMinimum);
+        Assert.Equal(0.5 * 0.16, cv.SaddleGap, 15);
+        Assert.Equal(0.5 * 0.16 * (1 - 1e-6), cv.GlobalCertificateLevel, 15);
         Assert.Equal(1.0 + 0.5 * 0.16, cv.Value(0b011), 12);
         Assert.Equal(1.0 + 0.5 * (9 + 2.25 + 0.16), cv.Value(0), 12);
         Assert.Equal("{0,2}", CriticalValues.Label(0b101));
@@ -104,7 +106,7 @@ public class CriticalPointTests
             Assert.True(residual > 0.01);
             Assert.Equal(residual, p.CriticalValues.GlobalMinimum, 9);
             var whitened = LinearNetworkProblem.FromData(x, y, [3, 4], whiten: true).Value!;
-            Assert.Equal(residual, whitened.CriticalValues.GlobalMinimum, 9);
+            Assert.Equal(p.CriticalValues.GlobalMinimum, whitened.CriticalValues.GlobalMinimum);
         }
     }
 }

@@ -8,7 +8,7 @@ namespace Sweep.Numerics.Tests;
 
 public class LaneTests
 {
-    private static readonly string[] ProblemNames = ["canonical-h1", "canonical-h3-plateau", "data", "data-whitened", "suppressed", "tiny-horizon"];
+    private static readonly string[] ProblemNames = ["canonical-h1", "canonical-h3-plateau", "data", "data-whitened", "suppressed", "tiny-horizon", "h4-gradient-test-at-start"];
 
     private static (LinearNetworkProblem, GaussianInitializer, GradientFlowSettings) Case(string name) => name switch
     {
@@ -17,6 +17,7 @@ public class LaneTests
         "data" => (TestProblems.Data(5, 3, 20, 4, whiten: false, 5, 6), new(0.2, []), new(60, 1e-8, 1e-10)),
         "data-whitened" => (TestProblems.Data(5, 3, 20, 4, whiten: true, 3, 3), new(0.2, []), new(60, 1e-8, 1e-10)),
         "suppressed" => (TestProblems.Canonical([3, 1.5, 0.6], 4, 4, 4), new(0.3, [1]), new(300, 1e-8, 1e-10)),
+        "h4-gradient-test-at-start" => (TestProblems.Canonical([3, 1.5, 0.4], 4, 4, 4, 4, 4), new(0.01, []), new(30, 1e-8, 1e-10)),
         _ => (TestProblems.Canonical([2, 1], 3, 3, 3), new(0.1, []), new(0.5, 1e-8, 1e-10)),
     };
 
@@ -33,15 +34,18 @@ public class LaneTests
     {
         // Vector256/Vector512 run in software where the hardware lacks them: slower, but the same IEEE operations.
         var (problem, init, flow) = Case(name);
-        var stop = new StopRule(1e-6, 1e-3);
-        // 13 samples: lanes refill unevenly, and the last batch runs with idle lanes.
-        var lanes = new TrajectorySolver(problem, init, flow, stop, width).SolveMany(9, 2, 100, 13, traceBelow: 103);
-        var single = new TrajectorySolver(problem, init, flow, stop, lanes: 1);
-        for (int i = 0; i < 13; i++)
+        foreach (var until in new[] { Until.Certified, Until.Hit, Until.Converged })
         {
-            var expected = single.Solve(9, 2, 100 + i, trace: 100 + i < 103);
-            Assert.Equal(expected with { Trace = null }, lanes[i] with { Trace = null });
-            Assert.Equal(expected.Trace, lanes[i].Trace);
+            var stop = new StopRule(1e-6, 1e-3, until);
+            // 13 samples: lanes refill unevenly, and the last batch runs with idle lanes.
+            var lanes = new TrajectorySolver(problem, init, flow, stop, width).SolveMany(9, 2, 100, 13, traceBelow: 103);
+            var single = new TrajectorySolver(problem, init, flow, stop, lanes: 1);
+            for (int i = 0; i < 13; i++)
+            {
+                var expected = single.Solve(9, 2, 100 + i, trace: 100 + i < 103);
+                Assert.Equal(expected with { Trace = null }, lanes[i] with { Trace = null });
+                Assert.Equal(expected.Trace, lanes[i].Trace);
+            }
         }
     }
 
@@ -53,8 +57,9 @@ public class LaneTests
         // A mix of converging, diverging (large rate on some starts) and horizon trajectories, so lanes refill unevenly.
         var problem = TestProblems.Canonical([3, 1.5, 0.4], 4, 4, 4);
         foreach (var (init, gd) in new (GaussianInitializer, GradientDescentSettings)[] { (new(0.3, []), new(0.05, 3000)), (new(0.8, []), new(0.35, 400)), (new(0.3, [1]), new(0.1, 2000)) })
+        foreach (var until in new[] { Until.Certified, Until.Hit, Until.Converged })
         {
-            var stop = new StopRule(1e-6, 1e-3);
+            var stop = new StopRule(1e-6, 1e-3, until);
             var lanes = new TrajectorySolver(problem, init, gd, stop, width).SolveMany(4, 1, 10, 13, traceBelow: 12);
             var single = new TrajectorySolver(problem, init, gd, stop, lanes: 1);
             for (int i = 0; i < 13; i++)

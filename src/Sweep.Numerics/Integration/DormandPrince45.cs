@@ -47,12 +47,12 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
         public bool RejectedLast;
     }
 
-    public DormandPrince45(LinearNetworkProblem problem, GradientFlowSettings settings, StopRule stop)
+    public DormandPrince45(LinearNetworkProblem problem, GradientFlowSettings settings, StopRule stop, InvariantManifold? manifold = null)
     {
         _gradient = problem.NewKernel<T>();
         _single = problem.NewKernel<ScalarLane>();
         _settings = settings;
-        for (int l = 0; l < T.Width; l++) _monitors[l] = new TrajectoryMonitor(problem, stop, settings.TMax, interpolate: true);
+        for (int l = 0; l < T.Width; l++) _monitors[l] = new TrajectoryMonitor(problem, stop, settings.TMax, flow: true, manifold);
         _n = problem.Shape.ParameterCount;
         int size = _n * T.Width;
         _y = new(size); _k1 = new(size); _k2 = new(size); _k3 = new(size); _k4 = new(size);
@@ -136,7 +136,7 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
                     lane.Steps++;
                     lane.Loss = _lossLanes[l];
                     lane.GradNorm = Math.Sqrt(_gLanes[l]);
-                    var status = _monitors[l].Observe(lane.T, lane.Loss, lane.GradNorm, _badLanes[l] != 0);
+                    var status = _monitors[l].Observe(lane.T, lane.Loss, lane.GradNorm, _badLanes[l] != 0, new LaneWeights(y, width, l));
                     if (status is { } done)
                     {
                         Finish(l, done, finish);
@@ -261,7 +261,7 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
         int width = T.Width;
         Span<double> y = _y;
         for (int e = 0; e < _n; e++) _one[e] = y[e * width + l];
-        var result = new IntegrationResult(status, lane.T, lane.Steps, lane.Evals, lane.Loss, lane.GradNorm, _monitors[l].HitTime);
+        var result = _monitors[l].Result(status, lane.T, lane.Steps, lane.Evals, lane.Loss, lane.GradNorm);
         int index = lane.Index;
         lane.Index = -1;
         finish(index, result, _one);
@@ -283,7 +283,7 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
             double loss = GradientSingle(w, f);
             double gnorm = Dense.Norm(f);
             lane = lane with { Index = index, T = 0, Steps = 0, Evals = 1, Loss = loss, GradNorm = gnorm, RejectedLast = false };
-            if (_monitors[l].Start(loss, gnorm, !Dense.AllFiniteAndBounded(w, TrajectoryMonitor.DivergenceBound), trace) is { } stopped)
+            if (_monitors[l].Start(loss, gnorm, !Dense.AllFiniteAndBounded(w, TrajectoryMonitor.DivergenceBound), trace, new LaneWeights(w)) is { } stopped)
             {
                 WriteLane(l);
                 Finish(l, stopped, finish);
@@ -309,7 +309,11 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
         for (int e = 0; e < _n; e++) { y[e * width + l] = _one[e]; k1[e * width + l] = _oneF[e]; }
     }
 
-    /// <summary>Hairer, Nørsett &amp; Wanner's starting step (one extra evaluation), for one trajectory.</summary>
+    /// <summary>
+    /// Hairer, Nørsett &amp; Wanner's starting step (one extra evaluation), for one trajectory. The fifth root is
+    /// <see cref="IeeeMath.FifthRoot"/>, not Math.Pow, so that the step (and the whole trajectory) is the same bits on
+    /// every machine.
+    /// </summary>
     private double InitialStep(ReadOnlySpan<double> y, ReadOnlySpan<double> f0, ref long evals)
     {
         double rtol = _settings.RelTol, atol = _settings.AbsTol, tMax = _settings.TMax;
@@ -336,7 +340,7 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
             d2 += e * e;
         }
         d2 = Math.Sqrt(d2 / n) / h0;
-        double h1 = Math.Max(d1, d2) <= 1e-15 ? Math.Max(1e-6, h0 * 1e-3) : Math.Pow(0.01 / Math.Max(d1, d2), 0.2);
+        double h1 = Math.Max(d1, d2) <= 1e-15 ? Math.Max(1e-6, h0 * 1e-3) : IeeeMath.FifthRoot(0.01 / Math.Max(d1, d2));
         double h = Math.Min(100 * h0, h1);
         return double.IsFinite(h) && h > 0 ? Math.Min(h, tMax) : 1e-6;
     }

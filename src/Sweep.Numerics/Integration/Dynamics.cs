@@ -11,7 +11,11 @@ public abstract record Dynamics
 {
     /// <summary>
     /// An integrator of <paramref name="problem"/> that runs <c>T.Width</c> trajectories at once under
-    /// <paramref name="stop"/>. Every lane must perform exactly the operations of the one-lane integrator.
+    /// <paramref name="stop"/>, certifying saddles on <paramref name="manifold"/> when given. Every lane must perform
+    /// exactly the operations of the one-lane integrator.
     /// </summary>
-    public abstract IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop) where T : struct, ILane<T>;
+    public abstract IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold = null) where T : struct, ILane<T>;
+
+    /// <summary>True when a diverged trajectory contradicts the mathematics (the flow), so it is a numerical failure to report.</summary>
+    public virtual bool DivergenceIsNumericalFailure => false;
 }

@@ -35,7 +35,7 @@ public sealed class GradientDescent<T> : IIntegrator where T : struct, ILane<T>
         public double Loss, GradNorm;
     }
 
-    public GradientDescent(LinearNetworkProblem problem, GradientDescentSettings settings, StopRule stop)
+    public GradientDescent(LinearNetworkProblem problem, GradientDescentSettings settings, StopRule stop, InvariantManifold? manifold = null)
     {
         _gradient = problem.NewKernel<T>();
         _settings = settings;
@@ -43,7 +43,7 @@ public sealed class GradientDescent<T> : IIntegrator where T : struct, ILane<T>
         _w = new(_n * T.Width);
         _g = new(_n * T.Width);
         _one = new double[_n];
-        for (int l = 0; l < T.Width; l++) _monitors[l] = new TrajectoryMonitor(problem, stop, settings.MaxIters, interpolate: false);
+        for (int l = 0; l < T.Width; l++) _monitors[l] = new TrajectoryMonitor(problem, stop, settings.MaxIters, flow: false, manifold);
     }
 
     public int Width => T.Width;
@@ -79,12 +79,12 @@ public sealed class GradientDescent<T> : IIntegrator where T : struct, ILane<T>
                 {
                     lane.Fresh = false;
                     lane.Evals = 1;
-                    status = _monitors[l].Start(lane.Loss, lane.GradNorm, diverging, _traces[l]);
+                    status = _monitors[l].Start(lane.Loss, lane.GradNorm, diverging, _traces[l], new LaneWeights(w, width, l));
                 }
                 else
                 {
                     lane.Evals++;
-                    status = _monitors[l].Observe(lane.K, lane.Loss, lane.GradNorm, diverging);
+                    status = _monitors[l].Observe(lane.K, lane.Loss, lane.GradNorm, diverging, new LaneWeights(w, width, l));
                 }
                 if (status is { } done)
                 {
@@ -112,7 +112,7 @@ public sealed class GradientDescent<T> : IIntegrator where T : struct, ILane<T>
         int width = T.Width;
         Span<double> w = _w;
         for (int e = 0; e < _n; e++) _one[e] = w[e * width + l];
-        var result = new IntegrationResult(status, lane.K, lane.K, lane.Evals, lane.Loss, lane.GradNorm, _monitors[l].HitTime);
+        var result = _monitors[l].Result(status, lane.K, lane.K, lane.Evals, lane.Loss, lane.GradNorm);
         int index = lane.Index;
         lane.Index = -1;
         finish(index, result, _one);

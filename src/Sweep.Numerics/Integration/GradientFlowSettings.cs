@@ -6,5 +6,8 @@ namespace Sweep.Numerics.Integration;
 /// <summary>Gradient flow dW/dt = −∇L by adaptive Dormand–Prince 5(4) with mixed error tolerance atol + rtol·|y|.</summary>
 public sealed record GradientFlowSettings(double TMax, double RelTol, double AbsTol) : Dynamics
 {
-    public override IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop) => new DormandPrince45<T>(problem, this, stop);
+    /// <summary>The flow cannot diverge (Prop. 1): a diverged trajectory is a failure of the integrator.</summary>
+    public override bool DivergenceIsNumericalFailure => true;
+
+    public override IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold = null) => new DormandPrince45<T>(problem, this, stop, manifold);
 }

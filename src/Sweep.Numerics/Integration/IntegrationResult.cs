@@ -1,5 +1,8 @@
 namespace Sweep.Numerics.Integration;
 
-/// <summary>How an integration ended. <see cref="HitTime"/> is null when L − L_min ≤ eps_hit never happened.</summary>
+/// <summary>
+/// How an integration ended. <see cref="HitTime"/> is null when L − L_min ≤ eps_hit never happened;
+/// <see cref="GlobalTime"/> (t_global, the first certified time) is null unless the outcome is <see cref="Outcome.Global"/>.
+/// </summary>
 public readonly record struct IntegrationResult(SampleStatus Status, double Time, long Steps, long GradientEvaluations,
-    double Loss, double GradientNorm, double? HitTime);
+    double Loss, double GradientNorm, double? HitTime, Outcome Outcome, double? GlobalTime);

@@ -1,11 +1,12 @@
 namespace Sweep.Numerics.Integration;
 
 /// <summary>
-/// Converged when ||∇L||_F ≤ GradTolRel·||Cyx||_F; record the first time with L − L_min ≤ EpsHit.
+/// The gradient test ||∇L||_F ≤ GradTolRel·||Cyx||_F, which ends a trajectory only together with a certificate; the
+/// first time with L − L_min ≤ EpsHit is recorded; <see cref="Until"/> says when a certified trajectory stops.
 /// Diverged when a weight is non-finite or exceeds <see cref="DivergenceBound"/> in magnitude.
 /// Applied to each trajectory by its <see cref="TrajectoryMonitor"/>.
 /// </summary>
-public sealed record StopRule(double GradTolRel, double EpsHit)
+public sealed record StopRule(double GradTolRel, double EpsHit, Until Until = Until.Hit)
 {
     public const double DivergenceBound = 1e8;
 }

@@ -1,57 +1,140 @@
+using Sweep.Numerics.Analysis;
+using Sweep.Numerics.Kernels;
 using Sweep.Numerics.Problems;
 
 namespace Sweep.Numerics.Integration;
 
 /// <summary>
-/// What is observed along one trajectory and when it stops: the integrator reports every accepted state (time, loss,
-/// gradient norm, whether a weight is non-finite or beyond <see cref="DivergenceBound"/>) and the monitor keeps the
-/// hitting time and the trace and applies the stop tests. One per lane, reused for each trajectory the lane runs; it
-/// allocates nothing per step.
+/// What is observed along one trajectory, what may be claimed of it and when it stops (MATH.md, Outcomes and
+/// certificates). The integrator reports every accepted state — time, loss, gradient norm, whether a weight is
+/// non-finite or beyond <see cref="DivergenceBound"/>, and a view of the weights — and the monitor
+/// <list type="number">
+/// <item>records t_hit (first L − L_min ≤ eps_hit) and the trace;</item>
+/// <item>certifies the outcome: <b>global</b> once L − L_min &lt; (L_2 − δ) − L_min (<see cref="CriticalValues.GlobalCertificateLevel"/>),
+/// for the flow at any time (L is non-increasing and the limit is critical, Prop. 1) with t_global interpolated linearly
+/// in time between the accepted states that bracket the crossing, exactly like t_hit; for a discrete method only while
+/// every step so far decreased the loss, and afterwards only by the gradient test at the global label (Z rule);
+/// <b>saddle</b> when the gradient test holds on the invariant manifold of suppressed modes
+/// (<see cref="InvariantManifold"/>, entries still exactly zero);</item>
+/// <item>stops it: diverged; else when the <see cref="Until"/> condition is met (status converged); else at the horizon.
+/// The gradient test alone never stops a trajectory.</item>
+/// </list>
+/// One per lane, reused for each trajectory the lane runs; it allocates nothing per step.
 /// </summary>
 public sealed class TrajectoryMonitor
 {
     /// <summary>Weights beyond this magnitude count as diverged (integrators test it in their own passes over the weights).</summary>
     public const double DivergenceBound = StopRule.DivergenceBound;
 
-    private readonly double _gradTol, _horizon, _epsHit, _minimum;
-    private readonly bool _interpolate;
-    private FirstCrossing _hit;
+    private readonly double _gradTol, _horizon, _epsHit, _minimum, _globalLevel;
+    private readonly bool _flow;
+    private readonly int _globalMask;
+    private readonly Until _until;
+    private readonly InvariantManifold? _manifold;
+    private readonly LabelProbe? _probe;
+    private FirstCrossing _hit, _global;
     private TraceRecorder? _trace;
+    private bool _decreasing;
+    private double _lastLoss;
+    private Outcome? _certified;
+    private double? _globalTime;
 
-    /// <param name="horizon">t_max (flow) or max_iters (descent): a trajectory stops when its time reaches it.</param>
-    /// <param name="interpolate">Interpolate crossing times linearly between accepted states (flow), or take the state's own time (descent).</param>
-    public TrajectoryMonitor(LinearNetworkProblem problem, StopRule stop, double horizon, bool interpolate)
+    /// <param name="horizon">t_max (flow) or max_iters (descent): an uncertified trajectory stops when its time reaches it.</param>
+    /// <param name="flow">
+    /// True for the gradient flow (continuous time: crossing times are interpolated, the loss certificate holds at any
+    /// time); false for a discrete method whose iteration count is its time (crossings at the iterate, the loss
+    /// certificate only while the loss decreased at every step).
+    /// </param>
+    /// <param name="manifold">The suppressed modes' invariant manifold, when the start lies on one with a structural certificate.</param>
+    public TrajectoryMonitor(LinearNetworkProblem problem, StopRule stop, double horizon, bool flow, InvariantManifold? manifold)
     {
         _gradTol = stop.GradTolRel * problem.CyxNorm;
         _horizon = horizon;
         _epsHit = stop.EpsHit;
-        _minimum = problem.CriticalValues.GlobalMinimum;
-        _interpolate = interpolate;
+        _until = stop.Until;
+        var cv = problem.CriticalValues;
+        _minimum = cv.GlobalMinimum;
+        _globalLevel = cv.GlobalCertificateLevel;
+        _globalMask = cv.GlobalMask;
+        _flow = flow;
+        _manifold = manifold;
+        _probe = flow ? null : new LabelProbe(problem);
     }
 
     /// <summary>First time with L − L_min ≤ eps_hit, null while not hit.</summary>
     public double? HitTime => _hit.Time;
 
+    /// <summary>The certified outcome so far (<see cref="Outcome.Global"/> or <see cref="Outcome.Saddle"/>), null while uncertified.</summary>
+    public Outcome? Certified => _certified;
+
     /// <summary>Starts a trajectory at time 0. Returns how it stops when it stops at once, else null.</summary>
-    public SampleStatus? Start(double loss, double gradNorm, bool diverging, TraceRecorder? trace)
+    public SampleStatus? Start(double loss, double gradNorm, bool diverging, TraceRecorder? trace, LaneWeights weights)
     {
         _trace = trace;
-        _hit = new FirstCrossing(_epsHit, _minimum, _interpolate, 0, loss);
+        _certified = null;
+        _globalTime = null;
+        _decreasing = true;
+        _lastLoss = loss;
+        _hit = new FirstCrossing(_epsHit, _minimum, _flow, 0, loss);
+        _global = new FirstCrossing(_globalLevel, _minimum, _flow, 0, loss, strict: true);
+        if (_global.Time is { } t) Certify(Outcome.Global, t);
         _trace?.Record(0, loss);
-        return Check(0, loss, gradNorm, diverging);
+        return Check(0, loss, gradNorm, diverging, weights);
     }
 
     /// <summary>An accepted state. Returns how the trajectory stops when it stops here, else null.</summary>
-    public SampleStatus? Observe(double time, double loss, double gradNorm, bool diverging)
+    public SampleStatus? Observe(double time, double loss, double gradNorm, bool diverging, LaneWeights weights)
     {
         _hit.Observe(time, loss);
+        if (_certified is null)
+        {
+            if (!_flow && !(loss < _lastLoss)) _decreasing = false;
+            if (_decreasing)
+            {
+                _global.Observe(time, loss);
+                if (_global.Time is { } t) Certify(Outcome.Global, t);
+            }
+        }
+        _lastLoss = loss;
         _trace?.Record(time, loss);
-        return Check(time, loss, gradNorm, diverging);
+        return Check(time, loss, gradNorm, diverging, weights);
     }
 
-    private SampleStatus? Check(double time, double loss, double gradNorm, bool diverging) =>
-        !double.IsFinite(loss) || diverging ? SampleStatus.Diverged
-        : gradNorm <= _gradTol ? SampleStatus.Converged
-        : time >= _horizon ? SampleStatus.Horizon
-        : null;
+    /// <summary>The result of the trajectory that stopped with <paramref name="status"/> (the integrator's own counters beside it).</summary>
+    public IntegrationResult Result(SampleStatus status, double time, long steps, long evaluations, double loss, double gradNorm)
+    {
+        var outcome = status == SampleStatus.Diverged ? Outcome.Diverged : _certified ?? Outcome.Unresolved;
+        return new IntegrationResult(status, time, steps, evaluations, loss, gradNorm, _hit.Time, outcome,
+            outcome == Outcome.Global ? _globalTime : null);
+    }
+
+    private void Certify(Outcome outcome, double time)
+    {
+        _certified = outcome;
+        if (outcome == Outcome.Global) _globalTime = time;
+    }
+
+    private SampleStatus? Check(double time, double loss, double gradNorm, bool diverging, LaneWeights weights)
+    {
+        if (!double.IsFinite(loss) || diverging) return SampleStatus.Diverged;
+        bool gradientTest = gradNorm <= _gradTol;
+        if (_certified is null && gradientTest)
+        {
+            if (_manifold is not null && _manifold.Contains(weights)) Certify(Outcome.Saddle, time);
+            else if (_probe is not null && _probe.Mask(weights) == _globalMask) Certify(Outcome.Global, time);
+        }
+        bool done = _certified switch
+        {
+            null => false,
+            Outcome.Saddle => _until != Until.Converged || gradientTest,
+            _ => _until switch
+            {
+                Until.Certified => true,
+                Until.Hit => _hit.Time is not null,
+                _ => gradientTest,
+            },
+        };
+        if (done) return SampleStatus.Converged;
+        return time >= _horizon ? SampleStatus.Horizon : null;
+    }
 }

@@ -15,7 +15,7 @@ public sealed class LinearNetworkProblem
     /// <summary>Smallest eigenvalue of Cxx, relative to the largest, below which the data are rank-deficient.</summary>
     public const double RankTolerance = 1e-12;
 
-    private LinearNetworkProblem(NetworkShape shape, double[] cxx, double[] cyx, double yNormSquared, bool identityCovariance,
+    private LinearNetworkProblem(NetworkShape shape, double[] cxx, double[] cyx, double yNormSquared, double globalMinimum, bool identityCovariance,
         double[]? cxxInverse, Spectrum spectrum, bool isCanonical)
     {
         Shape = shape;
@@ -26,7 +26,7 @@ public sealed class LinearNetworkProblem
         CxxInverse = cxxInverse;
         Spectrum = spectrum;
         IsCanonical = isCanonical;
-        CriticalValues = new CriticalValues(spectrum.SingularValues, yNormSquared);
+        CriticalValues = new CriticalValues(spectrum.SingularValues, globalMinimum);
         CyxNorm = Dense.Norm(cyx);
     }
 
@@ -45,7 +45,7 @@ public sealed class LinearNetworkProblem
     public bool IsCanonical { get; }
     public double CyxNorm { get; }
 
-    /// <summary>The paper's reduced form: Cxx = I, Cyx = [diag(σ), 0], ||Y||² = Σσ².</summary>
+    /// <summary>The paper's reduced form: Cxx = I, Cyx = [diag(σ), 0], ||Y||² = Σσ², L_min = 0 exactly.</summary>
     public static Validated<LinearNetworkProblem> Canonical(IReadOnlyList<double> singularValues, int inputDim, IReadOnlyList<int> hidden)
     {
         int dy = singularValues.Count;
@@ -73,7 +73,7 @@ public sealed class LinearNetworkProblem
         double yy = 0;
         for (int i = 0; i < dy; i++) { cyx[i * inputDim + i] = singularValues[i]; yy += singularValues[i] * singularValues[i]; }
         var shape = new NetworkShape(inputDim, hidden, dy);
-        var problem = new LinearNetworkProblem(shape, Spectrum.Identity(inputDim), cyx, yy, true, null,
+        var problem = new LinearNetworkProblem(shape, Spectrum.Identity(inputDim), cyx, yy, 0, true, null,
             Spectrum.Canonical(singularValues, inputDim), isCanonical: true);
         return Validated<LinearNetworkProblem>.Ok(problem, problem.SeparationWarnings());
     }
@@ -91,7 +91,7 @@ public sealed class LinearNetworkProblem
         foreach (var v in x) if (!double.IsFinite(v)) return Validated<LinearNetworkProblem>.Fail(ProblemErrorKind.NonFinite, "X contains a NaN or infinite entry");
         foreach (var v in y) if (!double.IsFinite(v)) return Validated<LinearNetworkProblem>.Fail(ProblemErrorKind.NonFinite, "Y contains a NaN or infinite entry");
         var (cxx, cyx, yy) = Covariances(x, y);
-        var result = FromCovariances(cxx, cyx, yy, dx, dy, hidden, whiten);
+        var result = FromCovariances(cxx, cyx, yy, LeastSquaresResidual(x, y), dx, dy, hidden, whiten);
         if (result.Error?.Kind == ProblemErrorKind.RankDeficientData && m < dx)
             return Validated<LinearNetworkProblem>.Fail(ProblemErrorKind.RankDeficientData, $"{result.Error.Message}; there are only m = {m} examples for d_x = {dx} inputs");
         return result;
@@ -108,11 +108,55 @@ public sealed class LinearNetworkProblem
     }
 
     /// <summary>
-    /// A data problem from its sufficient statistics Cxx (d_x × d_x), Cyx (d_y × d_x), row-major, and ||Y||²: what
-    /// workers receive instead of the raw examples.
+    /// L_min = ½||Y − Y X⁺ X||²_F, the least-squares residual, computed from the residual itself: B = argmin ||Xᵀ B − Yᵀ||
+    /// by Householder QR of Xᵀ (m × d_x) with one step of iterative refinement, then ½||Yᵀ − Xᵀ B||². Its error is relative
+    /// to the residual, where ½||Y||² − ½Σs² has an error relative to ||Y||². For rank-deficient or non-finite data it
+    /// returns NaN (<see cref="FromCovariances"/> reports those).
+    /// </summary>
+    public static double LeastSquaresResidual(double[,] x, double[,] y)
+    {
+        int dx = x.GetLength(0), m = x.GetLength(1);
+        if (m < dx) return m == 0 ? double.NaN : 0;   // fewer examples than inputs: rank-deficient, refused later
+        foreach (var v in x) if (!double.IsFinite(v)) return double.NaN;
+        foreach (var v in y) if (!double.IsFinite(v)) return double.NaN;
+        var xt = Matrix<double>.Build.DenseOfArray(x).Transpose();
+        var yt = Matrix<double>.Build.DenseOfArray(y).Transpose();
+        var qr = xt.QR();
+        if (!qr.IsFullRank) return double.NaN;
+        var b = qr.Solve(yt);
+        var r = yt - xt * b;
+        b += qr.Solve(r);
+        r = yt - xt * b;
+        double sum = 0;
+        foreach (var v in r.Enumerate()) sum += v * v;
+        return 0.5 * sum;
+    }
+
+    /// <summary>
+    /// The global minimum by the old formula ½||Y||² − ½Σs², s the singular values of Cyx Cxx^{-1/2}: all that the
+    /// sufficient statistics give. It cancels catastrophically when the residual is small against ||Y||²; call sites
+    /// that only have covariances use it until the residual travels with them. NaN for rank-deficient or non-finite input.
+    /// </summary>
+    public static double GlobalMinimumFromSpectrum(double[] cxxRowMajor, double[] cyxRowMajor, double yNormSquared, int dx, int dy)
+    {
+        if (cxxRowMajor.Length != dx * dx || cyxRowMajor.Length != dy * dx
+            || cxxRowMajor.Any(v => !double.IsFinite(v)) || cyxRowMajor.Any(v => !double.IsFinite(v))) return double.NaN;
+        var cxx = Matrix<double>.Build.Dense(dx, dx, (i, j) => cxxRowMajor[i * dx + j]);
+        var eig = cxx.Evd(Symmetricity.Symmetric).EigenValues.Select(c => c.Real).ToArray();
+        if (!(eig.Max() > 0) || eig.Min() <= RankTolerance * eig.Max()) return double.NaN;
+        var cyx = Matrix<double>.Build.Dense(dy, dx, (i, j) => cyxRowMajor[i * dx + j]);
+        double learned = 0;
+        foreach (var s in Spectrum.FromCovariances(cxx, cyx).SingularValues) learned += s * s;
+        return 0.5 * yNormSquared - 0.5 * learned;
+    }
+
+    /// <summary>
+    /// A data problem from its sufficient statistics Cxx (d_x × d_x), Cyx (d_y × d_x), row-major, ||Y||² and the
+    /// least-squares residual <paramref name="globalMinimum"/> = ½||Y − Y X⁺ X||² (see <see cref="LeastSquaresResidual"/>):
+    /// what workers receive instead of the raw examples.
     /// </summary>
     public static Validated<LinearNetworkProblem> FromCovariances(double[] cxxRowMajor, double[] cyxRowMajor, double yNormSquared,
-        int dx, int dy, IReadOnlyList<int> hidden, bool whiten)
+        double globalMinimum, int dx, int dy, IReadOnlyList<int> hidden, bool whiten)
     {
         if (cxxRowMajor.Length != dx * dx || cyxRowMajor.Length != dy * dx)
             return Validated<LinearNetworkProblem>.Fail(ProblemErrorKind.InvalidShape, "covariance shapes do not match d_x and d_y");
@@ -139,6 +183,8 @@ public sealed class LinearNetworkProblem
                 return Validated<LinearNetworkProblem>.Fail(ProblemErrorKind.SingularValuesNotDistinct, $"singular values {i - 1} and {i} of Cyx Cxx^(-1/2) coincide ({s[i]:G6}); they must be distinct", i);
         }
 
+        if (!double.IsFinite(globalMinimum))
+            return Validated<LinearNetworkProblem>.Fail(ProblemErrorKind.NonFinite, "the global minimum (least-squares residual) is not a finite number");
         var shape = new NetworkShape(dx, hidden, dy);
         LinearNetworkProblem problem;
         if (whiten)
@@ -146,11 +192,11 @@ public sealed class LinearNetworkProblem
             // Whitened inputs: Cxx = I, Cyx = M = Cyx Cxx^{-1/2}, same ||Y||² and same spectrum; Cxx^{1/2} becomes I.
             var m = cyx * InverseSqrt(cxx);
             var whitened = new Spectrum(spectrum.SingularValues, spectrum.U, spectrum.V, Spectrum.Identity(dx), dy, dx);
-            problem = new LinearNetworkProblem(shape, Spectrum.Identity(dx), Spectrum.RowMajor(m), yNormSquared, true, null, whitened, isCanonical: false);
+            problem = new LinearNetworkProblem(shape, Spectrum.Identity(dx), Spectrum.RowMajor(m), yNormSquared, globalMinimum, true, null, whitened, isCanonical: false);
         }
         else
         {
-            problem = new LinearNetworkProblem(shape, (double[])cxxRowMajor.Clone(), (double[])cyxRowMajor.Clone(), yNormSquared, false,
+            problem = new LinearNetworkProblem(shape, (double[])cxxRowMajor.Clone(), (double[])cyxRowMajor.Clone(), yNormSquared, globalMinimum, false,
                 Spectrum.RowMajor(cxx.Inverse()), spectrum, isCanonical: false);
         }
         return Validated<LinearNetworkProblem>.Ok(problem, problem.SeparationWarnings());

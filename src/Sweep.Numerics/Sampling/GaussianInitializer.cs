@@ -16,6 +16,12 @@ public sealed record GaussianInitializer(double Scale, IReadOnlyList<int> Suppre
         foreach (var mode in SuppressedModes) Suppress(problem, mode, weights);
     }
 
+    /// <summary>
+    /// The invariant manifold the drawn starts lie on, for the monitor's saddle certificate: null without suppressed
+    /// modes, and null for problems where the manifold is not exact in floating point (see <see cref="InvariantManifold"/>).
+    /// </summary>
+    public InvariantManifold? Manifold(LinearNetworkProblem problem) => InvariantManifold.Suppressing(problem, SuppressedModes);
+
     public static void Suppress(LinearNetworkProblem problem, int mode, Span<double> weights)
     {
         var shape = problem.Shape;

@@ -1,10 +1,13 @@
+using Sweep.Numerics.Kernels;
+
 namespace Sweep.Numerics.Sampling;
 
 /// <summary>
 /// A counter-based random stream: the state is a hash of (campaign seed, point index, sample index) alone, so a
 /// sample's initial weights are the same whatever worker, node or shard draws them. The key is mixed with the
 /// SplitMix64 finaliser (each coordinate absorbed in turn with its own odd constant) and seeds xoshiro256**;
-/// normals come from the Marsaglia polar method, which needs only log and sqrt.
+/// normals come from the Marsaglia polar method, which needs only log and sqrt: sqrt is correctly rounded everywhere,
+/// and the log is <see cref="IeeeMath.Log"/> (not the platform's), so the draws are the same bits on every machine.
 /// </summary>
 public sealed class SampleStream
 {
@@ -57,7 +60,7 @@ public sealed class SampleStream
             v = 2 * NextUniform() - 1;
             s = u * u + v * v;
         } while (s >= 1 || s == 0);
-        double f = Math.Sqrt(-2 * Math.Log(s) / s);
+        double f = Math.Sqrt(-2 * IeeeMath.Log(s) / s);
         _spare = v * f;
         _hasSpare = true;
         return u * f;
