@@ -1,6 +1,7 @@
 using System.Globalization;
 using Akka.Actor;
 using Serilog;
+using Sweep.Results.Output;
 using Sweep.Coordinator.Actors;
 
 namespace Sweep.Cli;
@@ -42,7 +43,8 @@ public sealed class ProgressView(IActorRef aggregator)
         long fresh = p.Done - p.DoneAtStart;
         double rate = elapsed > 0 ? fresh / elapsed : 0;
         string eta = rate > 0 ? TimeSpan.FromSeconds((p.Total - p.Done) / rate).ToString(@"hh\:mm\:ss") : "--:--:--";
-        var saddle = string.Join(" ", p.Points.Take(8).Select(s => $"p{s.Point}:{(s.SaddleMass is null ? "-" : Sweep.Results.Output.Display.Short(s.SaddleMass.Estimate))}"));
+        // Per point, the saddle-mass bracket [certified saddles, + unresolved]: never a single number that could be read as a basin.
+        var saddle = string.Join(" ", p.Points.Take(8).Select(s => $"p{s.Point}:{(s.SaddleMass is { } m ? $"[{Display.Short(m.Lower)},{Display.Short(m.Upper)}]" : "-")}"));
         if (p.Points.Count > 8) saddle += " …";
         return $"{p.Done}/{p.Total} samples ({100.0 * p.Done / Math.Max(1, p.Total):0.0}%)  {rate:0.0}/s  ETA {eta}  saddle mass {saddle}";
     }

@@ -1,38 +1,52 @@
-using System.Globalization;
 using Spectre.Console;
-using Sweep.Results.Statistics;
 using Sweep.Campaigns;
+using Sweep.Numerics.Integration;
+using Sweep.Results;
 using Sweep.Results.Output;
+using Sweep.Results.Statistics;
 
 namespace Sweep.Cli;
 
-/// <summary>The final per-point table: labels with critical values, counts, fractions and 95% intervals.</summary>
+/// <summary>
+/// The final per-point table: what is certified first (outcomes, the saddle-mass bracket, the certified-global time),
+/// then where samples were when they stopped (labels with critical values, counts, fractions and exact 95% intervals).
+/// </summary>
 public static class SummaryTable
 {
     private static string F(double v) => Display.Short(v);
 
     public static void Print(Campaign campaign, IReadOnlyList<PointSummary> points)
     {
-        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 200;
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 220;
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(campaign.Name)}[/]");
-        table.AddColumns("point", "params", "label", "L_S", "count", "fraction", "95% CI", "status (conv/hor/div)", "saddle mass (≤95%)", "t_hit p50");
+        table.AddColumns("point", "params", "outcomes glob/sad/unres/div", "saddle mass [lower, upper] (95%)", "t_global p50", "t_hit p50",
+            "label at stop", "L_S", "count", "fraction", "95% CI");
         foreach (var s in points)
         {
             var point = campaign.Points[s.Point];
             string prms = string.Join(", ", point.Params.Select(kv => $"{kv.Key}={kv.Value?.ToJsonString()}"));
-            string status = $"{s.Converged}/{s.Horizon}/{s.Diverged}";
-            string saddle = s.SaddleMass is null ? "-" : $"{F(s.SaddleMass.Estimate)} (≤{F(s.SaddleMass.Upper95)})";
-            string hit = s.HitTimes.P50 is { } p50 ? F(p50) : "-";
+            string outcomes = string.Join("/", new[] { Outcome.Global, Outcome.Saddle, Outcome.Unresolved, Outcome.Diverged }.Select(o => s.Of(o).Count));
+            string saddle = s.SaddleMass is { } m ? $"[{F(m.Lower)}, {F(m.Upper)}] ({F(m.Lower95)}–{F(m.Upper95)})" : "-";
+            string tGlobal = Time(s.GlobalTimes, s.Samples - s.Of(Outcome.Diverged).Count);
+            string tHit = Time(s.HitTimes, s.Samples - s.Of(Outcome.Diverged).Count);
+            var rows = s.Labels.Count > 0 ? s.Labels.Select(l => (LabelStatistics?)l).ToList() : [null];
             bool first = true;
-            foreach (var l in s.Labels)
+            foreach (var l in rows)
             {
-                table.AddRow(first ? s.Point.ToString() : "", first ? Markup.Escape(prms) : "", Markup.Escape(l.Label), F(l.CriticalValue),
-                    l.Count.ToString(), F(l.Fraction), $"[[{F(l.Ci95.Low)}, {F(l.Ci95.High)}]]",
-                    first ? status : "", first ? saddle : "", first ? hit : "");
+                table.AddRow(first ? s.Point.ToString() : "", first ? Markup.Escape(prms) : "", first ? outcomes : "", first ? Markup.Escape(saddle) : "",
+                    first ? tGlobal : "", first ? tHit : "",
+                    l is null ? "-" : Markup.Escape(l.Label), l is null ? "-" : F(l.CriticalValue), l?.Count.ToString() ?? "0",
+                    l is null ? "-" : F(l.Fraction), l is null ? "-" : $"[[{F(l.Ci95.Low)}, {F(l.Ci95.High)}]]");
                 first = false;
             }
-            if (first) table.AddRow(s.Point.ToString(), Markup.Escape(prms), "-", "-", "0", "-", "-", status, saddle, hit);
         }
         AnsiConsole.Write(table);
+        foreach (var s in points.Where(s => s.FlowDiverged > 0))
+            Console.Error.WriteLine($"warning: point {s.Point}: {OutputWriter.FlowDivergedWarning(s.FlowDiverged)}");
+        Console.WriteLine("outcomes: global = certified to converge to the global minimum; saddle = certified saddle (invariant manifold); " +
+            "unresolved = neither by the horizon. The saddle-basin mass lies between the certified saddles and saddles + unresolved.");
     }
+
+    /// <summary>A censored-time median: "censored" when half the samples had not had the event by the stop, "-" without samples.</summary>
+    private static string Time(TimeQuantiles t, long n) => n == 0 ? "-" : t.P50 is { } p50 ? F(p50) : "censored";
 }

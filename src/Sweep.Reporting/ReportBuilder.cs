@@ -48,10 +48,12 @@ public static class ReportBuilder
             {
                 string suffix = axes.Count == 1 && axis.Groups.Count == 1 ? axis.Slug : $"{axis.Slug}-{figures.Count}";
                 figures.Add((BasinFractions(outDir, campaign, summaries, axis, group, $"fractions-{suffix}"),
-                    $"Basin fraction of each label (of all samples; diverged samples have no label) against {axis.Key}{group.Context}, with 95% Wilson intervals."));
+                    $"Share of each label at the stop (of all samples; diverged samples have no label) against {axis.Key}{group.Context}, with exact 95% (Clopper–Pearson) intervals. A label says where a sample was when it stopped, not where it goes: see the outcomes for what is certified."));
                 figures.Add((SaddleMass(outDir, summaries, axis, group, $"saddle-mass-{suffix}"),
-                    $"Saddle-basin mass against {axis.Key}{group.Context} (log scale): the estimate (circles) and its one-sided 95% upper bound (triangles); with none observed only the bound is shown."));
+                    $"Saddle-basin mass against {axis.Key}{group.Context} (log scale), bracketed by what is certified: the upper bound (certified saddles + unresolved samples) with its exact one-sided 95% bound (triangles), and the lower bound (certified saddles only) with its 95% lower bound where it is above 0. The conjecture says the lower bound is 0 for generic starts and the upper bound tends to 0 as the horizon grows."));
             }
+        figures.Add((Uncertified(outDir, campaign, samples, "uncertified-share"),
+            "Share of samples not yet certified global against time (log-time axis), per point: the upper bound on the saddle-basin mass that a horizon at t would give. The overfitting conjecture says it tends to 0; the dotted line marks the horizon, beyond which nothing is known."));
         figures.Add((HitTimes(outDir, campaign, samples, "hitting-times"),
             "Empirical CDF of the hitting time (L − L_min ≤ eps_hit) per point, as a fraction of all non-diverged samples; the gap to 1 at the right is the censored share (never hit by the stop)."));
         foreach (var point in campaign.Points.Take(MaxPanels))
@@ -125,7 +127,7 @@ public static class ReportBuilder
                 if (s.Samples == 0) continue;
                 var l = s.Labels.FirstOrDefault(x => x.Label == label);
                 double frac = l?.Fraction ?? 0;
-                var ci = l?.Ci95 ?? Proportions.Wilson(0, s.Samples);
+                var ci = l?.Ci95 ?? ClopperPearson.Interval95(0, s.Samples);
                 xs.Add(axis.X(p)); ys.Add(frac); lo.Add(frac - ci.Low); hi.Add(ci.High - frac);
             }
             if (xs.Count == 0) continue;
@@ -150,33 +152,82 @@ public static class ReportBuilder
     private static string SaddleMass(string outDir, List<PointSummary> summaries, Axis axis, Group group, string name)
     {
         var plot = new Plot();
-        var estX = new List<double>(); var estY = new List<double>(); var boundX = new List<double>(); var boundY = new List<double>();
+        var upX = new List<double>(); var upY = new List<double>(); var up95X = new List<double>(); var up95Y = new List<double>();
+        var loX = new List<double>(); var loY = new List<double>();
         foreach (var p in group.Points)
         {
             var m = summaries[p].SaddleMass;
             if (m is null) continue;
-            if (m.Estimate > 0) { estX.Add(axis.X(p)); estY.Add(Math.Log10(m.Estimate)); }
-            boundX.Add(axis.X(p)); boundY.Add(Math.Log10(m.Upper95));
+            if (m.Upper > 0) { upX.Add(axis.X(p)); upY.Add(Math.Log10(m.Upper)); }
+            up95X.Add(axis.X(p)); up95Y.Add(Math.Log10(m.Upper95));
+            if (m.Lower > 0) { loX.Add(axis.X(p)); loY.Add(Math.Log10(m.Lower)); }
+            if (m.Lower95 > 0) { loX.Add(axis.X(p)); loY.Add(Math.Log10(m.Lower95)); }
         }
-        if (boundX.Count > 0)
+        if (up95X.Count > 0)
         {
-            var b = plot.Add.Scatter(boundX.ToArray(), boundY.ToArray(), Colors.Gray);
-            b.LegendText = "one-sided 95% upper bound";
+            var b = plot.Add.Scatter(up95X.ToArray(), up95Y.ToArray(), Colors.Gray);
+            b.LegendText = "upper bound, one-sided 95%";
             b.MarkerShape = MarkerShape.FilledTriangleDown;
             b.MarkerSize = 9;
             b.LinePattern = LinePattern.Dashed;
         }
-        if (estX.Count > 0)
+        if (upX.Count > 0)
         {
-            var e = plot.Add.Scatter(estX.ToArray(), estY.ToArray(), Colors.Crimson);
-            e.LegendText = "estimate";
+            var e = plot.Add.Scatter(upX.ToArray(), upY.ToArray(), Colors.Crimson);
+            e.LegendText = "upper bound (saddle + unresolved share)";
             e.MarkerSize = 8;
         }
+        if (loX.Count > 0)
+        {
+            var l = plot.Add.Scatter(loX.ToArray(), loY.ToArray(), Colors.Navy);
+            l.LegendText = "lower bound (certified saddles) and its 95% bound";
+            l.MarkerShape = MarkerShape.FilledSquare;
+            l.LineWidth = 0;
+            l.MarkerSize = 7;
+        }
         LogY(plot);
-        plot.Title($"Saddle-basin mass vs {axis.Key}{group.Context}");
+        plot.Title($"Saddle-basin mass bounds vs {axis.Key}{group.Context}");
         ApplyAxis(plot, axis);
         plot.YLabel("saddle-basin mass (log scale)");
         plot.ShowLegend(Alignment.UpperRight);
+        return Save(plot, outDir, name);
+    }
+
+    /// <summary>1 − (certified global by t) / n per point on a log-time axis, with the horizon marked.</summary>
+    private static string Uncertified(string outDir, Campaign campaign, List<SampleRecord> samples, string name)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        double horizon = 0, first = double.PositiveInfinity;
+        bool descent = false;
+        foreach (var point in campaign.Points.Take(MaxPanels))
+        {
+            var mine = samples.Where(s => s.Point == point.Index && s.Outcome != Outcome.Diverged).ToList();
+            if (mine.Count == 0) continue;
+            descent = point.Spec.Dynamics is GradientDescentSettings;
+            horizon = Math.Max(horizon, point.Spec.Horizon);
+            var curve = PointStatistics.UncertifiedShare(mine.Select(s => s.GlobalTime), mine.Count);
+            // Log time: the start (t = 0) sits one decade below the first certification (or the horizon).
+            double t0 = curve.Count > 1 ? Math.Max(curve[1].Time, 1e-9 * point.Spec.Horizon) : point.Spec.Horizon;
+            first = Math.Min(first, t0 / 10);
+            var xs = curve.Select((c, i) => Math.Log10(i == 0 ? t0 / 10 : Math.Max(c.Time, t0 / 10))).Append(Math.Log10(point.Spec.Horizon)).ToArray();
+            var ys = curve.Select(c => c.Share).Append(curve[^1].Share).ToArray();
+            var line = plot.Add.ScatterLine(xs, ys, palette.GetColor(point.Index % 10));
+            line.ConnectStyle = ConnectStyle.StepHorizontal;
+            line.LineWidth = 2;
+            line.LegendText = $"p{point.Index} {ParamText(point)} — {curve[^1].Share:P1} at the horizon";
+        }
+        if (horizon > 0)
+        {
+            var v = plot.Add.VerticalLine(Math.Log10(horizon), 1, Colors.Gray, LinePattern.Dotted);
+            v.Text = "horizon";
+        }
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = x => Display.Short(Math.Pow(10, x)) };
+        plot.Title("Share not yet certified global (log time)");
+        plot.XLabel(descent ? "iteration (log scale)" : "time t (log scale)");
+        plot.YLabel("share of non-diverged samples");
+        plot.Axes.SetLimitsY(-0.02, 1.05);
+        plot.ShowLegend(Alignment.LowerLeft);
         return Save(plot, outDir, name);
     }
 
@@ -288,6 +339,11 @@ public static class ReportBuilder
 
     // ---- HTML -------------------------------------------------------------------------------------------------------
 
+    private static string Quantiles(TimeQuantiles t) =>
+        $"{t.Count} observed, p10 {Q(t.P10)}, p50 {Q(t.P50)}, p90 {Q(t.P90)}";
+
+    private static string Q(double? v) => v is { } x ? F(x) : "censored";
+
     private static string Html(Campaign campaign, List<PointSummary> summaries, List<(string Name, string Caption)> figures, bool partial, long done)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
@@ -304,8 +360,11 @@ public static class ReportBuilder
             var p = campaign.Points[s.Point];
             sb.Append($"<h3>Point {s.Point} {E(ParamText(p))}</h3>");
             sb.Append($"<p>{s.Samples} samples: {s.Converged} converged, {s.Horizon} at the horizon, {s.Diverged} diverged. Global minimum L_min = {F(p.Problem.CriticalValues.GlobalMinimum)}; singular values {E(string.Join(", ", p.Problem.Spectrum.SingularValues.Select(F)))}.");
-            if (s.SaddleMass is not null) sb.Append($" Saddle-basin mass {F(s.SaddleMass.Estimate)} (one-sided 95% bound {F(s.SaddleMass.Upper95)}).");
-            if (s.HitTimes.Count > 0) sb.Append($" Hitting time (n = {s.HitTimes.Count}): p10 {F(s.HitTimes.P10!.Value)}, p50 {F(s.HitTimes.P50!.Value)}, p90 {F(s.HitTimes.P90!.Value)}.");
+            sb.Append(" Outcomes: " + string.Join(", ", s.Outcomes.Select(o => $"{o.Count} {SampleColumns.NameOf(o.Outcome)} ({F(o.Fraction)}, 95% CI [{F(o.Ci95.Low)}, {F(o.Ci95.High)}])")) + ".");
+            if (s.SaddleMass is { } m)
+                sb.Append($" Saddle-basin mass between {F(m.Lower)} (95% lower bound {F(m.Lower95)}; certified saddles) and {F(m.Upper)} (95% upper bound {F(m.Upper95)}; with the unresolved).");
+            sb.Append($" Certified global at t (all non-diverged samples, censored at the horizon): {Quantiles(s.GlobalTimes)}; hit L − L_min ≤ eps_hit: {Quantiles(s.HitTimes)}.");
+            if (s.FlowDiverged > 0) sb.Append($" <b>Warning:</b> {E(OutputWriter.FlowDivergedWarning(s.FlowDiverged))}.");
             sb.Append("</p><table><tr><th>label S</th><th>critical value L_S</th><th>count</th><th>fraction</th><th>95% CI</th></tr>");
             foreach (var l in s.Labels)
                 sb.Append($"<tr><td class=\"l\">{E(l.Label)}</td><td>{F(l.CriticalValue)}</td><td>{l.Count}</td><td>{F(l.Fraction)}</td><td>[{F(l.Ci95.Low)}, {F(l.Ci95.High)}]</td></tr>");

@@ -6,7 +6,7 @@ namespace Sweep.Testing;
 /// <summary>Synthetic sample records (every status, NaN cells, traces) for storage and codec tests.</summary>
 internal static class TestSamples
 {
-    public static SampleRecord[] Of(ShardKey s, bool traced = false) => Enumerable.Range(0, s.Count).Select(i => new SampleRecord() { Point = s.Point, Sample = s.FirstSample + i, Status = (Sweep.Numerics.Integration.SampleStatus)(i % 3), Label = i % 3 == 2 ? "" : "{0,1}", FinalLoss = 0.25 * i, CriticalValue = i % 3 == 2 ? double.NaN : 0.0, StopTime = 12.5, HitTime = i % 2 == 0 ? double.NaN : 3.25, Steps = 100 + i, RhsEvaluations = 700 + i, GradientNorm = 1e-7, InvariantDrift = 1e-10, TraceTime = traced ? [0.0, 1.0] : null, TraceLoss = traced ? [2.0, 0.5] : null }).ToArray();
+    public static SampleRecord[] Of(ShardKey s, bool traced = false) => Enumerable.Range(0, s.Count).Select(i => new SampleRecord() { Point = s.Point, Sample = s.FirstSample + i, Status = (Sweep.Numerics.Integration.SampleStatus)(i % 3), Outcome = (Sweep.Numerics.Integration.Outcome)(i % 3 == 0 ? 0 : i % 3 == 1 ? 2 : 3), Label = i % 3 == 2 ? "" : "{0,1}", FinalLoss = 0.25 * i, CriticalValue = i % 3 == 2 ? double.NaN : 0.0, StopTime = 12.5, HitTime = i % 2 == 0 ? double.NaN : 3.25, Steps = 100 + i, RhsEvaluations = 700 + i, GradientNorm = 1e-7, InvariantDrift = 1e-10, TraceTime = traced ? [0.0, 1.0] : null, TraceLoss = traced ? [2.0, 0.5] : null }).ToArray();
 
     /// <summary>A record with a random, non-default value in every column (labels with commas, every enum member in turn, NaN never).</summary>
     public static SampleRecord Random(int seed)

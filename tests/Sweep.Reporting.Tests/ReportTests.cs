@@ -57,7 +57,7 @@ public class ReportTests
         var result = ReportBuilder.Build(dir);
         Assert.False(result.Partial);
         // fractions + saddle mass for the swept key, hitting times, and traces for both points
-        Assert.Equal(["fractions-init-scale", "saddle-mass-init-scale", "hitting-times", "traces-p0", "traces-p1"], result.Figures);
+        Assert.Equal(["fractions-init-scale", "saddle-mass-init-scale", "uncertified-share", "hitting-times", "traces-p0", "traces-p1"], result.Figures);
         foreach (var f in result.Figures)
         {
             Assert.True(new FileInfo(Path.Combine(dir, "report", f + ".png")).Length > 1000);
@@ -82,6 +82,7 @@ public class ReportTests
         Assert.Contains("12 of 24 samples", html);
         AssertReferencesExist(result.IndexPath);
         Assert.Contains("hitting-times", result.Figures);
+        Assert.Contains("uncertified-share", result.Figures);
     }
 
     [Fact]

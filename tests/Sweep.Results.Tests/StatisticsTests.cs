@@ -1,5 +1,6 @@
 using Sweep.Results.Statistics;
 using Sweep.Results;
+using Sweep.Numerics.Integration;
 
 namespace Sweep.Results.Tests;
 
@@ -32,23 +33,6 @@ public class StatisticsTests
     }
 
     [Fact]
-    public void Upper_bound_with_none_observed_is_the_clopper_pearson_rule_of_three()
-    {
-        Assert.Equal(1 - Math.Pow(0.05, 1.0 / 1000), Proportions.Upper95(0, 1000), 12);
-        Assert.InRange(Proportions.Upper95(0, 1000), 0.0029, 0.0031);
-        // Exact check: (1 − p)^n = 0.05 at the bound.
-        double p = Proportions.Upper95(0, 37);
-        Assert.Equal(0.05, Math.Pow(1 - p, 37), 12);
-    }
-
-    [Fact]
-    public void Upper_bound_with_some_observed_is_the_one_sided_wilson_bound()
-    {
-        // The contract's example: 188 of 1000 → 0.209.
-        Assert.Equal(0.2092, Proportions.Upper95(188, 1000), 3);
-    }
-
-    [Fact]
     public void Quantiles_interpolate_linearly_like_numpy()
     {
         double[] x = [1, 2, 3, 4, 10];
@@ -58,69 +42,83 @@ public class StatisticsTests
         Assert.Equal(5, Proportions.Quantile([5.0], 0.9));
     }
 
-    private static SampleRecord R(long i, int status, string label, double hit = double.NaN) =>
-        new() { Point = 0, Sample = i, Status = (Sweep.Numerics.Integration.SampleStatus)(status), Label = label, FinalLoss = 0, CriticalValue = label == "{0,1}" ? 0 : 0.5, StopTime = 1, HitTime = hit, Steps = 1, RhsEvaluations = 1, GradientNorm = 0, InvariantDrift = 0 };
+    private static SampleRecord R(long i, Outcome outcome, string label, double hit = double.NaN, double global = double.NaN) => new()
+    {
+        Point = 0, Sample = i, Label = outcome == Outcome.Diverged ? "" : label, Outcome = outcome,
+        Status = outcome == Outcome.Diverged ? SampleStatus.Diverged : outcome == Outcome.Unresolved ? SampleStatus.Horizon : SampleStatus.Converged,
+        FinalLoss = 0, CriticalValue = label == "{0,1}" ? 0 : 0.5, StopTime = 1, HitTime = hit, GlobalTime = global, Steps = 1, RhsEvaluations = 1,
+    };
 
     [Fact]
-    public void Point_statistics_count_labels_statuses_and_hits_and_ignore_duplicates()
+    public void Point_statistics_count_labels_statuses_outcomes_and_bound_the_saddle_mass_exactly()
     {
-        var s = new PointStatistics(0, "{0,1}");
-        Assert.True(s.Add(R(0, 0, "{0,1}", 3)));
-        Assert.True(s.Add(R(1, 0, "{0,1}", 1)));
-        Assert.True(s.Add(R(2, 1, "{0}")));
-        Assert.True(s.Add(R(3, 2, "")));
-        Assert.False(s.Add(R(1, 0, "{0,1}", 1)));
+        var s = new PointStatistics(0, "{0,1}", horizon: 10, flow: true);
+        s.Add(R(0, Outcome.Global, "{0,1}", hit: 3, global: 2));
+        s.Add(R(1, Outcome.Global, "{0}", global: 1));            // certified global while still on a plateau label
+        s.Add(R(2, Outcome.Unresolved, "{0}"));
+        s.Add(R(3, Outcome.Saddle, "{1}"));
+        s.Add(R(4, Outcome.Diverged, ""));
         var sum = s.Summarize();
-        Assert.Equal(4, sum.Samples);
-        Assert.Equal((2, 1, 1), (sum.Converged, sum.Horizon, sum.Diverged));
-        Assert.Equal(["{0}", "{0,1}"], sum.Labels.Select(l => l.Label));
-        Assert.Equal(2.0 / 4, sum.GlobalFraction!.Value, 12);       // of all samples
-        Assert.Equal(2.0 / 4, sum.Labels[1].Fraction, 12);
-        Assert.Equal(Proportions.Wilson(2, 4), sum.Labels[1].Ci95);
-        Assert.Equal(1.0 / 3, sum.SaddleMass!.Estimate, 12);         // of the non-diverged samples
-        Assert.Equal(2, sum.HitTimes.Count);
-        Assert.Equal(2, sum.HitTimes.P50);
+        Assert.Equal(5, sum.Samples);
+        Assert.Equal((2, 1, 1), (sum.Converged - 1, sum.Horizon, sum.Diverged));
+        Assert.Equal(["{0}", "{1}", "{0,1}"], sum.Labels.Select(l => l.Label));
+        Assert.Equal(1.0 / 5, sum.GlobalFraction!.Value, 12);       // labels: of all samples
+        Assert.Equal(ClopperPearson.Interval95(2, 5), sum.Labels[0].Ci95);
+        Assert.Equal((2L, 1L, 1L, 1L), (sum.Of(Outcome.Global).Count, sum.Of(Outcome.Saddle).Count, sum.Of(Outcome.Unresolved).Count, sum.Of(Outcome.Diverged).Count));
+        Assert.Equal(2.0 / 5, sum.Of(Outcome.Global).Fraction, 12);  // outcomes: of all samples, summing to 1 with diverged
+        Assert.Equal(1.0, sum.Outcomes.Sum(o => o.Fraction), 12);
+        // Saddle mass over the n = 4 non-diverged: lower = certified saddles, upper = + unresolved, exact one-sided bounds.
+        Assert.Equal(new SaddleMass(1.0 / 4, ClopperPearson.Lower95(1, 4), 2.0 / 4, ClopperPearson.Upper95(2, 4)), sum.SaddleMass);
+        Assert.Equal(1, sum.FlowDiverged);
+        // Times over all 4 non-diverged samples, the rest censored: t_global 1, 2, +∞, +∞ → p10 = 1.3, p50 = +∞·0.5 → censored.
+        Assert.Equal(2, sum.GlobalTimes.Count);
+        Assert.Equal(1.3, sum.GlobalTimes.P10!.Value, 12);
+        Assert.Null(sum.GlobalTimes.P50);
+        Assert.Equal(1, sum.HitTimes.Count);
+        Assert.Null(sum.HitTimes.P50);
     }
 
     [Fact]
-    public void Out_of_order_results_give_the_same_summary()
+    public void Descent_divergence_is_an_outcome_not_a_numerical_failure()
     {
-        var records = Enumerable.Range(0, 50).Select(i => R(i, (byte)(i % 7 == 0 ? 1 : 0), i % 5 == 0 ? "{0}" : "{0,1}", i % 5 == 0 ? double.NaN : i)).ToList();
-        var a = new PointStatistics(0, "{0,1}");
-        foreach (var r in records) a.Add(r);
-        var b = new PointStatistics(0, "{0,1}");
-        foreach (var r in records.AsEnumerable().Reverse().Concat(records.Take(10))) b.Add(r);
-        var (sa, sb) = (a.Summarize(), b.Summarize());
-        Assert.Equal(sa.Labels, sb.Labels);
-        Assert.Equal(sa.HitTimes, sb.HitTimes);
-        Assert.Equal(sa.SaddleMass, sb.SaddleMass);
+        var s = new PointStatistics(0, "{0,1}", horizon: 100, flow: false);
+        s.Add(R(0, Outcome.Diverged, ""));
+        Assert.Equal(0, s.Summarize().FlowDiverged);
+        Assert.Null(s.Summarize().SaddleMass);                    // no non-diverged sample: no bound to give
     }
 
     [Fact]
-    public void Statistics_kept_as_samples_arrive_match_a_recount_and_live_summaries_skip_only_the_quantiles()
+    public void A_point_where_60_percent_hit_has_a_finite_median_and_a_censored_p90()
+    {
+        var s = new PointStatistics(0, "{0,1}", horizon: 100, flow: true);
+        for (int i = 0; i < 10; i++) s.Add(i < 6 ? R(i, Outcome.Global, "{0,1}", hit: 10 + i, global: 5 + i) : R(i, Outcome.Unresolved, "{0}"));
+        var t = s.Summarize().HitTimes;
+        Assert.Equal(6, t.Count);
+        Assert.NotNull(t.P50);
+        Assert.Equal(14.5, t.P50!.Value, 12);                     // numpy: quantile([10..15, inf×4], 0.5) = 14.5
+        Assert.Null(t.P90);
+    }
+
+    [Fact]
+    public void Summaries_do_not_depend_on_arrival_order_and_live_ones_skip_only_the_quantiles()
     {
         var rng = new Random(5);
-        var samples = Enumerable.Range(0, 500).Select(i => new Sweep.Results.SampleRecord() { Point = 0, Sample = i, Status = (Sweep.Numerics.Integration.SampleStatus)(i % 7 == 0 ? 2 : i % 5 == 0 ? 1 : 0), Label = i % 7 == 0 ? "" : i % 3 == 0 ? "{0}" : "{0,1}", FinalLoss = 0, CriticalValue = i % 3 == 0 ? 0.5 : 0, StopTime = 10, HitTime = i % 4 == 0 ? double.NaN : rng.NextDouble() * 100, Steps = 10, RhsEvaluations = 60, GradientNorm = 1e-7, InvariantDrift = 1e-9 }).OrderBy(_ => rng.Next()).ToList();
-        var incremental = new Sweep.Results.Statistics.PointStatistics(0, "{0,1}");
-        foreach (var (s, i) in samples.Select((s, i) => (s, i)))
-        {
-            incremental.Add(s);
-            if (i % 97 == 0) incremental.Summarize();          // summaries in between must not disturb later ones
-        }
-        Assert.False(incremental.Add(samples[3]));              // counted once
-        var recount = new Sweep.Results.Statistics.PointStatistics(0, "{0,1}");
-        foreach (var s in samples.OrderBy(s => s.Sample)) recount.Add(s);
-        var a = incremental.Summarize();
-        var b = recount.Summarize();
-        Assert.Equal(b.Labels, a.Labels);
-        Assert.Equal(b.HitTimes, a.HitTimes);
-        Assert.Equal((b.Converged, b.Horizon, b.Diverged, b.SaddleMass), (a.Converged, a.Horizon, a.Diverged, a.SaddleMass));
-        var hits = samples.Where(s => s.Status != Sweep.Numerics.Integration.SampleStatus.Diverged && !double.IsNaN(s.HitTime)).Select(s => s.HitTime).OrderBy(x => x).ToList();
-        Assert.Equal(Sweep.Results.Statistics.Proportions.Quantile(hits, 0.5), a.HitTimes.P50);
-        var live = incremental.Summarize(hitQuantiles: false);
+        var outcomes = new[] { Outcome.Global, Outcome.Global, Outcome.Global, Outcome.Unresolved, Outcome.Saddle, Outcome.Diverged };
+        var samples = Enumerable.Range(0, 500).Select(i => R(i, outcomes[i % outcomes.Length], i % 3 == 0 ? "{0}" : "{0,1}",
+            i % 4 == 0 ? double.NaN : rng.NextDouble() * 100, i % 5 == 0 ? double.NaN : rng.NextDouble() * 50)).ToList();
+        var inOrder = new PointStatistics(0, "{0,1}", 100, true);
+        foreach (var s in samples) inOrder.Add(s);
+        var shuffled = new PointStatistics(0, "{0,1}", 100, true);
+        foreach (var s in samples.OrderBy(_ => rng.Next())) shuffled.Add(s);
+        var (a, b) = (inOrder.Summarize(), shuffled.Summarize());
+        Assert.Equal(a.Labels, b.Labels);
+        Assert.Equal(a.Outcomes, b.Outcomes);
+        Assert.Equal((a.SaddleMass, a.GlobalTimes, a.HitTimes), (b.SaddleMass, b.GlobalTimes, b.HitTimes));
+        var live = inOrder.Summarize(quantiles: false);
         Assert.Equal(a.Labels, live.Labels);
+        Assert.Equal(a.Outcomes, live.Outcomes);
         Assert.Equal(a.SaddleMass, live.SaddleMass);
-        Assert.Equal(hits.Count, live.HitTimes.Count);
+        Assert.Equal(a.HitTimes.Count, live.HitTimes.Count);
         Assert.Null(live.HitTimes.P50);
     }
 }

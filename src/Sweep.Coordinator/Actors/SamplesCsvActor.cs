@@ -47,8 +47,9 @@ internal sealed class SamplesCsvActor : ReceiveActor
                 OutputWriter.WriteSummary(summaryPath, OutputWriter.Summary(campaign, stats, csv.Written, complete: true));
                 Sender.Tell(new CampaignFinished(summaryPath, samplesPath));
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+            catch (Exception e)
             {
+                // Any failure here must end the campaign with a message: a restarted actor would never answer.
                 Sender.Tell(new StoreFailed($"cannot write outputs to '{outputDirectory}': {e.Message}"));
             }
         });

@@ -50,10 +50,15 @@ public static class OutputWriter
         return fields;
     }
 
-    /// <summary>Statistics per point from the samples (ordered or not; duplicates count once).</summary>
+    /// <summary>Empty statistics for every point of the campaign.</summary>
+    public static PointStatistics[] NewStatistics(Campaign campaign) =>
+        campaign.Points.Select(p => new PointStatistics(p.Index, CriticalValues.Label(p.Problem.CriticalValues.GlobalMask), p.Spec.Horizon,
+            flow: p.Spec.Dynamics is GradientFlowSettings)).ToArray();
+
+    /// <summary>Statistics per point from the samples (in any order; each sample once).</summary>
     public static IReadOnlyList<PointStatistics> Aggregate(Campaign campaign, IEnumerable<SampleRecord> samples)
     {
-        var stats = campaign.Points.Select(p => new PointStatistics(p.Index, CriticalValues.Label(p.Problem.CriticalValues.GlobalMask))).ToArray();
+        var stats = NewStatistics(campaign);
         foreach (var s in samples) stats[s.Point].Add(s);
         return stats;
     }
@@ -82,24 +87,43 @@ public static class OutputWriter
                     ["count"] = l.Count,
                     ["fraction"] = l.Fraction,
                     ["ci95"] = new JsonArray(l.Ci95.Low, l.Ci95.High),
-                    ["critical_value"] = l.CriticalValue,
+                    ["critical_value"] = Real(l.CriticalValue),
+                };
+            var outcomes = new JsonObject();
+            foreach (var o in s.Outcomes)
+                outcomes[SampleColumns.NameOf(o.Outcome)] = new JsonObject
+                {
+                    ["count"] = o.Count,
+                    ["fraction"] = o.Fraction,
+                    ["ci95"] = new JsonArray(o.Ci95.Low, o.Ci95.High),
                 };
             var prms = new JsonObject();
             foreach (var kv in p.Params) prms[kv.Key] = kv.Value?.DeepClone();
-            points.Add(new JsonObject
+            var point = new JsonObject
             {
                 ["index"] = p.Index,
                 ["params"] = prms,
                 ["samples"] = s.Samples,
                 ["status"] = new JsonObject { ["converged"] = s.Converged, ["horizon"] = s.Horizon, ["diverged"] = s.Diverged },
                 ["singular_values"] = new JsonArray(p.Problem.Spectrum.SingularValues.Select(v => (JsonNode)v).ToArray()),
-                ["global_min"] = cv.GlobalMinimum,
+                ["global_min"] = Real(cv.GlobalMinimum),
                 ["global_label"] = CriticalValues.Label(cv.GlobalMask),
                 ["labels"] = labels,
                 ["global_fraction"] = s.GlobalFraction,
-                ["saddle_mass"] = s.SaddleMass is null ? null : new JsonObject { ["estimate"] = s.SaddleMass.Estimate, ["upper95"] = s.SaddleMass.Upper95 },
-                ["t_hit"] = new JsonObject { ["count"] = s.HitTimes.Count, ["p10"] = s.HitTimes.P10, ["p50"] = s.HitTimes.P50, ["p90"] = s.HitTimes.P90 },
-            });
+                ["outcomes"] = outcomes,
+                ["saddle_mass"] = s.SaddleMass is null ? null : new JsonObject
+                {
+                    ["lower"] = s.SaddleMass.Lower, ["lower95"] = s.SaddleMass.Lower95, ["upper"] = s.SaddleMass.Upper, ["upper95"] = s.SaddleMass.Upper95,
+                },
+                ["t_global"] = Times(s.GlobalTimes),
+                ["t_hit"] = Times(s.HitTimes),
+            };
+            if (s.FlowDiverged > 0)
+            {
+                point["numerical_failures"] = new JsonObject { ["flow_diverged"] = s.FlowDiverged };
+                point["warnings"] = new JsonArray(FlowDivergedWarning(s.FlowDiverged));
+            }
+            points.Add(point);
         }
         return new JsonObject
         {
@@ -111,6 +135,15 @@ public static class OutputWriter
             ["points"] = points,
         };
     }
+
+    /// <summary>JSON has no NaN or infinity: a non-finite value is written as null rather than failing the whole summary.</summary>
+    private static JsonNode? Real(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
+
+    private static JsonObject Times(TimeQuantiles t) => new() { ["count"] = t.Count, ["p10"] = t.P10, ["p50"] = t.P50, ["p90"] = t.P90 };
+
+    /// <summary>Gradient flow cannot diverge (Prop. 1): a diverged flow sample is the integrator's failure, never a result.</summary>
+    public static string FlowDivergedWarning(long count) =>
+        $"{count} gradient-flow sample(s) diverged numerically; the flow cannot diverge (Prop. 1), so these are integrator failures (tighten rtol/atol), counted apart and never as an outcome of the dynamics";
 
     public static void WriteSummary(string path, JsonObject summary) =>
         WriteAtomically(path, w => w.Write(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));

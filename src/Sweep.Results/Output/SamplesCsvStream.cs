@@ -39,7 +39,7 @@ public sealed class SamplesCsvStream
         _shards = campaign.Points.Select(p => byPoint[p.Index].OrderBy(s => s.Index).ToArray()).ToArray();
         _cursor = new int[_shards.Length];
         _stored = storedShards.ToHashSet();
-        _stats = OutputWriter.Aggregate(campaign, []).ToArray();
+        _stats = OutputWriter.NewStatistics(campaign);
         if (Directory.Exists(_partsDirectory)) Directory.Delete(_partsDirectory, recursive: true);
         Directory.CreateDirectory(_partsDirectory);
         for (int p = 0; p < _shards.Length; p++)

@@ -17,6 +17,10 @@ public static class SampleColumns
     /// <summary>Names and value types in order: stores record it, and refuse to read blobs of another layout.</summary>
     public static string Fingerprint { get; } = string.Join(';', All.Select(c => $"{c.Name}:{c.ValueType.Name}"));
 
+    /// <summary>The text an enum value is written as in every codec (e.g. Outcome.Global → "global").</summary>
+    public static string NameOf<TEnum>(TEnum value) where TEnum : struct, Enum =>
+        All.OfType<EnumColumn<TEnum>>().FirstOrDefault()?.NameOf(value) ?? Enum.GetName(value)!.ToLowerInvariant();
+
     public static SampleColumn Named(string name) => All.FirstOrDefault(c => c.Name == name) ?? throw new ArgumentException($"no column '{name}'", nameof(name));
 
     /// <summary>Every column of <paramref name="record"/>, in order (the wire and the store blob).</summary>

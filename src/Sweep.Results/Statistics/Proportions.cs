@@ -1,6 +1,9 @@
 namespace Sweep.Results.Statistics;
 
-/// <summary>Binomial proportion intervals (MATH.md, Statistics).</summary>
+/// <summary>
+/// The Wilson score interval (kept as the reference that shows why the outputs use exact Clopper–Pearson intervals:
+/// it under-covers rare labels) and the type-7 quantile of sorted data.
+/// </summary>
 public static class Proportions
 {
     /// <summary>z for a two-sided 95% interval.</summary>
@@ -17,16 +20,6 @@ public static class Proportions
         double center = (p + z2 / (2 * n)) / denom;
         double half = z * Math.Sqrt(p * (1 - p) / n + z2 / (4.0 * n * n)) / denom;
         return (Math.Max(0, center - half), Math.Min(1, center + half));
-    }
-
-    /// <summary>
-    /// One-sided 95% upper bound of a proportion: Clopper–Pearson 1 − 0.05^{1/n} when none was observed (≈ 3/n),
-    /// otherwise the one-sided Wilson bound.
-    /// </summary>
-    public static double Upper95(long k, long n)
-    {
-        if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n));
-        return k == 0 ? 1 - Math.Pow(0.05, 1.0 / n) : Wilson(k, n, Z95OneSided).High;
     }
 
     /// <summary>Quantile q of sorted data by linear interpolation between order statistics (Hyndman–Fan type 7, numpy's default).</summary>
