@@ -4,7 +4,7 @@ using Sweep.Coordinator.Actors;
 using Sweep.Campaigns;
 using Sweep.Hosting;
 using Sweep.Results.Storage;
-using Sweep.Worker;
+using Sweep.Coordinator;
 
 namespace Sweep.Cli;
 
@@ -47,23 +47,23 @@ public static class RunCommand
             Console.WriteLine($"campaign '{campaign.Name}': {campaign.Points.Count} point(s) × {campaign.Samples} samples, shards of {campaign.ShardSize} → {outDir}");
         Log.Information("campaign {Name} hash {Hash} resumed={Resumed} stored={Stored}", campaign.Name, campaign.Hash, resumed, already);
 
-        // 3. The cluster: one node with both roles for `run`; the coordinator role (plus optional local workers) otherwise.
-        var roles = new List<string> { NodeOptions.CoordinatorRole };
-        if (workers > 0) roles.Add(WorkerSharding.Role);
-        var node = new NodeOptions(host, port, roles, Seed: null) { UseSerilog = true, Tls = tls };
+        // 3. The cluster: one node with both features for `run`; the coordinator (plus optional local workers) otherwise.
+        var options = new NodeOptions
+        {
+            Host = host, Port = port, Tls = tls, UseSerilog = true, Workers = workers,
+            Coordinator = new CoordinatorSetup(campaign, store, new CoordinatorOptions(outDir)),
+        };
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var system = await SweepCluster.StartNodeAsync(node, TimeSpan.FromSeconds(60));
+        var node = await SweepNode.StartAsync(options);
         try
         {
-            var handle = SweepCluster.StartCampaign(system, campaign, store, new CoordinatorOptions(outDir));
-            if (workers > 0) system.StartWorkers(new WorkerOptions(workers, SweepCluster.CoordinatorPath(node)));
             if (coordinatorOnly)
             {
-                var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
+                var self = node.Address;
                 Console.WriteLine($"coordinator listening on {self.Host}:{self.Port}{(tls is null ? "" : " (mutual TLS)")}; start workers with: sweep worker --seed {self.Host}:{self.Port}");
             }
-            var done = handle.Coordinator.Ask<object>(NotifyWhenFinished.Instance, Timeout.InfiniteTimeSpan);
-            await new ProgressView(handle.Aggregator).RunUntil(done);
+            var done = node.Coordinator.Ask<object>(NotifyWhenFinished.Instance, Timeout.InfiniteTimeSpan);
+            await new ProgressView(node.Aggregator).RunUntil(done);
             var result = await done;
             if (result is CampaignFailed f)
             {
@@ -71,7 +71,7 @@ public static class RunCommand
                 return 1;
             }
             var finished = (CampaignFinished)result;
-            var final = await handle.Aggregator.Ask<Progress>(GetProgress.Instance, TimeSpan.FromSeconds(30));
+            var final = await node.Aggregator.Ask<Progress>(GetProgress.Instance, TimeSpan.FromSeconds(30));
             SummaryTable.Print(campaign, final.Points);
             Console.WriteLine($"wrote {finished.SummaryPath} and {finished.SamplesPath}");
             // Comparable with `sweep bench`: every sample solved by this process, over everything from cluster start to
@@ -88,7 +88,7 @@ public static class RunCommand
         finally
         {
             // A coordinator leaves its cluster gracefully; a one-node `run` has nobody to tell.
-            await SweepClusterShutdown.TerminateQuietly(system, graceful: coordinatorOnly);
+            await SweepClusterShutdown.TerminateQuietly(node, graceful: coordinatorOnly);
         }
     }
 

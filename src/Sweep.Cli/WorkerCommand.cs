@@ -3,7 +3,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Sweep.Hosting;
 using Serilog;
-using Sweep.Worker;
+using Sweep.Messages;
 
 namespace Sweep.Cli;
 
@@ -38,11 +38,11 @@ public static class WorkerCommand
         bool joinedOnce = false;
         while (!stop.Task.IsCompleted)
         {
-            ActorSystem system;
-            var node = new NodeOptions(host, port, [WorkerSharding.Role], seed) { Tls = tls, UseSerilog = true };
+            var options = new NodeOptions { Host = host, Port = port, Seed = seed, Tls = tls, UseSerilog = true, Workers = workers, JoinTimeout = joinTimeout };
+            SweepNode node;
             try
             {
-                system = await SweepCluster.StartNodeAsync(node, joinTimeout);
+                node = await SweepNode.StartAsync(options);
             }
             catch (TimeoutException e)
             {
@@ -55,17 +55,17 @@ public static class WorkerCommand
                 continue;
             }
             joinedOnce = true;
-            system.StartWorkers(new WorkerOptions(workers, SweepCluster.CoordinatorPath(node)));
-            Console.WriteLine($"worker node {Cluster.Get(system).SelfAddress} joined {seed} with {workers} worker(s); Ctrl-C to leave");
+            var system = node.System;
+            Console.WriteLine($"worker node {node.Address} joined {seed} with {workers} worker(s); Ctrl-C to leave");
             var lost = WatchCoordinator(system, stop.Task);
             await Task.WhenAny(stop.Task, system.WhenTerminated, lost);
             if (stop.Task.IsCompleted)
             {
-                await SweepClusterShutdown.TerminateQuietly(system);
+                await SweepClusterShutdown.TerminateQuietly(node);
                 break;
             }
             Console.Error.WriteLine($"lost the coordinator at {seed}; joining again");
-            await SweepClusterShutdown.TerminateQuietly(system);
+            await SweepClusterShutdown.TerminateQuietly(node);
             await Task.WhenAny(stop.Task, Task.Delay(TimeSpan.FromSeconds(2)));
         }
         return 0;
@@ -80,7 +80,7 @@ public static class WorkerCommand
         {
             await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(1)));
             var state = cluster.State;
-            bool present = state.Members.Any(m => m.HasRole(NodeOptions.CoordinatorRole) && m.Status == MemberStatus.Up && !state.Unreachable.Contains(m));
+            bool present = state.Members.Any(m => m.HasRole(NodeRoles.Coordinator) && m.Status == MemberStatus.Up && !state.Unreachable.Contains(m));
             if (present) lastSeen = DateTime.UtcNow;
             else if (DateTime.UtcNow - lastSeen > CoordinatorGrace) return;
         }
