@@ -11,22 +11,19 @@ namespace Sweep.Cli;
 /// <summary>`sweep run` (one process, a one-node cluster with both roles) and `sweep coordinator` (coordinator role only).</summary>
 public static class RunCommand
 {
-    public static Task<int> Execute(Args args) => Run(args, coordinatorOnly: false);
+    public static Task<int> Execute(string campaignPath, string outDir, int workers) =>
+        Run(campaignPath, outDir, workers, port: 0, ("127.0.0.1", null), coordinatorOnly: false);
 
-    public static Task<int> ExecuteCoordinator(Args args) => Run(args, coordinatorOnly: true);
+    // `coordinator` solves nothing itself unless asked: worker entities belong on worker nodes.
+    public static Task<int> ExecuteCoordinator(string campaignPath, string outDir, int port, int workers, (string Host, TlsOptions? Tls) network) =>
+        Run(campaignPath, outDir, workers, port, network, coordinatorOnly: true);
 
-    private static async Task<int> Run(Args args, bool coordinatorOnly)
+    private static async Task<int> Run(string campaignPath, string outDir, int workers, int port, (string Host, TlsOptions? Tls) network, bool coordinatorOnly)
     {
-        if (args.Positionals.Count != 1) throw new UsageException($"expected one campaign file (usage: sweep {(coordinatorOnly ? "coordinator CAMPAIGN --out DIR --port P" : "run CAMPAIGN --out DIR")})");
-        string outDir = args.Get("out") ?? throw new UsageException("--out DIR is required");
-        // `coordinator` solves nothing itself unless asked: worker entities belong on worker nodes.
-        int workers = args.GetInt("workers", coordinatorOnly ? 0 : Environment.ProcessorCount, min: coordinatorOnly ? 0 : 1, max: 1024);
-        int port = coordinatorOnly ? args.GetInt("port", 0, min: 1, max: 65535) : 0;
-        if (coordinatorOnly && !args.Has("port")) throw new UsageException("--port P is required");
-        var (host, tls) = coordinatorOnly ? ClusterArgs.Parse(args) : ("127.0.0.1", null);
+        var (host, tls) = network;
 
         // 1. Validate everything before touching DIR.
-        var (campaign, error) = CampaignLoader.Load(args.Positionals[0]);
+        var (campaign, error) = CampaignLoader.Load(campaignPath);
         if (campaign is null) throw new UsageException(error!.ToString());
         if (File.Exists(CampaignStore.PathIn(outDir))) RefuseOtherCampaign(outDir, campaign);
 
@@ -35,7 +32,7 @@ public static class RunCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UsageException($"cannot create '{outDir}': {e.Message}"); }
         using var runLock = RunLock.Acquire(outDir);
         var (store, resumed, storeError) = CampaignStore.OpenForCampaign(outDir, campaign.NormalizedJson, campaign.Hash, campaign.Name,
-            Path.GetDirectoryName(Path.GetFullPath(args.Positionals[0]))!);
+            Path.GetDirectoryName(Path.GetFullPath(campaignPath))!);
         if (store is null) return Report(storeError!);
         using var _ = store;
         ConfigureLogging(outDir);

@@ -17,16 +17,12 @@ public static class WorkerCommand
 {
     private static readonly TimeSpan CoordinatorGrace = TimeSpan.FromSeconds(10);
 
-    public static async Task<int> Execute(Args args)
+    public static async Task<int> Execute(string seed, int workers, int port, TimeSpan joinTimeout, (string Host, TlsOptions? Tls) network)
     {
-        string seed = args.Get("seed") ?? throw new UsageException("--seed HOST:PORT is required");
         var parts = seed.Split(':');
         if (parts.Length != 2 || parts[0].Length == 0 || !int.TryParse(parts[1], out var sp) || sp < 1 || sp > 65535)
             throw new UsageException($"--seed must be HOST:PORT (got '{seed}')");
-        int workers = args.GetInt("workers", Environment.ProcessorCount, max: 1024);
-        int port = args.GetInt("port", 0, min: 0, max: 65535);
-        var joinTimeout = TimeSpan.FromSeconds(args.GetInt("join-timeout", 60, max: 86400));
-        var (host, tls) = ClusterArgs.Parse(args);
+        var (host, tls) = network;
         // A worker has no output folder: warnings and errors (Akka's included) go to stderr.
         Serilog.Log.Logger = new Serilog.LoggerConfiguration().MinimumLevel.Warning()
             .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose).CreateLogger();
