@@ -44,14 +44,12 @@ public static class CoordinatorCapacity
               "network": { "hidden": [4, 4] }, "init": { "kind": "gaussian", "scale": 0.3 },
               "dynamics": { "method": "flow", "t_max": 1 }, "samples": {{(long)shards * shardSize}}, "shard_size": {{shardSize}} }
             """;
-        var (campaign, error) = CampaignLoader.Parse(json, ".");
-        if (campaign is null) throw new InvalidOperationException(error!.ToString());
+        var campaign = CampaignLoader.Parse(json, ".");
         string dir = Path.Combine(Path.GetTempPath(), "sweep-coordinator-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         try
         {
-            var (store, _, storeError) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir);
-            if (store is null) throw new InvalidOperationException(storeError!.Message);
+            var (store, _) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir);
             using (store)
             {
                 var node = await SweepNode.StartAsync(new NodeOptions { UseSerilog = true, Coordinator = new CoordinatorSetup(campaign, store, new CoordinatorOptions(dir)) });

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using Serilog;
+using Sweep.Campaigns;
 
 namespace Sweep.Cli;
 
@@ -18,26 +19,19 @@ public static class Program
             }
             var parsed = root.Parse(args);
             // Bad usage is one line on stderr, not the parser's errors followed by the whole help text.
-            if (parsed.Action is ParseErrorAction)
-            {
-                Console.Error.WriteLine($"error: {SweepCommandLine.Describe(parsed)}");
-                return 2;
-            }
+            if (parsed.Action is ParseErrorAction) throw new UserError(SweepCommandLine.Describe(parsed));
             // Exceptions reach the handlers below; Ctrl-C and SIGTERM are the commands' own (a worker leaves gracefully).
             return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
-        catch (Sweep.Results.Storage.StoredCampaignException e)
+        catch (UserError e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return e.UserError ? 2 : 1;
-        }
-        catch (UsageException e)
-        {
+            // Refusals the user can fix, from the command line, the campaign loader, the store or a command.
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
         }
         catch (Exception e)
         {
+            // Everything else is a failure.
             Log.Error(e, "sweep failed");
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;

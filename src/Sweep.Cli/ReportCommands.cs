@@ -4,6 +4,8 @@ using Sweep.Reporting;
 using Sweep.Results.Output;
 using Sweep.Results;
 
+using Sweep.Campaigns;
+
 namespace Sweep.Cli;
 
 /// <summary>`sweep report DIR [--open]` and `sweep export DIR --format csv|parquet [--to FILE]`.</summary>
@@ -37,7 +39,7 @@ public static class ReportCommands
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DirectoryNotFoundException)
         {
-            throw new UsageException($"cannot write '{to}': {e.Message}");
+            throw new UserError($"cannot write '{to}': {e.Message}");
         }
         Console.WriteLine($"wrote {samples.Count} samples to {to}");
         return 0;

@@ -23,17 +23,15 @@ public static class RunCommand
         var (host, tls) = network;
 
         // 1. Validate everything before touching DIR.
-        var (campaign, error) = CampaignLoader.Load(campaignPath);
-        if (campaign is null) throw new UsageException(error!.ToString());
-        if (File.Exists(CampaignStore.PathIn(outDir))) RefuseOtherCampaign(outDir, campaign);
+        var campaign = CampaignLoader.Load(campaignPath);
 
         // 2. Claim DIR and open (or create) the durable store.
         try { Directory.CreateDirectory(outDir); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UsageException($"cannot create '{outDir}': {e.Message}"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UserError($"cannot create '{outDir}': {e.Message}"); }
         using var runLock = RunLock.Acquire(outDir);
-        var (store, resumed, storeError) = CampaignStore.OpenForCampaign(outDir, campaign.NormalizedJson, campaign.Hash, campaign.Name,
+        // A DIR that holds another campaign (or this file edited since) is refused here, before anything is written.
+        var (store, resumed) = CampaignStore.OpenForCampaign(outDir, campaign.NormalizedJson, campaign.Hash, campaign.Name,
             Path.GetDirectoryName(Path.GetFullPath(campaignPath))!);
-        if (store is null) return Report(storeError!);
         using var _ = store;
         ConfigureLogging(outDir);
         foreach (var w in campaign.Warnings) Console.Error.WriteLine($"warning: {w}");
@@ -87,27 +85,6 @@ public static class RunCommand
             // A coordinator leaves its cluster gracefully; a one-node `run` has nobody to tell.
             await SweepClusterShutdown.TerminateQuietly(node, graceful: coordinatorOnly);
         }
-    }
-
-    private static void RefuseOtherCampaign(string outDir, Campaign campaign)
-    {
-        var (existing, err) = CampaignStore.Open(CampaignStore.PathIn(outDir), readOnly: true);
-        if (existing is null)
-        {
-            throw new StoredCampaignException(err!.Message, err.UserError);
-        }
-        using (existing)
-        {
-            var hash = existing.TryGetMeta("hash");
-            if (hash is not null && hash != campaign.Hash)
-                throw new UsageException($"'{outDir}' holds a different campaign ('{existing.TryGetMeta("name")}'); the campaign file or its data differ from the run stored there. Use a new --out directory.");
-        }
-    }
-
-    private static int Report(StoreError e)
-    {
-        Console.Error.WriteLine($"error: {e.Message}");
-        return e.UserError ? 2 : 1;
     }
 
     internal static void ConfigureLogging(string outDir)

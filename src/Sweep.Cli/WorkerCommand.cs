@@ -5,6 +5,8 @@ using Sweep.Hosting;
 using Serilog;
 using Sweep.Messages;
 
+using Sweep.Campaigns;
+
 namespace Sweep.Cli;
 
 /// <summary>
@@ -21,7 +23,7 @@ public static class WorkerCommand
     {
         var parts = seed.Split(':');
         if (parts.Length != 2 || parts[0].Length == 0 || !int.TryParse(parts[1], out var sp) || sp < 1 || sp > 65535)
-            throw new UsageException($"--seed must be HOST:PORT (got '{seed}')");
+            throw new UserError($"--seed must be HOST:PORT (got '{seed}')");
         var (host, tls) = network;
         // A worker has no output folder: warnings and errors (Akka's included) go to stderr.
         Serilog.Log.Logger = new Serilog.LoggerConfiguration().MinimumLevel.Warning()

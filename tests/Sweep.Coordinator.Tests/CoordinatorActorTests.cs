@@ -18,11 +18,10 @@ public sealed class CoordinatorActorTests
     {
         campaign ??= TestCampaigns.Parse();
         var dir = TestCampaigns.TempDir();
-        var (store, _, err) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir);
-        Assert.Null(err);
+        var (store, _) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir);
         var options = new CoordinatorOptions(dir) { LeaseDuration = lease ?? TimeSpan.FromMinutes(5), SweepInterval = TimeSpan.FromMilliseconds(100) };
-        var kit = await NodeTestKit.StartAsync(new NodeOptions { Coordinator = new CoordinatorSetup(campaign, store!, options) });
-        return (campaign, store!, kit, dir);
+        var kit = await NodeTestKit.StartAsync(new NodeOptions { Coordinator = new CoordinatorSetup(campaign, store, options) });
+        return (campaign, store, kit, dir);
     }
 
     private static ShardCompleted Result(string worker, WorkAssignment a) =>
