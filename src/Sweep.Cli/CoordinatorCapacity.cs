@@ -70,7 +70,7 @@ public static class CoordinatorCapacity
                         ["samples_per_s"] = (double)shards * shardSize / seconds,
                     };
                 }
-                finally { await node.StopAsync(graceful: false); }
+                finally { await SweepClusterShutdown.TerminateQuietly(node, graceful: false); }
             }
         }
         finally
