@@ -17,30 +17,20 @@ public static class CampaignLoader
     private static readonly string[] TopKeys = ["name", "seed", "problem", "network", "init", "dynamics", "stop", "samples", "shard_size", "trace_samples", "sweep"];
     private static readonly string[] Unsweepable = ["name", "seed", "samples", "shard_size", "sweep"];
 
-    public static (Campaign? Campaign, CampaignError? Error) Load(string path)
+    /// <summary>Reads and validates a campaign file; <see cref="UserError"/> (naming the field) when it is refused.</summary>
+    public static Campaign Load(string path)
     {
         string text;
         try { text = File.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            return (null, new CampaignError("", $"cannot read campaign file '{path}': {e.Message}"));
+            throw new UserError($"cannot read campaign file '{path}': {e.Message}");
         }
         return Parse(text, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".");
     }
 
-    public static (Campaign? Campaign, CampaignError? Error) Parse(string json, string baseDirectory)
-    {
-        try
-        {
-            return (ParseOrThrow(json, baseDirectory), null);
-        }
-        catch (CampaignErrorException e)
-        {
-            return (null, e.Error);
-        }
-    }
-
-    private static Campaign ParseOrThrow(string json, string baseDirectory)
+    /// <summary>Validates a campaign; <see cref="UserError"/> (naming the field) when it is refused.</summary>
+    public static Campaign Parse(string json, string baseDirectory)
     {
         JsonNode? root;
         try
@@ -87,9 +77,9 @@ public static class CampaignLoader
                 points.Add(new CampaignPoint(index, chosen, spec, problem));
                 foreach (var x in w) if (!warnings.Contains(x)) warnings.Add(x);
             }
-            catch (CampaignErrorException e) when (context.Length > 0)
+            catch (UserError e) when (context.Length > 0)
             {
-                throw Fail(e.Error.Field, context + e.Error.Message);
+                throw Fail(e.Field, context + e.Reason);
             }
         }
 
@@ -283,7 +273,7 @@ public static class CampaignLoader
 
     // ---- typed readers -------------------------------------------------------------------------------------------
 
-    private static CampaignErrorException Fail(string field, string message) => new(new CampaignError(field, message));
+    private static UserError Fail(string field, string message) => new(field, message);
 
     private static string Path(string parent, string key) => parent.Length == 0 ? key : $"{parent}.{key}";
 

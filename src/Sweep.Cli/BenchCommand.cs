@@ -19,26 +19,19 @@ public static class BenchCommand
     public static readonly BenchConfig Small = new("small", [3, 2, 1, 0.5], 4, [4, 4], 0.3, 1000);
     public static readonly BenchConfig Medium = new("medium", Enumerable.Range(0, 8).Select(i => 4 - 3.5 * i / 7).ToArray(), 16, [16, 16, 16], 0.2, 2000);
 
-    public static int Execute(Args args)
+    /// <summary>`sweep bench --coordinator`: see <see cref="CoordinatorCapacity"/>.</summary>
+    public static async Task<int> ExecuteCoordinator(int shards, int shardSize, int fakeWorkers)
     {
-        if (args.Has("coordinator"))
-        {
-            var c = CoordinatorCapacity.Measure(args.GetInt("shards", 2000), args.GetInt("shard-size", 250, max: 100_000), args.GetInt("threads", 16)).GetAwaiter().GetResult();
-            Console.WriteLine(c.ToJsonString());
-            return 0;
-        }
-        var config = (args.Get("config") ?? "small") switch
-        {
-            "small" => Small,
-            "medium" => Medium,
-            var other => throw new UsageException($"--config must be small or medium (got '{other}')"),
-        };
-        int threads = args.GetInt("threads", 1, max: 256);
-        double seconds = args.GetDouble("seconds", 10);
-        int lanes = args.GetInt("lanes", TrajectorySolver.Lanes, max: 8);
-        if (lanes is not (1 or 4 or 8)) throw new UsageException("--lanes must be 1, 4 or 8");
+        Console.WriteLine((await CoordinatorCapacity.Measure(shards, shardSize, fakeWorkers)).ToJsonString());
+        return 0;
+    }
+
+    public static int Execute(string configName, int threads, double seconds, int? forcedLanes, bool measurePeak)
+    {
+        var config = configName == "medium" ? Medium : Small;
+        int lanes = forcedLanes ?? TrajectorySolver.Lanes;
         var result = Run(config, threads, seconds, lanes);
-        if (args.Has("peak"))
+        if (measurePeak)
         {
             double peak = Peak.MeasureGflops(threads);
             result["peak_gflops"] = peak;

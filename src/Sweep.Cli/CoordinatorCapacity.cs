@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Akka.Actor;
+using Sweep.Coordinator;
 using Sweep.Coordinator.Actors;
 using Sweep.Campaigns;
 using Sweep.Hosting;
@@ -43,23 +44,20 @@ public static class CoordinatorCapacity
               "network": { "hidden": [4, 4] }, "init": { "kind": "gaussian", "scale": 0.3 },
               "dynamics": { "method": "flow", "t_max": 1 }, "samples": {{(long)shards * shardSize}}, "shard_size": {{shardSize}} }
             """;
-        var (campaign, error) = CampaignLoader.Parse(json, ".");
-        if (campaign is null) throw new InvalidOperationException(error!.ToString());
+        var campaign = CampaignLoader.Parse(json, ".");
         string dir = Path.Combine(Path.GetTempPath(), "sweep-coordinator-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         try
         {
-            var (store, _, storeError) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir);
-            if (store is null) throw new InvalidOperationException(storeError!.Message);
+            var (store, _) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir);
             using (store)
             {
-                var system = ActorSystem.Create("capacity", "sweep.store-dispatcher { type = PinnedDispatcher }\nakka.loglevel = WARNING\nakka.stdout-loglevel = OFF");
+                var node = await SweepNode.StartAsync(new NodeOptions { UseSerilog = true, Coordinator = new CoordinatorSetup(campaign, store, new CoordinatorOptions(dir)) });
                 try
                 {
-                    var handle = SweepCluster.StartCampaign(system, campaign, store, new CoordinatorOptions(dir));
                     var sw = Stopwatch.StartNew();
-                    for (int w = 0; w < workers; w++) system.ActorOf(Props.Create(() => new InstantWorker($"w#{w}", handle.Coordinator)));
-                    await handle.Coordinator.Ask<object>(NotifyWhenFinished.Instance, TimeSpan.FromMinutes(30));
+                    for (int w = 0; w < workers; w++) node.System.ActorOf(Props.Create(() => new InstantWorker($"w#{w}", node.Coordinator)));
+                    await node.Coordinator.Ask<object>(NotifyWhenFinished.Instance, TimeSpan.FromMinutes(30));
                     double seconds = sw.Elapsed.TotalSeconds;
                     return new JsonObject
                     {
@@ -72,7 +70,7 @@ public static class CoordinatorCapacity
                         ["samples_per_s"] = (double)shards * shardSize / seconds,
                     };
                 }
-                finally { await system.Terminate(); }
+                finally { await SweepClusterShutdown.TerminateQuietly(node, graceful: false); }
             }
         }
         finally

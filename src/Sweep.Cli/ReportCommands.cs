@@ -4,17 +4,18 @@ using Sweep.Reporting;
 using Sweep.Results.Output;
 using Sweep.Results;
 
+using Sweep.Campaigns;
+
 namespace Sweep.Cli;
 
 /// <summary>`sweep report DIR [--open]` and `sweep export DIR --format csv|parquet [--to FILE]`.</summary>
 public static class ReportCommands
 {
-    public static int Report(Args args)
+    public static int Report(string dir, bool open)
     {
-        if (args.Positionals.Count != 1) throw new UsageException("usage: sweep report DIR [--open]");
-        var result = ReportBuilder.Build(args.Positionals[0]);
+        var result = ReportBuilder.Build(dir);
         Console.WriteLine($"wrote {result.IndexPath} with {result.Figures.Count} figures (PNG and SVG){(result.Partial ? " — partial: the campaign is not finished" : "")}");
-        if (args.Has("open"))
+        if (open)
         {
             try { Process.Start(new ProcessStartInfo(result.IndexPath) { UseShellExecute = true }); }
             catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
@@ -25,13 +26,9 @@ public static class ReportCommands
         return 0;
     }
 
-    public static async Task<int> Export(Args args)
+    public static async Task<int> Export(string dir, string format, string? to)
     {
-        if (args.Positionals.Count != 1) throw new UsageException("usage: sweep export DIR --format csv|parquet [--to FILE]");
-        string dir = args.Positionals[0];
-        string format = args.Get("format") ?? throw new UsageException("--format csv|parquet is required");
-        if (format is not ("csv" or "parquet")) throw new UsageException($"--format must be csv or parquet (got '{format}')");
-        string to = args.Get("to") ?? Path.Combine(dir, $"samples.{format}");
+        to ??= Path.Combine(dir, $"samples.{format}");
         var (_, store) = StoredCampaign.Open(dir);
         List<Sweep.Results.SampleRecord> samples;
         using (store) samples = store.ReadSamples().ToList();
@@ -42,7 +39,7 @@ public static class ReportCommands
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DirectoryNotFoundException)
         {
-            throw new UsageException($"cannot write '{to}': {e.Message}");
+            throw new UserError($"cannot write '{to}': {e.Message}");
         }
         Console.WriteLine($"wrote {samples.Count} samples to {to}");
         return 0;

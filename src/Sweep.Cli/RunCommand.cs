@@ -4,39 +4,34 @@ using Sweep.Coordinator.Actors;
 using Sweep.Campaigns;
 using Sweep.Hosting;
 using Sweep.Results.Storage;
-using Sweep.Worker;
+using Sweep.Coordinator;
 
 namespace Sweep.Cli;
 
 /// <summary>`sweep run` (one process, a one-node cluster with both roles) and `sweep coordinator` (coordinator role only).</summary>
 public static class RunCommand
 {
-    public static Task<int> Execute(Args args) => Run(args, coordinatorOnly: false);
+    public static Task<int> Execute(string campaignPath, string outDir, int workers) =>
+        Run(campaignPath, outDir, workers, port: 0, ("127.0.0.1", null), coordinatorOnly: false);
 
-    public static Task<int> ExecuteCoordinator(Args args) => Run(args, coordinatorOnly: true);
+    // `coordinator` solves nothing itself unless asked: worker entities belong on worker nodes.
+    public static Task<int> ExecuteCoordinator(string campaignPath, string outDir, int port, int workers, (string Host, TlsOptions? Tls) network) =>
+        Run(campaignPath, outDir, workers, port, network, coordinatorOnly: true);
 
-    private static async Task<int> Run(Args args, bool coordinatorOnly)
+    private static async Task<int> Run(string campaignPath, string outDir, int workers, int port, (string Host, TlsOptions? Tls) network, bool coordinatorOnly)
     {
-        if (args.Positionals.Count != 1) throw new UsageException($"expected one campaign file (usage: sweep {(coordinatorOnly ? "coordinator CAMPAIGN --out DIR --port P" : "run CAMPAIGN --out DIR")})");
-        string outDir = args.Get("out") ?? throw new UsageException("--out DIR is required");
-        // `coordinator` solves nothing itself unless asked: worker entities belong on worker nodes.
-        int workers = args.GetInt("workers", coordinatorOnly ? 0 : Environment.ProcessorCount, min: coordinatorOnly ? 0 : 1, max: 1024);
-        int port = coordinatorOnly ? args.GetInt("port", 0, min: 1, max: 65535) : 0;
-        if (coordinatorOnly && !args.Has("port")) throw new UsageException("--port P is required");
-        var (host, tls) = coordinatorOnly ? ClusterArgs.Parse(args) : ("127.0.0.1", null);
+        var (host, tls) = network;
 
         // 1. Validate everything before touching DIR.
-        var (campaign, error) = CampaignLoader.Load(args.Positionals[0]);
-        if (campaign is null) throw new UsageException(error!.ToString());
-        if (File.Exists(CampaignStore.PathIn(outDir))) RefuseOtherCampaign(outDir, campaign);
+        var campaign = CampaignLoader.Load(campaignPath);
 
         // 2. Claim DIR and open (or create) the durable store.
         try { Directory.CreateDirectory(outDir); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UsageException($"cannot create '{outDir}': {e.Message}"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UserError($"cannot create '{outDir}': {e.Message}"); }
         using var runLock = RunLock.Acquire(outDir);
-        var (store, resumed, storeError) = CampaignStore.OpenForCampaign(outDir, campaign.NormalizedJson, campaign.Hash, campaign.Name,
-            Path.GetDirectoryName(Path.GetFullPath(args.Positionals[0]))!);
-        if (store is null) return Report(storeError!);
+        // A DIR that holds another campaign (or this file edited since) is refused here, before anything is written.
+        var (store, resumed) = CampaignStore.OpenForCampaign(outDir, campaign.NormalizedJson, campaign.Hash, campaign.Name,
+            Path.GetDirectoryName(Path.GetFullPath(campaignPath))!);
         using var _ = store;
         ConfigureLogging(outDir);
         foreach (var w in campaign.Warnings) Console.Error.WriteLine($"warning: {w}");
@@ -47,23 +42,23 @@ public static class RunCommand
             Console.WriteLine($"campaign '{campaign.Name}': {campaign.Points.Count} point(s) × {campaign.Samples} samples, shards of {campaign.ShardSize} → {outDir}");
         Log.Information("campaign {Name} hash {Hash} resumed={Resumed} stored={Stored}", campaign.Name, campaign.Hash, resumed, already);
 
-        // 3. The cluster: one node with both roles for `run`; the coordinator role (plus optional local workers) otherwise.
-        var roles = new List<string> { NodeOptions.CoordinatorRole };
-        if (workers > 0) roles.Add(WorkerSharding.Role);
-        var node = new NodeOptions(host, port, roles, Seed: null) { UseSerilog = true, Tls = tls };
+        // 3. The cluster: one node with both features for `run`; the coordinator (plus optional local workers) otherwise.
+        var options = new NodeOptions
+        {
+            Host = host, Port = port, Tls = tls, UseSerilog = true, Workers = workers,
+            Coordinator = new CoordinatorSetup(campaign, store, new CoordinatorOptions(outDir)),
+        };
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var system = await SweepCluster.StartNodeAsync(node, TimeSpan.FromSeconds(60));
+        var node = await SweepNode.StartAsync(options);
         try
         {
-            var handle = SweepCluster.StartCampaign(system, campaign, store, new CoordinatorOptions(outDir));
-            if (workers > 0) system.StartWorkers(new WorkerOptions(workers, SweepCluster.CoordinatorPath(node)));
             if (coordinatorOnly)
             {
-                var self = Akka.Cluster.Cluster.Get(system).SelfAddress;
+                var self = node.Address;
                 Console.WriteLine($"coordinator listening on {self.Host}:{self.Port}{(tls is null ? "" : " (mutual TLS)")}; start workers with: sweep worker --seed {self.Host}:{self.Port}");
             }
-            var done = handle.Coordinator.Ask<object>(NotifyWhenFinished.Instance, Timeout.InfiniteTimeSpan);
-            await new ProgressView(handle.Aggregator).RunUntil(done);
+            var done = node.Coordinator.Ask<object>(NotifyWhenFinished.Instance, Timeout.InfiniteTimeSpan);
+            await new ProgressView(node.Aggregator).RunUntil(done);
             var result = await done;
             if (result is CampaignFailed f)
             {
@@ -71,7 +66,7 @@ public static class RunCommand
                 return 1;
             }
             var finished = (CampaignFinished)result;
-            var final = await handle.Aggregator.Ask<Progress>(GetProgress.Instance, TimeSpan.FromSeconds(30));
+            var final = await node.Aggregator.Ask<Progress>(GetProgress.Instance, TimeSpan.FromSeconds(30));
             SummaryTable.Print(campaign, final.Points);
             Console.WriteLine($"wrote {finished.SummaryPath} and {finished.SamplesPath}");
             // Comparable with `sweep bench`: every sample solved by this process, over everything from cluster start to
@@ -88,29 +83,8 @@ public static class RunCommand
         finally
         {
             // A coordinator leaves its cluster gracefully; a one-node `run` has nobody to tell.
-            await SweepClusterShutdown.TerminateQuietly(system, graceful: coordinatorOnly);
+            await SweepClusterShutdown.TerminateQuietly(node, graceful: coordinatorOnly);
         }
-    }
-
-    private static void RefuseOtherCampaign(string outDir, Campaign campaign)
-    {
-        var (existing, err) = CampaignStore.Open(CampaignStore.PathIn(outDir), readOnly: true);
-        if (existing is null)
-        {
-            throw new StoredCampaignException(err!.Message, err.UserError);
-        }
-        using (existing)
-        {
-            var hash = existing.TryGetMeta("hash");
-            if (hash is not null && hash != campaign.Hash)
-                throw new UsageException($"'{outDir}' holds a different campaign ('{existing.TryGetMeta("name")}'); the campaign file or its data differ from the run stored there. Use a new --out directory.");
-        }
-    }
-
-    private static int Report(StoreError e)
-    {
-        Console.Error.WriteLine($"error: {e.Message}");
-        return e.UserError ? 2 : 1;
     }
 
     internal static void ConfigureLogging(string outDir)

@@ -1,3 +1,5 @@
+using Sweep.Campaigns;
+
 namespace Sweep.Cli;
 
 /// <summary>
@@ -25,11 +27,11 @@ public sealed class RunLock : IDisposable
         {
             string holder = "";
             try { holder = File.ReadAllText(path).Trim(); } catch (IOException) { }
-            throw new UsageException($"'{dir}' is in use by another sweep process{(holder.Length > 0 ? $" (pid {holder})" : "")}; wait for it or stop it first");
+            throw new UserError($"'{dir}' is in use by another sweep process{(holder.Length > 0 ? $" (pid {holder})" : "")}; wait for it or stop it first");
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new UsageException($"cannot write to '{dir}': {e.Message}");
+            throw new UserError($"cannot write to '{dir}': {e.Message}");
         }
     }
 

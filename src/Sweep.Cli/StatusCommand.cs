@@ -8,10 +8,9 @@ namespace Sweep.Cli;
 /// <summary>`sweep status DIR`: reads the store read-only (WAL readers never block the writer) and prints progress and estimates.</summary>
 public static class StatusCommand
 {
-    public static int Execute(Args args)
+    public static int Execute(string dir)
     {
-        if (args.Positionals.Count != 1) throw new UsageException("usage: sweep status DIR");
-        var (campaign, store) = StoredCampaign.Open(args.Positionals[0]);
+        var (campaign, store) = StoredCampaign.Open(dir);
         using (store)
         {
             var samples = store.ReadSamples().ToList();

@@ -1,4 +1,4 @@
-using Akka.Actor;
+using Sweep.Hosting;
 
 namespace Sweep.Cli;
 
@@ -6,14 +6,13 @@ namespace Sweep.Cli;
 internal static class SweepClusterShutdown
 {
     /// <summary>Stops the node; <paramref name="graceful"/> first leaves the cluster so peers need not wait for failure detection.</summary>
-    public static async Task TerminateQuietly(ActorSystem system, bool graceful = true)
+    public static async Task TerminateQuietly(SweepNode node, bool graceful = true)
     {
         var stdout = Console.Out;
         Console.SetOut(TextWriter.Null);
         try
         {
-            if (graceful) await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
-            else await system.Terminate();
+            await node.StopAsync(graceful);
         }
         finally { Console.SetOut(stdout); }
     }

@@ -3,7 +3,9 @@ using Akka.Actor;
 using Akka.Cluster;
 using Sweep.Hosting;
 using Serilog;
-using Sweep.Worker;
+using Sweep.Messages;
+
+using Sweep.Campaigns;
 
 namespace Sweep.Cli;
 
@@ -17,16 +19,12 @@ public static class WorkerCommand
 {
     private static readonly TimeSpan CoordinatorGrace = TimeSpan.FromSeconds(10);
 
-    public static async Task<int> Execute(Args args)
+    public static async Task<int> Execute(string seed, int workers, int port, TimeSpan joinTimeout, (string Host, TlsOptions? Tls) network)
     {
-        string seed = args.Get("seed") ?? throw new UsageException("--seed HOST:PORT is required");
         var parts = seed.Split(':');
         if (parts.Length != 2 || parts[0].Length == 0 || !int.TryParse(parts[1], out var sp) || sp < 1 || sp > 65535)
-            throw new UsageException($"--seed must be HOST:PORT (got '{seed}')");
-        int workers = args.GetInt("workers", Environment.ProcessorCount, max: 1024);
-        int port = args.GetInt("port", 0, min: 0, max: 65535);
-        var joinTimeout = TimeSpan.FromSeconds(args.GetInt("join-timeout", 60, max: 86400));
-        var (host, tls) = ClusterArgs.Parse(args);
+            throw new UserError($"--seed must be HOST:PORT (got '{seed}')");
+        var (host, tls) = network;
         // A worker has no output folder: warnings and errors (Akka's included) go to stderr.
         Serilog.Log.Logger = new Serilog.LoggerConfiguration().MinimumLevel.Warning()
             .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose).CreateLogger();
@@ -38,11 +36,11 @@ public static class WorkerCommand
         bool joinedOnce = false;
         while (!stop.Task.IsCompleted)
         {
-            ActorSystem system;
-            var node = new NodeOptions(host, port, [WorkerSharding.Role], seed) { Tls = tls, UseSerilog = true };
+            var options = new NodeOptions { Host = host, Port = port, Seed = seed, Tls = tls, UseSerilog = true, Workers = workers, JoinTimeout = joinTimeout };
+            SweepNode node;
             try
             {
-                system = await SweepCluster.StartNodeAsync(node, joinTimeout);
+                node = await SweepNode.StartAsync(options);
             }
             catch (TimeoutException e)
             {
@@ -55,17 +53,17 @@ public static class WorkerCommand
                 continue;
             }
             joinedOnce = true;
-            system.StartWorkers(new WorkerOptions(workers, SweepCluster.CoordinatorPath(node)));
-            Console.WriteLine($"worker node {Cluster.Get(system).SelfAddress} joined {seed} with {workers} worker(s); Ctrl-C to leave");
+            var system = node.System;
+            Console.WriteLine($"worker node {node.Address} joined {seed} with {workers} worker(s); Ctrl-C to leave");
             var lost = WatchCoordinator(system, stop.Task);
             await Task.WhenAny(stop.Task, system.WhenTerminated, lost);
             if (stop.Task.IsCompleted)
             {
-                await SweepClusterShutdown.TerminateQuietly(system);
+                await SweepClusterShutdown.TerminateQuietly(node);
                 break;
             }
             Console.Error.WriteLine($"lost the coordinator at {seed}; joining again");
-            await SweepClusterShutdown.TerminateQuietly(system);
+            await SweepClusterShutdown.TerminateQuietly(node);
             await Task.WhenAny(stop.Task, Task.Delay(TimeSpan.FromSeconds(2)));
         }
         return 0;
@@ -80,7 +78,7 @@ public static class WorkerCommand
         {
             await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(1)));
             var state = cluster.State;
-            bool present = state.Members.Any(m => m.HasRole(NodeOptions.CoordinatorRole) && m.Status == MemberStatus.Up && !state.Unreachable.Contains(m));
+            bool present = state.Members.Any(m => m.HasRole(NodeRoles.Coordinator) && m.Status == MemberStatus.Up && !state.Unreachable.Contains(m));
             if (present) lastSeen = DateTime.UtcNow;
             else if (DateTime.UtcNow - lastSeen > CoordinatorGrace) return;
         }

@@ -14,3 +14,10 @@ public interface IWorkerMessage : ISweepMessage
 
 /// <summary>Replies from the coordinator to a worker.</summary>
 public interface IWorkerReply : ISweepMessage;
+
+/// <summary>Cluster roles: the node that owns the campaign and the nodes that solve its shards.</summary>
+public static class NodeRoles
+{
+    public const string Coordinator = "coordinator";
+    public const string Worker = "worker";
+}

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
+using Akka.Hosting;
 using Sweep.Messages;
 
 namespace Sweep.Worker;
@@ -15,12 +16,20 @@ namespace Sweep.Worker;
 public static class WorkerSharding
 {
     public const string TypeName = "worker";
-    public const string Role = "worker";
 
-    public static IActorRef StartWorkers(this ActorSystem system, WorkerOptions options)
+    /// <summary>Registers the worker region with <paramref name="options"/>.Workers entities on this node.</summary>
+    /// <remarks>
+    /// Akka.Cluster.Hosting's WithShardRegion takes no allocation strategy (1.5.73), and the default one may place a
+    /// node's shard, with its solver threads, on another node; so the region is started here, from the same builder.
+    /// </remarks>
+    public static AkkaConfigurationBuilder AddWorkers(this AkkaConfigurationBuilder builder, WorkerOptions options) =>
+        builder.WithActors((system, registry) => registry.Register<WorkerRegion>(system.StartWorkers(options)));
+
+    private static IActorRef StartWorkers(this ActorSystem system, WorkerOptions options)
     {
         var sharding = ClusterSharding.Get(system);
-        var settings = ClusterShardingSettings.Create(system).WithRole(Role);
+        // The rest of the settings (state store, passivation) come from the node's configuration (Sweep.Hosting).
+        var settings = ClusterShardingSettings.Create(system).WithRole(NodeRoles.Worker);
         var region = sharding.Start(TypeName, Props.Create(() => new WorkerEntity(options)), settings, new Extractor(),
             new RequesterAllocationStrategy(), PoisonPill.Instance);
         var node = Cluster.Get(system).SelfAddress;
@@ -41,6 +50,9 @@ public static class WorkerSharding
         public string ShardId(string entityId, object? messageHint = null) => entityId[..entityId.LastIndexOf('#')];
     }
 }
+
+/// <summary>Key of the worker shard region in the <see cref="ActorRegistry"/>.</summary>
+public sealed class WorkerRegion;
 
 /// <summary>Allocates a shard to the region that first asks for it when that region hosts entities; otherwise to the least loaded region.</summary>
 public sealed class RequesterAllocationStrategy : IShardAllocationStrategy

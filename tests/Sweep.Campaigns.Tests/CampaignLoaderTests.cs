@@ -112,20 +112,19 @@ public class CampaignLoaderTests
         JsonObject target = json;
         foreach (var p in parts[..^1]) target = target[p]!.AsObject();
         target[parts[^1]] = JsonNode.Parse(rawValue);
-        var (c, e) = CampaignLoader.Parse(json.ToJsonString(), Path.GetTempPath());
-        Assert.Null(c);
-        Assert.NotNull(e);
-        Assert.Equal(field, e!.Field);
-        Assert.False(string.IsNullOrWhiteSpace(e.Message));
+        var e = Assert.Throws<UserError>(() => CampaignLoader.Parse(json.ToJsonString(), Path.GetTempPath()));
+        Assert.Equal(field, e.Field);
+        Assert.StartsWith(field + ": ", e.Message);
+        Assert.False(string.IsNullOrWhiteSpace(e.Reason));
     }
 
     [Fact]
     public void Invalid_json_and_missing_sections_are_refused()
     {
-        Assert.Contains("not valid JSON", CampaignLoader.Parse("{ \"name\": ", ".").Error!.Message);
+        Assert.Contains("not valid JSON", Assert.Throws<UserError>(() => CampaignLoader.Parse("{ \"name\": ", ".")).Message);
         var json = JsonNode.Parse(TestCampaigns.Small)!.AsObject();
         json.Remove("network");
-        Assert.Equal("network", CampaignLoader.Parse(json.ToJsonString(), ".").Error!.Field);
+        Assert.Equal("network", Assert.Throws<UserError>(() => CampaignLoader.Parse(json.ToJsonString(), ".")).Field);
     }
 
     [Fact]
@@ -140,12 +139,12 @@ public class CampaignLoaderTests
               "network": { "hidden": [2] }, "init": { "kind": "gaussian", "scale": 0.1 },
               "dynamics": { "method": "flow", "t_max": 1 }, "samples": 4 }
             """;
-        var missing = CampaignLoader.Parse(Campaign("nope.csv", "Y.csv"), dir).Error!;
+        var missing = Assert.Throws<UserError>(() => CampaignLoader.Parse(Campaign("nope.csv", "Y.csv"), dir));
         Assert.Equal("problem.x_csv", missing.Field);
-        var bad = CampaignLoader.Parse(Campaign("X.csv", "Y.csv"), dir).Error!;
+        var bad = Assert.Throws<UserError>(() => CampaignLoader.Parse(Campaign("X.csv", "Y.csv"), dir));
         Assert.Equal("problem.x_csv", bad.Field);
         Assert.Contains("line 1, column 3", bad.Message);
-        var rankDeficient = CampaignLoader.Parse(Campaign("Xr.csv", "Y.csv"), dir).Error!;
+        var rankDeficient = Assert.Throws<UserError>(() => CampaignLoader.Parse(Campaign("Xr.csv", "Y.csv"), dir));
         Assert.Equal("problem.x_csv", rankDeficient.Field);
         Assert.Contains("rank", rankDeficient.Message);
     }

@@ -41,7 +41,7 @@ internal static class Campaigns
             var (_, store) = Sweep.Results.Storage.StoredCampaign.Open(dir);
             using (store) return store.SampleCount();
         }
-        catch (Sweep.Results.Storage.StoredCampaignException) { return 0; }
+        catch (Sweep.Campaigns.UserError) { return 0; }         // no campaign recorded yet
         catch (Microsoft.Data.Sqlite.SqliteException) { return 0; }
     }
 

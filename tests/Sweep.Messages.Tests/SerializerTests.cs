@@ -1,28 +1,26 @@
 using Sweep.Numerics.Integration;
 using Akka.Actor;
-using Akka.Configuration;
 using Akka.Serialization;
+using Sweep.Hosting;
 using Sweep.Messages;
 using Sweep.Campaigns;
 using Sweep.Results;
 
 namespace Sweep.Messages.Tests;
 
-public sealed class SerializerTests : IDisposable
+/// <summary>Round trips through the serializer as a node of the production wiring binds it.</summary>
+public sealed class SerializerTests : IAsyncLifetime
 {
-    private readonly ActorSystem _system = ActorSystem.Create("serializer-test", ConfigurationFactory.ParseString($$"""
-        akka.actor {
-          serializers { sweep = "Sweep.Messages.SweepSerializer, Sweep.Messages" }
-          serialization-bindings { "Sweep.Messages.ISweepMessage, Sweep.Messages" = sweep }
-          serialization-identifiers { "Sweep.Messages.SweepSerializer, Sweep.Messages" = {{SweepSerializer.Id}} }
-        }
-        """));
+    private SweepNode _node = null!;
+    private ActorSystem Sys => _node.System;
 
-    public void Dispose() => _system.Terminate().Wait();
+    public async Task InitializeAsync() => _node = await SweepNode.StartAsync(new NodeOptions());
+
+    public Task DisposeAsync() => _node.StopAsync(graceful: false);
 
     private T RoundTrip<T>(T message) where T : notnull
     {
-        var serialization = _system.Serialization;
+        var serialization = Sys.Serialization;
         var serializer = serialization.FindSerializerFor(message);
         Assert.IsType<SweepSerializer>(serializer);
         var bytes = serializer.ToBinary(message);
@@ -126,7 +124,7 @@ public sealed class SerializerTests : IDisposable
     {
         var types = typeof(ISweepMessage).Assembly.GetTypes().Where(t => t.IsClass && typeof(ISweepMessage).IsAssignableFrom(t)).ToList();
         Assert.NotEmpty(types);
-        var serializer = (SweepSerializer)_system.Serialization.FindSerializerForType(typeof(RequestWork));
+        var serializer = (SweepSerializer)Sys.Serialization.FindSerializerForType(typeof(RequestWork));
         foreach (var t in types)
         {
             var instance = System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(t);
@@ -137,7 +135,7 @@ public sealed class SerializerTests : IDisposable
     [Fact]
     public void Unknown_manifest_and_version_are_rejected()
     {
-        var serializer = (SweepSerializer)_system.Serialization.FindSerializerForType(typeof(RequestWork));
+        var serializer = (SweepSerializer)Sys.Serialization.FindSerializerForType(typeof(RequestWork));
         Assert.ThrowsAny<Exception>(() => serializer.FromBinary([1], "??"));
         Assert.ThrowsAny<Exception>(() => serializer.FromBinary([99, 0], "RW"));
     }

@@ -11,19 +11,18 @@ public class CampaignStoreTests
     {
         var dir = TestCampaigns.TempDir();
         var shard = new ShardKey(1, 0, 0, 4);
-        var (store, resumed, err) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
-        Assert.Null(err);
+        var (store, resumed) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
         Assert.False(resumed);
         using (store)
         {
-            Assert.True(store!.CommitShard(shard, TestSamples.Of(shard, traced: true), "w"));
+            Assert.True(store.CommitShard(shard, TestSamples.Of(shard, traced: true), "w"));
             Assert.False(store.CommitShard(shard, TestSamples.Of(shard), "w"));
         }
-        var (again, resumed2, _) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
+        var (again, resumed2) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
         using (again)
         {
             Assert.True(resumed2);
-            Assert.Equal([(1, 0)], again!.CompletedShards());
+            Assert.Equal([(1, 0)], again.CompletedShards());
             var back = again.ReadSamples().ToList();
             Assert.Equal(TestSamples.Of(shard).ToList(), back);     // every field, NaN included, round-trips exactly
             Assert.Equal(4, again.ReadTraces().Count);
@@ -34,10 +33,8 @@ public class CampaignStoreTests
     public void A_different_campaign_is_refused_as_a_user_error()
     {
         var dir = TestCampaigns.TempDir();
-        CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "first", dir).Store!.Dispose();
-        var (store, _, err) = CampaignStore.OpenForCampaign(dir, "{}", new string('b', 64), "second", dir);
-        Assert.Null(store);
-        Assert.True(err!.UserError);
+        CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "first", dir).Store.Dispose();
+        var err = Assert.Throws<UserError>(() => CampaignStore.OpenForCampaign(dir, "{}", new string('b', 64), "second", dir));
         Assert.Contains("different campaign", err.Message);
     }
 
@@ -45,9 +42,9 @@ public class CampaignStoreTests
     public void A_corrupted_database_is_detected_and_not_reused()
     {
         var dir = TestCampaigns.TempDir();
-        var (store, _, _) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
+        var (store, _) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
         var shard = new ShardKey(0, 0, 0, 200);
-        store!.CommitShard(shard, TestSamples.Of(shard), "w");
+        store.CommitShard(shard, TestSamples.Of(shard), "w");
         store.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         var path = CampaignStore.PathIn(dir);
@@ -55,10 +52,8 @@ public class CampaignStoreTests
         var bytes = File.ReadAllBytes(path);
         for (int i = bytes.Length / 3; i < bytes.Length / 3 + 3000 && i < bytes.Length; i++) bytes[i] = 0x5A;
         File.WriteAllBytes(path, bytes);
-        var (reopened, _, err) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
-        Assert.Null(reopened);
-        Assert.NotNull(err);
-        Assert.False(err!.UserError);
+        // Damage is a failure (exit code 1), not a refusal the user can fix.
+        var err = Assert.Throws<IOException>(() => CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir));
         Assert.Contains("corrupt", err.Message);
     }
 
@@ -66,15 +61,14 @@ public class CampaignStoreTests
     public void A_truncated_database_is_detected()
     {
         var dir = TestCampaigns.TempDir();
-        var (store, _, _) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
+        var (store, _) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
         var shard = new ShardKey(0, 0, 0, 300);
-        store!.CommitShard(shard, TestSamples.Of(shard), "w");
+        store.CommitShard(shard, TestSamples.Of(shard), "w");
         store.Dispose();
         var path = CampaignStore.PathIn(dir);
         using (var f = new FileStream(path, FileMode.Open)) f.SetLength(f.Length / 2);
-        var (reopened, _, err) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
-        Assert.Null(reopened);
-        Assert.Contains("corrupt", err!.Message);
+        var err = Assert.Throws<IOException>(() => CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir));
+        Assert.Contains("corrupt", err.Message);
     }
 
     [Fact]
@@ -82,9 +76,8 @@ public class CampaignStoreTests
     {
         var dir = TestCampaigns.TempDir();
         File.WriteAllText(CampaignStore.PathIn(dir), "this is not sqlite, just text that happens to be here....................................................................");
-        var (reopened, _, err) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
-        Assert.Null(reopened);
-        Assert.Contains("corrupt", err!.Message);
+        var err = Assert.Throws<IOException>(() => CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir));
+        Assert.Contains("corrupt", err.Message);
     }
 
     [Fact]
@@ -108,9 +101,8 @@ public class CampaignStoreTests
     {
         var dir = TestCampaigns.TempDir();
         var campaign = TestCampaigns.Parse();
-        var (store, _, err) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir);
-        Assert.Null(err);
-        store!.Dispose();
+        var (store, _) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir);
+        store.Dispose();
         string path = CampaignStore.PathIn(dir);
         using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
         {
@@ -120,13 +112,10 @@ public class CampaignStoreTests
             Assert.Equal(1, cmd.ExecuteNonQuery());
         }
         var before = File.ReadAllBytes(path);
-        var (reader, error) = CampaignStore.Open(path, readOnly: true);
-        Assert.Null(reader);
-        Assert.True(error!.UserError);
+        var error = Assert.Throws<UserError>(() => CampaignStore.Open(path, readOnly: true));
         Assert.Contains("schema 1", error.Message);
-        var (writer, _, error2) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir);
-        Assert.Null(writer);
-        Assert.Contains("schema 1", error2!.Message);
+        var error2 = Assert.Throws<UserError>(() => CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir));
+        Assert.Contains("schema 1", error2.Message);
         Assert.Equal(before, File.ReadAllBytes(path));
     }
 }

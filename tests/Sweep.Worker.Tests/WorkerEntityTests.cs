@@ -1,12 +1,12 @@
 using Akka.Actor;
-using Akka.TestKit.Xunit2;
 using Sweep.Messages;
 using Sweep.Worker;
 using Sweep.Campaigns;
 
 namespace Sweep.Worker.Tests;
 
-public sealed class WorkerEntityTests : TestKit
+/// <summary>Worker entities on a node started by the production wiring (no features), driven by a probe as the coordinator.</summary>
+public sealed class WorkerEntityTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
@@ -28,10 +28,11 @@ public sealed class WorkerEntityTests : TestKit
     }
 
     [Fact]
-    public void Worker_pulls_solves_reports_and_pulls_again_without_the_spec()
+    public async Task Worker_pulls_solves_reports_and_pulls_again_without_the_spec()
     {
-        var coordinator = CreateTestProbe();
-        var worker = Sys.ActorOf(Props.Create(() => new WorkerEntity(new WorkerOptions(1, coordinator.Ref.Path.ToStringWithoutAddress()))), "node%3A1%230");
+        await using var kit = await NodeTestKit.StartAsync();
+        var coordinator = kit.CreateTestProbe();
+        var worker = kit.Sys.ActorOf(Props.Create(() => new WorkerEntity(new WorkerOptions(1, coordinator.Ref.Path.ToStringWithoutAddress()))), "node%3A1%230");
         var ask = coordinator.ExpectMsg<RequestWork>(Wait);
         Assert.Equal("node:1#0", ask.WorkerId);
         Assert.Null(ask.KnownCampaign);
@@ -58,14 +59,15 @@ public sealed class WorkerEntityTests : TestKit
         Assert.Equal(new ShardRunner(Spec([2, 1])).Run(0, 4, 4), done.Samples);
         var second = completed.Single(c => c.LeaseId == 6);
         Assert.Equal([8L, 9], second.Samples.Select(s => s.Sample));
-        Sys.Stop(worker);
+        kit.Sys.Stop(worker);
     }
 
     [Fact]
-    public void A_shard_that_throws_is_reported_failed_and_the_worker_keeps_pulling()
+    public async Task A_shard_that_throws_is_reported_failed_and_the_worker_keeps_pulling()
     {
-        var coordinator = CreateTestProbe();
-        Sys.ActorOf(Props.Create(() => new WorkerEntity(new WorkerOptions(1, coordinator.Ref.Path.ToStringWithoutAddress()))), "n%231");
+        await using var kit = await NodeTestKit.StartAsync();
+        var coordinator = kit.CreateTestProbe();
+        kit.Sys.ActorOf(Props.Create(() => new WorkerEntity(new WorkerOptions(1, coordinator.Ref.Path.ToStringWithoutAddress()))), "n%231");
         coordinator.ExpectMsg<RequestWork>(Wait);
         coordinator.Reply(new WorkAssignment("hash-1", 9, 0, 0, 0, 2, Spec([1, 2])));   // increasing σ: invalid problem
         Assert.True(coordinator.ExpectMsg<RequestWork>(Wait).Prefetch);
@@ -76,10 +78,11 @@ public sealed class WorkerEntityTests : TestKit
     }
 
     [Fact]
-    public void A_silent_coordinator_is_asked_again()
+    public async Task A_silent_coordinator_is_asked_again()
     {
-        var coordinator = CreateTestProbe();
-        Sys.ActorOf(Props.Create(() => new WorkerEntity(new WorkerOptions(1, coordinator.Ref.Path.ToStringWithoutAddress()) { RetryInterval = TimeSpan.FromMilliseconds(200) })), "n%232");
+        await using var kit = await NodeTestKit.StartAsync();
+        var coordinator = kit.CreateTestProbe();
+        kit.Sys.ActorOf(Props.Create(() => new WorkerEntity(new WorkerOptions(1, coordinator.Ref.Path.ToStringWithoutAddress()) { RetryInterval = TimeSpan.FromMilliseconds(200) })), "n%232");
         coordinator.ExpectMsg<RequestWork>(Wait);
         coordinator.ExpectMsg<RequestWork>(Wait);    // no reply: it asks again
     }

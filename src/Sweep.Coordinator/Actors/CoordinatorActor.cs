@@ -101,11 +101,11 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(Campaign campaign, CampaignStore store, IActorRef aggregator, CoordinatorOptions options) =>
-        Akka.Actor.Props.Create(() => new CoordinatorActor(campaign, store, aggregator, options)).WithDispatcher("sweep.store-dispatcher");
+        Akka.Actor.Props.Create(() => new CoordinatorActor(campaign, store, aggregator, options)).WithDispatcher(CoordinatorHosting.StoreDispatcher);
 
     protected override void PreStart()
     {
-        _writer = Context.ActorOf(Akka.Actor.Props.Create(() => new StoreWriterActor(_campaign, _store, _options.OutputDirectory)).WithDispatcher("sweep.store-dispatcher"), "store");
+        _writer = Context.ActorOf(Akka.Actor.Props.Create(() => new StoreWriterActor(_campaign, _store, _options.OutputDirectory)).WithDispatcher(CoordinatorHosting.StoreDispatcher), "store");
         Timers.StartPeriodicTimer("sweep", new Sweep(), _options.SweepInterval);
         if (Clustered)
             Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.MemberRemoved));

@@ -52,6 +52,6 @@ internal sealed class StoreWriterActor : ReceiveActor
         var stored = _store.CompletedShards();
         var (campaign, store, dir, coordinator) = (_campaign, _store, _outputDirectory, Context.Parent);
         _csv = Context.ActorOf(Props.Create(() => new SamplesCsvActor(campaign, store, stored, dir, coordinator))
-            .WithDispatcher("sweep.store-dispatcher"), "samples-csv");
+            .WithDispatcher(CoordinatorHosting.StoreDispatcher), "samples-csv");
     }
 }

@@ -3,9 +3,6 @@ using Sweep.Campaigns;
 
 namespace Sweep.Results.Storage;
 
-/// <summary>Why a store could not be opened: a user error (exit 2) or damage that must not be reused.</summary>
-public sealed record StoreError(string Message, bool UserError);
-
 /// <summary>
 /// The durable state of a campaign in DIR/campaign.db (SQLite, WAL, synchronous=FULL): the normalised campaign and
 /// its hash, and every finished shard keyed by (point, shard) with all its samples (<see cref="ShardBlob"/>) and
@@ -38,13 +35,16 @@ public sealed class CampaignStore : IDisposable
 
     public static string PathIn(string dir) => Path.Combine(dir, FileName);
 
-    /// <summary>Opens the store in <paramref name="dir"/> for this campaign, creating it when absent.</summary>
-    public static (CampaignStore? Store, bool Resumed, StoreError? Error) OpenForCampaign(string dir, string campaignJson, string hash, string name, string baseDirectory)
+    /// <summary>
+    /// Opens the store in <paramref name="dir"/> for this campaign, creating it when absent. A store of another campaign,
+    /// of another schema or in a directory that cannot be written is a <see cref="UserError"/>; a damaged one or a full
+    /// disk an <see cref="IOException"/>.
+    /// </summary>
+    public static (CampaignStore Store, bool Resumed) OpenForCampaign(string dir, string campaignJson, string hash, string name, string baseDirectory)
     {
         string path = PathIn(dir);
         bool exists = File.Exists(path);
-        var (store, error) = Open(path, readOnly: false, mustExist: false);
-        if (store is null) return (null, false, error);
+        var store = Open(path, readOnly: false, mustExist: false);
         try
         {
             if (exists && store.TryGetMeta("hash") is { } stored)
@@ -53,10 +53,10 @@ public sealed class CampaignStore : IDisposable
                 {
                     string other = store.TryGetMeta("name") ?? "?";
                     store.Dispose();
-                    return (null, false, new StoreError(
-                        $"'{dir}' holds a different campaign ('{other}', hash {stored[..12]}…) than this file (hash {hash[..12]}…); the campaign file or its data changed since that run started. Use a new --out directory.", true));
+                    throw new UserError(
+                        $"'{dir}' holds a different campaign ('{other}', hash {stored[..12]}…) than this file (hash {hash[..12]}…); the campaign file or its data changed since that run started. Use a new --out directory.");
                 }
-                return (store, true, null);
+                return (store, true);
             }
             using var tx = store._db.BeginTransaction();
             store.Exec("""
@@ -73,24 +73,24 @@ public sealed class CampaignStore : IDisposable
             store.SetMeta("created_utc", DateTime.UtcNow.ToString("O"), tx);
             store.SetMeta("hash", hash, tx);     // last: a store without its hash is an unfinished creation, redone next time
             tx.Commit();
-            return (store, false, null);
+            return (store, false);
         }
         catch (SqliteException e)
         {
             store.Dispose();
-            return (null, false, Describe(e, path));
+            throw Describe(e, path);
         }
     }
 
     /// <summary>Opens an existing store (for status, report, export); read-only does not disturb a running campaign.</summary>
-    public static (CampaignStore? Store, StoreError? Error) Open(string path, bool readOnly, bool mustExist = true)
+    public static CampaignStore Open(string path, bool readOnly, bool mustExist = true)
     {
         return Open(path, readOnly, mustExist, immutable: false);
     }
 
-    private static (CampaignStore? Store, StoreError? Error) Open(string path, bool readOnly, bool mustExist, bool immutable)
+    private static CampaignStore Open(string path, bool readOnly, bool mustExist, bool immutable)
     {
-        if (mustExist && !File.Exists(path)) return (null, new StoreError($"no campaign store at '{path}'", true));
+        if (mustExist && !File.Exists(path)) throw new UserError($"no campaign store at '{path}'");
         string source = immutable ? "file:" + Path.GetFullPath(path) + "?immutable=1" : path;
         var cs = new SqliteConnectionStringBuilder { DataSource = source, Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
         var db = new SqliteConnection(cs);
@@ -106,20 +106,20 @@ public sealed class CampaignStore : IDisposable
                 if (check != "ok")
                 {
                     db.Dispose();
-                    return (null, new StoreError($"the campaign store '{path}' is corrupted ({check}); it will not be reused. Move it aside and rerun to start over.", false));
+                    throw new IOException($"the campaign store '{path}' is corrupted ({check}); it will not be reused. Move it aside and rerun to start over.");
                 }
             }
             if (store.TryGetMeta("schema") is { } schema && schema != SchemaVersion.ToString())
             {
                 db.Dispose();
-                return (null, new StoreError($"the campaign store '{path}' was written by another version of sweep (store schema {schema}; this version reads schema {SchemaVersion}). It is left untouched: read it with that version, or use a new --out directory.", true));
+                throw new UserError($"the campaign store '{path}' was written by another version of sweep (store schema {schema}; this version reads schema {SchemaVersion}). It is left untouched: read it with that version, or use a new --out directory.");
             }
             if (store.TryGetMeta("columns") is { } columns && columns != SampleColumns.Fingerprint)
             {
                 db.Dispose();
-                return (null, new StoreError($"the campaign store '{path}' was written by another version of sweep (its per-sample columns differ from this version's). It is left untouched: read it with that version, or use a new --out directory.", true));
+                throw new UserError($"the campaign store '{path}' was written by another version of sweep (its per-sample columns differ from this version's). It is left untouched: read it with that version, or use a new --out directory.");
             }
-            return (store, null);
+            return store;
         }
         catch (SqliteException e) when (readOnly && !immutable && e.SqliteErrorCode == 14)
         {
@@ -131,16 +131,17 @@ public sealed class CampaignStore : IDisposable
         catch (SqliteException e)
         {
             db.Dispose();
-            return (null, Describe(e, path));
+            throw Describe(e, path);
         }
     }
 
-    private static StoreError Describe(SqliteException e, string path) => e.SqliteErrorCode switch
+    /// <summary>What the user can fix is a <see cref="UserError"/>; damage and a full disk are failures.</summary>
+    private static Exception Describe(SqliteException e, string path) => e.SqliteErrorCode switch
     {
-        11 or 26 => new StoreError($"the campaign store '{path}' is corrupted or not a database ({e.Message}); it will not be reused. Move it aside and rerun to start over.", false),
-        13 => new StoreError($"the disk holding '{path}' is full: {e.Message}", false),
-        8 or 14 => new StoreError($"cannot write the campaign store '{path}' (read-only or inaccessible directory): {e.Message}", true),
-        _ => new StoreError($"campaign store '{path}': {e.Message}", false),
+        11 or 26 => new IOException($"the campaign store '{path}' is corrupted or not a database ({e.Message}); it will not be reused. Move it aside and rerun to start over.", e),
+        13 => new IOException($"the disk holding '{path}' is full: {e.Message}", e),
+        8 or 14 => new UserError($"cannot write the campaign store '{path}' (read-only or inaccessible directory): {e.Message}"),
+        _ => new IOException($"campaign store '{path}': {e.Message}", e),
     };
 
     public string? TryGetMeta(string key)

@@ -1,0 +1,239 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
+namespace Sweep.Cli;
+
+/// <summary>
+/// The command line: every command with its arguments and options (their descriptions are the per-command help), and
+/// the one-line messages for bad usage.
+/// </summary>
+public static class SweepCommandLine
+{
+    private const string Description = """
+        sweep — empirical basin measures of deep linear networks under gradient flow and descent.
+
+        Start with:  sweep run CAMPAIGN --out DIR
+        then:        sweep status DIR, sweep report DIR, sweep export DIR --format csv
+        Exit codes: 0 success, 2 bad input (nothing is written), 1 other failure.
+        `sweep COMMAND --help` describes a command; README.md the campaign file and the outputs.
+        """;
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand(Description);
+        root.Subcommands.Add(Run());
+        root.Subcommands.Add(Coordinator());
+        root.Subcommands.Add(Worker());
+        root.Subcommands.Add(Status());
+        root.Subcommands.Add(Report());
+        root.Subcommands.Add(Export());
+        root.Subcommands.Add(Bench());
+        root.Subcommands.Add(Help(root));
+        return root;
+    }
+
+    private static Command Run()
+    {
+        var campaign = CampaignArgument();
+        var output = OutOption("the output folder; running again on the same folder resumes");
+        var workers = IntOption("--workers", "solver threads (the number of cores unless given)", 1, 1024, Environment.ProcessorCount, "-w");
+        var command = new Command("run", "run (or resume) a campaign in this process: a one-node cluster on 127.0.0.1") { campaign, output, workers };
+        command.SetAction(r => RunCommand.Execute(r.GetRequiredValue(campaign), r.GetRequiredValue(output), r.GetValue(workers)));
+        return command;
+    }
+
+    private static Command Coordinator()
+    {
+        var campaign = CampaignArgument();
+        var output = OutOption("the output folder (the store); a restarted coordinator resumes from it");
+        var port = IntOption("--port", "the port workers join", 1, 65535, null, "-p");
+        port.Required = true;
+        var workers = IntOption("--workers", "solver threads on this node as well (none unless given: worker nodes solve)", 0, 1024, 0, "-w");
+        var network = new NetworkOptions();
+        var command = new Command("coordinator", "serve a campaign to worker nodes (resumable like run)") { campaign, output, port, workers };
+        network.AddTo(command);
+        command.SetAction(r => RunCommand.ExecuteCoordinator(r.GetRequiredValue(campaign), r.GetRequiredValue(output), r.GetValue(port),
+            r.GetValue(workers), network.Resolve(r)));
+        return command;
+    }
+
+    private static Command Worker()
+    {
+        var seed = new Option<string>("--seed", "-s") { Description = "HOST:PORT of the coordinator", HelpName = "HOST:PORT", Required = true };
+        var workers = IntOption("--workers", "solver threads (the number of cores unless given)", 1, 1024, Environment.ProcessorCount, "-w");
+        var port = IntOption("--port", "this node's port (0: any free port)", 0, 65535, 0, "-p");
+        var joinTimeout = IntOption("--join-timeout", "seconds to wait for the coordinator before giving up with exit code 1", 1, 86400, 60);
+        var network = new NetworkOptions();
+        var command = new Command("worker", "join a coordinator and solve its shards until stopped (Ctrl-C or SIGTERM leave gracefully)") { seed, workers, port, joinTimeout };
+        network.AddTo(command);
+        command.SetAction(r => WorkerCommand.Execute(r.GetRequiredValue(seed), r.GetValue(workers), r.GetValue(port),
+            TimeSpan.FromSeconds(r.GetValue(joinTimeout)), network.Resolve(r)));
+        return command;
+    }
+
+    private static Command Status()
+    {
+        var dir = DirArgument();
+        var command = new Command("status", "progress and current estimates of a running or stopped campaign") { dir };
+        command.SetAction(r => StatusCommand.Execute(r.GetRequiredValue(dir)));
+        return command;
+    }
+
+    private static Command Report()
+    {
+        var dir = DirArgument();
+        var open = new Option<bool>("--open") { Description = "open the report in the desktop's browser" };
+        var command = new Command("report", "write DIR/report/index.html and its figures (also while the campaign runs)") { dir, open };
+        command.SetAction(r => ReportCommands.Report(r.GetRequiredValue(dir), r.GetValue(open)));
+        return command;
+    }
+
+    private static Command Export()
+    {
+        var dir = DirArgument();
+        var format = new Option<string>("--format", "-f") { Description = "csv (exactly samples.csv) or parquet", HelpName = "csv|parquet", Required = true };
+        OneOf(format, "csv", "parquet");
+        var to = new Option<string?>("--to") { Description = "the file to write (default: DIR/samples.csv or DIR/samples.parquet)", HelpName = "FILE" };
+        var command = new Command("export", "per-sample results for pandas, Julia, R") { dir, format, to };
+        command.SetAction(r => ReportCommands.Export(r.GetRequiredValue(dir), r.GetRequiredValue(format), r.GetValue(to)));
+        return command;
+    }
+
+    private static Command Bench()
+    {
+        var config = new Option<string>("--config", "-c") { Description = "the fixed configuration to solve", HelpName = "small|medium", DefaultValueFactory = _ => "small" };
+        OneOf(config, "small", "medium");
+        var threads = new Option<int?>("--threads", "-t") { Description = "solver threads (default 1), or fake workers with --coordinator (default 16)", HelpName = "N" };
+        AddRange(threads, 1, 256);
+        var seconds = new Option<double>("--seconds") { Description = "how long to solve", HelpName = "S", DefaultValueFactory = _ => 10 };
+        seconds.Validators.Add(r => { if (Value<double>(r) is var x && !(x > 0)) r.AddError($"--seconds must be a positive number (got {x})"); });
+        var peak = new Option<bool>("--peak") { Description = "also measure this machine's double-precision FMA peak and the fraction reached" };
+        var lanes = new Option<int?>("--lanes") { Description = "force the SIMD width: 1, 4 or 8 (for diagnosis)", HelpName = "1|4|8" };
+        lanes.Validators.Add(r => { if (Value<int?>(r) is not (null or 1 or 4 or 8)) r.AddError("--lanes must be 1, 4 or 8"); });
+        var coordinator = new Option<bool>("--coordinator") { Description = "measure the coordinator's capacity with a trivial job instead" };
+        var shards = IntOption("--shards", "shards of the --coordinator job", 1, int.MaxValue, 2000);
+        var shardSize = IntOption("--shard-size", "samples per shard of the --coordinator job", 1, 100_000, 250);
+        var command = new Command("bench", "trajectory throughput benchmark; prints one JSON line") { config, threads, seconds, peak, lanes, coordinator, shards, shardSize };
+        command.SetAction(async r => r.GetValue(coordinator)
+            ? await BenchCommand.ExecuteCoordinator(r.GetValue(shards), r.GetValue(shardSize), r.GetValue(threads) ?? 16)
+            : BenchCommand.Execute(r.GetValue(config)!, r.GetValue(threads) ?? 1, r.GetValue(seconds), r.GetValue(lanes), r.GetValue(peak)));
+        return command;
+    }
+
+    private static Command Help(RootCommand root)
+    {
+        var name = new Argument<string?>("COMMAND") { Description = "the command to describe", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("help", "describe sweep, or one of its commands") { name };
+        command.SetAction(r => root.Parse(r.GetValue(name) is { } n ? [n, "--help"] : ["--help"]).Invoke());
+        return command;
+    }
+
+    private static Argument<string> CampaignArgument() => new("CAMPAIGN") { Description = "the campaign file (JSON, see README.md)" };
+
+    private static Argument<string> DirArgument() => new("DIR") { Description = "a campaign's output folder" };
+
+    private static Option<string> OutOption(string description) =>
+        new("--out", "-o") { Description = description, HelpName = "DIR", Required = true };
+
+    private static Option<int> IntOption(string name, string description, int min, int max, int? fallback, params string[] aliases)
+    {
+        var option = new Option<int>(name, aliases) { Description = description, HelpName = "N" };
+        if (fallback is int value) option.DefaultValueFactory = _ => value;
+        AddRange(option, min, max);
+        return option;
+    }
+
+    /// <summary>The option's value, or default when it does not even parse (the parser reports that error itself).</summary>
+    private static T? Value<T>(OptionResult r)
+    {
+        try { return r.GetValueOrDefault<T>(); }
+        catch (InvalidOperationException) { return default; }
+    }
+
+    private static void OneOf(Option<string> option, string first, string second) => option.Validators.Add(r =>
+    {
+        if (Value<string>(r) is { } v && v != first && v != second)
+            r.AddError($"{option.Name} must be {first} or {second} (got '{v}')");
+    });
+
+    private static void AddRange<T>(Option<T> option, int min, int max) => option.Validators.Add(r =>
+    {
+        if (Value<T>(r) is int n && (n < min || n > max))
+            r.AddError($"{option.Name} must be an integer in [{min}, {max}] (got {n})");
+    });
+
+    /// <summary>
+    /// One line for bad usage: an unknown command or option with the nearest valid name, or the parser's first error.
+    /// </summary>
+    public static string Describe(ParseResult result)
+    {
+        var command = result.CommandResult.Command;
+        string path = command is RootCommand ? "sweep" : $"sweep {command.Name}";
+        if (result.UnmatchedTokens.Count > 0)
+        {
+            string token = result.UnmatchedTokens[0];
+            if (token.StartsWith('-'))
+            {
+                string name = token.Split('=', ':')[0];
+                var options = command.Options.Concat(command is RootCommand ? [] : result.RootCommandResult.Command.Options.Where(o => o.Recursive));
+                return $"unknown option '{name}' for '{path}'{Hint(name, options.SelectMany(o => o.Aliases.Prepend(o.Name)), path)}";
+            }
+            if (command is RootCommand)
+                return $"unknown command '{token}'{Hint(token, command.Subcommands.Select(c => c.Name), path)}";
+            return $"unexpected argument '{token}' for '{path}' (see '{path} --help')";
+        }
+        return $"{result.Errors[0].Message.ReplaceLineEndings(" ")} (see '{path} --help')";
+    }
+
+    private static string Hint(string token, IEnumerable<string> candidates, string path)
+    {
+        var best = candidates.Distinct()
+            .Select(c => (Name: c, Distance: c.StartsWith(token, StringComparison.Ordinal) && token.TrimStart('-').Length > 0 ? 0 : Distance(token, c)))
+            .Where(c => c.Distance <= Math.Max(2, c.Name.Length / 3))
+            .OrderBy(c => c.Distance).ThenBy(c => c.Name.Length)
+            .FirstOrDefault();
+        return best.Name is null ? $" (see '{path} --help')" : $"; did you mean '{best.Name}'?";
+    }
+
+    /// <summary>Levenshtein distance with adjacent transpositions (a typed "--wrokers" is one step from "--workers").</summary>
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (int i = 1; i <= a.Length; i++)
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+            }
+        return d[a.Length, b.Length];
+    }
+}
+
+/// <summary>
+/// Network options shared by `coordinator` and `worker`. Loopback needs nothing; any other bind address needs mutual
+/// TLS (--tls-cert, --tls-ca, optional --tls-password or SWEEP_TLS_PASSWORD) or an explicit --insecure.
+/// </summary>
+internal sealed class NetworkOptions
+{
+    private readonly Option<string> _host = new("--host") { Description = "bind address, also the address peers use (any other than loopback needs TLS or --insecure)", HelpName = "HOST", DefaultValueFactory = _ => "127.0.0.1" };
+    private readonly Option<string?> _cert = new("--tls-cert") { Description = "this node's certificate with its private key (PKCS#12)", HelpName = "NODE.pfx" };
+    private readonly Option<string?> _ca = new("--tls-ca") { Description = "the cluster CA: peers are accepted only with a certificate it signed", HelpName = "CA.pem" };
+    private readonly Option<string?> _password = new("--tls-password") { Description = "password of --tls-cert (default: $SWEEP_TLS_PASSWORD)", HelpName = "PW" };
+    private readonly Option<bool> _insecure = new("--insecure") { Description = "allow a non-loopback --host without TLS (prints a warning)" };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_host);
+        command.Options.Add(_cert);
+        command.Options.Add(_ca);
+        command.Options.Add(_password);
+        command.Options.Add(_insecure);
+    }
+
+    public (string Host, Sweep.Hosting.TlsOptions? Tls) Resolve(ParseResult r) =>
+        ClusterArgs.Parse(r.GetValue(_host)!, r.GetValue(_cert), r.GetValue(_ca),
+            r.GetValue(_password) ?? Environment.GetEnvironmentVariable("SWEEP_TLS_PASSWORD"), r.GetValue(_insecure));
+}

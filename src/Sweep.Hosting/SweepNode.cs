@@ -1,0 +1,108 @@
+using System.Runtime.ExceptionServices;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Sweep.Coordinator.Actors;
+
+namespace Sweep.Hosting;
+
+/// <summary>
+/// A running node: the host that <see cref="SweepNodeHosting.AddSweepNode"/> configured, started and Up in its cluster.
+/// The CLI, the bench and the tests start nodes only through <see cref="StartAsync"/>.
+/// </summary>
+public sealed class SweepNode : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private bool _stopped;
+
+    private SweepNode(IHost host, NodeOptions options)
+    {
+        _host = host;
+        Options = options;
+        System = host.Services.GetRequiredService<ActorSystem>();
+    }
+
+    public NodeOptions Options { get; }
+    public ActorSystem System { get; }
+    public Address Address => Cluster.Get(System).SelfAddress;
+
+    /// <summary>The campaign's coordinator (a node with <see cref="NodeOptions.Coordinator"/> only).</summary>
+    public IActorRef Coordinator => ActorRegistry.For(System).Get<CoordinatorActor>();
+
+    /// <summary>The campaign's live statistics (a node with <see cref="NodeOptions.Coordinator"/> only).</summary>
+    public IActorRef Aggregator => ActorRegistry.For(System).Get<AggregatorActor>();
+
+    /// <summary>Starts the node and waits until it is Up in the cluster (<see cref="NodeOptions.JoinTimeout"/>, then <see cref="TimeoutException"/>).</summary>
+    public static async Task<SweepNode> StartAsync(NodeOptions options)
+    {
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null, ca = null;
+        if (options.Tls is not null) (certificate, ca) = options.Tls.Load();
+        var failures = new StartFailures();
+        var host = new HostBuilder()
+            .ConfigureServices(services =>
+            {
+                // The default console lifetime would take over Ctrl-C and SIGTERM; the commands handle them.
+                services.AddSingleton<IHostLifetime, CommandLifetime>();
+                services.AddLogging(logging => logging.AddProvider(failures));
+                services.AddAkka(NodeOptions.SystemName, builder => builder.AddSweepNode(options, certificate, ca));
+            })
+            .Build();
+        await host.StartAsync();
+        var node = new SweepNode(host, options);
+        // Akka.Hosting logs a failed start (an actor that could not start, a port in use) and stops the host instead
+        // of throwing: the first such error is rethrown here.
+        if (failures.First is { } error)
+        {
+            await node.StopAsync(graceful: false);
+            ExceptionDispatchInfo.Throw(error);
+        }
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Cluster.Get(node.System).RegisterOnMemberUp(() => up.TrySetResult());
+        if (await Task.WhenAny(up.Task, Task.Delay(options.JoinTimeout)) != up.Task)
+        {
+            await node.StopAsync(graceful: false);
+            throw new TimeoutException($"this node did not join the cluster within {options.JoinTimeout.TotalSeconds:0} s" +
+                (options.Seed is null ? "" : $" (is a coordinator listening at {options.Seed}?)"));
+        }
+        return node;
+    }
+
+    /// <summary>Stops the node; <paramref name="graceful"/> first leaves the cluster so peers need not wait for failure detection.</summary>
+    public async Task StopAsync(bool graceful)
+    {
+        if (_stopped) return;
+        _stopped = true;
+        if (graceful) await _host.StopAsync();    // Akka.Hosting runs CoordinatedShutdown: leave, then terminate
+        else await System.Terminate();
+        _host.Dispose();
+    }
+
+    public ValueTask DisposeAsync() => new(StopAsync(graceful: false));
+
+    private sealed class CommandLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    /// <summary>Keeps the first exception logged at Error or above while the host starts.</summary>
+    private sealed class StartFailures : ILoggerProvider, ILogger
+    {
+        private Exception? _first;
+        public Exception? First => Volatile.Read(ref _first);
+
+        public ILogger CreateLogger(string categoryName) => this;
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= LogLevel.Error && exception is not null) Interlocked.CompareExchange(ref _first, exception, null);
+        }
+
+        public void Dispose() { }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Security.Cryptography.X509Certificates;
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.Singleton;
+using Akka.Configuration;
+using Akka.Event;
+using Akka.Hosting;
+using Akka.Logger.Serilog;
+using Akka.Remote.Hosting;
+using Sweep.Coordinator;
+using Sweep.Messages;
+using Sweep.Worker;
+
+namespace Sweep.Hosting;
+
+/// <summary>
+/// The one place a node is configured, used by `sweep run` (a one-node cluster on 127.0.0.1 with both features), by the
+/// multi-process coordinator and worker commands, by the coordinator bench and by the tests: remoting (with mutual
+/// TLS when asked), clustering and downing, the message serializer, logging, then the node's features.
+/// </summary>
+public static class SweepNodeHosting
+{
+    /// <summary>
+    /// What Akka.Hosting 1.5.73 has no option for. The text is fixed: everything that differs between nodes goes
+    /// through the typed options below.
+    /// </summary>
+    private static readonly Config Fixed = ConfigurationFactory.ParseString("""
+        akka {
+          stdout-loglevel = OFF
+          log-dead-letters = 0
+          log-dead-letters-during-shutdown = off
+          # Keep-oldest (see WithClustering) decides only after 7 s of stable unreachability.
+          cluster.split-brain-resolver.stable-after = 7s
+          # The worker region (Sweep.Worker's AddWorkers): the shard coordinator's state in distributed data among the
+          # worker nodes (no journal to configure); nothing to remember or passivate, entities live as long as their node.
+          cluster.sharding {
+            state-store-mode = ddata
+            remember-entities = off
+            passivate-idle-entity-after = off
+          }
+          coordinated-shutdown {
+            exit-clr = off
+            run-by-clr-shutdown-hook = off
+            # Leaving the cluster is explicit (SweepNode.StopAsync(graceful: true), by coordinators and workers); a plain
+            # Terminate() — the one-node `sweep run` — stops at once instead of waiting ~1 s for a singleton hand-over
+            # to nobody.
+            run-by-actor-system-terminate = off
+          }
+        }
+        # CoordinatorHosting.StoreDispatcher: the store's actors on a thread of their own.
+        sweep.store-dispatcher { type = PinnedDispatcher }
+        """);
+
+    public static AkkaConfigurationBuilder AddSweepNode(this AkkaConfigurationBuilder builder, NodeOptions node, X509Certificate2? certificate = null, X509Certificate2? ca = null)
+    {
+        if (node.Tls is not null && (certificate is null || ca is null))
+            throw new ArgumentException("a TLS node needs its loaded certificate and CA", nameof(certificate));
+        builder
+            .AddHocon(Fixed, HoconAddMode.Prepend)
+            // Sharding's, singleton's and distributed data's serializers must be known before the first remote message
+            // arrives, not only once their extension starts on this node.
+            .AddHocon(ClusterSharding.DefaultConfig().WithFallback(ClusterSingleton.DefaultConfig()).WithFallback(Akka.DistributedData.DistributedData.DefaultConfig()),
+                HoconAddMode.Append)
+            .ConfigureLoggers(logging =>
+            {
+                logging.LogLevel = LogLevel.InfoLevel;
+                if (node.UseSerilog)
+                {
+                    logging.ClearLoggers();
+                    logging.AddLogger<SerilogLogger>();
+                }
+            })
+            .WithCustomSerializer("sweep", [typeof(ISweepMessage)], system => new SweepSerializer(system))
+            .WithRemoting(Remoting(node, certificate, ca))
+            .WithClustering(new ClusterOptions
+            {
+                Roles = [.. node.Roles],
+                SeedNodes = node.Seed is null ? [] : [$"{node.Protocol}://{NodeOptions.SystemName}@{node.Seed}"],
+                MinimumNumberOfMembers = 1,
+                // Keep-oldest with down-if-alone off: the coordinator joins first and is the oldest, so a
+                // coordinator + one worker that lose sight of each other down the worker, never the coordinator.
+                SplitBrainResolver = new KeepOldestOption { DownIfAlone = false },
+                FailureDetector = new PhiAccrualFailureDetectorOptions { AcceptableHeartbeatPause = TimeSpan.FromSeconds(6) },
+            });
+        if (node.Coordinator is not null) builder.AddCoordinator(node.Coordinator);
+        if (node.Workers > 0) builder.AddWorkers(new WorkerOptions(node.Workers, node.CoordinatorPath));
+        // The seed's port may be chosen by the OS (`run` binds port 0), so it joins its own address once bound.
+        if (node.Seed is null) builder.AddStartup((system, _) => Cluster.Get(system).Join(Cluster.Get(system).SelfAddress));
+        return builder;
+    }
+
+    private static RemoteOptions Remoting(NodeOptions node, X509Certificate2? certificate, X509Certificate2? ca)
+    {
+        var remote = new RemoteOptions { HostName = node.Host, Port = node.Port, MaxFrameSize = 16 * 1024 * 1024 };
+        if (node.Tls is null) return remote;
+        remote.EnableSsl = true;
+        // Both ends present a certificate, and a peer is trusted only when its certificate chains to the cluster CA
+        // (not to the machine's trust store); hostnames are not checked: nodes are addressed by IP.
+        remote.Ssl = new SslOptions
+        {
+            X509Certificate = certificate!,
+            SuppressValidation = false,
+            RequireMutualAuthentication = true,
+            ValidateCertificateHostname = false,
+            CustomValidator = TlsOptions.TrustOnly(ca!),
+        };
+        return remote;
+    }
+}
