@@ -19,7 +19,7 @@ public static class SummaryTable
     {
         if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 220;
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(campaign.Name)}[/]");
-        table.AddColumns("point", "params", "outcomes glob/sad/unres/div", "saddle mass [lower, upper] (95%)", "t_global p50", "t_hit p50",
+        table.AddColumns("point", "params", "outcomes glob/sad/unres/div", "saddle mass [[lower, upper]] (95% bounds)", "t_global p50", "t_hit p50",
             "label at stop", "L_S", "count", "fraction", "95% CI");
         foreach (var s in points)
         {
