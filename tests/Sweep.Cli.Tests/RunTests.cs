@@ -28,8 +28,12 @@ public class RunTests
         Assert.Equal(40, point["labels"]!["{0,2}"]!["count"]!.GetValue<long>());
         Assert.Equal(1.0, point["labels"]!["{0,2}"]!["fraction"]!.GetValue<double>());
         Assert.Equal(0.5 * 1.5 * 1.5, point["labels"]!["{0,2}"]!["critical_value"]!.GetValue<double>(), 12);
-        Assert.Equal(1.0, point["saddle_mass"]!["estimate"]!.GetValue<double>());
+        // Every sample a certified saddle: the lower bound is 1 with its exact 95% bound 0.05^{1/40}.
+        Assert.Equal(40, point["outcomes"]!["saddle"]!["count"]!.GetValue<long>());
+        Assert.Equal(1.0, point["saddle_mass"]!["lower"]!.GetValue<double>());
+        Assert.Equal(Math.Pow(0.05, 1.0 / 40), point["saddle_mass"]!["lower95"]!.GetValue<double>(), 12);
         Assert.Equal(0, point["t_hit"]!["count"]!.GetValue<long>());
+        Assert.Equal(0, point["t_global"]!["count"]!.GetValue<long>());
         Assert.Contains("{0,2}", stdout);    // the final table
     }
 
@@ -42,12 +46,13 @@ public class RunTests
         Assert.True(exit == 0, stdout + stderr);
         var point = Summary(Path.Combine(dir, "out"))["points"]![0]!;
         Assert.Equal(1.0, point["global_fraction"]!.GetValue<double>());
-        Assert.Equal(0.0, point["saddle_mass"]!["estimate"]!.GetValue<double>());
+        Assert.Equal(60, point["outcomes"]!["global"]!["count"]!.GetValue<long>());
+        Assert.Equal(0.0, point["saddle_mass"]!["upper"]!.GetValue<double>());
         Assert.Equal(1 - Math.Pow(0.05, 1.0 / 60), point["saddle_mass"]!["upper95"]!.GetValue<double>(), 12);
         Assert.Equal(60, point["t_hit"]!["count"]!.GetValue<long>());
         Assert.Equal(60, point["status"]!["converged"]!.GetValue<long>());
         var rows = File.ReadAllLines(Path.Combine(dir, "out", "samples.csv"));
-        Assert.Equal("point,sample,status,label,final_loss,critical_value,t_stop,t_hit,steps,rhs_evals,grad_norm,invariant_drift", rows[0]);
+        Assert.Equal("point,sample,status,label,final_loss,critical_value,t_stop,t_hit,steps,rhs_evals,grad_norm,invariant_drift,outcome,t_global", rows[0]);
         Assert.Equal(61, rows.Length);
         Assert.True(Directory.EnumerateFiles(Path.Combine(dir, "out", "logs")).Any());
     }
