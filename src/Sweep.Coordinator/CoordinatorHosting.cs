@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Sweep.Campaigns;
 using Sweep.Coordinator.Actors;
+using Sweep.Results.Output;
 using Sweep.Results.Storage;
 
 namespace Sweep.Coordinator;
@@ -19,7 +20,8 @@ public static class CoordinatorHosting
         builder.WithActors((system, registry) =>
         {
             var (campaign, store, options) = setup;
-            var stored = store.ReadSamples().ToList();
+            // Folded shard by shard as they are read: a resumed campaign of any size costs O(one shard) here, not O(samples).
+            var stored = OutputWriter.Aggregate(campaign, store.ReadSamples());
             var aggregator = system.ActorOf(Props.Create(() => new AggregatorActor(campaign, stored)), "aggregator");
             registry.Register<AggregatorActor>(aggregator);
             registry.Register<CoordinatorActor>(system.ActorOf(CoordinatorActor.Props(campaign, store, aggregator, options), CoordinatorActor.Name));

@@ -20,14 +20,16 @@ public sealed record GetProgress(bool HitQuantiles)
 public sealed record Progress(long Done, long Total, IReadOnlyList<PointSummary> Points, DateTime StartedUtc, long DoneAtStart);
 
 /// <summary>
-/// Builds the live empirical basin measure of every point from per-shard results (keyed by sample, so a result
-/// delivered twice counts once) and answers progress queries. The final summary is rebuilt from the store, not from here.
+/// Builds the live empirical basin measure of every point from the shards the store has accepted (each exactly once:
+/// the ledger and the store accept a shard once) and answers progress queries. The final summary is built by the
+/// samples.csv writer as it passes every shard in order, not from here.
 /// </summary>
 public sealed class AggregatorActor : ReceiveActor
 {
-    public AggregatorActor(Campaign campaign, IReadOnlyList<SampleRecord> stored)
+    /// <param name="stored">The statistics of the samples stored before this run (folded once at start).</param>
+    public AggregatorActor(Campaign campaign, IReadOnlyList<PointStatistics> stored)
     {
-        var stats = OutputWriter.Aggregate(campaign, stored);
+        var stats = stored;
         long doneAtStart = stats.Sum(s => (long)s.Count);
         var started = DateTime.UtcNow;
         Receive<ShardAggregated>(m =>
