@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Parquet;
@@ -36,8 +37,7 @@ public abstract class SampleColumn
     internal static SampleColumn For(PropertyInfo p, string name, int index)
     {
         var t = p.PropertyType;
-        Type column = t == typeof(int) ? typeof(Int32Column)
-            : t == typeof(long) ? typeof(Int64Column)
+        Type column = t == typeof(int) || t == typeof(long) ? typeof(IntegerColumn<>).MakeGenericType(t)
             : t == typeof(double) ? typeof(RealColumn)
             : t == typeof(string) ? typeof(TextColumn)
             : t.IsEnum ? typeof(EnumColumn<>).MakeGenericType(t)
@@ -64,44 +64,35 @@ public abstract class SampleColumn<T> : SampleColumn
     public override bool ValueEquals(SampleRecord a, SampleRecord b) => EqualityComparer<T>.Default.Equals(_get(a), _get(b));
 }
 
-internal sealed class Int32Column(PropertyInfo p, string name, int index) : SampleColumn<int>(p, name, index)
+/// <summary>Integers (int, long): decimal text, little-endian binary of their own width, a required Parquet field.</summary>
+internal sealed class IntegerColumn<TInt>(PropertyInfo p, string name, int index) : SampleColumn<TInt>(p, name, index)
+    where TInt : struct, IBinaryInteger<TInt>
 {
-    private readonly DataField<int> _field = new(name);
+    private readonly DataField<TInt> _field = new(name);
     public override DataField ParquetField => _field;
-    internal override void WriteBinary(BinaryWriter w, SampleRecord r) => w.Write(Get(r));
-    internal override void ReadBinary(BinaryReader r, SampleRecord target, Dictionary<string, string>? intern) => Set(target, r.ReadInt32());
+    internal override void WriteBinary(BinaryWriter w, SampleRecord r)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        int n = Get(r).WriteLittleEndian(bytes);
+        w.Write(bytes[..n]);
+    }
+    internal override void ReadBinary(BinaryReader r, SampleRecord target, Dictionary<string, string>? intern)
+    {
+        Span<byte> bytes = stackalloc byte[Unsafe.SizeOf<TInt>()];
+        r.BaseStream.ReadExactly(bytes);
+        Set(target, TInt.ReadLittleEndian(bytes, isUnsigned: false));
+    }
     internal override void WriteCsv(TextWriter w, SampleRecord r, Span<char> buffer)
     {
         Get(r).TryFormat(buffer, out int n, default, CultureInfo.InvariantCulture);
         w.Write(buffer[..n]);
     }
-    internal override void ParseCsv(string field, SampleRecord target) => Set(target, int.Parse(field, CultureInfo.InvariantCulture));
-    internal override Task WriteParquetAsync(ParquetRowGroupWriter rg, IReadOnlyList<SampleRecord> rows) => rg.WriteAsync<int>(_field, rows.Select(Get).ToArray());
+    internal override void ParseCsv(string field, SampleRecord target) => Set(target, TInt.Parse(field, NumberStyles.Integer, CultureInfo.InvariantCulture));
+    internal override Task WriteParquetAsync(ParquetRowGroupWriter rg, IReadOnlyList<SampleRecord> rows) => rg.WriteAsync<TInt>(_field, rows.Select(Get).ToArray());
     internal override async Task ReadParquetAsync(ParquetRowGroupReader rg, SampleRecord[] targets)
     {
-        var values = new int[targets.Length];
-        await rg.ReadAsync<int>(_field, values);
-        for (int i = 0; i < targets.Length; i++) Set(targets[i], values[i]);
-    }
-}
-
-internal sealed class Int64Column(PropertyInfo p, string name, int index) : SampleColumn<long>(p, name, index)
-{
-    private readonly DataField<long> _field = new(name);
-    public override DataField ParquetField => _field;
-    internal override void WriteBinary(BinaryWriter w, SampleRecord r) => w.Write(Get(r));
-    internal override void ReadBinary(BinaryReader r, SampleRecord target, Dictionary<string, string>? intern) => Set(target, r.ReadInt64());
-    internal override void WriteCsv(TextWriter w, SampleRecord r, Span<char> buffer)
-    {
-        Get(r).TryFormat(buffer, out int n, default, CultureInfo.InvariantCulture);
-        w.Write(buffer[..n]);
-    }
-    internal override void ParseCsv(string field, SampleRecord target) => Set(target, long.Parse(field, CultureInfo.InvariantCulture));
-    internal override Task WriteParquetAsync(ParquetRowGroupWriter rg, IReadOnlyList<SampleRecord> rows) => rg.WriteAsync<long>(_field, rows.Select(Get).ToArray());
-    internal override async Task ReadParquetAsync(ParquetRowGroupReader rg, SampleRecord[] targets)
-    {
-        var values = new long[targets.Length];
-        await rg.ReadAsync<long>(_field, values);
+        var values = new TInt[targets.Length];
+        await rg.ReadAsync<TInt>(_field, values);
         for (int i = 0; i < targets.Length; i++) Set(targets[i], values[i]);
     }
 }
