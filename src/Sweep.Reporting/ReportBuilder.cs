@@ -222,7 +222,7 @@ public static class ReportBuilder
             var v = plot.Add.VerticalLine(Math.Log10(horizon), 1, Colors.Gray, LinePattern.Dotted);
             v.Text = "horizon";
         }
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = x => Display.Short(Math.Pow(10, x)) };
+        plot.Axes.Bottom.TickGenerator = LogTicks(x => Display.Short(Math.Pow(10, x)));
         plot.Title("Share not yet certified global (log time)");
         plot.XLabel(descent ? "iteration (log scale)" : "time t (log scale)");
         plot.YLabel("share of non-diverged samples");
@@ -319,16 +319,16 @@ public static class ReportBuilder
         p.Params.Count == 0 ? "" : "(" + string.Join(", ", p.Params.Select(kv => $"{kv.Key} = {kv.Value?.ToJsonString()}")) + ")";
 
     /// <summary>Data are plotted as log10(y); ticks are labelled with the values and minor ticks follow a log pattern.</summary>
-    private static void LogY(Plot plot)
+    private static void LogY(Plot plot) =>
+        plot.Axes.Left.TickGenerator = LogTicks(y => Math.Pow(10, y).ToString("0.###E+0", CultureInfo.InvariantCulture));
+
+    /// <summary>Ticks for an axis that holds log10 of the values: one per decade, log-spaced minor ticks between.</summary>
+    private static ScottPlot.TickGenerators.NumericAutomatic LogTicks(Func<double, string> label) => new()
     {
-        var ticks = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-            IntegerTicksOnly = true,
-            LabelFormatter = y => Math.Pow(10, y).ToString("0.###E+0", CultureInfo.InvariantCulture),
-        };
-        plot.Axes.Left.TickGenerator = ticks;
-    }
+        MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+        IntegerTicksOnly = true,
+        LabelFormatter = label,
+    };
 
     private static string Save(Plot plot, string outDir, string name)
     {
