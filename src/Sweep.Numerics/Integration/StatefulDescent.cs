@@ -14,6 +14,8 @@ namespace Sweep.Numerics.Integration;
 /// the step the method is about to take (momentum: d = v_{k+1} = β v_k + ∇L; Nesterov: d = ∇L + β v_{k+1};
 /// Adam: d = m̂/(√ŝ + ε)), and the label of W_k is global (Z rule). For plain descent d = ∇L, so the state test is
 /// the gradient test. t_global is that iteration; t_hit is the first iterate with L − L_min ≤ eps_hit, as for descent.
+/// With β = 0 momentum and Nesterov are plain descent bit for bit and keep descent's certificate (the loss below
+/// L_2 − δ while every step decreased it), so every field of a result equals <see cref="GradientDescent{T}"/>'s.
 /// Otherwise the sample is unresolved at max_iters; non-finite or exploding weights are the outcome diverged.
 /// </para>
 /// <para>
@@ -68,11 +70,14 @@ public sealed class StatefulDescent<T> : IIntegrator where T : struct, ILane<T>
         _one = new double[_n];
         for (int l = 0; l < T.Width; l++)
         {
-            _monitors[l] = new TrajectoryMonitor(problem, stop, maxIters, flow: false, manifold, lossCertificate: false);
+            _monitors[l] = new TrajectoryMonitor(problem, stop, maxIters, flow: false, manifold, lossCertificate: PlainDescent);
             _lanes[l].Pow1 = beta1;
             _lanes[l].Pow2 = beta2;
         }
     }
+
+    /// <summary>Momentum or Nesterov with β = 0: plain descent (bit for bit), which keeps descent's loss certificate.</summary>
+    private bool PlainDescent => _kind != OptimizerKind.Adam && _beta1 == 0;
 
     public int Width => T.Width;
 
