@@ -208,8 +208,24 @@ public static class CampaignLoader
                 dyn = new GradientDescentSettings(ReadNumber(dynamics, "learning_rate", "dynamics", positive: true),
                     ReadInteger(dynamics, "max_iters", "dynamics", min: 1));
                 break;
+            case "momentum":
+            case "nesterov":
+                CheckKeys(dynamics, "dynamics", ["method", "learning_rate", "beta", "max_iters"], $"for method \"{method}\"");
+                double lr = ReadNumber(dynamics, "learning_rate", "dynamics", positive: true);
+                double beta = ReadFraction(dynamics, "beta", "dynamics", null);
+                long iters = ReadInteger(dynamics, "max_iters", "dynamics", min: 1);
+                dyn = method == "momentum" ? new MomentumSettings(lr, beta, iters) : new NesterovSettings(lr, beta, iters);
+                break;
+            case "adam":
+                CheckKeys(dynamics, "dynamics", ["method", "learning_rate", "beta1", "beta2", "epsilon", "max_iters"], "for method \"adam\"");
+                dyn = new AdamSettings(ReadNumber(dynamics, "learning_rate", "dynamics", positive: true),
+                    ReadFraction(dynamics, "beta1", "dynamics", AdamSettings.DefaultBeta1),
+                    ReadFraction(dynamics, "beta2", "dynamics", AdamSettings.DefaultBeta2),
+                    ReadNumber(dynamics, "epsilon", "dynamics", positive: true, fallback: AdamSettings.DefaultEpsilon),
+                    ReadInteger(dynamics, "max_iters", "dynamics", min: 1));
+                break;
             default:
-                throw Fail("dynamics.method", $"must be \"flow\" or \"gd\" (got \"{method}\")");
+                throw Fail("dynamics.method", $"must be \"flow\", \"gd\", \"momentum\", \"nesterov\" or \"adam\" (got \"{method}\")");
         }
 
         CheckKeys(stop, "stop", ["grad_tol_rel", "eps_hit", "until"]);
@@ -338,6 +354,14 @@ public static class CampaignLoader
         if (n < min) throw Fail(Path(parent, key), min == 1 ? $"must be a positive integer (got {n})" : $"must be ≥ {min} (got {n})");
         if (n > max) throw Fail(Path(parent, key), $"must be ≤ {max} (got {n})");
         return n;
+    }
+
+    /// <summary>A number in [0, 1): a momentum or moment-decay coefficient.</summary>
+    private static double ReadFraction(JsonObject obj, string key, string parent, double? fallback)
+    {
+        double x = ReadNumber(obj, key, parent, positive: false, fallback);
+        if (!(x >= 0 && x < 1)) throw Fail(Path(parent, key), $"must be in [0, 1) (got {x.ToString(CultureInfo.InvariantCulture)})");
+        return x;
     }
 
     private static long AsInteger(JsonNode v, string field)

@@ -32,12 +32,7 @@ public sealed record PointSpec(
     Until Until = Until.Hit)
 {
     /// <summary>Where an uncertified trajectory stops: t_max for the flow, max_iters for descent (times are iteration counts).</summary>
-    public double Horizon => Dynamics switch
-    {
-        GradientFlowSettings f => f.TMax,
-        GradientDescentSettings d => d.MaxIters,
-        var other => throw new NotSupportedException($"no horizon for {other.GetType().Name}"),
-    };
+    public double Horizon => Dynamics.Horizon;
 }
 
 /// <summary>A campaign as the workers see it: its hash (identity), seed and points.</summary>

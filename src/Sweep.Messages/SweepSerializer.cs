@@ -154,6 +154,11 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             {
                 case GradientFlowSettings f: w.Write((byte)DynamicsTag.Flow); w.Write(f.TMax); w.Write(f.RelTol); w.Write(f.AbsTol); break;
                 case GradientDescentSettings g: w.Write((byte)DynamicsTag.Descent); w.Write(g.LearningRate); w.Write(g.MaxIters); break;
+                case MomentumSettings mo: w.Write((byte)DynamicsTag.Momentum); w.Write(mo.LearningRate); w.Write(mo.Beta); w.Write(mo.MaxIters); break;
+                case NesterovSettings ne: w.Write((byte)DynamicsTag.Nesterov); w.Write(ne.LearningRate); w.Write(ne.Beta); w.Write(ne.MaxIters); break;
+                case AdamSettings a:
+                    w.Write((byte)DynamicsTag.Adam); w.Write(a.LearningRate); w.Write(a.Beta1); w.Write(a.Beta2); w.Write(a.Epsilon); w.Write(a.MaxIters);
+                    break;
                 default: throw new SerializationException($"no wire form for dynamics {p.Dynamics.GetType().Name}");
             }
             w.Write(p.GradTolRel); w.Write(p.EpsHit); w.Write(p.TraceSamples); w.Write((byte)p.Until);
@@ -181,6 +186,9 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             {
                 DynamicsTag.Flow => new GradientFlowSettings(r.ReadDouble(), r.ReadDouble(), r.ReadDouble()),
                 DynamicsTag.Descent => new GradientDescentSettings(r.ReadDouble(), r.ReadInt64()),
+                DynamicsTag.Momentum => new MomentumSettings(r.ReadDouble(), r.ReadDouble(), r.ReadInt64()),
+                DynamicsTag.Nesterov => new NesterovSettings(r.ReadDouble(), r.ReadDouble(), r.ReadInt64()),
+                DynamicsTag.Adam => new AdamSettings(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64()),
                 var t => throw new SerializationException($"unknown dynamics kind {(byte)t}"),
             };
             points[i] = new PointSpec(index, problem, hidden, scale, suppress, dyn, r.ReadDouble(), r.ReadDouble(), r.ReadInt32(), (Until)r.ReadByte());
@@ -189,5 +197,5 @@ public sealed class SweepSerializer : SerializerWithStringManifest
     }
 
     private enum ProblemTag : byte { Canonical = 1, Covariance = 2 }
-    private enum DynamicsTag : byte { Flow = 1, Descent = 2 }
+    private enum DynamicsTag : byte { Flow = 1, Descent = 2, Momentum = 3, Nesterov = 4, Adam = 5 }
 }

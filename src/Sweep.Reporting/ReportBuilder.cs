@@ -204,7 +204,7 @@ public static class ReportBuilder
         {
             var mine = samples.Where(s => s.Point == point.Index && s.Outcome != Outcome.Diverged).ToList();
             if (mine.Count == 0) continue;
-            descent = point.Spec.Dynamics is GradientDescentSettings;
+            descent = point.Spec.Dynamics.Discrete;
             horizon = Math.Max(horizon, point.Spec.Horizon);
             var curve = PointStatistics.UncertifiedShare(mine.Select(s => s.GlobalTime), mine.Count);
             // Log time: the start (t = 0) sits one decade below the first certification (or the horizon).
@@ -242,7 +242,7 @@ public static class ReportBuilder
             var mine = samples.Where(s => s.Point == point.Index && s.Status != SampleStatus.Diverged).ToList();
             if (mine.Count == 0) continue;
             var hits = mine.Where(s => !double.IsNaN(s.HitTime)).Select(s => s.HitTime).OrderBy(t => t).ToArray();
-            descent = point.Spec.Dynamics is GradientDescentSettings;
+            descent = point.Spec.Dynamics.Discrete;
             double pointHorizon = point.Spec.Horizon;
             horizon = Math.Max(horizon, pointHorizon);
             var xs = new List<double> { 0 }; var ys = new List<double> { 0 };
@@ -309,7 +309,7 @@ public static class ReportBuilder
         }
         LogY(plot);
         plot.Title($"Traced trajectories, point {point.Index} {ParamText(point)}");
-        plot.XLabel(point.Spec.Dynamics is GradientDescentSettings ? "iteration" : "time t");
+        plot.XLabel(point.Spec.Dynamics.Discrete ? "iteration" : "time t");
         plot.YLabel("L − L_min (log scale)");
         plot.ShowLegend(Alignment.LowerLeft);
         return Save(plot, outDir, name);

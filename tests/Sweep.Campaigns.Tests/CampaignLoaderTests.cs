@@ -1,3 +1,4 @@
+using Sweep.Numerics.Integration;
 using System.Text.Json.Nodes;
 using Sweep.Campaigns;
 
@@ -101,6 +102,73 @@ public class CampaignLoaderTests
         { "sweep", "{ \"nope.deeper\": [1] }", "sweep.nope.deeper" },
         { "sweep", "[1]", "sweep" },
     };
+
+    [Theory]
+    [InlineData("""{ "method": "momentum", "learning_rate": 0.05, "beta": 0.9, "max_iters": 100 }""", "momentum")]
+    [InlineData("""{ "method": "nesterov", "learning_rate": 0.05, "beta": 0, "max_iters": 100 }""", "nesterov")]
+    [InlineData("""{ "method": "adam", "learning_rate": 0.01, "max_iters": 100 }""", "adam")]
+    [InlineData("""{ "method": "adam", "learning_rate": 0.01, "beta1": 0.8, "beta2": 0.99, "epsilon": 1e-6, "max_iters": 100 }""", "adam-full")]
+    public void Optimizer_dynamics_are_read(string dynamics, string kind)
+    {
+        var json = JsonNode.Parse(TestCampaigns.Small)!.AsObject();
+        json.Remove("sweep");
+        json["dynamics"] = JsonNode.Parse(dynamics);
+        var d = TestCampaigns.Parse(json.ToJsonString()).Points[0].Spec.Dynamics;
+        Dynamics expected = kind switch
+        {
+            "momentum" => new MomentumSettings(0.05, 0.9, 100),
+            "nesterov" => new NesterovSettings(0.05, 0, 100),
+            "adam" => new AdamSettings(0.01, 0.9, 0.999, 1e-8, 100),
+            _ => new AdamSettings(0.01, 0.8, 0.99, 1e-6, 100),
+        };
+        Assert.Equal(expected, d);
+        Assert.Equal(100, d.Horizon);
+    }
+
+    [Fact]
+    public void Optimizer_hyper_parameters_and_whole_dynamics_objects_can_be_swept()
+    {
+        var json = JsonNode.Parse(TestCampaigns.Small)!.AsObject();
+        json["dynamics"] = JsonNode.Parse("""{ "method": "momentum", "learning_rate": 0.05, "beta": 0.9, "max_iters": 100 }""");
+        json["sweep"] = JsonNode.Parse("""{ "dynamics.beta": [0, 0.5, 0.9] }""");
+        var c = TestCampaigns.Parse(json.ToJsonString());
+        Assert.Equal([0, 0.5, 0.9], c.Points.Select(p => ((MomentumSettings)p.Spec.Dynamics).Beta));
+        json["sweep"] = JsonNode.Parse("""{ "dynamics": [{ "method": "gd", "learning_rate": 0.05, "max_iters": 100 }, { "method": "adam", "learning_rate": 0.01, "max_iters": 100 }] }""");
+        c = TestCampaigns.Parse(json.ToJsonString());
+        Assert.IsType<GradientDescentSettings>(c.Points[0].Spec.Dynamics);
+        Assert.IsType<AdamSettings>(c.Points[1].Spec.Dynamics);
+    }
+
+    public static TheoryData<string, string, string> BadOptimizerDynamics() => new()
+    {
+        { """{ "method": "momentum", "learning_rate": 0.05, "max_iters": 100 }""", "dynamics.beta", "is required" },
+        { """{ "method": "momentum", "learning_rate": 0.05, "beta": 0.9, "max_iters": 100, "betta": 1 }""", "dynamics.betta", "did you mean \"beta\"" },
+        { """{ "method": "momentum", "learning_rate": 0.05, "beta": 1, "max_iters": 100 }""", "dynamics.beta", "[0, 1)" },
+        { """{ "method": "momentum", "learning_rate": 0.05, "beta": -0.1, "max_iters": 100 }""", "dynamics.beta", "[0, 1)" },
+        { """{ "method": "momentum", "beta": 0.5, "max_iters": 100 }""", "dynamics.learning_rate", "is required" },
+        { """{ "method": "nesterov", "learning_rate": 0.05, "beta": 0.5 }""", "dynamics.max_iters", "is required" },
+        { """{ "method": "nesterov", "learning_rate": 0.05, "beta": 1.5, "max_iters": 100 }""", "dynamics.beta", "[0, 1)" },
+        { """{ "method": "nesterov", "learning_rate": 0.05, "beta": 0.5, "beta1": 0.9, "max_iters": 100 }""", "dynamics.beta1", "did you mean \"beta\"" },
+        { """{ "method": "adam", "learning_rate": 0.01 }""", "dynamics.max_iters", "is required" },
+        { """{ "method": "adam", "max_iters": 100 }""", "dynamics.learning_rate", "is required" },
+        { """{ "method": "adam", "learning_rate": 0.01, "beta": 0.9, "max_iters": 100 }""", "dynamics.beta", "did you mean \"beta1\"" },
+        { """{ "method": "adam", "learning_rate": 0.01, "beta1": 1, "max_iters": 100 }""", "dynamics.beta1", "[0, 1)" },
+        { """{ "method": "adam", "learning_rate": 0.01, "beta2": -1, "max_iters": 100 }""", "dynamics.beta2", "[0, 1)" },
+        { """{ "method": "adam", "learning_rate": 0.01, "epsilon": 0, "max_iters": 100 }""", "dynamics.epsilon", "> 0" },
+        { """{ "method": "adma", "learning_rate": 0.01, "max_iters": 100 }""", "dynamics.method", "\"adam\"" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOptimizerDynamics))]
+    public void Bad_optimizer_fields_are_refused_with_the_field_named(string dynamics, string field, string reason)
+    {
+        var json = JsonNode.Parse(TestCampaigns.Small)!.AsObject();
+        json.Remove("sweep");
+        json["dynamics"] = JsonNode.Parse(dynamics);
+        var e = Assert.Throws<UserError>(() => CampaignLoader.Parse(json.ToJsonString(), Path.GetTempPath()));
+        Assert.Equal(field, e.Field);
+        Assert.Contains(reason, e.Reason);
+    }
 
     [Theory]
     [MemberData(nameof(BadEdits))]

@@ -18,4 +18,10 @@ public abstract record Dynamics
 
     /// <summary>True when a diverged trajectory contradicts the mathematics (the flow), so it is a numerical failure to report.</summary>
     public virtual bool DivergenceIsNumericalFailure => false;
+
+    /// <summary>Where an uncertified trajectory stops: t_max for the flow, max_iters for the discrete methods.</summary>
+    public abstract double Horizon { get; }
+
+    /// <summary>True for a discrete method: time is the iteration count.</summary>
+    public virtual bool Discrete => true;
 }

@@ -6,5 +6,7 @@ namespace Sweep.Numerics.Integration;
 /// <summary>Gradient descent W ← W − η∇L; iterations play the role of time.</summary>
 public sealed record GradientDescentSettings(double LearningRate, long MaxIters) : Dynamics
 {
+    public override double Horizon => MaxIters;
+
     public override IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold = null) => new GradientDescent<T>(problem, this, stop, manifold);
 }

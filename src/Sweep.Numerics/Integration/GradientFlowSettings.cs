@@ -9,5 +9,8 @@ public sealed record GradientFlowSettings(double TMax, double RelTol, double Abs
     /// <summary>The flow cannot diverge (Prop. 1): a diverged trajectory is a failure of the integrator.</summary>
     public override bool DivergenceIsNumericalFailure => true;
 
+    public override double Horizon => TMax;
+    public override bool Discrete => false;
+
     public override IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold = null) => new DormandPrince45<T>(problem, this, stop, manifold);
 }

@@ -16,6 +16,9 @@ namespace Sweep.Numerics.Integration;
 /// every step so far decreased the loss, and afterwards only by the gradient test at the global label (Z rule);
 /// <b>saddle</b> when the gradient test holds on the invariant manifold of suppressed modes
 /// (<see cref="InvariantManifold"/>, entries still exactly zero);</item>
+/// <item>for a method whose loss is not monotone (momentum, Nesterov, Adam: <c>lossCertificate: false</c>) only by
+/// convergence: the gradient test at the global label, where the gradient test also requires the method's state to
+/// be settled (the norm of its next step over η, <c>stateNorm</c>, within the same threshold ||∇L|| is held to);</item>
 /// <item>stops it: diverged; else when the <see cref="Until"/> condition is met (status converged); else at the horizon.
 /// The gradient test alone never stops a trajectory.</item>
 /// </list>
@@ -27,7 +30,7 @@ public sealed class TrajectoryMonitor
     public const double DivergenceBound = StopRule.DivergenceBound;
 
     private readonly double _gradTol, _horizon, _epsHit, _minimum, _globalLevel;
-    private readonly bool _flow;
+    private readonly bool _flow, _lossCertificate;
     private readonly int _globalMask;
     private readonly Until _until;
     private readonly InvariantManifold? _manifold;
@@ -46,8 +49,13 @@ public sealed class TrajectoryMonitor
     /// certificate only while the loss decreased at every step).
     /// </param>
     /// <param name="manifold">The suppressed modes' invariant manifold, when the start lies on one with a structural certificate.</param>
-    public TrajectoryMonitor(LinearNetworkProblem problem, StopRule stop, double horizon, bool flow, InvariantManifold? manifold)
+    /// <param name="lossCertificate">
+    /// False for a method whose loss may rise (momentum, Nesterov, Adam): L &lt; L_2 − δ then says nothing about the
+    /// limit, so global is certified only by convergence (gradient and state tests at the global label).
+    /// </param>
+    public TrajectoryMonitor(LinearNetworkProblem problem, StopRule stop, double horizon, bool flow, InvariantManifold? manifold, bool lossCertificate = true)
     {
+        _lossCertificate = lossCertificate;
         _gradTol = stop.GradTolRel * problem.CyxNorm;
         _horizon = horizon;
         _epsHit = stop.EpsHit;
@@ -68,22 +76,23 @@ public sealed class TrajectoryMonitor
     public Outcome? Certified => _certified;
 
     /// <summary>Starts a trajectory at time 0. Returns how it stops when it stops at once, else null.</summary>
-    public SampleStatus? Start(double loss, double gradNorm, bool diverging, TraceRecorder? trace, LaneWeights weights)
+    /// <param name="stateNorm">The norm of the method's next step over η when it differs from ∇L (0 for the flow and plain descent).</param>
+    public SampleStatus? Start(double loss, double gradNorm, bool diverging, TraceRecorder? trace, LaneWeights weights, double stateNorm = 0)
     {
         _trace = trace;
         _certified = null;
         _globalTime = null;
-        _decreasing = true;
+        _decreasing = _lossCertificate;
         _lastLoss = loss;
         _hit = new FirstCrossing(_epsHit, _minimum, _flow, 0, loss);
         _global = new FirstCrossing(_globalLevel, _minimum, _flow, 0, loss, strict: true);
-        if (_global.Time is { } t) Certify(Outcome.Global, t);
+        if (_decreasing && _global.Time is { } t) Certify(Outcome.Global, t);
         _trace?.Record(0, loss);
-        return Check(0, loss, gradNorm, diverging, weights);
+        return Check(0, loss, gradNorm, stateNorm, diverging, weights);
     }
 
     /// <summary>An accepted state. Returns how the trajectory stops when it stops here, else null.</summary>
-    public SampleStatus? Observe(double time, double loss, double gradNorm, bool diverging, LaneWeights weights)
+    public SampleStatus? Observe(double time, double loss, double gradNorm, bool diverging, LaneWeights weights, double stateNorm = 0)
     {
         _hit.Observe(time, loss);
         if (_certified is null)
@@ -97,7 +106,7 @@ public sealed class TrajectoryMonitor
         }
         _lastLoss = loss;
         _trace?.Record(time, loss);
-        return Check(time, loss, gradNorm, diverging, weights);
+        return Check(time, loss, gradNorm, stateNorm, diverging, weights);
     }
 
     /// <summary>The result of the trajectory that stopped with <paramref name="status"/> (the integrator's own counters beside it).</summary>
@@ -114,10 +123,10 @@ public sealed class TrajectoryMonitor
         if (outcome == Outcome.Global) _globalTime = time;
     }
 
-    private SampleStatus? Check(double time, double loss, double gradNorm, bool diverging, LaneWeights weights)
+    private SampleStatus? Check(double time, double loss, double gradNorm, double stateNorm, bool diverging, LaneWeights weights)
     {
         if (!double.IsFinite(loss) || diverging) return SampleStatus.Diverged;
-        bool gradientTest = gradNorm <= _gradTol;
+        bool gradientTest = gradNorm <= _gradTol && stateNorm <= _gradTol;
         if (_certified is null && gradientTest)
         {
             if (_manifold is not null && _manifold.Contains(weights)) Certify(Outcome.Saddle, time);

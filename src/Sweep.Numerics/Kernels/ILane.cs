@@ -18,6 +18,8 @@ public interface ILane<TSelf> where TSelf : struct, ILane<TSelf>
     static abstract TSelf operator *(TSelf a, TSelf b);
     static abstract TSelf operator /(TSelf a, TSelf b);
     static abstract TSelf Abs(TSelf a);
+    /// <summary>IEEE square root (correctly rounded, so every lane equals the one-lane value).</summary>
+    static abstract TSelf Sqrt(TSelf a);
     static abstract TSelf Max(TSelf a, TSelf b);
     /// <summary>All-ones in lanes where a ≤ b (false for NaN), zero elsewhere.</summary>
     static abstract TSelf LessOrEqual(TSelf a, TSelf b);

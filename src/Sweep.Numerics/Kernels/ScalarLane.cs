@@ -18,6 +18,7 @@ public readonly struct ScalarLane : ILane<ScalarLane>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane operator *(ScalarLane a, ScalarLane b) => new(a._v * b._v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane operator /(ScalarLane a, ScalarLane b) => new(a._v / b._v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane Abs(ScalarLane a) => new(Math.Abs(a._v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane Sqrt(ScalarLane a) => new(Math.Sqrt(a._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane Max(ScalarLane a, ScalarLane b) => new(Math.Max(a._v, b._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane LessOrEqual(ScalarLane a, ScalarLane b) => new(a._v <= b._v ? BitConverter.Int64BitsToDouble(-1) : 0);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane AndNot(ScalarLane a, ScalarLane b) => new(BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(a._v) & ~BitConverter.DoubleToInt64Bits(b._v)));
