@@ -13,6 +13,7 @@ public static class ReportCommands
 {
     public static int Report(string dir, bool open)
     {
+        if (Directory.Exists(dir)) SweepLogging.ToDirectory(dir);
         var result = ReportBuilder.Build(dir);
         Console.WriteLine($"wrote {result.IndexPath} with {result.Figures.Count} figures (PNG and SVG){(result.Partial ? " — partial: the campaign is not finished" : "")}");
         if (open)
@@ -28,6 +29,7 @@ public static class ReportCommands
 
     public static async Task<int> Export(string dir, string format, string? to)
     {
+        if (Directory.Exists(dir)) SweepLogging.ToDirectory(dir);
         to ??= Path.Combine(dir, $"samples.{format}");
         var (_, store) = StoredCampaign.Open(dir);
         List<Sweep.Results.SampleRecord> samples;
