@@ -1,3 +1,4 @@
+using Serilog;
 using System.Diagnostics;
 using Sweep.Results.Storage;
 using Sweep.Reporting;
@@ -15,6 +16,7 @@ public static class ReportCommands
     {
         if (Directory.Exists(dir)) SweepLogging.ToDirectory(dir);
         var result = ReportBuilder.Build(dir);
+        Log.Information("report {Path}: {Figures} figures, partial {Partial}", result.IndexPath, result.Figures.Count, result.Partial);
         Console.WriteLine($"wrote {result.IndexPath} with {result.Figures.Count} figures (PNG and SVG){(result.Partial ? " — partial: the campaign is not finished" : "")}");
         if (open)
         {
@@ -43,6 +45,7 @@ public static class ReportCommands
         {
             throw new UserError($"cannot write '{to}': {e.Message}");
         }
+        Log.Information("exported {Count} samples to {Path} ({Format})", samples.Count, to, format);
         Console.WriteLine($"wrote {samples.Count} samples to {to}");
         return 0;
     }

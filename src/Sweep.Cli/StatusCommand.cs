@@ -1,3 +1,4 @@
+using Serilog;
 using Sweep.Results.Output;
 using Sweep.Results.Storage;
 
@@ -20,6 +21,7 @@ public static class StatusCommand
             int shardsDone = store.CompletedShards().Count;
             int shardsTotal = Sweep.Campaigns.ShardPlan.Create(campaign.Points.Count, campaign.Samples, campaign.ShardSize).Count;
             bool complete = shardsDone == shardsTotal;
+            Log.Debug("status of {Dir}: {Done}/{Total} samples, complete {Complete}", dir, done, campaign.TotalSamples, complete);
             if (json)
             {
                 Console.Out.Write(OutputWriter.SummaryText(OutputWriter.Summary(campaign, stats, done, complete)));
