@@ -25,7 +25,8 @@ public static class Program
             if (parsed.GetValue(SweepCommandLine.LogLevel) is { } level) SweepLogging.Level = SweepLogging.ParseLevel(level, "--log-level");
             else if (Environment.GetEnvironmentVariable(SweepLogging.LevelVariable) is { Length: > 0 } env) SweepLogging.Level = SweepLogging.ParseLevel(env, SweepLogging.LevelVariable);
             SweepLogging.ToUserFolder();
-            Log.Debug("sweep {Version}: {Arguments}", Sweep.Results.Output.Provenance.Current.Version, string.Join(' ', args));
+            // The command only: arguments may hold a --tls-password.
+            Log.Debug("sweep {Version}: {Command}", Sweep.Results.Output.Provenance.Current.Version, parsed.CommandResult.Command.Name);
             // Exceptions reach the handlers below; Ctrl-C and SIGTERM are the commands' own (a worker leaves gracefully).
             return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
