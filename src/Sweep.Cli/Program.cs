@@ -20,6 +20,13 @@ public static class Program
             var parsed = root.Parse(args);
             // Bad usage is one line on stderr, not the parser's errors followed by the whole help text.
             if (parsed.Action is ParseErrorAction) throw new UserError(SweepCommandLine.Describe(parsed));
+            // Every command logs: to the user's log folder until a command knows its campaign folder (DIR/logs).
+            SweepLogging.Json = parsed.GetValue(SweepCommandLine.LogFormat) == "json";
+            if (parsed.GetValue(SweepCommandLine.LogLevel) is { } level) SweepLogging.Level = SweepLogging.ParseLevel(level, "--log-level");
+            else if (Environment.GetEnvironmentVariable(SweepLogging.LevelVariable) is { Length: > 0 } env) SweepLogging.Level = SweepLogging.ParseLevel(env, SweepLogging.LevelVariable);
+            SweepLogging.ToUserFolder();
+            // The command only: arguments may hold a --tls-password.
+            Log.Debug("sweep {Version}: {Command}", Sweep.Results.Output.Provenance.Current.Version, parsed.CommandResult.Command.Name);
             // Exceptions reach the handlers below; Ctrl-C and SIGTERM are the commands' own (a worker leaves gracefully).
             return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
@@ -33,7 +40,7 @@ public static class Program
         {
             // Everything else is a failure.
             Log.Error(e, "sweep failed");
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {e.Message}{(SweepLogging.Destination == "stderr" ? "" : $" (details in the log under {SweepLogging.Destination})")}");
             return 1;
         }
         finally

@@ -8,11 +8,20 @@ namespace Sweep.Cli;
 
 /// <summary>
 /// Live progress: on a terminal one line rewritten twice a second (samples done/total, rate, ETA, running saddle mass
-/// per point); otherwise a plain line every 10 s, also logged.
+/// per point); otherwise a plain line every 10 s. The log gets Done, Total and Rate as properties at most every 10 s.
 /// </summary>
 public sealed class ProgressView(IActorRef aggregator)
 {
     private readonly bool _interactive = !Console.IsOutputRedirected;
+    private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
+    private DateTime _lastLogged = DateTime.MinValue;
+
+    /// <summary>Samples per second solved by this run (those stored before it started do not count).</summary>
+    private static double Rate(Progress p)
+    {
+        double elapsed = (DateTime.UtcNow - p.StartedUtc).TotalSeconds;
+        return elapsed > 0 ? (p.Done - p.DoneAtStart) / elapsed : 0;
+    }
 
     public async Task RunUntil(Task done)
     {
@@ -27,7 +36,12 @@ public sealed class ProgressView(IActorRef aggregator)
             string line = Format(p);
             if (_interactive) Console.Write("\r" + line.PadRight(Math.Max(0, SafeWidth() - 1))[..Math.Max(0, Math.Min(line.Length + 20, SafeWidth() - 1))]);
             else Console.WriteLine(line);
-            Log.Information("progress {Line}", line);
+            // For log collectors: the numbers as properties, at most every 10 s whatever the screen's refresh.
+            if (DateTime.UtcNow - _lastLogged >= LogInterval)
+            {
+                _lastLogged = DateTime.UtcNow;
+                Log.Information("progress {Done}/{Total} samples, {Rate:F1} samples/s", p.Done, p.Total, Rate(p));
+            }
         }
         if (_interactive) Console.WriteLine();
     }
@@ -39,9 +53,7 @@ public sealed class ProgressView(IActorRef aggregator)
 
     public string Format(Progress p)
     {
-        double elapsed = (DateTime.UtcNow - p.StartedUtc).TotalSeconds;
-        long fresh = p.Done - p.DoneAtStart;
-        double rate = elapsed > 0 ? fresh / elapsed : 0;
+        double rate = Rate(p);
         string eta = rate > 0 ? TimeSpan.FromSeconds((p.Total - p.Done) / rate).ToString(@"hh\:mm\:ss") : "--:--:--";
         // Per point, the saddle-mass bracket [certified saddles, + unresolved]: never a single number that could be read as a basin.
         var saddle = string.Join(" ", p.Points.Take(8).Select(s => $"p{s.Point}:{(s.SaddleMass is { } m ? $"[{Display.Short(m.Lower)},{Display.Short(m.Upper)}]" : "-")}"));

@@ -1,3 +1,4 @@
+using Serilog;
 using System.Diagnostics;
 using Sweep.Results.Storage;
 using Sweep.Reporting;
@@ -13,7 +14,9 @@ public static class ReportCommands
 {
     public static int Report(string dir, bool open)
     {
+        if (Directory.Exists(dir)) SweepLogging.ToDirectory(dir);
         var result = ReportBuilder.Build(dir);
+        Log.Information("report {Path}: {Figures} figures, partial {Partial}", result.IndexPath, result.Figures.Count, result.Partial);
         Console.WriteLine($"wrote {result.IndexPath} with {result.Figures.Count} figures (PNG and SVG){(result.Partial ? " — partial: the campaign is not finished" : "")}");
         if (open)
         {
@@ -28,6 +31,7 @@ public static class ReportCommands
 
     public static async Task<int> Export(string dir, string format, string? to)
     {
+        if (Directory.Exists(dir)) SweepLogging.ToDirectory(dir);
         to ??= Path.Combine(dir, $"samples.{format}");
         var (_, store) = StoredCampaign.Open(dir);
         List<Sweep.Results.SampleRecord> samples;
@@ -41,6 +45,7 @@ public static class ReportCommands
         {
             throw new UserError($"cannot write '{to}': {e.Message}");
         }
+        Log.Information("exported {Count} samples to {Path} ({Format})", samples.Count, to, format);
         Console.WriteLine($"wrote {samples.Count} samples to {to}");
         return 0;
     }

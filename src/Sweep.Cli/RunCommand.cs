@@ -1,8 +1,10 @@
+using System.Runtime.InteropServices;
 using Akka.Actor;
 using Serilog;
 using Sweep.Coordinator.Actors;
 using Sweep.Campaigns;
 using Sweep.Hosting;
+using Sweep.Results.Output;
 using Sweep.Results.Storage;
 using Sweep.Coordinator;
 
@@ -35,6 +37,13 @@ public static class RunCommand
         using var _ = store;
         ConfigureLogging(outDir);
         foreach (var w in campaign.Warnings) Console.Error.WriteLine($"warning: {w}");
+        // Which build runs this campaign, recorded in the store; a resume by another build says so.
+        if (StoreProvenance.Record(store, Provenance.Current) is { } buildWarning)
+        {
+            Console.Error.WriteLine($"warning: {buildWarning}");
+            Log.Warning("{Warning}", buildWarning);
+        }
+        Log.Information("provenance {Provenance}", Provenance.Current.ToString());
         long already = store.SampleCount();
         if (resumed)
             Console.WriteLine($"resuming '{campaign.Name}' in {outDir}: {already} of {campaign.TotalSamples} samples already stored; finished shards are not recomputed");
@@ -48,6 +57,10 @@ public static class RunCommand
             Host = host, Port = port, Tls = tls, UseSerilog = true, Workers = workers,
             Coordinator = new CoordinatorSetup(campaign, store, new CoordinatorOptions(outDir)),
         };
+        // Ctrl-C and SIGTERM stop gracefully: no more shards are handed out, the shards in flight finish and commit
+        // (for up to DrainTimeout; a second signal stops at once), the node leaves its cluster, and the campaign is
+        // left resumable. Exit code 128 + the signal's number, as shells report it: 130 (SIGINT), 143 (SIGTERM).
+        using var interrupt = new Interrupt();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var node = await SweepNode.StartAsync(options);
         try
@@ -58,7 +71,9 @@ public static class RunCommand
                 Console.WriteLine($"coordinator listening on {self.Host}:{self.Port}{(tls is null ? "" : " (mutual TLS)")}; start workers with: sweep worker --seed {self.Host}:{self.Port}");
             }
             var done = node.Coordinator.Ask<object>(NotifyWhenFinished.Instance, Timeout.InfiniteTimeSpan);
-            await new ProgressView(node.Aggregator).RunUntil(done);
+            await new ProgressView(node.Aggregator).RunUntil(Task.WhenAny(done, interrupt.First));
+            if (!done.IsCompleted && interrupt.First.IsCompleted)
+                return await Stop(node, store, campaign, interrupt, done, outDir);
             var result = await done;
             if (result is CampaignFailed f)
             {
@@ -78,6 +93,7 @@ public static class RunCommand
                 Console.WriteLine($"solved {solved} samples in {seconds:F1} s: {solved / seconds:F0} samples/s");
                 Log.Information("solved {Solved} samples in {Seconds:F2} s: {Rate:F0} samples/s", solved, seconds, solved / seconds);
             }
+            if (coordinatorOnly) await WaitForWorkersToLeave(node, WorkerLeaveTimeout);
             return 0;
         }
         finally
@@ -87,11 +103,50 @@ public static class RunCommand
         }
     }
 
-    internal static void ConfigureLogging(string outDir)
+    /// <summary>How long an interrupted run waits for the shards in flight to come back and commit.</summary>
+    internal static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a finished coordinator stays up so that its workers hear the campaign is done and leave.</summary>
+    internal static readonly TimeSpan WorkerLeaveTimeout = TimeSpan.FromSeconds(10);
+
+    private static async Task<int> Stop(SweepNode node, CampaignStore store, Campaign campaign, Interrupt interrupt, Task<object> done, string outDir)
     {
-        Log.Logger = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .WriteTo.File(Path.Combine(outDir, "logs", "sweep-.log"), rollingInterval: RollingInterval.Day, shared: true)
-            .CreateLogger();
+        var signal = await interrupt.First;
+        Console.Error.WriteLine($"{signal}: stopping; waiting for the shards in flight (up to {DrainTimeout.TotalSeconds:F0} s, again to stop at once)");
+        Log.Warning("{Signal} received: stopping gracefully", signal.ToString());
+        var drained = node.Coordinator.Ask<Drained>(StopHandingOut.Instance, Timeout.InfiniteTimeSpan);
+        await Task.WhenAny(drained, done, interrupt.Second, Task.Delay(DrainTimeout));
+        if (done.IsCompleted && await done is CampaignFinished)
+        {
+            // It finished while draining: the outputs are complete and written.
+            Console.WriteLine($"finished before stopping: {campaign.TotalSamples}/{campaign.TotalSamples} samples");
+            return 0;
+        }
+        await SweepClusterShutdown.TerminateQuietly(node, graceful: true);
+        // Scratch a resumed run rebuilds from the store anyway.
+        foreach (var tmp in new[] { Path.Combine(outDir, "samples.csv.parts"), Path.Combine(outDir, "summary.json.tmp"), Path.Combine(outDir, "samples.csv.tmp") })
+        {
+            try
+            {
+                if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
+                else if (File.Exists(tmp)) File.Delete(tmp);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Log.Warning("cannot remove {Path}: {Message}", tmp, e.Message); }
+        }
+        long stored = store.SampleCount();
+        Console.Error.WriteLine($"interrupted after {stored}/{campaign.TotalSamples} samples; run the same command to resume");
+        Log.Warning("interrupted after {Done}/{Total} samples", stored, campaign.TotalSamples);
+        return signal == PosixSignal.SIGINT ? 130 : 143;
     }
+
+    /// <summary>Waits until no worker-role node is left in the cluster (they ask, hear the campaign is finished and leave), or the timeout.</summary>
+    private static async Task WaitForWorkersToLeave(SweepNode node, TimeSpan timeout)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(node.System);
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline && cluster.State.Members.Any(m => m.HasRole(Sweep.Messages.NodeRoles.Worker) && !m.Address.Equals(cluster.SelfAddress)))
+            await Task.Delay(200);
+    }
+
+    internal static void ConfigureLogging(string outDir) => SweepLogging.ToDirectory(outDir);
 }

@@ -1,24 +1,38 @@
-using System.Text.Json;
+using Serilog;
 using Sweep.Results.Output;
 using Sweep.Results.Storage;
-using Sweep.Campaigns;
 
 namespace Sweep.Cli;
 
-/// <summary>`sweep status DIR`: reads the store read-only (WAL readers never block the writer) and prints progress and estimates.</summary>
+/// <summary>
+/// `sweep status DIR [--json]`: reads the store read-only (WAL readers never block the writer) and prints progress and
+/// estimates, or with --json what summary.json would hold now (complete: false until every shard is stored).
+/// </summary>
 public static class StatusCommand
 {
-    public static int Execute(string dir)
+    public static int Execute(string dir, bool json)
     {
+        if (Directory.Exists(dir)) SweepLogging.ToDirectory(dir);
         var (campaign, store) = StoredCampaign.Open(dir);
         using (store)
         {
-            var samples = store.ReadSamples().ToList();
-            var stats = OutputWriter.Aggregate(campaign, samples);
+            var stats = OutputWriter.Aggregate(campaign, store.ReadSamples());
+            long done = stats.Sum(s => (long)s.Count);
             int shardsDone = store.CompletedShards().Count;
             int shardsTotal = Sweep.Campaigns.ShardPlan.Create(campaign.Points.Count, campaign.Samples, campaign.ShardSize).Count;
-            Console.WriteLine($"campaign '{campaign.Name}' ({campaign.Hash[..12]}): {samples.Count}/{campaign.TotalSamples} samples, {shardsDone}/{shardsTotal} shards" +
-                (shardsDone == shardsTotal ? " — complete" : " — in progress or stopped (rerun `sweep run` with the same campaign to resume)"));
+            bool complete = shardsDone == shardsTotal;
+            Log.Debug("status of {Dir}: {Done}/{Total} samples, complete {Complete}", dir, done, campaign.TotalSamples, complete);
+            if (json)
+            {
+                Console.Out.Write(OutputWriter.SummaryText(OutputWriter.Summary(campaign, stats, done, complete)));
+                Console.Out.WriteLine();
+                return 0;
+            }
+            Console.WriteLine($"campaign '{campaign.Name}' ({campaign.Hash[..12]}): {done}/{campaign.TotalSamples} samples, {shardsDone}/{shardsTotal} shards" +
+                (complete ? " — complete" : " — in progress or stopped (rerun `sweep run` with the same campaign to resume)"));
+            var (created, builds) = StoreProvenance.Read(store);
+            if (created is not null) Console.WriteLine($"created by {created}");
+            foreach (var b in builds.Where(b => created is null || b.Version != created.Version)) Console.WriteLine($"also run by {b}");
             var summaries = stats.Select(s => s.Summarize()).ToList();
             SummaryTable.Print(campaign, summaries);
             return 0;

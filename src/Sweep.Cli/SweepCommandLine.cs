@@ -18,9 +18,31 @@ public static class SweepCommandLine
         `sweep COMMAND --help` describes a command; README.md the campaign file and the outputs.
         """;
 
+    /// <summary>--log-level, for every command (default: $SWEEP_LOG_LEVEL, else information in files and warning on stderr).</summary>
+    public static readonly Option<string?> LogLevel = new("--log-level")
+    {
+        Description = "log level: verbose, debug, information, warning, error, fatal (default: $SWEEP_LOG_LEVEL, else information in log files, warning on stderr)",
+        HelpName = "LEVEL", Recursive = true,
+    };
+
+    /// <summary>--log-format, for every command: text, or compact JSON events (CLEF) for cluster log collectors.</summary>
+    public static readonly Option<string> LogFormat = new("--log-format")
+    {
+        Description = "text, or json: compact JSON events (CLEF) for log collectors", HelpName = "text|json",
+        DefaultValueFactory = _ => "text", Recursive = true,
+    };
+
     public static RootCommand Build()
     {
         var root = new RootCommand(Description);
+        OneOf(LogFormat, "text", "json");
+        LogLevel.Validators.Add(r =>
+        {
+            if (Value<string?>(r) is { } v && !SweepLogging.LevelNames.Contains(v.Trim().ToLowerInvariant()) && v is not ("info" or "warn" or "trace"))
+                r.AddError($"--log-level must be one of {string.Join(", ", SweepLogging.LevelNames)} (got '{v}')");
+        });
+        root.Options.Add(LogLevel);
+        root.Options.Add(LogFormat);
         root.Subcommands.Add(Run());
         root.Subcommands.Add(Coordinator());
         root.Subcommands.Add(Worker());
@@ -74,8 +96,9 @@ public static class SweepCommandLine
     private static Command Status()
     {
         var dir = DirArgument();
-        var command = new Command("status", "progress and current estimates of a running or stopped campaign") { dir };
-        command.SetAction(r => StatusCommand.Execute(r.GetRequiredValue(dir)));
+        var json = new Option<bool>("--json") { Description = "print what summary.json would hold now (\"complete\": false while running), for scripts and notebooks" };
+        var command = new Command("status", "progress and current estimates of a running or stopped campaign") { dir, json };
+        command.SetAction(r => StatusCommand.Execute(r.GetRequiredValue(dir), r.GetValue(json)));
         return command;
     }
 

@@ -4,6 +4,7 @@ using Akka.Cluster;
 using Sweep.Hosting;
 using Serilog;
 using Sweep.Messages;
+using Sweep.Worker;
 
 using Sweep.Campaigns;
 
@@ -11,7 +12,7 @@ namespace Sweep.Cli;
 
 /// <summary>
 /// `sweep worker --seed H:P`: joins the coordinator's cluster with the worker role and solves shards until stopped
-/// (Ctrl-C or SIGTERM leave the cluster gracefully). When the coordinator disappears (crash, restart, or this node
+/// (Ctrl-C or SIGTERM leave the cluster gracefully) or until the coordinator says its campaign is finished (exit 0). When the coordinator disappears (crash, restart, or this node
 /// downed by the split-brain resolver), the node restarts its actor system and joins again, so a restarted
 /// coordinator gets its workers back.
 /// </summary>
@@ -26,8 +27,7 @@ public static class WorkerCommand
             throw new UserError($"--seed must be HOST:PORT (got '{seed}')");
         var (host, tls) = network;
         // A worker has no output folder: warnings and errors (Akka's included) go to stderr.
-        Serilog.Log.Logger = new Serilog.LoggerConfiguration().MinimumLevel.Warning()
-            .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose).CreateLogger();
+        SweepLogging.ToStderr();
 
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
@@ -56,7 +56,16 @@ public static class WorkerCommand
             var system = node.System;
             Console.WriteLine($"worker node {node.Address} joined {seed} with {workers} worker(s); Ctrl-C to leave");
             var lost = WatchCoordinator(system, stop.Task);
-            await Task.WhenAny(stop.Task, system.WhenTerminated, lost);
+            var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new DoneListener(finished)), "campaign-done"), typeof(CampaignDone));
+            await Task.WhenAny(stop.Task, system.WhenTerminated, lost, finished.Task);
+            if (finished.Task.IsCompleted && !stop.Task.IsCompleted)
+            {
+                // The campaign is done: leave and exit 0 (compose and Kubernetes then see a finished worker, not a crash).
+                Console.WriteLine($"the coordinator at {seed} has finished its campaign; leaving");
+                await SweepClusterShutdown.TerminateQuietly(node);
+                break;
+            }
             if (stop.Task.IsCompleted)
             {
                 await SweepClusterShutdown.TerminateQuietly(node);
@@ -67,6 +76,11 @@ public static class WorkerCommand
             await Task.WhenAny(stop.Task, Task.Delay(TimeSpan.FromSeconds(2)));
         }
         return 0;
+    }
+
+    private sealed class DoneListener : ReceiveActor
+    {
+        public DoneListener(TaskCompletionSource done) => Receive<CampaignDone>(_ => done.TrySetResult());
     }
 
     /// <summary>Completes when no reachable, Up coordinator-role member has been seen for <see cref="CoordinatorGrace"/>.</summary>

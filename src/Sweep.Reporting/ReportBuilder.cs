@@ -31,10 +31,13 @@ public static class ReportBuilder
         var (campaign, store) = StoredCampaign.Open(dir);
         List<SampleRecord> samples;
         List<(int Point, long Sample, double[] Time, double[] Loss)> traces;
+        List<Provenance> builds;
         using (store)
         {
             samples = store.ReadSamples().ToList();
             traces = store.ReadTraces();
+            var (created, list) = StoreProvenance.Read(store);
+            builds = list.Count > 0 ? list : created is null ? [] : [created];
         }
         var summaries = OutputWriter.Aggregate(campaign, samples).Select(s => s.Summarize()).ToList();
         bool partial = samples.Count < campaign.TotalSamples;
@@ -65,7 +68,7 @@ public static class ReportBuilder
         }
 
         string index = Path.Combine(outDir, "index.html");
-        File.WriteAllText(index, Html(campaign, summaries, figures, partial, samples.Count), new UTF8Encoding(false));
+        File.WriteAllText(index, Html(campaign, summaries, figures, partial, samples.Count, builds), new UTF8Encoding(false));
         return new ReportResult(index, figures.Select(f => f.Name).ToList(), partial);
     }
 
@@ -344,7 +347,7 @@ public static class ReportBuilder
 
     private static string Q(double? v) => v is { } x ? F(x) : "censored";
 
-    private static string Html(Campaign campaign, List<PointSummary> summaries, List<(string Name, string Caption)> figures, bool partial, long done)
+    private static string Html(Campaign campaign, List<PointSummary> summaries, List<(string Name, string Caption)> figures, bool partial, long done, List<Provenance> builds)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         var sb = new StringBuilder();
@@ -354,6 +357,10 @@ public static class ReportBuilder
         sb.Append($"<p>Campaign hash <code>{campaign.Hash[..16]}</code>; {campaign.Points.Count} point(s) × {campaign.Samples} samples; seed {campaign.Seed}; report generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.</p>");
         if (partial)
             sb.Append($"<p class=\"partial\"><b>Partial:</b> {done} of {campaign.TotalSamples} samples are stored; the campaign is still running or was stopped. Estimates will change.</p>");
+        // Which builds produced these samples, and on what: the store records every build that ran the campaign.
+        if (builds.Count > 0)
+            sb.Append("<p>Samples computed by: ").Append(string.Join("; then ", builds.Select(b => E(b.ToString())))).Append(".</p>");
+        sb.Append($"<p>Report written by {E(Provenance.Current.ToString())}.</p>");
         sb.Append("<h2>Summary per point</h2>");
         foreach (var s in summaries)
         {

@@ -68,6 +68,8 @@ public sealed class ShardRunner
             entry = (spec, PointSolvers.Solver(spec, problem.Value!));
             _solvers[point] = entry;
         }
-        return entry.Solver.SolveMany(_campaign.Seed, point, firstSample, count, traceBelow: entry.Spec.TraceSamples).Select(PointSolvers.ToRecord).ToArray();
+        var records = entry.Solver.SolveMany(_campaign.Seed, point, firstSample, count, traceBelow: entry.Spec.TraceSamples).Select(PointSolvers.ToRecord).ToArray();
+        SweepMetrics.SamplesSolved.Add(records.Length);
+        return records;
     }
 }

@@ -33,7 +33,13 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
         _solver = new SolverThread(Self, _workerId);
         Receive<StartWorker>(_ => { });
         Receive<Retry>(_ => { if (_held == 0) Ask(prefetch: true, retry: true); });
-        Receive<NoWorkAvailable>(_ => { if (_held == 0) Timers.StartSingleTimer("retry", new Retry(), _options.PollInterval); });
+        Receive<NoWorkAvailable>(n =>
+        {
+            if (_held > 0) return;
+            // The coordinator has every shard stored and its outputs written: tell the node, which leaves and exits.
+            if (n.Finished) Context.System.EventStream.Publish(new CampaignDone(n.CampaignHash));
+            else Timers.StartSingleTimer("retry", new Retry(), _options.PollInterval);
+        });
         Receive<WorkAssignment>(Accept);
         Receive<ShardSolved>(s =>
         {
@@ -123,6 +129,9 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
         public void Stop() => _queue.CompleteAdding();
     }
 }
+
+/// <summary>Published on the node's event stream when the coordinator says its campaign is finished.</summary>
+public sealed record CampaignDone(string CampaignHash);
 
 /// <summary>Worker settings: how many entities (threads) per node and where the coordinator lives.</summary>
 public sealed record WorkerOptions(int Workers, string CoordinatorPath)

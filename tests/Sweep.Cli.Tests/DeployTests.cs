@@ -26,19 +26,62 @@ public class DeployTests
         return ((YamlScalarNode)current).Value!;
     }
 
+    private static YamlMappingNode Map(YamlMappingNode node, params string[] path)
+    {
+        foreach (var key in path) node = (YamlMappingNode)node.Children[new YamlScalarNode(key)];
+        return node;
+    }
+
     [Fact]
     public void Kubernetes_manifests_parse_and_hold_the_expected_objects()
     {
         var docs = Directory.EnumerateFiles(Path.Combine(Root(), "deploy", "k8s"), "*.yaml").SelectMany(Documents).ToList();
         var kinds = docs.Select(d => Scalar(d, "kind")).OrderBy(k => k).ToList();
-        Assert.Equal(["Deployment", "Service", "StatefulSet"], kinds);
-        var sts = docs.Single(d => Scalar(d, "kind") == "StatefulSet");
-        Assert.True(((YamlMappingNode)sts.Children[new YamlScalarNode("spec")]).Children.ContainsKey(new YamlScalarNode("volumeClaimTemplates")));
+        // Coordinator and workers are Jobs: both exit 0 when the campaign is finished and are not restarted then.
+        Assert.Equal(["Job", "Job", "PersistentVolumeClaim", "Service"], kinds);
+        var jobs = docs.Where(d => Scalar(d, "kind") == "Job").ToDictionary(d => Scalar(d, "metadata", "name"));
+        var coordinator = Map(jobs["sweep-coordinator"], "spec", "template", "spec");
+        var service = docs.Single(d => Scalar(d, "kind") == "Service");
+        Assert.Equal("None", Scalar(service, "spec", "clusterIP"));
+        // The stable seed name: hostname.subdomain, the subdomain being the headless Service selecting the pod.
+        Assert.Equal("sweep-coordinator-0", Scalar(coordinator, "hostname"));
+        Assert.Equal(Scalar(service, "metadata", "name"), Scalar(coordinator, "subdomain"));
+        var labels = Map(jobs["sweep-coordinator"], "spec", "template", "metadata", "labels");
+        foreach (var (key, value) in Map(service, "spec", "selector").Children)
+            Assert.Equal(((YamlScalarNode)value).Value, ((YamlScalarNode)labels.Children[key]).Value);
+        // The store's volume outlives the pod (a retried coordinator resumes).
+        var claim = docs.Single(d => Scalar(d, "kind") == "PersistentVolumeClaim");
+        Assert.Contains(Scalar(claim, "metadata", "name"), string.Join("\n", Directory.EnumerateFiles(Path.Combine(Root(), "deploy", "k8s"), "coordinator.yaml").Select(File.ReadAllText)));
+        foreach (var job in jobs.Values)
+        {
+            var pod = Map(job, "spec", "template", "spec");
+            Assert.Equal("OnFailure", Scalar(pod, "restartPolicy"));
+            Assert.Equal("true", Scalar(pod, "securityContext", "runAsNonRoot"));
+            Assert.NotEqual("0", Scalar(pod, "securityContext", "runAsUser"));
+        }
+        Assert.True(((YamlSequenceNode)coordinator.Children[new YamlScalarNode("containers")]).Children.Cast<YamlMappingNode>().Single()
+            .Children.ContainsKey(new YamlScalarNode("readinessProbe")));
         var text = string.Join("\n", Directory.EnumerateFiles(Path.Combine(Root(), "deploy", "k8s"), "*.yaml").Select(File.ReadAllText));
         // The worker's seed is the coordinator pod's stable name and the port it listens on.
         Assert.Contains("sweep-coordinator-0.sweep-coordinator:4053", text);
         Assert.Contains("- sweep-coordinator-0.sweep-coordinator", text);
         Assert.Contains("--tls-ca", text);
+        Assert.DoesNotContain("StatefulSet", docs.Select(d => Scalar(d, "kind")));
+    }
+
+    [Fact]
+    public void The_image_runs_as_a_non_root_user_and_the_build_context_leaves_outputs_out()
+    {
+        var dockerfile = File.ReadAllLines(Path.Combine(Root(), "deploy", "Dockerfile"));
+        // The last USER of the final stage is not root.
+        var runtimeStage = dockerfile.SkipWhile(l => !l.StartsWith("FROM mcr.microsoft.com/dotnet/runtime")).ToList();
+        var user = runtimeStage.LastOrDefault(l => l.StartsWith("USER "));
+        Assert.NotNull(user);
+        Assert.DoesNotContain(user!.Split(' ', 2)[1].Trim(), new[] { "root", "0" });
+        var ignore = File.ReadAllLines(Path.Combine(Root(), ".dockerignore")).Select(l => l.Trim()).ToHashSet();
+        Assert.Contains("**/bin/", ignore);
+        Assert.Contains("**/obj/", ignore);
+        Assert.Contains("runs/", ignore);
     }
 
     [Fact]
@@ -50,6 +93,9 @@ public class DeployTests
         Assert.True(services.Children.ContainsKey(new YamlScalarNode("worker")));
         Assert.True(doc.Children.ContainsKey(new YamlScalarNode("volumes")));
         Assert.Contains("--seed coordinator:4053", File.ReadAllText(Path.Combine(Root(), "deploy", "docker-compose.yml")));
+        // A worker exits 0 once the campaign is finished: only a failure is restarted.
+        foreach (var name in new[] { "coordinator", "worker" })
+            Assert.Equal("on-failure", Scalar((YamlMappingNode)services.Children[new YamlScalarNode(name)], "restart"));
     }
 
     [Fact]

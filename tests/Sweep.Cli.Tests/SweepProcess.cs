@@ -48,6 +48,7 @@ internal sealed class SweepProcess : IDisposable
     public string Stdout { get { lock (_out) return _out.ToString(); } }
     public string Stderr { get { lock (_err) return _err.ToString(); } }
     public bool HasExited => _process.HasExited;
+    public int Id => _process.Id;
 
     /// <summary>SIGKILL: no cleanup code runs in the child.</summary>
     public void Kill()

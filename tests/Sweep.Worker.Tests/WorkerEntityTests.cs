@@ -28,6 +28,30 @@ public sealed class WorkerEntityTests
     }
 
     [Fact]
+    public void Solved_samples_are_counted_by_the_meter()
+    {
+        long solved = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (i, l) => { if (i.Meter.Name == SweepMetrics.MeterName && i.Name == "samples_solved") l.EnableMeasurementEvents(i); };
+        listener.SetMeasurementEventCallback<long>((_, v, _, _) => Interlocked.Add(ref solved, v));
+        listener.Start();
+        new ShardRunner(Spec([2, 1])).Run(0, 0, 5);
+        Assert.True(Interlocked.Read(ref solved) >= 5, $"samples_solved moved by {solved}");
+    }
+
+    [Fact]
+    public async Task A_finished_campaign_is_announced_on_the_event_stream()
+    {
+        await using var kit = await NodeTestKit.StartAsync();
+        var coordinator = kit.CreateTestProbe();
+        kit.Sys.EventStream.Subscribe(kit.TestActor, typeof(CampaignDone));
+        kit.Sys.ActorOf(Props.Create(() => new WorkerEntity(new WorkerOptions(1, coordinator.Ref.Path.ToStringWithoutAddress()))), "node%3A1%230");
+        coordinator.ExpectMsg<RequestWork>(Wait);
+        coordinator.Reply(new NoWorkAvailable("hash-1", true));
+        Assert.Equal("hash-1", kit.ExpectMsg<CampaignDone>(Wait).CampaignHash);
+    }
+
+    [Fact]
     public async Task Worker_pulls_solves_reports_and_pulls_again_without_the_spec()
     {
         await using var kit = await NodeTestKit.StartAsync();

@@ -17,6 +17,15 @@ public sealed record GetProgress(bool HitQuantiles)
     public static readonly GetProgress Live = new(false);
 }
 
+/// <summary>Asks for summary.json's content now (<c>complete: false</c>), answered with a <see cref="LiveSummary"/>.</summary>
+internal sealed record BuildLiveSummary
+{
+    public static readonly BuildLiveSummary Instance = new();
+}
+
+/// <summary>summary.json as of now, written while the campaign runs (the final write replaces it).</summary>
+internal sealed record LiveSummary(System.Text.Json.Nodes.JsonObject Summary);
+
 public sealed record Progress(long Done, long Total, IReadOnlyList<PointSummary> Points, DateTime StartedUtc, long DoneAtStart);
 
 /// <summary>
@@ -38,5 +47,6 @@ public sealed class AggregatorActor : ReceiveActor
         });
         Receive<GetProgress>(q => Sender.Tell(new Progress(stats.Sum(s => (long)s.Count), campaign.TotalSamples,
             stats.Select(s => s.Summarize(q.HitQuantiles)).ToList(), started, doneAtStart)));
+        Receive<BuildLiveSummary>(_ => Sender.Tell(new LiveSummary(OutputWriter.Summary(campaign, stats, stats.Sum(s => (long)s.Count), complete: false))));
     }
 }

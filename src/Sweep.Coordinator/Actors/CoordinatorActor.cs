@@ -16,6 +16,18 @@ public sealed record NotifyWhenFinished
 
 public sealed record CampaignFinished(string SummaryPath, string SamplesPath);
 
+/// <summary>
+/// A graceful stop: hand out no more shards, let the shards in flight finish and commit, then reply <see cref="Drained"/>
+/// (the campaign is left resumable).
+/// </summary>
+public sealed record StopHandingOut
+{
+    public static readonly StopHandingOut Instance = new();
+}
+
+/// <summary>No shard is leased or being committed any more; <paramref name="ShardsDone"/> of <paramref name="ShardsTotal"/> are stored.</summary>
+public sealed record Drained(int ShardsDone, int ShardsTotal);
+
 /// <summary>The coordinator failed in a way that stops the campaign (disk full, store error).</summary>
 public sealed record CampaignFailed(string Message);
 
@@ -23,6 +35,8 @@ public sealed record CoordinatorOptions(string OutputDirectory)
 {
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromMinutes(30);
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>How often summary.json is rewritten from the live statistics while the campaign runs (null: never).</summary>
+    public TimeSpan? LiveSummaryInterval { get; init; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>
@@ -35,6 +49,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 {
     public const string Name = "coordinator";
     private sealed record Sweep;
+    private sealed record WriteLive;
 
     private readonly Campaign _campaign;
     private readonly IActorRef _aggregator;
@@ -46,6 +61,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private CampaignFinished? _finished;
     private CampaignFailed? _failed;
+    private readonly List<IActorRef> _drainWaiters = new();
+    private bool _draining;
+    private int _committing;     // shards sent to the store writer and not yet answered
 
     public CoordinatorActor(Campaign campaign, CampaignStore store, IActorRef aggregator, CoordinatorOptions options)
     {
@@ -61,26 +79,45 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         Receive<ShardFailed>(f =>
         {
             _log.Warning("worker {0} failed shard {1}/{2}: {3}", f.WorkerId, f.Point, f.ShardIndex, f.Reason);
+            if (_ledger.ActiveLeases.Any(l => l.Id == f.LeaseId)) SweepMetrics.ShardsRetried.Add(1);
             _ledger.Fail(f.LeaseId);
+            CheckDrained();
         });
         Receive<Sweep>(_ =>
         {
             int expired = _ledger.ExpireLeases(DateTime.UtcNow);
             if (expired > 0) _log.Warning("{0} lease(s) expired; their shards are handed out again", expired);
+            if (expired > 0) { SweepMetrics.LeasesExpired.Add(expired); SweepMetrics.ShardsRetried.Add(expired); }
+            CheckDrained();
         });
         Receive<ClusterEvent.MemberRemoved>(m =>
         {
             var a = m.Member.UniqueAddress;
             int lost = _ledger.ReleaseWorkersWithPrefix($"{a.Address.Host}:{a.Address.Port}:{a.Uid}#");
             if (lost > 0) _log.Warning("node {0} left; {1} shard(s) handed out again", a.Address, lost);
+            if (lost > 0) SweepMetrics.ShardsRetried.Add(lost);
+            CheckDrained();
+        });
+        Receive<ClusterEvent.MemberUp>(m =>
+        {
+            if (m.Member.HasRole(NodeRoles.Worker)) SweepMetrics.WorkersJoined.Add(1);
+        });
+        Receive<WriteLive>(_ =>
+        {
+            // The aggregator answers the store writer, which passes it to the samples.csv actor: the one that writes the
+            // final summary.json, so a live one can never replace it.
+            if (!_ledger.IsComplete && _finished is null && _failed is null) _aggregator.Tell(BuildLiveSummary.Instance, _writer);
         });
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
         Receive<ShardCommitted>(c =>
         {
+            _committing--;
             if (c.Accepted) _aggregator.Tell(new ShardAggregated(c.Samples));
+            if (c.Accepted) SweepMetrics.ShardsCommitted.Add(1);
             _ledger.Complete(c.Shard.Point, c.Shard.Index);
             if (_ledger.IsComplete && _finished is null && _failed is null) Finish();
+            CheckDrained();
         });
         Receive<CampaignFinished>(f =>
         {
@@ -90,6 +127,13 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             _waiting.Clear();
         });
         Receive<StoreFailed>(f => Fail(f.Message));
+        Receive<StopHandingOut>(_ =>
+        {
+            if (!_draining) _log.Info("stopping: no more shards are handed out; waiting for the {0} leased shard(s)", _ledger.Leased);
+            _draining = true;
+            _drainWaiters.Add(Sender);
+            CheckDrained();
+        });
         Receive<NotifyWhenFinished>(_ =>
         {
             if (_finished is not null) Sender.Tell(_finished);
@@ -107,8 +151,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     {
         _writer = Context.ActorOf(Akka.Actor.Props.Create(() => new StoreWriterActor(_campaign, _store, _options.OutputDirectory)).WithDispatcher(CoordinatorHosting.StoreDispatcher), "store");
         Timers.StartPeriodicTimer("sweep", new Sweep(), _options.SweepInterval);
+        if (_options.LiveSummaryInterval is { } live) Timers.StartPeriodicTimer("live-summary", new WriteLive(), live);
         if (Clustered)
-            Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.MemberRemoved));
+            Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.MemberRemoved), typeof(ClusterEvent.MemberUp));
         if (_ledger.IsComplete) Finish();
     }
 
@@ -128,6 +173,12 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         if (_finished is not null || _failed is not null)
         {
             Sender.Tell(new NoWorkAvailable(_campaign.Hash, true));
+            return;
+        }
+        // Stopping: workers keep asking (and get work again from the resumed coordinator).
+        if (_draining)
+        {
+            Sender.Tell(new NoWorkAvailable(_campaign.Hash, false));
             return;
         }
         // Leases go only to members of this cluster: a worker still in a previous coordinator's cluster (it has not
@@ -166,7 +217,16 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         }
         // A late duplicate (first result won) or a shard already being committed is ignored.
         if (!_ledger.BeginCommit(c.Point, c.ShardIndex)) return;
+        _committing++;
         _writer.Tell(new CommitShard(shard, c.Samples, c.WorkerId));
+    }
+
+    private void CheckDrained()
+    {
+        if (!_draining || _drainWaiters.Count == 0 || _ledger.Leased > 0 || _committing > 0) return;
+        var drained = new Drained(_ledger.Done, _ledger.Total);
+        foreach (var w in _drainWaiters) w.Tell(drained);
+        _drainWaiters.Clear();
     }
 
     private static bool IsWellFormed(ShardKey shard, ShardCompleted c)

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Sweep.Campaigns;
 using Sweep.Results.Output;
 using Sweep.Coordinator.Planning;
@@ -21,6 +22,7 @@ internal sealed class SamplesCsvActor : ReceiveActor
 {
     private CampaignStore? _reader;
     private SamplesCsvStream? _csv;
+    private bool _final;
 
     public SamplesCsvActor(Campaign campaign, CampaignStore store, IReadOnlyList<(int Point, int Index)> storedShards, string outputDirectory, IActorRef reportTo)
     {
@@ -38,8 +40,19 @@ internal sealed class SamplesCsvActor : ReceiveActor
             try { _csv?.Add(s.Shard, s.Samples); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException) { Failed(e); }
         });
+        // The periodic summary.json of a running campaign; once the final one is written (or failed), no more.
+        Receive<LiveSummary>(l =>
+        {
+            if (_final) return;
+            try { OutputWriter.WriteSummary(summaryPath, l.Summary); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Context.GetLogger().Warning("cannot update {0}: {1}", summaryPath, e.Message);
+            }
+        });
         Receive<WriteOutputs>(_ =>
         {
+            _final = true;
             try
             {
                 var csv = _csv ?? throw new InvalidOperationException("samples.csv could not be written (see the earlier error)");

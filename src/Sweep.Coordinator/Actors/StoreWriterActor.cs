@@ -43,6 +43,7 @@ internal sealed class StoreWriterActor : ReceiveActor
         });
         // After every commit before it, so the stream holds every shard when it finishes.
         Receive<WriteOutputs>(w => _csv.Forward(w));
+        Receive<LiveSummary>(l => _csv.Forward(l));
     }
 
     // The stream starts from the shards stored before this run's first commit, read here on the writer's own thread;

@@ -73,6 +73,10 @@ public static class OutputWriter
         });
     }
 
+    /// <summary>
+    /// summary.json's content. <c>provenance</c> (the build and machine that wrote it, <see cref="Provenance.Current"/>)
+    /// comes last, after the keys readers already know.
+    /// </summary>
     public static JsonObject Summary(Campaign campaign, IReadOnlyList<PointStatistics> stats, long done, bool complete)
     {
         var points = new JsonArray();
@@ -133,6 +137,7 @@ public static class OutputWriter
             ["samples_done"] = done,
             ["samples_total"] = campaign.TotalSamples,
             ["points"] = points,
+            ["provenance"] = Provenance.Current.ToJson(),
         };
     }
 
@@ -146,7 +151,12 @@ public static class OutputWriter
         $"{count} gradient-flow sample(s) diverged numerically; the flow cannot diverge (Prop. 1), so these are integrator failures (tighten rtol/atol), counted apart and never as an outcome of the dynamics";
 
     public static void WriteSummary(string path, JsonObject summary) =>
-        WriteAtomically(path, w => w.Write(summary.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
+        WriteAtomically(path, w => w.Write(SummaryText(summary)));
+
+    /// <summary>summary.json's exact text (indented), also what `sweep status --json` prints.</summary>
+    public static string SummaryText(JsonObject summary) => summary.ToJsonString(SummaryJsonOptions);
+
+    public static readonly JsonSerializerOptions SummaryJsonOptions = new() { WriteIndented = true };
 
     private static void WriteAtomically(string path, Action<StreamWriter> write)
     {

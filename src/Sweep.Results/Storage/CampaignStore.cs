@@ -156,7 +156,10 @@ public sealed class CampaignStore : IDisposable
         catch (SqliteException e) when (e.SqliteErrorCode == 1) { return null; }   // no meta table yet
     }
 
-    private void SetMeta(string key, string value, SqliteTransaction tx)
+    /// <summary>Sets one metadata entry in its own transaction (provenance, build list).</summary>
+    public void SetMeta(string key, string value) => SetMeta(key, value, null);
+
+    private void SetMeta(string key, string value, SqliteTransaction? tx)
     {
         using var cmd = _db.CreateCommand();
         cmd.Transaction = tx;

@@ -1,0 +1,76 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Sweep.Results.Output;
+
+/// <summary>
+/// Which build produced a result, and where: the informational version (1.0.0+commit), the commit, the .NET runtime,
+/// the OS, the CPU model and the SIMD width the kernels use. Recorded in summary.json and in the store's metadata.
+/// </summary>
+public sealed record Provenance(string Version, string? Commit, string Runtime, string Os, string Cpu, int LogicalCpus, int SimdWidth)
+{
+    private static readonly Lazy<Provenance> CurrentLazy = new(Detect);
+
+    /// <summary>This process.</summary>
+    public static Provenance Current => CurrentLazy.Value;
+
+    public JsonObject ToJson() => new()
+    {
+        ["version"] = Version,
+        ["commit"] = Commit,
+        ["runtime"] = Runtime,
+        ["os"] = Os,
+        ["cpu"] = Cpu,
+        ["logical_cpus"] = LogicalCpus,
+        ["simd_width"] = SimdWidth,
+    };
+
+    public string ToJsonString() => ToJson().ToJsonString();
+
+    public static Provenance? Parse(string? json)
+    {
+        if (string.IsNullOrEmpty(json)) return null;
+        try
+        {
+            if (JsonNode.Parse(json) is not JsonObject o) return null;
+            return new Provenance((string?)o["version"] ?? "?", (string?)o["commit"], (string?)o["runtime"] ?? "?", (string?)o["os"] ?? "?",
+                (string?)o["cpu"] ?? "?", (int?)o["logical_cpus"] ?? 0, (int?)o["simd_width"] ?? 0);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException) { return null; }
+    }
+
+    /// <summary>One line for people: version, runtime, OS, CPU and SIMD width.</summary>
+    public override string ToString() => $"sweep {Version} on {Runtime}, {Os}, {Cpu} ({LogicalCpus} logical CPUs), {SimdWidth}-bit SIMD";
+
+    private static Provenance Detect()
+    {
+        // The entry assembly is sweep itself (its version carries the commit); a test host falls back to this library.
+        var assembly = Assembly.GetEntryAssembly() is { } entry && entry.GetName().Name == "sweep" ? entry : typeof(Provenance).Assembly;
+        string version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? assembly.GetName().Version?.ToString() ?? "unknown";
+        int plus = version.IndexOf('+');
+        string? commit = plus >= 0 && plus + 1 < version.Length ? version[(plus + 1)..] : null;
+        return new Provenance(version, commit, RuntimeInformation.FrameworkDescription,
+            $"{RuntimeInformation.OSDescription} ({RuntimeInformation.OSArchitecture})", CpuModel(), Environment.ProcessorCount, SimdWidthBits());
+    }
+
+    /// <summary>The width the flow kernels run at: 8 lanes of doubles with AVX-512, 4 with AVX2/256-bit vectors, else 128.</summary>
+    public static int SimdWidthBits() =>
+        Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 128;
+
+    private static string CpuModel()
+    {
+        try
+        {
+            if (OperatingSystem.IsLinux() && File.Exists("/proc/cpuinfo"))
+                foreach (var line in File.ReadLines("/proc/cpuinfo"))
+                    if (line.StartsWith("model name", StringComparison.Ordinal) && line.IndexOf(':') is var colon and >= 0)
+                        return line[(colon + 1)..].Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        return RuntimeInformation.ProcessArchitecture.ToString();
+    }
+}
