@@ -35,6 +35,11 @@ public static class RunCommand
         using var _ = store;
         ConfigureLogging(outDir);
         foreach (var w in campaign.Warnings) Console.Error.WriteLine($"warning: {w}");
+        foreach (var d in store.Repaired)
+        {
+            Console.Error.WriteLine($"warning: damaged shard in the store ({d}); it was deleted and will be recomputed");
+            Log.Warning("damaged shard in the store ({Shard}); deleted, to be recomputed", d);
+        }
         long already = store.SampleCount();
         if (resumed)
             Console.WriteLine($"resuming '{campaign.Name}' in {outDir}: {already} of {campaign.TotalSamples} samples already stored; finished shards are not recomputed");
