@@ -56,6 +56,12 @@ public static class CampaignLoader
         var warnings = new List<string>();
         int total = axes.Aggregate(1, (n, a) => checked(n * a.Values.Count));
         if (total > 100_000) throw Fail("sweep", $"the grid has {total} points; at most 100000 are supported");
+        if (samples > MaxSamplesPerPoint) throw Fail("samples", $"must be ≤ {MaxSamplesPerPoint:0} (10^12) per point (got {samples})");
+        if ((double)samples * total > MaxTotalSamples)
+            throw Fail("samples", $"{samples} samples × {total} points = {(double)samples * total:G3} samples in all; at most {MaxTotalSamples:G3} (10^13) are supported");
+        long shards = (samples + shardSize - 1) / shardSize * total;
+        if (shards > ShardPlan.MaxShards)
+            throw Fail("shard_size", $"{samples} samples per point in shards of {shardSize} over {total} point(s) make {shards} shards; at most {ShardPlan.MaxShards} are supported: raise shard_size");
         for (int index = 0; index < total; index++)
         {
             var node = (JsonObject)top.DeepClone();
@@ -73,7 +79,7 @@ public static class CampaignLoader
             string context = axes.Count == 0 ? "" : $"sweep point {index} ({string.Join(", ", chosen.Select(c => $"{c.Key} = {c.Value?.ToJsonString()}"))}): ";
             try
             {
-                var (spec, problem, w) = ParsePoint(node, index, data);
+                var (spec, problem, w) = ParsePoint(node, index, data, shardSize);
                 points.Add(new CampaignPoint(index, chosen, spec, problem));
                 foreach (var x in w) if (!warnings.Contains(x)) warnings.Add(x);
             }
@@ -127,7 +133,47 @@ public static class CampaignLoader
         current[parts[^1]] = value;
     }
 
-    private static (PointSpec, LinearNetworkProblem, IReadOnlyList<string>) ParsePoint(JsonObject top, int index, DataCache data)
+    /// <summary>At most this many samples per point (README, limits).</summary>
+    public const long MaxSamplesPerPoint = 1_000_000_000_000;
+    /// <summary>At most this many samples in a campaign (README, limits).</summary>
+    public const double MaxTotalSamples = 1e13;
+    /// <summary>The estimated working memory of one trajectory may not exceed this (README, limits).</summary>
+    public const double MaxTrajectoryBytes = 1L << 30;
+    /// <summary>The estimated working memory of one shard (its trajectories' invariants and results) may not exceed this.</summary>
+    public const double MaxShardBytes = 4L << 30;
+
+    /// <summary>
+    /// Refuses networks and inputs that cannot be solved in memory, before anything is allocated for them. The estimate
+    /// (bytes) of one trajectory: the integrator's 10 stage buffers and 4 scalar ones for P parameters over 8 SIMD lanes,
+    /// the monitor's and classifier's products (widest layer × max(d_x, d_y) per lane), Cxx (d_x × d_x, twice) and the
+    /// invariants Σ d_i² (twice); of one shard: that, plus the initial invariants and a result per sample.
+    /// </summary>
+    internal static void CheckMemory(int dx, int dy, int[] hidden, int shardSize, bool canonical)
+    {
+        double[] dims = [dx, .. hidden.Select(h => (double)h), dy];
+        double parameters = 0, invariants = 0, widest = dims.Max();
+        for (int i = 0; i + 1 < dims.Length; i++) parameters += dims[i] * dims[i + 1];
+        foreach (double h in hidden) invariants += h * h;
+        const int Lanes = 8;
+        double integrator = 8.0 * (Lanes * 10 * parameters + 4 * parameters);
+        double products = 8.0 * Lanes * 4 * widest * Math.Max(dx, dy);
+        double covariance = 8.0 * 2 * (double)dx * dx;
+        double invariantBytes = 8.0 * 2 * invariants;
+        double trajectory = integrator + products + covariance + invariantBytes;
+        static string GiB(double b) => (b / (1L << 30)).ToString("G3", CultureInfo.InvariantCulture) + " GiB";
+        if (trajectory > MaxTrajectoryBytes)
+        {
+            // Name the input that dominates the estimate.
+            string field = covariance >= Math.Max(integrator, invariantBytes) ? (canonical ? "problem.input_dim" : "problem.x_csv") : "network.hidden";
+            throw Fail(field, $"one trajectory would need about {GiB(trajectory)} of memory (estimate: {parameters:G3} parameters × {Lanes} lanes × 10 buffers = {GiB(integrator)}, "
+                + $"d_x × d_x covariance {GiB(covariance)}, invariants Σ d_i² = {invariants:G3} entries {GiB(invariantBytes)}); at most {GiB(MaxTrajectoryBytes)} per trajectory is supported");
+        }
+        double shard = trajectory + (double)shardSize * (8.0 * invariants + 256);
+        if (shard > MaxShardBytes)
+            throw Fail("shard_size", $"one shard of {shardSize} samples would need about {GiB(shard)} of memory (the initial invariants Σ d_i² = {invariants:G3} entries per sample); at most {GiB(MaxShardBytes)} is supported: lower shard_size");
+    }
+
+    private static (PointSpec, LinearNetworkProblem, IReadOnlyList<string>) ParsePoint(JsonObject top, int index, DataCache data, int shardSize)
     {
         var problemNode = ReadObject(top, "problem", "");
         var network = ReadObject(top, "network", "");
@@ -152,6 +198,7 @@ public static class CampaignLoader
                 if (sigmas.Length == 0) throw Fail("problem.singular_values", "needs at least one value");
                 if (sigmas.Length > 30) throw Fail("problem.singular_values", "at most 30 output dimensions are supported");
                 int dx = (int)ReadInteger(problemNode, "input_dim", "problem", min: 1, max: 100_000);
+                CheckMemory(dx, sigmas.Length, hidden, shardSize, canonical: true);
                 problem = LinearNetworkProblem.Canonical(sigmas, dx, hidden);
                 problemData = new CanonicalProblemData(sigmas, dx);
                 break;
@@ -165,6 +212,7 @@ public static class CampaignLoader
                 if (y.GetLength(0) > 30) throw Fail("problem.y_csv", "at most 30 output dimensions (rows of Y) are supported");
                 if (x.GetLength(1) != y.GetLength(1))
                     throw Fail("problem.y_csv", $"Y has {y.GetLength(1)} columns (examples) but X has {x.GetLength(1)}; both hold one column per example");
+                CheckMemory(x.GetLength(0), y.GetLength(0), hidden, shardSize, canonical: false);
                 var (cxx, cyx, yy) = LinearNetworkProblem.Covariances(x, y);
                 int dx = x.GetLength(0), dy = y.GetLength(0);
                 // L_min from X and Y directly (shipped to workers with the covariances), never as ½||Y||² − ½Σs².

@@ -39,6 +39,12 @@ public class BadInputTests
           "\"kind\": \"data\", \"x_csv\": \"missing-X.csv\", \"y_csv\": \"missing-Y.csv\"", "problem.x_csv" },
         { "\"seed\": 1,", "\"seed\": 1, \"sweep\": { \"init.scale\": [0.1, 0] },", "init.scale" },
         { "\"seed\": 1,", "\"seed\": 1,,", "" },
+        // Bounded resources: limits on samples and shards, and networks or inputs that cannot fit in memory.
+        { "\"samples\": 10", "\"samples\": 1e15", "samples" },
+        { "\"samples\": 10, \"shard_size\": 5", "\"samples\": 1e11, \"shard_size\": 1", "shard_size" },
+        { "\"hidden\": [4, 4]", "\"hidden\": [100000]", "network.hidden" },
+        { "\"input_dim\": 4", "\"input_dim\": 100000", "problem.input_dim" },
+        { "\"hidden\": [4, 4]", "\"hidden\": [2000, 2000]", "network.hidden" },
     };
 
     [Theory]
@@ -89,5 +95,30 @@ public class BadInputTests
         var r = SweepProcess.Run(Timeout, "status", Temp.Dir());
         Assert.Equal(2, r.Exit);
         Assert.Contains("no campaign store", r.Err);
+    }
+
+    [Fact]
+    public void An_enormous_campaign_starts_solving_at_once_without_planning_every_shard()
+    {
+        // 10^11 samples in 10^9 shards: planned lazily, the first shards are solved within seconds.
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Good.Replace("\"samples\": 10, \"shard_size\": 5", "\"samples\": 1e11, \"shard_size\": 100"));
+        var outDir = Path.Combine(dir, "out");
+        using var run = SweepProcess.Start("run", file, "--out", outDir, "--workers", "1");
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (Campaigns.StoredSamples(outDir) == 0 && !run.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(200);
+        Assert.False(run.HasExited, run.Stderr);
+        Assert.True(Campaigns.StoredSamples(outDir) > 0, "no shard was solved: " + run.Stdout + run.Stderr);
+    }
+
+    [Fact]
+    public void The_memory_estimate_is_named_in_the_refusal()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Good.Replace("\"hidden\": [4, 4]", "\"hidden\": [100000]"));
+        var (exit, _, err) = SweepProcess.Run(Timeout, "run", file, "--out", Path.Combine(dir, "out"));
+        Assert.Equal(2, exit);
+        Assert.Contains("GiB", err);
+        Assert.Contains("per trajectory", err);
     }
 }
