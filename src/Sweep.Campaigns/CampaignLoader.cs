@@ -227,6 +227,7 @@ public static class CampaignLoader
                 throw Fail("problem.kind", $"must be \"canonical\" or \"data\" (got \"{kind}\")");
         }
         if (!problem.IsValid) throw Fail(FieldOf(problem.Error!, problemData is CanonicalProblemData), problem.Error!.Message);
+        CheckMagnitudes(problem.Value!, problemData is CanonicalProblemData);
 
         CheckKeys(init, "init", ["kind", "scale", "suppress_modes"]);
         string initKind = ReadString(init, "kind", "init");
@@ -281,6 +282,21 @@ public static class CampaignLoader
 
         var spec = new PointSpec(index, problemData, hidden, scale, suppress, dyn, gradTol, epsHit, traceSamples, until);
         return (spec, problem.Value!, warnings);
+    }
+
+    /// <summary>Critical values, ||Y||² and the covariances must stay below this, with room for the loss and its gradient.</summary>
+    public const double MaxMagnitude = 1e300;
+
+    /// <summary>Refuses problems whose critical values, ||Y||² or covariances overflow (or come close): nothing could be reported for them.</summary>
+    private static void CheckMagnitudes(LinearNetworkProblem problem, bool canonical)
+    {
+        var cv = problem.CriticalValues;
+        double highest = cv.Value(0);       // nothing learned: ½ Σ s_i² above the minimum
+        static bool Ok(double v) => double.IsFinite(v) && Math.Abs(v) <= MaxMagnitude;
+        if (!Ok(highest) || !Ok(cv.GlobalMinimum) || !Ok(problem.YNormSquared) || !Ok(problem.CyxNorm)
+            || problem.Cxx.Any(v => !Ok(v)) || problem.Cyx.Any(v => !Ok(v)))
+            throw Fail(canonical ? "problem.singular_values" : "problem.y_csv",
+                $"the values are too large: the critical values (½ Σ s_i² = {highest.ToString("G4", CultureInfo.InvariantCulture)}) or ||Y||² overflow or exceed {MaxMagnitude:G1}; rescale the problem");
     }
 
     /// <summary>Relative gap below which the plateaus between two modes cannot tell which was learned first.</summary>

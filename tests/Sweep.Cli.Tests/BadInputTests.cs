@@ -45,6 +45,9 @@ public class BadInputTests
         { "\"hidden\": [4, 4]", "\"hidden\": [100000]", "network.hidden" },
         { "\"input_dim\": 4", "\"input_dim\": 100000", "problem.input_dim" },
         { "\"hidden\": [4, 4]", "\"hidden\": [2000, 2000]", "network.hidden" },
+        // Overflow: critical values beyond double range.
+        { "\"singular_values\": [3, 1.5, 0.4]", "\"singular_values\": [1e308, 5e307, 3e307]", "problem.singular_values" },
+        { "\"singular_values\": [3, 1.5, 0.4]", "\"singular_values\": [1e160, 5e159, 3e159]", "problem.singular_values" },
     };
 
     [Theory]
@@ -120,5 +123,20 @@ public class BadInputTests
         Assert.Equal(2, exit);
         Assert.Contains("GiB", err);
         Assert.Contains("per trajectory", err);
+    }
+
+    [Fact]
+    public void A_failure_to_write_the_outputs_ends_the_run_with_exit_1_and_a_message()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Good);
+        var outDir = Path.Combine(dir, "out");
+        Assert.Equal(0, SweepProcess.Run(Timeout, "run", file, "--out", outDir).Exit);
+        // summary.json can no longer be replaced: a directory with content stands in its way.
+        File.Delete(Path.Combine(outDir, "summary.json"));
+        Directory.CreateDirectory(Path.Combine(outDir, "summary.json", "in-the-way"));
+        var (exit, _, err) = SweepProcess.Run(Timeout, "run", file, "--out", outDir);   // a hang would time out here
+        Assert.Equal(1, exit);
+        Assert.Contains("cannot write outputs", err);
     }
 }
