@@ -25,7 +25,11 @@ public static class RunCommand
         // 1. Validate everything before touching DIR.
         var campaign = CampaignLoader.Load(campaignPath);
 
-        // 2. Claim DIR and open (or create) the durable store.
+        // 2. Claim DIR and open (or create) the durable store. A non-empty folder that holds no campaign store is someone
+        // else's: refused, never written into (a lock file or logs left by an earlier attempt of ours are not content).
+        if (Directory.Exists(outDir) && !File.Exists(CampaignStore.PathIn(outDir))
+            && Directory.EnumerateFileSystemEntries(outDir).Select(Path.GetFileName).Any(n => n is not (".lock" or "logs")))
+            throw new UserError($"'{outDir}' is not empty and holds no campaign (no {CampaignStore.FileName}); it is left untouched. Use a new or empty --out directory.");
         try { Directory.CreateDirectory(outDir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UserError($"cannot create '{outDir}': {e.Message}"); }
         using var runLock = RunLock.Acquire(outDir);
