@@ -32,10 +32,15 @@ public static class CampaignLoader
     /// <summary>Validates a campaign; <see cref="UserError"/> (naming the field) when it is refused.</summary>
     public static Campaign Parse(string json, string baseDirectory)
     {
+        // One strictness, documented in the README: a UTF-8 byte-order mark is accepted; comments and trailing commas
+        // are not (strict JSON), and a key given twice in an object is an error naming it.
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            if (json.Length > 0 && json[0] == '\uFEFF') json = json[1..];
+            using (var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false }))
+                CheckDuplicateKeys(doc.RootElement, "");
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false });
         }
         catch (JsonException e)
         {
@@ -93,6 +98,26 @@ public static class CampaignLoader
         var identity = normalized + "\n" + string.Join("\n", data.FileHashes.OrderBy(k => k.Key).Select(k => $"{k.Key}={k.Value}"));
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(identity))).ToLowerInvariant();
         return new Campaign(name, seed, samples, shardSize, normalized, hash, points, warnings);
+    }
+
+    private static void CheckDuplicateKeys(JsonElement e, string path)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var p in e.EnumerateObject())
+                {
+                    string field = Path(path, p.Name);
+                    if (!seen.Add(p.Name)) throw Fail(field, "appears twice in the same object (each key may be given once)");
+                    CheckDuplicateKeys(p.Value, field);
+                }
+                break;
+            case JsonValueKind.Array:
+                int i = 0;
+                foreach (var item in e.EnumerateArray()) CheckDuplicateKeys(item, $"{path}[{i++}]");
+                break;
+        }
     }
 
     private sealed record Axis(string Path, IReadOnlyList<JsonNode?> Values);

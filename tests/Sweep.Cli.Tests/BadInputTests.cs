@@ -45,6 +45,11 @@ public class BadInputTests
         { "\"hidden\": [4, 4]", "\"hidden\": [100000]", "network.hidden" },
         { "\"input_dim\": 4", "\"input_dim\": 100000", "problem.input_dim" },
         { "\"hidden\": [4, 4]", "\"hidden\": [2000, 2000]", "network.hidden" },
+        // JSON strictness: a duplicated key names it; comments and trailing commas are refused.
+        { "\"samples\": 10", "\"samples\": 10, \"samples\": 20", "samples" },
+        { "\"t_max\": 10,", "\"t_max\": 10, \"t_max\": 11,", "dynamics.t_max" },
+        { "\"seed\": 1,", "\"seed\": 1, // the seed\n", "" },
+        { "\"samples\": 10, \"shard_size\": 5 }", "\"samples\": 10, \"shard_size\": 5, }", "" },
         // Overflow: critical values beyond double range.
         { "\"singular_values\": [3, 1.5, 0.4]", "\"singular_values\": [1e308, 5e307, 3e307]", "problem.singular_values" },
         { "\"singular_values\": [3, 1.5, 0.4]", "\"singular_values\": [1e160, 5e159, 3e159]", "problem.singular_values" },
@@ -98,6 +103,17 @@ public class BadInputTests
         var r = SweepProcess.Run(Timeout, "status", Temp.Dir());
         Assert.Equal(2, r.Exit);
         Assert.Contains("no campaign store", r.Err);
+    }
+
+    [Fact]
+    public void A_byte_order_mark_is_accepted()
+    {
+        var dir = Temp.Dir();
+        var file = Path.Combine(dir, "bom.json");
+        File.WriteAllText(file, Good, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.Equal(0xEF, File.ReadAllBytes(file)[0]);
+        var (exit, _, err) = SweepProcess.Run(Timeout, "run", file, "--out", Path.Combine(dir, "out"));
+        Assert.True(exit == 0, err);
     }
 
     [Fact]
