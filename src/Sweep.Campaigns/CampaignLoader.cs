@@ -51,6 +51,8 @@ public static class CampaignLoader
 
         string name = ReadString(top, "name", "");
         if (name.Length == 0) throw Fail("name", "must not be empty");
+        // A name is printed on terminals and in logs: control characters (ANSI escapes, newlines) could fake output.
+        if (name.Any(char.IsControl)) throw Fail("name", "must not contain control characters (escapes, newlines, tabs)");
         long seed = ReadInteger(top, "seed", "", min: long.MinValue);
         long samples = ReadInteger(top, "samples", "", min: 1);
         int shardSize = (int)ReadInteger(top, "shard_size", "", min: 1, fallback: 250, max: 1_000_000);

@@ -105,6 +105,35 @@ public class BadInputTests
         Assert.Contains("no campaign store", r.Err);
     }
 
+    [Theory]
+    [InlineData("\u001b[2J\u001b[32mall good\u001b[0m")]
+    [InlineData("line one\nline two")]
+    [InlineData("tab\tname")]
+    public void Control_characters_in_the_name_are_refused(string name)
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Good.Replace("\"bad-input\"", System.Text.Json.JsonSerializer.Serialize(name)));
+        var (exit, _, err) = SweepProcess.Run(Timeout, "run", file, "--out", Path.Combine(dir, "out"));
+        Assert.Equal(2, exit);
+        Assert.Contains("name: must not contain control characters", err);
+        Assert.DoesNotContain('\u001b', err);
+    }
+
+    [Fact]
+    public void Control_characters_echoed_from_input_are_stripped_from_error_messages()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Good.Replace("\"sample\"", "x").Replace("\"seed\": 1,", "\"seed\": 1, \"evil\\u001b[31m\\nerror: fake\": 1,"));
+        var (exit, _, err) = SweepProcess.Run(Timeout, "run", file, "--out", Path.Combine(dir, "out\u001b[2J"));
+        Assert.Equal(2, exit);
+        Assert.DoesNotContain('\u001b', err);
+        Assert.Single(err.Trim().Split('\n'));
+        var missing = SweepProcess.Run(Timeout, "status", Path.Combine(dir, "no\u001b[2Jsuch\nfolder"));
+        Assert.Equal(2, missing.Exit);
+        Assert.DoesNotContain('\u001b', missing.Err);
+        Assert.Single(missing.Err.Trim().Split('\n'));
+    }
+
     [Fact]
     public void A_byte_order_mark_is_accepted()
     {
