@@ -481,6 +481,9 @@ public static class CampaignLoader
         return d[a.Length, b.Length];
     }
 
+    /// <summary>Data CSVs larger than this are refused (README).</summary>
+    public const long MaxDataFileBytes = 1L << 30;
+
     /// <summary>Reads each CSV once and remembers its content hash (part of the campaign's identity).</summary>
     private sealed class DataCache(string baseDirectory)
     {
@@ -492,7 +495,27 @@ public static class CampaignLoader
             string full = System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory, relative));
             if (_matrices.TryGetValue(full, out var m)) return m;
             byte[] bytes;
-            try { bytes = File.ReadAllBytes(full); }
+            try
+            {
+                // Only regular files (a link to one is followed): a FIFO would block forever, a device never end.
+                string target = File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
+                var kind = FileKind.Of(target);
+                if (kind == FileKind.Kind.Missing) throw new FileNotFoundException($"Could not find file '{full}'.");
+                if (kind != FileKind.Kind.Regular) throw Fail(field, $"'{relative}' is {FileKind.Describe(kind)}, not a regular file");
+                using var stream = new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+                if (stream.Length > MaxDataFileBytes)
+                    throw Fail(field, $"'{relative}' is {stream.Length} bytes; data files of at most {MaxDataFileBytes} bytes (1 GiB) are supported");
+                // Bounded even if the file grows while it is read.
+                using var buffer = new MemoryStream((int)stream.Length);
+                var chunk = new byte[1 << 16];
+                int n;
+                while ((n = stream.Read(chunk)) > 0)
+                {
+                    if (buffer.Length + n > MaxDataFileBytes) throw Fail(field, $"'{relative}' is larger than {MaxDataFileBytes} bytes (1 GiB), the most supported");
+                    buffer.Write(chunk, 0, n);
+                }
+                bytes = buffer.ToArray();
+            }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
                 throw Fail(field, $"cannot read '{relative}': {e.Message}");

@@ -135,6 +135,25 @@ public class BadInputTests
     }
 
     [Fact]
+    public void Data_files_that_are_not_regular_files_are_refused_without_reading_them()
+    {
+        var dir = Temp.Dir();
+        File.WriteAllText(Path.Combine(dir, "Y.csv"), "1,2,3\n");
+        var fifo = Path.Combine(dir, "fifo.csv");
+        using (var mk = System.Diagnostics.Process.Start("mkfifo", fifo)) mk.WaitForExit();
+        Assert.True(File.Exists(fifo) || new FileInfo(fifo).Exists);
+        Directory.CreateDirectory(Path.Combine(dir, "folder.csv"));
+        foreach (var x in new[] { "/dev/zero", "/dev/urandom", "fifo.csv", "folder.csv" })
+        {
+            var file = Temp.Campaign(dir, Good.Replace("\"kind\": \"canonical\", \"singular_values\": [3, 1.5, 0.4], \"input_dim\": 4",
+                $"\"kind\": \"data\", \"x_csv\": \"{x}\", \"y_csv\": \"Y.csv\""));
+            var (exit, _, err) = SweepProcess.Run(Timeout, "run", file, "--out", Path.Combine(dir, "out"));   // a hang or an endless read times out
+            Assert.True(exit == 2, $"{x}: exit {exit}: {err}");
+            Assert.Contains("problem.x_csv:", err);
+        }
+    }
+
+    [Fact]
     public void A_byte_order_mark_is_accepted()
     {
         var dir = Temp.Dir();
