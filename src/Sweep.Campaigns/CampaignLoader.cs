@@ -32,10 +32,15 @@ public static class CampaignLoader
     /// <summary>Validates a campaign; <see cref="UserError"/> (naming the field) when it is refused.</summary>
     public static Campaign Parse(string json, string baseDirectory)
     {
+        // One strictness, documented in the README: a UTF-8 byte-order mark is accepted; comments and trailing commas
+        // are not (strict JSON), and a key given twice in an object is an error naming it.
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            if (json.Length > 0 && json[0] == '\uFEFF') json = json[1..];
+            using (var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false }))
+                CheckDuplicateKeys(doc.RootElement, "");
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false });
         }
         catch (JsonException e)
         {
@@ -46,6 +51,8 @@ public static class CampaignLoader
 
         string name = ReadString(top, "name", "");
         if (name.Length == 0) throw Fail("name", "must not be empty");
+        // A name is printed on terminals and in logs: control characters (ANSI escapes, newlines) could fake output.
+        if (name.Any(char.IsControl)) throw Fail("name", "must not contain control characters (escapes, newlines, tabs)");
         long seed = ReadInteger(top, "seed", "", min: long.MinValue);
         long samples = ReadInteger(top, "samples", "", min: 1);
         int shardSize = (int)ReadInteger(top, "shard_size", "", min: 1, fallback: 250, max: 1_000_000);
@@ -56,6 +63,12 @@ public static class CampaignLoader
         var warnings = new List<string>();
         int total = axes.Aggregate(1, (n, a) => checked(n * a.Values.Count));
         if (total > 100_000) throw Fail("sweep", $"the grid has {total} points; at most 100000 are supported");
+        if (samples > MaxSamplesPerPoint) throw Fail("samples", $"must be ≤ {MaxSamplesPerPoint:0} (10^12) per point (got {samples})");
+        if ((double)samples * total > MaxTotalSamples)
+            throw Fail("samples", $"{samples} samples × {total} points = {(double)samples * total:G3} samples in all; at most {MaxTotalSamples:G3} (10^13) are supported");
+        long shards = (samples + shardSize - 1) / shardSize * total;
+        if (shards > ShardPlan.MaxShards)
+            throw Fail("shard_size", $"{samples} samples per point in shards of {shardSize} over {total} point(s) make {shards} shards; at most {ShardPlan.MaxShards} are supported: raise shard_size");
         for (int index = 0; index < total; index++)
         {
             var node = (JsonObject)top.DeepClone();
@@ -73,7 +86,7 @@ public static class CampaignLoader
             string context = axes.Count == 0 ? "" : $"sweep point {index} ({string.Join(", ", chosen.Select(c => $"{c.Key} = {c.Value?.ToJsonString()}"))}): ";
             try
             {
-                var (spec, problem, w) = ParsePoint(node, index, data);
+                var (spec, problem, w) = ParsePoint(node, index, data, shardSize);
                 points.Add(new CampaignPoint(index, chosen, spec, problem));
                 foreach (var x in w) if (!warnings.Contains(x)) warnings.Add(x);
             }
@@ -87,6 +100,26 @@ public static class CampaignLoader
         var identity = normalized + "\n" + string.Join("\n", data.FileHashes.OrderBy(k => k.Key).Select(k => $"{k.Key}={k.Value}"));
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(identity))).ToLowerInvariant();
         return new Campaign(name, seed, samples, shardSize, normalized, hash, points, warnings);
+    }
+
+    private static void CheckDuplicateKeys(JsonElement e, string path)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var p in e.EnumerateObject())
+                {
+                    string field = Path(path, p.Name);
+                    if (!seen.Add(p.Name)) throw Fail(field, "appears twice in the same object (each key may be given once)");
+                    CheckDuplicateKeys(p.Value, field);
+                }
+                break;
+            case JsonValueKind.Array:
+                int i = 0;
+                foreach (var item in e.EnumerateArray()) CheckDuplicateKeys(item, $"{path}[{i++}]");
+                break;
+        }
     }
 
     private sealed record Axis(string Path, IReadOnlyList<JsonNode?> Values);
@@ -127,7 +160,47 @@ public static class CampaignLoader
         current[parts[^1]] = value;
     }
 
-    private static (PointSpec, LinearNetworkProblem, IReadOnlyList<string>) ParsePoint(JsonObject top, int index, DataCache data)
+    /// <summary>At most this many samples per point (README, limits).</summary>
+    public const long MaxSamplesPerPoint = 1_000_000_000_000;
+    /// <summary>At most this many samples in a campaign (README, limits).</summary>
+    public const double MaxTotalSamples = 1e13;
+    /// <summary>The estimated working memory of one trajectory may not exceed this (README, limits).</summary>
+    public const double MaxTrajectoryBytes = 1L << 30;
+    /// <summary>The estimated working memory of one shard (its trajectories' invariants and results) may not exceed this.</summary>
+    public const double MaxShardBytes = 4L << 30;
+
+    /// <summary>
+    /// Refuses networks and inputs that cannot be solved in memory, before anything is allocated for them. The estimate
+    /// (bytes) of one trajectory: the integrator's 10 stage buffers and 4 scalar ones for P parameters over 8 SIMD lanes,
+    /// the monitor's and classifier's products (widest layer × max(d_x, d_y) per lane), Cxx (d_x × d_x, twice) and the
+    /// invariants Σ d_i² (twice); of one shard: that, plus the initial invariants and a result per sample.
+    /// </summary>
+    internal static void CheckMemory(int dx, int dy, int[] hidden, int shardSize, bool canonical)
+    {
+        double[] dims = [dx, .. hidden.Select(h => (double)h), dy];
+        double parameters = 0, invariants = 0, widest = dims.Max();
+        for (int i = 0; i + 1 < dims.Length; i++) parameters += dims[i] * dims[i + 1];
+        foreach (double h in hidden) invariants += h * h;
+        const int Lanes = 8;
+        double integrator = 8.0 * (Lanes * 10 * parameters + 4 * parameters);
+        double products = 8.0 * Lanes * 4 * widest * Math.Max(dx, dy);
+        double covariance = 8.0 * 2 * (double)dx * dx;
+        double invariantBytes = 8.0 * 2 * invariants;
+        double trajectory = integrator + products + covariance + invariantBytes;
+        static string GiB(double b) => (b / (1L << 30)).ToString("G3", CultureInfo.InvariantCulture) + " GiB";
+        if (trajectory > MaxTrajectoryBytes)
+        {
+            // Name the input that dominates the estimate.
+            string field = covariance >= Math.Max(integrator, invariantBytes) ? (canonical ? "problem.input_dim" : "problem.x_csv") : "network.hidden";
+            throw Fail(field, $"one trajectory would need about {GiB(trajectory)} of memory (estimate: {parameters:G3} parameters × {Lanes} lanes × 10 buffers = {GiB(integrator)}, "
+                + $"d_x × d_x covariance {GiB(covariance)}, invariants Σ d_i² = {invariants:G3} entries {GiB(invariantBytes)}); at most {GiB(MaxTrajectoryBytes)} per trajectory is supported");
+        }
+        double shard = trajectory + (double)shardSize * (8.0 * invariants + 256);
+        if (shard > MaxShardBytes)
+            throw Fail("shard_size", $"one shard of {shardSize} samples would need about {GiB(shard)} of memory (the initial invariants Σ d_i² = {invariants:G3} entries per sample); at most {GiB(MaxShardBytes)} is supported: lower shard_size");
+    }
+
+    private static (PointSpec, LinearNetworkProblem, IReadOnlyList<string>) ParsePoint(JsonObject top, int index, DataCache data, int shardSize)
     {
         var problemNode = ReadObject(top, "problem", "");
         var network = ReadObject(top, "network", "");
@@ -152,6 +225,7 @@ public static class CampaignLoader
                 if (sigmas.Length == 0) throw Fail("problem.singular_values", "needs at least one value");
                 if (sigmas.Length > 30) throw Fail("problem.singular_values", "at most 30 output dimensions are supported");
                 int dx = (int)ReadInteger(problemNode, "input_dim", "problem", min: 1, max: 100_000);
+                CheckMemory(dx, sigmas.Length, hidden, shardSize, canonical: true);
                 problem = LinearNetworkProblem.Canonical(sigmas, dx, hidden);
                 problemData = new CanonicalProblemData(sigmas, dx);
                 break;
@@ -165,6 +239,7 @@ public static class CampaignLoader
                 if (y.GetLength(0) > 30) throw Fail("problem.y_csv", "at most 30 output dimensions (rows of Y) are supported");
                 if (x.GetLength(1) != y.GetLength(1))
                     throw Fail("problem.y_csv", $"Y has {y.GetLength(1)} columns (examples) but X has {x.GetLength(1)}; both hold one column per example");
+                CheckMemory(x.GetLength(0), y.GetLength(0), hidden, shardSize, canonical: false);
                 var (cxx, cyx, yy) = LinearNetworkProblem.Covariances(x, y);
                 int dx = x.GetLength(0), dy = y.GetLength(0);
                 // L_min from X and Y directly (shipped to workers with the covariances), never as ½||Y||² − ½Σs².
@@ -179,6 +254,7 @@ public static class CampaignLoader
                 throw Fail("problem.kind", $"must be \"canonical\" or \"data\" (got \"{kind}\")");
         }
         if (!problem.IsValid) throw Fail(FieldOf(problem.Error!, problemData is CanonicalProblemData), problem.Error!.Message);
+        CheckMagnitudes(problem.Value!, problemData is CanonicalProblemData);
 
         CheckKeys(init, "init", ["kind", "scale", "suppress_modes"]);
         string initKind = ReadString(init, "kind", "init");
@@ -249,6 +325,21 @@ public static class CampaignLoader
 
         var spec = new PointSpec(index, problemData, hidden, scale, suppress, dyn, gradTol, epsHit, traceSamples, until);
         return (spec, problem.Value!, warnings);
+    }
+
+    /// <summary>Critical values, ||Y||² and the covariances must stay below this, with room for the loss and its gradient.</summary>
+    public const double MaxMagnitude = 1e300;
+
+    /// <summary>Refuses problems whose critical values, ||Y||² or covariances overflow (or come close): nothing could be reported for them.</summary>
+    private static void CheckMagnitudes(LinearNetworkProblem problem, bool canonical)
+    {
+        var cv = problem.CriticalValues;
+        double highest = cv.Value(0);       // nothing learned: ½ Σ s_i² above the minimum
+        static bool Ok(double v) => double.IsFinite(v) && Math.Abs(v) <= MaxMagnitude;
+        if (!Ok(highest) || !Ok(cv.GlobalMinimum) || !Ok(problem.YNormSquared) || !Ok(problem.CyxNorm)
+            || problem.Cxx.Any(v => !Ok(v)) || problem.Cyx.Any(v => !Ok(v)))
+            throw Fail(canonical ? "problem.singular_values" : "problem.y_csv",
+                $"the values are too large: the critical values (½ Σ s_i² = {highest.ToString("G4", CultureInfo.InvariantCulture)}) or ||Y||² overflow or exceed {MaxMagnitude:G1}; rescale the problem");
     }
 
     /// <summary>Relative gap below which the plateaus between two modes cannot tell which was learned first.</summary>
@@ -414,6 +505,9 @@ public static class CampaignLoader
         return d[a.Length, b.Length];
     }
 
+    /// <summary>Data CSVs larger than this are refused (README).</summary>
+    public const long MaxDataFileBytes = 1L << 30;
+
     /// <summary>Reads each CSV once and remembers its content hash (part of the campaign's identity).</summary>
     private sealed class DataCache(string baseDirectory)
     {
@@ -425,7 +519,27 @@ public static class CampaignLoader
             string full = System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory, relative));
             if (_matrices.TryGetValue(full, out var m)) return m;
             byte[] bytes;
-            try { bytes = File.ReadAllBytes(full); }
+            try
+            {
+                // Only regular files (a link to one is followed): a FIFO would block forever, a device never end.
+                string target = File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
+                var kind = FileKind.Of(target);
+                if (kind == FileKind.Kind.Missing) throw new FileNotFoundException($"Could not find file '{full}'.");
+                if (kind != FileKind.Kind.Regular) throw Fail(field, $"'{relative}' is {FileKind.Describe(kind)}, not a regular file");
+                using var stream = new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+                if (stream.Length > MaxDataFileBytes)
+                    throw Fail(field, $"'{relative}' is {stream.Length} bytes; data files of at most {MaxDataFileBytes} bytes (1 GiB) are supported");
+                // Bounded even if the file grows while it is read.
+                using var buffer = new MemoryStream((int)stream.Length);
+                var chunk = new byte[1 << 16];
+                int n;
+                while ((n = stream.Read(chunk)) > 0)
+                {
+                    if (buffer.Length + n > MaxDataFileBytes) throw Fail(field, $"'{relative}' is larger than {MaxDataFileBytes} bytes (1 GiB), the most supported");
+                    buffer.Write(chunk, 0, n);
+                }
+                bytes = buffer.ToArray();
+            }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
                 throw Fail(field, $"cannot read '{relative}': {e.Message}");

@@ -21,4 +21,11 @@ public sealed class UserError : Exception
 
     /// <summary>The message without the field.</summary>
     public string Reason { get; }
+
+    /// <summary>
+    /// Text echoed from input (a path, a value, a name) made safe for a terminal: control characters such as ANSI
+    /// escapes and newlines become '?', so a message is always one honest line.
+    /// </summary>
+    public static string Printable(string text) =>
+        text.Any(char.IsControl) ? new string(text.Select(c => char.IsControl(c) ? '?' : c).ToArray()) : text;
 }

@@ -33,14 +33,14 @@ public static class Program
         catch (UserError e)
         {
             // Refusals the user can fix, from the command line, the campaign loader, the store or a command.
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {UserError.Printable(e.Message)}");
             return 2;
         }
         catch (Exception e)
         {
             // Everything else is a failure.
             Log.Error(e, "sweep failed");
-            Console.Error.WriteLine($"error: {e.Message}{(SweepLogging.Destination == "stderr" ? "" : $" (details in the log under {SweepLogging.Destination})")}");
+            Console.Error.WriteLine($"error: {UserError.Printable(e.Message)}{(SweepLogging.Destination == "stderr" ? "" : $" (details in the log under {SweepLogging.Destination})")}");
             return 1;
         }
         finally

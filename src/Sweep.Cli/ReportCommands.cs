@@ -29,24 +29,50 @@ public static class ReportCommands
         return 0;
     }
 
-    public static async Task<int> Export(string dir, string format, string? to)
+    public static async Task<int> Export(string dir, string format, string? to, bool force = false)
     {
         if (Directory.Exists(dir)) SweepLogging.ToDirectory(dir);
+        // An explicit --to is never replaced unless --force; the default target is the campaign's own file in DIR.
+        bool explicitTarget = to is not null;
         to ??= Path.Combine(dir, $"samples.{format}");
+        CheckTarget(to, replaceable: force || !explicitTarget);
         var (_, store) = StoredCampaign.Open(dir);
         List<Sweep.Results.SampleRecord> samples;
         using (store) samples = store.ReadSamples().ToList();
+        // Written beside the target under a unique name, then renamed over it: a reader never sees half a file.
+        string full = Path.GetFullPath(to);
+        string tmp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            if (format == "csv") Exporter.WriteCsv(to, samples);
-            else await Exporter.WriteParquetAsync(to, samples);
+            if (format == "csv") Exporter.WriteCsv(tmp, samples);
+            else await Exporter.WriteParquetAsync(tmp, samples);
+            CheckTarget(to, replaceable: force || !explicitTarget);     // again: it may have appeared meanwhile
+            File.Move(tmp, full, overwrite: force || !explicitTarget);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DirectoryNotFoundException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new UserError($"cannot write '{to}': {e.Message}");
+        }
+        finally
+        {
+            try { if (File.Exists(tmp)) File.Delete(tmp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
         Log.Information("exported {Count} samples to {Path} ({Format})", samples.Count, to, format);
         Console.WriteLine($"wrote {samples.Count} samples to {to}");
         return 0;
+    }
+
+    /// <summary>
+    /// Refuses a target that is anything but an absent path or (when <paramref name="replaceable"/>) a regular file:
+    /// a symbolic link, a folder, a device, a FIFO or a socket is never replaced.
+    /// </summary>
+    private static void CheckTarget(string to, bool replaceable)
+    {
+        var kind = FileKind.Of(to);
+        if (kind == FileKind.Kind.Missing) return;
+        if (kind != FileKind.Kind.Regular)
+            throw new UserError($"'{to}' exists and is {FileKind.Describe(kind)}, not a regular file; export writes only regular files. Choose another --to.");
+        if (!replaceable)
+            throw new UserError($"'{to}' already exists; add --force to replace it, or choose another --to.");
     }
 }

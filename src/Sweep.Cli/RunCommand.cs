@@ -27,7 +27,11 @@ public static class RunCommand
         // 1. Validate everything before touching DIR.
         var campaign = CampaignLoader.Load(campaignPath);
 
-        // 2. Claim DIR and open (or create) the durable store.
+        // 2. Claim DIR and open (or create) the durable store. A non-empty folder that holds no campaign store is someone
+        // else's: refused, never written into (a lock file or logs left by an earlier attempt of ours are not content).
+        if (Directory.Exists(outDir) && !File.Exists(CampaignStore.PathIn(outDir))
+            && Directory.EnumerateFileSystemEntries(outDir).Select(Path.GetFileName).Any(n => n is not (".lock" or "logs")))
+            throw new UserError($"'{outDir}' is not empty and holds no campaign (no {CampaignStore.FileName}); it is left untouched. Use a new or empty --out directory.");
         try { Directory.CreateDirectory(outDir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UserError($"cannot create '{outDir}': {e.Message}"); }
         using var runLock = RunLock.Acquire(outDir);
@@ -37,6 +41,11 @@ public static class RunCommand
         using var _ = store;
         ConfigureLogging(outDir);
         foreach (var w in campaign.Warnings) Console.Error.WriteLine($"warning: {w}");
+        foreach (var d in store.Repaired)
+        {
+            Console.Error.WriteLine($"warning: damaged shard in the store ({d}); it was deleted and will be recomputed");
+            Log.Warning("damaged shard in the store ({Shard}); deleted, to be recomputed", d);
+        }
         // Which build runs this campaign, recorded in the store; a resume by another build says so.
         if (StoreProvenance.Record(store, Provenance.Current) is { } buildWarning)
         {

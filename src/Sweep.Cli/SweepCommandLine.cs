@@ -117,8 +117,9 @@ public static class SweepCommandLine
         var format = new Option<string>("--format", "-f") { Description = "csv (exactly samples.csv) or parquet", HelpName = "csv|parquet", Required = true };
         OneOf(format, "csv", "parquet");
         var to = new Option<string?>("--to") { Description = "the file to write (default: DIR/samples.csv or DIR/samples.parquet)", HelpName = "FILE" };
-        var command = new Command("export", "per-sample results for pandas, Julia, R") { dir, format, to };
-        command.SetAction(r => ReportCommands.Export(r.GetRequiredValue(dir), r.GetRequiredValue(format), r.GetValue(to)));
+        var force = new Option<bool>("--force") { Description = "replace an existing --to file (only a regular file, never a link, device or folder)" };
+        var command = new Command("export", "per-sample results for pandas, Julia, R") { dir, format, to, force };
+        command.SetAction(r => ReportCommands.Export(r.GetRequiredValue(dir), r.GetRequiredValue(format), r.GetValue(to), r.GetValue(force)));
         return command;
     }
 

@@ -39,6 +39,20 @@ public class BadInputTests
           "\"kind\": \"data\", \"x_csv\": \"missing-X.csv\", \"y_csv\": \"missing-Y.csv\"", "problem.x_csv" },
         { "\"seed\": 1,", "\"seed\": 1, \"sweep\": { \"init.scale\": [0.1, 0] },", "init.scale" },
         { "\"seed\": 1,", "\"seed\": 1,,", "" },
+        // Bounded resources: limits on samples and shards, and networks or inputs that cannot fit in memory.
+        { "\"samples\": 10", "\"samples\": 1e15", "samples" },
+        { "\"samples\": 10, \"shard_size\": 5", "\"samples\": 1e11, \"shard_size\": 1", "shard_size" },
+        { "\"hidden\": [4, 4]", "\"hidden\": [100000]", "network.hidden" },
+        { "\"input_dim\": 4", "\"input_dim\": 100000", "problem.input_dim" },
+        { "\"hidden\": [4, 4]", "\"hidden\": [2000, 2000]", "network.hidden" },
+        // JSON strictness: a duplicated key names it; comments and trailing commas are refused.
+        { "\"samples\": 10", "\"samples\": 10, \"samples\": 20", "samples" },
+        { "\"t_max\": 10,", "\"t_max\": 10, \"t_max\": 11,", "dynamics.t_max" },
+        { "\"seed\": 1,", "\"seed\": 1, // the seed\n", "" },
+        { "\"samples\": 10, \"shard_size\": 5 }", "\"samples\": 10, \"shard_size\": 5, }", "" },
+        // Overflow: critical values beyond double range.
+        { "\"singular_values\": [3, 1.5, 0.4]", "\"singular_values\": [1e308, 5e307, 3e307]", "problem.singular_values" },
+        { "\"singular_values\": [3, 1.5, 0.4]", "\"singular_values\": [1e160, 5e159, 3e159]", "problem.singular_values" },
     };
 
     [Theory]
@@ -89,5 +103,104 @@ public class BadInputTests
         var r = SweepProcess.Run(Timeout, "status", Temp.Dir());
         Assert.Equal(2, r.Exit);
         Assert.Contains("no campaign store", r.Err);
+    }
+
+    [Theory]
+    [InlineData("\u001b[2J\u001b[32mall good\u001b[0m")]
+    [InlineData("line one\nline two")]
+    [InlineData("tab\tname")]
+    public void Control_characters_in_the_name_are_refused(string name)
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Good.Replace("\"bad-input\"", System.Text.Json.JsonSerializer.Serialize(name)));
+        var (exit, _, err) = SweepProcess.Run(Timeout, "run", file, "--out", Path.Combine(dir, "out"));
+        Assert.Equal(2, exit);
+        Assert.Contains("name: must not contain control characters", err);
+        Assert.DoesNotContain('\u001b', err);
+    }
+
+    [Fact]
+    public void Control_characters_echoed_from_input_are_stripped_from_error_messages()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Good.Replace("\"sample\"", "x").Replace("\"seed\": 1,", "\"seed\": 1, \"evil\\u001b[31m\\nerror: fake\": 1,"));
+        var (exit, _, err) = SweepProcess.Run(Timeout, "run", file, "--out", Path.Combine(dir, "out\u001b[2J"));
+        Assert.Equal(2, exit);
+        Assert.DoesNotContain('\u001b', err);
+        Assert.Single(err.Trim().Split('\n'));
+        var missing = SweepProcess.Run(Timeout, "status", Path.Combine(dir, "no\u001b[2Jsuch\nfolder"));
+        Assert.Equal(2, missing.Exit);
+        Assert.DoesNotContain('\u001b', missing.Err);
+        Assert.Single(missing.Err.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void Data_files_that_are_not_regular_files_are_refused_without_reading_them()
+    {
+        var dir = Temp.Dir();
+        File.WriteAllText(Path.Combine(dir, "Y.csv"), "1,2,3\n");
+        var fifo = Path.Combine(dir, "fifo.csv");
+        using (var mk = System.Diagnostics.Process.Start("mkfifo", fifo)) mk.WaitForExit();
+        Assert.True(File.Exists(fifo) || new FileInfo(fifo).Exists);
+        Directory.CreateDirectory(Path.Combine(dir, "folder.csv"));
+        foreach (var x in new[] { "/dev/zero", "/dev/urandom", "fifo.csv", "folder.csv" })
+        {
+            var file = Temp.Campaign(dir, Good.Replace("\"kind\": \"canonical\", \"singular_values\": [3, 1.5, 0.4], \"input_dim\": 4",
+                $"\"kind\": \"data\", \"x_csv\": \"{x}\", \"y_csv\": \"Y.csv\""));
+            var (exit, _, err) = SweepProcess.Run(Timeout, "run", file, "--out", Path.Combine(dir, "out"));   // a hang or an endless read times out
+            Assert.True(exit == 2, $"{x}: exit {exit}: {err}");
+            Assert.Contains("problem.x_csv:", err);
+        }
+    }
+
+    [Fact]
+    public void A_byte_order_mark_is_accepted()
+    {
+        var dir = Temp.Dir();
+        var file = Path.Combine(dir, "bom.json");
+        File.WriteAllText(file, Good, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.Equal(0xEF, File.ReadAllBytes(file)[0]);
+        var (exit, _, err) = SweepProcess.Run(Timeout, "run", file, "--out", Path.Combine(dir, "out"));
+        Assert.True(exit == 0, err);
+    }
+
+    [Fact]
+    public void An_enormous_campaign_starts_solving_at_once_without_planning_every_shard()
+    {
+        // 10^11 samples in 10^9 shards: planned lazily, the first shards are solved within seconds.
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Good.Replace("\"samples\": 10, \"shard_size\": 5", "\"samples\": 1e11, \"shard_size\": 100"));
+        var outDir = Path.Combine(dir, "out");
+        using var run = SweepProcess.Start("run", file, "--out", outDir, "--workers", "1");
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (Campaigns.StoredSamples(outDir) == 0 && !run.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(200);
+        Assert.False(run.HasExited, run.Stderr);
+        Assert.True(Campaigns.StoredSamples(outDir) > 0, "no shard was solved: " + run.Stdout + run.Stderr);
+    }
+
+    [Fact]
+    public void The_memory_estimate_is_named_in_the_refusal()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Good.Replace("\"hidden\": [4, 4]", "\"hidden\": [100000]"));
+        var (exit, _, err) = SweepProcess.Run(Timeout, "run", file, "--out", Path.Combine(dir, "out"));
+        Assert.Equal(2, exit);
+        Assert.Contains("GiB", err);
+        Assert.Contains("per trajectory", err);
+    }
+
+    [Fact]
+    public void A_failure_to_write_the_outputs_ends_the_run_with_exit_1_and_a_message()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Good);
+        var outDir = Path.Combine(dir, "out");
+        Assert.Equal(0, SweepProcess.Run(Timeout, "run", file, "--out", outDir).Exit);
+        // summary.json can no longer be replaced: a directory with content stands in its way.
+        File.Delete(Path.Combine(outDir, "summary.json"));
+        Directory.CreateDirectory(Path.Combine(outDir, "summary.json", "in-the-way"));
+        var (exit, _, err) = SweepProcess.Run(Timeout, "run", file, "--out", outDir);   // a hang would time out here
+        Assert.Equal(1, exit);
+        Assert.Contains("cannot write outputs", err);
     }
 }

@@ -149,6 +149,25 @@ public sealed class CoordinatorActorTests
         Assert.Equal((a.Point, a.ShardIndex), (again.Point, again.ShardIndex));
         Assert.Equal(0, store.SampleCount());
     }
+    [Fact]
+    public async Task A_shard_failing_repeatedly_with_the_same_error_fails_the_campaign_with_that_error()
+    {
+        var (campaign, store, kit, _) = await Start();
+        using var _ = store;
+        await using var __ = kit;
+        var worker = kit.CreateTestProbe();
+        for (int attempt = 0; attempt < ShardLedger.MaxAttempts; attempt++)
+        {
+            kit.Node.Coordinator.Tell(new RequestWork("w#0", campaign.Hash), worker);
+            var a = worker.ExpectMsg<WorkAssignment>(Wait);
+            Assert.Equal((0, 0), (a.Point, a.ShardIndex));      // a failed shard goes back to the front
+            kit.Node.Coordinator.Tell(new ShardFailed("w#0", campaign.Hash, a.LeaseId, a.Point, a.ShardIndex, "Exception of type 'System.OutOfMemoryException' was thrown."), worker);
+        }
+        kit.Node.Coordinator.Tell(NotifyWhenFinished.Instance, kit.TestActor);
+        var failed = kit.ExpectMsg<CampaignFailed>(Wait);
+        Assert.Contains("OutOfMemoryException", failed.Message);
+        Assert.Contains($"failed {ShardLedger.MaxAttempts} times", failed.Message);
+    }
 }
 
 /// <summary>The node configuration that <see cref="SweepNodeHosting.AddSweepNode"/> produces.</summary>
@@ -172,4 +191,5 @@ public sealed class NodeConfigurationTests
         Assert.False(sharding.RememberEntities);
         Assert.Equal(TimeSpan.Zero, sharding.PassivateIdleEntityAfter);    // off
     }
+
 }

@@ -143,4 +143,53 @@ public class ShardLedgerTests
         var ledger = new ShardLedger(ShardPlan.Create(1, 5, 5), [], TimeSpan.FromMinutes(1));
         Assert.Equal(CompletionOutcome.Unknown, ledger.Complete(3, 0));
     }
+
+    [Fact]
+    public void An_enormous_plan_is_not_materialised_by_the_plan_nor_the_ledger()
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        // 2·10^9 shards: one object per shard would be hundreds of gigabytes.
+        var plan = ShardPlan.Create(2, 1_000_000_000, 1);
+        Assert.Equal(2_000_000_000, plan.Count);
+        var ledger = new ShardLedger(plan, [(0, 0), (1, 0), (0, 5)], TimeSpan.FromMinutes(1));
+        Assert.Equal(3, ledger.Done);
+        var leases = Enumerable.Range(0, 10).Select(i => ledger.Assign($"w{i}", T0)!).ToList();
+        Assert.Equal([(0, 1), (1, 1), (0, 2), (1, 2), (0, 3), (1, 3), (0, 4), (1, 4), (1, 5), (0, 6)], leases.Select(l => (l.Shard.Point, l.Shard.Index)));
+        Assert.Equal(plan[1_999_999_999], new ShardKey(1, 999_999_999, 999_999_999, 1));
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 10_000_000);
+    }
+
+    [Fact]
+    public void Done_shards_are_compacted_to_a_watermark_and_requeued_ones_come_first()
+    {
+        var ledger = new ShardLedger(ShardPlan.Create(1, 100, 1), [], TimeSpan.FromMinutes(1));
+        var a = ledger.Assign("a", T0)!;
+        var b = ledger.Assign("b", T0)!;
+        ledger.Fail(a.Id);
+        Assert.Equal(a.Shard, ledger.Assign("c", T0)!.Shard);     // back to the front of the queue
+        Assert.Equal(CompletionOutcome.Accepted, ledger.Complete(b.Shard.Point, b.Shard.Index));
+        Assert.Equal(CompletionOutcome.Duplicate, ledger.Complete(b.Shard.Point, b.Shard.Index));
+        Assert.Equal(CompletionOutcome.Unknown, ledger.Complete(0, 100));
+        Assert.True(ledger.IsDone(0, 1));
+        Assert.False(ledger.IsDone(0, 0));
+        Assert.Equal(100 - 1, ledger.Pending + ledger.Leased);
+        Assert.Equal(1, ledger.Leased);
+    }
+
+    [Fact]
+    public void The_same_failure_is_counted_and_another_reason_starts_again()
+    {
+        var ledger = new ShardLedger(ShardPlan.Create(1, 10, 5), [], TimeSpan.FromMinutes(1));
+        int Fail(string reason)
+        {
+            var l = ledger.Assign("w", T0)!;
+            Assert.Equal(0, l.Shard.Index);
+            return ledger.Fail(l.Id, l.Shard.Point, l.Shard.Index, reason);
+        }
+        Assert.Equal(1, Fail("out of memory"));
+        Assert.Equal(2, Fail("out of memory"));
+        Assert.Equal(1, Fail("disk"));
+        Assert.Equal(2, Fail("disk"));
+        Assert.Equal(ShardLedger.MaxAttempts, Fail("disk"));
+    }
 }

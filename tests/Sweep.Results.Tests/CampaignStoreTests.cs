@@ -108,8 +108,9 @@ public class CampaignStoreTests
         {
             db.Open();
             using var cmd = db.CreateCommand();
-            cmd.CommandText = "UPDATE meta SET value = '1' WHERE key = 'schema'";
-            Assert.Equal(1, cmd.ExecuteNonQuery());
+            // A store of schema 1 had no metadata checksum either.
+            cmd.CommandText = "UPDATE meta SET value = '1' WHERE key = 'schema'; DELETE FROM meta WHERE key = 'meta_sha256'";
+            Assert.Equal(2, cmd.ExecuteNonQuery());
         }
         var before = File.ReadAllBytes(path);
         var error = Assert.Throws<UserError>(() => CampaignStore.Open(path, readOnly: true));

@@ -79,8 +79,11 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         Receive<ShardFailed>(f =>
         {
             _log.Warning("worker {0} failed shard {1}/{2}: {3}", f.WorkerId, f.Point, f.ShardIndex, f.Reason);
+            if (f.CampaignHash != _campaign.Hash) return;
             if (_ledger.ActiveLeases.Any(l => l.Id == f.LeaseId)) SweepMetrics.ShardsRetried.Add(1);
-            _ledger.Fail(f.LeaseId);
+            // The same error again and again will not go away by retrying: fail the campaign with it instead of looping.
+            if (_ledger.Fail(f.LeaseId, f.Point, f.ShardIndex, f.Reason) >= ShardLedger.MaxAttempts && _failed is null && _finished is null)
+                Fail($"shard (point {f.Point}, shard {f.ShardIndex}) failed {ShardLedger.MaxAttempts} times with the same error: {f.Reason}");
             CheckDrained();
         });
         Receive<Sweep>(_ =>

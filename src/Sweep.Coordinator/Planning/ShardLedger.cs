@@ -11,35 +11,60 @@ public enum CompletionOutcome { Accepted, Duplicate, Unknown }
 /// Which shards are pending, leased and done. Pure bookkeeping, no I/O or clocks (time is passed in): the
 /// coordinator actor drives it and persists the outcome. A worker that asks again gives up the lease it held;
 /// expired or failed leases return their shard to the front of the queue; the first result for a shard wins.
+/// <para>
+/// Memory does not grow with the size of the plan: pending shards are a cursor over the (computed) plan plus the few
+/// returned to the queue, and done shards a watermark (every position below it is done) plus the ones done out of
+/// order. Only leases, commits in flight and out-of-order completions are held one object each.
+/// </para>
 /// </summary>
 public sealed class ShardLedger
 {
-    private readonly IReadOnlyList<ShardKey> _plan;
-    private readonly Dictionary<(int Point, int Index), int> _order = new();
-    private readonly SortedSet<int> _pending = new();
-    private readonly HashSet<int> _done = new();
+    /// <summary>A shard that fails this many times in a row with the same error fails the campaign (README).</summary>
+    public const int MaxAttempts = 3;
+
+    private readonly ShardPlan _plan;
+    private int _cursor;                                    // next position never handed out
+    private readonly SortedSet<int> _requeued = new();     // positions below the cursor returned to the queue
+    private int _doneBelow;                                 // every position below is done
+    private readonly HashSet<int> _doneAbove = new();       // done positions ≥ _doneBelow
     private readonly HashSet<int> _committing = new();
     private readonly Dictionary<long, Lease> _leases = new();
+    private readonly Dictionary<int, long> _leaseOf = new();
     private readonly Dictionary<string, HashSet<long>> _leasesByWorker = new();
+    private readonly Dictionary<int, (string Reason, int Count)> _failures = new();
     private long _nextLease = 1;
 
-    public ShardLedger(IReadOnlyList<ShardKey> plan, IEnumerable<(int Point, int Index)> alreadyDone, TimeSpan leaseDuration)
+    public ShardLedger(ShardPlan plan, IEnumerable<(int Point, int Index)> alreadyDone, TimeSpan leaseDuration)
     {
         _plan = plan;
         LeaseDuration = leaseDuration;
-        for (int i = 0; i < plan.Count; i++) _order[(plan[i].Point, plan[i].Index)] = i;
-        foreach (var d in alreadyDone)
-            if (_order.TryGetValue(d, out var i)) _done.Add(i);
-        for (int i = 0; i < plan.Count; i++) if (!_done.Contains(i)) _pending.Add(i);
+        foreach (var (p, i) in alreadyDone)
+        {
+            int order = plan.OrderOf(p, i);
+            if (order >= 0) MarkDone(order);
+        }
     }
 
     public TimeSpan LeaseDuration { get; }
     public int Total => _plan.Count;
-    public int Done => _done.Count;
-    public int Pending => _pending.Count;
+    public int Done { get; private set; }
+    public int Pending => Total - Done - _leases.Count - _committing.Count;
     public int Leased => _leases.Count;
-    public bool IsComplete => _done.Count == _plan.Count;
+    public bool IsComplete => Done == Total;
     public IEnumerable<Lease> ActiveLeases => _leases.Values;
+
+    private bool IsDoneAt(int order) => order < _doneBelow || _doneAbove.Contains(order);
+
+    private bool MarkDone(int order)
+    {
+        if (IsDoneAt(order)) return false;
+        _doneAbove.Add(order);
+        while (_doneAbove.Remove(_doneBelow)) _doneBelow++;
+        Done++;
+        return true;
+    }
+
+    private bool IsPending(int order) => !IsDoneAt(order) && !_committing.Contains(order) && !_leaseOf.ContainsKey(order);
 
     /// <summary>
     /// Hands the next pending shard to <paramref name="workerId"/>, or null when none is pending. A worker that asks
@@ -50,11 +75,22 @@ public sealed class ShardLedger
     {
         if (!keepExisting) Release(workerId);
         ExpireLeases(now);
-        if (_pending.Count == 0) return null;
-        int next = _pending.Min;
-        _pending.Remove(next);
+        int next = -1;
+        while (_requeued.Count > 0 && next < 0)
+        {
+            int candidate = _requeued.Min;
+            _requeued.Remove(candidate);
+            if (IsPending(candidate)) next = candidate;
+        }
+        while (next < 0 && _cursor < _plan.Count)
+        {
+            int candidate = _cursor++;
+            if (IsPending(candidate)) next = candidate;
+        }
+        if (next < 0) return null;
         var lease = new Lease(_nextLease++, _plan[next], workerId, now + LeaseDuration);
         _leases[lease.Id] = lease;
+        _leaseOf[next] = lease.Id;
         if (!_leasesByWorker.TryGetValue(workerId, out var held)) _leasesByWorker[workerId] = held = new HashSet<long>();
         held.Add(lease.Id);
         return lease;
@@ -66,30 +102,47 @@ public sealed class ShardLedger
     /// </summary>
     public bool BeginCommit(int point, int index)
     {
-        if (!_order.TryGetValue((point, index), out var i) || _done.Contains(i) || !_committing.Add(i)) return false;
-        _pending.Remove(i);
-        foreach (var lease in _leases.Values.Where(l => l.Shard.Point == point && l.Shard.Index == index).ToList()) Drop(lease);
+        int i = _plan.OrderOf(point, index);
+        if (i < 0 || IsDoneAt(i) || !_committing.Add(i)) return false;
+        _requeued.Remove(i);
+        DropLeaseOf(i);
         return true;
     }
 
     public CompletionOutcome Complete(int point, int index)
     {
-        if (!_order.TryGetValue((point, index), out var i)) return CompletionOutcome.Unknown;
+        int i = _plan.OrderOf(point, index);
+        if (i < 0) return CompletionOutcome.Unknown;
         _committing.Remove(i);
-        if (!_done.Add(i)) return CompletionOutcome.Duplicate;
-        _pending.Remove(i);
-        foreach (var lease in _leases.Values.Where(l => l.Shard.Point == point && l.Shard.Index == index).ToList()) Drop(lease);
+        if (!MarkDone(i)) return CompletionOutcome.Duplicate;
+        _requeued.Remove(i);
+        _failures.Remove(i);
+        DropLeaseOf(i);
         return CompletionOutcome.Accepted;
     }
 
-    public bool IsDone(int point, int index) => _order.TryGetValue((point, index), out var i) && _done.Contains(i);
+    public bool IsDone(int point, int index) => _plan.OrderOf(point, index) is var i && i >= 0 && IsDoneAt(i);
 
-    public ShardKey? Find(int point, int index) => _order.TryGetValue((point, index), out var i) ? _plan[i] : null;
+    public ShardKey? Find(int point, int index) => _plan.OrderOf(point, index) >= 0 ? _plan.Shard(point, index) : null;
 
     /// <summary>The worker reported failure: its shard goes back to the queue.</summary>
     public void Fail(long leaseId)
     {
         if (_leases.TryGetValue(leaseId, out var lease)) Requeue(lease);
+    }
+
+    /// <summary>
+    /// The worker reported failure with <paramref name="reason"/>: its shard goes back to the queue. Returns how many
+    /// times in a row the shard has now failed with this same reason (a different reason starts the count again).
+    /// </summary>
+    public int Fail(long leaseId, int point, int index, string reason)
+    {
+        Fail(leaseId);
+        int i = _plan.OrderOf(point, index);
+        if (i < 0) return 0;
+        var count = _failures.TryGetValue(i, out var f) && f.Reason == reason ? f.Count + 1 : 1;
+        _failures[i] = (reason, count);
+        return count;
     }
 
     /// <summary>Gives up every lease the worker holds (it started afresh, or its node left).</summary>
@@ -113,6 +166,7 @@ public sealed class ShardLedger
 
     public int ExpireLeases(DateTime now)
     {
+        if (_leases.Count == 0) return 0;
         var expired = _leases.Values.Where(l => l.Expires <= now).ToList();
         foreach (var l in expired) Requeue(l);
         return expired.Count;
@@ -121,13 +175,20 @@ public sealed class ShardLedger
     private void Requeue(Lease lease)
     {
         Drop(lease);
-        int i = _order[(lease.Shard.Point, lease.Shard.Index)];
-        if (!_done.Contains(i) && !_committing.Contains(i)) _pending.Add(i);
+        int i = _plan.OrderOf(lease.Shard.Point, lease.Shard.Index);
+        if (IsPending(i)) _requeued.Add(i);
+    }
+
+    private void DropLeaseOf(int order)
+    {
+        if (_leaseOf.TryGetValue(order, out var id) && _leases.TryGetValue(id, out var lease)) Drop(lease);
     }
 
     private void Drop(Lease lease)
     {
         _leases.Remove(lease.Id);
+        int i = _plan.OrderOf(lease.Shard.Point, lease.Shard.Index);
+        if (_leaseOf.TryGetValue(i, out var id) && id == lease.Id) _leaseOf.Remove(i);
         if (_leasesByWorker.TryGetValue(lease.WorkerId, out var held))
         {
             held.Remove(lease.Id);

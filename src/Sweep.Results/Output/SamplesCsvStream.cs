@@ -18,7 +18,7 @@ public sealed class SamplesCsvStream
 
     private readonly string _partsDirectory;
     private readonly Func<ShardKey, IReadOnlyList<SampleRecord>> _readStored;
-    private readonly ShardKey[][] _shards;          // per point, in sample order
+    private readonly ShardPlan _plan;               // computed, never materialised: shard i of point p is _plan.Shard(p, i)
     private readonly int[] _cursor;                 // per point: the next shard to write
     private readonly HashSet<(int Point, int Index)> _stored;
     private readonly Dictionary<(int Point, int Index), SampleRecord[]> _buffered = new();
@@ -34,15 +34,13 @@ public sealed class SamplesCsvStream
         _maxBufferedSamples = maxBufferedSamples;
         _readStored = readStored;
         _partsDirectory = Path.Combine(outputDirectory, "samples.csv.parts");
-        var plan = ShardPlan.Create(campaign.Points.Count, campaign.Samples, campaign.ShardSize);
-        var byPoint = plan.ToLookup(s => s.Point);
-        _shards = campaign.Points.Select(p => byPoint[p.Index].OrderBy(s => s.Index).ToArray()).ToArray();
-        _cursor = new int[_shards.Length];
+        _plan = ShardPlan.Create(campaign.Points.Count, campaign.Samples, campaign.ShardSize);
+        _cursor = new int[_plan.Points];
         _stored = storedShards.ToHashSet();
         _stats = OutputWriter.NewStatistics(campaign);
         if (Directory.Exists(_partsDirectory)) Directory.Delete(_partsDirectory, recursive: true);
         Directory.CreateDirectory(_partsDirectory);
-        for (int p = 0; p < _shards.Length; p++)
+        for (int p = 0; p < _plan.Points; p++)
         {
             File.WriteAllText(PartPath(p), p == 0 ? OutputWriter.SamplesHeader + "\n" : "");
             Advance(p);
@@ -69,13 +67,12 @@ public sealed class SamplesCsvStream
 
     private void Advance(int point)
     {
-        var shards = _shards[point];
-        bool Ready() => _cursor[point] < shards.Length && (_buffered.ContainsKey((point, shards[_cursor[point]].Index)) || _stored.Contains((point, shards[_cursor[point]].Index)));
+        bool Ready() => _cursor[point] < _plan.ShardsPerPoint && (_buffered.ContainsKey((point, _cursor[point])) || _stored.Contains((point, _cursor[point])));
         if (!Ready()) return;
         using var w = new StreamWriter(PartPath(point), append: true, new System.Text.UTF8Encoding(false), 1 << 16);
         while (Ready())
         {
-            var shard = shards[_cursor[point]];
+            var shard = _plan.Shard(point, _cursor[point]);
             var key = (shard.Point, shard.Index);
             IReadOnlyList<SampleRecord> rows;
             if (_buffered.Remove(key, out var held)) { rows = held; _bufferedSamples -= held.Length; }
@@ -96,13 +93,13 @@ public sealed class SamplesCsvStream
     /// </summary>
     public IReadOnlyList<PointStatistics> Finish(string samplesPath)
     {
-        for (int p = 0; p < _shards.Length; p++)
-            if (_cursor[p] < _shards[p].Length)
-                throw new InvalidOperationException($"samples.csv is incomplete: point {p} stops at shard {_shards[p][_cursor[p]].Index}");
+        for (int p = 0; p < _plan.Points; p++)
+            if (_cursor[p] < _plan.ShardsPerPoint)
+                throw new InvalidOperationException($"samples.csv is incomplete: point {p} stops at shard {_cursor[p]}");
         string first = PartPath(0);
         using (var target = new FileStream(first, FileMode.Append, FileAccess.Write))
         {
-            for (int p = 1; p < _shards.Length; p++)
+            for (int p = 1; p < _plan.Points; p++)
             {
                 using var part = File.OpenRead(PartPath(p));
                 part.CopyTo(target);

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Sweep.Campaigns;
 
@@ -8,16 +10,30 @@ namespace Sweep.Results.Storage;
 /// its hash, and every finished shard keyed by (point, shard) with all its samples (<see cref="ShardBlob"/>) and
 /// traces. A shard is written in one transaction, so a kill at any moment leaves either all of a shard or none of it,
 /// and everything derived (statistics, summary.json, samples.csv) can be rebuilt from the stored samples.
+/// <para>
+/// Integrity: SQLite's own checks see page structure only, so every shard row carries a SHA-256 over its key, its
+/// sample blob and the number of traces it stored, every trace row one over its key and data, and the metadata one
+/// over all its keys and values. Every read verifies them. A reader (status, report, export) refuses a damaged store
+/// naming the shard; a resume (<see cref="OpenForCampaign"/>) runs SQLite's full integrity check, deletes every
+/// damaged shard (and its traces) so that the ledger sees it as not done and it is recomputed — each sample is
+/// reproducible from (seed, point, sample) — and reports it in <see cref="Repaired"/>. Damaged metadata is a failure.
+/// </para>
 /// </summary>
 public sealed class CampaignStore : IDisposable
 {
     public const string FileName = "campaign.db";
     // 2: a shard's samples in one blob (1 had a row per sample).
     // 3: shard blobs carry every column of SampleColumns (format 2); the column layout is recorded and checked too.
-    private const int SchemaVersion = 3;
+    // 4: SHA-256 checksums per shard row (over key, blob and trace count), per trace row and over the metadata.
+    private const int SchemaVersion = 4;
+    private const string MetaChecksumKey = "meta_sha256";
     private readonly SqliteConnection _db;
+    private Dictionary<string, string> _meta = new();
 
     private CampaignStore(SqliteConnection db) => _db = db;
+
+    /// <summary>The shards found damaged when this store was opened for a resume, deleted to be recomputed (e.g. "point 0, shard 3: checksum mismatch").</summary>
+    public IReadOnlyList<string> Repaired { get; private set; } = [];
 
     /// <summary>
     /// A second, read-only connection to this store (already checked when this one opened), for a reader on another
@@ -28,7 +44,7 @@ public sealed class CampaignStore : IDisposable
         var cs = new SqliteConnectionStringBuilder { DataSource = _db.DataSource, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
         var db = new SqliteConnection(cs);
         db.Open();
-        var reader = new CampaignStore(db);
+        var reader = new CampaignStore(db) { _meta = _meta };
         reader.Exec("PRAGMA busy_timeout = 10000;");
         return reader;
     }
@@ -54,31 +70,45 @@ public sealed class CampaignStore : IDisposable
                     string other = store.TryGetMeta("name") ?? "?";
                     store.Dispose();
                     throw new UserError(
-                        $"'{dir}' holds a different campaign ('{other}', hash {stored[..12]}…) than this file (hash {hash[..12]}…); the campaign file or its data changed since that run started. Use a new --out directory.");
+                        $"'{dir}' holds a different campaign ('{other}', hash {stored[..Math.Min(12, stored.Length)]}…) than this file (hash {hash[..12]}…); the campaign file or its data changed since that run started. Use a new --out directory.");
                 }
+                store.Repair(path);
                 return (store, true);
             }
             using var tx = store._db.BeginTransaction();
             store.Exec("""
                 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS shards(point INTEGER NOT NULL, shard INTEGER NOT NULL, first_sample INTEGER NOT NULL, count INTEGER NOT NULL,
-                    finished_utc TEXT NOT NULL, worker TEXT NOT NULL, samples BLOB NOT NULL, PRIMARY KEY(point, shard));
-                CREATE TABLE IF NOT EXISTS traces(point INTEGER NOT NULL, sample INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(point, sample));
+                    finished_utc TEXT NOT NULL, worker TEXT NOT NULL, samples BLOB NOT NULL, traces INTEGER NOT NULL, sha256 BLOB NOT NULL, PRIMARY KEY(point, shard));
+                CREATE TABLE IF NOT EXISTS traces(point INTEGER NOT NULL, sample INTEGER NOT NULL, data BLOB NOT NULL, sha256 BLOB NOT NULL, PRIMARY KEY(point, sample));
                 """, tx);
-            store.SetMeta("schema", SchemaVersion.ToString(), tx);
-            store.SetMeta("columns", SampleColumns.Fingerprint, tx);
-            store.SetMeta("name", name, tx);
-            store.SetMeta("campaign", campaignJson, tx);
-            store.SetMeta("base_dir", baseDirectory, tx);
-            store.SetMeta("created_utc", DateTime.UtcNow.ToString("O"), tx);
-            store.SetMeta("hash", hash, tx);     // last: a store without its hash is an unfinished creation, redone next time
+            var meta = new Dictionary<string, string>
+            {
+                ["schema"] = SchemaVersion.ToString(),
+                ["columns"] = SampleColumns.Fingerprint,
+                ["name"] = name,
+                ["campaign"] = campaignJson,
+                ["base_dir"] = baseDirectory,
+                ["created_utc"] = DateTime.UtcNow.ToString("O"),
+                ["hash"] = hash,
+            };
+            foreach (var (k, v) in meta) store.SetMeta(k, v, tx);
+            // In the same transaction: a store without its hash (and checksum) is an unfinished creation, redone next time.
+            store.SetMeta(MetaChecksumKey, MetaChecksum(meta), tx);
             tx.Commit();
+            meta[MetaChecksumKey] = MetaChecksum(meta);
+            store._meta = meta;
             return (store, false);
         }
         catch (SqliteException e)
         {
             store.Dispose();
             throw Describe(e, path);
+        }
+        catch (Exception e) when (e is IOException or InvalidCastException or FormatException or OverflowException or InvalidDataException)
+        {
+            store.Dispose();
+            throw e as IOException ?? new StoreDamagedException($"the campaign store '{path}' is damaged ({e.Message}); it will not be reused. Move it aside and rerun to start over.", e);
         }
     }
 
@@ -109,16 +139,7 @@ public sealed class CampaignStore : IDisposable
                     throw new IOException($"the campaign store '{path}' is corrupted ({check}); it will not be reused. Move it aside and rerun to start over.");
                 }
             }
-            if (store.TryGetMeta("schema") is { } schema && schema != SchemaVersion.ToString())
-            {
-                db.Dispose();
-                throw new UserError($"the campaign store '{path}' was written by another version of sweep (store schema {schema}; this version reads schema {SchemaVersion}). It is left untouched: read it with that version, or use a new --out directory.");
-            }
-            if (store.TryGetMeta("columns") is { } columns && columns != SampleColumns.Fingerprint)
-            {
-                db.Dispose();
-                throw new UserError($"the campaign store '{path}' was written by another version of sweep (its per-sample columns differ from this version's). It is left untouched: read it with that version, or use a new --out directory.");
-            }
+            store.LoadMeta(path);
             return store;
         }
         catch (SqliteException e) when (readOnly && !immutable && e.SqliteErrorCode == 14)
@@ -133,6 +154,229 @@ public sealed class CampaignStore : IDisposable
             db.Dispose();
             throw Describe(e, path);
         }
+        catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException)
+        {
+            db.Dispose();
+            throw new StoreDamagedException($"the campaign store '{path}' is damaged ({e.Message}); it will not be reused. Move it aside and rerun to start over.", e);
+        }
+    }
+
+    /// <summary>
+    /// Reads the metadata by a full scan (not through an index that damage could mislead) and verifies its checksum.
+    /// A store of another schema is a <see cref="UserError"/>; damaged metadata a <see cref="StoreDamagedException"/>.
+    /// </summary>
+    private void LoadMeta(string path)
+    {
+        var meta = new Dictionary<string, string>();
+        try
+        {
+            using var cmd = _db.CreateCommand();
+            cmd.CommandText = "SELECT key, value FROM meta NOT INDEXED";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                if (r.IsDBNull(0) || r.IsDBNull(1) || r.GetValue(0) is not string key || r.GetValue(1) is not string value || !meta.TryAdd(key, value))
+                {
+                    _db.Dispose();
+                    throw Damaged(path, "its metadata is damaged");
+                }
+            }
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 1 && e.Message.Contains("no such table"))
+        {
+            // A new store, unless it already holds shards: then the metadata was lost to damage.
+            if (Convert.ToInt64(Scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('shards', 'traces')")) > 0)
+            {
+                _db.Dispose();
+                throw Damaged(path, "its metadata table is missing");
+            }
+            _meta = meta;
+            return;
+        }
+        if (meta.Count == 0) { _meta = meta; return; }
+        string? schema = meta.GetValueOrDefault("schema");
+        if (meta.TryGetValue(MetaChecksumKey, out var sum))
+        {
+            var rest = new Dictionary<string, string>(meta);
+            rest.Remove(MetaChecksumKey);
+            if (sum != MetaChecksum(rest))
+            {
+                _db.Dispose();
+                throw Damaged(path, "its metadata fails its checksum");
+            }
+        }
+        else if (schema == SchemaVersion.ToString() || !int.TryParse(schema, out _))
+        {
+            _db.Dispose();
+            throw Damaged(path, "its metadata has no checksum");
+        }
+        if (schema != SchemaVersion.ToString())
+        {
+            _db.Dispose();
+            throw new UserError($"the campaign store '{path}' was written by another version of sweep (store schema {schema ?? "?"}; this version reads schema {SchemaVersion}). It is left untouched: read it with that version, or use a new --out directory.");
+        }
+        if (meta.GetValueOrDefault("columns") != SampleColumns.Fingerprint)
+        {
+            _db.Dispose();
+            throw new UserError($"the campaign store '{path}' was written by another version of sweep (its per-sample columns differ from this version's). It is left untouched: read it with that version, or use a new --out directory.");
+        }
+        _meta = meta;
+    }
+
+    private static StoreDamagedException Damaged(string path, string what) =>
+        new($"the campaign store '{path}' is damaged: {what}; it will not be reused. Move it aside and rerun to start over.");
+
+    private static string MetaChecksum(IReadOnlyDictionary<string, string> meta)
+    {
+        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (k, v) in meta.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var kb = Encoding.UTF8.GetBytes(k);
+            var vb = Encoding.UTF8.GetBytes(v);
+            h.AppendData(BitConverter.GetBytes(kb.Length)); h.AppendData(kb);
+            h.AppendData(BitConverter.GetBytes(vb.Length)); h.AppendData(vb);
+        }
+        return Convert.ToHexString(h.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    /// <summary>SHA-256 over a shard's key, its sample blob and the number of traces stored with it.</summary>
+    private static byte[] ShardChecksum(long point, long index, long first, long count, long traces, byte[] blob)
+    {
+        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> head = stackalloc byte[40];
+        BitConverter.TryWriteBytes(head, point);
+        BitConverter.TryWriteBytes(head[8..], index);
+        BitConverter.TryWriteBytes(head[16..], first);
+        BitConverter.TryWriteBytes(head[24..], count);
+        BitConverter.TryWriteBytes(head[32..], traces);
+        h.AppendData(head);
+        h.AppendData(blob);
+        return h.GetHashAndReset();
+    }
+
+    private static byte[] TraceChecksum(long point, long sample, byte[] data)
+    {
+        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> head = stackalloc byte[16];
+        BitConverter.TryWriteBytes(head, point);
+        BitConverter.TryWriteBytes(head[8..], sample);
+        h.AppendData(head);
+        h.AppendData(data);
+        return h.GetHashAndReset();
+    }
+
+    /// <summary>One row of the shards table as read by a full scan, with whether it passed its checksum.</summary>
+    private sealed record ShardRow(long RowId, long Point, long Index, long First, long Count, long Traces, byte[]? Blob, bool Valid);
+
+    /// <summary>Reads one shards row defensively: a damaged record (a column of the wrong type) is an invalid row, not an exception.</summary>
+    private static ShardRow ReadShardRow(SqliteDataReader r, bool withBlob)
+    {
+        long rowId = r.GetInt64(0);
+        try
+        {
+            if (r.GetFieldType(1) != typeof(long) || r.GetFieldType(2) != typeof(long) || r.GetFieldType(3) != typeof(long)
+                || r.GetFieldType(4) != typeof(long) || r.GetFieldType(5) != typeof(long)
+                || r.GetValue(6) is not byte[] blob || r.GetValue(7) is not byte[] sum)
+                return new ShardRow(rowId, -1, -1, -1, -1, -1, null, false);
+            long p = r.GetInt64(1), s = r.GetInt64(2), f = r.GetInt64(3), c = r.GetInt64(4), t = r.GetInt64(5);
+            bool ok = sum.AsSpan().SequenceEqual(ShardChecksum(p, s, f, c, t, blob)) && p is >= 0 and <= int.MaxValue && s is >= 0 and <= int.MaxValue
+                && c is > 0 and <= int.MaxValue && f >= 0;
+            return new ShardRow(rowId, p, s, f, c, t, withBlob ? blob : null, ok);
+        }
+        catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException)
+        {
+            return new ShardRow(rowId, -1, -1, -1, -1, -1, null, false);
+        }
+    }
+
+    private const string ShardColumns = "rowid, point, shard, first_sample, count, traces, samples, sha256";
+
+    /// <summary>
+    /// For a resume: SQLite's full integrity check (indexes against tables included), then every shard and trace checked
+    /// against its checksum; damaged shards are deleted with their traces, so they are recomputed.
+    /// </summary>
+    private void Repair(string path)
+    {
+        var check = Scalar("PRAGMA integrity_check;")?.ToString();
+        if (check != "ok") throw new StoreDamagedException($"the campaign store '{path}' is corrupted ({check}); it will not be reused. Move it aside and rerun to start over.");
+        var good = new List<ShardRow>();
+        var badRows = new List<long>();
+        var repaired = new List<string>();
+        var seen = new HashSet<(long, long)>();
+        using (var cmd = _db.CreateCommand())
+        {
+            cmd.CommandText = $"SELECT {ShardColumns} FROM shards NOT INDEXED";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                var row = ReadShardRow(r, withBlob: false);
+                if (row.Valid && seen.Add((row.Point, row.Index))) good.Add(row);
+                else
+                {
+                    badRows.Add(row.RowId);
+                    repaired.Add(row.Point >= 0 ? $"point {row.Point}, shard {row.Index}: checksum mismatch" : $"a shard row (rowid {row.RowId}) is unreadable");
+                }
+            }
+        }
+        // Traces: each verified on its own, then counted against the shard that owns it.
+        var traceCount = new Dictionary<(long, long), long>();
+        var badTraces = new List<long>();
+        var byPoint = good.GroupBy(g => g.Point).ToDictionary(g => g.Key, g => g.OrderBy(x => x.First).ToArray());
+        using (var cmd = _db.CreateCommand())
+        {
+            cmd.CommandText = "SELECT rowid, point, sample, data, sha256 FROM traces NOT INDEXED";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                long rowId = r.GetInt64(0);
+                bool ok;
+                long p = -1, n = -1;
+                try
+                {
+                    ok = r.GetFieldType(1) == typeof(long) && r.GetFieldType(2) == typeof(long) && r.GetValue(3) is byte[] data && r.GetValue(4) is byte[] sum
+                        && sum.AsSpan().SequenceEqual(TraceChecksum(p = r.GetInt64(1), n = r.GetInt64(2), data));
+                }
+                catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException) { ok = false; }
+                if (!ok) { badTraces.Add(rowId); continue; }
+                if (byPoint.TryGetValue(p, out var shards) && Owner(shards, n) is { } owner)
+                    traceCount[(owner.Point, owner.Index)] = traceCount.GetValueOrDefault((owner.Point, owner.Index)) + 1;
+            }
+        }
+        var damaged = good.Where(g => traceCount.GetValueOrDefault((g.Point, g.Index)) != g.Traces).ToList();
+        foreach (var d in damaged) repaired.Add($"point {d.Point}, shard {d.Index}: its traces are damaged or missing");
+        if (badRows.Count == 0 && badTraces.Count == 0 && damaged.Count == 0) return;
+        using var tx = _db.BeginTransaction();
+        foreach (long rowId in badRows.Concat(damaged.Select(d => d.RowId))) ExecWith("DELETE FROM shards WHERE rowid = $r", tx, ("$r", rowId));
+        foreach (long rowId in badTraces) ExecWith("DELETE FROM traces WHERE rowid = $r", tx, ("$r", rowId));
+        foreach (var d in damaged)
+            ExecWith("DELETE FROM traces WHERE point = $p AND sample >= $f AND sample < $e", tx, ("$p", d.Point), ("$f", d.First), ("$e", d.First + d.Count));
+        tx.Commit();
+        if (badTraces.Count > 0 && damaged.Count == 0 && badRows.Count == 0)
+            repaired.Add($"{badTraces.Count} damaged trace(s) deleted");
+        Repaired = repaired;
+    }
+
+    private static ShardRow? Owner(ShardRow[] sortedByFirst, long sample)
+    {
+        int lo = 0, hi = sortedByFirst.Length - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) / 2;
+            var s = sortedByFirst[mid];
+            if (sample < s.First) hi = mid - 1;
+            else if (sample >= s.First + s.Count) lo = mid + 1;
+            else return s;
+        }
+        return null;
+    }
+
+    private void ExecWith(string sql, SqliteTransaction tx, params (string Name, object Value)[] args)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v);
+        cmd.ExecuteNonQuery();
     }
 
     /// <summary>What the user can fix is a <see cref="UserError"/>; damage and a full disk are failures.</summary>
@@ -141,20 +385,12 @@ public sealed class CampaignStore : IDisposable
         11 or 26 => new IOException($"the campaign store '{path}' is corrupted or not a database ({e.Message}); it will not be reused. Move it aside and rerun to start over.", e),
         13 => new IOException($"the disk holding '{path}' is full: {e.Message}", e),
         8 or 14 => new UserError($"cannot write the campaign store '{path}' (read-only or inaccessible directory): {e.Message}"),
-        _ => new IOException($"campaign store '{path}': {e.Message}", e),
+        // Our queries are fixed: any other SQL error means the schema or a page was damaged.
+        _ => new StoreDamagedException($"the campaign store '{path}' is damaged or unreadable ({e.Message}); it will not be reused. Move it aside and rerun to start over.", e),
     };
 
-    public string? TryGetMeta(string key)
-    {
-        try
-        {
-            using var cmd = _db.CreateCommand();
-            cmd.CommandText = "SELECT value FROM meta WHERE key = $k";
-            cmd.Parameters.AddWithValue("$k", key);
-            return cmd.ExecuteScalar() as string;
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode == 1) { return null; }   // no meta table yet
-    }
+    /// <summary>A metadata value, as verified when the store was opened.</summary>
+    public string? TryGetMeta(string key) => key == MetaChecksumKey ? null : _meta.GetValueOrDefault(key);
 
     /// <summary>Sets one metadata entry in its own transaction (provenance, build list).</summary>
     public void SetMeta(string key, string value) => SetMeta(key, value, null);
@@ -169,15 +405,23 @@ public sealed class CampaignStore : IDisposable
         cmd.ExecuteNonQuery();
     }
 
+    /// <summary>The stored shards, each verified against its checksum (a damaged one is a <see cref="StoreDamagedException"/>).</summary>
     public List<(int Point, int Index)> CompletedShards()
     {
         var list = new List<(int, int)>();
         using var cmd = _db.CreateCommand();
-        cmd.CommandText = "SELECT point, shard FROM shards";
+        cmd.CommandText = $"SELECT {ShardColumns} FROM shards NOT INDEXED";
         using var r = cmd.ExecuteReader();
-        while (r.Read()) list.Add((r.GetInt32(0), r.GetInt32(1)));
+        while (r.Read())
+        {
+            var row = Verified(ReadShardRow(r, withBlob: false));
+            list.Add(((int)row.Point, (int)row.Index));
+        }
         return list;
     }
+
+    private ShardRow Verified(ShardRow row) => row.Valid ? row : throw new StoreDamagedException(
+        $"the campaign store '{_db.DataSource}' is damaged: {(row.Point >= 0 ? $"shard (point {row.Point}, shard {row.Index})" : $"a shard row (rowid {row.RowId})")} fails its checksum. Nothing was written from it; rerun `sweep run` on this folder to recompute the damaged shard.");
 
     /// <summary>Writes a shard's samples and marks it done, atomically. False when it was already done (nothing is written).</summary>
     public bool CommitShard(ShardKey shard, IReadOnlyList<SampleRecord> samples, string worker)
@@ -191,27 +435,34 @@ public sealed class CampaignStore : IDisposable
             check.Parameters.AddWithValue("$s", shard.Index);
             if (check.ExecuteScalar() is not null) return false;
         }
+        long traces = 0;
         foreach (var s in samples.Where(s => s.TraceTime is not null))
         {
             using var tr = _db.CreateCommand();
             tr.Transaction = tx;
-            tr.CommandText = "INSERT OR IGNORE INTO traces(point, sample, data) VALUES ($p, $n, $d)";
+            var data = EncodeTrace(s.TraceTime!, s.TraceLoss!);
+            tr.CommandText = "INSERT OR REPLACE INTO traces(point, sample, data, sha256) VALUES ($p, $n, $d, $h)";
             tr.Parameters.AddWithValue("$p", s.Point);
             tr.Parameters.AddWithValue("$n", s.Sample);
-            tr.Parameters.AddWithValue("$d", EncodeTrace(s.TraceTime!, s.TraceLoss!));
+            tr.Parameters.AddWithValue("$d", data);
+            tr.Parameters.AddWithValue("$h", TraceChecksum(s.Point, s.Sample, data));
             tr.ExecuteNonQuery();
+            traces++;
         }
         using (var mark = _db.CreateCommand())
         {
             mark.Transaction = tx;
-            mark.CommandText = "INSERT INTO shards(point, shard, first_sample, count, finished_utc, worker, samples) VALUES ($p, $s, $f, $c, $t, $w, $d)";
+            mark.CommandText = "INSERT INTO shards(point, shard, first_sample, count, finished_utc, worker, samples, traces, sha256) VALUES ($p, $s, $f, $c, $t, $w, $d, $n, $h)";
+            var blob = ShardBlob.Encode(samples);
             mark.Parameters.AddWithValue("$p", shard.Point);
             mark.Parameters.AddWithValue("$s", shard.Index);
             mark.Parameters.AddWithValue("$f", shard.FirstSample);
             mark.Parameters.AddWithValue("$c", shard.Count);
             mark.Parameters.AddWithValue("$t", DateTime.UtcNow.ToString("O"));
             mark.Parameters.AddWithValue("$w", worker);
-            mark.Parameters.AddWithValue("$d", ShardBlob.Encode(samples));
+            mark.Parameters.AddWithValue("$d", blob);
+            mark.Parameters.AddWithValue("$n", traces);
+            mark.Parameters.AddWithValue("$h", ShardChecksum(shard.Point, shard.Index, shard.FirstSample, shard.Count, traces, blob));
             mark.ExecuteNonQuery();
         }
         tx.Commit();
@@ -219,24 +470,48 @@ public sealed class CampaignStore : IDisposable
     }
 
     /// <summary>All stored samples, ordered by (point, sample); traces are not included.</summary>
+    /// <remarks>Every shard is verified against its checksum first; a damaged one is a <see cref="StoreDamagedException"/> naming it.</remarks>
     public IEnumerable<SampleRecord> ReadSamples()
     {
         using var cmd = _db.CreateCommand();
-        cmd.CommandText = "SELECT point, samples FROM shards ORDER BY point, first_sample";
+        cmd.CommandText = $"SELECT {ShardColumns} FROM shards NOT INDEXED ORDER BY point, first_sample";
         using var r = cmd.ExecuteReader();
         while (r.Read())
-            foreach (var s in ShardBlob.Decode(r.GetInt32(0), (byte[])r.GetValue(1)))
-                yield return s;
+        {
+            var row = Verified(ReadShardRow(r, withBlob: true));
+            foreach (var s in Decode(row)) yield return s;
+        }
+    }
+
+    private List<SampleRecord> Decode(ShardRow row)
+    {
+        try
+        {
+            var list = ShardBlob.Decode((int)row.Point, row.Blob!);
+            if (list.Count != row.Count || list.Count > 0 && (list[0].Sample != row.First || list[^1].Sample != row.First + row.Count - 1))
+                throw new InvalidDataException($"it holds {list.Count} samples where {row.Count} from {row.First} were stored");
+            return list;
+        }
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException or FormatException or DecoderFallbackException)
+        {
+            throw new StoreDamagedException($"the campaign store '{_db.DataSource}' is damaged: shard (point {row.Point}, shard {row.Index}) cannot be decoded ({e.Message}).", e);
+        }
     }
 
     /// <summary>The stored samples of one shard, in sample order.</summary>
+    /// <remarks>Verified against its checksum and its key; a missing or damaged shard is a <see cref="StoreDamagedException"/>.</remarks>
     public List<SampleRecord> ReadShard(ShardKey shard)
     {
         using var cmd = _db.CreateCommand();
-        cmd.CommandText = "SELECT samples FROM shards WHERE point = $p AND shard = $s";
+        cmd.CommandText = $"SELECT {ShardColumns} FROM shards WHERE point = $p AND shard = $s";
         cmd.Parameters.AddWithValue("$p", shard.Point);
         cmd.Parameters.AddWithValue("$s", shard.Index);
-        return cmd.ExecuteScalar() is byte[] data ? ShardBlob.Decode(shard.Point, data) : [];
+        using var r = cmd.ExecuteReader();
+        if (!r.Read()) throw new StoreDamagedException($"the campaign store '{_db.DataSource}' is damaged: shard (point {shard.Point}, shard {shard.Index}) is missing.");
+        var row = Verified(ReadShardRow(r, withBlob: true));
+        if (row.Point != shard.Point || row.Index != shard.Index || row.First != shard.FirstSample || row.Count != shard.Count)
+            throw new StoreDamagedException($"the campaign store '{_db.DataSource}' is damaged: shard (point {shard.Point}, shard {shard.Index}) does not match its key.");
+        return Decode(row);
     }
 
     /// <summary>Traced trajectories: (point, sample) → (time, loss).</summary>
@@ -244,17 +519,25 @@ public sealed class CampaignStore : IDisposable
     {
         var list = new List<(int, long, double[], double[])>();
         using var cmd = _db.CreateCommand();
-        cmd.CommandText = "SELECT point, sample, data FROM traces ORDER BY point, sample";
+        cmd.CommandText = "SELECT point, sample, data, sha256 FROM traces NOT INDEXED ORDER BY point, sample";
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
+            bool ok;
+            try
+            {
+                ok = r.GetFieldType(0) == typeof(long) && r.GetFieldType(1) == typeof(long) && r.GetValue(2) is byte[] d && r.GetValue(3) is byte[] h
+                    && h.AsSpan().SequenceEqual(TraceChecksum(r.GetInt64(0), r.GetInt64(1), d)) && d.Length % 16 == 0;
+            }
+            catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException) { ok = false; }
+            if (!ok) throw new StoreDamagedException($"the campaign store '{_db.DataSource}' is damaged: a trace fails its checksum. Rerun `sweep run` on this folder to recompute it.");
             var (t, l) = DecodeTrace((byte[])r.GetValue(2));
             list.Add((r.GetInt32(0), r.GetInt64(1), t, l));
         }
         return list;
     }
 
-    public long SampleCount() => (long)Scalar("SELECT COALESCE(SUM(count), 0) FROM shards")!;
+    public long SampleCount() => Convert.ToInt64(Scalar("SELECT COALESCE(SUM(count), 0) FROM shards NOT INDEXED"));
 
     private static byte[] EncodeTrace(double[] t, double[] l)
     {
@@ -292,4 +575,11 @@ public sealed class CampaignStore : IDisposable
     }
 
     public void Dispose() => _db.Dispose();
+}
+
+/// <summary>The store is damaged (a checksum, SQLite's own check, an undecodable record): a failure, exit code 1.</summary>
+public sealed class StoreDamagedException : IOException
+{
+    public StoreDamagedException(string message) : base(message) { }
+    public StoreDamagedException(string message, Exception inner) : base(message, inner) { }
 }
