@@ -7,6 +7,25 @@ namespace Sweep.Results.Tests;
 public class CampaignStoreTests
 {
     [Fact]
+    public void Metadata_set_after_creation_keeps_the_metadata_checksum_valid()
+    {
+        // Provenance is recorded after the store is created; the checksum over the metadata must follow it, or every
+        // later open would call the store damaged.
+        var dir = TestCampaigns.TempDir();
+        var (store, _) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
+        using (store) store.SetMeta("provenance", "{\"version\":\"x\"}");
+        var (again, resumed) = CampaignStore.OpenForCampaign(dir, "{}", new string('a', 64), "n", dir);
+        using (again)
+        {
+            Assert.True(resumed);
+            Assert.Equal("{\"version\":\"x\"}", again.TryGetMeta("provenance"));
+        }
+        using var reader = CampaignStore.Open(CampaignStore.PathIn(dir), readOnly: true);
+        Assert.Equal("n", reader.TryGetMeta("name"));
+        Assert.Throws<ArgumentException>(() => reader.SetMeta("meta_sha256", "forged"));
+    }
+
+    [Fact]
     public void Committed_shards_survive_reopening_and_a_second_commit_is_ignored()
     {
         var dir = TestCampaigns.TempDir();

@@ -392,8 +392,26 @@ public sealed class CampaignStore : IDisposable
     /// <summary>A metadata value, as verified when the store was opened.</summary>
     public string? TryGetMeta(string key) => key == MetaChecksumKey ? null : _meta.GetValueOrDefault(key);
 
-    /// <summary>Sets one metadata entry in its own transaction (provenance, build list).</summary>
-    public void SetMeta(string key, string value) => SetMeta(key, value, null);
+    /// <summary>
+    /// Sets one metadata entry (provenance, build list) and the metadata checksum over the new set, in one transaction,
+    /// so a later open verifies it like the rest.
+    /// </summary>
+    public void SetMeta(string key, string value)
+    {
+        if (key == MetaChecksumKey) throw new ArgumentException("the metadata checksum is maintained by the store", nameof(key));
+        var updated = new Dictionary<string, string>(_meta);
+        updated.Remove(MetaChecksumKey);
+        updated[key] = value;
+        string sum = MetaChecksum(updated);
+        using (var tx = _db.BeginTransaction())
+        {
+            SetMeta(key, value, tx);
+            SetMeta(MetaChecksumKey, sum, tx);
+            tx.Commit();
+        }
+        updated[MetaChecksumKey] = sum;
+        _meta = updated;
+    }
 
     private void SetMeta(string key, string value, SqliteTransaction? tx)
     {
