@@ -19,13 +19,15 @@ public static class SummaryTable
     {
         if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 220;
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(campaign.Name)}[/]");
-        table.AddColumns("point", "params", "outcomes glob/sad/unres/div", "saddle mass [[lower, upper]] (95% bounds)", "t_global p50", "t_hit p50",
-            "label at stop", "L_S", "count", "fraction", "95% CI");
+        table.AddColumns("point", "params", "certified global [[95% CI]]", "saddle/unres/div", "saddle mass [[lower, upper]] (95% bounds)", "t_global p50", "t_hit p50",
+            "label at stop", "L_S", "count", "share at stop", "95% CI");
         foreach (var s in points)
         {
             var point = campaign.Points[s.Point];
             string prms = string.Join(", ", point.Params.Select(kv => $"{kv.Key}={kv.Value?.ToJsonString()}"));
-            string outcomes = string.Join("/", new[] { Outcome.Global, Outcome.Saddle, Outcome.Unresolved, Outcome.Diverged }.Select(o => s.Of(o).Count));
+            var g = s.Of(Outcome.Global);
+            string global = s.Samples == 0 ? "-" : $"{g.Count} = {F(g.Fraction)} [[{F(g.Ci95.Low)}, {F(g.Ci95.High)}]]";
+            string others = string.Join("/", new[] { Outcome.Saddle, Outcome.Unresolved, Outcome.Diverged }.Select(o => s.Of(o).Count));
             string saddle = s.SaddleMass is { } m ? $"[{F(m.Lower)}, {F(m.Upper)}] ({F(m.Lower95)}–{F(m.Upper95)})" : "-";
             string tGlobal = Time(s.GlobalTimes, s.Samples - s.Of(Outcome.Diverged).Count);
             string tHit = Time(s.HitTimes, s.Samples - s.Of(Outcome.Diverged).Count);
@@ -33,7 +35,7 @@ public static class SummaryTable
             bool first = true;
             foreach (var l in rows)
             {
-                table.AddRow(first ? s.Point.ToString() : "", first ? Markup.Escape(prms) : "", first ? outcomes : "", first ? Markup.Escape(saddle) : "",
+                table.AddRow(first ? s.Point.ToString() : "", first ? Markup.Escape(prms) : "", first ? global : "", first ? others : "", first ? Markup.Escape(saddle) : "",
                     first ? tGlobal : "", first ? tHit : "",
                     l is null ? "-" : Markup.Escape(l.Label), l is null ? "-" : F(l.CriticalValue), l?.Count.ToString() ?? "0",
                     l is null ? "-" : F(l.Fraction), l is null ? "-" : $"[[{F(l.Ci95.Low)}, {F(l.Ci95.High)}]]");
@@ -43,8 +45,9 @@ public static class SummaryTable
         AnsiConsole.Write(table);
         foreach (var s in points.Where(s => s.FlowDiverged > 0))
             Console.Error.WriteLine($"warning: point {s.Point}: {OutputWriter.FlowDivergedWarning(s.FlowDiverged)}");
-        Console.WriteLine("outcomes: global = certified to converge to the global minimum; saddle = certified saddle (invariant manifold); " +
-            "unresolved = neither by the horizon. The saddle-basin mass lies between the certified saddles and saddles + unresolved.");
+        Console.WriteLine("certified global: certain to converge to the global minimum; saddle: certified saddle (invariant manifold); " +
+            "unresolved: neither by the horizon. The saddle-basin mass lies between the certified saddles and saddles + unresolved. " +
+            "Labels say where samples were when they stopped, not where they go.");
     }
 
     /// <summary>A censored-time median: "censored" when half the samples had not had the event by the stop, "-" without samples.</summary>

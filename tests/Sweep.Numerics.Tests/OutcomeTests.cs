@@ -52,6 +52,23 @@ public class OutcomeTests
     }
 
     [Fact]
+    public void A_small_gradient_near_the_origin_does_not_certify_a_suppressed_start_at_its_plateau()
+    {
+        // H = 4, scale 0.01, mode 2 suppressed: the gradient test holds at t = 0 (label {}), but that is a plateau, not
+        // the limit. Only convergence at {0,1}, the best the manifold allows, certifies the saddle; before, unresolved.
+        var p = TestProblems.Canonical(Sigmas, 4, 4, 4, 4, 4);
+        var solver = new TrajectorySolver(p, new GaussianInitializer(0.01, [2]), new GradientFlowSettings(60, 1e-8, 1e-10), new StopRule(1e-6, 1e-3, Until.Certified));
+        var results = solver.SolveMany(3, 0, 0, 8);
+        Assert.Contains(results, r => r.Label == "{}");
+        foreach (var r in results)
+        {
+            Assert.Equal(Outcome.Unresolved, r.Outcome);
+            Assert.Equal(SampleStatus.Horizon, r.Status);
+            Assert.Equal(60, r.StopTime);
+        }
+    }
+
+    [Fact]
     public void Suppressed_modes_give_no_certificate_where_the_manifold_is_not_exact()
     {
         // Data problems: u_i, v_i are not coordinate vectors, rounding leaves the manifold: no structural certificate.

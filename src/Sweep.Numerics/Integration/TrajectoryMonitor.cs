@@ -35,6 +35,7 @@ public sealed class TrajectoryMonitor
     private readonly Until _until;
     private readonly InvariantManifold? _manifold;
     private readonly LabelProbe? _probe;
+    private readonly int _manifoldMask;     // every mode but the suppressed ones: the best critical point on the manifold
     private FirstCrossing _hit, _global;
     private TraceRecorder? _trace;
     private bool _decreasing;
@@ -66,7 +67,9 @@ public sealed class TrajectoryMonitor
         _globalMask = cv.GlobalMask;
         _flow = flow;
         _manifold = manifold;
-        _probe = flow ? null : new LabelProbe(problem);
+        // Descent certifies global by its label after a non-decrease; a suppressed-mode start needs its label too.
+        _probe = flow && manifold is null ? null : new LabelProbe(problem);
+        _manifoldMask = manifold is null ? 0 : manifold.Modes.Aggregate(_globalMask, (m, i) => m & ~(1 << i));
     }
 
     /// <summary>First time with L − L_min ≤ eps_hit, null while not hit.</summary>
@@ -129,8 +132,14 @@ public sealed class TrajectoryMonitor
         bool gradientTest = gradNorm <= _gradTol && stateNorm <= _gradTol;
         if (_certified is null && gradientTest)
         {
-            if (_manifold is not null && _manifold.Contains(weights)) Certify(Outcome.Saddle, time);
-            else if (_probe is not null && _probe.Mask(weights) == _globalMask) Certify(Outcome.Global, time);
+            // On the manifold the limit can never be global, but a small gradient is not convergence (near the origin,
+            // on a plateau): the saddle counts once the state has converged at the manifold's best label, every mode
+            // but the suppressed ones. Converging at a lower saddle of the manifold is left unresolved, not claimed.
+            if (_manifold is not null && _manifold.Contains(weights))
+            {
+                if (_probe!.Mask(weights) == _manifoldMask) Certify(Outcome.Saddle, time);
+            }
+            else if (!_flow && _probe is not null && _probe.Mask(weights) == _globalMask) Certify(Outcome.Global, time);
         }
         bool done = _certified switch
         {
