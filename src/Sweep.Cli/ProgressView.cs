@@ -54,11 +54,14 @@ public sealed class ProgressView(IActorRef aggregator)
     public string Format(Progress p)
     {
         double rate = Rate(p);
-        string eta = rate > 0 ? TimeSpan.FromSeconds((p.Total - p.Done) / rate).ToString(@"hh\:mm\:ss") : "--:--:--";
+        string eta = rate > 0 ? Eta(TimeSpan.FromSeconds((p.Total - p.Done) / rate)) : "--:--:--";
         // Per point, the saddle-mass bracket [certified saddles, + unresolved]: never a single number that could be read as a basin.
         var saddle = string.Join(" ", p.Points.Take(8).Select(s => $"p{s.Point}:{(s.SaddleMass is { } m ? $"[{Display.Short(m.Lower)},{Display.Short(m.Upper)}]" : "-")}"));
         if (p.Points.Count > 8) saddle += " …";
         return $"{p.Done}/{p.Total} samples ({100.0 * p.Done / Math.Max(1, p.Total):0.0}%)  {rate:0.0}/s  ETA {eta}  saddle mass {saddle}";
     }
 
+
+    /// <summary>hh:mm:ss, with days in front when a campaign has that long to go (30 h is "1d 06:00:00", not "06:00:00").</summary>
+    public static string Eta(TimeSpan t) => t.TotalDays >= 1 ? $"{(int)t.TotalDays}d {t:hh\\:mm\\:ss}" : t.ToString(@"hh\:mm\:ss");
 }
