@@ -165,7 +165,7 @@ public sealed class CampaignStore : IDisposable
     /// Reads the metadata by a full scan (not through an index that damage could mislead) and verifies its checksum.
     /// A store of another schema is a <see cref="UserError"/>; damaged metadata a <see cref="StoreDamagedException"/>.
     /// </summary>
-    private void LoadMeta(string path)
+    private void LoadMeta(string path, bool retried = false)
     {
         var meta = new Dictionary<string, string>();
         try
@@ -184,8 +184,16 @@ public sealed class CampaignStore : IDisposable
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 1 && e.Message.Contains("no such table"))
         {
-            // A new store, unless it already holds shards: then the metadata was lost to damage.
-            if (Convert.ToInt64(Scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('shards', 'traces')")) > 0)
+            // A new store, unless it already holds shards: then the metadata was lost to damage. A reader may also have
+            // looked between a writer's creation and commit: if the metadata table exists now, read it again (once).
+            // One statement, one snapshot: the meta table and the shard tables are seen at the same instant.
+            long tables = Convert.ToInt64(Scalar("SELECT (SELECT count(*) FROM sqlite_master WHERE name = 'meta') * 10 + (SELECT count(*) FROM sqlite_master WHERE name IN ('shards', 'traces'))"));
+            if (!retried && tables >= 10)
+            {
+                LoadMeta(path, retried: true);
+                return;
+            }
+            if (tables % 10 > 0)
             {
                 _db.Dispose();
                 throw Damaged(path, "its metadata table is missing");
