@@ -49,7 +49,7 @@ public sealed class CoordinatorOperationsTests
     public async Task The_meter_counts_commits_retries_and_expired_leases()
     {
         using var counters = new Counters();
-        var (campaign, store, kit) = await Start(TestCampaigns.Parse(), TimeSpan.FromMilliseconds(300));
+        var (campaign, store, kit) = await Start(TestCampaigns.Parse(), TimeSpan.FromSeconds(1));   // long enough for a loaded machine to answer, short enough to expire
         using var _ = store;
         await using var __ = kit;
         var worker = kit.CreateTestProbe();
