@@ -3,6 +3,16 @@ namespace Sweep.Cli.Tests;
 /// <summary>Campaigns and checks shared by the multi-process tests.</summary>
 internal static class Campaigns
 {
+    /// <summary>Ten samples in two shards, done in a second: for tests of what happens around a finished campaign.</summary>
+    public const string Tiny = """
+        { "name": "safety", "seed": 1,
+          "problem": { "kind": "canonical", "singular_values": [3, 1.5, 0.4], "input_dim": 4 },
+          "network": { "hidden": [4, 4] },
+          "init": { "kind": "gaussian", "scale": 0.1 },
+          "dynamics": { "method": "flow", "t_max": 10 },
+          "samples": 10, "shard_size": 5 }
+        """;
+
     /// <summary>Several seconds on two cores, in small shards, so that kills land between and inside shard commits.</summary>
     public const string SeveralSeconds = """
         { "name": "kill-test", "seed": 13,

@@ -5,20 +5,11 @@ public class ExportTargetTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
-    private const string Tiny = """
-        { "name": "safety", "seed": 1,
-          "problem": { "kind": "canonical", "singular_values": [3, 1.5, 0.4], "input_dim": 4 },
-          "network": { "hidden": [4, 4] },
-          "init": { "kind": "gaussian", "scale": 0.1 },
-          "dynamics": { "method": "flow", "t_max": 10 },
-          "samples": 10, "shard_size": 5 }
-        """;
-
     [Fact]
     public void Export_refuses_an_existing_target_without_force_and_anything_but_a_regular_file_even_with_it()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Tiny);
+        var file = Temp.Campaign(dir, Campaigns.Tiny);
         var outDir = Path.Combine(dir, "out");
         Assert.Equal(0, SweepProcess.Run(Timeout, "run", file, "--out", outDir).Exit);
         string samples = File.ReadAllText(Path.Combine(outDir, "samples.csv"));

@@ -5,20 +5,11 @@ public class OutputSafetyTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
-    private const string Tiny = """
-        { "name": "safety", "seed": 1,
-          "problem": { "kind": "canonical", "singular_values": [3, 1.5, 0.4], "input_dim": 4 },
-          "network": { "hidden": [4, 4] },
-          "init": { "kind": "gaussian", "scale": 0.1 },
-          "dynamics": { "method": "flow", "t_max": 10 },
-          "samples": 10, "shard_size": 5 }
-        """;
-
     [Fact]
     public void A_non_empty_folder_without_a_campaign_is_refused_and_left_untouched_an_empty_one_is_used()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Tiny);
+        var file = Temp.Campaign(dir, Campaigns.Tiny);
         var outDir = Path.Combine(dir, "someone-elses");
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "samples.csv"), "precious");
