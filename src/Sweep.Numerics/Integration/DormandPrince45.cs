@@ -258,9 +258,7 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
     private void Finish(int l, SampleStatus status, TrajectoryFinish finish)
     {
         ref var lane = ref _lanes[l];
-        int width = T.Width;
-        Span<double> y = _y;
-        for (int e = 0; e < _n; e++) _one[e] = y[e * width + l];
+        new LaneWeights(_y, T.Width, l).CopyTo(_one);
         var result = _monitors[l].Result(status, lane.T, lane.Steps, lane.Evals, lane.Loss, lane.GradNorm);
         int index = lane.Index;
         lane.Index = -1;
@@ -297,16 +295,15 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
         }
         _lanes[l].Index = -1;
         // An idle lane integrates zeros (finite, harmless) until the batch ends.
-        Span<double> y = _y, k1 = _k1;
-        for (int e = 0; e < _n; e++) { y[e * width + l] = 0; k1[e * width + l] = 0; }
+        LaneWeights.Clear(_y, width, l, _n);
+        LaneWeights.Clear(_k1, width, l, _n);
         return false;
     }
 
     private void WriteLane(int l)
     {
-        int width = T.Width;
-        Span<double> y = _y, k1 = _k1;
-        for (int e = 0; e < _n; e++) { y[e * width + l] = _one[e]; k1[e * width + l] = _oneF[e]; }
+        LaneWeights.Store(_y, T.Width, l, _one);
+        LaneWeights.Store(_k1, T.Width, l, _oneF);
     }
 
     /// <summary>

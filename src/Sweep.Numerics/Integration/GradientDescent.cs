@@ -109,9 +109,7 @@ public sealed class GradientDescent<T> : IIntegrator where T : struct, ILane<T>
     private void Finish(int l, SampleStatus status, TrajectoryFinish finish)
     {
         ref var lane = ref _lanes[l];
-        int width = T.Width;
-        Span<double> w = _w;
-        for (int e = 0; e < _n; e++) _one[e] = w[e * width + l];
+        new LaneWeights(_w, T.Width, l).CopyTo(_one);
         var result = _monitors[l].Result(status, lane.K, lane.K, lane.Evals, lane.Loss, lane.GradNorm);
         int index = lane.Index;
         lane.Index = -1;
@@ -127,12 +125,12 @@ public sealed class GradientDescent<T> : IIntegrator where T : struct, ILane<T>
         if (next >= count)
         {
             lane.Index = -1;
-            for (int e = 0; e < _n; e++) w[e * width + l] = 0;
+            LaneWeights.Clear(w, width, l, _n);
             return false;
         }
         int index = next++;
         _traces[l] = start(index, _one);
-        for (int e = 0; e < _n; e++) w[e * width + l] = _one[e];
+        LaneWeights.Store(w, width, l, _one);
         lane = new Lane { Index = index, Fresh = true, K = 0, Evals = 0 };
         return true;
     }

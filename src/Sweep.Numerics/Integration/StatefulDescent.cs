@@ -190,9 +190,7 @@ public sealed class StatefulDescent<T> : IIntegrator where T : struct, ILane<T>
     private void Finish(int l, SampleStatus status, TrajectoryFinish finish)
     {
         ref var lane = ref _lanes[l];
-        int width = T.Width;
-        Span<double> w = _w;
-        for (int e = 0; e < _n; e++) _one[e] = w[e * width + l];
+        new LaneWeights(_w, T.Width, l).CopyTo(_one);
         var result = _monitors[l].Result(status, lane.K, lane.K, lane.Evals, lane.Loss, lane.GradNorm);
         int index = lane.Index;
         lane.Index = -1;
@@ -205,17 +203,17 @@ public sealed class StatefulDescent<T> : IIntegrator where T : struct, ILane<T>
         int width = T.Width;
         Span<double> w = _w, m = _m, s = _s;
         ref var lane = ref _lanes[l];
-        for (int e = 0; e < _n; e++) m[e * width + l] = 0;
-        if (s.Length > 0) for (int e = 0; e < _n; e++) s[e * width + l] = 0;
+        LaneWeights.Clear(m, width, l, _n);
+        if (s.Length > 0) LaneWeights.Clear(s, width, l, _n);
         if (next >= count)
         {
             lane.Index = -1;
-            for (int e = 0; e < _n; e++) w[e * width + l] = 0;
+            LaneWeights.Clear(w, width, l, _n);
             return false;
         }
         int index = next++;
         _traces[l] = start(index, _one);
-        for (int e = 0; e < _n; e++) w[e * width + l] = _one[e];
+        LaneWeights.Store(w, width, l, _one);
         lane = new Lane { Index = index, Fresh = true, K = 0, Evals = 0, Pow1 = _beta1, Pow2 = _beta2 };
         return true;
     }

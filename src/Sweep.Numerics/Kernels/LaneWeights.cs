@@ -25,4 +25,16 @@ public readonly ref struct LaneWeights
     {
         for (int e = 0; e < destination.Length; e++) destination[e] = _buffer[e * _width + _lane];
     }
+
+    /// <summary>Writes one trajectory's plain row-major <paramref name="values"/> into lane <paramref name="lane"/> of a lane buffer.</summary>
+    public static void Store(Span<double> buffer, int width, int lane, ReadOnlySpan<double> values)
+    {
+        for (int e = 0; e < values.Length; e++) buffer[e * width + lane] = values[e];
+    }
+
+    /// <summary>Zeroes the first <paramref name="elements"/> elements of lane <paramref name="lane"/> (an idle lane computes on zeros).</summary>
+    public static void Clear(Span<double> buffer, int width, int lane, int elements)
+    {
+        for (int e = 0; e < elements; e++) buffer[e * width + lane] = 0;
+    }
 }
