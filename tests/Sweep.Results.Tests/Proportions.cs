@@ -1,8 +1,9 @@
-namespace Sweep.Results.Statistics;
+namespace Sweep.Results.Tests;
 
 /// <summary>
-/// The Wilson score interval (kept as the reference that shows why the outputs use exact Clopper–Pearson intervals:
-/// it under-covers rare labels) and the type-7 quantile of sorted data.
+/// Reference formulas for the statistics tests, not used by the outputs: the Wilson score interval (the one the first
+/// version printed; the tests show why the outputs now use exact Clopper–Pearson intervals) and the type-7 quantile
+/// of sorted data (what censored quantiles must equal while exact).
 /// </summary>
 public static class Proportions
 {
