@@ -321,7 +321,7 @@ public static class CampaignLoader
         double nearestSaddle = cv.GapAboveMinimum(cv.GlobalMask & ~(1 << (cv.Modes - 1)));
         if (epsHit >= nearestSaddle)
             warnings.Add($"point {index}: stop.eps_hit = {epsHit} is not below s_min²/2 = {nearestSaddle:G4}, the gap to the nearest saddle; a saddle would count as a hit");
-        warnings.AddRange(RiskWarnings(index, problem.Value!, problemData));
+        warnings.AddRange(RiskWarnings(index, problem.Value!));
 
         var spec = new PointSpec(index, problemData, hidden, scale, suppress, dyn, gradTol, epsHit, traceSamples, until);
         return (spec, problem.Value!, warnings);
@@ -348,7 +348,7 @@ public static class CampaignLoader
     public const double IllConditionedCovariance = 1e8;
 
     /// <summary>Warnings that name a risk to the results, not an error in the input (issue: honest outcomes).</summary>
-    private static IEnumerable<string> RiskWarnings(int index, LinearNetworkProblem problem, ProblemData data)
+    private static IEnumerable<string> RiskWarnings(int index, LinearNetworkProblem problem)
     {
         var s = problem.Spectrum.SingularValues;
         for (int i = 0; i + 1 < s.Length; i++)
@@ -357,14 +357,10 @@ public static class CampaignLoader
             if (gap < CloseSingularValuesGap)
                 yield return $"point {index}: singular values {i} and {i + 1} ({s[i]:G6}, {s[i + 1]:G6}) differ by only {gap:G3} of the largest; labels on the plateaus between them are arbitrary (which of the two is learned first is decided by noise)";
         }
-        if (data is CovarianceProblemData c)
-        {
-            var eig = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(c.InputDim, c.InputDim, (i, j) => c.Cxx[i * c.InputDim + j])
-                .Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric).EigenValues.Select(e => Math.Abs(e.Real)).ToArray();
-            double condition = eig.Max() / eig.Min();
-            if (condition > IllConditionedCovariance)
-                yield return $"point {index}: X Xᵀ has condition number {condition:G3} (above {IllConditionedCovariance:G1}); losses, gradients and labels of this data problem lose about log10 of that many digits — consider \"whiten\": true or rescaling the inputs";
-        }
+        // 1 for canonical problems: only data can be ill-conditioned.
+        double condition = problem.CovarianceCondition;
+        if (condition > IllConditionedCovariance)
+            yield return $"point {index}: X Xᵀ has condition number {condition:G3} (above {IllConditionedCovariance:G1}); losses, gradients and labels of this data problem lose about log10 of that many digits — consider \"whiten\": true or rescaling the inputs";
     }
 
     private static string FieldOf(ProblemError e, bool canonical) => e.Kind switch

@@ -43,6 +43,11 @@ public sealed class LinearNetworkProblem
     public Spectrum Spectrum { get; }
     public CriticalValues CriticalValues { get; }
     public bool IsCanonical { get; }
+    /// <summary>
+    /// Condition number of the data's X Xᵀ (largest over smallest eigenvalue), before any whitening; 1 for canonical
+    /// problems. Computed once, with the rank check.
+    /// </summary>
+    public double CovarianceCondition { get; private init; } = 1;
     public double CyxNorm { get; }
 
     /// <summary>The paper's reduced form: Cxx = I, Cyx = [diag(σ), 0], ||Y||² = Σσ², L_min = 0 exactly.</summary>
@@ -192,12 +197,13 @@ public sealed class LinearNetworkProblem
             // Whitened inputs: Cxx = I, Cyx = M = Cyx Cxx^{-1/2}, same ||Y||² and same spectrum; Cxx^{1/2} becomes I.
             var m = cyx * InverseSqrt(cxx);
             var whitened = new Spectrum(spectrum.SingularValues, spectrum.U, spectrum.V, Spectrum.Identity(dx), dy, dx);
-            problem = new LinearNetworkProblem(shape, Spectrum.Identity(dx), Spectrum.RowMajor(m), yNormSquared, globalMinimum, true, null, whitened, isCanonical: false);
+            problem = new LinearNetworkProblem(shape, Spectrum.Identity(dx), Spectrum.RowMajor(m), yNormSquared, globalMinimum, true, null, whitened, isCanonical: false)
+                { CovarianceCondition = maxEig / minEig };
         }
         else
         {
             problem = new LinearNetworkProblem(shape, (double[])cxxRowMajor.Clone(), (double[])cyxRowMajor.Clone(), yNormSquared, globalMinimum, false,
-                Spectrum.RowMajor(cxx.Inverse()), spectrum, isCanonical: false);
+                Spectrum.RowMajor(cxx.Inverse()), spectrum, isCanonical: false) { CovarianceCondition = maxEig / minEig };
         }
         return Validated<LinearNetworkProblem>.Ok(problem, problem.SeparationWarnings());
     }
