@@ -52,7 +52,7 @@ public static class CoordinatorCapacity
             var (store, _) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir);
             using (store)
             {
-                var node = await SweepNode.StartAsync(new NodeOptions { UseSerilog = true, Coordinator = new CoordinatorSetup(campaign, store, new CoordinatorOptions(dir)) });
+                var node = await SweepNode.StartAsync(new NodeOptions { UseSerilog = true, Tls = TlsOptions.Ephemeral(), Coordinator = new CoordinatorSetup(campaign, store, new CoordinatorOptions(dir)) });
                 try
                 {
                     var sw = Stopwatch.StartNew();

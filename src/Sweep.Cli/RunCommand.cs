@@ -13,16 +13,17 @@ namespace Sweep.Cli;
 /// <summary>`sweep run` (one process, a one-node cluster with both roles) and `sweep coordinator` (coordinator role only).</summary>
 public static class RunCommand
 {
+    // `run` has no other nodes: its credential never leaves the process, so no other process can join it.
     public static Task<int> Execute(string campaignPath, string outDir, int workers) =>
-        Run(campaignPath, outDir, workers, port: 0, ("127.0.0.1", null), coordinatorOnly: false);
+        Run(campaignPath, outDir, workers, port: 0, new ClusterNetwork("127.0.0.1", null, Insecure: false), coordinatorOnly: false);
 
     // `coordinator` solves nothing itself unless asked: worker entities belong on worker nodes.
-    public static Task<int> ExecuteCoordinator(string campaignPath, string outDir, int port, int workers, (string Host, TlsOptions? Tls) network) =>
+    public static Task<int> ExecuteCoordinator(string campaignPath, string outDir, int port, int workers, ClusterNetwork network) =>
         Run(campaignPath, outDir, workers, port, network, coordinatorOnly: true);
 
-    private static async Task<int> Run(string campaignPath, string outDir, int workers, int port, (string Host, TlsOptions? Tls) network, bool coordinatorOnly)
+    private static async Task<int> Run(string campaignPath, string outDir, int workers, int port, ClusterNetwork network, bool coordinatorOnly)
     {
-        var (host, tls) = network;
+        string host = network.Host;
 
         // 1. Validate everything before touching DIR.
         var campaign = CampaignLoader.Load(campaignPath);
@@ -60,7 +61,19 @@ public static class RunCommand
             Console.WriteLine($"campaign '{campaign.Name}': {campaign.Points.Count} point(s) × {campaign.Samples} samples, shards of {campaign.ShardSize} → {outDir}");
         Log.Information("campaign {Name} hash {Hash} resumed={Resumed} stored={Stored}", campaign.Name, campaign.Hash, resumed, already);
 
-        // 3. The cluster: one node with both features for `run`; the coordinator (plus optional local workers) otherwise.
+        // 3. Who may join: the user's certificates; plain TCP only with --insecure; otherwise a credential made now, kept
+        // in memory by `run` and written owner-only under DIR by a (loopback) coordinator for its local workers.
+        var tls = network.Tls;
+        string? credentialPath = null;
+        if (network.Insecure) ClusterArgs.WarnInsecure(network);
+        else if (tls is null)
+        {
+            tls = TlsOptions.Ephemeral();
+            if (coordinatorOnly) credentialPath = CredentialFile.Write(outDir, tls);
+        }
+        using var __ = new Cleanup(credentialPath);
+
+        // 4. The cluster: one node with both features for `run`; the coordinator (plus optional local workers) otherwise.
         var options = new NodeOptions
         {
             Host = host, Port = port, Tls = tls, UseSerilog = true, Workers = workers,
@@ -77,7 +90,8 @@ public static class RunCommand
             if (coordinatorOnly)
             {
                 var self = node.Address;
-                Console.WriteLine($"coordinator listening on {self.Host}:{self.Port}{(tls is null ? "" : " (mutual TLS)")}; start workers with: sweep worker --seed {self.Host}:{self.Port}");
+                string join = tls is null ? "--insecure" : credentialPath is null ? "--tls-cert NODE.pfx --tls-ca CA.pem" : $"--credential {credentialPath}";
+                Console.WriteLine($"coordinator listening on {self.Host}:{self.Port}{(tls is null ? " without TLS" : " (mutual TLS)")}; start workers with: sweep worker --seed {self.Host}:{self.Port} {join}");
             }
             var done = node.Coordinator.Ask<object>(NotifyWhenFinished.Instance, Timeout.InfiniteTimeSpan);
             await new ProgressView(node.Aggregator).RunUntil(Task.WhenAny(done, interrupt.First));
@@ -158,4 +172,13 @@ public static class RunCommand
     }
 
     internal static void ConfigureLogging(string outDir) => SweepLogging.ToDirectory(outDir);
+
+    /// <summary>Removes the coordinator's credential file when it stops, whatever the way (a killed one leaves it; the next start replaces it).</summary>
+    private sealed class Cleanup(string? credentialPath) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (credentialPath is not null) CredentialFile.Delete(credentialPath);
+        }
+    }
 }

@@ -72,7 +72,7 @@ public static class SweepCommandLine
         port.Required = true;
         var workers = IntOption("--workers", "solver threads on this node as well (none unless given: worker nodes solve)", 0, 1024, 0, "-w");
         var network = new NetworkOptions();
-        var command = new Command("coordinator", "serve a campaign to worker nodes (resumable like run)") { campaign, output, port, workers };
+        var command = new Command("coordinator", $"serve a campaign to worker nodes (resumable like run); without TLS options it writes DIR/{CredentialFile.FileName} for the workers to join with") { campaign, output, port, workers };
         network.AddTo(command);
         command.SetAction(r => RunCommand.ExecuteCoordinator(r.GetRequiredValue(campaign), r.GetRequiredValue(output), r.GetValue(port),
             r.GetValue(workers), network.Resolve(r)));
@@ -84,12 +84,17 @@ public static class SweepCommandLine
         var seed = new Option<string>("--seed", "-s") { Description = "HOST:PORT of the coordinator", HelpName = "HOST:PORT", Required = true };
         var workers = IntOption("--workers", "solver threads (the number of cores unless given)", 1, 1024, Environment.ProcessorCount, "-w");
         var port = IntOption("--port", "this node's port (0: any free port)", 0, 65535, 0, "-p");
-        var joinTimeout = IntOption("--join-timeout", "seconds to wait for the coordinator before giving up with exit code 1", 1, 86400, 60);
+        var joinTimeout = IntOption("--join-timeout", "seconds to wait for the coordinator (and its credential) before giving up with exit code 1", 1, 86400, 60);
+        var credential = new Option<string?>("--credential")
+        {
+            Description = $"the credential a loopback coordinator writes under its --out DIR (DIR/{CredentialFile.FileName}, readable only by you); waited for if the coordinator has not started yet",
+            HelpName = "FILE",
+        };
         var network = new NetworkOptions();
-        var command = new Command("worker", "join a coordinator and solve its shards until stopped (Ctrl-C or SIGTERM leave gracefully)") { seed, workers, port, joinTimeout };
+        var command = new Command("worker", "join a coordinator and solve its shards until it has finished (exit 0) or until Ctrl-C or SIGTERM (exit 130/143)") { seed, workers, port, joinTimeout, credential };
         network.AddTo(command);
         command.SetAction(r => WorkerCommand.Execute(r.GetRequiredValue(seed), r.GetValue(workers), r.GetValue(port),
-            TimeSpan.FromSeconds(r.GetValue(joinTimeout)), network.Resolve(r)));
+            TimeSpan.FromSeconds(r.GetValue(joinTimeout)), network.Resolve(r), r.GetValue(credential)));
         return command;
     }
 
@@ -237,8 +242,9 @@ public static class SweepCommandLine
 }
 
 /// <summary>
-/// Network options shared by `coordinator` and `worker`. Loopback needs nothing; any other bind address needs mutual
-/// TLS (--tls-cert, --tls-ca, optional --tls-password or SWEEP_TLS_PASSWORD) or an explicit --insecure.
+/// Network options shared by `coordinator` and `worker`: mutual TLS with the user's certificates (--tls-cert, --tls-ca,
+/// optional --tls-password or SWEEP_TLS_PASSWORD), required beyond loopback; on loopback without them the coordinator
+/// makes its own credential (<see cref="CredentialFile"/>); plain TCP only with an explicit --insecure.
 /// </summary>
 internal sealed class NetworkOptions
 {
@@ -246,7 +252,7 @@ internal sealed class NetworkOptions
     private readonly Option<string?> _cert = new("--tls-cert") { Description = "this node's certificate with its private key (PKCS#12)", HelpName = "NODE.pfx" };
     private readonly Option<string?> _ca = new("--tls-ca") { Description = "the cluster CA: peers are accepted only with a certificate it signed", HelpName = "CA.pem" };
     private readonly Option<string?> _password = new("--tls-password") { Description = "password of --tls-cert (default: $SWEEP_TLS_PASSWORD)", HelpName = "PW" };
-    private readonly Option<bool> _insecure = new("--insecure") { Description = "allow a non-loopback --host without TLS (prints a warning)" };
+    private readonly Option<bool> _insecure = new("--insecure") { Description = "no TLS at all: any process that reaches the port can join (prints a warning)" };
 
     public void AddTo(Command command)
     {
@@ -257,7 +263,7 @@ internal sealed class NetworkOptions
         command.Options.Add(_insecure);
     }
 
-    public (string Host, Sweep.Hosting.TlsOptions? Tls) Resolve(ParseResult r) =>
+    public ClusterNetwork Resolve(ParseResult r) =>
         ClusterArgs.Parse(r.GetValue(_host)!, r.GetValue(_cert), r.GetValue(_ca),
             r.GetValue(_password) ?? Environment.GetEnvironmentVariable("SWEEP_TLS_PASSWORD"), r.GetValue(_insecure));
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Cluster;
 using Sweep.Hosting;
@@ -11,71 +10,157 @@ using Sweep.Campaigns;
 namespace Sweep.Cli;
 
 /// <summary>
-/// `sweep worker --seed H:P`: joins the coordinator's cluster with the worker role and solves shards until stopped
-/// (Ctrl-C or SIGTERM leave the cluster gracefully) or until the coordinator says its campaign is finished (exit 0). When the coordinator disappears (crash, restart, or this node
-/// downed by the split-brain resolver), the node restarts its actor system and joins again, so a restarted
-/// coordinator gets its workers back.
+/// `sweep worker --seed H:P`: joins the coordinator's cluster with the worker role and solves shards until the
+/// coordinator says its campaign is finished (exit 0) or until SIGINT/SIGTERM (exit 130/143, in every state: joining,
+/// working, waiting). When the coordinator disappears (crash, restart, or this node downed by the split-brain resolver),
+/// the node restarts its actor system and joins again, so a restarted coordinator gets its workers back; with
+/// --credential, each attempt reads the coordinator's credential file anew (a restarted coordinator writes a new one).
 /// </summary>
 public static class WorkerCommand
 {
     private static readonly TimeSpan CoordinatorGrace = TimeSpan.FromSeconds(10);
 
-    public static async Task<int> Execute(string seed, int workers, int port, TimeSpan joinTimeout, (string Host, TlsOptions? Tls) network)
+    /// <summary>How long a stopping worker spends leaving the cluster gracefully before it stops anyway.</summary>
+    internal static readonly TimeSpan LeaveLimit = TimeSpan.FromSeconds(5);
+
+    public static async Task<int> Execute(string seed, int workers, int port, TimeSpan joinTimeout, ClusterNetwork network, string? credential)
     {
         var parts = seed.Split(':');
         if (parts.Length != 2 || parts[0].Length == 0 || !int.TryParse(parts[1], out var sp) || sp < 1 || sp > 65535)
             throw new UserError($"--seed must be HOST:PORT (got '{seed}')");
-        var (host, tls) = network;
+        if (credential is not null && (network.Tls is not null || network.Insecure))
+            throw new UserError("--credential is the coordinator's own TLS credential: give it, --tls-cert/--tls-ca or --insecure, only one");
+        if (credential is null && network.Tls is null && !network.Insecure)
+            throw new UserError("a worker needs the coordinator's credential: --credential DIR/" + CredentialFile.FileName +
+                " (written by `sweep coordinator` under its --out DIR, readable only by you), or --tls-cert and --tls-ca for a coordinator started with them");
         // A worker has no output folder: warnings and errors (Akka's included) go to stderr.
         SweepLogging.ToStderr();
+        if (network.Insecure) ClusterArgs.WarnInsecure(network);
 
-        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
+        // SIGINT and SIGTERM end every wait below: joining, working, waiting for the coordinator or its credential.
+        using var interrupt = new Interrupt();
+        using var stopping = new CancellationTokenSource();
+        _ = interrupt.First.ContinueWith(_ =>
+        {
+            try { stopping.Cancel(); }
+            catch (ObjectDisposedException) { }     // the command has returned already
+        }, TaskScheduler.Default);
+        var stop = stopping.Token;
 
         bool joinedOnce = false;
-        while (!stop.Task.IsCompleted)
+        while (!stop.IsCancellationRequested)
         {
-            var options = new NodeOptions { Host = host, Port = port, Seed = seed, Tls = tls, UseSerilog = true, Workers = workers, JoinTimeout = joinTimeout };
+            var tls = network.Tls;
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            if (credential is not null)
+            {
+                var read = await ReadCredential(credential, joinTimeout, stop);
+                if (read is null)
+                {
+                    if (stop.IsCancellationRequested) break;
+                    string missing = $"no credential at {credential} after {joinTimeout.TotalSeconds:0} s (`sweep coordinator … --out DIR` writes DIR/{CredentialFile.FileName} when it starts)";
+                    if (!joinedOnce)
+                    {
+                        Console.Error.WriteLine($"error: {missing}");
+                        return 1;
+                    }
+                    Console.Error.WriteLine($"still waiting for the coordinator at {seed}: {missing}");
+                    continue;
+                }
+                tls = read.Value.Tls;
+                // A coordinator restarted meanwhile writes a new credential: try again with it instead of waiting out the join.
+                var watched = attempt;
+                _ = WhenChanged(credential, read.Value.Data, attempt.Token).ContinueWith(t =>
+                {
+                    try { if (t.Result) watched.Cancel(); }
+                    catch (ObjectDisposedException) { }     // the attempt is over already
+                }, TaskScheduler.Default);
+            }
+            var options = new NodeOptions { Host = network.Host, Port = port, Seed = seed, Tls = tls, UseSerilog = true, Workers = workers, JoinTimeout = joinTimeout };
+            if (!joinedOnce) Console.WriteLine($"joining the coordinator at {seed} ({(tls is null ? "no TLS" : "mutual TLS")}) …");
             SweepNode node;
             try
             {
-                node = await SweepNode.StartAsync(options);
+                node = await SweepNode.StartAsync(options, attempt.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                if (stop.IsCancellationRequested) break;
+                Console.Error.WriteLine($"the credential at {credential} changed (the coordinator restarted); joining again");
+                continue;
             }
             catch (TimeoutException e)
             {
                 if (!joinedOnce)
                 {
-                    Console.Error.WriteLine($"error: {e.Message}{(tls is null ? "" : "; with TLS, check that both nodes' certificates are signed by the same --tls-ca")}");
+                    Console.Error.WriteLine($"error: {e.Message}");
                     return 1;
                 }
                 Console.Error.WriteLine($"still waiting for the coordinator at {seed}: {e.Message}");
                 continue;
             }
+            finally { attempt.Cancel(); }    // ends the credential watch
             joinedOnce = true;
             var system = node.System;
             Console.WriteLine($"worker node {node.Address} joined {seed} with {workers} worker(s); Ctrl-C to leave");
-            var lost = WatchCoordinator(system, stop.Task);
+            var lost = WatchCoordinator(system, stop);
             var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new DoneListener(finished)), "campaign-done"), typeof(CampaignDone));
-            await Task.WhenAny(stop.Task, system.WhenTerminated, lost, finished.Task);
-            if (finished.Task.IsCompleted && !stop.Task.IsCompleted)
+            await Task.WhenAny(interrupt.First, system.WhenTerminated, lost, finished.Task);
+            if (finished.Task.IsCompleted && !stop.IsCancellationRequested)
             {
                 // The campaign is done: leave and exit 0 (compose and Kubernetes then see a finished worker, not a crash).
                 Console.WriteLine($"the coordinator at {seed} has finished its campaign; leaving");
-                await SweepClusterShutdown.TerminateQuietly(node);
-                break;
+                await SweepClusterShutdown.TerminateQuietly(node, graceful: true, LeaveLimit);
+                return 0;
             }
-            if (stop.Task.IsCompleted)
-            {
-                await SweepClusterShutdown.TerminateQuietly(node);
-                break;
-            }
+            // Leave gracefully (the coordinator re-leases this node's shards at once), but never for long.
+            await SweepClusterShutdown.TerminateQuietly(node, graceful: true, LeaveLimit);
+            if (stop.IsCancellationRequested) break;
             Console.Error.WriteLine($"lost the coordinator at {seed}; joining again");
-            await SweepClusterShutdown.TerminateQuietly(node);
-            await Task.WhenAny(stop.Task, Task.Delay(TimeSpan.FromSeconds(2)));
+            await Task.WhenAny(interrupt.First, Task.Delay(TimeSpan.FromSeconds(2)));
         }
-        return 0;
+        var signal = await interrupt.First;
+        Console.Error.WriteLine($"{signal}: left the cluster");
+        Log.Warning("{Signal} received: worker stopped", signal.ToString());
+        return signal == System.Runtime.InteropServices.PosixSignal.SIGINT ? 130 : 143;
+    }
+
+    /// <summary>
+    /// The credential file once it exists (the coordinator may start after its workers), with its bytes; null when it has
+    /// not appeared within <paramref name="timeout"/> or on <paramref name="stop"/>. A file open to others is refused (exit 2).
+    /// </summary>
+    private static async Task<(TlsOptions Tls, byte[] Data)?> ReadCredential(string path, TimeSpan timeout, CancellationToken stop)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        bool said = false;
+        while (!stop.IsCancellationRequested)
+        {
+            if (File.Exists(path)) return CredentialFile.Read(path);
+            if (Directory.Exists(path)) CredentialFile.Read(path);      // refused with a message naming the file to give
+            if (DateTime.UtcNow > deadline) return null;
+            if (!said) Console.WriteLine($"waiting for the coordinator's credential at {path} …");
+            said = true;
+            try { await Task.Delay(TimeSpan.FromMilliseconds(250), stop); }
+            catch (OperationCanceledException) { }
+        }
+        return null;
+    }
+
+    /// <summary>True once the file at <paramref name="path"/> holds other bytes than <paramref name="data"/> (or is gone and back); false when cancelled.</summary>
+    private static async Task<bool> WhenChanged(string path, byte[] data, CancellationToken cancel)
+    {
+        while (!cancel.IsCancellationRequested)
+        {
+            try { await Task.Delay(TimeSpan.FromSeconds(1), cancel); }
+            catch (OperationCanceledException) { return false; }
+            try
+            {
+                if (File.Exists(path) && !File.ReadAllBytes(path).AsSpan().SequenceEqual(data)) return true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }    // being replaced: look again
+        }
+        return false;
     }
 
     private sealed class DoneListener : ReceiveActor
@@ -84,13 +169,14 @@ public static class WorkerCommand
     }
 
     /// <summary>Completes when no reachable, Up coordinator-role member has been seen for <see cref="CoordinatorGrace"/>.</summary>
-    private static async Task WatchCoordinator(ActorSystem system, Task stop)
+    private static async Task WatchCoordinator(ActorSystem system, CancellationToken stop)
     {
         var cluster = Cluster.Get(system);
         var lastSeen = DateTime.UtcNow;
-        while (!stop.IsCompleted && !system.WhenTerminated.IsCompleted)
+        while (!stop.IsCancellationRequested && !system.WhenTerminated.IsCompleted)
         {
-            await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(1)));
+            try { await Task.Delay(TimeSpan.FromSeconds(1), stop); }
+            catch (OperationCanceledException) { return; }
             var state = cluster.State;
             bool present = state.Members.Any(m => m.HasRole(NodeRoles.Coordinator) && m.Status == MemberStatus.Up && !state.Unreachable.Contains(m));
             if (present) lastSeen = DateTime.UtcNow;

@@ -1,6 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
-using Akka.Event;
-using Akka.Remote.Transport.DotNetty;
 using Sweep.Coordinator;
 using Sweep.Messages;
 
@@ -23,7 +20,7 @@ public sealed record NodeOptions
     /// <summary>HOST:PORT of the coordinator to join; null: this node is the seed and joins itself.</summary>
     public string? Seed { get; init; }
 
-    /// <summary>Mutual TLS between nodes; null: plain TCP (only sensible on loopback or a trusted network).</summary>
+    /// <summary>Mutual TLS between nodes; null: plain TCP, which any process that reaches the port can join (only with --insecure).</summary>
     public TlsOptions? Tls { get; init; }
 
     /// <summary>Akka's log goes to Serilog (the CLI's file or console logger); otherwise to Akka's standard-out logger.</summary>
@@ -55,37 +52,4 @@ public sealed record NodeOptions
     /// <summary>Path of the coordinator seen from this node's workers: local, or on the seed node.</summary>
     public string CoordinatorPath =>
         Seed is null ? $"/user/{Sweep.Coordinator.Actors.CoordinatorActor.Name}" : $"{Protocol}://{SystemName}@{Seed}/user/{Sweep.Coordinator.Actors.CoordinatorActor.Name}";
-}
-
-/// <summary>
-/// This node's certificate (PKCS#12 with its private key) and the CA that must have signed every peer's certificate.
-/// Both sides of every connection present a certificate and check the other's chain against that CA only.
-/// </summary>
-public sealed record TlsOptions(string CertificatePath, string? Password, string CaPath)
-{
-    public (X509Certificate2 Certificate, X509Certificate2 Ca) Load()
-    {
-        var cert = X509CertificateLoader.LoadPkcs12FromFile(CertificatePath, Password);
-        if (!cert.HasPrivateKey) throw new InvalidOperationException($"'{CertificatePath}' holds no private key");
-        var ca = X509CertificateLoader.LoadCertificateFromFile(CaPath);
-        return (cert, ca);
-    }
-
-    /// <summary>Accepts a peer only when its certificate chains to <paramref name="ca"/> (hostnames are not checked: nodes are addressed by IP).</summary>
-    public static CertificateValidationCallback TrustOnly(X509Certificate2 ca) => (peer, _, _, _, log) =>
-    {
-        if (peer is null)
-        {
-            log.Warning("refused a TLS peer without a certificate");
-            return false;
-        }
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationFlags = X509VerificationFlags.NoFlag;
-        bool ok = chain.Build(peer);
-        if (!ok) log.Warning("refused TLS peer {0}: its certificate is not signed by the cluster CA", peer.Subject);
-        return ok;
-    };
 }

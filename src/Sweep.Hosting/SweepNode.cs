@@ -35,11 +35,14 @@ public sealed class SweepNode : IAsyncDisposable
     /// <summary>The campaign's live statistics (a node with <see cref="NodeOptions.Coordinator"/> only).</summary>
     public IActorRef Aggregator => ActorRegistry.For(System).Get<AggregatorActor>();
 
-    /// <summary>Starts the node and waits until it is Up in the cluster (<see cref="NodeOptions.JoinTimeout"/>, then <see cref="TimeoutException"/>).</summary>
-    public static async Task<SweepNode> StartAsync(NodeOptions options)
+    /// <summary>
+    /// Starts the node and waits until it is Up in the cluster (<see cref="NodeOptions.JoinTimeout"/>, then
+    /// <see cref="TimeoutException"/>); <paramref name="cancel"/> abandons the attempt at once (the node is stopped,
+    /// then <see cref="OperationCanceledException"/>).
+    /// </summary>
+    public static async Task<SweepNode> StartAsync(NodeOptions options, CancellationToken cancel = default)
     {
-        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null, ca = null;
-        if (options.Tls is not null) (certificate, ca) = options.Tls.Load();
+        cancel.ThrowIfCancellationRequested();
         var failures = new StartFailures();
         var host = new HostBuilder()
             .ConfigureServices(services =>
@@ -47,10 +50,10 @@ public sealed class SweepNode : IAsyncDisposable
                 // The default console lifetime would take over Ctrl-C and SIGTERM; the commands handle them.
                 services.AddSingleton<IHostLifetime, CommandLifetime>();
                 services.AddLogging(logging => logging.AddProvider(failures));
-                services.AddAkka(NodeOptions.SystemName, builder => builder.AddSweepNode(options, certificate, ca));
+                services.AddAkka(NodeOptions.SystemName, builder => builder.AddSweepNode(options));
             })
             .Build();
-        await host.StartAsync();
+        await host.StartAsync(CancellationToken.None);
         var node = new SweepNode(host, options);
         // Akka.Hosting logs a failed start (an actor that could not start, a port in use) and stops the host instead
         // of throwing: the first such error is rethrown here.
@@ -61,21 +64,32 @@ public sealed class SweepNode : IAsyncDisposable
         }
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Cluster.Get(node.System).RegisterOnMemberUp(() => up.TrySetResult());
-        if (await Task.WhenAny(up.Task, Task.Delay(options.JoinTimeout)) != up.Task)
+        var abandon = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (cancel.Register(() => abandon.TrySetResult()))
         {
+            var first = await Task.WhenAny(up.Task, abandon.Task, Task.Delay(options.JoinTimeout, CancellationToken.None));
+            if (first == up.Task) return node;
             await node.StopAsync(graceful: false);
-            throw new TimeoutException($"this node did not join the cluster within {options.JoinTimeout.TotalSeconds:0} s" +
-                (options.Seed is null ? "" : $" (is a coordinator listening at {options.Seed}?)"));
+            if (first == abandon.Task) throw new OperationCanceledException(cancel);
         }
-        return node;
+        throw new TimeoutException($"this node did not join the cluster within {options.JoinTimeout.TotalSeconds:0} s" +
+            (options.Seed is null ? "" : $" (is a coordinator listening at {options.Seed}{(options.Tls is null ? "" : ", and does it trust this node's certificate")}?)"));
     }
 
-    /// <summary>Stops the node; <paramref name="graceful"/> first leaves the cluster so peers need not wait for failure detection.</summary>
-    public async Task StopAsync(bool graceful)
+    /// <summary>
+    /// Stops the node; <paramref name="graceful"/> first leaves the cluster so peers need not wait for failure detection,
+    /// for at most <paramref name="leaveLimit"/> (default: as long as Akka's coordinated shutdown takes), then stops it anyway.
+    /// </summary>
+    public async Task StopAsync(bool graceful, TimeSpan? leaveLimit = null)
     {
         if (_stopped) return;
         _stopped = true;
-        if (graceful) await _host.StopAsync();    // Akka.Hosting runs CoordinatedShutdown: leave, then terminate
+        if (graceful)
+        {
+            var leave = _host.StopAsync();    // Akka.Hosting runs CoordinatedShutdown: leave, then terminate
+            if (leaveLimit is { } limit && await Task.WhenAny(leave, Task.Delay(limit)) != leave) await System.Terminate();
+            else await leave;
+        }
         else await System.Terminate();
         _host.Dispose();
     }

@@ -55,6 +55,34 @@ internal static class Campaigns
         catch (Microsoft.Data.Sqlite.SqliteException) { return 0; }
     }
 
+    /// <summary>Which worker solved each stored shard (worker ids are HOST:PORT:UID#K of the node that ran them), read-only.</summary>
+    public static List<string> ShardWorkers(string dir)
+    {
+        using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Sweep.Results.Storage.CampaignStore.PathIn(dir)};Mode=ReadOnly");
+        db.Open();
+        using var query = db.CreateCommand();
+        query.CommandText = "SELECT worker FROM shards";
+        var workers = new List<string>();
+        using var reader = query.ExecuteReader();
+        while (reader.Read()) workers.Add(reader.GetString(0));
+        return workers;
+    }
+
+    /// <summary>Everything DIR/logs holds so far (read while the process may still write it).</summary>
+    public static string Logs(string dir)
+    {
+        var folder = Path.Combine(dir, "logs");
+        if (!Directory.Exists(folder)) return "";
+        var text = new System.Text.StringBuilder();
+        foreach (var file in Directory.GetFiles(folder, "sweep-*.log"))
+        {
+            using var f = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(f);
+            text.Append(reader.ReadToEnd());
+        }
+        return text.ToString();
+    }
+
     public static void AssertSameOutputs(string expectedDir, string actualDir)
     {
         Assert.Equal(File.ReadAllText(Path.Combine(expectedDir, "samples.csv")), File.ReadAllText(Path.Combine(actualDir, "samples.csv")));

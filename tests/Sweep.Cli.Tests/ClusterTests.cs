@@ -12,7 +12,7 @@ public class ClusterTests
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
 
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
@@ -48,9 +48,10 @@ public class ClusterTests
         var reference = LocalReference(dir, file);
         var out_ = Path.Combine(dir, "cluster");
         int port = FreePort();
+        string credential = Path.Combine(out_, "cluster-credential.pfx");
         using var coordinator = SweepProcess.Start("coordinator", file, "--out", out_, "--port", port.ToString());
-        using var w1 = SweepProcess.Start("worker", "--seed", $"127.0.0.1:{port}", "--workers", "1");
-        using var w2 = SweepProcess.Start("worker", "--seed", $"127.0.0.1:{port}", "--workers", "1");
+        using var w1 = SweepProcess.Start("worker", "--seed", $"127.0.0.1:{port}", "--workers", "1", "--credential", credential);
+        using var w2 = SweepProcess.Start("worker", "--seed", $"127.0.0.1:{port}", "--workers", "1", "--credential", credential);
         WaitFor(() => Campaigns.StoredSamples(out_) >= 40 || coordinator.HasExited, TimeSpan.FromMinutes(2), "the first shards");
         Assert.False(coordinator.HasExited, coordinator.Stderr);
         w1.Kill();     // SIGKILL mid-run: its leased shard must be handed out again
@@ -67,7 +68,8 @@ public class ClusterTests
         var reference = LocalReference(dir, file);
         var out_ = Path.Combine(dir, "cluster");
         int port = FreePort();
-        using var worker = SweepProcess.Start("worker", "--seed", $"127.0.0.1:{port}", "--workers", "2");
+        // Started before the coordinator: it waits for the credential, and reads the new one the restarted coordinator writes.
+        using var worker = SweepProcess.Start("worker", "--seed", $"127.0.0.1:{port}", "--workers", "2", "--credential", Path.Combine(out_, "cluster-credential.pfx"));
         using (var first = SweepProcess.Start("coordinator", file, "--out", out_, "--port", port.ToString()))
         {
             WaitFor(() => Campaigns.StoredSamples(out_) >= 40 || first.HasExited, TimeSpan.FromMinutes(2), "the first shards");
@@ -82,7 +84,7 @@ public class ClusterTests
 
     // ---- mutual TLS ------------------------------------------------------------------------------------------------
 
-    private static X509Certificate2 Ca(string name)
+    internal static X509Certificate2 Ca(string name)
     {
         using var key = RSA.Create(2048);
         var req = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -91,7 +93,7 @@ public class ClusterTests
         return req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-2), DateTimeOffset.UtcNow.AddYears(2));
     }
 
-    private static string NodePfx(string dir, string name, X509Certificate2 ca)
+    internal static string NodePfx(string dir, string name, X509Certificate2 ca)
     {
         using var key = RSA.Create(2048);
         var req = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -108,7 +110,7 @@ public class ClusterTests
         return path;
     }
 
-    private static string CaPem(string dir, X509Certificate2 ca, string name)
+    internal static string CaPem(string dir, X509Certificate2 ca, string name)
     {
         var path = Path.Combine(dir, name + ".pem");
         File.WriteAllText(path, ca.ExportCertificatePem());
@@ -133,7 +135,7 @@ public class ClusterTests
         var rogue = SweepProcess.Run(Timeout, ["worker", "--seed", $"127.0.0.1:{port}", "--workers", "1", "--join-timeout", "8", .. Tls(roguePfx, roguePem)]);
         Assert.Equal(1, rogue.Exit);
         Assert.Contains("did not join", rogue.Err);
-        var plain = SweepProcess.Run(Timeout, "worker", "--seed", $"127.0.0.1:{port}", "--workers", "1", "--join-timeout", "8");
+        var plain = SweepProcess.Run(Timeout, "worker", "--seed", $"127.0.0.1:{port}", "--workers", "1", "--join-timeout", "8", "--insecure");
         Assert.Equal(1, plain.Exit);
         Assert.False(coordinator.HasExited);
         Assert.Equal(0, Campaigns.StoredSamples(out_));

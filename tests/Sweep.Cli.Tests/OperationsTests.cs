@@ -201,12 +201,60 @@ public class OperationsTests(ITestOutputHelper output)
         int port = ((IPEndPoint)l.LocalEndpoint).Port;
         l.Stop();
         using var coordinator = SweepProcess.Start("coordinator", file, "--out", out_, "--port", port.ToString());
-        using var worker = SweepProcess.Start("worker", "--seed", $"127.0.0.1:{port}", "--workers", "2");
+        using var worker = SweepProcess.Start("worker", "--seed", $"127.0.0.1:{port}", "--workers", "2", "--credential", Path.Combine(out_, "cluster-credential.pfx"));
         Assert.True(coordinator.WaitForExit(Timeout), "the coordinator did not finish");
         Assert.True(coordinator.ExitCode == 0, coordinator.Stdout + coordinator.Stderr);
         Assert.True(worker.WaitForExit(TimeSpan.FromMinutes(1)), "the worker did not exit after the campaign finished: " + worker.Stdout + worker.Stderr);
         Assert.True(worker.ExitCode == 0, worker.Stdout + worker.Stderr);
         Assert.Contains("has finished its campaign", worker.Stdout);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public void A_worker_stops_within_seconds_on_sigterm_or_sigint_while_joining_or_waiting_for_its_credential()
+    {
+        var dir = Temp.Dir();
+        string seed = $"127.0.0.1:{ClusterTests.FreePort()}";     // nothing listens there
+        // Akka's own "Started up successfully" (information) shows the node is up and trying to join.
+        string[] Joining() => ["worker", "--seed", seed, "--insecure", "--workers", "1", "--log-level", "information"];
+        using var term = SweepProcess.Start(Joining());
+        using var interrupt = SweepProcess.Start(Joining());
+        using var waiting = SweepProcess.Start("worker", "--seed", seed, "--workers", "1", "--credential", Path.Combine(dir, "not-yet", "cluster-credential.pfx"));
+        Assert.True(term.WaitForOutput("Started up successfully", Timeout), term.Stdout + term.Stderr);
+        Assert.True(interrupt.WaitForOutput("Started up successfully", Timeout), interrupt.Stdout + interrupt.Stderr);
+        Assert.True(waiting.WaitForOutput("waiting for the coordinator's credential", Timeout), waiting.Stdout + waiting.Stderr);
+        foreach (var (p, signal, code) in new[] { (term, "TERM", 143), (interrupt, "INT", 130), (waiting, "TERM", 143) })
+        {
+            var clock = Stopwatch.StartNew();
+            p.Signal(signal);
+            Assert.True(p.WaitForExit(TimeSpan.FromSeconds(30)), $"SIG{signal} did not stop a joining worker within 30 s");
+            output.WriteLine($"SIG{signal}: exit {p.ExitCode} after {clock.Elapsed.TotalSeconds:F2} s");
+            Assert.True(p.ExitCode == code, $"exit {p.ExitCode}: {p.Stdout}{p.Stderr}");
+            Assert.Contains($"SIG{signal}: left the cluster", p.Stderr);      // the handler ran, not the default action
+        }
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public void A_working_worker_stops_within_seconds_on_sigterm()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Campaigns.KillTest);
+        var out_ = Path.Combine(dir, "out");
+        int port = ClusterTests.FreePort();
+        using var coordinator = SweepProcess.Start("coordinator", file, "--out", out_, "--port", port.ToString());
+        using var worker = SweepProcess.Start("worker", "--seed", $"127.0.0.1:{port}", "--workers", "2", "--credential", Path.Combine(out_, "cluster-credential.pfx"));
+        WaitFor(() => worker.HasExited || Campaigns.StoredSamples(out_) > 0, Timeout, "the first stored shard");
+        Assert.False(worker.HasExited, worker.Stdout + worker.Stderr);
+        var clock = Stopwatch.StartNew();
+        worker.Signal("TERM");
+        Assert.True(worker.WaitForExit(TimeSpan.FromSeconds(30)), "SIGTERM did not stop a working worker within 30 s");
+        output.WriteLine($"SIGTERM while working: exit {worker.ExitCode} after {clock.Elapsed.TotalSeconds:F2} s");
+        Assert.True(worker.ExitCode == 143, $"exit {worker.ExitCode}: {worker.Stderr}");
+        Assert.True(Campaigns.StoredSamples(out_) < Campaigns.KillTestSamples, "the campaign finished before the signal");
+        coordinator.Signal("TERM");
+        Assert.True(coordinator.WaitForExit(Timeout));
+        Assert.Equal(143, coordinator.ExitCode);
         Directory.Delete(dir, recursive: true);
     }
 }

@@ -50,6 +50,26 @@ internal sealed class SweepProcess : IDisposable
     public bool HasExited => _process.HasExited;
     public int Id => _process.Id;
 
+    /// <summary>Sends a signal by name (TERM, INT) to the child, as `kill -TERM` does.</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start("kill", [$"-{name}", _process.Id.ToString()]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>Waits until the child's stdout or stderr contains <paramref name="text"/>, or it exits (then false), or the timeout (then an exception).</summary>
+    public bool WaitForOutput(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Stdout.Contains(text) && !Stderr.Contains(text))
+        {
+            if (_process.HasExited) return Stdout.Contains(text) || Stderr.Contains(text);
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no '{text}' from the child in {timeout}: {Stdout}{Stderr}");
+            Thread.Sleep(50);
+        }
+        return true;
+    }
+
     /// <summary>SIGKILL: no cleanup code runs in the child.</summary>
     public void Kill()
     {
