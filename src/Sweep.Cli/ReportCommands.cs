@@ -12,10 +12,13 @@ namespace Sweep.Cli;
 /// <summary>`sweep report DIR [--open]` and `sweep export DIR --format csv|parquet [--to FILE]`.</summary>
 public static class ReportCommands
 {
-    public static int Report(string dir, bool open)
+    public static int Report(string dir, bool open, string? outDir = null)
     {
-        if (Directory.Exists(dir)) SweepLogging.ToDirectory(dir);
-        var result = ReportBuilder.Build(dir);
+        SweepLogging.ForReader(dir);
+        // The default is inside the campaign folder; a read-only one (an archive, a shared result) is never written.
+        if (outDir is null && ReadOnlyFolder.Is(dir))
+            throw new UserError($"'{dir}' is read-only, so the report cannot go to its default place '{Path.Combine(dir, "report")}'; write it elsewhere with --out FOLDER");
+        var result = ReportBuilder.Build(dir, outDir);
         Log.Information("report {Path}: {Figures} figures, partial {Partial}", result.IndexPath, result.Figures.Count, result.Partial);
         Console.WriteLine($"wrote {result.IndexPath} with {result.Figures.Count} figures (PNG and SVG){(result.Partial ? " — partial: the campaign is not finished" : "")}");
         if (open)
@@ -31,25 +34,27 @@ public static class ReportCommands
 
     public static async Task<int> Export(string dir, string format, string? to, bool force = false)
     {
-        if (Directory.Exists(dir)) SweepLogging.ToDirectory(dir);
+        SweepLogging.ForReader(dir);
         // An explicit --to is never replaced unless --force; the default target is the campaign's own file in DIR.
         bool explicitTarget = to is not null;
+        if (!explicitTarget && ReadOnlyFolder.Is(dir))
+            throw new UserError($"'{dir}' is read-only, so the export cannot go to its default place '{Path.Combine(dir, $"samples.{format}")}'; write it elsewhere with --to FILE");
         to ??= Path.Combine(dir, $"samples.{format}");
         CheckTarget(to, replaceable: force || !explicitTarget);
         var (_, store) = StoredCampaign.Open(dir);
-        List<Sweep.Results.SampleRecord> samples;
-        using (store) samples = store.ReadSamples().ToList();
+        long count;
         // Written beside the target under a unique name, then renamed over it: a reader never sees half a file.
         string full = Path.GetFullPath(to);
         string tmp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            if (format == "csv") Exporter.WriteCsv(tmp, samples);
-            else await Exporter.WriteParquetAsync(tmp, samples);
+            // Streamed from the store shard by shard: memory does not grow with the sample count.
+            using (store)
+                count = format == "csv" ? Exporter.WriteCsv(tmp, store.ReadSamples()) : await Exporter.WriteParquetAsync(tmp, store.ReadSamples());
             CheckTarget(to, replaceable: force || !explicitTarget);     // again: it may have appeared meanwhile
             File.Move(tmp, full, overwrite: force || !explicitTarget);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not StoreDamagedException)
         {
             throw new UserError($"cannot write '{to}': {e.Message}");
         }
@@ -57,8 +62,8 @@ public static class ReportCommands
         {
             try { if (File.Exists(tmp)) File.Delete(tmp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
-        Log.Information("exported {Count} samples to {Path} ({Format})", samples.Count, to, format);
-        Console.WriteLine($"wrote {samples.Count} samples to {to}");
+        Log.Information("exported {Count} samples to {Path} ({Format})", count, to, format);
+        Console.WriteLine($"wrote {count} samples to {to}");
         return 0;
     }
 

@@ -38,7 +38,7 @@ public static class RunCommand
         using var runLock = RunLock.Acquire(outDir);
         // A DIR that holds another campaign (or this file edited since) is refused here, before anything is written.
         var (store, resumed) = CampaignStore.OpenForCampaign(outDir, campaign.NormalizedJson, campaign.Hash, campaign.Name,
-            Path.GetDirectoryName(Path.GetFullPath(campaignPath))!);
+            Path.GetDirectoryName(Path.GetFullPath(campaignPath))!, campaign.Points.Select(p => p.Spec.Horizon).ToArray());
         using var _ = store;
         ConfigureLogging(outDir);
         foreach (var w in campaign.Warnings) Console.Error.WriteLine($"warning: {w}");

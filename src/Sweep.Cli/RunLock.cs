@@ -11,9 +11,46 @@ public sealed class RunLock : IDisposable
     private readonly FileStream _stream;
     private RunLock(FileStream s) => _stream = s;
 
+    /// <summary>How long a writer waits for readers (status, report, export of a stopped campaign hold a shared lock) to finish.</summary>
+    public static TimeSpan ReaderWait { get; set; } = TimeSpan.FromSeconds(120);
+
     public static RunLock Acquire(string dir)
     {
         string path = Path.Combine(dir, ".lock");
+        var deadline = DateTime.UtcNow + ReaderWait;
+        bool told = false;
+        while (true)
+        {
+            if (TryAcquire(dir, path) is { } acquired) return acquired;
+            if (!ReadersOnly(path) || DateTime.UtcNow >= deadline)
+            {
+                string holder = "";
+                try { holder = File.ReadAllText(path).Trim(); } catch (IOException) { }
+                throw new UserError($"'{dir}' is in use by another sweep process{(holder.Length > 0 ? $" (pid {holder})" : "")}; wait for it or stop it first");
+            }
+            if (!told) Console.Error.WriteLine($"waiting for a reader of '{dir}' (sweep status, report or export) to finish …");
+            told = true;
+            Thread.Sleep(50);
+        }
+    }
+
+    /// <summary>Whether the lock is held only shared (by readers): a shared lock is then granted, as it is not beside a writer's exclusive one.</summary>
+    private static bool ReadersOnly(string path)
+    {
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
+
+    // What .NET reports when flock finds the file locked (ERROR_SHARING_VIOLATION).
+    private const int SharingViolation = unchecked((int)0x80070020);
+
+    /// <summary>The lock, or null when another process holds it.</summary>
+    private static RunLock? TryAcquire(string dir, string path)
+    {
         try
         {
             var s = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
@@ -23,11 +60,13 @@ public sealed class RunLock : IDisposable
             s.Flush();
             return new RunLock(s);
         }
-        catch (IOException)
+        catch (IOException e) when (e.HResult == SharingViolation)
         {
-            string holder = "";
-            try { holder = File.ReadAllText(path).Trim(); } catch (IOException) { }
-            throw new UserError($"'{dir}' is in use by another sweep process{(holder.Length > 0 ? $" (pid {holder})" : "")}; wait for it or stop it first");
+            return null;
+        }
+        catch (IOException e)
+        {
+            throw new UserError($"cannot write to '{dir}': {e.Message}");
         }
         catch (UnauthorizedAccessException e)
         {

@@ -5,26 +5,28 @@ using Sweep.Results.Storage;
 namespace Sweep.Cli;
 
 /// <summary>
-/// `sweep status DIR [--json]`: reads the store read-only (WAL readers never block the writer) and prints progress and
-/// estimates, or with --json what summary.json would hold now (complete: false until every shard is stored).
+/// `sweep status DIR [--json]`: reads the store without writing anything (beside a running writer, or as an immutable
+/// file when none runs) and prints progress and estimates, or with --json what summary.json would hold now
+/// (complete: false until every shard is stored). It reads each shard's stored statistics, not its samples
+/// (<see cref="StoredStatistics"/>), so its time and memory do not grow with the sample count.
 /// </summary>
 public static class StatusCommand
 {
     public static int Execute(string dir, bool json)
     {
-        if (Directory.Exists(dir)) SweepLogging.ToDirectory(dir);
+        SweepLogging.ForReader(dir);
         var (campaign, store) = StoredCampaign.Open(dir);
         using (store)
         {
-            var stats = OutputWriter.Aggregate(campaign, store.ReadSamples());
-            long done = stats.Sum(s => (long)s.Count);
-            int shardsDone = store.CompletedShards().Count;
+            var progress = StoredStatistics.Read(campaign, store);
+            long done = progress.SamplesDone;
+            int shardsDone = progress.ShardsDone;
             int shardsTotal = Sweep.Campaigns.ShardPlan.Create(campaign.Points.Count, campaign.Samples, campaign.ShardSize).Count;
             bool complete = shardsDone == shardsTotal;
-            Log.Debug("status of {Dir}: {Done}/{Total} samples, complete {Complete}", dir, done, campaign.TotalSamples, complete);
+            Log.Debug("status of {Dir}: {Done}/{Total} samples, complete {Complete}, {Blobs} sample blobs read", dir, done, campaign.TotalSamples, complete, store.SampleBlobsRead);
             if (json)
             {
-                Console.Out.Write(OutputWriter.SummaryText(OutputWriter.Summary(campaign, stats, done, complete)));
+                Console.Out.Write(OutputWriter.SummaryText(OutputWriter.Summary(campaign, progress.Points, done, complete, markApproximate: true)));
                 Console.Out.WriteLine();
                 return 0;
             }
@@ -33,8 +35,10 @@ public static class StatusCommand
             var (created, builds) = StoreProvenance.Read(store);
             if (created is not null) Console.WriteLine($"created by {created}");
             foreach (var b in builds.Where(b => created is null || b.Version != created.Version)) Console.WriteLine($"also run by {b}");
-            var summaries = stats.Select(s => s.Summarize()).ToList();
+            var summaries = progress.Points.Select(s => s.Summarize()).ToList();
             SummaryTable.Print(campaign, summaries);
+            if (progress.Binned)
+                Console.WriteLine($"≈: time quantiles of points over {Sweep.Results.Statistics.CensoredQuantiles.DefaultExactCapacity} samples come from the stored binned histograms (within a relative 1e-3); summary.json has the run's own.");
             return 0;
         }
     }

@@ -111,8 +111,9 @@ public static class SweepCommandLine
     {
         var dir = DirArgument();
         var open = new Option<bool>("--open") { Description = "open the report in the desktop's browser" };
-        var command = new Command("report", "write DIR/report/index.html and its figures (also while the campaign runs)") { dir, open };
-        command.SetAction(r => ReportCommands.Report(r.GetRequiredValue(dir), r.GetValue(open)));
+        var outDir = new Option<string?>("--out", "-o") { Description = "the folder to write the report into (default: DIR/report; needed when DIR is read-only)", HelpName = "FOLDER" };
+        var command = new Command("report", "write DIR/report/index.html and its figures (also while the campaign runs)") { dir, open, outDir };
+        command.SetAction(r => ReportCommands.Report(r.GetRequiredValue(dir), r.GetValue(open), r.GetValue(outDir)));
         return command;
     }
 

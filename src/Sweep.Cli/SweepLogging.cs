@@ -53,6 +53,17 @@ public static class SweepLogging
         if (!TryFile(Path.Combine(dir, "logs"))) ToUserFolder();
     }
 
+    /// <summary>
+    /// Status, report and export: under DIR/logs like a run, except in a read-only campaign folder
+    /// (<see cref="Sweep.Results.Storage.ReadOnlyFolder"/>), where a reader writes nothing: the user's folder then.
+    /// </summary>
+    public static void ForReader(string dir)
+    {
+        if (!Directory.Exists(dir)) return;
+        if (Sweep.Results.Storage.ReadOnlyFolder.Is(dir)) ToUserFolder();
+        else ToDirectory(dir);
+    }
+
     public static void ToStderr()
     {
         var old = Log.Logger;

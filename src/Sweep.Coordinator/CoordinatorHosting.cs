@@ -20,8 +20,9 @@ public static class CoordinatorHosting
         builder.WithActors((system, registry) =>
         {
             var (campaign, store, options) = setup;
-            // Folded shard by shard as they are read: a resumed campaign of any size costs O(one shard) here, not O(samples).
-            var stored = OutputWriter.Aggregate(campaign, store.ReadSamples());
+            // The live view of a resumed campaign starts from the shards' stored statistics, not their samples (exact
+            // quantiles for small points; the final summary.json is computed from every sample as samples.csv is written).
+            var stored = StoredStatistics.Read(campaign, store).Points;
             var aggregator = system.ActorOf(Props.Create(() => new AggregatorActor(campaign, stored)), "aggregator");
             registry.Register<AggregatorActor>(aggregator);
             registry.Register<CoordinatorActor>(system.ActorOf(CoordinatorActor.Props(campaign, store, aggregator, options), CoordinatorActor.Name));

@@ -14,34 +14,39 @@ using Sweep.Results;
 
 namespace Sweep.Reporting;
 
-/// <summary>What was written: the HTML page and every figure (PNG and SVG), all under DIR/report.</summary>
+/// <summary>What was written: the HTML page and every figure (PNG and SVG), all under DIR/report (or the folder asked for).</summary>
 public sealed record ReportResult(string IndexPath, IReadOnlyList<string> Figures, bool Partial);
 
 /// <summary>
 /// `sweep report`: figures (ScottPlot, PNG + SVG) and a self-contained HTML page from the stored samples of a finished
 /// or running campaign. Everything is derived from the store, so a report of a running campaign is simply marked partial.
+/// The samples are streamed shard by shard into each point's statistics (bounded memory: exact time distributions up to
+/// 65 536 event times per point, then the same log-binned histogram as summary.json's quantiles), and the figures of
+/// time distributions are drawn from those.
 /// </summary>
 public static class ReportBuilder
 {
     private const int Width = 900, Height = 540, MaxPanels = 12;
     private static string F(double v) => Display.Short(v);
 
-    public static ReportResult Build(string dir)
+    /// <param name="outDir">Where to write (default DIR/report).</param>
+    public static ReportResult Build(string dir, string? outDir = null)
     {
         var (campaign, store) = StoredCampaign.Open(dir);
-        List<SampleRecord> samples;
+        IReadOnlyList<PointStatistics> stats;
         List<(int Point, long Sample, double[] Time, double[] Loss)> traces;
         List<Provenance> builds;
         using (store)
         {
-            samples = store.ReadSamples().ToList();
+            stats = OutputWriter.Aggregate(campaign, store.ReadSamples());
             traces = store.ReadTraces();
             var (created, list) = StoreProvenance.Read(store);
             builds = list.Count > 0 ? list : created is null ? [] : [created];
         }
-        var summaries = OutputWriter.Aggregate(campaign, samples).Select(s => s.Summarize()).ToList();
-        bool partial = samples.Count < campaign.TotalSamples;
-        string outDir = Path.Combine(dir, "report");
+        var summaries = stats.Select(s => s.Summarize()).ToList();
+        long done = stats.Sum(s => s.Count);
+        bool partial = done < campaign.TotalSamples;
+        outDir ??= Path.Combine(dir, "report");
         Directory.CreateDirectory(outDir);
         var figures = new List<(string Name, string Caption)>();
 
@@ -55,9 +60,9 @@ public static class ReportBuilder
                 figures.Add((SaddleMass(outDir, summaries, axis, group, $"saddle-mass-{suffix}"),
                     $"Saddle-basin mass against {axis.Key}{group.Context} (log scale), bracketed by what is certified: the upper bound (certified saddles + unresolved samples) with its exact one-sided 95% bound (triangles), and the lower bound (certified saddles only) with its 95% lower bound where it is above 0. The conjecture says the lower bound is 0 for generic starts and the upper bound tends to 0 as the horizon grows."));
             }
-        figures.Add((Uncertified(outDir, campaign, samples, "uncertified-share"),
+        figures.Add((Uncertified(outDir, campaign, stats, "uncertified-share"),
             "Share of samples not yet certified global against time (log-time axis), per point: the upper bound on the saddle-basin mass that a horizon at t would give. The overfitting conjecture says it tends to 0; the dotted line marks the horizon, beyond which nothing is known."));
-        figures.Add((HitTimes(outDir, campaign, samples, "hitting-times"),
+        figures.Add((HitTimes(outDir, campaign, stats, "hitting-times"),
             "Empirical CDF of the hitting time (L − L_min ≤ eps_hit) per point, as a fraction of all non-diverged samples; the gap to 1 at the right is the censored share (never hit by the stop)."));
         foreach (var point in campaign.Points.Take(MaxPanels))
         {
@@ -68,7 +73,7 @@ public static class ReportBuilder
         }
 
         string index = Path.Combine(outDir, "index.html");
-        File.WriteAllText(index, Html(campaign, summaries, figures, partial, samples.Count, builds), new UTF8Encoding(false));
+        File.WriteAllText(index, Html(campaign, summaries, figures, partial, done, builds), new UTF8Encoding(false));
         return new ReportResult(index, figures.Select(f => f.Name).ToList(), partial);
     }
 
@@ -197,7 +202,7 @@ public static class ReportBuilder
     }
 
     /// <summary>1 − (certified global by t) / n per point on a log-time axis, with the horizon marked.</summary>
-    private static string Uncertified(string outDir, Campaign campaign, List<SampleRecord> samples, string name)
+    private static string Uncertified(string outDir, Campaign campaign, IReadOnlyList<PointStatistics> stats, string name)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
@@ -205,11 +210,11 @@ public static class ReportBuilder
         bool descent = false;
         foreach (var point in campaign.Points.Take(MaxPanels))
         {
-            var mine = samples.Where(s => s.Point == point.Index && s.Outcome != Outcome.Diverged).ToList();
-            if (mine.Count == 0) continue;
+            long n = stats[point.Index].NonDiverged;
+            if (n == 0) continue;
             descent = point.Spec.Dynamics.Discrete;
             horizon = Math.Max(horizon, point.Spec.Horizon);
-            var curve = PointStatistics.UncertifiedShare(mine.Select(s => s.GlobalTime), mine.Count);
+            var curve = PointStatistics.UncertifiedShare(stats[point.Index].GlobalTimeSteps(), n);
             // Log time: the start (t = 0) sits one decade below the first certification (or the horizon).
             double t0 = curve.Count > 1 ? Math.Max(curve[1].Time, 1e-9 * point.Spec.Horizon) : point.Spec.Horizon;
             first = Math.Min(first, t0 / 10);
@@ -234,7 +239,7 @@ public static class ReportBuilder
         return Save(plot, outDir, name);
     }
 
-    private static string HitTimes(string outDir, Campaign campaign, List<SampleRecord> samples, string name)
+    private static string HitTimes(string outDir, Campaign campaign, IReadOnlyList<PointStatistics> stats, string name)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
@@ -242,19 +247,19 @@ public static class ReportBuilder
         bool descent = false;
         foreach (var point in campaign.Points.Take(MaxPanels))
         {
-            var mine = samples.Where(s => s.Point == point.Index && s.Status != SampleStatus.Diverged).ToList();
-            if (mine.Count == 0) continue;
-            var hits = mine.Where(s => !double.IsNaN(s.HitTime)).Select(s => s.HitTime).OrderBy(t => t).ToArray();
+            long n = stats[point.Index].NonDiverged;
+            if (n == 0) continue;
             descent = point.Spec.Dynamics.Discrete;
             double pointHorizon = point.Spec.Horizon;
             horizon = Math.Max(horizon, pointHorizon);
             var xs = new List<double> { 0 }; var ys = new List<double> { 0 };
-            for (int i = 0; i < hits.Length; i++) { xs.Add(hits[i]); ys.Add((i + 1.0) / mine.Count); }
-            xs.Add(pointHorizon); ys.Add((double)hits.Length / mine.Count);
+            long hitCount = 0;
+            foreach (var (t, below) in stats[point.Index].HitTimeSteps()) { xs.Add(t); ys.Add((double)below / n); hitCount = below; }
+            xs.Add(pointHorizon); ys.Add((double)hitCount / n);
             var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), palette.GetColor(point.Index % 10));
             line.ConnectStyle = ConnectStyle.StepHorizontal;
             line.LineWidth = 2;
-            double censored = 1 - (double)hits.Length / mine.Count;
+            double censored = 1 - (double)hitCount / n;
             line.LegendText = $"p{point.Index} {ParamText(point)} — censored {censored:P0}";
         }
         if (horizon > 0)

@@ -51,9 +51,11 @@ public static class OutputWriter
     }
 
     /// <summary>Empty statistics for every point of the campaign.</summary>
-    public static PointStatistics[] NewStatistics(Campaign campaign) =>
-        campaign.Points.Select(p => new PointStatistics(p.Index, CriticalValues.Label(p.Problem.CriticalValues.GlobalMask), p.Spec.Horizon,
-            flow: p.Spec.Dynamics is GradientFlowSettings)).ToArray();
+    public static PointStatistics[] NewStatistics(Campaign campaign) => campaign.Points.Select(NewStatistics).ToArray();
+
+    /// <summary>Empty statistics for one point.</summary>
+    public static PointStatistics NewStatistics(CampaignPoint p) =>
+        new(p.Index, CriticalValues.Label(p.Problem.CriticalValues.GlobalMask), p.Spec.Horizon, flow: p.Spec.Dynamics is GradientFlowSettings);
 
     /// <summary>Statistics per point from the samples (in any order; each sample once).</summary>
     public static IReadOnlyList<PointStatistics> Aggregate(Campaign campaign, IEnumerable<SampleRecord> samples)
@@ -77,7 +79,8 @@ public static class OutputWriter
     /// summary.json's content. <c>provenance</c> (the build and machine that wrote it, <see cref="Provenance.Current"/>)
     /// comes last, after the keys readers already know.
     /// </summary>
-    public static JsonObject Summary(Campaign campaign, IReadOnlyList<PointStatistics> stats, long done, bool complete)
+    /// <param name="markApproximate">`status`: mark time quantiles read from the binned histogram with <c>"approximate": true</c>.</param>
+    public static JsonObject Summary(Campaign campaign, IReadOnlyList<PointStatistics> stats, long done, bool complete, bool markApproximate = false)
     {
         var points = new JsonArray();
         foreach (var p in campaign.Points)
@@ -119,8 +122,8 @@ public static class OutputWriter
                 {
                     ["lower"] = s.SaddleMass.Lower, ["lower95"] = s.SaddleMass.Lower95, ["upper"] = s.SaddleMass.Upper, ["upper95"] = s.SaddleMass.Upper95,
                 },
-                ["t_global"] = Times(s.GlobalTimes),
-                ["t_hit"] = Times(s.HitTimes),
+                ["t_global"] = Times(s.GlobalTimes, markApproximate),
+                ["t_hit"] = Times(s.HitTimes, markApproximate),
             };
             if (s.FlowDiverged > 0)
             {
@@ -144,7 +147,12 @@ public static class OutputWriter
     /// <summary>JSON has no NaN or infinity: a non-finite value is written as null rather than failing the whole summary.</summary>
     private static JsonNode? Real(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
 
-    private static JsonObject Times(TimeQuantiles t) => new() { ["count"] = t.Count, ["p10"] = t.P10, ["p50"] = t.P50, ["p90"] = t.P90 };
+    private static JsonObject Times(TimeQuantiles t, bool markApproximate)
+    {
+        var o = new JsonObject { ["count"] = t.Count, ["p10"] = t.P10, ["p50"] = t.P50, ["p90"] = t.P90 };
+        if (markApproximate && t.Binned) o["approximate"] = true;
+        return o;
+    }
 
     /// <summary>Gradient flow cannot diverge (Prop. 1): a diverged flow sample is the integrator's failure, never a result.</summary>
     public static string FlowDivergedWarning(long count) =>

@@ -20,13 +20,26 @@ public sealed class PointStatistics
     /// <param name="horizon">t_max (or max_iters): the censoring time, which sizes the quantile sketches.</param>
     /// <param name="flow">Gradient flow cannot diverge (Prop. 1): its diverged samples are numerical failures.</param>
     public PointStatistics(int point, string globalLabel, double horizon, bool flow)
+        : this(point, globalLabel, flow, new CensoredQuantiles(horizon), new CensoredQuantiles(horizon)) { }
+
+    private PointStatistics(int point, string globalLabel, bool flow, CensoredQuantiles hit, CensoredQuantiles global)
     {
         Point = point;
         GlobalLabel = globalLabel;
         Flow = flow;
-        _hit = new CensoredQuantiles(horizon);
-        _global = new CensoredQuantiles(horizon);
+        Horizon = hit.Scale;
+        _hit = hit;
+        _global = global;
     }
+
+    /// <summary>
+    /// The compact, mergeable statistics of one shard, stored beside its samples: counts exactly, times binned from the
+    /// first (<see cref="CensoredQuantiles.Histogram"/>). Only for <see cref="Merge"/> into a point's statistics.
+    /// </summary>
+    public static PointStatistics ForShard(int point, double horizon) =>
+        new(point, "", false, CensoredQuantiles.Histogram(horizon), CensoredQuantiles.Histogram(horizon));
+
+    public double Horizon { get; }
 
     public int Point { get; }
     public string GlobalLabel { get; }
@@ -44,6 +57,91 @@ public sealed class PointStatistics
         if (double.IsNaN(r.HitTime)) _hit.AddCensored(); else _hit.Add(r.HitTime);
         if (double.IsNaN(r.GlobalTime)) _global.AddCensored(); else _global.Add(r.GlobalTime);
     }
+
+    /// <summary>Non-diverged samples: the n of the saddle-mass bounds and of the time quantiles.</summary>
+    public long NonDiverged => Count - _outcomes[(int)Outcome.Diverged];
+
+    /// <summary>Whether every time quantile is exact (not read from a histogram).</summary>
+    public bool ExactTimes => _hit.IsExact && _global.IsExact;
+
+    /// <summary>The certified-global times as steps of their distribution (<see cref="CensoredQuantiles.Steps"/>).</summary>
+    public IEnumerable<(double Time, long Cumulative)> GlobalTimeSteps() => _global.Steps();
+
+    /// <summary>The hitting times as steps of their distribution (<see cref="CensoredQuantiles.Steps"/>).</summary>
+    public IEnumerable<(double Time, long Cumulative)> HitTimeSteps() => _hit.Steps();
+
+    /// <summary>Adds everything <paramref name="other"/> (of the same point and horizon) counted; <paramref name="other"/> is unchanged.</summary>
+    public void Merge(PointStatistics other)
+    {
+        if (other.Point != Point) throw new ArgumentException($"statistics of point {other.Point} merged into point {Point}");
+        Count += other.Count;
+        for (int i = 0; i < _status.Length; i++) _status[i] += other._status[i];
+        for (int i = 0; i < _outcomes.Length; i++) _outcomes[i] += other._outcomes[i];
+        foreach (var (label, e) in other._labels)
+            _labels[label] = _labels.TryGetValue(label, out var mine) ? (mine.Count + e.Count, mine.Critical) : e;
+        _hit.Merge(other._hit);
+        _global.Merge(other._global);
+    }
+
+    /// <summary>The stored form of a shard's statistics (<see cref="ForShard"/>): format byte, counts, labels, both time histograms.</summary>
+    public byte[] Encode()
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(EncodingFormat);
+            w.Write(Count);
+            foreach (long c in _status) w.Write(c);
+            foreach (long c in _outcomes) w.Write(c);
+            w.Write7BitEncodedInt(_labels.Count);
+            foreach (var (label, e) in _labels.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                w.Write(label);
+                w.Write(e.Count);
+                w.Write(e.Critical);
+            }
+            _hit.WriteHistogram(w);
+            _global.WriteHistogram(w);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Reads what <see cref="Encode"/> wrote for <paramref name="point"/>; anything inconsistent is an <see cref="InvalidDataException"/>.</summary>
+    public static PointStatistics Decode(int point, double horizon, byte[] data)
+    {
+        try
+        {
+            using var r = new BinaryReader(new MemoryStream(data, writable: false), System.Text.Encoding.UTF8);
+            if (r.ReadByte() != EncodingFormat) throw new InvalidDataException("unknown statistics format");
+            long count = r.ReadInt64();
+            var status = new long[3];
+            var outcomes = new long[4];
+            for (int i = 0; i < status.Length; i++) status[i] = r.ReadInt64();
+            for (int i = 0; i < outcomes.Length; i++) outcomes[i] = r.ReadInt64();
+            var labels = new Dictionary<string, (long, double)>(StringComparer.Ordinal);
+            int n = r.Read7BitEncodedInt();
+            for (int i = 0; i < n; i++)
+            {
+                string label = r.ReadString();
+                long c = r.ReadInt64();
+                if (c <= 0 || !labels.TryAdd(label, (c, r.ReadDouble()))) throw new InvalidDataException("a label count is damaged");
+            }
+            var hit = CensoredQuantiles.ReadHistogram(r, horizon);
+            var global = CensoredQuantiles.ReadHistogram(r, horizon);
+            long nonDiverged = count - outcomes[(int)Outcome.Diverged];
+            if (r.BaseStream.Position != data.Length || count < 0 || status.Any(c => c < 0) || outcomes.Any(c => c < 0) || status.Sum() != count || outcomes.Sum() != count
+                || labels.Values.Sum(v => v.Item1) != nonDiverged || hit.Total != nonDiverged || global.Total != nonDiverged)
+                throw new InvalidDataException("its counts do not add up");
+            var s = new PointStatistics(point, "", false, hit, global) { Count = count };
+            status.CopyTo(s._status, 0);
+            outcomes.CopyTo(s._outcomes, 0);
+            foreach (var (k, v) in labels) s._labels[k] = v;
+            return s;
+        }
+        catch (EndOfStreamException e) { throw new InvalidDataException("it ends early", e); }
+    }
+
+    private const byte EncodingFormat = 1;
 
     /// <summary>The statistics; without <paramref name="quantiles"/> the time quantiles are left out (null), for cheap live views.</summary>
     public PointSummary Summarize(bool quantiles = true)
@@ -72,15 +170,14 @@ public sealed class PointStatistics
     }
 
     private static TimeQuantiles Times(CensoredQuantiles q, bool quantiles) => quantiles
-        ? new TimeQuantiles(q.Observed, q.Quantile(0.1), q.Quantile(0.5), q.Quantile(0.9))
+        ? new TimeQuantiles(q.Observed, q.Quantile(0.1), q.Quantile(0.5), q.Quantile(0.9), !q.IsExact)
         : new TimeQuantiles(q.Observed, null, null, null);
 
-    /// <summary>Share not yet certified global at time t, for the report's curve: needs every t_global, so it is computed from samples, not kept here.</summary>
-    public static IReadOnlyList<(double Time, double Share)> UncertifiedShare(IEnumerable<double> globalTimes, long nonDiverged)
+    /// <summary>Share not yet certified global at time t, for the report's curve, from the steps of the t_global distribution (<see cref="GlobalTimeSteps"/>).</summary>
+    public static IReadOnlyList<(double Time, double Share)> UncertifiedShare(IEnumerable<(double Time, long Cumulative)> globalTimeSteps, long nonDiverged)
     {
-        var times = globalTimes.Where(t => !double.IsNaN(t)).OrderBy(t => t).ToList();
-        var curve = new List<(double, double)>(times.Count + 1) { (0, 1) };
-        for (int i = 0; i < times.Count; i++) curve.Add((times[i], 1 - (double)(i + 1) / nonDiverged));
+        var curve = new List<(double, double)> { (0, 1) };
+        foreach (var (t, below) in globalTimeSteps) curve.Add((t, 1 - (double)below / nonDiverged));
         return curve;
     }
 }
@@ -90,7 +187,8 @@ public sealed record OutcomeStatistics(Outcome Outcome, long Count, double Fract
 /// <summary>Saddle-basin mass bounds: lower = certified saddles / n, upper = (certified saddles + unresolved) / n, with exact one-sided 95% bounds.</summary>
 public sealed record SaddleMass(double Lower, double Lower95, double Upper, double Upper95);
 /// <summary>Right-censored time quantiles over all non-diverged samples; null = censored (beyond the share that had the event) or not computed.</summary>
-public sealed record TimeQuantiles(long Count, double? P10, double? P50, double? P90);
+/// <remarks><paramref name="Binned"/>: read from the log-binned histogram (within a relative 1e-3 of the exact quantile), not from every time.</remarks>
+public sealed record TimeQuantiles(long Count, double? P10, double? P50, double? P90, bool Binned = false);
 
 public sealed record PointSummary(
     int Point,

@@ -25,12 +25,25 @@ public sealed class CampaignStore : IDisposable
     // 2: a shard's samples in one blob (1 had a row per sample).
     // 3: shard blobs carry every column of SampleColumns (format 2); the column layout is recorded and checked too.
     // 4: SHA-256 checksums per shard row (over key, blob and trace count), per trace row and over the metadata.
-    private const int SchemaVersion = 4;
+    // 5: each shard row also holds its statistics (counts, labels, binned times: PointStatistics.ForShard), written in
+    //    the same transaction, with their own checksum, so that `status` reads no sample. A schema-4 store is read as it
+    //    is (its shards' statistics recomputed from their samples) and upgraded in place by the next `run`.
+    private const int SchemaVersion = 5;
+    private const int OldestReadableSchema = 4;
     private const string MetaChecksumKey = "meta_sha256";
     private readonly SqliteConnection _db;
     private Dictionary<string, string> _meta = new();
 
+    private int _schema = SchemaVersion;
+    private IReadOnlyList<double>? _horizons;
+
     private CampaignStore(SqliteConnection db) => _db = db;
+
+    /// <summary>Sample blobs decoded by this connection so far: the seam that shows `status` reads no sample.</summary>
+    public long SampleBlobsRead { get; private set; }
+
+    /// <summary>Whether shard rows carry their statistics (schema 5); a schema-4 store opened read-only does not.</summary>
+    public bool HasShardStatistics => _schema >= 5;
 
     /// <summary>The shards found damaged when this store was opened for a resume, deleted to be recomputed (e.g. "point 0, shard 3: checksum mismatch").</summary>
     public IReadOnlyList<string> Repaired { get; private set; } = [];
@@ -44,7 +57,7 @@ public sealed class CampaignStore : IDisposable
         var cs = new SqliteConnectionStringBuilder { DataSource = _db.DataSource, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
         var db = new SqliteConnection(cs);
         db.Open();
-        var reader = new CampaignStore(db) { _meta = _meta };
+        var reader = new CampaignStore(db) { _meta = _meta, _schema = _schema, _horizons = _horizons };
         reader.Exec("PRAGMA busy_timeout = 10000;");
         return reader;
     }
@@ -54,13 +67,17 @@ public sealed class CampaignStore : IDisposable
     /// <summary>
     /// Opens the store in <paramref name="dir"/> for this campaign, creating it when absent. A store of another campaign,
     /// of another schema or in a directory that cannot be written is a <see cref="UserError"/>; a damaged one or a full
-    /// disk an <see cref="IOException"/>.
+    /// disk an <see cref="IOException"/>. <paramref name="horizons"/> (each point's t_max or max_iters) size the time
+    /// histograms of the statistics stored with each shard; without them shards are stored without statistics and
+    /// readers recompute those from the samples.
     /// </summary>
-    public static (CampaignStore Store, bool Resumed) OpenForCampaign(string dir, string campaignJson, string hash, string name, string baseDirectory)
+    public static (CampaignStore Store, bool Resumed) OpenForCampaign(string dir, string campaignJson, string hash, string name, string baseDirectory,
+        IReadOnlyList<double>? horizons = null)
     {
         string path = PathIn(dir);
         bool exists = File.Exists(path);
         var store = Open(path, readOnly: false, mustExist: false);
+        store._horizons = horizons;
         try
         {
             if (exists && store.TryGetMeta("hash") is { } stored)
@@ -73,13 +90,15 @@ public sealed class CampaignStore : IDisposable
                         $"'{dir}' holds a different campaign ('{other}', hash {stored[..Math.Min(12, stored.Length)]}…) than this file (hash {hash[..12]}…); the campaign file or its data changed since that run started. Use a new --out directory.");
                 }
                 store.Repair(path);
+                if (store._schema < SchemaVersion) store.Upgrade();
                 return (store, true);
             }
             using var tx = store._db.BeginTransaction();
             store.Exec("""
                 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS shards(point INTEGER NOT NULL, shard INTEGER NOT NULL, first_sample INTEGER NOT NULL, count INTEGER NOT NULL,
-                    finished_utc TEXT NOT NULL, worker TEXT NOT NULL, samples BLOB NOT NULL, traces INTEGER NOT NULL, sha256 BLOB NOT NULL, PRIMARY KEY(point, shard));
+                    finished_utc TEXT NOT NULL, worker TEXT NOT NULL, samples BLOB NOT NULL, traces INTEGER NOT NULL, sha256 BLOB NOT NULL,
+                    stats BLOB, stats_sha256 BLOB, PRIMARY KEY(point, shard));
                 CREATE TABLE IF NOT EXISTS traces(point INTEGER NOT NULL, sample INTEGER NOT NULL, data BLOB NOT NULL, sha256 BLOB NOT NULL, PRIMARY KEY(point, sample));
                 """, tx);
             var meta = new Dictionary<string, string>
@@ -98,6 +117,7 @@ public sealed class CampaignStore : IDisposable
             tx.Commit();
             meta[MetaChecksumKey] = MetaChecksum(meta);
             store._meta = meta;
+            store._schema = SchemaVersion;
             return (store, false);
         }
         catch (SqliteException e)
@@ -112,16 +132,59 @@ public sealed class CampaignStore : IDisposable
         }
     }
 
-    /// <summary>Opens an existing store (for status, report, export); read-only does not disturb a running campaign.</summary>
-    public static CampaignStore Open(string path, bool readOnly, bool mustExist = true)
+    /// <summary>Opens an existing store; read-only (status, report, export) writes nothing (<see cref="OpenForReading"/>).</summary>
+    public static CampaignStore Open(string path, bool readOnly, bool mustExist = true) =>
+        readOnly ? OpenForReading(path) : Open(path, readOnly, mustExist, immutable: false);
+
+    /// <summary>
+    /// Opens a store for a reader, which never writes into the campaign folder — no journal, no lock or shared-memory
+    /// file, no repair — so a read-only folder (an archive, a copy on a read-only disk, a folder without write
+    /// permission, even for root) reads as well as a writable one. When no writer holds DIR/.lock and no write-ahead log
+    /// is pending, SQLite opens the file as immutable (no locking at all), and the reader holds a shared lock on
+    /// DIR/.lock meanwhile so that no writer can start under it. While a writer runs, a WAL reader beside it (the
+    /// writer keeps the shared-memory file). A write-ahead log left by a killed writer can only be read by writing
+    /// beside it: where the folder cannot be written that is a <see cref="UserError"/> saying how to fold it in.
+    /// </summary>
+    public static CampaignStore OpenForReading(string path)
     {
-        return Open(path, readOnly, mustExist, immutable: false);
+        if (!File.Exists(path)) throw new UserError($"no campaign store at '{path}'");
+        string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        string lockPath = Path.Combine(dir, ".lock");
+        FileStream? shared = null;
+        bool writer = false;
+        if (File.Exists(lockPath))
+        {
+            // .NET takes a shared flock for a read-only open (and fails at once where `run` holds its exclusive one).
+            try { shared = new FileStream(lockPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite); }
+            catch (IOException) { writer = true; }
+            catch (UnauthorizedAccessException) { }
+        }
+        var wal = new FileInfo(path + "-wal");
+        bool walPending = wal.Exists && wal.Length > 0;
+        try
+        {
+            var store = Open(path, readOnly: true, mustExist: true, immutable: !writer && !walPending);
+            store._readerLock = shared;
+            return store;
+        }
+        catch (UserError) when (walPending && !writer)
+        {
+            shared?.Dispose();
+            throw new UserError($"'{path}-wal' holds shards of an interrupted run that SQLite can only read by writing beside it, and '{dir}' cannot be written. Resume the campaign with `sweep run` (which folds the log in), or read a writable copy of the folder.");
+        }
+        catch
+        {
+            shared?.Dispose();
+            throw;
+        }
     }
+
+    private FileStream? _readerLock;
 
     private static CampaignStore Open(string path, bool readOnly, bool mustExist, bool immutable)
     {
         if (mustExist && !File.Exists(path)) throw new UserError($"no campaign store at '{path}'");
-        string source = immutable ? "file:" + Path.GetFullPath(path) + "?immutable=1" : path;
+        string source = immutable ? FileUri(Path.GetFullPath(path)) + "?immutable=1" : path;
         var cs = new SqliteConnectionStringBuilder { DataSource = source, Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
         var db = new SqliteConnection(cs);
         try
@@ -142,13 +205,6 @@ public sealed class CampaignStore : IDisposable
             store.LoadMeta(path);
             return store;
         }
-        catch (SqliteException e) when (readOnly && !immutable && e.SqliteErrorCode == 14)
-        {
-            // A WAL database in a directory we cannot write to (a read-only disk, an archive) opens as immutable:
-            // SQLite then reads it without the shared-memory file it cannot create. Only for readers.
-            db.Dispose();
-            return Open(path, readOnly, mustExist, immutable: true);
-        }
         catch (SqliteException e)
         {
             db.Dispose();
@@ -159,6 +215,19 @@ public sealed class CampaignStore : IDisposable
             db.Dispose();
             throw new StoreDamagedException($"the campaign store '{path}' is damaged ({e.Message}); it will not be reused. Move it aside and rerun to start over.", e);
         }
+    }
+
+    /// <summary>An SQLite URI for a path: every byte but unreserved ones and '/' percent-encoded (a '?', '#' or '%' in a name stays a name).</summary>
+    private static string FileUri(string fullPath)
+    {
+        var sb = new StringBuilder("file:");
+        foreach (byte b in Encoding.UTF8.GetBytes(fullPath))
+        {
+            char c = (char)b;
+            if (c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '/' or '.' or '-' or '_' or '~') sb.Append(c);
+            else sb.Append('%').Append(b.ToString("X2"));
+        }
+        return sb.ToString();
     }
 
     /// <summary>
@@ -213,16 +282,17 @@ public sealed class CampaignStore : IDisposable
                 throw Damaged(path, "its metadata fails its checksum");
             }
         }
-        else if (schema == SchemaVersion.ToString() || !int.TryParse(schema, out _))
+        else if (int.TryParse(schema, out int v) && v >= OldestReadableSchema || !int.TryParse(schema, out _))
         {
             _db.Dispose();
             throw Damaged(path, "its metadata has no checksum");
         }
-        if (schema != SchemaVersion.ToString())
+        if (!int.TryParse(schema, out int version) || version < OldestReadableSchema || version > SchemaVersion)
         {
             _db.Dispose();
-            throw new UserError($"the campaign store '{path}' was written by another version of sweep (store schema {schema ?? "?"}; this version reads schema {SchemaVersion}). It is left untouched: read it with that version, or use a new --out directory.");
+            throw new UserError($"the campaign store '{path}' was written by another version of sweep (store schema {schema ?? "?"}; this version reads schemas {OldestReadableSchema}–{SchemaVersion}). It is left untouched: read it with that version, or use a new --out directory.");
         }
+        _schema = version;
         if (meta.GetValueOrDefault("columns") != SampleColumns.Fingerprint)
         {
             _db.Dispose();
@@ -262,6 +332,20 @@ public sealed class CampaignStore : IDisposable
         return h.GetHashAndReset();
     }
 
+    /// <summary>SHA-256 over a shard's key and its statistics blob.</summary>
+    private static byte[] StatsChecksum(long point, long index, long first, long count, byte[] stats)
+    {
+        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> head = stackalloc byte[32];
+        BitConverter.TryWriteBytes(head, point);
+        BitConverter.TryWriteBytes(head[8..], index);
+        BitConverter.TryWriteBytes(head[16..], first);
+        BitConverter.TryWriteBytes(head[24..], count);
+        h.AppendData(head);
+        h.AppendData(stats);
+        return h.GetHashAndReset();
+    }
+
     private static byte[] TraceChecksum(long point, long sample, byte[] data)
     {
         using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -273,8 +357,15 @@ public sealed class CampaignStore : IDisposable
         return h.GetHashAndReset();
     }
 
-    /// <summary>One row of the shards table as read by a full scan, with whether it passed its checksum.</summary>
+    /// <summary>One row of the shards table as read by a full scan, with whether it (and its statistics, when stored) passed its checksums.</summary>
     private sealed record ShardRow(long RowId, long Point, long Index, long First, long Count, long Traces, byte[]? Blob, bool Valid);
+
+    /// <summary>Whether a row's statistics (columns 8 and 9) are absent (both null) or pass their checksum.</summary>
+    private static bool StatsValid(SqliteDataReader r, ShardRow row)
+    {
+        if (r.IsDBNull(8) && r.IsDBNull(9)) return true;
+        return r.GetValue(8) is byte[] stats && r.GetValue(9) is byte[] sum && sum.AsSpan().SequenceEqual(StatsChecksum(row.Point, row.Index, row.First, row.Count, stats));
+    }
 
     /// <summary>Reads one shards row defensively: a damaged record (a column of the wrong type) is an invalid row, not an exception.</summary>
     private static ShardRow ReadShardRow(SqliteDataReader r, bool withBlob)
@@ -289,7 +380,8 @@ public sealed class CampaignStore : IDisposable
             long p = r.GetInt64(1), s = r.GetInt64(2), f = r.GetInt64(3), c = r.GetInt64(4), t = r.GetInt64(5);
             bool ok = sum.AsSpan().SequenceEqual(ShardChecksum(p, s, f, c, t, blob)) && p is >= 0 and <= int.MaxValue && s is >= 0 and <= int.MaxValue
                 && c is > 0 and <= int.MaxValue && f >= 0;
-            return new ShardRow(rowId, p, s, f, c, t, withBlob ? blob : null, ok);
+            var row = new ShardRow(rowId, p, s, f, c, t, withBlob ? blob : null, ok);
+            return ok && !StatsValid(r, row) ? row with { Valid = false } : row;
         }
         catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException)
         {
@@ -297,7 +389,57 @@ public sealed class CampaignStore : IDisposable
         }
     }
 
-    private const string ShardColumns = "rowid, point, shard, first_sample, count, traces, samples, sha256";
+    private string ShardColumns => _schema >= 5
+        ? "rowid, point, shard, first_sample, count, traces, samples, sha256, stats, stats_sha256"
+        : "rowid, point, shard, first_sample, count, traces, samples, sha256, NULL, NULL";
+
+    /// <summary>
+    /// Upgrades a schema-4 store (already repaired) to schema 5 in one transaction: the statistics columns, each shard's
+    /// statistics computed from its samples (when the horizons are known), and the schema in the metadata.
+    /// </summary>
+    private void Upgrade()
+    {
+        using var tx = _db.BeginTransaction();
+        Exec("ALTER TABLE shards ADD COLUMN stats BLOB; ALTER TABLE shards ADD COLUMN stats_sha256 BLOB;", tx);
+        _schema = SchemaVersion;
+        if (_horizons is not null)
+        {
+            var rows = new List<(long RowId, long Point, long Index, long First, long Count)>();
+            using (var cmd = _db.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = "SELECT rowid, point, shard, first_sample, count FROM shards NOT INDEXED";
+                using var r = cmd.ExecuteReader();
+                while (r.Read()) rows.Add((r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)));
+            }
+            foreach (var row in rows)
+            {
+                var samples = ReadShard(new ShardKey((int)row.Point, (int)row.Index, row.First, (int)row.Count), tx);
+                var stats = ShardStatistics((int)row.Point, samples);
+                if (stats is null) continue;
+                ExecWith("UPDATE shards SET stats = $s, stats_sha256 = $h WHERE rowid = $r", tx,
+                    ("$s", stats), ("$h", StatsChecksum(row.Point, row.Index, row.First, row.Count, stats)), ("$r", row.RowId));
+            }
+        }
+        var updated = new Dictionary<string, string>(_meta);
+        updated.Remove(MetaChecksumKey);
+        updated["schema"] = SchemaVersion.ToString();
+        string sum = MetaChecksum(updated);
+        SetMeta("schema", SchemaVersion.ToString(), tx);
+        SetMeta(MetaChecksumKey, sum, tx);
+        tx.Commit();
+        updated[MetaChecksumKey] = sum;
+        _meta = updated;
+    }
+
+    /// <summary>A shard's stored statistics, or null when the horizons are unknown (the store was opened without them).</summary>
+    private byte[]? ShardStatistics(int point, IReadOnlyList<SampleRecord> samples)
+    {
+        if (_horizons is null || point >= _horizons.Count) return null;
+        var stats = Statistics.PointStatistics.ForShard(point, _horizons[point]);
+        foreach (var s in samples) stats.Add(s);
+        return stats.Encode();
+    }
 
     /// <summary>
     /// For a resume: SQLite's full integrity check (indexes against tables included), then every shard and trace checked
@@ -478,8 +620,11 @@ public sealed class CampaignStore : IDisposable
         using (var mark = _db.CreateCommand())
         {
             mark.Transaction = tx;
-            mark.CommandText = "INSERT INTO shards(point, shard, first_sample, count, finished_utc, worker, samples, traces, sha256) VALUES ($p, $s, $f, $c, $t, $w, $d, $n, $h)";
+            mark.CommandText = "INSERT INTO shards(point, shard, first_sample, count, finished_utc, worker, samples, traces, sha256, stats, stats_sha256) VALUES ($p, $s, $f, $c, $t, $w, $d, $n, $h, $st, $sh)";
             var blob = ShardBlob.Encode(samples);
+            var stats = ShardStatistics(shard.Point, samples);
+            mark.Parameters.AddWithValue("$st", (object?)stats ?? DBNull.Value);
+            mark.Parameters.AddWithValue("$sh", stats is null ? DBNull.Value : StatsChecksum(shard.Point, shard.Index, shard.FirstSample, shard.Count, stats));
             mark.Parameters.AddWithValue("$p", shard.Point);
             mark.Parameters.AddWithValue("$s", shard.Index);
             mark.Parameters.AddWithValue("$f", shard.FirstSample);
@@ -495,22 +640,85 @@ public sealed class CampaignStore : IDisposable
         return true;
     }
 
-    /// <summary>All stored samples, ordered by (point, sample); traces are not included.</summary>
-    /// <remarks>Every shard is verified against its checksum first; a damaged one is a <see cref="StoreDamagedException"/> naming it.</remarks>
-    public IEnumerable<SampleRecord> ReadSamples()
+    /// <summary>All stored samples (of one point, or of all), ordered by (point, sample); traces are not included.</summary>
+    /// <remarks>
+    /// Streamed shard by shard: the shards' keys are read and ordered first (a few numbers each), then each shard's blob
+    /// is fetched by its row id, so memory holds one shard's samples at a time (sorting the rows themselves would make
+    /// SQLite hold every blob). Every shard is verified against its checksum; a damaged one is a
+    /// <see cref="StoreDamagedException"/> naming it.
+    /// </remarks>
+    public IEnumerable<SampleRecord> ReadSamples(int? point = null)
+    {
+        var keys = new List<(long Point, long First, long RowId)>();
+        using (var cmd = _db.CreateCommand())
+        {
+            cmd.CommandText = "SELECT rowid, point, first_sample FROM shards NOT INDEXED";
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                // A damaged key is caught by the checksum when its row is read below.
+                long p = r.GetFieldType(1) == typeof(long) ? r.GetInt64(1) : -1, f = r.GetFieldType(2) == typeof(long) ? r.GetInt64(2) : -1;
+                if (point is null || p == point) keys.Add((p, f, r.GetInt64(0)));
+            }
+        }
+        keys.Sort();
+        foreach (var key in keys)
+        {
+            ShardRow row;
+            using (var cmd = _db.CreateCommand())
+            {
+                cmd.CommandText = $"SELECT {ShardColumns} FROM shards WHERE rowid = $r";
+                cmd.Parameters.AddWithValue("$r", key.RowId);
+                using var r = cmd.ExecuteReader();
+                if (!r.Read()) throw new StoreDamagedException($"the campaign store '{_db.DataSource}' is damaged: a shard row (rowid {key.RowId}) vanished while it was read.");
+                row = Verified(ReadShardRow(r, withBlob: true));
+            }
+            foreach (var s in Decode(row)) yield return s;
+        }
+    }
+
+    /// <summary>A stored shard's key and its statistics (<see cref="Statistics.PointStatistics.Encode"/>); null statistics: not stored (schema 4).</summary>
+    public sealed record StoredShard(ShardKey Key, byte[]? Statistics);
+
+    /// <summary>
+    /// Every stored shard's key and statistics, without its samples: what `status` needs. Statistics are verified against
+    /// their checksum (which covers the key); a damaged row is a <see cref="StoreDamagedException"/> naming the shard.
+    /// </summary>
+    public IEnumerable<StoredShard> ReadShardStatistics()
     {
         using var cmd = _db.CreateCommand();
-        cmd.CommandText = $"SELECT {ShardColumns} FROM shards NOT INDEXED ORDER BY point, first_sample";
+        cmd.CommandText = $"SELECT rowid, point, shard, first_sample, count, {(_schema >= 5 ? "stats, stats_sha256" : "NULL, NULL")} FROM shards NOT INDEXED";
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
-            var row = Verified(ReadShardRow(r, withBlob: true));
-            foreach (var s in Decode(row)) yield return s;
+            long rowId = r.GetInt64(0);
+            byte[]? stats = null;
+            bool ok;
+            long p = -1, s = -1, f = -1, c = -1;
+            try
+            {
+                ok = r.GetFieldType(1) == typeof(long) && r.GetFieldType(2) == typeof(long) && r.GetFieldType(3) == typeof(long) && r.GetFieldType(4) == typeof(long);
+                if (ok)
+                {
+                    (p, s, f, c) = (r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4));
+                    ok = p is >= 0 and <= int.MaxValue && s is >= 0 and <= int.MaxValue && c is > 0 and <= int.MaxValue && f >= 0;
+                }
+                if (ok && !(r.IsDBNull(5) && r.IsDBNull(6)))
+                {
+                    ok = r.GetValue(5) is byte[] b && r.GetValue(6) is byte[] sum && sum.AsSpan().SequenceEqual(StatsChecksum(p, s, f, c, b));
+                    stats = ok ? (byte[])r.GetValue(5) : null;
+                }
+            }
+            catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException) { ok = false; }
+            if (!ok)
+                throw new StoreDamagedException($"the campaign store '{_db.DataSource}' is damaged: {(p >= 0 && s >= 0 ? $"shard (point {p}, shard {s})" : $"a shard row (rowid {rowId})")} fails its checksum. Nothing was written from it; rerun `sweep run` on this folder to recompute the damaged shard.");
+            yield return new StoredShard(new ShardKey((int)p, (int)s, f, (int)c), stats);
         }
     }
 
     private List<SampleRecord> Decode(ShardRow row)
     {
+        SampleBlobsRead++;
         try
         {
             var list = ShardBlob.Decode((int)row.Point, row.Blob!);
@@ -526,9 +734,12 @@ public sealed class CampaignStore : IDisposable
 
     /// <summary>The stored samples of one shard, in sample order.</summary>
     /// <remarks>Verified against its checksum and its key; a missing or damaged shard is a <see cref="StoreDamagedException"/>.</remarks>
-    public List<SampleRecord> ReadShard(ShardKey shard)
+    public List<SampleRecord> ReadShard(ShardKey shard) => ReadShard(shard, null);
+
+    private List<SampleRecord> ReadShard(ShardKey shard, SqliteTransaction? tx)
     {
         using var cmd = _db.CreateCommand();
+        cmd.Transaction = tx;
         cmd.CommandText = $"SELECT {ShardColumns} FROM shards WHERE point = $p AND shard = $s";
         cmd.Parameters.AddWithValue("$p", shard.Point);
         cmd.Parameters.AddWithValue("$s", shard.Index);
@@ -600,7 +811,11 @@ public sealed class CampaignStore : IDisposable
         return cmd.ExecuteScalar();
     }
 
-    public void Dispose() => _db.Dispose();
+    public void Dispose()
+    {
+        _db.Dispose();
+        _readerLock?.Dispose();
+    }
 }
 
 /// <summary>The store is damaged (a checksum, SQLite's own check, an undecodable record): a failure, exit code 1.</summary>
