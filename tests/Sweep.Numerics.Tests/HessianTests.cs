@@ -156,6 +156,27 @@ public class HessianTests(ITestOutputHelper output)
         Assert.Equal(5, r.Max, 10);
     }
 
+    [Theory]
+    [InlineData(HessianScope.None)]
+    [InlineData(HessianScope.Uncertified)]
+    [InlineData(HessianScope.All)]
+    public void The_solver_analyses_the_samples_the_scope_names(HessianScope scope)
+    {
+        // H = 3 at scale 0.01 and t_max 30: every sample is unresolved near the origin; H = 1 certifies every sample.
+        foreach (var (p, expectUnresolved) in new[] { (TestProblems.Canonical(S, 3, 3, 3, 3), true), (TestProblems.Canonical(S, 3, 3), false) })
+        {
+            var solver = new TrajectorySolver(p, new GaussianInitializer(0.01, []), new GradientFlowSettings(30, 1e-8, 1e-10), new StopRule(1e-6, 1e-3),
+                analysis: new AnalysisSettings(scope));
+            foreach (var r in solver.SolveMany(2, 0, 0, 6))
+            {
+                Assert.Equal(expectUnresolved ? Outcome.Unresolved : Outcome.Global, r.Outcome);
+                bool analysed = scope == HessianScope.All || (scope == HessianScope.Uncertified && r.Outcome == Outcome.Unresolved);
+                Assert.Equal(analysed, r.Hessian is not null);
+                if (r.Hessian is { } h && expectUnresolved) Assert.False(h.Strict, $"{h}");   // near the origin of depth 3
+            }
+        }
+    }
+
     private static HessianSpectrum Spectrum(LinearNetworkProblem p, double[] w) =>
         HessianSpectrum.Of(new Hessian(p).At(w), HessianSpectrum.ToleranceFor(p));
 }
