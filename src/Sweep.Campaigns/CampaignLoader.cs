@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Sweep.Numerics.Analysis;
 using Sweep.Numerics.Integration;
 using Sweep.Numerics.Problems;
 
@@ -14,7 +15,7 @@ namespace Sweep.Campaigns;
 /// </summary>
 public static class CampaignLoader
 {
-    private static readonly string[] TopKeys = ["name", "seed", "problem", "network", "init", "dynamics", "stop", "samples", "shard_size", "trace_samples", "sweep"];
+    private static readonly string[] TopKeys = ["name", "seed", "problem", "network", "init", "dynamics", "stop", "samples", "shard_size", "trace_samples", "analysis", "sweep"];
     private static readonly string[] Unsweepable = ["name", "seed", "samples", "shard_size", "sweep"];
 
     /// <summary>Reads and validates a campaign file; <see cref="UserError"/> (naming the field) when it is refused.</summary>
@@ -256,10 +257,25 @@ public static class CampaignLoader
         if (!problem.IsValid) throw Fail(FieldOf(problem.Error!, problemData is CanonicalProblemData), problem.Error!.Message);
         CheckMagnitudes(problem.Value!, problemData is CanonicalProblemData);
 
-        CheckKeys(init, "init", ["kind", "scale", "suppress_modes"]);
-        string initKind = ReadString(init, "kind", "init");
-        if (initKind != "gaussian") throw Fail("init.kind", $"must be \"gaussian\" (got \"{initKind}\")");
+        string initKindName = ReadString(init, "kind", "init");
+        InitKind initKind = initKindName switch
+        {
+            "gaussian" => InitKind.Gaussian,
+            "orthogonal" => InitKind.Orthogonal,
+            "balanced" => InitKind.Balanced,
+            _ => throw Fail("init.kind", $"must be \"gaussian\", \"orthogonal\" or \"balanced\" (got \"{initKindName}\")"),
+        };
+        CheckKeys(init, "init", initKind == InitKind.Gaussian ? ["kind", "scale", "suppress_modes", "layer_scales"] : ["kind", "scale", "suppress_modes"], $"for kind \"{initKindName}\"");
         double scale = ReadNumber(init, "scale", "init", positive: true);
+        double[]? layerScales = null;
+        if (init.ContainsKey("layer_scales"))
+        {
+            layerScales = ReadNumberList(init, "layer_scales", "init");
+            if (layerScales.Length != hidden.Length + 1)
+                throw Fail("init.layer_scales", $"needs one scale per weight matrix: {hidden.Length + 1} for {hidden.Length} hidden layer(s) (got {layerScales.Length})");
+            for (int i = 0; i < layerScales.Length; i++)
+                if (!(layerScales[i] > 0)) throw Fail($"init.layer_scales[{i}]", $"must be > 0 (got {layerScales[i]})");
+        }
         var suppress = init.ContainsKey("suppress_modes") ? ReadIntegerList(init, "suppress_modes", "init", min: 0) : [];
         if (suppress.Length > 0 && problemData is not CanonicalProblemData)
             throw Fail("init.suppress_modes", "is only available for canonical problems (the invariant manifold is exact only in the canonical basis)");
@@ -323,8 +339,35 @@ public static class CampaignLoader
             warnings.Add($"point {index}: stop.eps_hit = {epsHit} is not below s_min²/2 = {nearestSaddle:G4}, the gap to the nearest saddle; a saddle would count as a hit");
         warnings.AddRange(RiskWarnings(index, problem.Value!));
 
-        var spec = new PointSpec(index, problemData, hidden, scale, suppress, dyn, gradTol, epsHit, traceSamples, until);
+        var analysis = ReadAnalysis(top);
+        var spec = new PointSpec(index, problemData, hidden, scale, suppress, dyn, gradTol, epsHit, traceSamples, until, initKind, layerScales, analysis);
         return (spec, problem.Value!, warnings);
+    }
+
+    /// <summary>
+    /// The optional <c>analysis</c> object: one entry per analysis, each read on its own (defaults: nothing extra).
+    /// </summary>
+    private static AnalysisSettings ReadAnalysis(JsonObject top)
+    {
+        if (!top.ContainsKey("analysis")) return AnalysisSettings.Default;
+        var analysis = ReadObject(top, "analysis", "");
+        CheckKeys(analysis, "analysis", ["hessian"]);
+        var settings = AnalysisSettings.Default;
+        if (analysis.ContainsKey("hessian"))
+        {
+            string scope = ReadString(analysis, "hessian", "analysis");
+            settings = settings with
+            {
+                Hessian = scope switch
+                {
+                    "none" => HessianScope.None,
+                    "uncertified" => HessianScope.Uncertified,
+                    "all" => HessianScope.All,
+                    _ => throw Fail("analysis.hessian", $"must be \"none\", \"uncertified\" or \"all\" (got \"{scope}\")"),
+                },
+            };
+        }
+        return settings;
     }
 
     /// <summary>Critical values, ||Y||² and the covariances must stay below this, with room for the loss and its gradient.</summary>

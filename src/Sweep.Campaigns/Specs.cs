@@ -1,4 +1,6 @@
+using Sweep.Numerics.Analysis;
 using Sweep.Numerics.Integration;
+using Sweep.Numerics.Sampling;
 
 namespace Sweep.Campaigns;
 
@@ -29,11 +31,29 @@ public sealed record PointSpec(
     double GradTolRel,
     double EpsHit,
     int TraceSamples,
-    Until Until = Until.Hit)
+    Until Until = Until.Hit,
+    InitKind InitKind = InitKind.Gaussian,
+    double[]? LayerScales = null,
+    AnalysisSettings? Analysis = null)
 {
+    /// <summary>The analyses each sample gets (none unless the campaign asks).</summary>
+    public AnalysisSettings Analyses => Analysis ?? AnalysisSettings.Default;
+
+    /// <summary>The numerics' initializer of this point's family.</summary>
+    public Initializer Initializer() => InitKind switch
+    {
+        InitKind.Gaussian => new GaussianInitializer(InitScale, SuppressModes, LayerScales),
+        InitKind.Orthogonal => new OrthogonalInitializer(InitScale, SuppressModes),
+        InitKind.Balanced => new BalancedInitializer(InitScale, SuppressModes),
+        _ => throw new ArgumentOutOfRangeException(nameof(InitKind), InitKind, null),
+    };
+
     /// <summary>Where an uncertified trajectory stops: t_max for the flow, max_iters for descent (times are iteration counts).</summary>
     public double Horizon => Dynamics.Horizon;
 }
+
+/// <summary>The family of initial weights (<c>init.kind</c>).</summary>
+public enum InitKind : byte { Gaussian, Orthogonal, Balanced }
 
 /// <summary>A campaign as the workers see it: its hash (identity), seed and points.</summary>
 public sealed record CampaignSpec(string Hash, long Seed, PointSpec[] Points);

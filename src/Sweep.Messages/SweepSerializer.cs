@@ -1,3 +1,4 @@
+using Sweep.Numerics.Analysis;
 using Akka.Actor;
 using Akka.Serialization;
 using Sweep.Numerics.Integration;
@@ -15,7 +16,7 @@ namespace Sweep.Messages;
 public sealed class SweepSerializer : SerializerWithStringManifest
 {
     public const int Id = 1717;
-    private const byte FormatVersion = 2;
+    private const byte FormatVersion = 3;
 
     public SweepSerializer(ExtendedActorSystem system) : base(system) { }
 
@@ -162,6 +163,8 @@ public sealed class SweepSerializer : SerializerWithStringManifest
                 default: throw new SerializationException($"no wire form for dynamics {p.Dynamics.GetType().Name}");
             }
             w.Write(p.GradTolRel); w.Write(p.EpsHit); w.Write(p.TraceSamples); w.Write((byte)p.Until);
+            w.Write((byte)p.InitKind); Write(w, p.LayerScales);
+            w.Write((byte)p.Analyses.Hessian);
         }
     }
 
@@ -191,7 +194,13 @@ public sealed class SweepSerializer : SerializerWithStringManifest
                 DynamicsTag.Adam => new AdamSettings(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64()),
                 var t => throw new SerializationException($"unknown dynamics kind {(byte)t}"),
             };
-            points[i] = new PointSpec(index, problem, hidden, scale, suppress, dyn, r.ReadDouble(), r.ReadDouble(), r.ReadInt32(), (Until)r.ReadByte());
+            double gradTol = r.ReadDouble(), epsHit = r.ReadDouble();
+            int traces = r.ReadInt32();
+            var until = (Until)r.ReadByte();
+            var initKind = (InitKind)r.ReadByte();
+            var layerScales = ReadDoubles(r);
+            var analysis = new AnalysisSettings((HessianScope)r.ReadByte());
+            points[i] = new PointSpec(index, problem, hidden, scale, suppress, dyn, gradTol, epsHit, traces, until, initKind, layerScales, analysis);
         }
         return new CampaignSpec(hash, seed, points);
     }

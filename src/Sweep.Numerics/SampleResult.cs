@@ -31,6 +31,9 @@ public sealed record SampleResult(
     /// </summary>
     public bool NumericalFailure { get; init; }
 
+    /// <summary>The Hessian spectrum at the stop, when the campaign's analysis asked for this sample's.</summary>
+    public Analysis.HessianSpectrum? Hessian { get; init; }
+
     /// <summary>(time, loss) along the trajectory, when it was traced.</summary>
     public IReadOnlyList<TracePoint>? Trace { get; init; }
 }

@@ -16,13 +16,17 @@ namespace Sweep.Numerics;
 public sealed class TrajectorySolver
 {
     private readonly LinearNetworkProblem _problem;
-    private readonly GaussianInitializer _init;
+    private readonly Initializer _init;
     private readonly IIntegrator _integrator;
     private readonly bool _divergenceIsFailure;
     private readonly double[] _weights;
+    private readonly AnalysisSettings _analysis;
+    private readonly Hessian? _hessian;
+    private readonly double _hessianTolerance;
 
     /// <param name="lanes">Trajectories per SIMD instruction: 1, 4 or 8; 0 for <see cref="Lanes"/>.</param>
-    public TrajectorySolver(LinearNetworkProblem problem, GaussianInitializer init, Dynamics dynamics, StopRule stop, int lanes = 0)
+    /// <param name="analysis">Optional analyses of each sample at the stop (none by default).</param>
+    public TrajectorySolver(LinearNetworkProblem problem, Initializer init, Dynamics dynamics, StopRule stop, int lanes = 0, AnalysisSettings? analysis = null)
     {
         _problem = problem;
         _init = init;
@@ -36,6 +40,12 @@ public sealed class TrajectorySolver
         };
         _divergenceIsFailure = dynamics.DivergenceIsNumericalFailure;
         _weights = problem.NewParameters();
+        _analysis = analysis ?? AnalysisSettings.Default;
+        if (_analysis.Hessian != HessianScope.None)
+        {
+            _hessian = new Hessian(problem);
+            _hessianTolerance = HessianSpectrum.ToleranceFor(problem);
+        }
     }
 
     /// <summary>Trajectories per SIMD instruction by default: 8 with AVX-512, 4 with AVX2, else 1.</summary>
@@ -97,15 +107,18 @@ public sealed class TrajectorySolver
     {
         string label = "";
         double critical = double.NaN, drift = double.NaN;
+        HessianSpectrum? hessian = null;
         if (r.Status != SampleStatus.Diverged)
         {
             var c = Classifier.Classify(_problem, final, r.Loss);
             label = c.Label;
             critical = c.CriticalValue;
             drift = Invariants.Drift(_problem.Shape, initialInvariants, Invariants.Compute(_problem.Shape, final));
+            if (_hessian is not null && (_analysis.Hessian == HessianScope.All || r.Outcome == Outcome.Unresolved))
+                hessian = HessianSpectrum.Of(_hessian.At(final), _hessianTolerance);
         }
         return new SampleResult(point, sample, r.Status, label, r.Loss, critical, r.Time, r.HitTime,
             r.Steps, r.GradientEvaluations, r.GradientNorm, drift, r.Outcome, r.GlobalTime)
-        { Trace = trace?.ToList(), NumericalFailure = r.Status == SampleStatus.Diverged && _divergenceIsFailure };
+        { Trace = trace?.ToList(), NumericalFailure = r.Status == SampleStatus.Diverged && _divergenceIsFailure, Hessian = hessian };
     }
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ScottPlot;
+using Sweep.Numerics.Analysis;
 using Sweep.Numerics.Integration;
 using Sweep.Campaigns;
 using Sweep.Results.Output;
@@ -57,6 +58,13 @@ public static class ReportBuilder
                 string suffix = axes.Count == 1 && axis.Groups.Count == 1 ? axis.Slug : $"{axis.Slug}-{figures.Count}";
                 figures.Add((BasinFractions(outDir, campaign, summaries, axis, group, $"fractions-{suffix}"),
                     $"Share of each label at the stop (of all samples; diverged samples have no label) against {axis.Key}{group.Context}, with exact 95% (Clopper–Pearson) intervals. A label says where a sample was when it stopped, not where it goes: see the outcomes for what is certified."));
+                if (group.Points.Any(p => campaign.Points[p].Spec.Analyses.Hessian != HessianScope.None))
+                {
+                    figures.Add((StrictShare(outDir, summaries, axis, group, $"hessian-strict-{suffix}"),
+                        $"Share of strict saddles (λ_min < −τ) among the samples whose Hessian was analysed, per label at the stop, against {axis.Key}{group.Context}, with exact 95% intervals; the legend counts the analysed samples. The Hessian is that of the state at the stop: near a non-strict saddle, a state still off it has negative curvature of the size of its distance to it."));
+                    figures.Add((SmallestEigenvalues(outDir, campaign, samples, axis, group, $"hessian-min-{suffix}"),
+                        $"Smallest Hessian eigenvalue λ_min at the stop of every analysed sample against {axis.Key}{group.Context}, as −λ_min on a log scale (samples with λ_min ≥ 0 at the bottom edge); the black bars are τ, below which a negative eigenvalue does not count (non-strict)."));
+                }
                 figures.Add((SaddleMass(outDir, summaries, axis, group, $"saddle-mass-{suffix}"),
                     $"Saddle-basin mass against {axis.Key}{group.Context} (log scale), bracketed by what is certified: the upper bound (certified saddles + unresolved samples) with its exact one-sided 95% bound (triangles), and the lower bound (certified saddles only) with its 95% lower bound where it is above 0. The conjecture says the lower bound is 0 for generic starts and the upper bound tends to 0 as the horizon grows."));
             }
@@ -153,6 +161,74 @@ public static class ReportBuilder
         ApplyAxis(plot, axis);
         plot.YLabel("fraction of samples");
         plot.Axes.SetLimitsY(-0.03, 1.03);
+        plot.ShowLegend(Edge.Right);
+        return Save(plot, outDir, name);
+    }
+
+    /// <summary>Strict share per label (of the analysed samples) with exact intervals, against the swept parameter.</summary>
+    private static string StrictShare(string outDir, List<PointSummary> summaries, Axis axis, Group group, string name)
+    {
+        var plot = new Plot();
+        var labels = group.Points.SelectMany(p => summaries[p].Hessian.Select(h => h.Label)).Distinct()
+            .OrderBy(l => CriticalValues.ParseLabel(l) ?? int.MaxValue).ToList();
+        var palette = new ScottPlot.Palettes.Category10();
+        for (int li = 0; li < labels.Count; li++)
+        {
+            var xs = new List<double>(); var ys = new List<double>(); var lo = new List<double>(); var hi = new List<double>();
+            long analysed = 0;
+            foreach (var p in group.Points)
+            {
+                var h = summaries[p].Hessian.FirstOrDefault(x => x.Label == labels[li]);
+                if (h is null) continue;
+                long n = h.Strict + h.NonStrict;
+                analysed += n;
+                double share = (double)h.Strict / n;
+                var ci = ClopperPearson.Interval95(h.Strict, n);
+                xs.Add(axis.X(p)); ys.Add(share); lo.Add(share - ci.Low); hi.Add(ci.High - share);
+            }
+            var color = palette.GetColor(li);
+            var line = plot.Add.Scatter(xs.ToArray(), ys.ToArray(), color);
+            line.LegendText = $"{labels[li]} ({analysed} analysed)";
+            line.MarkerSize = 7;
+            var eb = plot.Add.ErrorBar(xs, ys, hi);
+            eb.YErrorNegative = lo;
+            eb.YErrorPositive = hi;
+            eb.Color = color;
+        }
+        plot.Title($"Strict saddles at the stop vs {axis.Key}{group.Context}");
+        ApplyAxis(plot, axis);
+        plot.YLabel("share strict (λ_min < −τ)");
+        plot.Axes.SetLimitsY(-0.03, 1.03);
+        plot.ShowLegend(Edge.Right);
+        return Save(plot, outDir, name);
+    }
+
+    /// <summary>−λ_min of every analysed sample (log scale, slightly spread horizontally) with τ marked per point.</summary>
+    private static string SmallestEigenvalues(string outDir, Campaign campaign, List<SampleRecord> samples, Axis axis, Group group, string name)
+    {
+        var plot = new Plot();
+        const double floor = 1e-12;
+        var palette = new ScottPlot.Palettes.Category10();
+        double spread = 0.15 * (group.Points.Count > 1 ? group.Points.Select(axis.X).Distinct().OrderBy(x => x).Zip(group.Points.Select(axis.X).Distinct().OrderBy(x => x).Skip(1), (a, b) => b - a).DefaultIfEmpty(1).Min() : 1);
+        foreach (var p in group.Points)
+        {
+            var mine = samples.Where(s => s.Point == p && !double.IsNaN(s.HessianMin)).ToList();
+            if (mine.Count == 0) continue;
+            double x0 = axis.X(p);
+            var xs = mine.Select((_, i) => x0 + spread * ((i * 0.618034) % 1 - 0.5)).ToArray();
+            var ys = mine.Select(s => Math.Log10(Math.Max(-s.HessianMin, floor))).ToArray();
+            var dots = plot.Add.ScatterPoints(xs, ys, palette.GetColor(p % 10));
+            dots.MarkerSize = 4;
+            dots.LegendText = $"p{p}: {mine.Count(s => s.HessianNegative > 0)} strict of {mine.Count}";
+            double tau = HessianSpectrum.ToleranceFor(campaign.Points[p].Problem);
+            var t = plot.Add.Line(x0 - spread, Math.Log10(tau), x0 + spread, Math.Log10(tau));
+            t.Color = Colors.Black;
+            t.LineWidth = 2;
+        }
+        LogY(plot);
+        plot.Title($"Smallest Hessian eigenvalue at the stop vs {axis.Key}{group.Context}");
+        ApplyAxis(plot, axis);
+        plot.YLabel("−λ_min (log scale; black bars: τ)");
         plot.ShowLegend(Edge.Right);
         return Save(plot, outDir, name);
     }
@@ -381,6 +457,14 @@ public static class ReportBuilder
             foreach (var l in s.Labels)
                 sb.Append($"<tr><td class=\"l\">{E(l.Label)}</td><td>{F(l.CriticalValue)}</td><td>{l.Count}</td><td>{F(l.Fraction)}</td><td>[{F(l.Ci95.Low)}, {F(l.Ci95.High)}]</td></tr>");
             sb.Append("</table>");
+            if (p.Spec.Analyses.Hessian != HessianScope.None)
+            {
+                sb.Append($"<p>Hessian at the stop ({(p.Spec.Analyses.Hessian == HessianScope.All ? "every non-diverged sample" : "the unresolved samples")}; τ = {F(HessianSpectrum.ToleranceFor(p.Problem))}):</p>");
+                sb.Append("<table><tr><th>label S</th><th>analysed</th><th>strict (λ_min &lt; −τ)</th><th>non-strict</th></tr>");
+                foreach (var h in s.Hessian)
+                    sb.Append($"<tr><td class=\"l\">{E(h.Label)}</td><td>{h.Strict + h.NonStrict}</td><td>{h.Strict}</td><td>{h.NonStrict}</td></tr>");
+                sb.Append("</table>");
+            }
         }
         sb.Append("<h2>Figures</h2>");
         foreach (var (name, caption) in figures)

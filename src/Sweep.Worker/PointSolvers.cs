@@ -22,7 +22,7 @@ public static class PointSolvers
     }
 
     public static TrajectorySolver Solver(PointSpec spec, LinearNetworkProblem problem) =>
-        new(problem, new GaussianInitializer(spec.InitScale, spec.SuppressModes), spec.Dynamics, new StopRule(spec.GradTolRel, spec.EpsHit, spec.Until));
+        new(problem, spec.Initializer(), spec.Dynamics, new StopRule(spec.GradTolRel, spec.EpsHit, spec.Until), analysis: spec.Analyses);
 
     public static SampleRecord ToRecord(SampleResult r) => new()
     {
@@ -40,6 +40,9 @@ public static class PointSolvers
         InvariantDrift = r.InvariantDrift,
         Outcome = r.Outcome,
         GlobalTime = r.GlobalTime ?? double.NaN,
+        HessianMin = r.Hessian?.Min ?? double.NaN,
+        HessianNegative = r.Hessian?.Negative ?? double.NaN,
+        HessianNull = r.Hessian?.Null ?? double.NaN,
         TraceTime = r.Trace?.Select(t => t.Time).ToArray(),
         TraceLoss = r.Trace?.Select(t => t.Loss).ToArray(),
     };

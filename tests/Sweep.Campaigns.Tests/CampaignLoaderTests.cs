@@ -1,3 +1,4 @@
+using Sweep.Numerics.Analysis;
 using Sweep.Numerics.Integration;
 using System.Text.Json.Nodes;
 using Sweep.Campaigns;
@@ -62,6 +63,28 @@ public class CampaignLoaderTests
         Assert.NotEqual(c1.Hash, c2.Hash);
     }
 
+    [Fact]
+    public void Analysis_and_initialisation_families_are_read_and_default_to_nothing_extra()
+    {
+        var plain = TestCampaigns.Parse();
+        Assert.Equal(HessianScope.None, plain.Points[0].Spec.Analyses.Hessian);
+        Assert.Equal(InitKind.Gaussian, plain.Points[0].Spec.InitKind);
+        Assert.Null(plain.Points[0].Spec.LayerScales);
+
+        var json = JsonNode.Parse(TestCampaigns.Small)!.AsObject();
+        json.Remove("sweep");
+        json["analysis"] = JsonNode.Parse("""{ "hessian": "uncertified" }""");
+        json["init"] = JsonNode.Parse("""{ "kind": "gaussian", "scale": 0.1, "layer_scales": [1, 0.5, 2] }""");
+        json["network"] = JsonNode.Parse("""{ "hidden": [2, 2] }""");
+        // layer_scales belongs to the Gaussian family only: sweep the whole init object instead.
+        json["sweep"] = JsonNode.Parse("""{ "init": [{ "kind": "gaussian", "scale": 0.1, "layer_scales": [1, 0.5, 2] }, { "kind": "orthogonal", "scale": 0.1 }, { "kind": "balanced", "scale": 0.1 }], "analysis.hessian": ["all", "uncertified"] }""");
+        var c = TestCampaigns.Parse(json.ToJsonString());
+        Assert.Equal([InitKind.Gaussian, InitKind.Gaussian, InitKind.Orthogonal, InitKind.Orthogonal, InitKind.Balanced, InitKind.Balanced], c.Points.Select(p => p.Spec.InitKind));
+        Assert.Equal([1, 0.5, 2], c.Points[0].Spec.LayerScales!);
+        Assert.Equal([HessianScope.All, HessianScope.Uncertified], c.Points.Take(2).Select(p => p.Spec.Analyses.Hessian));
+        Assert.IsType<Sweep.Numerics.Sampling.BalancedInitializer>(c.Points[4].Spec.Initializer());
+    }
+
     public static TheoryData<string, string, string> BadEdits() => new()
     {
         // (JSON path to set, new raw JSON value, expected field in the error)
@@ -86,6 +109,13 @@ public class CampaignLoaderTests
         { "init.scale", "-0.1", "init.scale" },
         { "init.scal", "0.1", "init.scal" },
         { "init.kind", "\"uniform\"", "init.kind" },
+        { "init.layer_scales", "[1, 2, 3]", "init.layer_scales" },
+        { "init.layer_scales", "[1, 0]", "init.layer_scales[1]" },
+        { "init", "{ \"kind\": \"orthogonal\", \"scale\": 0.1, \"layer_scales\": [1, 1] }", "init.layer_scales" },
+        { "analysis", "{ \"hessian\": \"some\" }", "analysis.hessian" },
+        { "analysis", "{ \"hesian\": \"all\" }", "analysis.hesian" },
+        { "analysis", "{ \"hessian\": true }", "analysis.hessian" },
+        { "analysis", "[]", "analysis" },
         { "init.suppress_modes", "[5]", "init.suppress_modes" },
         { "init.suppress_modes", "[0, 0]", "init.suppress_modes" },
         { "dynamics.method", "\"rk4\"", "dynamics.method" },

@@ -52,7 +52,7 @@ public class RunTests
         Assert.Equal(60, point["t_hit"]!["count"]!.GetValue<long>());
         Assert.Equal(60, point["status"]!["converged"]!.GetValue<long>());
         var rows = File.ReadAllLines(Path.Combine(dir, "out", "samples.csv"));
-        Assert.Equal("point,sample,status,label,final_loss,critical_value,t_stop,t_hit,steps,rhs_evals,grad_norm,invariant_drift,outcome,t_global", rows[0]);
+        Assert.Equal("point,sample,status,label,final_loss,critical_value,t_stop,t_hit,steps,rhs_evals,grad_norm,invariant_drift,outcome,t_global,hessian_min,hessian_negative,hessian_null", rows[0]);
         Assert.Equal(61, rows.Length);
         Assert.True(Directory.EnumerateFiles(Path.Combine(dir, "out", "logs")).Any());
     }

@@ -121,4 +121,24 @@ public class StatisticsTests
         Assert.Equal(a.HitTimes.Count, live.HitTimes.Count);
         Assert.Null(live.HitTimes.P50);
     }
+
+    [Fact]
+    public void Hessian_counts_per_label_cover_the_analysed_samples_only()
+    {
+        var stats = new PointStatistics(0, "{0,1}", 100, flow: true);
+        SampleRecord R(string label, double negative) => new()
+        {
+            Point = 0, Label = label, Outcome = Outcome.Unresolved, CriticalValue = 0.5, HessianNegative = negative,
+            HessianMin = double.IsNaN(negative) ? double.NaN : negative > 0 ? -1 : 0, HessianNull = double.IsNaN(negative) ? double.NaN : 3,
+        };
+        foreach (var r in new[] { R("{0}", 2), R("{0}", 0), R("{0}", 1), R("{}", 0), R("{}", double.NaN), R("{0,1}", double.NaN) }) stats.Add(r);
+        var h = stats.Summarize().Hessian;
+        Assert.Equal([new HessianCounts("{}", 0, 1), new HessianCounts("{0}", 2, 1)], h);
+    }
+
+    [Fact]
+    public void The_hessian_columns_come_last_in_the_contract_order()
+    {
+        Assert.EndsWith(",hessian_min,hessian_negative,hessian_null", SampleColumns.CsvHeader);
+    }
 }

@@ -6,6 +6,7 @@ using Sweep.Campaigns;
 using Sweep.Results.Statistics;
 using Sweep.Numerics.Problems;
 using Sweep.Numerics.Integration;
+using Sweep.Numerics.Analysis;
 
 namespace Sweep.Results.Output;
 
@@ -125,6 +126,13 @@ public static class OutputWriter
                 ["t_global"] = Times(s.GlobalTimes, markApproximate),
                 ["t_hit"] = Times(s.HitTimes, markApproximate),
             };
+            if (p.Spec.Analyses.Hessian != HessianScope.None)
+            {
+                var hessian = new JsonObject();
+                foreach (var h in s.Hessian)
+                    hessian[h.Label] = new JsonObject { ["analysed"] = h.Strict + h.NonStrict, ["strict"] = h.Strict, ["non_strict"] = h.NonStrict };
+                point["hessian"] = hessian;
+            }
             if (s.FlowDiverged > 0)
             {
                 point["numerical_failures"] = new JsonObject { ["flow_diverged"] = s.FlowDiverged };

@@ -30,6 +30,12 @@ public sealed record SampleRecord
     [Column("outcome")] public Outcome Outcome { get; init; }
     /// <summary>First certified time (t_global); NaN when never certified global.</summary>
     [Column("t_global")] public double GlobalTime { get; init; } = double.NaN;
+    /// <summary>Smallest Hessian eigenvalue at the stop; NaN when not analysed (<c>analysis.hessian</c>).</summary>
+    [Column("hessian_min")] public double HessianMin { get; init; } = double.NaN;
+    /// <summary>Number of Hessian eigenvalues below −τ (≥ 1: a strict saddle); NaN when not analysed.</summary>
+    [Column("hessian_negative")] public double HessianNegative { get; init; } = double.NaN;
+    /// <summary>Number of Hessian eigenvalues with |λ| ≤ τ; NaN when not analysed or beyond the dense eigensolver's size.</summary>
+    [Column("hessian_null")] public double HessianNull { get; init; } = double.NaN;
 
     /// <summary>(time, loss) along the trajectory for traced samples; not a column (stored apart, never in the CSV).</summary>
     public double[]? TraceTime { get; init; }

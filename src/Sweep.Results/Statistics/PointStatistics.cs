@@ -13,6 +13,7 @@ namespace Sweep.Results.Statistics;
 public sealed class PointStatistics
 {
     private readonly Dictionary<string, (long Count, double Critical)> _labels = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Strict, long NonStrict)> _hessian = new(StringComparer.Ordinal);
     private readonly long[] _status = new long[3];
     private readonly long[] _outcomes = new long[4];
     private readonly CensoredQuantiles _hit, _global;
@@ -54,6 +55,11 @@ public sealed class PointStatistics
         _outcomes[(int)r.Outcome]++;
         if (r.Outcome == Outcome.Diverged) return;
         _labels[r.Label] = _labels.TryGetValue(r.Label, out var e) ? (e.Count + 1, e.Critical) : (1, r.CriticalValue);
+        if (!double.IsNaN(r.HessianNegative))
+        {
+            var h = _hessian.TryGetValue(r.Label, out var x) ? x : (0, 0);
+            _hessian[r.Label] = r.HessianNegative > 0 ? (h.Strict + 1, h.NonStrict) : (h.Strict, h.NonStrict + 1);
+        }
         if (double.IsNaN(r.HitTime)) _hit.AddCensored(); else _hit.Add(r.HitTime);
         if (double.IsNaN(r.GlobalTime)) _global.AddCensored(); else _global.Add(r.GlobalTime);
     }
@@ -166,7 +172,14 @@ public sealed class PointStatistics
             (double)(saddles + unresolved) / n, ClopperPearson.Upper95(saddles + unresolved, n));
         return new PointSummary(Point, total, _status[(int)SampleStatus.Converged], _status[(int)SampleStatus.Horizon], _status[(int)SampleStatus.Diverged],
             labels, total == 0 ? null : (double)global / total, outcomes, mass,
-            Times(_global, quantiles), Times(_hit, quantiles), Flow ? _outcomes[(int)Outcome.Diverged] : 0);
+            Times(_global, quantiles), Times(_hit, quantiles), Flow ? _outcomes[(int)Outcome.Diverged] : 0)
+        {
+            Hessian = _hessian
+                .OrderBy(kv => CriticalValues.ParseLabel(kv.Key) ?? int.MaxValue)
+                .ThenBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => new HessianCounts(kv.Key, kv.Value.Strict, kv.Value.NonStrict))
+                .ToList(),
+        };
     }
 
     private static TimeQuantiles Times(CensoredQuantiles q, bool quantiles) => quantiles
@@ -190,6 +203,9 @@ public sealed record SaddleMass(double Lower, double Lower95, double Upper, doub
 /// <remarks><paramref name="Binned"/>: read from the log-binned histogram (within a relative 1e-3 of the exact quantile), not from every time.</remarks>
 public sealed record TimeQuantiles(long Count, double? P10, double? P50, double? P90, bool Binned = false);
 
+/// <summary>Of the samples at one label whose Hessian was analysed: how many were strict saddles (λ_min &lt; −τ) and how many not.</summary>
+public sealed record HessianCounts(string Label, long Strict, long NonStrict);
+
 public sealed record PointSummary(
     int Point,
     long Samples,
@@ -205,4 +221,7 @@ public sealed record PointSummary(
     long FlowDiverged)
 {
     public OutcomeStatistics Of(Outcome o) => Outcomes.First(x => x.Outcome == o);
+
+    /// <summary>Strict and non-strict counts per label of the samples whose Hessian was analysed (empty when none was).</summary>
+    public IReadOnlyList<HessianCounts> Hessian { get; init; } = [];
 }
