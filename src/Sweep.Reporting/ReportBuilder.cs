@@ -55,6 +55,13 @@ public static class ReportBuilder
                 figures.Add((SaddleMass(outDir, summaries, axis, group, $"saddle-mass-{suffix}"),
                     $"Saddle-basin mass against {axis.Key}{group.Context} (log scale), bracketed by what is certified: the upper bound (certified saddles + unresolved samples) with its exact one-sided 95% bound (triangles), and the lower bound (certified saddles only) with its 95% lower bound where it is above 0. The conjecture says the lower bound is 0 for generic starts and the upper bound tends to 0 as the horizon grows."));
             }
+        if (SweepsDynamics(campaign))
+        {
+            figures.Add((MethodOutcomes(outDir, campaign, summaries, "methods-outcomes"),
+                "Outcome fractions per method of the dynamics sweep (of all samples), with exact 95% (Clopper–Pearson) intervals: global = certified (for momentum, Nesterov, Adam and sgd with batch_size < m only by convergence at the global label), unresolved = neither certified nor diverged at max_iters."));
+            figures.Add((MethodTimes(outDir, campaign, samples, "methods-times"),
+                "Per method: share of non-diverged samples certified global by iteration k (t_global, solid) and share that hit L − L_min ≤ eps_hit by k (t_hit, dashed); the gap to 1 at the horizon is censored. The loss of momentum, Nesterov, Adam and sgd is not monotone, so they certify later than they hit."));
+        }
         figures.Add((Uncertified(outDir, campaign, samples, "uncertified-share"),
             "Share of samples not yet certified global against time (log-time axis), per point: the upper bound on the saddle-basin mass that a horizon at t would give. The overfitting conjecture says it tends to 0; the dotted line marks the horizon, beyond which nothing is known."));
         figures.Add((HitTimes(outDir, campaign, samples, "hitting-times"),
@@ -338,6 +345,103 @@ public static class ReportBuilder
         plot.SavePng(Path.Combine(outDir, name + ".png"), Width, Height);
         plot.SaveSvg(Path.Combine(outDir, name + ".svg"), Width, Height);
         return name;
+    }
+
+    // ---- optimizer comparison -------------------------------------------------------------------------------------
+
+    /// <summary>True when the campaign sweeps the dynamics (the whole object, its method or a hyper-parameter).</summary>
+    public static bool SweepsDynamics(Campaign campaign) =>
+        campaign.Points.Count > 1 && campaign.Points[0].Params.Any(kv => kv.Key == "dynamics" || kv.Key.StartsWith("dynamics.", StringComparison.Ordinal));
+
+    /// <summary>A method and its hyper-parameters in a few characters, for legends and ticks.</summary>
+    public static string MethodText(Dynamics d) => d switch
+    {
+        GradientFlowSettings f => $"flow t_max={F(f.TMax)}",
+        GradientDescentSettings g => $"gd η={F(g.LearningRate)}",
+        MomentumSettings m => $"momentum η={F(m.LearningRate)} β={F(m.Beta)}",
+        NesterovSettings n => $"nesterov η={F(n.LearningRate)} β={F(n.Beta)}",
+        AdamSettings a => $"adam η={F(a.LearningRate)} β1={F(a.Beta1)} β2={F(a.Beta2)}",
+        SgdSettings s => $"sgd η={F(s.LearningRate)} b={s.BatchSize}" + (s.DecayEvery > 0 ? $" ×{F(s.DecayFactor)}/{s.DecayEvery}" : ""),
+        _ => d.GetType().Name,
+    };
+
+    /// <summary>Outcome fractions (global, saddle, unresolved, diverged) per point of a dynamics sweep, with exact 95% intervals.</summary>
+    private static string MethodOutcomes(string outDir, Campaign campaign, List<PointSummary> summaries, string name)
+    {
+        var plot = new Plot();
+        var points = campaign.Points.Take(MaxPanels).ToList();
+        var outcomes = new[] { Outcome.Global, Outcome.Saddle, Outcome.Unresolved, Outcome.Diverged };
+        var colors = new[] { Colors.ForestGreen, Colors.Navy, Colors.DarkOrange, Colors.Crimson };
+        for (int oi = 0; oi < outcomes.Length; oi++)
+        {
+            var xs = new List<double>(); var ys = new List<double>(); var lo = new List<double>(); var hi = new List<double>();
+            for (int pi = 0; pi < points.Count; pi++)
+            {
+                var s = summaries[points[pi].Index];
+                if (s.Samples == 0) continue;
+                var o = s.Of(outcomes[oi]);
+                xs.Add(pi + (oi - 1.5) * 0.16); ys.Add(o.Fraction); lo.Add(o.Fraction - o.Ci95.Low); hi.Add(o.Ci95.High - o.Fraction);
+            }
+            if (xs.Count == 0) continue;
+            var marks = plot.Add.Scatter(xs.ToArray(), ys.ToArray(), colors[oi]);
+            marks.LineWidth = 0;
+            marks.MarkerSize = 8;
+            marks.LegendText = SampleColumns.NameOf(outcomes[oi]);
+            var eb = plot.Add.ErrorBar(xs, ys, hi);
+            eb.YErrorNegative = lo;
+            eb.YErrorPositive = hi;
+            eb.Color = colors[oi];
+        }
+        plot.Axes.Bottom.SetTicks(points.Select((_, i) => (double)i).ToArray(), points.Select(p => $"p{p.Index} {MethodText(p.Spec.Dynamics)}").ToArray());
+        plot.Axes.Bottom.TickLabelStyle.Rotation = -12;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.UpperLeft;
+        plot.Axes.SetLimitsX(-0.6, points.Count - 0.4);
+        plot.Axes.SetLimitsY(-0.03, 1.03);
+        plot.Title("Outcomes by method");
+        plot.YLabel("fraction of samples");
+        plot.ShowLegend(Edge.Right);
+        return Save(plot, outDir, name);
+    }
+
+    /// <summary>Per point of a dynamics sweep: share certified global by iteration k (solid) and share that hit L − L_min ≤ eps_hit by k (dashed).</summary>
+    private static string MethodTimes(string outDir, Campaign campaign, List<SampleRecord> samples, string name)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        double horizon = 0;
+        bool discrete = true;
+        foreach (var point in campaign.Points.Take(MaxPanels))
+        {
+            var mine = samples.Where(s => s.Point == point.Index && s.Status != SampleStatus.Diverged).ToList();
+            if (mine.Count == 0) continue;
+            double h = point.Spec.Horizon;
+            horizon = Math.Max(horizon, h);
+            discrete &= point.Spec.Dynamics.Discrete;
+            var color = palette.GetColor(point.Index % 10);
+            foreach (var (times, hit) in new[] { (mine.Select(s => s.GlobalTime), false), (mine.Select(s => s.HitTime), true) })
+            {
+                var sorted = times.Where(t => !double.IsNaN(t)).OrderBy(t => t).ToArray();
+                var xs = new List<double> { 0 }; var ys = new List<double> { 0 };
+                for (int i = 0; i < sorted.Length; i++) { xs.Add(sorted[i]); ys.Add((i + 1.0) / mine.Count); }
+                xs.Add(h); ys.Add((double)sorted.Length / mine.Count);
+                var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), color);
+                line.ConnectStyle = ConnectStyle.StepHorizontal;
+                line.LineWidth = 2;
+                line.LinePattern = hit ? LinePattern.Dashed : LinePattern.Solid;
+                line.LegendText = hit ? $"p{point.Index} hit" : $"p{point.Index} {MethodText(point.Spec.Dynamics)}: certified global";
+            }
+        }
+        if (horizon > 0)
+        {
+            var v = plot.Add.VerticalLine(horizon, 1, Colors.Gray, LinePattern.Dotted);
+            v.Text = "horizon";
+        }
+        plot.Title("Certified global (solid) and hit (dashed) by time, per method");
+        plot.XLabel(discrete ? "iteration" : "time");
+        plot.YLabel("fraction of non-diverged samples");
+        plot.Axes.SetLimitsY(-0.02, 1.05);
+        plot.ShowLegend(Alignment.UpperLeft);
+        return Save(plot, outDir, name);
     }
 
     // ---- HTML -------------------------------------------------------------------------------------------------------
