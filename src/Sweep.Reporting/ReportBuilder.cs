@@ -392,9 +392,15 @@ public static class ReportBuilder
             eb.YErrorPositive = hi;
             eb.Color = colors[oi];
         }
-        plot.Axes.Bottom.SetTicks(points.Select((_, i) => (double)i).ToArray(), points.Select(p => $"p{p.Index} {MethodText(p.Spec.Dynamics)}").ToArray());
-        plot.Axes.Bottom.TickLabelStyle.Rotation = -12;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.UpperLeft;
+        // One tick per point: its index and method on the first line, the hyper-parameters below (two per line).
+        static string Tick(CampaignPoint p)
+        {
+            var words = MethodText(p.Spec.Dynamics).Split(' ');
+            var lines = new List<string> { $"p{p.Index} {words[0]}" };
+            for (int i = 1; i < words.Length; i += 2) lines.Add(string.Join(" ", words.Skip(i).Take(2)));
+            return string.Join("\n", lines);
+        }
+        plot.Axes.Bottom.SetTicks(points.Select((_, i) => (double)i).ToArray(), points.Select(Tick).ToArray());
         plot.Axes.SetLimitsX(-0.6, points.Count - 0.4);
         plot.Axes.SetLimitsY(-0.03, 1.03);
         plot.Title("Outcomes by method");
@@ -420,24 +426,27 @@ public static class ReportBuilder
             var color = palette.GetColor(point.Index % 10);
             foreach (var (times, hit) in new[] { (mine.Select(s => s.GlobalTime), false), (mine.Select(s => s.HitTime), true) })
             {
+                // Log time from 1 (iteration 0 drawn at 1): plateaus and late certificates span decades.
+                static double X(double t) => Math.Log10(Math.Max(t, 1));
                 var sorted = times.Where(t => !double.IsNaN(t)).OrderBy(t => t).ToArray();
                 var xs = new List<double> { 0 }; var ys = new List<double> { 0 };
-                for (int i = 0; i < sorted.Length; i++) { xs.Add(sorted[i]); ys.Add((i + 1.0) / mine.Count); }
-                xs.Add(h); ys.Add((double)sorted.Length / mine.Count);
+                for (int i = 0; i < sorted.Length; i++) { xs.Add(X(sorted[i])); ys.Add((i + 1.0) / mine.Count); }
+                xs.Add(X(h)); ys.Add((double)sorted.Length / mine.Count);
                 var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), color);
                 line.ConnectStyle = ConnectStyle.StepHorizontal;
                 line.LineWidth = 2;
                 line.LinePattern = hit ? LinePattern.Dashed : LinePattern.Solid;
-                line.LegendText = hit ? $"p{point.Index} hit" : $"p{point.Index} {MethodText(point.Spec.Dynamics)}: certified global";
+                if (!hit) line.LegendText = $"p{point.Index} {MethodText(point.Spec.Dynamics)}";   // dashed lines stay out of the legend
             }
         }
         if (horizon > 0)
         {
-            var v = plot.Add.VerticalLine(horizon, 1, Colors.Gray, LinePattern.Dotted);
+            var v = plot.Add.VerticalLine(Math.Log10(horizon), 1, Colors.Gray, LinePattern.Dotted);
             v.Text = "horizon";
         }
-        plot.Title("Certified global (solid) and hit (dashed) by time, per method");
-        plot.XLabel(discrete ? "iteration" : "time");
+        plot.Axes.Bottom.TickGenerator = LogTicks(x => Display.Short(Math.Pow(10, x)));
+        plot.Title("Certified global (solid) and hit L − L_min ≤ eps_hit (dashed), per method");
+        plot.XLabel(discrete ? "iteration (log scale)" : "time (log scale)");
         plot.YLabel("fraction of non-diverged samples");
         plot.Axes.SetLimitsY(-0.02, 1.05);
         plot.ShowLegend(Alignment.UpperLeft);
