@@ -97,6 +97,10 @@ public static class CampaignLoader
             }
         }
 
+        double carriedTotal = points.Sum(p => p.Spec.Problem is CovarianceProblemData { ExamplesX: { } ex, ExamplesY: { } ey } ? 8.0 * (ex.Length + ey.Length) : 0);
+        if (carriedTotal > MaxCarriedExampleBytesTotal)
+            throw Fail("problem.x_csv", $"the campaign's \"sgd\" points send {carriedTotal / (1 << 20):G3} MiB of raw examples to each worker (one copy per point); at most {MaxCarriedExampleBytesTotal / (1 << 20):G3} MiB are supported: sweep fewer sgd points or use fewer examples");
+
         var normalized = top.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
         var identity = normalized + "\n" + string.Join("\n", data.FileHashes.OrderBy(k => k.Key).Select(k => $"{k.Key}={k.Value}"));
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(identity))).ToLowerInvariant();
@@ -161,6 +165,15 @@ public static class CampaignLoader
         current[parts[^1]] = value;
     }
 
+    /// <summary>
+    /// The raw examples an sgd point carries to the workers (8 bytes × m × (d_x + d_y)) may not exceed this, and all the
+    /// campaign's sgd points together not <see cref="MaxCarriedExampleBytesTotal"/>: the campaign travels to each worker
+    /// in one message, within the remoting frame of 16 MiB.
+    /// </summary>
+    public const double MaxCarriedExampleBytes = 4 << 20;
+    /// <summary>See <see cref="MaxCarriedExampleBytes"/>.</summary>
+    public const double MaxCarriedExampleBytesTotal = 12 << 20;
+
     /// <summary>At most this many samples per point (README, limits).</summary>
     public const long MaxSamplesPerPoint = 1_000_000_000_000;
     /// <summary>At most this many samples in a campaign (README, limits).</summary>
@@ -215,6 +228,7 @@ public static class CampaignLoader
         if (hidden.Length == 0) throw Fail("network.hidden", "needs at least one hidden layer");
 
         string kind = ReadString(problemNode, "kind", "problem");
+        double[,]? rawX = null, rawY = null;
         ProblemData problemData;
         Validated<LinearNetworkProblem> problem;
         switch (kind)
@@ -249,6 +263,7 @@ public static class CampaignLoader
                 if (problem.Error?.Kind == ProblemErrorKind.RankDeficientData && x.GetLength(1) < dx)
                     throw Fail("problem.x_csv", $"{problem.Error.Message}; there are only m = {x.GetLength(1)} examples for d_x = {dx} inputs");
                 problemData = new CovarianceProblemData(dx, dy, cxx, cyx, yy, globalMinimum, whiten);
+                (rawX, rawY) = (x, y);
                 break;
             }
             default:
@@ -316,8 +331,33 @@ public static class CampaignLoader
                     ReadNumber(dynamics, "epsilon", "dynamics", positive: true, fallback: AdamSettings.DefaultEpsilon),
                     ReadInteger(dynamics, "max_iters", "dynamics", min: 1));
                 break;
+            case "sgd":
+            {
+                CheckKeys(dynamics, "dynamics", ["method", "learning_rate", "batch_size", "decay_every", "decay_factor", "max_iters"], "for method \"sgd\"");
+                if (problemData is not CovarianceProblemData { Whiten: false } || rawX is null || rawY is null)
+                    throw Fail("dynamics.method", problemData is CanonicalProblemData
+                        ? "\"sgd\" draws minibatches of examples, so it needs a data problem (problem.kind = \"data\"); a canonical problem has none"
+                        : "\"sgd\" needs \"problem.whiten\": false (its minibatch statistics are those of the examples as given; whiten the data files beforehand)");
+                int m = rawX.GetLength(1);
+                double rate = ReadNumber(dynamics, "learning_rate", "dynamics", positive: true);
+                int batch = (int)ReadInteger(dynamics, "batch_size", "dynamics", min: 1, max: int.MaxValue);
+                if (batch > m) throw Fail("dynamics.batch_size", $"is {batch}, more than the m = {m} examples of the data");
+                long decayEvery = ReadInteger(dynamics, "decay_every", "dynamics", min: 0, fallback: 0);
+                if (dynamics.ContainsKey("decay_factor") && decayEvery == 0)
+                    throw Fail("dynamics.decay_factor", "has no effect without \"decay_every\" (the iterations between decays, ≥ 1)");
+                double decayFactor = ReadNumber(dynamics, "decay_factor", "dynamics", positive: true, fallback: SgdSettings.DefaultDecayFactor);
+                if (decayFactor > 1) throw Fail("dynamics.decay_factor", $"must be in (0, 1] (got {decayFactor})");
+                double carried = 8.0 * m * (rawX.GetLength(0) + rawY.GetLength(0));
+                if (carried > MaxCarriedExampleBytes)
+                    throw Fail("problem.x_csv", $"\"sgd\" sends the raw examples to the workers: {carried / (1 << 20):G3} MiB for this point, at most {MaxCarriedExampleBytes / (1 << 20):G3} MiB are supported");
+                dyn = new SgdSettings(rate, batch, decayEvery, decayFactor, ReadInteger(dynamics, "max_iters", "dynamics", min: 1));
+                var examples = DataExamples.FromColumns(rawX, rawY);
+                problemData = (CovarianceProblemData)problemData with { ExamplesX = examples.X, ExamplesY = examples.Y };
+                problem = Validated<LinearNetworkProblem>.Ok(problem.Value!.WithExamples(examples), problem.Warnings);
+                break;
+            }
             default:
-                throw Fail("dynamics.method", $"must be \"flow\", \"gd\", \"momentum\", \"nesterov\" or \"adam\" (got \"{method}\")");
+                throw Fail("dynamics.method", $"must be \"flow\", \"gd\", \"momentum\", \"nesterov\", \"adam\" or \"sgd\" (got \"{method}\")");
         }
 
         CheckKeys(stop, "stop", ["grad_tol_rel", "eps_hit", "until"]);

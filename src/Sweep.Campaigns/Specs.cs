@@ -1,12 +1,13 @@
 using Sweep.Numerics.Analysis;
 using Sweep.Numerics.Integration;
 using Sweep.Numerics.Sampling;
+using Sweep.Numerics.Problems;
 
 namespace Sweep.Campaigns;
 
 /// <summary>
-/// The data a problem needs, as sufficient statistics (never the raw examples): what workers build the numerics'
-/// problem from.
+/// The data a problem needs, as sufficient statistics (the raw examples only for minibatch SGD): what workers build
+/// the numerics' problem from.
 /// </summary>
 public abstract record ProblemData(int InputDim, int OutputDim);
 
@@ -16,9 +17,16 @@ public sealed record CanonicalProblemData(double[] SingularValues, int InputDim)
 /// <summary>
 /// A data problem: Cxx (d_x × d_x) and Cyx (d_y × d_x), row-major, ||Y||², and the global minimum L_min (the
 /// least-squares residual, computed from X and Y directly where they are read: ½||Y||² − ½Σs² cancels when it is small).
+/// Only a method that samples examples (minibatch SGD) also carries the raw examples, example-major (m × d_x and
+/// m × d_y, see <see cref="DataExamples"/>); null otherwise.
 /// </summary>
-public sealed record CovarianceProblemData(int InputDim, int OutputDim, double[] Cxx, double[] Cyx, double YNormSquared, double GlobalMinimum, bool Whiten)
-    : ProblemData(InputDim, OutputDim);
+public sealed record CovarianceProblemData(int InputDim, int OutputDim, double[] Cxx, double[] Cyx, double YNormSquared, double GlobalMinimum, bool Whiten,
+    double[]? ExamplesX = null, double[]? ExamplesY = null)
+    : ProblemData(InputDim, OutputDim)
+{
+    /// <summary>The carried examples, or null.</summary>
+    public DataExamples? Examples => ExamplesX is { } x && ExamplesY is { } y ? new DataExamples(InputDim, OutputDim, x, y) : null;
+}
 
 /// <summary>Everything a worker needs to solve any sample of one parameter point.</summary>
 public sealed record PointSpec(

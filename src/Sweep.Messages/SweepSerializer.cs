@@ -147,6 +147,7 @@ public sealed class SweepSerializer : SerializerWithStringManifest
                 case CovarianceProblemData d:
                     w.Write((byte)ProblemTag.Covariance); w.Write(d.InputDim); w.Write(d.OutputDim); Write(w, d.Cxx); Write(w, d.Cyx);
                     w.Write(d.YNormSquared); w.Write(d.GlobalMinimum); w.Write(d.Whiten);
+                    Write(w, d.ExamplesX); Write(w, d.ExamplesY);
                     break;
                 default: throw new SerializationException($"no wire form for problem {p.Problem.GetType().Name}");
             }
@@ -159,6 +160,9 @@ public sealed class SweepSerializer : SerializerWithStringManifest
                 case NesterovSettings ne: w.Write((byte)DynamicsTag.Nesterov); w.Write(ne.LearningRate); w.Write(ne.Beta); w.Write(ne.MaxIters); break;
                 case AdamSettings a:
                     w.Write((byte)DynamicsTag.Adam); w.Write(a.LearningRate); w.Write(a.Beta1); w.Write(a.Beta2); w.Write(a.Epsilon); w.Write(a.MaxIters);
+                    break;
+                case SgdSettings sg:
+                    w.Write((byte)DynamicsTag.Sgd); w.Write(sg.LearningRate); w.Write(sg.BatchSize); w.Write(sg.DecayEvery); w.Write(sg.DecayFactor); w.Write(sg.MaxIters);
                     break;
                 default: throw new SerializationException($"no wire form for dynamics {p.Dynamics.GetType().Name}");
             }
@@ -179,7 +183,8 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             ProblemData problem = (ProblemTag)r.ReadByte() switch
             {
                 ProblemTag.Canonical => new CanonicalProblemData(ReadDoubles(r)!, r.ReadInt32()),
-                ProblemTag.Covariance => new CovarianceProblemData(r.ReadInt32(), r.ReadInt32(), ReadDoubles(r)!, ReadDoubles(r)!, r.ReadDouble(), r.ReadDouble(), r.ReadBoolean()),
+                ProblemTag.Covariance => new CovarianceProblemData(r.ReadInt32(), r.ReadInt32(), ReadDoubles(r)!, ReadDoubles(r)!, r.ReadDouble(), r.ReadDouble(), r.ReadBoolean(),
+                    ReadDoubles(r), ReadDoubles(r)),
                 var t => throw new SerializationException($"unknown problem kind {(byte)t}"),
             };
             var hidden = ReadInts(r);
@@ -192,6 +197,7 @@ public sealed class SweepSerializer : SerializerWithStringManifest
                 DynamicsTag.Momentum => new MomentumSettings(r.ReadDouble(), r.ReadDouble(), r.ReadInt64()),
                 DynamicsTag.Nesterov => new NesterovSettings(r.ReadDouble(), r.ReadDouble(), r.ReadInt64()),
                 DynamicsTag.Adam => new AdamSettings(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64()),
+                DynamicsTag.Sgd => new SgdSettings(r.ReadDouble(), r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadInt64()),
                 var t => throw new SerializationException($"unknown dynamics kind {(byte)t}"),
             };
             double gradTol = r.ReadDouble(), epsHit = r.ReadDouble();
@@ -206,5 +212,5 @@ public sealed class SweepSerializer : SerializerWithStringManifest
     }
 
     private enum ProblemTag : byte { Canonical = 1, Covariance = 2 }
-    private enum DynamicsTag : byte { Flow = 1, Descent = 2, Momentum = 3, Nesterov = 4, Adam = 5 }
+    private enum DynamicsTag : byte { Flow = 1, Descent = 2, Momentum = 3, Nesterov = 4, Adam = 5, Sgd = 6 }
 }

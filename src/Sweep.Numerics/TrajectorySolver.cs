@@ -57,14 +57,14 @@ public sealed class TrajectorySolver
     public SampleResult Solve(long seed, int point, long sample, bool trace = false)
     {
         _init.Draw(_problem, seed, point, sample, _weights);
-        return SolveFrom(point, sample, trace);
+        return SolveFrom(seed, point, sample, trace);
     }
 
-    /// <summary>Integrates from the given weights (copied), for tests and controlled starts.</summary>
-    public SampleResult SolveFromWeights(ReadOnlySpan<double> initial, int point = 0, long sample = 0, bool trace = false)
+    /// <summary>Integrates from the given weights (copied), for tests and controlled starts; a stochastic method draws its noise from (seed, point, sample).</summary>
+    public SampleResult SolveFromWeights(ReadOnlySpan<double> initial, int point = 0, long sample = 0, bool trace = false, long seed = 0)
     {
         initial.CopyTo(_weights);
-        return SolveFrom(point, sample, trace);
+        return SolveFrom(seed, point, sample, trace);
     }
 
     /// <summary>
@@ -77,6 +77,7 @@ public sealed class TrajectorySolver
         var results = new SampleResult[count];
         var initialInvariants = new double[count][];
         var traces = new TraceRecorder?[count];
+        _integrator.Identify(seed, point, firstSample);
         _integrator.Run(count,
             (i, w) =>
             {
@@ -88,11 +89,12 @@ public sealed class TrajectorySolver
         return results;
     }
 
-    private SampleResult SolveFrom(int point, long sample, bool trace)
+    private SampleResult SolveFrom(long seed, int point, long sample, bool trace)
     {
         var d0 = Invariants.Compute(_problem.Shape, _weights);
         var recorder = trace ? new TraceRecorder() : null;
         SampleResult? result = null;
+        _integrator.Identify(seed, point, sample);
         _integrator.Run(1,
             (_, w) => { _weights.CopyTo(w); return recorder; },
             (int _, in IntegrationResult r, ReadOnlySpan<double> w) =>

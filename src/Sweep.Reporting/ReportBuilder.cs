@@ -37,9 +37,10 @@ public static class ReportBuilder
         IReadOnlyList<PointStatistics> stats;
         List<(int Point, long Sample, double[] Time, double[] Loss)> traces;
         List<Provenance> builds;
+        var eigen = new AnalysedEigenvalues();
         using (store)
         {
-            stats = OutputWriter.Aggregate(campaign, store.ReadSamples());
+            stats = OutputWriter.Aggregate(campaign, store.ReadSamples().Select(r => { eigen.Observe(r); return r; }));
             traces = store.ReadTraces();
             var (created, list) = StoreProvenance.Read(store);
             builds = list.Count > 0 ? list : created is null ? [] : [created];
@@ -62,12 +63,19 @@ public static class ReportBuilder
                 {
                     figures.Add((StrictShare(outDir, summaries, axis, group, $"hessian-strict-{suffix}"),
                         $"Share of strict saddles (λ_min < −τ) among the samples whose Hessian was analysed, per label at the stop, against {axis.Key}{group.Context}, with exact 95% intervals; the legend counts the analysed samples. The Hessian is that of the state at the stop: near a non-strict saddle, a state still off it has negative curvature of the size of its distance to it."));
-                    figures.Add((SmallestEigenvalues(outDir, campaign, samples, axis, group, $"hessian-min-{suffix}"),
+                    figures.Add((SmallestEigenvalues(outDir, campaign, eigen, axis, group, $"hessian-min-{suffix}"),
                         $"Smallest Hessian eigenvalue λ_min at the stop of every analysed sample against {axis.Key}{group.Context}, as −λ_min on a log scale (samples with λ_min ≥ 0 at the bottom edge); the black bars are τ, below which a negative eigenvalue does not count (non-strict)."));
                 }
                 figures.Add((SaddleMass(outDir, summaries, axis, group, $"saddle-mass-{suffix}"),
                     $"Saddle-basin mass against {axis.Key}{group.Context} (log scale), bracketed by what is certified: the upper bound (certified saddles + unresolved samples) with its exact one-sided 95% bound (triangles), and the lower bound (certified saddles only) with its 95% lower bound where it is above 0. The conjecture says the lower bound is 0 for generic starts and the upper bound tends to 0 as the horizon grows."));
             }
+        if (SweepsDynamics(campaign))
+        {
+            figures.Add((MethodOutcomes(outDir, campaign, summaries, "methods-outcomes"),
+                "Outcome fractions per method of the dynamics sweep (of all samples), with exact 95% (Clopper–Pearson) intervals: global = certified (for momentum, Nesterov, Adam and sgd with batch_size < m only by convergence at the global label), unresolved = neither certified nor diverged at max_iters."));
+            figures.Add((MethodTimes(outDir, campaign, stats, "methods-times"),
+                "Per method: share of non-diverged samples certified global by iteration k (t_global, solid) and share that hit L − L_min ≤ eps_hit by k (t_hit, dashed); the gap to 1 at the horizon is censored. The loss of momentum, Nesterov, Adam and sgd is not monotone, so they certify later than they hit."));
+        }
         figures.Add((Uncertified(outDir, campaign, stats, "uncertified-share"),
             "Share of samples not yet certified global against time (log-time axis), per point: the upper bound on the saddle-basin mass that a horizon at t would give. The overfitting conjecture says it tends to 0; the dotted line marks the horizon, beyond which nothing is known."));
         figures.Add((HitTimes(outDir, campaign, stats, "hitting-times"),
@@ -204,7 +212,7 @@ public static class ReportBuilder
     }
 
     /// <summary>−λ_min of every analysed sample (log scale, slightly spread horizontally) with τ marked per point.</summary>
-    private static string SmallestEigenvalues(string outDir, Campaign campaign, List<SampleRecord> samples, Axis axis, Group group, string name)
+    private static string SmallestEigenvalues(string outDir, Campaign campaign, AnalysedEigenvalues eigen, Axis axis, Group group, string name)
     {
         var plot = new Plot();
         const double floor = 1e-12;
@@ -212,7 +220,7 @@ public static class ReportBuilder
         double spread = 0.15 * (group.Points.Count > 1 ? group.Points.Select(axis.X).Distinct().OrderBy(x => x).Zip(group.Points.Select(axis.X).Distinct().OrderBy(x => x).Skip(1), (a, b) => b - a).DefaultIfEmpty(1).Min() : 1);
         foreach (var p in group.Points)
         {
-            var mine = samples.Where(s => s.Point == p && !double.IsNaN(s.HessianMin)).ToList();
+            var mine = eigen.Of(p);
             if (mine.Count == 0) continue;
             double x0 = axis.X(p);
             var xs = mine.Select((_, i) => x0 + spread * ((i * 0.618034) % 1 - 0.5)).ToArray();
@@ -231,6 +239,21 @@ public static class ReportBuilder
         plot.YLabel("−λ_min (log scale; black bars: τ)");
         plot.ShowLegend(Edge.Right);
         return Save(plot, outDir, name);
+    }
+
+    /// <summary>λ_min of the analysed samples, kept per point up to a cap while the store streams by: a scatter needs
+    /// no more dots, and the report's memory stays bounded (the strict counts come from the full statistics).</summary>
+    private sealed class AnalysedEigenvalues
+    {
+        private const int MaxPerPoint = 20_000;
+        private readonly Dictionary<int, List<SampleRecord>> _byPoint = [];
+        public void Observe(SampleRecord r)
+        {
+            if (double.IsNaN(r.HessianMin)) return;
+            if (!_byPoint.TryGetValue(r.Point, out var list)) _byPoint[r.Point] = list = [];
+            if (list.Count < MaxPerPoint) list.Add(r);
+        }
+        public List<SampleRecord> Of(int point) => _byPoint.TryGetValue(point, out var list) ? list : [];
     }
 
     private static string SaddleMass(string outDir, List<PointSummary> summaries, Axis axis, Group group, string name)
@@ -419,6 +442,112 @@ public static class ReportBuilder
         plot.SavePng(Path.Combine(outDir, name + ".png"), Width, Height);
         plot.SaveSvg(Path.Combine(outDir, name + ".svg"), Width, Height);
         return name;
+    }
+
+    // ---- optimizer comparison -------------------------------------------------------------------------------------
+
+    /// <summary>True when the campaign sweeps the dynamics (the whole object, its method or a hyper-parameter).</summary>
+    public static bool SweepsDynamics(Campaign campaign) =>
+        campaign.Points.Count > 1 && campaign.Points[0].Params.Any(kv => kv.Key == "dynamics" || kv.Key.StartsWith("dynamics.", StringComparison.Ordinal));
+
+    /// <summary>A method and its hyper-parameters in a few characters, for legends and ticks.</summary>
+    public static string MethodText(Dynamics d) => d switch
+    {
+        GradientFlowSettings f => $"flow t_max={F(f.TMax)}",
+        GradientDescentSettings g => $"gd η={F(g.LearningRate)}",
+        MomentumSettings m => $"momentum η={F(m.LearningRate)} β={F(m.Beta)}",
+        NesterovSettings n => $"nesterov η={F(n.LearningRate)} β={F(n.Beta)}",
+        AdamSettings a => $"adam η={F(a.LearningRate)} β1={F(a.Beta1)} β2={F(a.Beta2)}",
+        SgdSettings s => $"sgd η={F(s.LearningRate)} b={s.BatchSize}" + (s.DecayEvery > 0 ? $" ×{F(s.DecayFactor)}/{s.DecayEvery}" : ""),
+        _ => d.GetType().Name,
+    };
+
+    /// <summary>Outcome fractions (global, saddle, unresolved, diverged) per point of a dynamics sweep, with exact 95% intervals.</summary>
+    private static string MethodOutcomes(string outDir, Campaign campaign, List<PointSummary> summaries, string name)
+    {
+        var plot = new Plot();
+        var points = campaign.Points.Take(MaxPanels).ToList();
+        var outcomes = new[] { Outcome.Global, Outcome.Saddle, Outcome.Unresolved, Outcome.Diverged };
+        var colors = new[] { Colors.ForestGreen, Colors.Navy, Colors.DarkOrange, Colors.Crimson };
+        for (int oi = 0; oi < outcomes.Length; oi++)
+        {
+            var xs = new List<double>(); var ys = new List<double>(); var lo = new List<double>(); var hi = new List<double>();
+            for (int pi = 0; pi < points.Count; pi++)
+            {
+                var s = summaries[points[pi].Index];
+                if (s.Samples == 0) continue;
+                var o = s.Of(outcomes[oi]);
+                xs.Add(pi + (oi - 1.5) * 0.16); ys.Add(o.Fraction); lo.Add(o.Fraction - o.Ci95.Low); hi.Add(o.Ci95.High - o.Fraction);
+            }
+            if (xs.Count == 0) continue;
+            var marks = plot.Add.Scatter(xs.ToArray(), ys.ToArray(), colors[oi]);
+            marks.LineWidth = 0;
+            marks.MarkerSize = 8;
+            marks.LegendText = SampleColumns.NameOf(outcomes[oi]);
+            var eb = plot.Add.ErrorBar(xs, ys, hi);
+            eb.YErrorNegative = lo;
+            eb.YErrorPositive = hi;
+            eb.Color = colors[oi];
+        }
+        // One tick per point: its index and method on the first line, the hyper-parameters below (two per line).
+        static string Tick(CampaignPoint p)
+        {
+            var words = MethodText(p.Spec.Dynamics).Split(' ');
+            var lines = new List<string> { $"p{p.Index} {words[0]}" };
+            for (int i = 1; i < words.Length; i += 2) lines.Add(string.Join(" ", words.Skip(i).Take(2)));
+            return string.Join("\n", lines);
+        }
+        plot.Axes.Bottom.SetTicks(points.Select((_, i) => (double)i).ToArray(), points.Select(Tick).ToArray());
+        plot.Axes.SetLimitsX(-0.6, points.Count - 0.4);
+        plot.Axes.SetLimitsY(-0.03, 1.03);
+        plot.Title("Outcomes by method");
+        plot.YLabel("fraction of samples");
+        plot.ShowLegend(Edge.Right);
+        return Save(plot, outDir, name);
+    }
+
+    /// <summary>Per point of a dynamics sweep: share certified global by iteration k (solid) and share that hit L − L_min ≤ eps_hit by k (dashed).</summary>
+    private static string MethodTimes(string outDir, Campaign campaign, IReadOnlyList<PointStatistics> stats, string name)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        double horizon = 0;
+        bool discrete = true;
+        foreach (var point in campaign.Points.Take(MaxPanels))
+        {
+            long n = stats[point.Index].NonDiverged;
+            if (n == 0) continue;
+            double h = point.Spec.Horizon;
+            horizon = Math.Max(horizon, h);
+            discrete &= point.Spec.Dynamics.Discrete;
+            var color = palette.GetColor(point.Index % 10);
+            foreach (var (steps, hit) in new[] { (stats[point.Index].GlobalTimeSteps(), false), (stats[point.Index].HitTimeSteps(), true) })
+            {
+                // Log time from 1 (iteration 0 drawn at 1): plateaus and late certificates span decades.
+                static double X(double t) => Math.Log10(Math.Max(t, 1));
+                var xs = new List<double> { 0 }; var ys = new List<double> { 0 };
+                long reached = 0;
+                foreach (var (t, cumulative) in steps) { xs.Add(X(t)); ys.Add((double)cumulative / n); reached = cumulative; }
+                xs.Add(X(h)); ys.Add((double)reached / n);
+                var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), color);
+                line.ConnectStyle = ConnectStyle.StepHorizontal;
+                line.LineWidth = 2;
+                line.LinePattern = hit ? LinePattern.Dashed : LinePattern.Solid;
+                if (!hit) line.LegendText = $"p{point.Index} {MethodText(point.Spec.Dynamics)}";   // dashed lines stay out of the legend
+            }
+        }
+        if (horizon > 0)
+        {
+            var v = plot.Add.VerticalLine(Math.Log10(horizon), 1, Colors.Gray, LinePattern.Dotted);
+            v.Text = "horizon";
+        }
+        plot.Axes.Bottom.TickGenerator = LogTicks(x => Display.Short(Math.Pow(10, x)));
+        plot.Title("Certified global (solid) and hit L − L_min ≤ eps_hit (dashed), per method");
+        plot.XLabel(discrete ? "iteration (log scale)" : "time (log scale)");
+        plot.YLabel("fraction of non-diverged samples");
+        plot.Axes.SetLimitsY(-0.02, 1.05);
+        plot.ShowLegend(Alignment.UpperLeft);
+        return Save(plot, outDir, name);
     }
 
     // ---- HTML -------------------------------------------------------------------------------------------------------

@@ -16,10 +16,13 @@ public static class PointSolvers
         return spec.Problem switch
         {
             CanonicalProblemData c => LinearNetworkProblem.Canonical(c.SingularValues, c.InputDim, spec.Hidden),
-            CovarianceProblemData d => LinearNetworkProblem.FromCovariances(d.Cxx, d.Cyx, d.YNormSquared, d.GlobalMinimum, d.InputDim, d.OutputDim, spec.Hidden, d.Whiten),
+            CovarianceProblemData d => WithExamples(LinearNetworkProblem.FromCovariances(d.Cxx, d.Cyx, d.YNormSquared, d.GlobalMinimum, d.InputDim, d.OutputDim, spec.Hidden, d.Whiten), d.Examples),
             var other => throw new ArgumentException($"unknown problem data {other.GetType().Name}"),
         };
     }
+
+    private static Validated<LinearNetworkProblem> WithExamples(Validated<LinearNetworkProblem> problem, DataExamples? examples) =>
+        problem.IsValid && examples is not null ? Validated<LinearNetworkProblem>.Ok(problem.Value!.WithExamples(examples), problem.Warnings) : problem;
 
     public static TrajectorySolver Solver(PointSpec spec, LinearNetworkProblem problem) =>
         new(problem, spec.Initializer(), spec.Dynamics, new StopRule(spec.GradTolRel, spec.EpsHit, spec.Until), analysis: spec.Analyses);

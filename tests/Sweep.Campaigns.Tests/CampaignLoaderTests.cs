@@ -169,6 +169,69 @@ public class CampaignLoaderTests
         Assert.IsType<AdamSettings>(c.Points[1].Spec.Dynamics);
     }
 
+    private static string SgdCampaign(string dir, string dynamics, string problemExtra = "")
+    {
+        // m = 6 examples, d_x = 2, d_y = 1.
+        File.WriteAllText(Path.Combine(dir, "X.csv"), "1,0,0.5,2,-1,0.3\n0,1,1,-1,0.2,0.7\n");
+        File.WriteAllText(Path.Combine(dir, "Y.csv"), "2,0.1,1.4,3.9,-1.5,0.2\n");
+        return $$"""
+            { "name": "d", "seed": 1, "problem": { "kind": "data", "x_csv": "X.csv", "y_csv": "Y.csv"{{problemExtra}} },
+              "network": { "hidden": [2] }, "init": { "kind": "gaussian", "scale": 0.1 },
+              "dynamics": {{dynamics}}, "samples": 4 }
+            """;
+    }
+
+    [Fact]
+    public void Sgd_reads_its_hyper_parameters_and_carries_the_raw_examples()
+    {
+        var dir = TestCampaigns.TempDir();
+        var c = TestCampaigns.Parse(SgdCampaign(dir, """{ "method": "sgd", "learning_rate": 0.01, "batch_size": 2, "decay_every": 100, "decay_factor": 0.3, "max_iters": 1000 }"""), dir);
+        Assert.Equal(new SgdSettings(0.01, 2, 100, 0.3, 1000), c.Points[0].Spec.Dynamics);
+        var data = Assert.IsType<CovarianceProblemData>(c.Points[0].Spec.Problem);
+        Assert.Equal([1, 0, 0, 1, 0.5, 1, 2, -1, -1, 0.2, 0.3, 0.7], data.ExamplesX!);
+        Assert.Equal([2, 0.1, 1.4, 3.9, -1.5, 0.2], data.ExamplesY!);
+        Assert.Equal(6, c.Points[0].Problem.Examples!.Count);
+        // The defaults: no decay; gd points carry no examples.
+        c = TestCampaigns.Parse(SgdCampaign(dir, """{ "method": "sgd", "learning_rate": 0.01, "batch_size": 6, "max_iters": 10 }"""), dir);
+        Assert.Equal(new SgdSettings(0.01, 6, 0, SgdSettings.DefaultDecayFactor, 10), c.Points[0].Spec.Dynamics);
+        c = TestCampaigns.Parse(SgdCampaign(dir, """{ "method": "gd", "learning_rate": 0.01, "max_iters": 10 }"""), dir);
+        Assert.Null(((CovarianceProblemData)c.Points[0].Spec.Problem).ExamplesX);
+        Assert.Null(c.Points[0].Problem.Examples);
+    }
+
+    public static TheoryData<string, string, string, string> BadSgd() => new()
+    {
+        { """{ "method": "sgd", "learning_rate": 0.01, "batch_size": 7, "max_iters": 10 }""", "", "dynamics.batch_size", "m = 6" },
+        { """{ "method": "sgd", "learning_rate": 0.01, "batch_size": 0, "max_iters": 10 }""", "", "dynamics.batch_size", "" },
+        { """{ "method": "sgd", "learning_rate": 0.01, "max_iters": 10 }""", "", "dynamics.batch_size", "is required" },
+        { """{ "method": "sgd", "learning_rate": 0.01, "batch_size": 2, "decay_factor": 0.5, "max_iters": 10 }""", "", "dynamics.decay_factor", "decay_every" },
+        { """{ "method": "sgd", "learning_rate": 0.01, "batch_size": 2, "decay_every": 5, "decay_factor": 1.5, "max_iters": 10 }""", "", "dynamics.decay_factor", "(0, 1]" },
+        { """{ "method": "sgd", "learning_rate": 0.01, "batch_size": 2, "decay_every": -1, "max_iters": 10 }""", "", "dynamics.decay_every", "" },
+        { """{ "method": "sgd", "learning_rate": 0.01, "batch_size": 2, "beta": 0.9, "max_iters": 10 }""", "", "dynamics.beta", "" },
+        { """{ "method": "sgd", "learning_rate": 0.01, "batch_size": 2, "max_iters": 10 }""", ", \"whiten\": true", "dynamics.method", "whiten" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSgd))]
+    public void Bad_sgd_fields_are_refused_with_the_field_named(string dynamics, string problemExtra, string field, string reason)
+    {
+        var dir = TestCampaigns.TempDir();
+        var e = Assert.Throws<UserError>(() => TestCampaigns.Parse(SgdCampaign(dir, dynamics, problemExtra), dir));
+        Assert.Equal(field, e.Field);
+        Assert.Contains(reason, e.Reason);
+    }
+
+    [Fact]
+    public void Sgd_on_a_canonical_problem_is_refused_naming_the_method()
+    {
+        var json = JsonNode.Parse(TestCampaigns.Small)!.AsObject();
+        json.Remove("sweep");
+        json["dynamics"] = JsonNode.Parse("""{ "method": "sgd", "learning_rate": 0.01, "batch_size": 2, "max_iters": 10 }""");
+        var e = Assert.Throws<UserError>(() => CampaignLoader.Parse(json.ToJsonString(), Path.GetTempPath()));
+        Assert.Equal("dynamics.method", e.Field);
+        Assert.Contains("problem.kind = \"data\"", e.Reason);
+    }
+
     public static TheoryData<string, string, string> BadOptimizerDynamics() => new()
     {
         { """{ "method": "momentum", "learning_rate": 0.05, "max_iters": 100 }""", "dynamics.beta", "is required" },

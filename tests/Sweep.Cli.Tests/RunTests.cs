@@ -74,6 +74,32 @@ public class RunTests
     }
 
     [Fact]
+    public void Sgd_samples_are_the_same_for_any_worker_count_and_shard_size()
+    {
+        var dir = Temp.Dir();
+        var rng = new Random(4);
+        string Row(int n) => string.Join(",", Enumerable.Range(0, n).Select(_ => (rng.NextDouble() * 2 - 1).ToString("R")));
+        File.WriteAllLines(Path.Combine(dir, "X.csv"), [Row(24), Row(24), Row(24)]);
+        File.WriteAllLines(Path.Combine(dir, "Y.csv"), [Row(24), Row(24)]);
+        string Sgd(int shard) => Campaign("""{ "kind": "data", "x_csv": "X.csv", "y_csv": "Y.csv" }""", "[3]", """{ "kind": "gaussian", "scale": 0.3 }""",
+            """{ "method": "sgd", "learning_rate": 0.01, "batch_size": 5, "decay_every": 100, "decay_factor": 0.5, "max_iters": 400 }""", 14, shard,
+            """, "sweep": { "dynamics.batch_size": [5, 24] }""");
+        var one = Path.Combine(dir, "one");
+        var two = Path.Combine(dir, "two");
+        var r1 = SweepProcess.Run(Timeout, "run", Temp.Campaign(dir, Sgd(14), "one.json"), "--out", one, "--workers", "1");
+        var r2 = SweepProcess.Run(Timeout, "run", Temp.Campaign(dir, Sgd(3), "two.json"), "--out", two, "--workers", "2");
+        Assert.True(r1.Exit == 0, r1.Err);
+        Assert.True(r2.Exit == 0, r2.Err);
+        var rows = File.ReadAllLines(Path.Combine(one, "samples.csv"));
+        Assert.Equal(29, rows.Length);
+        Assert.Equal(rows, File.ReadAllLines(Path.Combine(two, "samples.csv")));
+        // The b < m point says its reported state is the tail average; the b = m point is plain descent.
+        var points = Summary(one)["points"]!.AsArray();
+        Assert.Contains("last 40 iterates", points[0]!["label_rule"]!.GetValue<string>());
+        Assert.Null(points[1]!["label_rule"]);
+    }
+
+    [Fact]
     public void Data_problem_with_gradient_descent_runs_and_reports_iteration_counts()
     {
         var dir = Temp.Dir();

@@ -39,6 +39,9 @@ public sealed class SerializerTests : IAsyncLifetime
         new PointSpec(2, new CanonicalProblemData([2, 1], 3), [3, 3], 0.2, [], new MomentumSettings(0.05, 0.9, 5000), 1e-6, 1e-3, 0, Until.Converged, InitKind.Orthogonal),
         new PointSpec(3, new CanonicalProblemData([2, 1], 3), [3], 0.2, [], new NesterovSettings(0.04, 0.5, 7000), 1e-6, 1e-3, 1),
         new PointSpec(4, new CanonicalProblemData([2, 1], 3), [3], 0.2, [0], new AdamSettings(0.01, 0.85, 0.995, 1e-7, 9000), 1e-6, 1e-3, 0, Until.Hit),
+        // sgd carries the raw examples (m = 3, example-major) beside the statistics.
+        new PointSpec(5, new CovarianceProblemData(2, 1, [1, 0.5, 0.5, 2], [0.3, -0.2], 4.5, 0.125, false, [1, 0, 0.5, 1, -0.25, 2], [0.1, -0.3, 2.5]), [3], 0.1, [],
+            new SgdSettings(0.02, 2, 500, 0.25, 3000), 1e-6, 1e-3, 0),
     ]);
 
     private static void AssertSpecEqual(CampaignSpec a, CampaignSpec b)
@@ -64,6 +67,8 @@ public sealed class SerializerTests : IAsyncLifetime
                     Assert.Equal(p.YNormSquared, q.YNormSquared);
                     Assert.Equal(p.GlobalMinimum, q.GlobalMinimum);
                     Assert.Equal(p.Whiten, q.Whiten);
+                    Assert.Equal(p.ExamplesX, q.ExamplesX);
+                    Assert.Equal(p.ExamplesY, q.ExamplesY);
                     break;
             }
             Assert.Equal(x.Hidden, y.Hidden);

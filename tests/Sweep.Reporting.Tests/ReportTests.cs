@@ -20,11 +20,11 @@ public class ReportTests
         """;
 
     /// <summary>A campaign directory whose store holds the first <paramref name="shards"/> shards, solved by the real numerics.</summary>
-    private static (string Dir, Campaign Campaign) Stored(int? shards)
+    private static (string Dir, Campaign Campaign) Stored(int? shards, string json = Json)
     {
         var dir = Path.Combine(Path.GetTempPath(), "sweep-report-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        var campaign = CampaignLoader.Parse(Json, dir);
+        var campaign = CampaignLoader.Parse(json, dir);
         var (store, _) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir);
         using (store)
         {
@@ -67,6 +67,29 @@ public class ReportTests
         Assert.Contains("{0,1,2}", html);
         Assert.Contains("&quot;init.scale&quot;", html);     // the campaign file itself
         Assert.Equal(campaign.Points.Count, Regex.Matches(html, "<h3>Point").Count);
+    }
+
+    [Fact]
+    public void A_dynamics_sweep_gets_the_method_comparison_figures()
+    {
+        const string methods = """
+            { "name": "report-methods", "seed": 2,
+              "problem": { "kind": "canonical", "singular_values": [3, 1.5, 0.4], "input_dim": 3 },
+              "network": { "hidden": [3, 3] },
+              "init": { "kind": "gaussian", "scale": 0.3 },
+              "dynamics": { "method": "gd", "learning_rate": 0.05, "max_iters": 400 },
+              "samples": 8, "shard_size": 4,
+              "sweep": { "dynamics": [{ "method": "gd", "learning_rate": 0.05, "max_iters": 400 },
+                                      { "method": "momentum", "learning_rate": 0.05, "beta": 0.9, "max_iters": 400 }] } }
+            """;
+        var (dir, _) = Stored(null, methods);
+        var result = ReportBuilder.Build(dir);
+        Assert.Equal(["fractions-dynamics", "saddle-mass-dynamics", "methods-outcomes", "methods-times", "uncertified-share", "hitting-times"], result.Figures);
+        var svg = File.ReadAllText(Path.Combine(dir, "report", "methods-outcomes.svg"));
+        Assert.Contains("momentum", svg);       // one tick per method, named
+        Assert.Contains("unresolved", svg);     // the outcome legend
+        Assert.Contains("momentum η=0.05 β=0.9", File.ReadAllText(Path.Combine(dir, "report", "methods-times.svg")));
+        AssertReferencesExist(result.IndexPath);
     }
 
     [Fact]

@@ -311,6 +311,111 @@ def integrate_point(prob, y0, t_max, rtol, atol, gtol, eps_hit, until, suppress_
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# discrete methods: gd, heavy-ball momentum, Nesterov, Adam (from the README's definitions of dynamics.method)
+DISCRETE = ('gd', 'momentum', 'nesterov', 'adam')
+
+
+def descend_point(prob, y0, dyn, gtol, eps_hit, until):
+    """All trajectories of a point at once, iteration k = time.  Update from the iterate W_k with gradient g:
+    gd        W <- W - eta g
+    momentum  v <- beta v + g;  W <- W - eta v
+    nesterov  v <- beta v + g;  W <- W - eta (g + beta v)
+    adam      m <- b1 m + (1-b1) g;  s <- b2 s + (1-b2) g^2;  W <- W - eta (m/(1-b1^t)) / (sqrt(s/(1-b2^t)) + eps), t = k+1
+    Certificates, checked at every iterate: `global` (sticky) once the gradient test ||g|| <= gtol holds together with
+    ||d|| <= gtol for the step direction d (W <- W - eta d) and the label is the global one; for gd (and momentum or
+    Nesterov with beta = 0) also once L < L_2 - delta while every step so far decreased the loss.  t_global, t_hit:
+    the first iterate satisfying the condition (no interpolation).  Diverged: a non-finite loss or gradient, or a
+    weight beyond 1e8 in magnitude.  Stops as for the flow (until), else at k = max_iters ('horizon')."""
+    method = dyn['method']
+    eta = float(dyn['learning_rate'])
+    K = int(dyn['max_iters'])
+    beta1 = float(dyn.get('beta', dyn.get('beta1', 0.9 if method == 'adam' else 0.0)))
+    beta2 = float(dyn.get('beta2', 0.999))
+    eps = float(dyn.get('epsilon', 1e-8))
+    loss_cert = method == 'gd' or (method in ('momentum', 'nesterov') and beta1 == 0.0)
+    N, n = y0.shape
+    thr_global = prob.L2 - prob.delta
+    res = dict(status=np.array(['running'] * N, dtype=object), outcome=np.array([''] * N, dtype=object),
+               t_stop=np.zeros(N), t_hit=np.full(N, np.inf), t_global=np.full(N, np.inf),
+               final_loss=np.full(N, np.nan), grad_norm=np.full(N, np.nan),
+               steps=np.zeros(N, dtype=np.int64), rejected=np.zeros(N, dtype=np.int64),
+               rhs_evals=np.zeros(N, dtype=np.int64), y_final=np.full((N, n), np.nan))
+    ids = np.arange(N)
+    y = y0.copy()
+    mom = np.zeros_like(y)
+    sec = np.zeros_like(y)
+    g = np.empty_like(y)
+    cert = np.zeros(N, dtype=bool)
+    hit = np.zeros(N, dtype=bool)
+    decreasing = np.full(N, loss_cert)
+    L_prev = np.full(N, np.inf)
+    every = np.ones(prob.dy, dtype=bool)
+    for k in range(K + 1):
+        g = np.empty_like(y)
+        L = prob.loss_grad(y, g)
+        gn = np.sqrt(np.sum(g * g, axis=1))
+        if method == 'gd':
+            d, mom_new, sec_new = g, mom, sec
+        elif method == 'momentum':
+            mom_new = beta1 * mom + g
+            d, sec_new = mom_new, sec
+        elif method == 'nesterov':
+            mom_new = beta1 * mom + g
+            d, sec_new = g + beta1 * mom_new, sec
+        else:
+            t = k + 1
+            mom_new = beta1 * mom + (1 - beta1) * g
+            sec_new = beta2 * sec + (1 - beta2) * g * g
+            d = (mom_new / (1 - beta1 ** t)) / (np.sqrt(sec_new / (1 - beta2 ** t)) + eps)
+        with np.errstate(invalid='ignore', over='ignore'):
+            dn = np.sqrt(np.sum(d * d, axis=1))
+            bad = ~np.isfinite(L) | ~np.isfinite(gn) | ~(np.abs(y) <= DIVERGE_ABS).all(axis=1)
+        newhit = ~hit & ((L - prob.L_min) <= eps_hit)
+        res['t_hit'][ids[newhit]] = k
+        hit |= newhit
+        if loss_cert:
+            decreasing &= (k == 0) | (L < L_prev)
+            c = ~cert & decreasing & (L < thr_global)
+            res['t_global'][ids[c]] = k
+            cert |= c
+        with np.errstate(invalid='ignore'):
+            gt = (gn <= gtol) & (dn <= gtol)
+        c = ~cert & gt & ~bad
+        if c.any():
+            lab = np.zeros(len(ids), dtype=bool)
+            lab[c] = (prob.labels(y[c]) == every).all(axis=1)
+            c &= lab
+            res['t_global'][ids[c]] = k
+            cert |= c
+        if until == 'certified':
+            stop = cert
+        elif until == 'hit':
+            stop = cert & hit
+        else:
+            stop = cert & gt
+        horizon = np.full(len(ids), k >= K)
+        for mask, status in ((bad, 'diverged'), (~bad & stop, 'converged'), (~bad & ~stop & horizon, 'horizon')):
+            if mask.any():
+                o = ids[mask]
+                res['status'][o] = status
+                res['t_stop'][o] = k
+                res['final_loss'][o] = L[mask]
+                res['grad_norm'][o] = gn[mask]
+                res['steps'][o] = k
+                res['rhs_evals'][o] = k + 1
+                res['y_final'][o] = y[mask]
+                res['outcome'][o] = 'diverged' if status == 'diverged' else np.where(cert[mask], 'global', 'unresolved')
+        keep = ~(bad | stop | horizon)
+        if not keep.any():
+            break
+        ids, y, mom_new, sec_new, d = ids[keep], y[keep], mom_new[keep], sec_new[keep], d[keep]
+        cert, hit, decreasing, L_prev = cert[keep], hit[keep], decreasing[keep], L[keep]
+        y = y - eta * d
+        mom, sec = mom_new, sec_new
+    return res
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # statistics
 def cp_two_sided(k, n, conf=0.95):
     if n == 0:
@@ -433,8 +538,9 @@ def run_campaign(campaign, n_override=None, seed=None, log=print, want_samples=F
         if pr.get('kind') != 'canonical':
             raise SystemExit('outcomes.py: only canonical problems are supported')
         dyn = cfg['dynamics']
-        if dyn.get('method', 'flow') != 'flow':
-            raise SystemExit('outcomes.py: only dynamics.method = "flow" is supported')
+        method = dyn.get('method', 'flow')
+        if method != 'flow' and method not in DISCRETE:
+            raise SystemExit(f'outcomes.py: dynamics.method must be "flow" or one of {DISCRETE}, not {method!r}')
         init = cfg['init']
         if init.get('kind', 'gaussian') != 'gaussian':
             raise SystemExit('outcomes.py: only init.kind = "gaussian" is supported')
@@ -447,10 +553,17 @@ def run_campaign(campaign, n_override=None, seed=None, log=print, want_samples=F
         gtol = float(cfg['stop']['grad_tol_rel']) * prob.sigma_norm
         t0 = time.perf_counter()
         y0 = initial_weights(prob, n, float(init['scale']), seed, idx, sup)
-        res = integrate_point(prob, y0, float(dyn['t_max']), float(dyn['rtol']), float(dyn['atol']), gtol,
-                              float(cfg['stop']['eps_hit']), until, sup)
+        if method == 'flow':
+            horizon = float(dyn['t_max'])
+            res = integrate_point(prob, y0, horizon, float(dyn['rtol']), float(dyn['atol']), gtol,
+                                  float(cfg['stop']['eps_hit']), until, sup)
+        else:
+            if len(sup):
+                raise SystemExit('outcomes.py: suppress_modes is supported for the flow only')
+            horizon = float(dyn['max_iters'])
+            res = descend_point(prob, y0, dyn, gtol, float(cfg['stop']['eps_hit']), until)
         wall = time.perf_counter() - t0
-        s = summarize(prob, res, idx, params, n, float(dyn['t_max']))
+        s = summarize(prob, res, idx, params, n, horizon)
         # invariant drift at the stop (accuracy certificate of the integrator)
         D0 = prob.invariants(y0)
         D1 = prob.invariants(np.nan_to_num(res['y_final']))

@@ -13,6 +13,12 @@ public interface IIntegrator
 
     /// <summary>Integrates trajectories 0..count−1 (in any interleaving) until each stops (converged, horizon or diverged).</summary>
     void Run(int count, TrajectoryStart start, TrajectoryFinish finish);
+
+    /// <summary>
+    /// Names the trajectories of the next <see cref="Run"/>: trajectory i is sample firstSample + i of (seed, point).
+    /// Only a stochastic method needs it (minibatch SGD draws its batches from the sample's own stream); the others ignore it.
+    /// </summary>
+    void Identify(long seed, int point, long firstSample) { }
 }
 
 /// <summary>Fills the initial weights (plain row-major) of trajectory <paramref name="index"/>; returns its recorder when it is traced.</summary>

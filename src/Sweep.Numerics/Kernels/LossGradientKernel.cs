@@ -19,10 +19,27 @@ public sealed class LossGradientKernel<T> where T : struct, ILane<T>
     private readonly AlignedBuffer _backA, _backB; // alternating d_i × d_x buffers for B_i
     private readonly AlignedBuffer _error;      // E, d_y × d_x
     private readonly AlignedBuffer _scratch;    // E Cxx⁻¹, d_y × d_x
+    private readonly double[] _cxx, _cyx;       // the statistics the gradient is taken of (the problem's, or a minibatch's)
+    private readonly bool _identity, _gradientOnly;
 
-    public LossGradientKernel(LinearNetworkProblem problem)
+    public LossGradientKernel(LinearNetworkProblem problem) : this(problem, problem.Cxx, problem.Cyx, problem.IdentityCovariance, gradientOnly: false) { }
+
+    /// <summary>
+    /// A kernel of the gradient of ½||Y_B − P X_B||² for the statistics Cxx = X_B X_Bᵀ and Cyx = Y_B X_Bᵀ held in
+    /// <paramref name="cxx"/> and <paramref name="cyx"/>, which the caller may overwrite between evaluations (minibatch SGD):
+    /// the same operations as the problem's kernel, so equal statistics give the same gradient bit for bit. Its
+    /// <see cref="Evaluate"/> returns no loss (NaN).
+    /// </summary>
+    public static LossGradientKernel<T> OfStatistics(LinearNetworkProblem problem, double[] cxx, double[] cyx) =>
+        new(problem, cxx, cyx, identity: false, gradientOnly: true);
+
+    private LossGradientKernel(LinearNetworkProblem problem, double[] cxx, double[] cyx, bool identity, bool gradientOnly)
     {
         _problem = problem;
+        _cxx = cxx;
+        _cyx = cyx;
+        _identity = identity;
+        _gradientOnly = gradientOnly;
         var shape = problem.Shape;
         int w = T.Width, dx = shape.InputDim;
         _layers = shape.Layers; _dx = dx; _dy = shape.OutputDim;
@@ -66,9 +83,9 @@ public sealed class LossGradientKernel<T> where T : struct, ILane<T>
 
         // E = P Cxx − Cyx and L = L_min + ½ tr(E Cxx⁻¹ Eᵀ), which keeps the gap to L_min accurate near the minimum.
         Span<double> error = _error;
-        var cyx = _problem.Cyx;
+        var cyx = _cyx;
         T gap;
-        if (_problem.IdentityCovariance)
+        if (_identity)
         {
             T squares = T.Zero;
             for (int k = 0; k < ne; k++)
@@ -81,12 +98,16 @@ public sealed class LossGradientKernel<T> where T : struct, ILane<T>
         }
         else
         {
-            LaneDense<T>.MultiplyShared(product, _problem.Cxx, error, dy, dx, dx);
+            LaneDense<T>.MultiplyShared(product, _cxx, error, dy, dx, dx);
             for (int k = 0; k < ne; k++) T.Store(error, k, T.Load(error, k) - T.Broadcast(cyx[k]));
-            LaneDense<T>.MultiplyShared(error, _problem.CxxInverse!, _scratch, dy, dx, dx);
-            T t = T.Zero;
-            for (int k = 0; k < ne; k++) t += T.Load(error, k) * T.Load(_scratch, k);
-            gap = T.Broadcast(0.5) * t;
+            if (_gradientOnly) gap = T.Broadcast(double.NaN);
+            else
+            {
+                LaneDense<T>.MultiplyShared(error, _problem.CxxInverse!, _scratch, dy, dx, dx);
+                T t = T.Zero;
+                for (int k = 0; k < ne; k++) t += T.Load(error, k) * T.Load(_scratch, k);
+                gap = T.Broadcast(0.5) * t;
+            }
         }
 
         // Backward: B_{H+1} = E, B_{i-1} = W_iᵀ B_i; gradient_i = B_i A_{i-1}ᵀ (A_0 = I).

@@ -49,6 +49,23 @@ public sealed class LinearNetworkProblem
     /// </summary>
     public double CovarianceCondition { get; private init; } = 1;
     public double CyxNorm { get; }
+    /// <summary>The raw examples, carried only where a method needs them (minibatch SGD); null otherwise.</summary>
+    public DataExamples? Examples { get; private init; }
+
+    /// <summary>This problem with its raw examples attached (they must be the data its statistics came from).</summary>
+    public LinearNetworkProblem WithExamples(DataExamples examples)
+    {
+        if (examples.InputDim != Shape.InputDim || examples.OutputDim != Shape.OutputDim)
+            throw new ArgumentException("the examples' dimensions do not match the problem's");
+        return new LinearNetworkProblem(this) { Examples = examples, CovarianceCondition = CovarianceCondition };
+    }
+
+    private LinearNetworkProblem(LinearNetworkProblem other)
+    {
+        Shape = other.Shape; Cxx = other.Cxx; Cyx = other.Cyx; YNormSquared = other.YNormSquared;
+        IdentityCovariance = other.IdentityCovariance; CxxInverse = other.CxxInverse; Spectrum = other.Spectrum;
+        IsCanonical = other.IsCanonical; CriticalValues = other.CriticalValues; CyxNorm = other.CyxNorm;
+    }
 
     /// <summary>The paper's reduced form: Cxx = I, Cyx = [diag(σ), 0], ||Y||² = Σσ², L_min = 0 exactly.</summary>
     public static Validated<LinearNetworkProblem> Canonical(IReadOnlyList<double> singularValues, int inputDim, IReadOnlyList<int> hidden)
@@ -102,14 +119,16 @@ public sealed class LinearNetworkProblem
         return result;
     }
 
-    /// <summary>Cxx = X Xᵀ, Cyx = Y Xᵀ (row-major) and ||Y||²: all the flow needs of the data.</summary>
+    /// <summary>
+    /// Cxx = X Xᵀ, Cyx = Y Xᵀ (row-major) and ||Y||²: all the flow needs of the data. The covariances are summed over
+    /// the examples in order by <see cref="DataExamples"/>, the same sums minibatch SGD forms of its batches.
+    /// </summary>
     public static (double[] Cxx, double[] Cyx, double YNormSquared) Covariances(double[,] x, double[,] y)
     {
-        var mx = Matrix<double>.Build.DenseOfArray(x);
-        var my = Matrix<double>.Build.DenseOfArray(y);
         double yy = 0;
         foreach (var v in y) yy += v * v;
-        return (Spectrum.RowMajor(mx * mx.Transpose()), Spectrum.RowMajor(my * mx.Transpose()), yy);
+        var (cxx, cyx) = DataExamples.FromColumns(x, y).Covariances();
+        return (cxx, cyx, yy);
     }
 
     /// <summary>

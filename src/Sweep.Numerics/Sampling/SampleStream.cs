@@ -15,14 +15,28 @@ public sealed class SampleStream
     private double _spare;
     private bool _hasSpare;
 
-    public SampleStream(long seed, int point, long sample)
+    /// <summary>The stream the initial weights are drawn from.</summary>
+    public SampleStream(long seed, int point, long sample) : this(seed, point, sample, InitialWeights) { }
+
+    /// <param name="purpose">
+    /// Which of the sample's independent streams: <see cref="InitialWeights"/> (the initializer's) or
+    /// <see cref="Minibatches"/> (minibatch SGD's), so that one consumer never shifts the other's draws.
+    /// </param>
+    public SampleStream(long seed, int point, long sample, ulong purpose)
     {
         ulong key = Mix((ulong)seed ^ 0x9E3779B97F4A7C15UL);
         key = Mix(key ^ ((ulong)(uint)point * 0xD1B54A32D192ED03UL + 0x632BE59BD9B4E019UL));
         key = Mix(key ^ ((ulong)sample * 0xAEF17502108EF2D9UL + 0x8CB92BA72F3D8DD7UL));
+        // The initial-weight stream keeps the key it always had; every other purpose absorbs one more coordinate.
+        if (purpose != InitialWeights) key = Mix(key ^ (purpose * 0xCA5A826395121157UL + 0x9FB21C651E98DF25UL));
         ulong x = key;
         _s0 = SplitMix(ref x); _s1 = SplitMix(ref x); _s2 = SplitMix(ref x); _s3 = SplitMix(ref x);
     }
+
+    /// <summary>The initial weights' stream (the key of (seed, point, sample) alone).</summary>
+    public const ulong InitialWeights = 0;
+    /// <summary>Minibatch SGD's stream of example permutations.</summary>
+    public const ulong Minibatches = 1;
 
     private static ulong Mix(ulong z)
     {
@@ -49,6 +63,27 @@ public sealed class SampleStream
 
     /// <summary>Uniform on [0, 1) with 53 random bits.</summary>
     public double NextUniform() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>
+    /// Uniform on {0, …, n − 1} (n ≥ 1), exactly: Lemire's multiply-shift with rejection of the few values that would
+    /// bias it (no division on the common path).
+    /// </summary>
+    public int NextBelow(int n)
+    {
+        ulong bound = (ulong)n;
+        UInt128 product = (UInt128)NextUInt64() * bound;
+        ulong low = (ulong)product;
+        if (low < bound)
+        {
+            ulong threshold = (0 - bound) % bound;
+            while (low < threshold)
+            {
+                product = (UInt128)NextUInt64() * bound;
+                low = (ulong)product;
+            }
+        }
+        return (int)(product >> 64);
+    }
 
     public double NextGaussian()
     {

@@ -133,6 +133,7 @@ public static class OutputWriter
                     hessian[h.Label] = new JsonObject { ["analysed"] = h.Strict + h.NonStrict, ["strict"] = h.Strict, ["non_strict"] = h.NonStrict };
                 point["hessian"] = hessian;
             }
+            if (LabelRule(p) is { } rule) point["label_rule"] = rule;
             if (s.FlowDiverged > 0)
             {
                 point["numerical_failures"] = new JsonObject { ["flow_diverged"] = s.FlowDiverged };
@@ -151,6 +152,17 @@ public static class OutputWriter
             ["provenance"] = Provenance.Current.ToJson(),
         };
     }
+
+    /// <summary>
+    /// For an sgd point with batch_size &lt; m, what its labels mean: the iterates do not converge, so a sample that runs to
+    /// max_iters reports the mean of its last iterates. Null for every other point (the stop state's own label).
+    /// </summary>
+    public static string? LabelRule(CampaignPoint p) =>
+        p.Spec.Dynamics is SgdSettings sgd && p.Problem.Examples is { } examples && sgd.AverageWindow(examples.Count) is > 0 and var window
+            ? $"sgd with batch_size {sgd.BatchSize} < m = {examples.Count}: a sample that reaches max_iters reports the mean of its last {window} iterates "
+              + "(label, final_loss, grad_norm, invariant_drift), not its last noisy iterate; global is certified only by convergence at the global label "
+              + "(full gradient and minibatch step over the base rate both within grad_tol_rel·||Cyx||, reached once the step decay has shrunk the noise)"
+            : null;
 
     /// <summary>JSON has no NaN or infinity: a non-finite value is written as null rather than failing the whole summary.</summary>
     private static JsonNode? Real(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
