@@ -45,9 +45,6 @@ public sealed class RunLock : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 
-    // What .NET reports when flock finds the file locked (ERROR_SHARING_VIOLATION).
-    private const int SharingViolation = unchecked((int)0x80070020);
-
     /// <summary>The lock, or null when another process holds it.</summary>
     private static RunLock? TryAcquire(string dir, string path)
     {
@@ -60,13 +57,11 @@ public sealed class RunLock : IDisposable
             s.Flush();
             return new RunLock(s);
         }
-        catch (IOException e) when (e.HResult == SharingViolation)
-        {
-            return null;
-        }
         catch (IOException e)
         {
-            throw new UserError($"cannot write to '{dir}': {e.Message}");
+            // Held by another process (flock), unless the folder cannot be written at all (a read-only mount).
+            if (Sweep.Results.Storage.ReadOnlyFolder.Is(dir)) throw new UserError($"cannot write to '{dir}': {e.Message}");
+            return null;
         }
         catch (UnauthorizedAccessException e)
         {

@@ -15,7 +15,7 @@ public static class StatusCommand
     public static int Execute(string dir, bool json)
     {
         SweepLogging.ForReader(dir);
-        var (campaign, store) = StoredCampaign.Open(dir);
+        var (campaign, store) = StoredCampaign.Open(dir, quickCheck: false);
         using (store)
         {
             var progress = StoredStatistics.Read(campaign, store);

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 namespace Sweep.Cli.Tests;
 
 /// <summary>Readers (status, report, export) on a read-only campaign folder: they work and write nothing there.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public class ReadOnlyCampaignTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);

@@ -97,8 +97,8 @@ public sealed class CampaignStore : IDisposable
             store.Exec("""
                 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS shards(point INTEGER NOT NULL, shard INTEGER NOT NULL, first_sample INTEGER NOT NULL, count INTEGER NOT NULL,
-                    finished_utc TEXT NOT NULL, worker TEXT NOT NULL, samples BLOB NOT NULL, traces INTEGER NOT NULL, sha256 BLOB NOT NULL,
-                    stats BLOB, stats_sha256 BLOB, PRIMARY KEY(point, shard));
+                    finished_utc TEXT NOT NULL, worker TEXT NOT NULL, stats BLOB, stats_sha256 BLOB, samples BLOB NOT NULL, traces INTEGER NOT NULL,
+                    sha256 BLOB NOT NULL, PRIMARY KEY(point, shard));
                 CREATE TABLE IF NOT EXISTS traces(point INTEGER NOT NULL, sample INTEGER NOT NULL, data BLOB NOT NULL, sha256 BLOB NOT NULL, PRIMARY KEY(point, sample));
                 """, tx);
             var meta = new Dictionary<string, string>
@@ -145,7 +145,11 @@ public sealed class CampaignStore : IDisposable
     /// writer keeps the shared-memory file). A write-ahead log left by a killed writer can only be read by writing
     /// beside it: where the folder cannot be written that is a <see cref="UserError"/> saying how to fold it in.
     /// </summary>
-    public static CampaignStore OpenForReading(string path)
+    /// <param name="quickCheck">
+    /// SQLite's quick_check reads every page (time in proportion to the store); `status`, which reads only the shards'
+    /// statistics rows, each verified by its checksum, skips it (SQLite still reports any malformed page it meets).
+    /// </param>
+    public static CampaignStore OpenForReading(string path, bool quickCheck = true)
     {
         if (!File.Exists(path)) throw new UserError($"no campaign store at '{path}'");
         string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
@@ -163,7 +167,7 @@ public sealed class CampaignStore : IDisposable
         bool walPending = wal.Exists && wal.Length > 0;
         try
         {
-            var store = Open(path, readOnly: true, mustExist: true, immutable: !writer && !walPending);
+            var store = Open(path, readOnly: true, mustExist: true, immutable: !writer && !walPending, quickCheck);
             store._readerLock = shared;
             return store;
         }
@@ -181,7 +185,7 @@ public sealed class CampaignStore : IDisposable
 
     private FileStream? _readerLock;
 
-    private static CampaignStore Open(string path, bool readOnly, bool mustExist, bool immutable)
+    private static CampaignStore Open(string path, bool readOnly, bool mustExist, bool immutable, bool quickCheck = true)
     {
         if (mustExist && !File.Exists(path)) throw new UserError($"no campaign store at '{path}'");
         string source = immutable ? FileUri(Path.GetFullPath(path)) + "?immutable=1" : path;
@@ -193,7 +197,7 @@ public sealed class CampaignStore : IDisposable
             var store = new CampaignStore(db);
             store.Exec("PRAGMA busy_timeout = 10000;");
             if (!readOnly) store.Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;");
-            if (File.Exists(path) && new FileInfo(path).Length > 0)
+            if (quickCheck && File.Exists(path) && new FileInfo(path).Length > 0)
             {
                 var check = store.Scalar("PRAGMA quick_check;")?.ToString();
                 if (check != "ok")
@@ -397,6 +401,10 @@ public sealed class CampaignStore : IDisposable
     /// Upgrades a schema-4 store (already repaired) to schema 5 in one transaction: the statistics columns, each shard's
     /// statistics computed from its samples (when the horizons are known), and the schema in the metadata.
     /// </summary>
+    /// <remarks>
+    /// The added columns come after the samples blob, so reading them walks that blob's overflow pages: `status` on an
+    /// upgraded store takes time in proportion to the store (memory stays bounded); new stores declare them before it.
+    /// </remarks>
     private void Upgrade()
     {
         using var tx = _db.BeginTransaction();

@@ -5,9 +5,10 @@ namespace Sweep.Results.Storage;
 /// <summary>A campaign as recorded in DIR, opened read-only for status, reports and exports.</summary>
 public static class StoredCampaign
 {
-    public static (Campaign Campaign, CampaignStore Store) Open(string dir)
+    /// <param name="quickCheck">SQLite's page-by-page check first (<see cref="CampaignStore.OpenForReading"/>); `status` skips it.</param>
+    public static (Campaign Campaign, CampaignStore Store) Open(string dir, bool quickCheck = true)
     {
-        var store = CampaignStore.Open(CampaignStore.PathIn(dir), readOnly: true);
+        var store = CampaignStore.OpenForReading(CampaignStore.PathIn(dir), quickCheck);
         var json = store.TryGetMeta("campaign");
         if (json is null)
         {
