@@ -36,9 +36,10 @@ public static class ReportCommands
         bool explicitTarget = to is not null;
         to ??= Path.Combine(dir, $"samples.{format}");
         CheckTarget(to, replaceable: force || !explicitTarget);
-        var (_, store) = StoredCampaign.Open(dir);
+        var (campaign, store) = StoredCampaign.Open(dir);
         List<Sweep.Results.SampleRecord> samples;
-        using (store) samples = store.ReadSamples().ToList();
+        // With a target, each point's samples up to its stop (samples.csv's rows), not the shards solved ahead of it.
+        using (store) samples = (campaign.Target is null ? store.ReadSamples() : new Sweep.Results.Statistics.PrefixWalk(campaign).Filter(store.ReadSamples())).ToList();
         // Written beside the target under a unique name, then renamed over it: a reader never sees half a file.
         string full = Path.GetFullPath(to);
         string tmp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
