@@ -79,9 +79,21 @@ public sealed class ShardLedger
     public long Total => _total;
     public int Done { get; private set; }
     public int Leased => _leases.Count;
+    /// <summary>Shards the campaign still needs that nobody holds.</summary>
+    public long Pending => Total - DoneBelowEnds() - _leases.Count - _committing.Count;
     public bool Sequential => _next is not null;
     public bool IsComplete => Sequential ? _open == 0 && AllPrefixesDone() : Done == _plan.Count;
     public IEnumerable<Lease> ActiveLeases => _leases.Values;
+
+    // Done shards that count towards Total (with a target, those below each point's stop).
+    private long DoneBelowEnds()
+    {
+        if (_end is null) return Done;
+        long n = 0;
+        for (int p = 0; p < _plan.Points; p++)
+            n += Math.Min(_doneBelow[p], _end[p]) + (_doneAbove[p]?.Count(i => i < _end[p]) ?? 0);
+        return n;
+    }
 
     private bool AllPrefixesDone()
     {
