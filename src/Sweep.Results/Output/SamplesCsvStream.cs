@@ -102,7 +102,7 @@ public sealed class SamplesCsvStream
             _written += rows.Count;
             _cursor[point]++;
         }
-        _looked.Add(point);
+        if (_walk.Rule is not null) _looked.Add(point);
         if (_walk.Stopped(point))
             foreach (var k in _buffered.Keys.Where(k => k.Point == point).ToList())
             {
