@@ -15,7 +15,21 @@ public sealed record Campaign(
     IReadOnlyList<string> Warnings)
 {
     public CampaignSpec Spec => new(Hash, Seed, Points.Select(p => p.Spec).ToArray());
-    public long TotalSamples => Samples * Points.Count;
+
+    /// <summary>The sequential target (null: every point gets exactly <see cref="Samples"/>).</summary>
+    public SampleTarget? Target { get; init; }
+
+    /// <summary>The budget per point: <c>max_samples</c> with a target (then <see cref="Samples"/> is the first batch), else <see cref="Samples"/>.</summary>
+    public long MaxSamples { get; init; }
+
+    /// <summary>Samples per point the shard plan covers: the budget.</summary>
+    public long PlannedSamples => Target is null ? Samples : MaxSamples;
+
+    /// <summary>Samples in the whole plan (with a target: at most this many are solved).</summary>
+    public long TotalSamples => PlannedSamples * Points.Count;
+
+    /// <summary>The shard plan over <see cref="PlannedSamples"/>.</summary>
+    public ShardPlan Plan() => ShardPlan.Create(Points.Count, PlannedSamples, ShardSize);
 }
 
 /// <summary>One parameter point: the swept values (dotted path → value), the wire spec and the validated problem.</summary>

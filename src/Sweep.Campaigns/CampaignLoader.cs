@@ -15,8 +15,8 @@ namespace Sweep.Campaigns;
 /// </summary>
 public static class CampaignLoader
 {
-    private static readonly string[] TopKeys = ["name", "seed", "problem", "network", "init", "dynamics", "stop", "samples", "shard_size", "trace_samples", "analysis", "sweep"];
-    private static readonly string[] Unsweepable = ["name", "seed", "samples", "shard_size", "sweep"];
+    private static readonly string[] TopKeys = ["name", "seed", "problem", "network", "init", "dynamics", "stop", "samples", "shard_size", "trace_samples", "analysis", "sweep", "target", "max_samples"];
+    private static readonly string[] Unsweepable = ["name", "seed", "samples", "shard_size", "sweep", "target", "max_samples"];
 
     /// <summary>Reads and validates a campaign file; <see cref="UserError"/> (naming the field) when it is refused.</summary>
     public static Campaign Load(string path)
@@ -57,6 +57,16 @@ public static class CampaignLoader
         long seed = ReadInteger(top, "seed", "", min: long.MinValue);
         long samples = ReadInteger(top, "samples", "", min: 1);
         int shardSize = (int)ReadInteger(top, "shard_size", "", min: 1, fallback: 250, max: 1_000_000);
+        var target = ReadTarget(top);
+        long maxSamples = samples;
+        if (target is not null)
+        {
+            maxSamples = ReadInteger(top, "max_samples", "", min: 1);
+            if (maxSamples < samples) throw Fail("max_samples", $"must be ≥ samples ({samples}), the first batch (got {maxSamples})");
+        }
+        else if (top.ContainsKey("max_samples")) throw Fail("max_samples", "applies only with a \"target\" (without one, every point gets exactly \"samples\")");
+        long planned = maxSamples;
+        string plannedKey = target is null ? "samples" : "max_samples";
 
         var axes = ReadSweep(top);
         var data = new DataCache(baseDirectory);
@@ -64,12 +74,12 @@ public static class CampaignLoader
         var warnings = new List<string>();
         int total = axes.Aggregate(1, (n, a) => checked(n * a.Values.Count));
         if (total > 100_000) throw Fail("sweep", $"the grid has {total} points; at most 100000 are supported");
-        if (samples > MaxSamplesPerPoint) throw Fail("samples", $"must be ≤ {MaxSamplesPerPoint:0} (10^12) per point (got {samples})");
-        if ((double)samples * total > MaxTotalSamples)
-            throw Fail("samples", $"{samples} samples × {total} points = {(double)samples * total:G3} samples in all; at most {MaxTotalSamples:G3} (10^13) are supported");
-        long shards = (samples + shardSize - 1) / shardSize * total;
+        if (planned > MaxSamplesPerPoint) throw Fail(plannedKey, $"must be ≤ {MaxSamplesPerPoint:0} (10^12) per point (got {planned})");
+        if ((double)planned * total > MaxTotalSamples)
+            throw Fail(plannedKey, $"{planned} samples × {total} points = {(double)planned * total:G3} samples in all; at most {MaxTotalSamples:G3} (10^13) are supported");
+        long shards = (planned + shardSize - 1) / shardSize * total;
         if (shards > ShardPlan.MaxShards)
-            throw Fail("shard_size", $"{samples} samples per point in shards of {shardSize} over {total} point(s) make {shards} shards; at most {ShardPlan.MaxShards} are supported: raise shard_size");
+            throw Fail("shard_size", $"{planned} samples per point in shards of {shardSize} over {total} point(s) make {shards} shards; at most {ShardPlan.MaxShards} are supported: raise shard_size");
         for (int index = 0; index < total; index++)
         {
             var node = (JsonObject)top.DeepClone();
@@ -104,7 +114,36 @@ public static class CampaignLoader
         var normalized = top.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
         var identity = normalized + "\n" + string.Join("\n", data.FileHashes.OrderBy(k => k.Key).Select(k => $"{k.Key}={k.Value}"));
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(identity))).ToLowerInvariant();
-        return new Campaign(name, seed, samples, shardSize, normalized, hash, points, warnings);
+        return new Campaign(name, seed, samples, shardSize, normalized, hash, points, warnings) { Target = target, MaxSamples = maxSamples };
+    }
+
+    /// <summary><c>"target": {"saddle_upper95": b}</c> or <c>{"ci_halfwidth": h, "of": "outcome:NAME"}</c>; null when absent.</summary>
+    private static SampleTarget? ReadTarget(JsonObject top)
+    {
+        if (!top.ContainsKey("target")) return null;
+        var t = ReadObject(top, "target", "");
+        CheckKeys(t, "target", ["saddle_upper95", "ci_halfwidth", "of"]);
+        bool upper = t.ContainsKey("saddle_upper95"), half = t.ContainsKey("ci_halfwidth");
+        if (upper == half) throw Fail("target", "needs exactly one of \"saddle_upper95\" or \"ci_halfwidth\"");
+        if (upper)
+        {
+            if (t.ContainsKey("of")) throw Fail("target.of", "applies only to \"ci_halfwidth\" (saddle_upper95 is about the saddle-basin mass)");
+            double b = ReadNumber(t, "saddle_upper95", "target", positive: true);
+            if (!(b < 1)) throw Fail("target.saddle_upper95", $"must be in (0, 1) (got {b.ToString(CultureInfo.InvariantCulture)})");
+            return new SampleTarget(TargetKind.SaddleUpper95, b);
+        }
+        double h = ReadNumber(t, "ci_halfwidth", "target", positive: true);
+        if (!(h < 0.5)) throw Fail("target.ci_halfwidth", $"must be in (0, 0.5) (got {h.ToString(CultureInfo.InvariantCulture)})");
+        string of = ReadString(t, "of", "target");
+        var outcome = of switch
+        {
+            "outcome:global" => Outcome.Global,
+            "outcome:saddle" => Outcome.Saddle,
+            "outcome:unresolved" => Outcome.Unresolved,
+            "outcome:diverged" => Outcome.Diverged,
+            _ => throw Fail("target.of", $"must be one of outcome:global, outcome:saddle, outcome:unresolved, outcome:diverged (got \"{of}\")"),
+        };
+        return new SampleTarget(TargetKind.CiHalfwidth, h, outcome);
     }
 
     private static void CheckDuplicateKeys(JsonElement e, string path)

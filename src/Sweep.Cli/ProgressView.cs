@@ -3,6 +3,7 @@ using Akka.Actor;
 using Serilog;
 using Sweep.Results.Output;
 using Sweep.Coordinator.Actors;
+using Sweep.Results.Statistics;
 
 namespace Sweep.Cli;
 
@@ -58,6 +59,15 @@ public sealed class ProgressView(IActorRef aggregator)
         // Per point, the saddle-mass bracket [certified saddles, + unresolved]: never a single number that could be read as a basin.
         var saddle = string.Join(" ", p.Points.Take(8).Select(s => $"p{s.Point}:{(s.SaddleMass is { } m ? $"[{Display.Short(m.Lower)},{Display.Short(m.Upper)}]" : "-")}"));
         if (p.Points.Count > 8) saddle += " …";
+        if (p.Targets is { } targets)
+        {
+            // Per point its anytime bound against the target: met (=), out of reach (x), budget ($), or samples to go.
+            int open = targets.Count(t => t?.Stopped is null);
+            var shown = string.Join(" ", targets.Select((t, i) => (t, i)).Where(x => x.t is not null).Take(8).Select(x =>
+                $"p{x.i}:{Display.Short(x.t!.Current)}{(x.t.Stopped switch { StopReason.TargetMet => "=", StopReason.OutOfReach => "x", StopReason.Budget => "$", _ => $"~{x.t.ToGo}" })}"));
+            if (targets.Count > 8) shown += " …";
+            return $"{p.Done} samples, {targets.Count - open}/{targets.Count} points stopped  {rate:0.0}/s  bound (target {(targets.FirstOrDefault(t => t is not null)?.Target.Bound is { } b ? Display.Short(b) : "-")}): {shown}";
+        }
         return $"{p.Done}/{p.Total} samples ({100.0 * p.Done / Math.Max(1, p.Total):0.0}%)  {rate:0.0}/s  ETA {eta}  saddle mass {saddle}";
     }
 

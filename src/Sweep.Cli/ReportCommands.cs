@@ -41,8 +41,11 @@ public static class ReportCommands
             throw new UserError($"'{dir}' is read-only, so the export cannot go to its default place '{Path.Combine(dir, $"samples.{format}")}'; write it elsewhere with --to FILE");
         to ??= Path.Combine(dir, $"samples.{format}");
         CheckTarget(to, replaceable: force || !explicitTarget);
-        var (_, store) = StoredCampaign.Open(dir);
+        var (campaign, store) = StoredCampaign.Open(dir);
         long count;
+        // With a target, each point's samples up to its stop (samples.csv's rows), not the shards solved ahead of it.
+        IEnumerable<Sweep.Results.SampleRecord> Samples() =>
+            campaign.Target is null ? store.ReadSamples() : new Sweep.Results.Statistics.PrefixWalk(campaign).Filter(store.ReadSamples());
         // Written beside the target under a unique name, then renamed over it: a reader never sees half a file.
         string full = Path.GetFullPath(to);
         string tmp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
@@ -50,7 +53,7 @@ public static class ReportCommands
         {
             // Streamed from the store shard by shard: memory does not grow with the sample count.
             using (store)
-                count = format == "csv" ? Exporter.WriteCsv(tmp, store.ReadSamples()) : await Exporter.WriteParquetAsync(tmp, store.ReadSamples());
+                count = format == "csv" ? Exporter.WriteCsv(tmp, Samples()) : await Exporter.WriteParquetAsync(tmp, Samples());
             CheckTarget(to, replaceable: force || !explicitTarget);     // again: it may have appeared meanwhile
             File.Move(tmp, full, overwrite: force || !explicitTarget);
         }

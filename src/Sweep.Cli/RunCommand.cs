@@ -58,7 +58,9 @@ public static class RunCommand
         if (resumed)
             Console.WriteLine($"resuming '{campaign.Name}' in {outDir}: {already} of {campaign.TotalSamples} samples already stored; finished shards are not recomputed");
         else
-            Console.WriteLine($"campaign '{campaign.Name}': {campaign.Points.Count} point(s) × {campaign.Samples} samples, shards of {campaign.ShardSize} → {outDir}");
+            Console.WriteLine(campaign.Target is { } target
+                ? $"campaign '{campaign.Name}': {campaign.Points.Count} point(s), target {target}: first {campaign.Samples}, at most {campaign.MaxSamples} samples each, shards of {campaign.ShardSize} → {outDir}"
+                : $"campaign '{campaign.Name}': {campaign.Points.Count} point(s) × {campaign.Samples} samples, shards of {campaign.ShardSize} → {outDir}");
         Log.Information("campaign {Name} hash {Hash} resumed={Resumed} stored={Stored}", campaign.Name, campaign.Hash, resumed, already);
 
         // 3. Who may join: the user's certificates; plain TCP only with --insecure; otherwise a credential made now, kept
@@ -104,12 +106,13 @@ public static class RunCommand
                 return 1;
             }
             var finished = (CampaignFinished)result;
-            var final = await node.Aggregator.Ask<Progress>(GetProgress.Instance, TimeSpan.FromSeconds(30));
-            SummaryTable.Print(campaign, final.Points);
+            // The statistics summary.json holds (with a target, only each point's samples up to its stop).
+            var final = finished.Points ?? (await node.Aggregator.Ask<Progress>(GetProgress.Instance, TimeSpan.FromSeconds(30))).Points;
+            SummaryTable.Print(campaign, final, finished.Targets);
             Console.WriteLine($"wrote {finished.SummaryPath} and {finished.SamplesPath}");
             // Comparable with `sweep bench`: every sample solved by this process, over everything from cluster start to
             // the written outputs.
-            long solved = campaign.TotalSamples - already;
+            long solved = store.SampleCount() - already;
             double seconds = clock.Elapsed.TotalSeconds;
             if (solved > 0)
             {
@@ -142,7 +145,7 @@ public static class RunCommand
         if (done.IsCompleted && await done is CampaignFinished)
         {
             // It finished while draining: the outputs are complete and written.
-            Console.WriteLine($"finished before stopping: {campaign.TotalSamples}/{campaign.TotalSamples} samples");
+            Console.WriteLine($"finished before stopping: {store.SampleCount()} samples stored");
             return 0;
         }
         await SweepClusterShutdown.TerminateQuietly(node, graceful: true);

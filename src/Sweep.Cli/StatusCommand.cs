@@ -18,26 +18,42 @@ public static class StatusCommand
         var (campaign, store) = StoredCampaign.Open(dir, quickCheck: false);
         using (store)
         {
-            var progress = StoredStatistics.Read(campaign, store);
-            long done = progress.SamplesDone;
-            int shardsDone = progress.ShardsDone;
-            int shardsTotal = Sweep.Campaigns.ShardPlan.Create(campaign.Points.Count, campaign.Samples, campaign.ShardSize).Count;
-            bool complete = shardsDone == shardsTotal;
+            // With a target, each point's complete prefix up to its stop, as the outputs hold it (this streams the
+            // samples: a target campaign's status costs a pass over its store); else the stored per-shard statistics.
+            IReadOnlyList<Sweep.Results.Statistics.PointStatistics> stats;
+            IReadOnlyList<Sweep.Results.Statistics.TargetState?>? targets = null;
+            long shardsTotal = campaign.Plan().Count;
+            int shardsDone;
+            bool complete, binned = false;
+            if (campaign.Target is null)
+            {
+                var progress = StoredStatistics.Read(campaign, store);
+                (stats, shardsDone, binned) = (progress.Points, progress.ShardsDone, progress.Binned);
+                complete = shardsDone == shardsTotal;
+            }
+            else
+            {
+                shardsDone = store.CompletedShards().Count;
+                var walk = new Sweep.Results.Statistics.PrefixWalk(campaign);
+                foreach (var _ in walk.Filter(store.ReadSamples())) { }
+                (stats, targets, complete) = (walk.Stats, walk.States, walk.AllStopped);
+            }
+            long done = stats.Sum(s => (long)s.Count);
             Log.Debug("status of {Dir}: {Done}/{Total} samples, complete {Complete}, {Blobs} sample blobs read", dir, done, campaign.TotalSamples, complete, store.SampleBlobsRead);
             if (json)
             {
-                Console.Out.Write(OutputWriter.SummaryText(OutputWriter.Summary(campaign, progress.Points, done, complete, markApproximate: true)));
+                Console.Out.Write(OutputWriter.SummaryText(OutputWriter.Summary(campaign, stats, done, complete, targets, markApproximate: true)));
                 Console.Out.WriteLine();
                 return 0;
             }
-            Console.WriteLine($"campaign '{campaign.Name}' ({campaign.Hash[..12]}): {done}/{campaign.TotalSamples} samples, {shardsDone}/{shardsTotal} shards" +
+            Console.WriteLine($"campaign '{campaign.Name}' ({campaign.Hash[..12]}): {done}/{campaign.TotalSamples} samples{(campaign.Target is null ? "" : " (at most: points stop at their target)")}, {shardsDone}/{shardsTotal} shards" +
                 (complete ? " — complete" : " — in progress or stopped (rerun `sweep run` with the same campaign to resume)"));
             var (created, builds) = StoreProvenance.Read(store);
             if (created is not null) Console.WriteLine($"created by {created}");
             foreach (var b in builds.Where(b => created is null || b.Version != created.Version)) Console.WriteLine($"also run by {b}");
-            var summaries = progress.Points.Select(s => s.Summarize()).ToList();
-            SummaryTable.Print(campaign, summaries);
-            if (progress.Binned)
+            var summaries = stats.Select(s => s.Summarize()).ToList();
+            SummaryTable.Print(campaign, summaries, targets);
+            if (binned)
                 Console.WriteLine($"≈: time quantiles of points over {Sweep.Results.Statistics.CensoredQuantiles.DefaultExactCapacity} samples come from the stored binned histograms (within a relative 1e-3); summary.json has the run's own.");
             return 0;
         }

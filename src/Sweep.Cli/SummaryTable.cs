@@ -15,7 +15,7 @@ public static class SummaryTable
 {
     private static string F(double v) => Display.Short(v);
 
-    public static void Print(Campaign campaign, IReadOnlyList<PointSummary> points)
+    public static void Print(Campaign campaign, IReadOnlyList<PointSummary> points, IReadOnlyList<TargetState?>? targets = null)
     {
         if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 220;
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(campaign.Name)}[/]");
@@ -43,6 +43,12 @@ public static class SummaryTable
             }
         }
         AnsiConsole.Write(table);
+        if (campaign.Target is { } target && targets is not null)
+        {
+            Console.WriteLine($"target {target} per point (anytime-valid: {OutputWriter.SequenceMethod}):");
+            foreach (var t in targets.Select((t, i) => (t, i)).Where(x => x.t is not null))
+                Console.WriteLine($"  point {t.i}: {t.t!.Describe()}");
+        }
         foreach (var s in points.Where(s => s.FlowDiverged > 0))
             Console.Error.WriteLine($"warning: point {s.Point}: {OutputWriter.FlowDivergedWarning(s.FlowDiverged)}");
         Console.WriteLine("certified global: certain to converge to the global minimum; saddle: certified saddle (invariant manifold); " +

@@ -38,16 +38,25 @@ public static class ReportBuilder
         List<(int Point, long Sample, double[] Time, double[] Loss)> traces;
         List<Provenance> builds;
         var eigen = new AnalysedEigenvalues();
+        PrefixWalk? walk = null;
         using (store)
         {
-            stats = OutputWriter.Aggregate(campaign, store.ReadSamples().Select(r => { eigen.Observe(r); return r; }));
+            // With a target, each point's samples up to its stop (what samples.csv and summary.json hold).
+            if (campaign.Target is null)
+                stats = OutputWriter.Aggregate(campaign, store.ReadSamples().Select(r => { eigen.Observe(r); return r; }));
+            else
+            {
+                walk = new PrefixWalk(campaign);
+                foreach (var r in walk.Filter(store.ReadSamples())) eigen.Observe(r);
+                stats = walk.Stats;
+            }
             traces = store.ReadTraces();
             var (created, list) = StoreProvenance.Read(store);
             builds = list.Count > 0 ? list : created is null ? [] : [created];
         }
         var summaries = stats.Select(s => s.Summarize()).ToList();
         long done = stats.Sum(s => s.Count);
-        bool partial = done < campaign.TotalSamples;
+        bool partial = walk is null ? done < campaign.TotalSamples : !walk.AllStopped;
         outDir ??= Path.Combine(dir, "report");
         Directory.CreateDirectory(outDir);
         var figures = new List<(string Name, string Caption)>();
@@ -89,7 +98,7 @@ public static class ReportBuilder
         }
 
         string index = Path.Combine(outDir, "index.html");
-        File.WriteAllText(index, Html(campaign, summaries, figures, partial, done, builds), new UTF8Encoding(false));
+        File.WriteAllText(index, Html(campaign, summaries, figures, partial, done, builds, walk?.States), new UTF8Encoding(false));
         return new ReportResult(index, figures.Select(f => f.Name).ToList(), partial);
     }
 
@@ -557,7 +566,7 @@ public static class ReportBuilder
 
     private static string Q(double? v) => v is { } x ? F(x) : "censored";
 
-    private static string Html(Campaign campaign, List<PointSummary> summaries, List<(string Name, string Caption)> figures, bool partial, long done, List<Provenance> builds)
+    private static string Html(Campaign campaign, List<PointSummary> summaries, List<(string Name, string Caption)> figures, bool partial, long done, List<Provenance> builds, IReadOnlyList<TargetState?>? targets)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         var sb = new StringBuilder();
@@ -566,7 +575,11 @@ public static class ReportBuilder
         sb.Append("<h1>").Append(E(campaign.Name)).Append("</h1>");
         sb.Append($"<p>Campaign hash <code>{campaign.Hash[..16]}</code>; {campaign.Points.Count} point(s) × {campaign.Samples} samples; seed {campaign.Seed}; report generated {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.</p>");
         if (partial)
-            sb.Append($"<p class=\"partial\"><b>Partial:</b> {done} of {campaign.TotalSamples} samples are stored; the campaign is still running or was stopped. Estimates will change.</p>");
+            sb.Append(targets is null
+                ? $"<p class=\"partial\"><b>Partial:</b> {done} of {campaign.TotalSamples} samples are stored; the campaign is still running or was stopped. Estimates will change.</p>"
+                : $"<p class=\"partial\"><b>Partial:</b> {targets.Count(t => t?.Stopped is null)} of {targets.Count} points have not reached a decision on their target; the campaign is still running or was stopped. Estimates will change.</p>");
+        if (campaign.Target is { } target)
+            sb.Append($"<p>Target per point: {E(target.ToString())}; first batch {campaign.Samples}, at most {campaign.MaxSamples} samples. Bounds named <i>anytime</i> come from the {E(OutputWriter.SequenceMethod)}: valid however often the campaign looked; the exact (Clopper–Pearson) intervals beside them are fixed-n.</p>");
         // Which builds produced these samples, and on what: the store records every build that ran the campaign.
         if (builds.Count > 0)
             sb.Append("<p>Samples computed by: ").Append(string.Join("; then ", builds.Select(b => E(b.ToString())))).Append(".</p>");
@@ -581,6 +594,7 @@ public static class ReportBuilder
             if (s.SaddleMass is { } m)
                 sb.Append($" Saddle-basin mass between {F(m.Lower)} (95% lower bound {F(m.Lower95)}; certified saddles) and {F(m.Upper)} (95% upper bound {F(m.Upper95)}; with the unresolved).");
             sb.Append($" Certified global at t (all non-diverged samples, censored at the horizon): {Quantiles(s.GlobalTimes)}; hit L − L_min ≤ eps_hit: {Quantiles(s.HitTimes)}.");
+            if (targets?[s.Point] is { } t) sb.Append($" <b>Target:</b> {E(t.Describe())}.");
             if (s.FlowDiverged > 0) sb.Append($" <b>Warning:</b> {E(OutputWriter.FlowDivergedWarning(s.FlowDiverged))}.");
             sb.Append("</p><table><tr><th>label S</th><th>critical value L_S</th><th>count</th><th>fraction</th><th>95% CI</th></tr>");
             foreach (var l in s.Labels)

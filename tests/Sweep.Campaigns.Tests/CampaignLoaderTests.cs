@@ -131,7 +131,33 @@ public class CampaignLoaderTests
         { "sweep", "{ \"samples\": [10, 20] }", "sweep.samples" },
         { "sweep", "{ \"nope.deeper\": [1] }", "sweep.nope.deeper" },
         { "sweep", "[1]", "sweep" },
+        { "max_samples", "100", "max_samples" },                                          // without a target
+        { "target", "{ \"saddle_upper95\": 1e-5 }", "max_samples" },                      // target without a budget
+        { "target", "{ \"saddle_upper\": 1e-5 }", "target.saddle_upper" },
+        { "target", "{ \"saddle_upper95\": 0 }", "target.saddle_upper95" },
+        { "target", "{ \"saddle_upper95\": 1 }", "target.saddle_upper95" },
+        { "target", "{ \"saddle_upper95\": 0.1, \"of\": \"outcome:global\" }", "target.of" },
+        { "target", "{ \"saddle_upper95\": 0.1, \"ci_halfwidth\": 0.1 }", "target" },
+        { "target", "{ \"ci_halfwidth\": 0.01 }", "target.of" },
+        { "target", "{ \"ci_halfwidth\": 0.01, \"of\": \"label:{0}\" }", "target.of" },
+        { "target", "{ \"ci_halfwidth\": 0.5, \"of\": \"outcome:global\" }", "target.ci_halfwidth" },
+        { "target", "[1]", "target" },
+        { "sweep", "{ \"max_samples\": [10, 20] }", "sweep.max_samples" },
     };
+
+    [Fact]
+    public void A_target_makes_samples_the_first_batch_and_max_samples_the_budget()
+    {
+        var json = TestCampaigns.Small.Replace("\"samples\": 23,", "\"samples\": 10, \"max_samples\": 40, \"target\": { \"ci_halfwidth\": 0.05, \"of\": \"outcome:unresolved\" },");
+        var c = TestCampaigns.Parse(json);
+        Assert.Equal(new SampleTarget(TargetKind.CiHalfwidth, 0.05, Sweep.Numerics.Integration.Outcome.Unresolved), c.Target);
+        Assert.Equal((10L, 40L, 40L), (c.Samples, c.MaxSamples, c.PlannedSamples));
+        Assert.Equal(2 * 40, c.TotalSamples);
+        Assert.Equal(2 * 8, c.Plan().Count);
+        Assert.Throws<UserError>(() => TestCampaigns.Parse(json.Replace("\"max_samples\": 40", "\"max_samples\": 5")));
+        Assert.Null(TestCampaigns.Parse().Target);
+        Assert.Equal(23, TestCampaigns.Parse().PlannedSamples);
+    }
 
     [Theory]
     [InlineData("""{ "method": "momentum", "learning_rate": 0.05, "beta": 0.9, "max_iters": 100 }""", "momentum")]

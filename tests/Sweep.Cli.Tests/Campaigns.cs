@@ -25,6 +25,24 @@ internal static class Campaigns
         """;
 
     /// <summary>
+    /// A campaign with a target whose points differ in difficulty: at scale 0.3 every sample is certified global early and
+    /// the point meets saddle_upper95 ≤ 0.02 after a few hundred samples; at scale 0.03 the plateau outlasts t_max and
+    /// it is out of reach after the first batch; at scale 0.1 a few percent stay unresolved and it runs longer. Small
+    /// shards, so several workers solve shards ahead of the stops.
+    /// </summary>
+    public const string Sequential = """
+        { "name": "sequential-test", "seed": 21,
+          "problem": { "kind": "canonical", "singular_values": [3, 1.5, 0.4], "input_dim": 4 },
+          "network": { "hidden": [4, 4, 4] },
+          "init": { "kind": "gaussian", "scale": 0.1 },
+          "dynamics": { "method": "flow", "t_max": 80 },
+          "stop": { "until": "certified" },
+          "samples": 40, "max_samples": 1200, "shard_size": 8,
+          "target": { "saddle_upper95": 0.02 },
+          "sweep": { "init.scale": [0.3, 0.03, 0.1] } }
+        """;
+
+    /// <summary>
     /// For tests that kill a process mid-run: 8 000 samples, a few seconds of solving on two cores even as the kernels get
     /// faster (400 samples had become a fraction of a second, shorter than start-up), in the same small shards.
     /// </summary>

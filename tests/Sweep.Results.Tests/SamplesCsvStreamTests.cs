@@ -2,6 +2,7 @@ using Sweep.Results.Output;
 using Sweep.Results.Storage;
 using Sweep.Campaigns;
 using Sweep.Results;
+using Sweep.Results.Statistics;
 
 namespace Sweep.Results.Tests;
 
@@ -46,6 +47,44 @@ public sealed class SamplesCsvStreamTests
             Assert.Equal(expected[p].Count, stats[p].Count);
             Assert.Equal(expected[p].Summarize().Labels, stats[p].Summarize().Labels);
         }
+    }
+
+    /// <summary>
+    /// With a target, a point stops at the first shard boundary of its complete prefix where the rule decides; shards of
+    /// it that arrive earlier (solved ahead, out of order) are left out of samples.csv and the statistics, and the
+    /// decision is the same whatever order the shards come in.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Shards_past_a_stop_are_left_out_whatever_their_order(bool reversed)
+    {
+        // TestSamples: outcomes cycle global, unresolved, diverged — half the non-diverged unresolved, far above 1%:
+        // out of reach at the first look, after the first batch of 10.
+        var json = TestCampaigns.Small.Replace("\"samples\": 23,", "\"samples\": 10, \"max_samples\": 23, \"target\": { \"saddle_upper95\": 0.01 },");
+        var campaign = TestCampaigns.Parse(json);
+        var dir = TestCampaigns.TempDir();
+        var (store, _) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir);
+        using var _ = store;
+        var plan = campaign.Plan();
+        var shards = reversed ? plan.Reverse().ToList() : plan.ToList();
+        var stream = new SamplesCsvStream(campaign, dir, [], store!.ReadShard);
+        foreach (var s in shards)
+        {
+            var samples = TestSamples.Of(s);
+            store.CommitShard(s, samples, "now");
+            stream.Add(s, samples);
+        }
+        var looked = stream.TakeLooked();
+        Assert.All(looked, l => Assert.Equal(2, l.PrefixShards));
+        Assert.All(looked, l => Assert.Equal(StopReason.OutOfReach, l.State!.Stopped));
+        var stats = stream.Finish(Path.Combine(dir, "samples.csv"));
+        Assert.All(stats, s => Assert.Equal(10, s.Count));
+        Assert.Equal(1 + 2 * 10, File.ReadAllLines(Path.Combine(dir, "samples.csv")).Length);
+        Assert.Equal(20, stream.Written);
+        var walk = new PrefixWalk(campaign);
+        Assert.Equal(20, walk.Filter(store.ReadSamples()).Count());    // status/report/export read the same prefixes
+        Assert.True(walk.AllStopped);
     }
 
     [Fact]

@@ -26,7 +26,11 @@ internal sealed record BuildLiveSummary
 /// <summary>summary.json as of now, written while the campaign runs (the final write replaces it).</summary>
 internal sealed record LiveSummary(System.Text.Json.Nodes.JsonObject Summary);
 
-public sealed record Progress(long Done, long Total, IReadOnlyList<PointSummary> Points, DateTime StartedUtc, long DoneAtStart);
+public sealed record Progress(long Done, long Total, IReadOnlyList<PointSummary> Points, DateTime StartedUtc, long DoneAtStart)
+{
+    /// <summary>With a target: per point, its state against it (from its complete prefix), else null.</summary>
+    public IReadOnlyList<TargetState?>? Targets { get; init; }
+}
 
 /// <summary>
 /// Builds the live empirical basin measure of every point from the shards the store has accepted (each exactly once:
@@ -45,8 +49,10 @@ public sealed class AggregatorActor : ReceiveActor
         {
             foreach (var s in m.Samples) stats[s.Point].Add(s);
         });
+        var targets = campaign.Target is null ? null : campaign.Points.Select(_ => (TargetState?)null).ToArray();
+        Receive<PrefixAdvanced>(a => { if (targets is not null) targets[a.Point] = a.State; });
         Receive<GetProgress>(q => Sender.Tell(new Progress(stats.Sum(s => (long)s.Count), campaign.TotalSamples,
-            stats.Select(s => s.Summarize(q.HitQuantiles)).ToList(), started, doneAtStart)));
-        Receive<BuildLiveSummary>(_ => Sender.Tell(new LiveSummary(OutputWriter.Summary(campaign, stats, stats.Sum(s => (long)s.Count), complete: false))));
+            stats.Select(s => s.Summarize(q.HitQuantiles)).ToList(), started, doneAtStart) { Targets = targets?.ToArray() }));
+        Receive<BuildLiveSummary>(_ => Sender.Tell(new LiveSummary(OutputWriter.Summary(campaign, stats, stats.Sum(s => (long)s.Count), complete: false, targets?.ToArray()))));
     }
 }

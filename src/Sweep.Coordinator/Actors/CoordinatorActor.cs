@@ -5,6 +5,7 @@ using Sweep.Campaigns;
 using Sweep.Coordinator.Planning;
 using Sweep.Results.Storage;
 using Sweep.Messages;
+using Sweep.Results.Statistics;
 
 namespace Sweep.Coordinator.Actors;
 
@@ -14,7 +15,13 @@ public sealed record NotifyWhenFinished
     public static readonly NotifyWhenFinished Instance = new();
 }
 
-public sealed record CampaignFinished(string SummaryPath, string SamplesPath);
+public sealed record CampaignFinished(string SummaryPath, string SamplesPath)
+{
+    /// <summary>The statistics summary.json was written from (every point's results).</summary>
+    public IReadOnlyList<Sweep.Results.Statistics.PointSummary>? Points { get; init; }
+    /// <summary>Per point, the state against the target (null entries without one).</summary>
+    public IReadOnlyList<Sweep.Results.Statistics.TargetState?>? Targets { get; init; }
+}
 
 /// <summary>
 /// A graceful stop: hand out no more shards, let the shards in flight finish and commit, then reply <see cref="Drained"/>
@@ -71,8 +78,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         _store = store;
         _aggregator = aggregator;
         _options = options;
-        var plan = ShardPlan.Create(campaign.Points.Count, campaign.Samples, campaign.ShardSize);
-        _ledger = new ShardLedger(plan, store.CompletedShards(), options.LeaseDuration);
+        var plan = campaign.Plan();
+        _ledger = new ShardLedger(plan, store.CompletedShards(), options.LeaseDuration, campaign.Target is null ? null : campaign.Samples);
 
         Receive<RequestWork>(OnRequest);
         Receive<ShardCompleted>(OnCompleted);
@@ -119,6 +126,20 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             if (c.Accepted) _aggregator.Tell(new ShardAggregated(c.Samples));
             if (c.Accepted) SweepMetrics.ShardsCommitted.Add(1);
             _ledger.Complete(c.Shard.Point, c.Shard.Index);
+            if (_ledger.IsComplete && _finished is null && _failed is null) Finish();
+            CheckDrained();
+        });
+        // With a target: the samples.csv stream saw a point's prefix grow; a stopped point gets no more shards.
+        Receive<PrefixAdvanced>(a =>
+        {
+            _aggregator.Tell(a);
+            if (a.State is not { } state) return;
+            _ledger.Observe(a.Point, a.PrefixShards, state.ToGo);
+            if (state.Stopped is { } why && !_ledger.IsStopped(a.Point))
+            {
+                _ledger.Close(a.Point, a.PrefixShards);
+                _log.Info("point {0} stopped after {1} samples: {2}", a.Point, state.Samples, TargetState.Name(why));
+            }
             if (_ledger.IsComplete && _finished is null && _failed is null) Finish();
             CheckDrained();
         });
@@ -227,7 +248,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private void CheckDrained()
     {
         if (!_draining || _drainWaiters.Count == 0 || _ledger.Leased > 0 || _committing > 0) return;
-        var drained = new Drained(_ledger.Done, _ledger.Total);
+        var drained = new Drained(_ledger.Done, (int)_ledger.Total);
         foreach (var w in _drainWaiters) w.Tell(drained);
         _drainWaiters.Clear();
     }
@@ -240,8 +261,12 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         return true;
     }
 
+    private bool _finishing;
+
     private void Finish()
     {
+        if (_finishing) return;
+        _finishing = true;
         _log.Info("all {0} shards stored; writing summary.json and samples.csv", _ledger.Total);
         _writer.Tell(new WriteOutputs());
     }

@@ -6,11 +6,18 @@ using Sweep.Coordinator.Planning;
 using Sweep.Results.Storage;
 using Sweep.Messages;
 using Sweep.Results;
+using Sweep.Results.Statistics;
 
 namespace Sweep.Coordinator.Actors;
 
 /// <summary>A shard newly committed to the store, for samples.csv.</summary>
 internal sealed record StreamShard(ShardKey Shard, SampleRecord[] Samples);
+
+/// <summary>
+/// A point's complete prefix now holds <paramref name="PrefixShards"/> shards; with a target, its state (stopped or not,
+/// samples to go). Sent to the coordinator, which stops handing out a stopped point's shards and allocates the rest.
+/// </summary>
+public sealed record PrefixAdvanced(int Point, int PrefixShards, TargetState? State);
 
 /// <summary>
 /// Streams samples.csv (<see cref="SamplesCsvStream"/>) and writes the final outputs, on its own thread beside the store
@@ -23,21 +30,26 @@ internal sealed class SamplesCsvActor : ReceiveActor
     private CampaignStore? _reader;
     private SamplesCsvStream? _csv;
     private bool _final;
+    private readonly IActorRef _reportTo;
+    private readonly SampleTarget? _target;
 
     public SamplesCsvActor(Campaign campaign, CampaignStore store, IReadOnlyList<(int Point, int Index)> storedShards, string outputDirectory, IActorRef reportTo)
     {
+        _reportTo = reportTo;
+        _target = campaign.Target;
         string summaryPath = Path.Combine(outputDirectory, "summary.json"), samplesPath = Path.Combine(outputDirectory, "samples.csv");
         void Failed(Exception e) { _csv = null; reportTo.Tell(new StoreFailed($"cannot write outputs to '{outputDirectory}': {e.Message}")); }
         try
         {
             _reader = store.OpenReader();
             _csv = new SamplesCsvStream(campaign, outputDirectory, storedShards, _reader.ReadShard);
+            Report();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException) { Failed(e); }
 
         Receive<StreamShard>(s =>
         {
-            try { _csv?.Add(s.Shard, s.Samples); }
+            try { _csv?.Add(s.Shard, s.Samples); Report(); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException) { Failed(e); }
         });
         // The periodic summary.json of a running campaign; once the final one is written (or failed), no more.
@@ -57,8 +69,8 @@ internal sealed class SamplesCsvActor : ReceiveActor
             {
                 var csv = _csv ?? throw new InvalidOperationException("samples.csv could not be written (see the earlier error)");
                 var stats = csv.Finish(samplesPath);
-                OutputWriter.WriteSummary(summaryPath, OutputWriter.Summary(campaign, stats, csv.Written, complete: true));
-                Sender.Tell(new CampaignFinished(summaryPath, samplesPath));
+                OutputWriter.WriteSummary(summaryPath, OutputWriter.Summary(campaign, stats, csv.Written, complete: true, csv.States));
+                Sender.Tell(new CampaignFinished(summaryPath, samplesPath) { Points = stats.Select(x => x.Summarize()).ToList(), Targets = csv.States });
             }
             catch (Exception e)
             {
@@ -66,6 +78,13 @@ internal sealed class SamplesCsvActor : ReceiveActor
                 Sender.Tell(new StoreFailed($"cannot write outputs to '{outputDirectory}': {e.Message}"));
             }
         });
+    }
+
+    // Only campaigns with a target stop points early; the coordinator needs no reports otherwise.
+    private void Report()
+    {
+        if (_csv is null || _target is null) return;
+        foreach (var (point, shards, state) in _csv.TakeLooked()) _reportTo.Tell(new PrefixAdvanced(point, shards, state));
     }
 
     protected override void PostStop() => _reader?.Dispose();

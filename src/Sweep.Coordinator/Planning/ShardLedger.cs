@@ -13,8 +13,14 @@ public enum CompletionOutcome { Accepted, Duplicate, Unknown }
 /// expired or failed leases return their shard to the front of the queue; the first result for a shard wins.
 /// <para>
 /// Memory does not grow with the size of the plan: pending shards are a cursor over the (computed) plan plus the few
-/// returned to the queue, and done shards a watermark (every position below it is done) plus the ones done out of
-/// order. Only leases, commits in flight and out-of-order completions are held one object each.
+/// returned to the queue, and done shards a watermark per point (every shard of the point below it is done) plus the
+/// ones done out of order. Only leases, commits in flight and out-of-order completions are held one object each.
+/// </para>
+/// <para>
+/// With a target (<see cref="Sequential"/>), hand-outs do not follow the plan's round-robin order: each point has its own
+/// cursor, a requeued shard still goes first, and otherwise <see cref="TargetAllocation"/> picks the point. A point the
+/// sequential rule stopped after its first k shards (<see cref="Close"/>) gets no more shards, a result for one of its later
+/// shards is not committed, and the campaign is complete once every point is stopped and its first k shards are done.
 /// </para>
 /// </summary>
 public sealed class ShardLedger
@@ -25,8 +31,17 @@ public sealed class ShardLedger
     private readonly ShardPlan _plan;
     private int _cursor;                                    // next position never handed out
     private readonly SortedSet<int> _requeued = new();     // positions below the cursor returned to the queue
-    private int _doneBelow;                                 // every position below is done
-    private readonly HashSet<int> _doneAbove = new();       // done positions ≥ _doneBelow
+    private readonly int[] _doneBelow;                      // per point: every shard index below is done
+    private readonly HashSet<int>?[] _doneAbove;            // per point: done indices ≥ _doneBelow
+    // With a target: per point the next index never handed out, the end (shards it may need; lowered when it stops),
+    // whether it stopped, its complete prefix (shards) and projected samples to go, as the samples.csv stream reports them.
+    private readonly int[]? _next;
+    private readonly long[]? _end;
+    private readonly bool[]? _stopped;
+    private readonly int[]? _prefix;
+    private readonly long[]? _toGo;
+    private int _open;
+    private long _total;
     private readonly HashSet<int> _committing = new();
     private readonly Dictionary<long, Lease> _leases = new();
     private readonly Dictionary<int, long> _leaseOf = new();
@@ -34,10 +49,24 @@ public sealed class ShardLedger
     private readonly Dictionary<int, (string Reason, int Count)> _failures = new();
     private long _nextLease = 1;
 
-    public ShardLedger(ShardPlan plan, IEnumerable<(int Point, int Index)> alreadyDone, TimeSpan leaseDuration)
+    /// <param name="firstBatch">With a target (sequential mode): the samples every point gets before the rule looks (the
+    /// allocation's need of a point nothing is known about); null: hand out the plan in its round-robin order.</param>
+    public ShardLedger(ShardPlan plan, IEnumerable<(int Point, int Index)> alreadyDone, TimeSpan leaseDuration, long? firstBatch = null)
     {
         _plan = plan;
         LeaseDuration = leaseDuration;
+        _doneBelow = new int[plan.Points];
+        _doneAbove = new HashSet<int>?[plan.Points];
+        _total = plan.Count;
+        if (firstBatch is { } batch)
+        {
+            _next = new int[plan.Points];
+            _end = Enumerable.Repeat(plan.ShardsPerPoint, plan.Points).ToArray();
+            _stopped = new bool[plan.Points];
+            _prefix = new int[plan.Points];
+            _toGo = Enumerable.Repeat(batch, plan.Points).ToArray();
+            _open = plan.Points;
+        }
         foreach (var (p, i) in alreadyDone)
         {
             int order = plan.OrderOf(p, i);
@@ -46,25 +75,89 @@ public sealed class ShardLedger
     }
 
     public TimeSpan LeaseDuration { get; }
-    public int Total => _plan.Count;
+    /// <summary>Shards the campaign needs: the whole plan, less what stopped points no longer need.</summary>
+    public long Total => _total;
     public int Done { get; private set; }
-    public int Pending => Total - Done - _leases.Count - _committing.Count;
     public int Leased => _leases.Count;
-    public bool IsComplete => Done == Total;
+    /// <summary>Shards the campaign still needs that nobody holds.</summary>
+    public long Pending => Total - DoneBelowEnds() - _leases.Count - _committing.Count;
+    public bool Sequential => _next is not null;
+    public bool IsComplete => Sequential ? _open == 0 && AllPrefixesDone() : Done == _plan.Count;
     public IEnumerable<Lease> ActiveLeases => _leases.Values;
 
-    private bool IsDoneAt(int order) => order < _doneBelow || _doneAbove.Contains(order);
+    // Done shards that count towards Total (with a target, those below each point's stop).
+    private long DoneBelowEnds()
+    {
+        if (_end is null) return Done;
+        long n = 0;
+        for (int p = 0; p < _plan.Points; p++)
+            n += Math.Min(_doneBelow[p], _end[p]) + (_doneAbove[p]?.Count(i => i < _end[p]) ?? 0);
+        return n;
+    }
+
+    private bool AllPrefixesDone()
+    {
+        for (int p = 0; p < _plan.Points; p++)
+            if (_doneBelow[p] < _end![p]) return false;
+        return true;
+    }
+
+    private (int Point, int Index) At(int order) => (order % _plan.Points, order / _plan.Points);
+
+    private bool IsDoneAt(int order)
+    {
+        var (p, i) = At(order);
+        return i < _doneBelow[p] || _doneAbove[p]?.Contains(i) == true;
+    }
 
     private bool MarkDone(int order)
     {
         if (IsDoneAt(order)) return false;
-        _doneAbove.Add(order);
-        while (_doneAbove.Remove(_doneBelow)) _doneBelow++;
+        var (p, i) = At(order);
+        var above = _doneAbove[p] ??= new HashSet<int>();
+        above.Add(i);
+        while (above.Remove(_doneBelow[p])) _doneBelow[p]++;
         Done++;
         return true;
     }
 
-    private bool IsPending(int order) => !IsDoneAt(order) && !_committing.Contains(order) && !_leaseOf.ContainsKey(order);
+    /// <summary>A shard of a stopped point beyond its stop: never handed out or committed.</summary>
+    private bool IsBeyondStop(int order)
+    {
+        if (_end is null) return false;
+        var (p, i) = At(order);
+        return i >= _end[p];
+    }
+
+    private bool IsPending(int order) => !IsDoneAt(order) && !_committing.Contains(order) && !_leaseOf.ContainsKey(order) && !IsBeyondStop(order);
+
+    /// <summary>
+    /// The samples.csv stream's report: <paramref name="point"/>'s complete prefix holds <paramref name="prefixShards"/>
+    /// shards and it needs about <paramref name="toGo"/> samples more (the allocation's input).
+    /// </summary>
+    public void Observe(int point, int prefixShards, long toGo)
+    {
+        if (_prefix is null) return;
+        _prefix[point] = Math.Max(_prefix[point], prefixShards);
+        _toGo![point] = toGo;
+    }
+
+    /// <summary>
+    /// The sequential rule stopped <paramref name="point"/> after its first <paramref name="shards"/> shards: its later
+    /// shards are no longer handed out, their leases are dropped and their results will not be committed.
+    /// </summary>
+    public void Close(int point, int shards)
+    {
+        if (_end is null || _stopped![point]) return;
+        _stopped[point] = true;
+        _open--;
+        _total -= _end[point] - shards;
+        _end[point] = shards;
+        foreach (var l in _leases.Values.Where(l => l.Shard.Point == point && l.Shard.Index >= shards).ToList()) Drop(l);
+    }
+
+    /// <summary>Whether the rule stopped <paramref name="point"/>.</summary>
+    public bool IsStopped(int point) => _stopped?[point] == true;
 
     /// <summary>
     /// Hands the next pending shard to <paramref name="workerId"/>, or null when none is pending. A worker that asks
@@ -78,11 +171,13 @@ public sealed class ShardLedger
         int next = -1;
         while (_requeued.Count > 0 && next < 0)
         {
+            // Requeued shards come first: with a target they are the holes that keep a point's prefix from growing.
             int candidate = _requeued.Min;
             _requeued.Remove(candidate);
             if (IsPending(candidate)) next = candidate;
         }
-        while (next < 0 && _cursor < _plan.Count)
+        if (Sequential) next = next >= 0 ? next : NextByNeed();
+        while (next < 0 && !Sequential && _cursor < _plan.Count)
         {
             int candidate = _cursor++;
             if (IsPending(candidate)) next = candidate;
@@ -96,6 +191,27 @@ public sealed class ShardLedger
         return lease;
     }
 
+    // The next shard of the point the allocation picks; −1 when no point has a shard left to hand out.
+    private int NextByNeed()
+    {
+        int[] next = _next!, prefix = _prefix!;
+        long[] end = _end!, toGo = _toGo!;
+        var needs = new PointNeed[_plan.Points];
+        for (int p = 0; p < needs.Length; p++)
+            needs[p] = new PointNeed(!_stopped![p] && next[p] < end[p], toGo[p], Math.Max(0, next[p] - prefix[p]) * (long)_plan.ShardSize);
+        while (true)
+        {
+            int p = TargetAllocation.Choose(needs);
+            if (p < 0) return -1;
+            while (next[p] < end[p])
+            {
+                int order = _plan.OrderOf(p, next[p]++);
+                if (IsPending(order)) return order;
+            }
+            needs[p] = needs[p] with { Open = false };
+        }
+    }
+
     /// <summary>
     /// A result for the shard arrived and is being written: it is no longer leased nor handed out again (unless the
     /// commit is abandoned). False when the shard is unknown, already done or already being committed.
@@ -103,6 +219,7 @@ public sealed class ShardLedger
     public bool BeginCommit(int point, int index)
     {
         int i = _plan.OrderOf(point, index);
+        if (i >= 0 && IsBeyondStop(i)) { DropLeaseOf(i); return false; }
         if (i < 0 || IsDoneAt(i) || !_committing.Add(i)) return false;
         _requeued.Remove(i);
         DropLeaseOf(i);

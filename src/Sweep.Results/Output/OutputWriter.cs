@@ -81,7 +81,7 @@ public static class OutputWriter
     /// comes last, after the keys readers already know.
     /// </summary>
     /// <param name="markApproximate">`status`: mark time quantiles read from the binned histogram with <c>"approximate": true</c>.</param>
-    public static JsonObject Summary(Campaign campaign, IReadOnlyList<PointStatistics> stats, long done, bool complete, bool markApproximate = false)
+    public static JsonObject Summary(Campaign campaign, IReadOnlyList<PointStatistics> stats, long done, bool complete, IReadOnlyList<TargetState?>? targets = null, bool markApproximate = false)
     {
         var points = new JsonArray();
         foreach (var p in campaign.Points)
@@ -134,6 +134,7 @@ public static class OutputWriter
                 point["hessian"] = hessian;
             }
             if (LabelRule(p) is { } rule) point["label_rule"] = rule;
+            if (targets?[p.Index] is { } t) point["target"] = TargetJson(t);
             if (s.FlowDiverged > 0)
             {
                 point["numerical_failures"] = new JsonObject { ["flow_diverged"] = s.FlowDiverged };
@@ -141,16 +142,25 @@ public static class OutputWriter
             }
             points.Add(point);
         }
-        return new JsonObject
+        var summary = new JsonObject
         {
             ["campaign"] = campaign.Name,
             ["hash"] = campaign.Hash,
             ["complete"] = complete,
             ["samples_done"] = done,
             ["samples_total"] = campaign.TotalSamples,
-            ["points"] = points,
-            ["provenance"] = Provenance.Current.ToJson(),
         };
+        if (campaign.Target is { } target)
+            summary["target"] = new JsonObject
+            {
+                ["rule"] = target.ToString(),
+                ["first_batch"] = campaign.Samples,
+                ["max_samples"] = campaign.MaxSamples,
+                ["method"] = SequenceMethod,
+            };
+        summary["points"] = points;
+        summary["provenance"] = Provenance.Current.ToJson();
+        return summary;
     }
 
     /// <summary>
@@ -163,6 +173,22 @@ public static class OutputWriter
               + "(label, final_loss, grad_norm, invariant_drift), not its last noisy iterate; global is certified only by convergence at the global label "
               + "(full gradient and minibatch step over the base rate both within grad_tol_rel·||Cyx||, reached once the step decay has shrunk the noise)"
             : null;
+    /// <summary>The anytime-valid method behind every <c>anytime95</c>, as summary.json names it.</summary>
+    public static readonly string SequenceMethod =
+        $"beta-binomial mixture confidence sequence (Robbins), prior Beta({ConfidenceSequence.PriorA}, {ConfidenceSequence.PriorB}), alpha {ConfidenceSequence.Alpha}";
+
+    /// <summary>A point's standing against the target, as summary.json writes it.</summary>
+    public static JsonObject TargetJson(TargetState t) => new()
+    {
+        ["share"] = t.Target.Kind == TargetKind.SaddleUpper95 ? "saddle+unresolved of non-diverged" : $"outcome:{t.Target.Of!.Value.Name()} of all",
+        ["count"] = t.Count,
+        ["of"] = t.Of,
+        ["anytime95"] = new JsonArray(t.Low, t.High),
+        [t.Target.Kind == TargetKind.SaddleUpper95 ? "upper95_anytime" : "halfwidth_anytime"] = t.Current,
+        ["bound"] = t.Target.Bound,
+        ["stopped"] = t.Stopped is { } r ? TargetState.Name(r) : null,
+        ["samples_to_go"] = t.ToGo,
+    };
 
     /// <summary>JSON has no NaN or infinity: a non-finite value is written as null rather than failing the whole summary.</summary>
     private static JsonNode? Real(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;

@@ -22,7 +22,8 @@ public sealed class SamplesCsvStream
     private readonly int[] _cursor;                 // per point: the next shard to write
     private readonly HashSet<(int Point, int Index)> _stored;
     private readonly Dictionary<(int Point, int Index), SampleRecord[]> _buffered = new();
-    private readonly PointStatistics[] _stats;
+    private readonly PrefixWalk _walk;              // the statistics of what is written, and the sequential rule's decisions
+    private readonly List<int> _looked = new();     // points the rule looked at since the last TakeLooked
     private readonly int _maxBufferedSamples;
     private long _bufferedSamples, _written;
 
@@ -34,10 +35,10 @@ public sealed class SamplesCsvStream
         _maxBufferedSamples = maxBufferedSamples;
         _readStored = readStored;
         _partsDirectory = Path.Combine(outputDirectory, "samples.csv.parts");
-        _plan = ShardPlan.Create(campaign.Points.Count, campaign.Samples, campaign.ShardSize);
+        _plan = campaign.Plan();
         _cursor = new int[_plan.Points];
         _stored = storedShards.ToHashSet();
-        _stats = OutputWriter.NewStatistics(campaign);
+        _walk = new PrefixWalk(campaign);
         if (Directory.Exists(_partsDirectory)) Directory.Delete(_partsDirectory, recursive: true);
         Directory.CreateDirectory(_partsDirectory);
         for (int p = 0; p < _plan.Points; p++)
@@ -50,12 +51,27 @@ public sealed class SamplesCsvStream
     /// <summary>Samples written so far.</summary>
     public long Written => _written;
 
+    /// <summary>Per point, the state against the campaign's target (null entries without a target).</summary>
+    public IReadOnlyList<TargetState?> States => _walk.States;
+
+    /// <summary>
+    /// The points whose complete prefix grew since the last call, with the shards it now holds and the target state: what
+    /// the coordinator needs to stop handing out a point's shards and to allocate the rest.
+    /// </summary>
+    public IReadOnlyList<(int Point, int PrefixShards, TargetState? State)> TakeLooked()
+    {
+        var list = _looked.Distinct().Select(p => (p, _cursor[p], _walk.States[p])).ToList();
+        _looked.Clear();
+        return list;
+    }
+
     private string PartPath(int point) => Path.Combine(_partsDirectory, $"{point}.csv");
 
     /// <summary>A shard newly committed to the store (each shard once).</summary>
     public void Add(ShardKey shard, SampleRecord[] samples)
     {
         var key = (shard.Point, shard.Index);
+        if (_walk.Stopped(shard.Point)) return;      // solved ahead of the point's stop: not part of the results
         if (_bufferedSamples + samples.Length <= _maxBufferedSamples)
         {
             _buffered[key] = samples;
@@ -67,7 +83,8 @@ public sealed class SamplesCsvStream
 
     private void Advance(int point)
     {
-        bool Ready() => _cursor[point] < _plan.ShardsPerPoint && (_buffered.ContainsKey((point, _cursor[point])) || _stored.Contains((point, _cursor[point])));
+        // A point the sequential rule stopped takes no more shards: those solved ahead of the decision are left out.
+        bool Ready() => _cursor[point] < _plan.ShardsPerPoint && !_walk.Stopped(point) && (_buffered.ContainsKey((point, _cursor[point])) || _stored.Contains((point, _cursor[point])));
         if (!Ready()) return;
         using var w = new StreamWriter(PartPath(point), append: true, new System.Text.UTF8Encoding(false), 1 << 16);
         while (Ready())
@@ -80,11 +97,18 @@ public sealed class SamplesCsvStream
             foreach (var s in rows)
             {
                 OutputWriter.WriteCsvRow(w, s);
-                _stats[point].Add(s);
+                if (!_walk.Offer(s)) throw new InvalidOperationException($"sample {s.Sample} of point {s.Point} is out of order in shard {shard.Index}");
             }
             _written += rows.Count;
             _cursor[point]++;
         }
+        if (_walk.Rule is not null) _looked.Add(point);
+        if (_walk.Stopped(point))
+            foreach (var k in _buffered.Keys.Where(k => k.Point == point).ToList())
+            {
+                _bufferedSamples -= _buffered[k].Length;
+                _buffered.Remove(k);
+            }
     }
 
     /// <summary>
@@ -94,7 +118,7 @@ public sealed class SamplesCsvStream
     public IReadOnlyList<PointStatistics> Finish(string samplesPath)
     {
         for (int p = 0; p < _plan.Points; p++)
-            if (_cursor[p] < _plan.ShardsPerPoint)
+            if (_cursor[p] < _plan.ShardsPerPoint && !_walk.Stopped(p))
                 throw new InvalidOperationException($"samples.csv is incomplete: point {p} stops at shard {_cursor[p]}");
         string first = PartPath(0);
         using (var target = new FileStream(first, FileMode.Append, FileAccess.Write))
@@ -108,6 +132,6 @@ public sealed class SamplesCsvStream
         }
         File.Move(first, samplesPath, overwrite: true);
         Directory.Delete(_partsDirectory, recursive: true);
-        return _stats;
+        return _walk.Stats;
     }
 }

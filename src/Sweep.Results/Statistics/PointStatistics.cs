@@ -47,6 +47,9 @@ public sealed class PointStatistics
     public bool Flow { get; }
     public long Count { get; private set; }
 
+    /// <summary>Samples with outcome <paramref name="o"/>.</summary>
+    public long OutcomeCount(Outcome o) => _outcomes[(int)o];
+
     public void Add(SampleRecord r)
     {
         if (r.Point != Point) throw new ArgumentException($"sample of point {r.Point} given to point {Point}");

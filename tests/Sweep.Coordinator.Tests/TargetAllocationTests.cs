@@ -1,0 +1,91 @@
+using Sweep.Campaigns;
+using Sweep.Coordinator.Planning;
+
+namespace Sweep.Coordinator.Tests;
+
+public class TargetAllocationTests
+{
+    private static readonly DateTime T0 = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public void The_open_point_with_the_largest_need_wins_ties_to_the_lowest_index()
+    {
+        Assert.Equal(1, TargetAllocation.Choose([new(true, 100, 0), new(true, 500, 0), new(true, 300, 0)]));
+        Assert.Equal(2, TargetAllocation.Choose([new(true, 100, 0), new(true, 500, 450), new(true, 300, 0)]));   // 1 has enough in flight
+        Assert.Equal(0, TargetAllocation.Choose([new(true, 300, 0), new(false, 5000, 0), new(true, 300, 0)]));   // 1 is stopped
+        Assert.Equal(1, TargetAllocation.Choose([new(true, 0, 100), new(true, 0, 50)]));                        // all ahead: least ahead
+        Assert.Equal(-1, TargetAllocation.Choose([new(false, 10, 0)]));
+    }
+
+    [Fact]
+    public void Sequential_ledger_gives_the_first_batch_round_robin_then_follows_the_need()
+    {
+        var plan = ShardPlan.Create(3, 1000, 10);
+        var ledger = new ShardLedger(plan, [], TimeSpan.FromMinutes(1), firstBatch: 20);
+        var first = Enumerable.Range(0, 6).Select(i => ledger.Assign($"w{i}", T0, keepExisting: true)!.Shard).ToList();
+        Assert.Equal([0, 1, 2, 0, 1, 2], first.Select(s => s.Point));
+        Assert.Equal([0, 0, 0, 1, 1, 1], first.Select(s => s.Index));
+        foreach (var s in first) { Assert.True(ledger.BeginCommit(s.Point, s.Index)); ledger.Complete(s.Point, s.Index); }
+        // Point 2 needs 500 more, point 1 100, point 0 nothing (about to stop): point 2 gets shards until its need drops.
+        ledger.Observe(0, 2, 0);
+        ledger.Observe(1, 2, 100);
+        ledger.Observe(2, 2, 500);
+        var next = Enumerable.Range(0, 45).Select(i => ledger.Assign($"x{i}", T0, keepExisting: true)!.Shard.Point).ToList();
+        Assert.Equal(40, next.Take(40).Count(p => p == 2));
+        Assert.Equal(new[] { 1, 2 }, next.Skip(40).Take(2).Distinct().OrderBy(p => p));
+    }
+
+    [Fact]
+    public void A_stopped_point_gets_no_more_shards_its_later_results_are_refused_and_the_campaign_completes_at_its_stop()
+    {
+        var plan = ShardPlan.Create(2, 100, 10);
+        var ledger = new ShardLedger(plan, [(1, 0)], TimeSpan.FromMinutes(1), firstBatch: 10);
+        var leases = Enumerable.Range(0, 5).Select(i => ledger.Assign($"w{i}", T0, keepExisting: true)!).ToList();
+        Assert.DoesNotContain(leases, l => l.Shard is { Point: 1, Index: 0 });      // stored by an earlier run
+        var p0 = leases.Where(l => l.Shard.Point == 0).Select(l => l.Shard.Index).ToList();
+        Assert.Contains(0, p0);
+        Assert.Contains(1, p0);
+        foreach (var l in leases.Where(l => l.Shard.Point == 0 && l.Shard.Index == 0)) { ledger.BeginCommit(0, 0); ledger.Complete(0, 0); }
+        ledger.Close(0, 1);                                           // point 0 stops after its first shard
+        Assert.True(ledger.IsStopped(0));
+        Assert.False(ledger.BeginCommit(0, 1));                       // solved ahead of the stop: not committed
+        Assert.DoesNotContain(ledger.ActiveLeases, l => l.Shard.Point == 0);
+        Assert.Equal(1 + 10, ledger.Total);
+        foreach (var l in leases.Where(l => l.Shard.Point == 1 && l.Shard.Index < 3)) { ledger.BeginCommit(1, l.Shard.Index); ledger.Complete(1, l.Shard.Index); }
+        for (int i = 0; i < 20; i++)
+        {
+            var l = ledger.Assign("w", T0, keepExisting: true);
+            if (l is null) break;
+            Assert.Equal(1, l.Shard.Point);
+            if (l.Shard.Index < 3) { ledger.BeginCommit(1, l.Shard.Index); ledger.Complete(1, l.Shard.Index); }
+        }
+        Assert.False(ledger.IsComplete);                              // point 1 has not stopped
+        ledger.Close(1, 3);
+        Assert.True(ledger.IsComplete);
+    }
+
+    [Fact]
+    public void Completion_waits_for_the_prefix_up_to_the_stop_even_when_the_stop_is_reported_first()
+    {
+        var ledger = new ShardLedger(ShardPlan.Create(1, 30, 10), [], TimeSpan.FromMinutes(1), firstBatch: 10);
+        var a = ledger.Assign("w", T0, keepExisting: true)!;
+        var b = ledger.Assign("w", T0, keepExisting: true)!;
+        ledger.BeginCommit(0, a.Shard.Index);
+        ledger.Close(0, 2);
+        Assert.False(ledger.IsComplete);
+        ledger.Complete(0, a.Shard.Index);
+        ledger.BeginCommit(0, b.Shard.Index);
+        ledger.Complete(0, b.Shard.Index);
+        Assert.True(ledger.IsComplete);
+    }
+
+    [Fact]
+    public void Requeued_shards_go_first()
+    {
+        var ledger = new ShardLedger(ShardPlan.Create(2, 100, 10), [], TimeSpan.FromMinutes(1), firstBatch: 10);
+        var a = ledger.Assign("w1", T0, keepExisting: true)!;
+        ledger.Assign("w2", T0, keepExisting: true);
+        ledger.Fail(a.Id);
+        Assert.Equal(a.Shard, ledger.Assign("w3", T0, keepExisting: true)!.Shard);
+    }
+}
