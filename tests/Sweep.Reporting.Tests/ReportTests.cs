@@ -20,11 +20,11 @@ public class ReportTests
         """;
 
     /// <summary>A campaign directory whose store holds the first <paramref name="shards"/> shards, solved by the real numerics.</summary>
-    private static (string Dir, Campaign Campaign) Stored(int? shards)
+    private static (string Dir, Campaign Campaign) Stored(int? shards, string json = Json)
     {
         var dir = Path.Combine(Path.GetTempPath(), "sweep-report-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        var campaign = CampaignLoader.Parse(Json, dir);
+        var campaign = CampaignLoader.Parse(json, dir);
         var (store, _) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir);
         using (store)
         {
@@ -46,6 +46,18 @@ public class ReportTests
             Assert.DoesNotContain("://", r);     // self-contained: nothing fetched from the network
             Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(index)!, r)), $"{r} is referenced but missing");
         }
+    }
+
+    [Fact]
+    public void A_campaign_with_the_hessian_analysis_gets_its_figures_and_table()
+    {
+        var (dir, _) = Stored(null, Json.Replace("\"samples\": 12", "\"analysis\": { \"hessian\": \"all\" }, \"samples\": 12"));
+        var result = ReportBuilder.Build(dir);
+        Assert.Equal(["fractions-init-scale", "hessian-strict-init-scale", "hessian-min-init-scale", "saddle-mass-init-scale", "uncertified-share", "hitting-times", "traces-p0", "traces-p1"], result.Figures);
+        foreach (var f in result.Figures) Assert.True(new FileInfo(Path.Combine(dir, "report", f + ".png")).Length > 1000, f);
+        var html = File.ReadAllText(result.IndexPath);
+        Assert.Contains("Hessian at the stop (every non-diverged sample", html);
+        AssertReferencesExist(result.IndexPath);
     }
 
     [Fact]
