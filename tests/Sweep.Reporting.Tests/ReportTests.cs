@@ -49,6 +49,18 @@ public class ReportTests
     }
 
     [Fact]
+    public void A_campaign_with_the_hessian_analysis_gets_its_figures_and_table()
+    {
+        var (dir, _) = Stored(null, Json.Replace("\"samples\": 12", "\"analysis\": { \"hessian\": \"all\" }, \"samples\": 12"));
+        var result = ReportBuilder.Build(dir);
+        Assert.Equal(["fractions-init-scale", "hessian-strict-init-scale", "hessian-min-init-scale", "saddle-mass-init-scale", "uncertified-share", "hitting-times", "traces-p0", "traces-p1"], result.Figures);
+        foreach (var f in result.Figures) Assert.True(new FileInfo(Path.Combine(dir, "report", f + ".png")).Length > 1000, f);
+        var html = File.ReadAllText(result.IndexPath);
+        Assert.Contains("Hessian at the stop (every non-diverged sample", html);
+        AssertReferencesExist(result.IndexPath);
+    }
+
+    [Fact]
     public void Finished_campaign_report_has_every_figure_and_only_existing_references()
     {
         var (dir, campaign) = Stored(null);
