@@ -31,6 +31,9 @@ public sealed record PointSpec(
     int TraceSamples,
     Until Until = Until.Hit)
 {
+    /// <summary>Record each sample's saddle-to-saddle itinerary (<c>analysis.itinerary</c>).</summary>
+    public bool Itinerary { get; init; }
+
     /// <summary>Where an uncertified trajectory stops: t_max for the flow, max_iters for descent (times are iteration counts).</summary>
     public double Horizon => Dynamics.Horizon;
 }

@@ -15,7 +15,7 @@ namespace Sweep.Messages;
 public sealed class SweepSerializer : SerializerWithStringManifest
 {
     public const int Id = 1717;
-    private const byte FormatVersion = 2;
+    private const byte FormatVersion = 3;
 
     public SweepSerializer(ExtendedActorSystem system) : base(system) { }
 
@@ -162,6 +162,7 @@ public sealed class SweepSerializer : SerializerWithStringManifest
                 default: throw new SerializationException($"no wire form for dynamics {p.Dynamics.GetType().Name}");
             }
             w.Write(p.GradTolRel); w.Write(p.EpsHit); w.Write(p.TraceSamples); w.Write((byte)p.Until);
+            w.Write(p.Itinerary);
         }
     }
 
@@ -191,7 +192,10 @@ public sealed class SweepSerializer : SerializerWithStringManifest
                 DynamicsTag.Adam => new AdamSettings(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64()),
                 var t => throw new SerializationException($"unknown dynamics kind {(byte)t}"),
             };
-            points[i] = new PointSpec(index, problem, hidden, scale, suppress, dyn, r.ReadDouble(), r.ReadDouble(), r.ReadInt32(), (Until)r.ReadByte());
+            points[i] = new PointSpec(index, problem, hidden, scale, suppress, dyn, r.ReadDouble(), r.ReadDouble(), r.ReadInt32(), (Until)r.ReadByte())
+            {
+                Itinerary = r.ReadBoolean(),
+            };
         }
         return new CampaignSpec(hash, seed, points);
     }

@@ -31,6 +31,9 @@ public sealed record SampleResult(
     /// </summary>
     public bool NumericalFailure { get; init; }
 
+    /// <summary>The saddle-to-saddle itinerary, when the stop rule asked for it (null for a diverged sample).</summary>
+    public Analysis.Itinerary? Itinerary { get; init; }
+
     /// <summary>(time, loss) along the trajectory, when it was traced.</summary>
     public IReadOnlyList<TracePoint>? Trace { get; init; }
 }

@@ -22,7 +22,7 @@ public static class PointSolvers
     }
 
     public static TrajectorySolver Solver(PointSpec spec, LinearNetworkProblem problem) =>
-        new(problem, new GaussianInitializer(spec.InitScale, spec.SuppressModes), spec.Dynamics, new StopRule(spec.GradTolRel, spec.EpsHit, spec.Until));
+        new(problem, new GaussianInitializer(spec.InitScale, spec.SuppressModes), spec.Dynamics, new StopRule(spec.GradTolRel, spec.EpsHit, spec.Until, spec.Itinerary));
 
     public static SampleRecord ToRecord(SampleResult r) => new()
     {
@@ -40,6 +40,7 @@ public static class PointSolvers
         InvariantDrift = r.InvariantDrift,
         Outcome = r.Outcome,
         GlobalTime = r.GlobalTime ?? double.NaN,
+        Itinerary = r.Itinerary?.ToString() ?? "",
         TraceTime = r.Trace?.Select(t => t.Time).ToArray(),
         TraceLoss = r.Trace?.Select(t => t.Loss).ToArray(),
     };

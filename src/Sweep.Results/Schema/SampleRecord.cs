@@ -30,6 +30,8 @@ public sealed record SampleRecord
     [Column("outcome")] public Outcome Outcome { get; init; }
     /// <summary>First certified time (t_global); NaN when never certified global.</summary>
     [Column("t_global")] public double GlobalTime { get; init; } = double.NaN;
+    /// <summary>The saddle-to-saddle itinerary, "{}@0 {0}@41.2 {0,1}@120.5"; empty unless analysis.itinerary (and for a diverged sample).</summary>
+    [Column("itinerary")] public string Itinerary { get; init; } = "";
 
     /// <summary>(time, loss) along the trajectory for traced samples; not a column (stored apart, never in the CSV).</summary>
     public double[]? TraceTime { get; init; }

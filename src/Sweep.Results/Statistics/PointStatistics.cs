@@ -1,3 +1,4 @@
+using Sweep.Numerics.Analysis;
 using Sweep.Numerics.Integration;
 using Sweep.Numerics.Problems;
 
@@ -16,6 +17,7 @@ public sealed class PointStatistics
     private readonly long[] _status = new long[3];
     private readonly long[] _outcomes = new long[4];
     private readonly CensoredQuantiles _hit, _global;
+    private readonly ItineraryStatistics _itineraries;
 
     /// <param name="horizon">t_max (or max_iters): the censoring time, which sizes the quantile sketches.</param>
     /// <param name="flow">Gradient flow cannot diverge (Prop. 1): its diverged samples are numerical failures.</param>
@@ -26,6 +28,7 @@ public sealed class PointStatistics
         Flow = flow;
         _hit = new CensoredQuantiles(horizon);
         _global = new CensoredQuantiles(horizon);
+        _itineraries = new ItineraryStatistics(CriticalValues.ParseLabel(globalLabel) ?? -1, horizon);
     }
 
     public int Point { get; }
@@ -43,6 +46,7 @@ public sealed class PointStatistics
         _labels[r.Label] = _labels.TryGetValue(r.Label, out var e) ? (e.Count + 1, e.Critical) : (1, r.CriticalValue);
         if (double.IsNaN(r.HitTime)) _hit.AddCensored(); else _hit.Add(r.HitTime);
         if (double.IsNaN(r.GlobalTime)) _global.AddCensored(); else _global.Add(r.GlobalTime);
+        if (Itinerary.Parse(r.Itinerary) is { } itinerary) _itineraries.Add(itinerary);
     }
 
     /// <summary>The statistics; without <paramref name="quantiles"/> the time quantiles are left out (null), for cheap live views.</summary>
@@ -68,7 +72,10 @@ public sealed class PointStatistics
             (double)(saddles + unresolved) / n, ClopperPearson.Upper95(saddles + unresolved, n));
         return new PointSummary(Point, total, _status[(int)SampleStatus.Converged], _status[(int)SampleStatus.Horizon], _status[(int)SampleStatus.Diverged],
             labels, total == 0 ? null : (double)global / total, outcomes, mass,
-            Times(_global, quantiles), Times(_hit, quantiles), Flow ? _outcomes[(int)Outcome.Diverged] : 0);
+            Times(_global, quantiles), Times(_hit, quantiles), Flow ? _outcomes[(int)Outcome.Diverged] : 0)
+        {
+            Itineraries = _itineraries.Count == 0 || !quantiles ? null : _itineraries.Summarize(),
+        };
     }
 
     private static TimeQuantiles Times(CensoredQuantiles q, bool quantiles) => quantiles
@@ -106,5 +113,8 @@ public sealed record PointSummary(
     TimeQuantiles HitTimes,
     long FlowDiverged)
 {
+    /// <summary>The itineraries of the samples that recorded one (analysis.itinerary); null when none did or for a live view.</summary>
+    public ItinerarySummary? Itineraries { get; init; }
+
     public OutcomeStatistics Of(Outcome o) => Outcomes.First(x => x.Outcome == o);
 }
