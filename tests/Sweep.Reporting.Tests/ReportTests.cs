@@ -20,11 +20,11 @@ public class ReportTests
         """;
 
     /// <summary>A campaign directory whose store holds the first <paramref name="shards"/> shards, solved by the real numerics.</summary>
-    private static (string Dir, Campaign Campaign) Stored(int? shards)
+    private static (string Dir, Campaign Campaign) Stored(int? shards, string json = Json)
     {
         var dir = Path.Combine(Path.GetTempPath(), "sweep-report-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        var campaign = CampaignLoader.Parse(Json, dir);
+        var campaign = CampaignLoader.Parse(json, dir);
         var (store, _) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir);
         using (store)
         {
@@ -67,6 +67,20 @@ public class ReportTests
         Assert.Contains("{0,1,2}", html);
         Assert.Contains("&quot;init.scale&quot;", html);     // the campaign file itself
         Assert.Equal(campaign.Points.Count, Regex.Matches(html, "<h3>Point").Count);
+    }
+
+    [Fact]
+    public void Itineraries_get_a_distribution_figure_and_a_dwell_figure()
+    {
+        var (dir, _) = Stored(null, Json.Replace("\"samples\": 12", "\"analysis\": { \"itinerary\": true }, \"samples\": 12"));
+        var result = ReportBuilder.Build(dir);
+        Assert.Equal(["fractions-init-scale", "saddle-mass-init-scale", "itineraries-init-scale", "dwell-times-init-scale", "uncertified-share", "hitting-times", "traces-p0", "traces-p1"], result.Figures);
+        foreach (var f in new[] { "itineraries-init-scale", "dwell-times-init-scale" })
+            Assert.True(new FileInfo(Path.Combine(dir, "report", f + ".png")).Length > 1000);
+        var html = File.ReadAllText(result.IndexPath);
+        Assert.Contains("Itineraries (12 samples): {}&gt;{0}", html);
+        Assert.Contains("median dwell at {}", html);
+        AssertReferencesExist(result.IndexPath);
     }
 
     [Fact]
