@@ -33,4 +33,8 @@ public sealed record Campaign(
 }
 
 /// <summary>One parameter point: the swept values (dotted path → value), the wire spec and the validated problem.</summary>
-public sealed record CampaignPoint(int Index, IReadOnlyList<KeyValuePair<string, JsonNode?>> Params, PointSpec Spec, LinearNetworkProblem Problem);
+public sealed record CampaignPoint(int Index, IReadOnlyList<KeyValuePair<string, JsonNode?>> Params, PointSpec Spec, LinearNetworkProblem Problem)
+{
+    /// <summary>The replica of a random data problem (<c>problem.kind = "random"</c>), null for other problems.</summary>
+    public long? RandomReplica { get; init; }
+}

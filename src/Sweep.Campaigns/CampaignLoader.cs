@@ -16,6 +16,8 @@ namespace Sweep.Campaigns;
 public static class CampaignLoader
 {
     private static readonly string[] TopKeys = ["name", "seed", "problem", "network", "init", "dynamics", "stop", "samples", "shard_size", "trace_samples", "analysis", "sweep", "target", "max_samples"];
+    /// <summary>The keys of <c>analysis</c> (README, Analysis).</summary>
+    private static readonly string[] AnalysisKeys = ["hessian", "itinerary"];
     private static readonly string[] Unsweepable = ["name", "seed", "samples", "shard_size", "sweep", "target", "max_samples"];
 
     /// <summary>Reads and validates a campaign file; <see cref="UserError"/> (naming the field) when it is refused.</summary>
@@ -97,8 +99,8 @@ public static class CampaignLoader
             string context = axes.Count == 0 ? "" : $"sweep point {index} ({string.Join(", ", chosen.Select(c => $"{c.Key} = {c.Value?.ToJsonString()}"))}): ";
             try
             {
-                var (spec, problem, w) = ParsePoint(node, index, data, shardSize);
-                points.Add(new CampaignPoint(index, chosen, spec, problem));
+                var (spec, problem, replica, w) = ParsePoint(node, index, data, shardSize);
+                points.Add(new CampaignPoint(index, chosen, spec, problem) { RandomReplica = replica });
                 foreach (var x in w) if (!warnings.Contains(x)) warnings.Add(x);
             }
             catch (UserError e) when (context.Length > 0)
@@ -253,7 +255,7 @@ public static class CampaignLoader
             throw Fail("shard_size", $"one shard of {shardSize} samples would need about {GiB(shard)} of memory (the initial invariants Σ d_i² = {invariants:G3} entries per sample); at most {GiB(MaxShardBytes)} is supported: lower shard_size");
     }
 
-    private static (PointSpec, LinearNetworkProblem, IReadOnlyList<string>) ParsePoint(JsonObject top, int index, DataCache data, int shardSize)
+    private static (PointSpec, LinearNetworkProblem, long? Replica, IReadOnlyList<string>) ParsePoint(JsonObject top, int index, DataCache data, int shardSize)
     {
         var problemNode = ReadObject(top, "problem", "");
         var network = ReadObject(top, "network", "");
@@ -270,6 +272,7 @@ public static class CampaignLoader
         double[,]? rawX = null, rawY = null;
         ProblemData problemData;
         Validated<LinearNetworkProblem> problem;
+        long? replica = null;
         switch (kind)
         {
             case "canonical":
@@ -305,8 +308,32 @@ public static class CampaignLoader
                 (rawX, rawY) = (x, y);
                 break;
             }
+            case "random":
+            {
+                CheckKeys(problemNode, "problem", ["kind", "input_dim", "output_dim", "examples", "replica", "whiten"]);
+                int dx = (int)ReadInteger(problemNode, "input_dim", "problem", min: 1, max: 100_000);
+                int dy = (int)ReadInteger(problemNode, "output_dim", "problem", min: 1, max: 30);
+                int m = (int)ReadInteger(problemNode, "examples", "problem", min: 1, max: 10_000_000);
+                replica = ReadInteger(problemNode, "replica", "problem", min: 0, fallback: 0);
+                bool whiten = ReadBool(problemNode, "whiten", "problem", false);
+                if (dy > dx) throw Fail("problem.output_dim", $"d_y = {dy} exceeds d_x = {dx}: Cyx Cxx^(-1/2) would have zero singular values");
+                if (m < dx) throw Fail("problem.examples", $"m = {m} examples for d_x = {dx} inputs: X Xᵀ would be singular (need m ≥ d_x)");
+                if ((double)(dx + dy) * m > MaxRandomEntries)
+                    throw Fail("problem.examples", $"(d_x + d_y) · m = {(double)(dx + dy) * m:G3} entries; at most {MaxRandomEntries:G2} are drawn");
+                CheckMemory(dx, dy, hidden, shardSize, canonical: false);
+                long seed = ReadInteger(top, "seed", "", min: long.MinValue);
+                var (x, y) = data.Random(seed, replica.Value, dx, dy, m);
+                var (cxx, cyx, yy) = LinearNetworkProblem.Covariances(x, y);
+                double globalMinimum = LinearNetworkProblem.LeastSquaresResidual(x, y);
+                problem = LinearNetworkProblem.FromCovariances(cxx, cyx, yy, globalMinimum, dx, dy, hidden, whiten);
+                // A degenerate draw (rank-deficient X, repeated or zero singular values) has probability 0 but is refused like data.
+                if (!problem.IsValid && problem.Error!.Kind is not ProblemErrorKind.OutputWiderThanHidden)
+                    throw Fail("problem.replica", $"replica {replica} (data drawn from seed {seed}) is degenerate: {problem.Error.Message}; choose another replica");
+                problemData = new CovarianceProblemData(dx, dy, cxx, cyx, yy, globalMinimum, whiten);
+                break;
+            }
             default:
-                throw Fail("problem.kind", $"must be \"canonical\" or \"data\" (got \"{kind}\")");
+                throw Fail("problem.kind", $"must be \"canonical\", \"data\" or \"random\" (got \"{kind}\")");
         }
         if (!problem.IsValid) throw Fail(FieldOf(problem.Error!, problemData is CanonicalProblemData), problem.Error!.Message);
         CheckMagnitudes(problem.Value!, problemData is CanonicalProblemData);
@@ -419,8 +446,9 @@ public static class CampaignLoader
         warnings.AddRange(RiskWarnings(index, problem.Value!));
 
         var analysis = ReadAnalysis(top);
-        var spec = new PointSpec(index, problemData, hidden, scale, suppress, dyn, gradTol, epsHit, traceSamples, until, initKind, layerScales, analysis);
-        return (spec, problem.Value!, warnings);
+        bool itinerary = top["analysis"] is JsonObject analysisNode && ReadBool(analysisNode, "itinerary", "analysis", fallback: false);
+        var spec = new PointSpec(index, problemData, hidden, scale, suppress, dyn, gradTol, epsHit, traceSamples, until, initKind, layerScales, analysis) { Itinerary = itinerary };
+        return (spec, problem.Value!, replica, warnings);
     }
 
     /// <summary>
@@ -430,7 +458,7 @@ public static class CampaignLoader
     {
         if (!top.ContainsKey("analysis")) return AnalysisSettings.Default;
         var analysis = ReadObject(top, "analysis", "");
-        CheckKeys(analysis, "analysis", ["hessian"]);
+        CheckKeys(analysis, "analysis", AnalysisKeys);
         var settings = AnalysisSettings.Default;
         if (analysis.ContainsKey("hessian"))
         {
@@ -623,14 +651,34 @@ public static class CampaignLoader
         return d[a.Length, b.Length];
     }
 
+    /// <summary>Random data sets with more entries than this, (d_x + d_y) · m, are refused (README).</summary>
+    public const double MaxRandomEntries = 5e7;
+
     /// <summary>Data CSVs larger than this are refused (README).</summary>
     public const long MaxDataFileBytes = 1L << 30;
 
-    /// <summary>Reads each CSV once and remembers its content hash (part of the campaign's identity).</summary>
+    /// <summary>
+    /// Reads each CSV once and draws each random data set once, and remembers their content hashes (part of the
+    /// campaign's identity: the data actually used, not only the keys that chose them).
+    /// </summary>
     private sealed class DataCache(string baseDirectory)
     {
         private readonly Dictionary<string, double[,]> _matrices = new();
+        private readonly Dictionary<string, (double[,], double[,])> _random = new();
         public Dictionary<string, string> FileHashes { get; } = new();
+
+        public (double[,] X, double[,] Y) Random(long seed, long replica, int dx, int dy, int m)
+        {
+            string key = $"random:replica={replica}:dx={dx}:dy={dy}:m={m}";
+            if (_random.TryGetValue(key, out var drawn)) return drawn;
+            drawn = Sweep.Numerics.Sampling.RandomData.Draw(seed, replica, dx, dy, m);
+            var bytes = new byte[8 * (drawn.Item1.Length + drawn.Item2.Length)];
+            Buffer.BlockCopy(drawn.Item1, 0, bytes, 0, 8 * drawn.Item1.Length);
+            Buffer.BlockCopy(drawn.Item2, 0, bytes, 8 * drawn.Item1.Length, 8 * drawn.Item2.Length);
+            FileHashes[key] = Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+            _random[key] = drawn;
+            return drawn;
+        }
 
         public double[,] Read(string relative, string field)
         {

@@ -55,6 +55,8 @@ public sealed record PointSpec(
         InitKind.Balanced => new BalancedInitializer(InitScale, SuppressModes),
         _ => throw new ArgumentOutOfRangeException(nameof(InitKind), InitKind, null),
     };
+    /// <summary>Record each sample's saddle-to-saddle itinerary (<c>analysis.itinerary</c>).</summary>
+    public bool Itinerary { get; init; }
 
     /// <summary>Where an uncertified trajectory stops: t_max for the flow, max_iters for descent (times are iteration counts).</summary>
     public double Horizon => Dynamics.Horizon;

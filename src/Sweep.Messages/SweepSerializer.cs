@@ -169,6 +169,7 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             w.Write(p.GradTolRel); w.Write(p.EpsHit); w.Write(p.TraceSamples); w.Write((byte)p.Until);
             w.Write((byte)p.InitKind); Write(w, p.LayerScales);
             w.Write((byte)p.Analyses.Hessian);
+            w.Write(p.Itinerary);
         }
     }
 
@@ -206,7 +207,10 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             var initKind = (InitKind)r.ReadByte();
             var layerScales = ReadDoubles(r);
             var analysis = new AnalysisSettings((HessianScope)r.ReadByte());
-            points[i] = new PointSpec(index, problem, hidden, scale, suppress, dyn, gradTol, epsHit, traces, until, initKind, layerScales, analysis);
+            points[i] = new PointSpec(index, problem, hidden, scale, suppress, dyn, gradTol, epsHit, traces, until, initKind, layerScales, analysis)
+            {
+                Itinerary = r.ReadBoolean(),
+            };
         }
         return new CampaignSpec(hash, seed, points);
     }

@@ -33,6 +33,8 @@ public sealed record SampleResult(
 
     /// <summary>The Hessian spectrum at the stop, when the campaign's analysis asked for this sample's.</summary>
     public Analysis.HessianSpectrum? Hessian { get; init; }
+    /// <summary>The saddle-to-saddle itinerary, when the stop rule asked for it (null for a diverged sample).</summary>
+    public Analysis.Itinerary? Itinerary { get; init; }
 
     /// <summary>(time, loss) along the trajectory, when it was traced.</summary>
     public IReadOnlyList<TracePoint>? Trace { get; init; }

@@ -121,6 +121,6 @@ public sealed class TrajectorySolver
         }
         return new SampleResult(point, sample, r.Status, label, r.Loss, critical, r.Time, r.HitTime,
             r.Steps, r.GradientEvaluations, r.GradientNorm, drift, r.Outcome, r.GlobalTime)
-        { Trace = trace?.ToList(), NumericalFailure = r.Status == SampleStatus.Diverged && _divergenceIsFailure, Hessian = hessian };
+        { Trace = trace?.ToList(), Itinerary = r.Itinerary, NumericalFailure = r.Status == SampleStatus.Diverged && _divergenceIsFailure, Hessian = hessian };
     }
 }

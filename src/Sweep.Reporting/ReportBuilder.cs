@@ -77,6 +77,13 @@ public static class ReportBuilder
                 }
                 figures.Add((SaddleMass(outDir, summaries, axis, group, $"saddle-mass-{suffix}"),
                     $"Saddle-basin mass against {axis.Key}{group.Context} (log scale), bracketed by what is certified: the upper bound (certified saddles + unresolved samples) with its exact one-sided 95% bound (triangles), and the lower bound (certified saddles only) with its 95% lower bound where it is above 0. The conjecture says the lower bound is 0 for generic starts and the upper bound tends to 0 as the horizon grows."));
+                if (group.Points.Any(p => summaries[p].Itineraries is not null))
+                {
+                    figures.Add((ItineraryShares(outDir, summaries, axis, group, $"itineraries-{suffix}"),
+                        $"Saddle-to-saddle itineraries against {axis.Key}{group.Context}: the share of each of the most frequent label sequences (the Z rule at every accepted step, first label at t = 0) among the samples with an itinerary, with exact 95% (Clopper–Pearson) intervals; rarer sequences are pooled as 'other'."));
+                    figures.Add((DwellTimes(outDir, summaries, axis, group, $"dwell-times-{suffix}"),
+                        $"Dwell time at each saddle visited against {axis.Key}{group.Context} (log scale): the median (marker) and the 10%–90% range over the samples that entered it. A dwell still running at the stop is censored; a quantile that reaches into the censored share is not drawn (a hollow marker at the largest quantile known)."));
+                }
             }
         if (SweepsDynamics(campaign))
         {
@@ -306,6 +313,104 @@ public static class ReportBuilder
         ApplyAxis(plot, axis);
         plot.YLabel("saddle-basin mass (log scale)");
         plot.ShowLegend(Alignment.UpperRight);
+        return Save(plot, outDir, name);
+    }
+
+    /// <summary>The shares of the most frequent itineraries (over the group's points), one series per sequence, and the rest as 'other'.</summary>
+    private static string ItineraryShares(string outDir, List<PointSummary> summaries, Axis axis, Group group, string name, int shown = 6)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var its = group.Points.Where(p => summaries[p].Itineraries is not null).ToList();
+        var sequences = its.SelectMany(p => summaries[p].Itineraries!.Sequences)
+            .GroupBy(q => q.Sequence).OrderByDescending(g => g.Sum(q => q.Fraction)).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Take(shown).Select(g => g.Key).ToList();
+        for (int k = 0; k <= sequences.Count; k++)
+        {
+            bool other = k == sequences.Count;
+            var xs = new List<double>(); var ys = new List<double>(); var lo = new List<double>(); var hi = new List<double>();
+            foreach (var p in its)
+            {
+                var it = summaries[p].Itineraries!;
+                long count = other ? it.Count - it.Sequences.Where(q => sequences.Contains(q.Sequence)).Sum(q => q.Count)
+                    : it.Sequences.FirstOrDefault(q => q.Sequence == sequences[k])?.Count ?? 0;
+                if (other && count == 0) continue;
+                double frac = (double)count / it.Count;
+                var ci = ClopperPearson.Interval95(count, it.Count);
+                xs.Add(axis.X(p)); ys.Add(frac); lo.Add(frac - ci.Low); hi.Add(ci.High - frac);
+            }
+            if (xs.Count == 0) continue;
+            var color = other ? Colors.Gray : palette.GetColor(k);
+            var line = plot.Add.Scatter(xs.ToArray(), ys.ToArray(), color);
+            line.LegendText = other ? "other" : sequences[k];
+            line.MarkerSize = 7;
+            var eb = plot.Add.ErrorBar(xs, ys, hi);
+            eb.YErrorNegative = lo;
+            eb.YErrorPositive = hi;
+            eb.Color = color;
+        }
+        plot.Title($"Itineraries vs {axis.Key}{group.Context}");
+        ApplyAxis(plot, axis);
+        plot.YLabel("fraction of samples with an itinerary");
+        plot.Axes.SetLimitsY(-0.03, 1.03);
+        plot.ShowLegend(Edge.Right);
+        return Save(plot, outDir, name);
+    }
+
+    /// <summary>Per saddle: the median dwell time with its 10%–90% range, on a log axis; censored quantiles are left out.</summary>
+    private static string DwellTimes(string outDir, List<PointSummary> summaries, Axis axis, Group group, string name)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var its = group.Points.Where(p => summaries[p].Itineraries is not null).ToList();
+        var labels = its.SelectMany(p => summaries[p].Itineraries!.Dwell.Select(d => d.Label)).Distinct()
+            .OrderBy(l => CriticalValues.ParseLabel(l) ?? int.MaxValue).ToList();
+        double width = its.Count > 1 ? (its.Max(axis.X) - its.Min(axis.X)) / (its.Count - 1) : 1;
+        for (int li = 0; li < labels.Count; li++)
+        {
+            // Offset each label's markers a little along x so the ranges do not hide one another.
+            double offset = (li - (labels.Count - 1) / 2.0) * 0.04 * width;
+            var xs = new List<double>(); var ys = new List<double>(); var lo = new List<double>(); var hi = new List<double>();
+            var cx = new List<double>(); var cy = new List<double>();
+            foreach (var p in its)
+            {
+                var d = summaries[p].Itineraries!.Dwell.FirstOrDefault(x => x.Label == labels[li]);
+                if (d is null) continue;
+                static double L(double v) => Math.Log10(Math.Max(v, 1e-12));
+                if (d.P50 is not { } m)
+                {
+                    if (d.P10 is { } known) { cx.Add(axis.X(p) + offset); cy.Add(L(known)); }
+                    continue;
+                }
+                xs.Add(axis.X(p) + offset); ys.Add(L(m));
+                lo.Add(d.P10 is { } a ? L(m) - L(a) : 0);
+                hi.Add(d.P90 is { } b ? L(b) - L(m) : 0);
+            }
+            var color = palette.GetColor(li);
+            if (xs.Count > 0)
+            {
+                var line = plot.Add.Scatter(xs.ToArray(), ys.ToArray(), color);
+                line.LegendText = $"at {labels[li]}";
+                line.MarkerSize = 7;
+                var eb = plot.Add.ErrorBar(xs, ys, hi);
+                eb.YErrorNegative = lo;
+                eb.YErrorPositive = hi;
+                eb.Color = color;
+            }
+            if (cx.Count > 0)
+            {
+                var c = plot.Add.Scatter(cx.ToArray(), cy.ToArray(), color);
+                c.LegendText = xs.Count > 0 ? "" : $"at {labels[li]} (median censored)";
+                c.MarkerShape = MarkerShape.OpenCircle;
+                c.LineWidth = 0;
+                c.MarkerSize = 9;
+            }
+        }
+        plot.Axes.Left.TickGenerator = LogTicks(y => Display.Short(Math.Pow(10, y)));
+        plot.Title($"Dwell time at each saddle vs {axis.Key}{group.Context}");
+        ApplyAxis(plot, axis);
+        plot.YLabel("dwell time (log scale)");
+        plot.ShowLegend(Edge.Right);
         return Save(plot, outDir, name);
     }
 
@@ -595,6 +700,9 @@ public static class ReportBuilder
                 sb.Append($" Saddle-basin mass between {F(m.Lower)} (95% lower bound {F(m.Lower95)}; certified saddles) and {F(m.Upper)} (95% upper bound {F(m.Upper95)}; with the unresolved).");
             sb.Append($" Certified global at t (all non-diverged samples, censored at the horizon): {Quantiles(s.GlobalTimes)}; hit L − L_min ≤ eps_hit: {Quantiles(s.HitTimes)}.");
             if (targets?[s.Point] is { } t) sb.Append($" <b>Target:</b> {E(t.Describe())}.");
+            if (s.Itineraries is { Sequences.Count: > 0 } it)
+                sb.Append($" Itineraries ({it.Count} samples): " + string.Join(", ", it.Sequences.Take(3).Select(q => $"{E(q.Sequence)} {q.Count} ({F(q.Fraction)})"))
+                    + (it.Sequences.Count > 3 || it.Other > 0 ? ", …" : "") + "; median dwell " + string.Join(", ", it.Dwell.Select(d => $"at {E(d.Label)} {Q(d.P50)}")) + ".");
             if (s.FlowDiverged > 0) sb.Append($" <b>Warning:</b> {E(OutputWriter.FlowDivergedWarning(s.FlowDiverged))}.");
             sb.Append("</p><table><tr><th>label S</th><th>critical value L_S</th><th>count</th><th>fraction</th><th>95% CI</th></tr>");
             foreach (var l in s.Labels)

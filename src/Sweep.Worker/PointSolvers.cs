@@ -25,7 +25,7 @@ public static class PointSolvers
         problem.IsValid && examples is not null ? Validated<LinearNetworkProblem>.Ok(problem.Value!.WithExamples(examples), problem.Warnings) : problem;
 
     public static TrajectorySolver Solver(PointSpec spec, LinearNetworkProblem problem) =>
-        new(problem, spec.Initializer(), spec.Dynamics, new StopRule(spec.GradTolRel, spec.EpsHit, spec.Until), analysis: spec.Analyses);
+        new(problem, spec.Initializer(), spec.Dynamics, new StopRule(spec.GradTolRel, spec.EpsHit, spec.Until, spec.Itinerary), analysis: spec.Analyses);
 
     public static SampleRecord ToRecord(SampleResult r) => new()
     {
@@ -43,6 +43,7 @@ public static class PointSolvers
         InvariantDrift = r.InvariantDrift,
         Outcome = r.Outcome,
         GlobalTime = r.GlobalTime ?? double.NaN,
+        Itinerary = r.Itinerary?.ToString() ?? "",
         HessianMin = r.Hessian?.Min ?? double.NaN,
         HessianNegative = r.Hessian?.Negative ?? double.NaN,
         HessianNull = r.Hessian?.Null ?? double.NaN,

@@ -52,7 +52,8 @@ public class RunTests
         Assert.Equal(60, point["t_hit"]!["count"]!.GetValue<long>());
         Assert.Equal(60, point["status"]!["converged"]!.GetValue<long>());
         var rows = File.ReadAllLines(Path.Combine(dir, "out", "samples.csv"));
-        Assert.Equal("point,sample,status,label,final_loss,critical_value,t_stop,t_hit,steps,rhs_evals,grad_norm,invariant_drift,outcome,t_global,hessian_min,hessian_negative,hessian_null", rows[0]);
+        Assert.Equal("point,sample,status,label,final_loss,critical_value,t_stop,t_hit,steps,rhs_evals,grad_norm,invariant_drift,outcome,t_global,itinerary,hessian_min,hessian_negative,hessian_null", rows[0]);
+        Assert.All(rows.Skip(1), r => Assert.EndsWith(",,,,", r));         // no itinerary or Hessian asked: empty cells
         Assert.Equal(61, rows.Length);
         Assert.True(Directory.EnumerateFiles(Path.Combine(dir, "out", "logs")).Any());
     }
@@ -62,7 +63,7 @@ public class RunTests
     {
         var dir = Temp.Dir();
         var file = Temp.Campaign(dir, Campaign(Canonical, "[3, 3]", """{ "kind": "gaussian", "scale": 0.2 }""", """{ "method": "flow", "t_max": 40 }""", 30, 7,
-            """, "sweep": { "network.hidden": [[3], [3, 3]] }"""));
+            """, "analysis": { "itinerary": true }, "sweep": { "network.hidden": [[3], [3, 3]] }"""));
         var one = Path.Combine(dir, "one");
         var four = Path.Combine(dir, "four");
         var r1 = SweepProcess.Run(Timeout, "run", file, "--out", one, "--workers", "1");
@@ -71,6 +72,7 @@ public class RunTests
         Assert.True(r4.Exit == 0, r4.Err);
         Assert.Equal(File.ReadAllText(Path.Combine(one, "samples.csv")), File.ReadAllText(Path.Combine(four, "samples.csv")));
         Assert.Equal(File.ReadAllText(Path.Combine(one, "summary.json")), File.ReadAllText(Path.Combine(four, "summary.json")));
+        Assert.All(File.ReadAllLines(Path.Combine(one, "samples.csv")).Skip(1), r => Assert.Contains("@0", r));   // itineraries, identical above
     }
 
     [Fact]

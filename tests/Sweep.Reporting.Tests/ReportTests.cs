@@ -101,6 +101,19 @@ public class ReportTests
         Assert.Contains("momentum", svg);       // one tick per method, named
         Assert.Contains("unresolved", svg);     // the outcome legend
         Assert.Contains("momentum η=0.05 β=0.9", File.ReadAllText(Path.Combine(dir, "report", "methods-times.svg")));
+    }
+
+    [Fact]
+    public void Itineraries_get_a_distribution_figure_and_a_dwell_figure()
+    {
+        var (dir, _) = Stored(null, Json.Replace("\"samples\": 12", "\"analysis\": { \"itinerary\": true }, \"samples\": 12"));
+        var result = ReportBuilder.Build(dir);
+        Assert.Equal(["fractions-init-scale", "saddle-mass-init-scale", "itineraries-init-scale", "dwell-times-init-scale", "uncertified-share", "hitting-times", "traces-p0", "traces-p1"], result.Figures);
+        foreach (var f in new[] { "itineraries-init-scale", "dwell-times-init-scale" })
+            Assert.True(new FileInfo(Path.Combine(dir, "report", f + ".png")).Length > 1000);
+        var html = File.ReadAllText(result.IndexPath);
+        Assert.Contains("Itineraries (12 samples): {}&gt;{0}", html);
+        Assert.Contains("median dwell at {}", html);
         AssertReferencesExist(result.IndexPath);
     }
 

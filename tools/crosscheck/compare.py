@@ -10,6 +10,10 @@ never failing) the labels at the stop, the saddle-mass bounds, and the censored 
 both values, and where a standard error is known (outcomes.py writes a distribution-free one from order statistics,
 under "se"), the difference in units of the standard error of the difference.
 
+Where both summaries have `itineraries` (analysis.itinerary), the frequency of every label sequence is compared the
+same way (two-proportion z over the samples with an itinerary; a failure like an outcome's), and the dwell-time
+quantiles per saddle are printed (informational).
+
 Exit status: 0 when every outcome fraction agrees (|z| <= Z, default 3); 1 when one differs at |z| > Z; 2 when
 the files cannot be compared (unreadable, no points, an outcome missing, points that do not match)."""
 import sys, json, math, argparse
@@ -101,6 +105,32 @@ def compare(A, B, zmax, out=print):
             z = two_prop_z(ka, na, kb, nb)
             out(f'  {lab:<12}{ka / na:10.4f}{kb / nb:10.4f}{z:8.2f}' + ('  (label differs, informational)' if abs(z) > zmax else ''))
         # censored quantiles (informational)
+        ia, ib = a.get('itineraries'), b.get('itineraries')
+        if ia is not None and ib is not None:
+            # Itinerary frequencies: every sequence either side reports (a peer's 'all' holds every sequence it saw);
+            # a sequence missing from one side's list counts as 0 there only when that side lists every sequence.
+            nia, nib = int(ia['count']), int(ib['count'])
+            ca = ia.get('all') or {q['sequence']: q['count'] for q in ia['sequences']}
+            cb = ib.get('all') or {q['sequence']: q['count'] for q in ib['sequences']}
+            complete_a, complete_b = 'all' in ia or ia.get('other', 0) == 0, 'all' in ib or ib.get('other', 0) == 0
+            out(f'  {"itinerary":<34}{"A":>10}{"B":>10}{"z":>8}   (A n={nia}, B n={nib})')
+            for seq in sorted(set(ca) | set(cb), key=lambda k: -(ca.get(k, 0) / max(nia, 1) + cb.get(k, 0) / max(nib, 1))):
+                if (seq not in ca and not complete_a) or (seq not in cb and not complete_b):
+                    out(f'  {seq:<34}  (in the other side\'s "other": not compared)')
+                    continue
+                ka, kb = int(ca.get(seq, 0)), int(cb.get(seq, 0))
+                z = two_prop_z(ka, nia, kb, nib)
+                flag = ''
+                if abs(z) > zmax:
+                    flag = '  <-- DIFFERS'
+                    failures.append(f'point {idx} itinerary {seq}: {ka}/{nia} vs {kb}/{nib}, z = {z:.2f}')
+                worst = max(worst, abs(z))
+                out(f'  {seq:<34}{ka / nia:10.4f}{kb / nib:10.4f}{z:8.2f}{flag}')
+            da, db = ia.get('dwell', {}), ib.get('dwell', {})
+            for lab in sorted(set(da) | set(db), key=lambda s: (len(s), s)):
+                xa, xb = da.get(lab, {}), db.get(lab, {})
+                out(f'  dwell at {lab:<10} ' + '  '.join(f'{q}: A {fmt(xa.get(q), 8)} B {fmt(xb.get(q), 8)}' for q in QS)
+                    + f'  (completed A {xa.get("completed")} B {xb.get("completed")}, censored A {xa.get("censored")} B {xb.get("censored")})')
         for key in ('t_global', 't_hit'):
             qa, qb = a.get(key), b.get(key)
             if qa is None or qb is None:
@@ -140,11 +170,11 @@ def main(argv=None):
     except (OSError, ValueError, KeyError, Unusable) as e:
         print(f'error: cannot compare: {e}', file=sys.stderr)
         return 2
-    print(f'\nlargest |z| over outcome fractions: {worst:.2f}')
+    print(f'\nlargest |z| over outcome and itinerary fractions: {worst:.2f}')
     if failures:
         print('INCOMPATIBLE (|z| > %g):\n  ' % args.z + '\n  '.join(failures))
         return 1
-    print('compatible: every outcome fraction within |z| <= %g' % args.z)
+    print('compatible: every outcome (and itinerary) fraction within |z| <= %g' % args.z)
     return 0
 
 

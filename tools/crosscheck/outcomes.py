@@ -133,9 +133,11 @@ def rms(x):
     return np.sqrt(np.mean(x * x, axis=1))
 
 
-def integrate_point(prob, y0, t_max, rtol, atol, gtol, eps_hit, until, suppress_idx, max_iters=10 ** 7):
+def integrate_point(prob, y0, t_max, rtol, atol, gtol, eps_hit, until, suppress_idx, max_iters=10 ** 7, itinerary=False):
     """Batched adaptive Dormand–Prince 5(4) for dW/dt = -grad L, one step size per trajectory.
-    Returns a dict of per-sample arrays."""
+    Returns a dict of per-sample arrays.  With itinerary: res['itinerary'][k] is sample k's list of (label mask, entry
+    time), the label (mode i learned iff P_ii > s_i/2) at t = 0 and every change at an accepted step, timed at the
+    first accepted state that carries it."""
     N, n = y0.shape
     thr_global = prob.L2 - prob.delta
     thr_hit = prob.L_min + eps_hit
@@ -148,9 +150,19 @@ def integrate_point(prob, y0, t_max, rtol, atol, gtol, eps_hit, until, suppress_
                steps=np.zeros(N, dtype=np.int64), rejected=np.zeros(N, dtype=np.int64),
                rhs_evals=np.zeros(N, dtype=np.int64), y_final=np.full((N, n), np.nan))
 
+    bits = 1 << np.arange(prob.dy)
+    def codes(yy):
+        return (prob.labels(yy) * bits).sum(axis=1)
+    if itinerary:
+        res['itinerary'] = [[] for _ in range(N)]
+
     # active state, compacted as trajectories finish
     ids = np.arange(N)
     y = y0.copy()
+    cur = codes(y)
+    if itinerary:
+        for k in range(N):
+            res['itinerary'][k].append((int(cur[k]), 0.0))
     g = np.empty_like(y)
     L = prob.loss_grad(y, g)
     k1 = -g
@@ -192,7 +204,7 @@ def integrate_point(prob, y0, t_max, rtol, atol, gtol, eps_hit, until, suppress_
 
     def finish(mask, status):
         """Record and remove the active trajectories in mask."""
-        nonlocal ids, y, k1, L, gn, t, h, evals, steps, rej, last_rejected, cert_global, cert_saddle, hit
+        nonlocal ids, y, k1, L, gn, t, h, evals, steps, rej, last_rejected, cert_global, cert_saddle, hit, cur
         if not mask.any():
             return
         o = ids[mask]
@@ -212,6 +224,7 @@ def integrate_point(prob, y0, t_max, rtol, atol, gtol, eps_hit, until, suppress_
         ids, y, k1, L, gn, t, h = ids[keep], y[keep], k1[keep], L[keep], gn[keep], t[keep], h[keep]
         evals, steps, rej, last_rejected = evals[keep], steps[keep], rej[keep], last_rejected[keep]
         cert_global, cert_saddle, hit = cert_global[keep], cert_saddle[keep], hit[keep]
+        cur = cur[keep]
 
     def stop_condition():
         cert = cert_global | cert_saddle
@@ -286,6 +299,12 @@ def integrate_point(prob, y0, t_max, rtol, atol, gtol, eps_hit, until, suppress_
         t = np.where(acc, tnew, t)
         steps += acc
         h = hnext
+        if itinerary:
+            new = codes(y)
+            changed = acc & (new != cur)
+            for j in np.nonzero(changed)[0]:
+                res['itinerary'][ids[j]].append((int(new[j]), float(t[j])))
+            cur = np.where(changed, new, cur)
 
         if has_sup:
             new_saddle = acc & ~cert_saddle & (gn <= gtol) & np.all(y[:, suppress_idx] == 0.0, axis=1)
@@ -461,6 +480,37 @@ def censored_quantiles(times, ps=(0.1, 0.5, 0.9)):
     return out
 
 
+def mask_label(code, dy):
+    return '{' + ','.join(str(i) for i in range(dy) if code >> i & 1) + '}'
+
+
+def itinerary_summary(prob, res, nd, top=10):
+    """Sequence counts (labels joined by '>') over the non-diverged samples, the `top` most frequent with exact ci95,
+    and per saddle (every label but the global one) the dwell time: entry of the next label minus entry, censored
+    (+inf) when the sample was still there at the stop."""
+    glob = (1 << prob.dy) - 1
+    its = [res['itinerary'][k] for k in np.nonzero(nd)[0]]
+    n = len(its)
+    seqs = {}
+    dwell = {}
+    for it in its:
+        key = '>'.join(mask_label(c, prob.dy) for c, _ in it)
+        seqs[key] = seqs.get(key, 0) + 1
+        for i, (c, t0) in enumerate(it):
+            if c == glob:
+                continue
+            dwell.setdefault(c, []).append(it[i + 1][1] - t0 if i + 1 < len(it) else math.inf)
+    ranked = sorted(seqs.items(), key=lambda kv: (-kv[1], kv[0]))
+    sequences = [{'sequence': k, 'count': c, 'fraction': c / n, 'ci95': cp_two_sided(c, n)} for k, c in ranked[:top]]
+    dw = {}
+    for c in sorted(dwell):
+        q = censored_quantiles(dwell[c])
+        d = dwell[c]
+        dw[mask_label(c, prob.dy)] = {'completed': int(np.sum(np.isfinite(d))), 'censored': int(np.sum(~np.isfinite(d))),
+                                      'p10': q['p10'], 'p50': q['p50'], 'p90': q['p90'], 'se': q['se']}
+    return {'count': n, 'sequences': sequences, 'other': n - sum(x['count'] for x in sequences), 'all': dict(ranked), 'dwell': dw}
+
+
 def summarize(prob, res, index, params, n_total, t_max):
     status = res['status']
     outcome = res['outcome']
@@ -496,6 +546,7 @@ def summarize(prob, res, index, params, n_total, t_max):
         'steps': {'mean': float(np.mean(res['steps'])), 'max': int(np.max(res['steps'])),
                   'rejected_mean': float(np.mean(res['rejected']))},
         't_stop': {'min': float(np.min(res['t_stop'])), 'max': float(np.max(res['t_stop']))},
+        **({'itineraries': itinerary_summary(prob, res, nd)} if 'itinerary' in res else {}),
     }
 
 
@@ -556,7 +607,8 @@ def run_campaign(campaign, n_override=None, seed=None, log=print, want_samples=F
         if method == 'flow':
             horizon = float(dyn['t_max'])
             res = integrate_point(prob, y0, horizon, float(dyn['rtol']), float(dyn['atol']), gtol,
-                                  float(cfg['stop']['eps_hit']), until, sup)
+                                  float(cfg['stop']['eps_hit']), until, sup,
+                                  itinerary=bool((cfg.get('analysis') or {}).get('itinerary', False)))
         else:
             if len(sup):
                 raise SystemExit('outcomes.py: suppress_modes is supported for the flow only')

@@ -19,6 +19,9 @@ namespace Sweep.Numerics.Integration;
 /// <item>for a method whose loss is not monotone (momentum, Nesterov, Adam: <c>lossCertificate: false</c>) only by
 /// convergence: the gradient test at the global label, where the gradient test also requires the method's state to
 /// be settled (the norm of its next step over η, <c>stateNorm</c>, within the same threshold ||∇L|| is held to);</item>
+/// <item>records the itinerary when the stop rule asks for it: the Z-rule label of every accepted state, kept as its
+/// changes in an <see cref="ItineraryRecorder"/> (bounded, allocation-free). No debouncing: MATH.md defines the
+/// itinerary from the Z rule at accepted steps, so a label counts from the first accepted state that carries it;</item>
 /// <item>stops it: diverged; else when the <see cref="Until"/> condition is met (status converged); else at the horizon.
 /// The gradient test alone never stops a trajectory.</item>
 /// </list>
@@ -35,6 +38,7 @@ public sealed class TrajectoryMonitor
     private readonly Until _until;
     private readonly InvariantManifold? _manifold;
     private readonly LabelProbe? _probe;
+    private readonly ItineraryRecorder? _itinerary;
     private readonly int _manifoldMask;     // every mode but the suppressed ones: the best critical point on the manifold
     private FirstCrossing _hit, _global;
     private TraceRecorder? _trace;
@@ -68,7 +72,8 @@ public sealed class TrajectoryMonitor
         _flow = flow;
         _manifold = manifold;
         // Descent certifies global by its label after a non-decrease; a suppressed-mode start needs its label too.
-        _probe = flow && manifold is null ? null : new LabelProbe(problem);
+        _probe = flow && manifold is null && !stop.Itinerary ? null : new LabelProbe(problem);
+        _itinerary = stop.Itinerary ? new ItineraryRecorder() : null;
         _manifoldMask = manifold is null ? 0 : manifold.Modes.Aggregate(_globalMask, (m, i) => m & ~(1 << i));
     }
 
@@ -91,6 +96,7 @@ public sealed class TrajectoryMonitor
         _global = new FirstCrossing(_globalLevel, _minimum, _flow, 0, loss, strict: true);
         if (_decreasing && _global.Time is { } t) Certify(Outcome.Global, t);
         _trace?.Record(0, loss);
+        _itinerary?.Start(_probe!.Mask(weights), 0);
         return Check(0, loss, gradNorm, stateNorm, diverging, weights);
     }
 
@@ -109,6 +115,7 @@ public sealed class TrajectoryMonitor
         }
         _lastLoss = loss;
         _trace?.Record(time, loss);
+        _itinerary?.Observe(_probe!.Mask(weights), time);
         return Check(time, loss, gradNorm, stateNorm, diverging, weights);
     }
 
@@ -117,7 +124,7 @@ public sealed class TrajectoryMonitor
     {
         var outcome = status == SampleStatus.Diverged ? Outcome.Diverged : _certified ?? Outcome.Unresolved;
         return new IntegrationResult(status, time, steps, evaluations, loss, gradNorm, _hit.Time, outcome,
-            outcome == Outcome.Global ? _globalTime : null);
+            outcome == Outcome.Global ? _globalTime : null, outcome == Outcome.Diverged ? null : _itinerary?.ToItinerary());
     }
 
     private void Certify(Outcome outcome, double time)

@@ -7,6 +7,7 @@ using Sweep.Results.Statistics;
 using Sweep.Numerics.Problems;
 using Sweep.Numerics.Integration;
 using Sweep.Numerics.Analysis;
+using Sweep.Numerics.Sampling;
 
 namespace Sweep.Results.Output;
 
@@ -135,6 +136,14 @@ public static class OutputWriter
             }
             if (LabelRule(p) is { } rule) point["label_rule"] = rule;
             if (targets?[p.Index] is { } t) point["target"] = TargetJson(t);
+            if (p.RandomReplica is { } replica)
+                point["random_data"] = new JsonObject
+                {
+                    ["replica"] = replica,
+                    ["singular_values"] = new JsonArray(p.Problem.Spectrum.SingularValues.Select(v => (JsonNode)v).ToArray()),
+                    ["min_relative_gap"] = Real(RandomData.SmallestRelativeGap(p.Problem.Spectrum.SingularValues)),
+                };
+            if (s.Itineraries is { } it) point["itineraries"] = Itineraries(it);
             if (s.FlowDiverged > 0)
             {
                 point["numerical_failures"] = new JsonObject { ["flow_diverged"] = s.FlowDiverged };
@@ -192,6 +201,24 @@ public static class OutputWriter
 
     /// <summary>JSON has no NaN or infinity: a non-finite value is written as null rather than failing the whole summary.</summary>
     private static JsonNode? Real(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
+
+    /// <summary>
+    /// summary.json's <c>itineraries</c>: the number of samples with one, the most frequent sequences (count, fraction,
+    /// exact ci95), the samples of every other sequence, and per visited saddle the dwell-time quantiles.
+    /// </summary>
+    private static JsonObject Itineraries(ItinerarySummary it)
+    {
+        var sequences = new JsonArray();
+        foreach (var q in it.Sequences)
+            sequences.Add(new JsonObject
+            {
+                ["sequence"] = q.Sequence, ["count"] = q.Count, ["fraction"] = q.Fraction, ["ci95"] = new JsonArray(q.Ci95.Low, q.Ci95.High),
+            });
+        var dwell = new JsonObject();
+        foreach (var d in it.Dwell)
+            dwell[d.Label] = new JsonObject { ["completed"] = d.Completed, ["censored"] = d.Censored, ["p10"] = d.P10, ["p50"] = d.P50, ["p90"] = d.P90 };
+        return new JsonObject { ["count"] = it.Count, ["sequences"] = sequences, ["other"] = it.Other, ["dwell"] = dwell };
+    }
 
     private static JsonObject Times(TimeQuantiles t, bool markApproximate)
     {

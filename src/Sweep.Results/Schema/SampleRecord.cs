@@ -30,6 +30,8 @@ public sealed record SampleRecord
     [Column("outcome")] public Outcome Outcome { get; init; }
     /// <summary>First certified time (t_global); NaN when never certified global.</summary>
     [Column("t_global")] public double GlobalTime { get; init; } = double.NaN;
+    /// <summary>The saddle-to-saddle itinerary, "{}@0 {0}@41.2 {0,1}@120.5"; empty unless analysis.itinerary (and for a diverged sample).</summary>
+    [Column("itinerary")] public string Itinerary { get; init; } = "";
     /// <summary>Smallest Hessian eigenvalue at the stop; NaN when not analysed (<c>analysis.hessian</c>).</summary>
     [Column("hessian_min")] public double HessianMin { get; init; } = double.NaN;
     /// <summary>Number of Hessian eigenvalues below −τ (≥ 1: a strict saddle); NaN when not analysed.</summary>

@@ -1,3 +1,4 @@
+using Sweep.Numerics.Analysis;
 using Sweep.Numerics.Integration;
 using Sweep.Numerics.Problems;
 
@@ -17,6 +18,7 @@ public sealed class PointStatistics
     private readonly long[] _status = new long[3];
     private readonly long[] _outcomes = new long[4];
     private readonly CensoredQuantiles _hit, _global;
+    private readonly ItineraryStatistics _itineraries;
 
     /// <param name="horizon">t_max (or max_iters): the censoring time, which sizes the quantile sketches.</param>
     /// <param name="flow">Gradient flow cannot diverge (Prop. 1): its diverged samples are numerical failures.</param>
@@ -31,6 +33,7 @@ public sealed class PointStatistics
         Horizon = hit.Scale;
         _hit = hit;
         _global = global;
+        _itineraries = new ItineraryStatistics(CriticalValues.ParseLabel(globalLabel) ?? -1, hit.Scale);
     }
 
     /// <summary>
@@ -65,6 +68,7 @@ public sealed class PointStatistics
         }
         if (double.IsNaN(r.HitTime)) _hit.AddCensored(); else _hit.Add(r.HitTime);
         if (double.IsNaN(r.GlobalTime)) _global.AddCensored(); else _global.Add(r.GlobalTime);
+        if (Itinerary.Parse(r.Itinerary) is { } itinerary) _itineraries.Add(itinerary);
     }
 
     /// <summary>Non-diverged samples: the n of the saddle-mass bounds and of the time quantiles.</summary>
@@ -182,6 +186,7 @@ public sealed class PointStatistics
                 .ThenBy(kv => kv.Key, StringComparer.Ordinal)
                 .Select(kv => new HessianCounts(kv.Key, kv.Value.Strict, kv.Value.NonStrict))
                 .ToList(),
+            Itineraries = _itineraries.Count == 0 || !quantiles ? null : _itineraries.Summarize(),
         };
     }
 
@@ -223,6 +228,9 @@ public sealed record PointSummary(
     TimeQuantiles HitTimes,
     long FlowDiverged)
 {
+    /// <summary>The itineraries of the samples that recorded one (analysis.itinerary); null when none did or for a live view.</summary>
+    public ItinerarySummary? Itineraries { get; init; }
+
     public OutcomeStatistics Of(Outcome o) => Outcomes.First(x => x.Outcome == o);
 
     /// <summary>Strict and non-strict counts per label of the samples whose Hessian was analysed (empty when none was).</summary>
