@@ -59,11 +59,12 @@ public static class RunCommand
         else
             Console.WriteLine($"campaign '{campaign.Name}': {campaign.Points.Count} point(s) × {campaign.Samples} samples, shards of {campaign.ShardSize} → {outDir}");
         Log.Information("campaign {Name} hash {Hash} resumed={Resumed} stored={Stored}", campaign.Name, campaign.Hash, resumed, already);
+        StartupTrace.Mark("campaign loaded, store open");
 
         // 3. The cluster: one node with both features for `run`; the coordinator (plus optional local workers) otherwise.
         var options = new NodeOptions
         {
-            Host = host, Port = port, Tls = tls, UseSerilog = true, Workers = workers,
+            Host = host, Port = port, Tls = tls, UseSerilog = true, Workers = workers, Alone = !coordinatorOnly,
             Coordinator = new CoordinatorSetup(campaign, store, new CoordinatorOptions(outDir)),
         };
         // Ctrl-C and SIGTERM stop gracefully: no more shards are handed out, the shards in flight finish and commit
@@ -72,6 +73,7 @@ public static class RunCommand
         using var interrupt = new Interrupt();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var node = await SweepNode.StartAsync(options);
+        StartupTrace.Mark("node up in its cluster");
         try
         {
             if (coordinatorOnly)
@@ -84,6 +86,7 @@ public static class RunCommand
             if (!done.IsCompleted && interrupt.First.IsCompleted)
                 return await Stop(node, store, campaign, interrupt, done, outDir);
             var result = await done;
+            StartupTrace.Mark("outputs written");
             if (result is CampaignFailed f)
             {
                 Console.Error.WriteLine($"error: {f.Message}");
@@ -109,6 +112,7 @@ public static class RunCommand
         {
             // A coordinator leaves its cluster gracefully; a one-node `run` has nobody to tell.
             await SweepClusterShutdown.TerminateQuietly(node, graceful: coordinatorOnly);
+            StartupTrace.Mark("node stopped");
         }
     }
 
