@@ -27,6 +27,7 @@ public static class Program
             SweepLogging.ToUserFolder();
             // The command only: arguments may hold a --tls-password.
             Log.Debug("sweep {Version}: {Command}", Sweep.Results.Output.Provenance.Current.Version, parsed.CommandResult.Command.Name);
+            StartupTrace.Mark("command line parsed");
             // Exceptions reach the handlers below; Ctrl-C and SIGTERM are the commands' own (a worker leaves gracefully).
             return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }

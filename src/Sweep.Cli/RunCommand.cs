@@ -62,6 +62,7 @@ public static class RunCommand
                 ? $"campaign '{campaign.Name}': {campaign.Points.Count} point(s), target {target}: first {campaign.Samples}, at most {campaign.MaxSamples} samples each, shards of {campaign.ShardSize} → {outDir}"
                 : $"campaign '{campaign.Name}': {campaign.Points.Count} point(s) × {campaign.Samples} samples, shards of {campaign.ShardSize} → {outDir}");
         Log.Information("campaign {Name} hash {Hash} resumed={Resumed} stored={Stored}", campaign.Name, campaign.Hash, resumed, already);
+        StartupTrace.Mark("campaign loaded, store open");
 
         // 3. Who may join: the user's certificates; plain TCP only with --insecure; otherwise a credential made now, kept
         // in memory by `run` and written owner-only under DIR by a (loopback) coordinator for its local workers.
@@ -78,7 +79,7 @@ public static class RunCommand
         // 4. The cluster: one node with both features for `run`; the coordinator (plus optional local workers) otherwise.
         var options = new NodeOptions
         {
-            Host = host, Port = port, Tls = tls, UseSerilog = true, Workers = workers,
+            Host = host, Port = port, Tls = tls, UseSerilog = true, Workers = workers, Alone = !coordinatorOnly,
             Coordinator = new CoordinatorSetup(campaign, store, new CoordinatorOptions(outDir)),
         };
         // Ctrl-C and SIGTERM stop gracefully: no more shards are handed out, the shards in flight finish and commit
@@ -87,6 +88,7 @@ public static class RunCommand
         using var interrupt = new Interrupt();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var node = await SweepNode.StartAsync(options);
+        StartupTrace.Mark("node up in its cluster");
         try
         {
             if (coordinatorOnly)
@@ -100,6 +102,7 @@ public static class RunCommand
             if (!done.IsCompleted && interrupt.First.IsCompleted)
                 return await Stop(node, store, campaign, interrupt, done, outDir);
             var result = await done;
+            StartupTrace.Mark("outputs written");
             if (result is CampaignFailed f)
             {
                 Console.Error.WriteLine($"error: {f.Message}");
@@ -126,6 +129,7 @@ public static class RunCommand
         {
             // A coordinator leaves its cluster gracefully; a one-node `run` has nobody to tell.
             await SweepClusterShutdown.TerminateQuietly(node, graceful: coordinatorOnly);
+            StartupTrace.Mark("node stopped");
         }
     }
 

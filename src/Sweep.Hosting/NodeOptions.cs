@@ -20,6 +20,9 @@ public sealed record NodeOptions
     /// <summary>HOST:PORT of the coordinator to join; null: this node is the seed and joins itself.</summary>
     public string? Seed { get; init; }
 
+    /// <summary>This node is its whole cluster (`sweep run`): nobody will join, so waits meant for peers are shortened.</summary>
+    public bool Alone { get; init; }
+
     /// <summary>Mutual TLS between nodes; null: plain TCP, which any process that reaches the port can join (only with --insecure).</summary>
     public TlsOptions? Tls { get; init; }
 

@@ -52,10 +52,19 @@ public static class SweepNodeHosting
         sweep.store-dispatcher { type = PinnedDispatcher }
         """);
 
+    /// <summary>
+    /// Only for a node that is its whole cluster (<see cref="NodeOptions.Alone"/>). Its shard region registers with the
+    /// sharding coordinator before that coordinator has read its state, and retries after retry-interval / 8 (at least
+    /// 100 ms): 250 ms at the default 2 s, every start. Nodes that wait for peers keep the default (retries of
+    /// shard-home requests on a real cluster are not worth more traffic).
+    /// </summary>
+    internal static readonly Config Alone = ConfigurationFactory.ParseString("akka.cluster.sharding.retry-interval = 200ms");
+
     public static AkkaConfigurationBuilder AddSweepNode(this AkkaConfigurationBuilder builder, NodeOptions node)
     {
+        builder.AddHocon(Fixed, HoconAddMode.Prepend);
+        if (node.Alone) builder.AddHocon(Alone, HoconAddMode.Prepend);
         builder
-            .AddHocon(Fixed, HoconAddMode.Prepend)
             // Sharding's, singleton's and distributed data's serializers must be known before the first remote message
             // arrives, not only once their extension starts on this node.
             .AddHocon(ClusterSharding.DefaultConfig().WithFallback(ClusterSingleton.DefaultConfig()).WithFallback(Akka.DistributedData.DistributedData.DefaultConfig()),

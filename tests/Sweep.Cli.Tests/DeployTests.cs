@@ -106,5 +106,7 @@ public class DeployTests
         Assert.True(File.Exists(Path.Combine(Root(), "src", "Sweep.Cli", "Sweep.Cli.csproj")));
         Assert.Contains("src/Sweep.Cli/Sweep.Cli.csproj", File.ReadAllText(Path.Combine(Root(), "ActorSweep.sln")).Replace('\\', '/'));
         Assert.Contains("ENTRYPOINT [\"dotnet\", \"/app/sweep.dll\"]", dockerfile);
+        // Published for one runtime, so ReadyToRun (StartupConfigurationTests).
+        Assert.Contains("--use-current-runtime", dockerfile);
     }
 }

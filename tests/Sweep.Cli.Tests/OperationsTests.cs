@@ -38,7 +38,7 @@ public class OperationsTests(ITestOutputHelper output)
         return OutputWriter.SummaryText(o);
     }
 
-    private static (int Exit, string Out, string Err) Exec(string file, string workingDirectory, params string[] args)
+    internal static (int Exit, string Out, string Err) Exec(string file, string workingDirectory, params string[] args)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
         foreach (var a in args) psi.ArgumentList.Add(a);

@@ -190,6 +190,20 @@ public sealed class NodeConfigurationTests
         Assert.Equal(Akka.Cluster.Sharding.StateStoreMode.DData, sharding.StateStoreMode);
         Assert.False(sharding.RememberEntities);
         Assert.Equal(TimeSpan.Zero, sharding.PassivateIdleEntityAfter);    // off
+        // A node that expects peers keeps sharding's default retries (see the next test).
+        Assert.Equal(TimeSpan.FromSeconds(2), sharding.TuningParameters.RetryInterval);
+    }
+
+    [Fact]
+    public async Task A_node_that_is_its_whole_cluster_retries_sharding_registration_after_100_ms_not_250()
+    {
+        await using var kit = await NodeTestKit.StartAsync(new NodeOptions { Workers = 1, Alone = true });
+        var sharding = Akka.Cluster.Sharding.ClusterShardingSettings.Create(kit.Sys);
+        // The region's first registration retry waits max(100 ms, retry-interval / 8).
+        Assert.Equal(TimeSpan.FromMilliseconds(200), sharding.TuningParameters.RetryInterval);
+        // The rest of the node's configuration is the same as any node's.
+        Assert.Equal(Akka.Cluster.Sharding.StateStoreMode.DData, sharding.StateStoreMode);
+        Assert.Equal(TimeSpan.FromSeconds(7), kit.Sys.Settings.Config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after"));
     }
 
 }
