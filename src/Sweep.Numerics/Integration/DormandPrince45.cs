@@ -61,7 +61,8 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
     }
 
     // The stages hold gradients g = −f; each update is y − Σ (h·a_j)·g_j, which is y + Σ (h·a_j)·f_j exactly
-    // (negation is exact), without a pass to negate every stage.
+    // (negation is exact), without a pass to negate every stage. The sum is a chain of fused multiply-adds in stage
+    // order, subtracted from y once (one rounding at the scale of y, as before; chaining onto y would add one per stage).
     private T Gradient(ReadOnlySpan<double> y, Span<double> g) => _gradient.Evaluate(y, g);
 
     private double GradientSingle(ReadOnlySpan<double> y, Span<double> g) => _single.Evaluate(y, g)[0];
@@ -184,22 +185,22 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
         Gradient(ys, k2);
         {
             T a31 = h * T.Broadcast(c[1]), a32 = h * T.Broadcast(c[2]);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - (a31 * T.Load(k1, e) + a32 * T.Load(k2, e)));
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - T.MultiplyAdd(a32, T.Load(k2, e), a31 * T.Load(k1, e)));
         }
         Gradient(ys, k3);
         {
             T a41 = h * T.Broadcast(c[3]), a42 = h * T.Broadcast(c[4]), a43 = h * T.Broadcast(c[5]);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - (a41 * T.Load(k1, e) + a42 * T.Load(k2, e) + a43 * T.Load(k3, e)));
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - T.MultiplyAdd(a43, T.Load(k3, e), T.MultiplyAdd(a42, T.Load(k2, e), a41 * T.Load(k1, e))));
         }
         Gradient(ys, k4);
         {
             T a51 = h * T.Broadcast(c[6]), a52 = h * T.Broadcast(c[7]), a53 = h * T.Broadcast(c[8]), a54 = h * T.Broadcast(c[9]);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - (a51 * T.Load(k1, e) + a52 * T.Load(k2, e) + a53 * T.Load(k3, e) + a54 * T.Load(k4, e)));
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - T.MultiplyAdd(a54, T.Load(k4, e), T.MultiplyAdd(a53, T.Load(k3, e), T.MultiplyAdd(a52, T.Load(k2, e), a51 * T.Load(k1, e)))));
         }
         Gradient(ys, k5);
         {
             T a61 = h * T.Broadcast(c[10]), a62 = h * T.Broadcast(c[11]), a63 = h * T.Broadcast(c[12]), a64 = h * T.Broadcast(c[13]), a65 = h * T.Broadcast(c[14]);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - (a61 * T.Load(k1, e) + a62 * T.Load(k2, e) + a63 * T.Load(k3, e) + a64 * T.Load(k4, e) + a65 * T.Load(k5, e)));
+            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - T.MultiplyAdd(a65, T.Load(k5, e), T.MultiplyAdd(a64, T.Load(k4, e), T.MultiplyAdd(a63, T.Load(k3, e), T.MultiplyAdd(a62, T.Load(k2, e), a61 * T.Load(k1, e))))));
         }
         Gradient(ys, k6);
         {
@@ -209,8 +210,8 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
             for (int e = 0; e < n; e++)
             {
                 T g1 = T.Load(k1, e), g3 = T.Load(k3, e), g4 = T.Load(k4, e), g5 = T.Load(k5, e), g6 = T.Load(k6, e);
-                T.Store(yn, e, T.Load(y, e) - (b1 * g1 + b3 * g3 + b4 * g4 + b5 * g5 + b6 * g6));
-                T.Store(ys, e, e1 * g1 + e3 * g3 + e4 * g4 + e5 * g5 + e6 * g6);
+                T.Store(yn, e, T.Load(y, e) - T.MultiplyAdd(b6, g6, T.MultiplyAdd(b5, g5, T.MultiplyAdd(b4, g4, T.MultiplyAdd(b3, g3, b1 * g1)))));
+                T.Store(ys, e, T.MultiplyAdd(e6, g6, T.MultiplyAdd(e5, g5, T.MultiplyAdd(e4, g4, T.MultiplyAdd(e3, g3, e1 * g1)))));
             }
         }
         return Gradient(yn, k7);
@@ -227,11 +228,11 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
             for (int e = 0; e < n; e++)
             {
                 T ye = T.Load(y, e), yne = T.Load(yn, e), k7e = T.Load(k7, e);
-                T err = h * (T.Load(ys, e) + e7 * k7e);
-                T sc = atolV + rtolV * T.Max(T.Abs(ye), T.Abs(yne));
+                T err = h * T.MultiplyAdd(e7, k7e, T.Load(ys, e));
+                T sc = T.MultiplyAdd(rtolV, T.Max(T.Abs(ye), T.Abs(yne)), atolV);
                 T r = err / sc;
-                errSq += r * r;
-                gSq += k7e * k7e;
+                errSq = T.MultiplyAdd(r, r, errSq);
+                gSq = T.MultiplyAdd(k7e, k7e, gSq);
                 bad = T.Or(bad, T.AndNot(allOnes, T.LessOrEqual(T.Abs(yne), bound)));
             }
         return (errSq, gSq, bad);

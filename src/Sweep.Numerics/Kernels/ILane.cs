@@ -4,7 +4,9 @@ namespace Sweep.Numerics.Kernels;
 /// A value per trajectory for <see cref="Width"/> trajectories at once. Kernels written against this interface run
 /// one trajectory (<see cref="ScalarLane"/>) or several in SIMD lanes (<see cref="Vector256Lane"/>) with the same
 /// operations in the same order, so every lane's result is bitwise the one-trajectory result. Buffers are
-/// element-major, lane-minor: element e of lane l lives at [e·Width + l]. No fused multiply-add is used, on purpose.
+/// element-major, lane-minor: element e of lane l lives at [e·Width + l]. Products and sums of products use
+/// <see cref="MultiplyAdd"/>, an IEEE fused multiply-add (one rounding), in every lane type alike: its result is defined
+/// exactly, so lanes still equal the one-trajectory result bit for bit, on any CPU.
 /// </summary>
 public interface ILane<TSelf> where TSelf : struct, ILane<TSelf>
 {
@@ -13,10 +15,14 @@ public interface ILane<TSelf> where TSelf : struct, ILane<TSelf>
     static abstract TSelf Broadcast(double x);
     static abstract TSelf Load(ReadOnlySpan<double> buffer, int element);
     static abstract void Store(Span<double> buffer, int element, TSelf value);
+    /// <summary>The element at <paramref name="source"/> (unchecked: for inner loops that walk their own offsets).</summary>
+    static abstract TSelf Load(ref readonly double source);
     static abstract TSelf operator +(TSelf a, TSelf b);
     static abstract TSelf operator -(TSelf a, TSelf b);
     static abstract TSelf operator *(TSelf a, TSelf b);
     static abstract TSelf operator /(TSelf a, TSelf b);
+    /// <summary>a·b + c with one rounding (IEEE fusedMultiplyAdd).</summary>
+    static abstract TSelf MultiplyAdd(TSelf a, TSelf b, TSelf c);
     static abstract TSelf Abs(TSelf a);
     /// <summary>IEEE square root (correctly rounded, so every lane equals the one-lane value).</summary>
     static abstract TSelf Sqrt(TSelf a);

@@ -1,11 +1,14 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace Sweep.Numerics.Kernels;
 
 /// <summary>
 /// Row-major dense products over lane buffers (see <see cref="ILane{TSelf}"/>). Every output element is accumulated
-/// from zero over the inner index in ascending order, whatever the lane type: the arithmetic of a lane never depends
-/// on the lane width. Columns are processed four at a time so that accumulators stay in registers.
+/// from zero over the inner index in ascending order by fused multiply-adds, whatever the lane type and block shape:
+/// the arithmetic of a lane never depends on the lane width or the CPU's register count.
 /// </summary>
 public static class LaneDense<T> where T : struct, ILane<T>
 {
@@ -25,48 +28,96 @@ public static class LaneDense<T> where T : struct, ILane<T>
         Product(a, b, c, m, k, n, rowStride: k, innerStride: 1, bInner: 1, bColumn: k);
 
     /// <summary>
+    /// 32 vector registers (AVX-512's encoding, also for 256-bit vectors; Arm's SIMD) hold a 4×4 output block: 16
+    /// accumulators, 4 values of B̂ and 1 of Â. With 16 (AVX2) that block spills, so there it is 4×3: 12 + 3 + 1.
+    /// </summary>
+    private static readonly bool ThirtyTwoRegisters = Avx512F.IsSupported || AdvSimd.IsSupported;
+
+    /// <summary>
     /// C (m×n) = Â · B̂ with Â[i,p] = a[i·rowStride + p·innerStride] and B̂[p,j] = b[p·bInner + j·bColumn]: rows are taken
-    /// four (then two) at a time and columns four at a time, so up to sixteen accumulators stay in registers and each
-    /// load serves several products.
+    /// four (then two, then one) at a time and columns four or three (then one) at a time, so the accumulators stay in
+    /// registers and each load serves several fused multiply-adds. The block shape never changes the arithmetic: every
+    /// element is c = fma(â_ip, b̂_pj, c) from zero over ascending p.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Product(ReadOnlySpan<double> a, ReadOnlySpan<double> b, Span<double> c, int m, int k, int n, int rowStride, int innerStride, int bInner, int bColumn)
     {
+        // Element offsets of the blocked loops, in doubles, walked by reference: index arithmetic per load (multiply,
+        // shift, sign extension) otherwise outnumbered the multiply-adds on the 256-bit path.
+        int w = T.Width;
+        ref double ar = ref MemoryMarshal.GetReference(a), br = ref MemoryMarshal.GetReference(b);
+        nint aRow = (nint)rowStride * w, aRow2 = 2 * aRow, aRow3 = 3 * aRow, aInner = (nint)innerStride * w;
+        nint bCol = (nint)bColumn * w, bCol2 = 2 * bCol, bCol3 = 3 * bCol, bIn = (nint)bInner * w;
+        // On 16 registers a narrow output (n ≤ 8, not a multiple of 3) would leave 4×3 blocks a one-column remainder
+        // of poor parallelism: 2×4 blocks (8 + 4 + 1 registers) serve it better.
+        bool fourRows = ThirtyTwoRegisters || n > 8;
         int i = 0;
-        for (; i + 4 <= m; i += 4)
+        for (; fourRows && i + 4 <= m; i += 4)
         {
             int a0 = i * rowStride, a1 = a0 + rowStride, a2 = a1 + rowStride, a3 = a2 + rowStride;
             int j = 0;
-            for (; j + 4 <= n; j += 4)
+            if (ThirtyTwoRegisters)
+                for (; j + 4 <= n; j += 4)
+                {
+                    T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero, c10 = T.Zero, c11 = T.Zero, c12 = T.Zero, c13 = T.Zero;
+                    T c20 = T.Zero, c21 = T.Zero, c22 = T.Zero, c23 = T.Zero, c30 = T.Zero, c31 = T.Zero, c32 = T.Zero, c33 = T.Zero;
+                    ref readonly double pa = ref Unsafe.Add(ref ar, i * aRow), pb = ref Unsafe.Add(ref br, j * bCol);
+                    for (int p = 0; p < k; p++)
+                    {
+                        T b0 = T.Load(in pb), b1 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol)), b2 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol2)), b3 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol3));
+                        T x = T.Load(in pa);
+                        c00 = T.MultiplyAdd(x, b0, c00); c01 = T.MultiplyAdd(x, b1, c01); c02 = T.MultiplyAdd(x, b2, c02); c03 = T.MultiplyAdd(x, b3, c03);
+                        x = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow));
+                        c10 = T.MultiplyAdd(x, b0, c10); c11 = T.MultiplyAdd(x, b1, c11); c12 = T.MultiplyAdd(x, b2, c12); c13 = T.MultiplyAdd(x, b3, c13);
+                        x = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow2));
+                        c20 = T.MultiplyAdd(x, b0, c20); c21 = T.MultiplyAdd(x, b1, c21); c22 = T.MultiplyAdd(x, b2, c22); c23 = T.MultiplyAdd(x, b3, c23);
+                        x = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow3));
+                        c30 = T.MultiplyAdd(x, b0, c30); c31 = T.MultiplyAdd(x, b1, c31); c32 = T.MultiplyAdd(x, b2, c32); c33 = T.MultiplyAdd(x, b3, c33);
+                        pa = ref Unsafe.Add(ref Unsafe.AsRef(in pa), aInner); pb = ref Unsafe.Add(ref Unsafe.AsRef(in pb), bIn);
+                    }
+                    int o = i * n + j;
+                    T.Store(c, o, c00); T.Store(c, o + 1, c01); T.Store(c, o + 2, c02); T.Store(c, o + 3, c03); o += n;
+                    T.Store(c, o, c10); T.Store(c, o + 1, c11); T.Store(c, o + 2, c12); T.Store(c, o + 3, c13); o += n;
+                    T.Store(c, o, c20); T.Store(c, o + 1, c21); T.Store(c, o + 2, c22); T.Store(c, o + 3, c23); o += n;
+                    T.Store(c, o, c30); T.Store(c, o + 1, c31); T.Store(c, o + 2, c32); T.Store(c, o + 3, c33);
+                }
+            for (; j + 3 <= n; j += 3)
             {
-                T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero, c10 = T.Zero, c11 = T.Zero, c12 = T.Zero, c13 = T.Zero;
-                T c20 = T.Zero, c21 = T.Zero, c22 = T.Zero, c23 = T.Zero, c30 = T.Zero, c31 = T.Zero, c32 = T.Zero, c33 = T.Zero;
+                T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c10 = T.Zero, c11 = T.Zero, c12 = T.Zero;
+                T c20 = T.Zero, c21 = T.Zero, c22 = T.Zero, c30 = T.Zero, c31 = T.Zero, c32 = T.Zero;
+                ref readonly double pa = ref Unsafe.Add(ref ar, i * aRow), pb = ref Unsafe.Add(ref br, j * bCol);
                 for (int p = 0; p < k; p++)
                 {
-                    int row = p * bInner + j * bColumn, ap = p * innerStride;
-                    T b0 = T.Load(b, row), b1 = T.Load(b, row + bColumn), b2 = T.Load(b, row + 2 * bColumn), b3 = T.Load(b, row + 3 * bColumn);
-                    T x = T.Load(a, a0 + ap);
-                    c00 += x * b0; c01 += x * b1; c02 += x * b2; c03 += x * b3;
-                    x = T.Load(a, a1 + ap);
-                    c10 += x * b0; c11 += x * b1; c12 += x * b2; c13 += x * b3;
-                    x = T.Load(a, a2 + ap);
-                    c20 += x * b0; c21 += x * b1; c22 += x * b2; c23 += x * b3;
-                    x = T.Load(a, a3 + ap);
-                    c30 += x * b0; c31 += x * b1; c32 += x * b2; c33 += x * b3;
+                    T b0 = T.Load(in pb), b1 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol)), b2 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol2));
+                    T x = T.Load(in pa);
+                    c00 = T.MultiplyAdd(x, b0, c00); c01 = T.MultiplyAdd(x, b1, c01); c02 = T.MultiplyAdd(x, b2, c02);
+                    x = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow));
+                    c10 = T.MultiplyAdd(x, b0, c10); c11 = T.MultiplyAdd(x, b1, c11); c12 = T.MultiplyAdd(x, b2, c12);
+                    x = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow2));
+                    c20 = T.MultiplyAdd(x, b0, c20); c21 = T.MultiplyAdd(x, b1, c21); c22 = T.MultiplyAdd(x, b2, c22);
+                    x = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow3));
+                    c30 = T.MultiplyAdd(x, b0, c30); c31 = T.MultiplyAdd(x, b1, c31); c32 = T.MultiplyAdd(x, b2, c32);
+                    pa = ref Unsafe.Add(ref Unsafe.AsRef(in pa), aInner); pb = ref Unsafe.Add(ref Unsafe.AsRef(in pb), bIn);
                 }
                 int o = i * n + j;
-                T.Store(c, o, c00); T.Store(c, o + 1, c01); T.Store(c, o + 2, c02); T.Store(c, o + 3, c03); o += n;
-                T.Store(c, o, c10); T.Store(c, o + 1, c11); T.Store(c, o + 2, c12); T.Store(c, o + 3, c13); o += n;
-                T.Store(c, o, c20); T.Store(c, o + 1, c21); T.Store(c, o + 2, c22); T.Store(c, o + 3, c23); o += n;
-                T.Store(c, o, c30); T.Store(c, o + 1, c31); T.Store(c, o + 2, c32); T.Store(c, o + 3, c33);
+                T.Store(c, o, c00); T.Store(c, o + 1, c01); T.Store(c, o + 2, c02); o += n;
+                T.Store(c, o, c10); T.Store(c, o + 1, c11); T.Store(c, o + 2, c12); o += n;
+                T.Store(c, o, c20); T.Store(c, o + 1, c21); T.Store(c, o + 2, c22); o += n;
+                T.Store(c, o, c30); T.Store(c, o + 1, c31); T.Store(c, o + 2, c32);
             }
             for (; j < n; j++)
-                for (int r = 0; r < 4; r++)
+            {
+                T c0 = T.Zero, c1 = T.Zero, c2 = T.Zero, c3 = T.Zero;
+                for (int p = 0; p < k; p++)
                 {
-                    T acc = T.Zero;
-                    for (int p = 0; p < k; p++) acc += T.Load(a, a0 + r * rowStride + p * innerStride) * T.Load(b, p * bInner + j * bColumn);
-                    T.Store(c, (i + r) * n + j, acc);
+                    int ap = p * innerStride;
+                    T bp = T.Load(b, p * bInner + j * bColumn);
+                    c0 = T.MultiplyAdd(T.Load(a, a0 + ap), bp, c0); c1 = T.MultiplyAdd(T.Load(a, a1 + ap), bp, c1);
+                    c2 = T.MultiplyAdd(T.Load(a, a2 + ap), bp, c2); c3 = T.MultiplyAdd(T.Load(a, a3 + ap), bp, c3);
                 }
+                int o = i * n + j;
+                T.Store(c, o, c0); T.Store(c, o + n, c1); T.Store(c, o + 2 * n, c2); T.Store(c, o + 3 * n, c3);
+            }
         }
         for (; i + 2 <= m; i += 2)
         {
@@ -75,13 +126,14 @@ public static class LaneDense<T> where T : struct, ILane<T>
             for (; j + 4 <= n; j += 4)
             {
                 T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero, c10 = T.Zero, c11 = T.Zero, c12 = T.Zero, c13 = T.Zero;
+                ref readonly double pa = ref Unsafe.Add(ref ar, i * aRow), pb = ref Unsafe.Add(ref br, j * bCol);
                 for (int p = 0; p < k; p++)
                 {
-                    T x0 = T.Load(a, a0 + p * innerStride), x1 = T.Load(a, a1 + p * innerStride);
-                    int row = p * bInner + j * bColumn;
-                    T b0 = T.Load(b, row), b1 = T.Load(b, row + bColumn), b2 = T.Load(b, row + 2 * bColumn), b3 = T.Load(b, row + 3 * bColumn);
-                    c00 += x0 * b0; c01 += x0 * b1; c02 += x0 * b2; c03 += x0 * b3;
-                    c10 += x1 * b0; c11 += x1 * b1; c12 += x1 * b2; c13 += x1 * b3;
+                    T x0 = T.Load(in pa), x1 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow));
+                    T b0 = T.Load(in pb), b1 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol)), b2 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol2)), b3 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol3));
+                    c00 = T.MultiplyAdd(x0, b0, c00); c01 = T.MultiplyAdd(x0, b1, c01); c02 = T.MultiplyAdd(x0, b2, c02); c03 = T.MultiplyAdd(x0, b3, c03);
+                    c10 = T.MultiplyAdd(x1, b0, c10); c11 = T.MultiplyAdd(x1, b1, c11); c12 = T.MultiplyAdd(x1, b2, c12); c13 = T.MultiplyAdd(x1, b3, c13);
+                    pa = ref Unsafe.Add(ref Unsafe.AsRef(in pa), aInner); pb = ref Unsafe.Add(ref Unsafe.AsRef(in pb), bIn);
                 }
                 int o0 = i * n + j, o1 = o0 + n;
                 T.Store(c, o0, c00); T.Store(c, o0 + 1, c01); T.Store(c, o0 + 2, c02); T.Store(c, o0 + 3, c03);
@@ -93,8 +145,8 @@ public static class LaneDense<T> where T : struct, ILane<T>
                 for (int p = 0; p < k; p++)
                 {
                     T bp = T.Load(b, p * bInner + j * bColumn);
-                    acc0 += T.Load(a, a0 + p * innerStride) * bp;
-                    acc1 += T.Load(a, a1 + p * innerStride) * bp;
+                    acc0 = T.MultiplyAdd(T.Load(a, a0 + p * innerStride), bp, acc0);
+                    acc1 = T.MultiplyAdd(T.Load(a, a1 + p * innerStride), bp, acc1);
                 }
                 T.Store(c, i * n + j, acc0);
                 T.Store(c, (i + 1) * n + j, acc1);
@@ -106,7 +158,7 @@ public static class LaneDense<T> where T : struct, ILane<T>
             for (int j = 0; j < n; j++)
             {
                 T acc = T.Zero;
-                for (int p = 0; p < k; p++) acc += T.Load(a, a0 + p * innerStride) * T.Load(b, p * bInner + j * bColumn);
+                for (int p = 0; p < k; p++) acc = T.MultiplyAdd(T.Load(a, a0 + p * innerStride), T.Load(b, p * bInner + j * bColumn), acc);
                 T.Store(c, i * n + j, acc);
             }
         }
@@ -119,7 +171,7 @@ public static class LaneDense<T> where T : struct, ILane<T>
             for (int j = 0; j < n; j++)
             {
                 T acc = T.Zero;
-                for (int p = 0; p < k; p++) acc += T.Load(a, i * k + p) * T.Broadcast(b[p * n + j]);
+                for (int p = 0; p < k; p++) acc = T.MultiplyAdd(T.Load(a, i * k + p), T.Broadcast(b[p * n + j]), acc);
                 T.Store(c, i * n + j, acc);
             }
     }
@@ -131,7 +183,7 @@ public static class LaneDense<T> where T : struct, ILane<T>
         for (int e = 0; e < elements; e++)
         {
             T v = T.Load(x, e);
-            s += v * v;
+            s = T.MultiplyAdd(v, v, s);
         }
         return s;
     }

@@ -92,7 +92,7 @@ public sealed class LossGradientKernel<T> where T : struct, ILane<T>
             {
                 T e = T.Load(product, k) - T.Broadcast(cyx[k]);
                 T.Store(error, k, e);
-                squares += e * e;
+                squares = T.MultiplyAdd(e, e, squares);
             }
             gap = T.Broadcast(0.5) * squares;
         }
@@ -105,7 +105,7 @@ public sealed class LossGradientKernel<T> where T : struct, ILane<T>
             {
                 LaneDense<T>.MultiplyShared(error, _problem.CxxInverse!, _scratch, dy, dx, dx);
                 T t = T.Zero;
-                for (int k = 0; k < ne; k++) t += T.Load(error, k) * T.Load(_scratch, k);
+                for (int k = 0; k < ne; k++) t = T.MultiplyAdd(T.Load(error, k), T.Load(_scratch, k), t);
                 gap = T.Broadcast(0.5) * t;
             }
         }

@@ -13,10 +13,12 @@ public readonly struct ScalarLane : ILane<ScalarLane>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane Broadcast(double x) => new(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane Load(ReadOnlySpan<double> b, int e) => new(b[e]);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Span<double> b, int e, ScalarLane v) => b[e] = v._v;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane Load(ref readonly double source) => new(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane operator +(ScalarLane a, ScalarLane b) => new(a._v + b._v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane operator -(ScalarLane a, ScalarLane b) => new(a._v - b._v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane operator *(ScalarLane a, ScalarLane b) => new(a._v * b._v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane operator /(ScalarLane a, ScalarLane b) => new(a._v / b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane MultiplyAdd(ScalarLane a, ScalarLane b, ScalarLane c) => new(Math.FusedMultiplyAdd(a._v, b._v, c._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane Abs(ScalarLane a) => new(Math.Abs(a._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane Sqrt(ScalarLane a) => new(Math.Sqrt(a._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane Max(ScalarLane a, ScalarLane b) => new(Math.Max(a._v, b._v));

@@ -27,10 +27,12 @@ public readonly struct Vector256Lane : ILane<Vector256Lane>
         Debug.Assert((uint)(4 * e + 3) < (uint)b.Length);
         v._v.StoreUnsafe(ref MemoryMarshal.GetReference(b), (nuint)(4 * e));
     }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Load(ref readonly double source) => new(Vector256.LoadUnsafe(in source));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane operator +(Vector256Lane a, Vector256Lane b) => new(a._v + b._v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane operator -(Vector256Lane a, Vector256Lane b) => new(a._v - b._v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane operator *(Vector256Lane a, Vector256Lane b) => new(a._v * b._v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane operator /(Vector256Lane a, Vector256Lane b) => new(a._v / b._v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane MultiplyAdd(Vector256Lane a, Vector256Lane b, Vector256Lane c) => new(Vector256.FusedMultiplyAdd(a._v, b._v, c._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Abs(Vector256Lane a) => new(Vector256.Abs(a._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Sqrt(Vector256Lane a) => new(Vector256.Sqrt(a._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Max(Vector256Lane a, Vector256Lane b) => new(Vector256.Max(a._v, b._v));
