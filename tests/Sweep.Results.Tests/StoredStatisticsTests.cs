@@ -223,6 +223,30 @@ public class StoredStatisticsTests
     }
 
     [Fact]
+    public void Hessian_counts_per_label_survive_the_shard_encoding_and_the_merge()
+    {
+        var shards = new[] { new ShardKey(1, 0, 0, 40), new ShardKey(1, 1, 40, 40) };
+        var rng = new Random(5);
+        var full = PointStatistics.ForShard(1, 50);
+        var merged = PointStatistics.ForShard(1, 50);
+        foreach (var shard in shards)
+        {
+            var part = PointStatistics.ForShard(1, 50);
+            // Every other non-diverged sample analysed; strict when it has a negative eigenvalue.
+            foreach (var s in Samples(shard, rng, 50).Select((s, i) => s.Outcome == Outcome.Diverged || i % 2 == 1 ? s : s with { HessianMin = -0.5, HessianNegative = i % 3, HessianNull = 2 }))
+            {
+                part.Add(s);
+                full.Add(s);
+            }
+            merged.Merge(PointStatistics.Decode(1, 50, part.Encode()));
+        }
+        var expected = full.Summarize().Hessian;
+        Assert.NotEmpty(expected);
+        Assert.Contains(expected, h => h.Strict > 0 && h.NonStrict > 0);
+        Assert.Equal(expected, merged.Summarize().Hessian);
+    }
+
+    [Fact]
     public async Task Parquet_is_written_in_row_groups_with_the_same_rows_and_one_group_up_to_the_group_size()
     {
         var rows = Enumerable.Range(0, 50).Select(TestSamples.Random).ToList();

@@ -92,6 +92,8 @@ public sealed class PointStatistics
         for (int i = 0; i < _outcomes.Length; i++) _outcomes[i] += other._outcomes[i];
         foreach (var (label, e) in other._labels)
             _labels[label] = _labels.TryGetValue(label, out var mine) ? (mine.Count + e.Count, mine.Critical) : e;
+        foreach (var (label, h) in other._hessian)
+            _hessian[label] = _hessian.TryGetValue(label, out var mine) ? (mine.Strict + h.Strict, mine.NonStrict + h.NonStrict) : h;
         _hit.Merge(other._hit);
         _global.Merge(other._global);
     }
@@ -115,6 +117,13 @@ public sealed class PointStatistics
             }
             _hit.WriteHistogram(w);
             _global.WriteHistogram(w);
+            w.Write7BitEncodedInt(_hessian.Count);
+            foreach (var (label, h) in _hessian.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                w.Write(label);
+                w.Write(h.Strict);
+                w.Write(h.NonStrict);
+            }
         }
         return buffer.ToArray();
     }
@@ -141,6 +150,15 @@ public sealed class PointStatistics
             }
             var hit = CensoredQuantiles.ReadHistogram(r, horizon);
             var global = CensoredQuantiles.ReadHistogram(r, horizon);
+            var hessian = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+            int nh = r.Read7BitEncodedInt();
+            for (int i = 0; i < nh; i++)
+            {
+                string label = r.ReadString();
+                long strict = r.ReadInt64(), nonStrict = r.ReadInt64();
+                if (strict < 0 || nonStrict < 0 || !labels.TryGetValue(label, out var l) || strict + nonStrict > l.Item1 || !hessian.TryAdd(label, (strict, nonStrict)))
+                    throw new InvalidDataException("a Hessian count is damaged");
+            }
             long nonDiverged = count - outcomes[(int)Outcome.Diverged];
             if (r.BaseStream.Position != data.Length || count < 0 || status.Any(c => c < 0) || outcomes.Any(c => c < 0) || status.Sum() != count || outcomes.Sum() != count
                 || labels.Values.Sum(v => v.Item1) != nonDiverged || hit.Total != nonDiverged || global.Total != nonDiverged)
@@ -149,6 +167,7 @@ public sealed class PointStatistics
             status.CopyTo(s._status, 0);
             outcomes.CopyTo(s._outcomes, 0);
             foreach (var (k, v) in labels) s._labels[k] = v;
+            foreach (var (k, v) in hessian) s._hessian[k] = v;
             return s;
         }
         catch (EndOfStreamException e) { throw new InvalidDataException("it ends early", e); }
