@@ -173,13 +173,7 @@ public static class ReportBuilder
             if (xs.Count == 0) continue;
             var color = palette.GetColor(li);
             bool global = campaign.Points[group.Points[0]].Problem.CriticalValues.GlobalMask == CriticalValues.ParseLabel(label);
-            var line = plot.Add.Scatter(xs.ToArray(), ys.ToArray(), color);
-            line.LegendText = global ? $"{label} (global min)" : label;
-            line.MarkerSize = 7;
-            var eb = plot.Add.ErrorBar(xs, ys, hi);
-            eb.YErrorNegative = lo;
-            eb.YErrorPositive = hi;
-            eb.Color = color;
+            MarkersWithBars(plot, xs, ys, lo, hi, color, global ? $"{label} (global min)" : label);
         }
         plot.Title($"Basin fractions vs {axis.Key}{group.Context}");
         ApplyAxis(plot, axis);
@@ -187,6 +181,19 @@ public static class ReportBuilder
         plot.Axes.SetLimitsY(-0.03, 1.03);
         plot.ShowLegend(Edge.Right);
         return Save(plot, outDir, name);
+    }
+
+    /// <summary>Markers at (x, y) with asymmetric vertical bars from y − lo to y + hi: how every share is drawn with its interval.</summary>
+    private static ScottPlot.Plottables.Scatter MarkersWithBars(Plot plot, List<double> xs, List<double> ys, List<double> lo, List<double> hi, Color color, string legend, float markerSize = 7)
+    {
+        var markers = plot.Add.Scatter(xs.ToArray(), ys.ToArray(), color);
+        markers.LegendText = legend;
+        markers.MarkerSize = markerSize;
+        var bars = plot.Add.ErrorBar(xs, ys, hi);
+        bars.YErrorNegative = lo;
+        bars.YErrorPositive = hi;
+        bars.Color = color;
+        return markers;
     }
 
     /// <summary>Strict share per label (of the analysed samples) with exact intervals, against the swept parameter.</summary>
@@ -211,13 +218,7 @@ public static class ReportBuilder
                 xs.Add(axis.X(p)); ys.Add(share); lo.Add(share - ci.Low); hi.Add(ci.High - share);
             }
             var color = palette.GetColor(li);
-            var line = plot.Add.Scatter(xs.ToArray(), ys.ToArray(), color);
-            line.LegendText = $"{labels[li]} ({analysed} analysed)";
-            line.MarkerSize = 7;
-            var eb = plot.Add.ErrorBar(xs, ys, hi);
-            eb.YErrorNegative = lo;
-            eb.YErrorPositive = hi;
-            eb.Color = color;
+            MarkersWithBars(plot, xs, ys, lo, hi, color, $"{labels[li]} ({analysed} analysed)");
         }
         plot.Title($"Strict saddles at the stop vs {axis.Key}{group.Context}");
         ApplyAxis(plot, axis);
@@ -341,13 +342,7 @@ public static class ReportBuilder
             }
             if (xs.Count == 0) continue;
             var color = other ? Colors.Gray : palette.GetColor(k);
-            var line = plot.Add.Scatter(xs.ToArray(), ys.ToArray(), color);
-            line.LegendText = other ? "other" : sequences[k];
-            line.MarkerSize = 7;
-            var eb = plot.Add.ErrorBar(xs, ys, hi);
-            eb.YErrorNegative = lo;
-            eb.YErrorPositive = hi;
-            eb.Color = color;
+            MarkersWithBars(plot, xs, ys, lo, hi, color, other ? "other" : sequences[k]);
         }
         plot.Title($"Itineraries vs {axis.Key}{group.Context}");
         ApplyAxis(plot, axis);
@@ -389,13 +384,7 @@ public static class ReportBuilder
             var color = palette.GetColor(li);
             if (xs.Count > 0)
             {
-                var line = plot.Add.Scatter(xs.ToArray(), ys.ToArray(), color);
-                line.LegendText = $"at {labels[li]}";
-                line.MarkerSize = 7;
-                var eb = plot.Add.ErrorBar(xs, ys, hi);
-                eb.YErrorNegative = lo;
-                eb.YErrorPositive = hi;
-                eb.Color = color;
+                MarkersWithBars(plot, xs, ys, lo, hi, color, $"at {labels[li]}");
             }
             if (cx.Count > 0)
             {
@@ -594,14 +583,7 @@ public static class ReportBuilder
                 xs.Add(pi + (oi - 1.5) * 0.16); ys.Add(o.Fraction); lo.Add(o.Fraction - o.Ci95.Low); hi.Add(o.Ci95.High - o.Fraction);
             }
             if (xs.Count == 0) continue;
-            var marks = plot.Add.Scatter(xs.ToArray(), ys.ToArray(), colors[oi]);
-            marks.LineWidth = 0;
-            marks.MarkerSize = 8;
-            marks.LegendText = SampleColumns.NameOf(outcomes[oi]);
-            var eb = plot.Add.ErrorBar(xs, ys, hi);
-            eb.YErrorNegative = lo;
-            eb.YErrorPositive = hi;
-            eb.Color = colors[oi];
+            MarkersWithBars(plot, xs, ys, lo, hi, colors[oi], SampleColumns.NameOf(outcomes[oi]), markerSize: 8).LineWidth = 0;
         }
         // One tick per point: its index and method on the first line, the hyper-parameters below (two per line).
         static string Tick(CampaignPoint p)
