@@ -45,6 +45,10 @@ def main():
         shutil.copyfile(a.summary, committed)
     figures = []
     if a.report:
+        # The figures are the report's of this summary only: drop those of an earlier run first.
+        for name in os.listdir(res):
+            if name.endswith((".png", ".svg")):
+                os.remove(os.path.join(res, name))
         for name in sorted(os.listdir(a.report)):
             if name.endswith((".png", ".svg")):
                 shutil.copyfile(os.path.join(a.report, name), os.path.join(res, name))
@@ -76,8 +80,9 @@ def main():
       "2026-12-02): wherever the flow leaves its plateaus, t_global's p90 is ≤ 43 (395 at H = 4, scale 0.3), so 1000 is "
       "≥ 20× the bulk of the escape times and leaves room for the tail a 1e-5 target needs; where it does not (H ≥ 3 at "
       "scale ≤ 0.03: 77–100% unresolved, p10 of t_global 675 at H = 3, scale 0.03), the escape time grows like "
-      "scale^-(H-1), so a 10× longer horizon would cost 10× per unresolved sample without resolving them. Those points "
-      "are ruled out after their first batch, which is itself the result.\n")
+      "scale^-(H-1), so a 10× longer horizon would cost 10× per unresolved sample without resolving them. The rule "
+      "rules such points out once the anytime lower bound of their unresolved share exceeds the target (after their "
+      "first batch), which is itself the result.\n")
     w("## Per point\n")
     w("| H | init.scale | samples | certified global [95% CI] | saddle mass lower (lower95) | upper (upper95) | "
       "anytime upper95 | t_global p10 / p50 / p90 | stopped |")
@@ -96,8 +101,21 @@ def main():
           f"{REASONS.get(t.get('stopped'), t.get('stopped'))} |")
     w("")
     w("t_global quantiles are over all non-diverged samples, the uncertified ones censored at the horizon ('censored': "
-      "beyond the certified share). The kind of saddle holding the unresolved samples (strict or not, from the "
-      "Hessian at the stop) is not in these results: the Hessian analysis had not landed on this branch.\n")
+      "beyond the certified share).\n")
+    analysed = [p for p in pts if p.get("hessian")]
+    if analysed:
+        w("## What holds the unresolved samples: the Hessian at the stop\n")
+        w("With `analysis.hessian = \"uncertified\"`, every unresolved sample's Hessian was analysed at the horizon: per "
+          "label (where the sample was), how many are strict saddles (λ_min < −τ) and how many not. Non-strict means "
+          "the stop state sees no negative curvature above τ: the higher-order saddles of deep networks (the origin "
+          "for H ≥ 2), whose plateaus outlast the horizon.\n")
+        w("| H | init.scale | unresolved | strict / analysed, per label |")
+        w("|---|---|---|---|")
+        for p in analysed:
+            prm = p["params"]
+            cells = ", ".join(f"`{lab}` {h['strict']}/{h['analysed']}" for lab, h in p["hessian"].items())
+            w(f"| {len(prm.get('network.hidden', []))} | {prm.get('init.scale')} | {p['outcomes']['unresolved']['count']} | {cells} |")
+        w("")
 
     def key(p):
         return len(p["params"].get("network.hidden", [])), p["params"].get("init.scale")
