@@ -454,11 +454,8 @@ public static class ReportBuilder
             descent = point.Spec.Dynamics.Discrete;
             double pointHorizon = point.Spec.Horizon;
             horizon = Math.Max(horizon, pointHorizon);
-            var xs = new List<double> { 0 }; var ys = new List<double> { 0 };
-            long hitCount = 0;
-            foreach (var (t, below) in stats[point.Index].HitTimeSteps()) { xs.Add(t); ys.Add((double)below / n); hitCount = below; }
-            xs.Add(pointHorizon); ys.Add((double)hitCount / n);
-            var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), palette.GetColor(point.Index % 10));
+            var (xs, ys, hitCount) = CdfSteps(stats[point.Index].HitTimeSteps(), n, pointHorizon, t => t);
+            var line = plot.Add.ScatterLine(xs, ys, palette.GetColor(point.Index % 10));
             line.ConnectStyle = ConnectStyle.StepHorizontal;
             line.LineWidth = 2;
             double censored = 1 - (double)hitCount / n;
@@ -475,6 +472,19 @@ public static class ReportBuilder
         plot.Axes.SetLimitsY(-0.02, 1.05);
         plot.ShowLegend(Alignment.LowerRight);
         return Save(plot, outDir, name);
+    }
+
+    /// <summary>
+    /// A time distribution as a step line: 0 at time 0, the share of <paramref name="n"/> reached at each event time,
+    /// held to the horizon; times drawn at <paramref name="x"/>(t). Returns the count reached by the horizon too.
+    /// </summary>
+    private static (double[] Xs, double[] Ys, long Reached) CdfSteps(IEnumerable<(double Time, long Cumulative)> steps, long n, double horizon, Func<double, double> x)
+    {
+        var xs = new List<double> { x(0) }; var ys = new List<double> { 0 };
+        long reached = 0;
+        foreach (var (t, cumulative) in steps) { xs.Add(x(t)); ys.Add((double)cumulative / n); reached = cumulative; }
+        xs.Add(x(horizon)); ys.Add((double)reached / n);
+        return (xs.ToArray(), ys.ToArray(), reached);
     }
 
     private static string Traces(string outDir, CampaignPoint point, List<(int Point, long Sample, double[] Time, double[] Loss)> traces, string name)
@@ -621,11 +631,8 @@ public static class ReportBuilder
             {
                 // Log time from 1 (iteration 0 drawn at 1): plateaus and late certificates span decades.
                 static double X(double t) => Math.Log10(Math.Max(t, 1));
-                var xs = new List<double> { 0 }; var ys = new List<double> { 0 };
-                long reached = 0;
-                foreach (var (t, cumulative) in steps) { xs.Add(X(t)); ys.Add((double)cumulative / n); reached = cumulative; }
-                xs.Add(X(h)); ys.Add((double)reached / n);
-                var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), color);
+                var (xs, ys, _) = CdfSteps(steps, n, h, X);
+                var line = plot.Add.ScatterLine(xs, ys, color);
                 line.ConnectStyle = ConnectStyle.StepHorizontal;
                 line.LineWidth = 2;
                 line.LinePattern = hit ? LinePattern.Dashed : LinePattern.Solid;

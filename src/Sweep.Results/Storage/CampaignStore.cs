@@ -322,31 +322,19 @@ public sealed class CampaignStore : IDisposable
     }
 
     /// <summary>SHA-256 over a shard's key, its sample blob and the number of traces stored with it.</summary>
-    private static byte[] ShardChecksum(long point, long index, long first, long count, long traces, byte[] blob)
-    {
-        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> head = stackalloc byte[40];
-        BitConverter.TryWriteBytes(head, point);
-        BitConverter.TryWriteBytes(head[8..], index);
-        BitConverter.TryWriteBytes(head[16..], first);
-        BitConverter.TryWriteBytes(head[24..], count);
-        BitConverter.TryWriteBytes(head[32..], traces);
-        h.AppendData(head);
-        h.AppendData(blob);
-        return h.GetHashAndReset();
-    }
+    private static byte[] ShardChecksum(long point, long index, long first, long count, long traces, byte[] blob) =>
+        KeyedChecksum([point, index, first, count, traces], blob);
 
     /// <summary>SHA-256 over a shard's key and its statistics blob.</summary>
-    private static byte[] StatsChecksum(long point, long index, long first, long count, byte[] stats)
+    private static byte[] StatsChecksum(long point, long index, long first, long count, byte[] stats) =>
+        KeyedChecksum([point, index, first, count], stats);
+
+    /// <summary>SHA-256 over the fields (8 bytes each, in this machine's byte order, as always written) and then the blob.</summary>
+    private static byte[] KeyedChecksum(ReadOnlySpan<long> fields, byte[] blob)
     {
         using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> head = stackalloc byte[32];
-        BitConverter.TryWriteBytes(head, point);
-        BitConverter.TryWriteBytes(head[8..], index);
-        BitConverter.TryWriteBytes(head[16..], first);
-        BitConverter.TryWriteBytes(head[24..], count);
-        h.AppendData(head);
-        h.AppendData(stats);
+        h.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(fields));
+        h.AppendData(blob);
         return h.GetHashAndReset();
     }
 
