@@ -8,17 +8,29 @@ public class TargetAllocationTests
     private static readonly DateTime T0 = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     [Fact]
-    public void The_open_point_with_the_largest_need_wins_ties_to_the_lowest_index()
+    public void The_first_batch_goes_first_then_the_smallest_positive_need_then_the_least_overshoot()
     {
-        Assert.Equal(1, TargetAllocation.Choose([new(true, 100, 0), new(true, 500, 0), new(true, 300, 0)]));
-        Assert.Equal(2, TargetAllocation.Choose([new(true, 100, 0), new(true, 500, 450), new(true, 300, 0)]));   // 1 has enough in flight
-        Assert.Equal(0, TargetAllocation.Choose([new(true, 300, 0), new(false, 5000, 0), new(true, 300, 0)]));   // 1 is stopped
-        Assert.Equal(1, TargetAllocation.Choose([new(true, 0, 100), new(true, 0, 50)]));                        // all ahead: least ahead
-        Assert.Equal(-1, TargetAllocation.Choose([new(false, 10, 0)]));
+        const long batch = 200;
+        // First batch not all handed out: the fewest handed out first, whatever the needs.
+        Assert.Equal(2, TargetAllocation.Choose([new(true, 100, 0, 400), new(true, 5000, 0, 200), new(true, 300, 0, 100)], batch));
+        Assert.Equal(0, TargetAllocation.Choose([new(true, 100, 0, 0), new(false, 5000, 0, 0), new(true, 300, 0, 100)], batch));
+        // Then the smallest positive need: the point closest to its decision.
+        Assert.Equal(0, TargetAllocation.Choose([new(true, 100, 0, 400), new(true, 500, 0, 400), new(true, 300, 0, 400)], batch));
+        Assert.Equal(2, TargetAllocation.Choose([new(true, 100, 100, 400), new(true, 500, 0, 400), new(true, 300, 0, 400)], batch));   // 0 has enough in flight
+        Assert.Equal(0, TargetAllocation.Choose([new(true, 300, 0, 400), new(false, 50, 0, 400), new(true, 300, 0, 400)], batch));     // 1 is stopped; tie to the lowest
+        // Every open point has enough in flight: the largest need (least overshoot).
+        Assert.Equal(1, TargetAllocation.Choose([new(true, 0, 100, 400), new(true, 0, 50, 400)], batch));
+        Assert.Equal(-1, TargetAllocation.Choose([new(false, 10, 0, 0)], batch));
     }
 
     [Fact]
-    public void Sequential_ledger_gives_the_first_batch_round_robin_then_follows_the_need()
+    public void Round_robin_gives_the_point_with_the_fewest_handed_out()
+    {
+        Assert.Equal(1, TargetAllocation.Choose([new(true, 1, 0, 400), new(true, 9000, 0, 300), new(true, 5, 0, 300)], 100, AllocationRule.RoundRobin));
+    }
+
+    [Fact]
+    public void Sequential_ledger_gives_the_first_batch_round_robin_then_the_point_closest_to_its_decision()
     {
         var plan = ShardPlan.Create(3, 1000, 10);
         var ledger = new ShardLedger(plan, [], TimeSpan.FromMinutes(1), firstBatch: 20);
@@ -26,13 +38,27 @@ public class TargetAllocationTests
         Assert.Equal([0, 1, 2, 0, 1, 2], first.Select(s => s.Point));
         Assert.Equal([0, 0, 0, 1, 1, 1], first.Select(s => s.Index));
         foreach (var s in first) { Assert.True(ledger.BeginCommit(s.Point, s.Index)); ledger.Complete(s.Point, s.Index); }
-        // Point 2 needs 500 more, point 1 100, point 0 nothing (about to stop): point 2 gets shards until its need drops.
+        // Point 2 needs 500 more, point 1 100, point 0 nothing (about to stop): point 1 is decided first, then point 2.
         ledger.Observe(0, 2, 0);
         ledger.Observe(1, 2, 100);
         ledger.Observe(2, 2, 500);
-        var next = Enumerable.Range(0, 45).Select(i => ledger.Assign($"x{i}", T0, keepExisting: true)!.Shard.Point).ToList();
-        Assert.Equal(40, next.Take(40).Count(p => p == 2));
-        Assert.Equal(new[] { 1, 2 }, next.Skip(40).Take(2).Distinct().OrderBy(p => p));
+        var next = Enumerable.Range(0, 62).Select(i => ledger.Assign($"x{i}", T0, keepExisting: true)!.Shard.Point).ToList();
+        Assert.All(next.Take(10), p => Assert.Equal(1, p));
+        Assert.All(next.Skip(10).Take(50), p => Assert.Equal(2, p));
+        // Then every point has enough in flight: the least overshoot (point 0, with nothing ahead) goes next.
+        Assert.Equal(0, next[60]);
+    }
+
+    [Fact]
+    public void After_a_resume_points_with_their_first_batch_stored_are_not_taken_for_new_ones()
+    {
+        var plan = ShardPlan.Create(2, 1000, 10);
+        // Point 0 has 50 shards stored by an earlier run and needs 10 samples more; point 1 has nothing yet.
+        var ledger = new ShardLedger(plan, Enumerable.Range(0, 50).Select(i => (0, i)), TimeSpan.FromMinutes(1), firstBatch: 20);
+        ledger.Observe(0, 50, 10);
+        var order = Enumerable.Range(0, 3).Select(i => ledger.Assign($"w{i}", T0, keepExisting: true)!.Shard).ToList();
+        Assert.Equal([1, 1, 0], order.Select(s => s.Point));          // point 1's first batch, then point 0's last shard
+        Assert.Equal(50, order[2].Index);
     }
 
     [Fact]

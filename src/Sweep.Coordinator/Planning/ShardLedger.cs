@@ -40,6 +40,8 @@ public sealed class ShardLedger
     private readonly bool[]? _stopped;
     private readonly int[]? _prefix;
     private readonly long[]? _toGo;
+    private readonly long _firstBatch;
+    private readonly AllocationRule _allocation;
     private int _open;
     private long _total;
     private readonly HashSet<int> _committing = new();
@@ -51,8 +53,11 @@ public sealed class ShardLedger
 
     /// <param name="firstBatch">With a target (sequential mode): the samples every point gets before the rule looks (the
     /// allocation's need of a point nothing is known about); null: hand out the plan in its round-robin order.</param>
-    public ShardLedger(ShardPlan plan, IEnumerable<(int Point, int Index)> alreadyDone, TimeSpan leaseDuration, long? firstBatch = null)
+    /// <param name="allocation">With a target: the rule picking the next point (the documented one unless measuring).</param>
+    public ShardLedger(ShardPlan plan, IEnumerable<(int Point, int Index)> alreadyDone, TimeSpan leaseDuration, long? firstBatch = null,
+        AllocationRule allocation = AllocationRule.ByNeed)
     {
+        _allocation = allocation;
         _plan = plan;
         LeaseDuration = leaseDuration;
         _doneBelow = new int[plan.Points];
@@ -65,6 +70,7 @@ public sealed class ShardLedger
             _stopped = new bool[plan.Points];
             _prefix = new int[plan.Points];
             _toGo = Enumerable.Repeat(batch, plan.Points).ToArray();
+            _firstBatch = batch;
             _open = plan.Points;
         }
         foreach (var (p, i) in alreadyDone)
@@ -198,10 +204,11 @@ public sealed class ShardLedger
         long[] end = _end!, toGo = _toGo!;
         var needs = new PointNeed[_plan.Points];
         for (int p = 0; p < needs.Length; p++)
-            needs[p] = new PointNeed(!_stopped![p] && next[p] < end[p], toGo[p], Math.Max(0, next[p] - prefix[p]) * (long)_plan.ShardSize);
+            needs[p] = new PointNeed(!_stopped![p] && next[p] < end[p], toGo[p], Math.Max(0, next[p] - prefix[p]) * (long)_plan.ShardSize,
+                Math.Max(next[p], _doneBelow[p]) * (long)_plan.ShardSize);   // after a resume the cursor starts at 0
         while (true)
         {
-            int p = TargetAllocation.Choose(needs);
+            int p = TargetAllocation.Choose(needs, _firstBatch, _allocation);
             if (p < 0) return -1;
             while (next[p] < end[p])
             {

@@ -2,31 +2,71 @@ namespace Sweep.Coordinator.Planning;
 
 /// <summary>
 /// A point as the allocation sees it: whether it may get a shard (not stopped, shards left), the samples its target is
-/// projected to need beyond its complete prefix (<see cref="Sweep.Results.Statistics.SequentialRule.ProjectToGo"/>), and
-/// the samples already handed out beyond that prefix (solving, committing, or done out of order).
+/// projected to need beyond its complete prefix (<see cref="Sweep.Results.Statistics.SequentialRule.ProjectToGo"/>), the
+/// samples already handed out beyond that prefix (solving, committing, or done out of order), and the samples handed
+/// out or done in all.
 /// </summary>
-public readonly record struct PointNeed(bool Open, long ToGo, long Ahead)
+public readonly record struct PointNeed(bool Open, long ToGo, long Ahead, long Handed)
 {
     /// <summary>Samples still to hand out before the point is projected to stop.</summary>
     public long Need => ToGo - Ahead;
 }
 
+/// <summary>How a campaign with a target picks the point of its next shard.</summary>
+public enum AllocationRule
+{
+    /// <summary>The documented rule (<see cref="TargetAllocation"/>).</summary>
+    ByNeed,
+    /// <summary>The open point with the fewest samples handed out: the baseline the rule is measured against.</summary>
+    RoundRobin,
+    /// <summary>The open point with the largest need (the rule before the atlas showed it starving near-decided points;
+    /// kept for the measurement in docs/statistics.md).</summary>
+    LargestNeed,
+}
+
 /// <summary>
-/// Which point gets the next shard of a campaign with a target (README, "Targets"): the open point with the largest
-/// <see cref="PointNeed.Need"/> — projected samples to go less those already handed out — ties to the lowest index. A
-/// point close to its decision, or with enough shards in flight to reach it, waits while others need more; so the points
-/// that need the most (the hard ones) get the most workers early instead of last, and few shards are solved past a
-/// point's stop. When every open point has enough in flight the largest need still wins (workers never idle while work
-/// is left). Pure.
+/// Which point gets the next shard of a campaign with a target (README, "Targets"), in this order:
+/// <list type="number">
+/// <item>a point whose first batch is not all handed out, the fewest handed out first (the first batch round robin: every
+/// point is looked at once before any is sampled further);</item>
+/// <item>the open point with the smallest positive <see cref="PointNeed.Need"/> — projected samples to go less those
+/// already handed out — so the point closest to its decision is decided first;</item>
+/// <item>when every open point has enough in flight to reach its projected stop, the largest need (the least
+/// overshoot), so workers never idle while work is left.</item>
+/// </list>
+/// Ties go to the lowest index. The total work is the same whatever the order (each point stops at the same prefix), so
+/// the order decides what is known early: the most points decided at any moment, and no point left one shard short of
+/// its decision while others take every worker (what the earlier largest-need rule did in the atlas). Pure.
 /// </summary>
 public static class TargetAllocation
 {
     /// <summary>The index of the chosen point, or −1 when none is open.</summary>
-    public static int Choose(ReadOnlySpan<PointNeed> points)
+    public static int Choose(ReadOnlySpan<PointNeed> points, long firstBatch, AllocationRule rule = AllocationRule.ByNeed)
+    {
+        if (rule == AllocationRule.RoundRobin) return FewestHanded(points, long.MaxValue);
+        int best = -1;
+        if (rule == AllocationRule.LargestNeed)
+        {
+            for (int p = 0; p < points.Length; p++)
+                if (points[p].Open && (best < 0 || points[p].Need > points[best].Need)) best = p;
+            return best;
+        }
+        best = FewestHanded(points, firstBatch);
+        if (best >= 0) return best;
+        for (int p = 0; p < points.Length; p++)
+            if (points[p].Open && points[p].Need > 0 && (best < 0 || points[p].Need < points[best].Need)) best = p;
+        if (best >= 0) return best;
+        for (int p = 0; p < points.Length; p++)
+            if (points[p].Open && (best < 0 || points[p].Need > points[best].Need)) best = p;
+        return best;
+    }
+
+    // The open point with the fewest samples handed out among those with fewer than `below`.
+    private static int FewestHanded(ReadOnlySpan<PointNeed> points, long below)
     {
         int best = -1;
         for (int p = 0; p < points.Length; p++)
-            if (points[p].Open && (best < 0 || points[p].Need > points[best].Need)) best = p;
+            if (points[p].Open && points[p].Handed < below && (best < 0 || points[p].Handed < points[best].Handed)) best = p;
         return best;
     }
 }
