@@ -63,7 +63,8 @@ public sealed class ProgressView(IActorRef aggregator)
         {
             // Per point its anytime bound against the target: met (=), out of reach (x), budget ($), or samples to go.
             int open = targets.Count(t => t?.Stopped is null);
-            var shown = string.Join(" ", targets.Select((t, i) => (t, i)).Where(x => x.t is not null).Take(8).Select(x =>
+            // Open points first (what is still being decided), then the stopped ones, each in index order.
+            var shown = string.Join(" ", targets.Select((t, i) => (t, i)).Where(x => x.t is not null).OrderBy(x => x.t!.Stopped is null ? 0 : 1).Take(8).Select(x =>
                 $"p{x.i}:{Display.Short(x.t!.Current)}{(x.t.Stopped switch { StopReason.TargetMet => "=", StopReason.OutOfReach => "x", StopReason.Budget => "$", _ => $"~{x.t.ToGo}" })}"));
             if (targets.Count > 8) shown += " …";
             return $"{p.Done} samples, {targets.Count - open}/{targets.Count} points stopped  {rate:0.0}/s  bound (target {(targets.FirstOrDefault(t => t is not null)?.Target.Bound is { } b ? Display.Short(b) : "-")}): {shown}";

@@ -9,3 +9,20 @@ public class ProgressViewTests
     [InlineData(3 * 86400 + 61, "3d 00:01:01")]
     public void The_eta_keeps_its_days(int seconds, string expected) => Assert.Equal(expected, ProgressView.Eta(TimeSpan.FromSeconds(seconds)));
 }
+
+public class ProgressViewTargetTests
+{
+    [Fact]
+    public void The_points_still_open_are_shown_before_the_stopped_ones()
+    {
+        var target = new Sweep.Campaigns.SampleTarget(Sweep.Campaigns.TargetKind.SaddleUpper95, 1e-5);
+        Sweep.Results.Statistics.TargetState State(Sweep.Results.Statistics.StopReason? why, long toGo) => new(target, 1000, 0, 1000, 0, 3e-3, 3e-3, why, toGo);
+        // Ten points: the first nine stopped, the last open; only eight fit on the line.
+        var targets = Enumerable.Range(0, 10).Select(i => (Sweep.Results.Statistics.TargetState?)(i < 9 ? State(Sweep.Results.Statistics.StopReason.TargetMet, 0) : State(null, 4321))).ToList();
+        var p = new Sweep.Coordinator.Actors.Progress(10_000, 100_000, [], DateTime.UtcNow, 0) { Targets = targets };
+        string line = new ProgressView(Akka.Actor.ActorRefs.Nobody).Format(p);
+        Assert.Contains("9/10 points stopped", line);
+        Assert.Contains("p9:0.003~4321 p0:0.003=", line);
+        Assert.DoesNotContain("p8:", line);
+    }
+}

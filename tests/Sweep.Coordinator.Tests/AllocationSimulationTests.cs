@@ -60,7 +60,7 @@ public class AllocationSimulationTests(ITestOutputHelper output)
                     for (long i = shard.FirstSample; i < shard.FirstSample + shard.Count; i++)
                         stats[s.Point].Add(new SampleRecord { Point = s.Point, Sample = i, Outcome = OutcomeOf(s.Point, i), Label = "{0,1}", HitTime = double.NaN, GlobalTime = double.NaN });
                     var state = rule.Look(stats[s.Point]);
-                    ledger.Observe(s.Point, prefix[s.Point], state.ToGo);
+                    ledger.Observe(s.Point, prefix[s.Point], state.ToGo, costs[s.Point]);
                     if (state.Stopped is not null)
                     {
                         ledger.Close(s.Point, prefix[s.Point]);

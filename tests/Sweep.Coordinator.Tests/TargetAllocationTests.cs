@@ -18,6 +18,8 @@ public class TargetAllocationTests
         Assert.Equal(0, TargetAllocation.Choose([new(true, 100, 0, 400), new(true, 500, 0, 400), new(true, 300, 0, 400)], batch));
         Assert.Equal(2, TargetAllocation.Choose([new(true, 100, 100, 400), new(true, 500, 0, 400), new(true, 300, 0, 400)], batch));   // 0 has enough in flight
         Assert.Equal(0, TargetAllocation.Choose([new(true, 300, 0, 400), new(false, 50, 0, 400), new(true, 300, 0, 400)], batch));     // 1 is stopped; tie to the lowest
+        // Needs are weighed by the cost of a sample: 300 samples at cost 1 come before 100 at cost 5.
+        Assert.Equal(1, TargetAllocation.Choose([new(true, 100, 0, 400, 5), new(true, 300, 0, 400, 1)], batch));
         // Every open point has enough in flight: the largest need (least overshoot).
         Assert.Equal(1, TargetAllocation.Choose([new(true, 0, 100, 400), new(true, 0, 50, 400)], batch));
         Assert.Equal(-1, TargetAllocation.Choose([new(false, 10, 0, 0)], batch));

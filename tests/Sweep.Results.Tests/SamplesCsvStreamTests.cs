@@ -78,6 +78,12 @@ public sealed class SamplesCsvStreamTests
         var looked = stream.TakeLooked();
         Assert.All(looked, l => Assert.Equal(2, l.PrefixShards));
         Assert.All(looked, l => Assert.Equal(StopReason.OutOfReach, l.State!.Stopped));
+        // The allocation's cost input: mean gradient evaluations over the prefix (700 + i within each shard of 5).
+        foreach (var l in looked)
+        {
+            var prefix = plan.Where(k => k.Point == l.Point && k.Index < l.PrefixShards).SelectMany(k => TestSamples.Of(k));
+            Assert.Equal(prefix.Average(x => (double)x.RhsEvaluations), l.EvaluationsPerSample, 12);
+        }
         var stats = stream.Finish(Path.Combine(dir, "samples.csv"));
         Assert.All(stats, s => Assert.Equal(10, s.Count));
         Assert.Equal(1 + 2 * 10, File.ReadAllLines(Path.Combine(dir, "samples.csv")).Length);

@@ -15,9 +15,10 @@ internal sealed record StreamShard(ShardKey Shard, SampleRecord[] Samples);
 
 /// <summary>
 /// A point's complete prefix now holds <paramref name="PrefixShards"/> shards; with a target, its state (stopped or not,
-/// samples to go). Sent to the coordinator, which stops handing out a stopped point's shards and allocates the rest.
+/// samples to go) and the mean gradient evaluations per sample of the prefix. Sent to the coordinator, which stops
+/// handing out a stopped point's shards and allocates the rest.
 /// </summary>
-public sealed record PrefixAdvanced(int Point, int PrefixShards, TargetState? State);
+public sealed record PrefixAdvanced(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample = 0);
 
 /// <summary>
 /// Streams samples.csv (<see cref="SamplesCsvStream"/>) and writes the final outputs, on its own thread beside the store
@@ -84,7 +85,7 @@ internal sealed class SamplesCsvActor : ReceiveActor
     private void Report()
     {
         if (_csv is null || _target is null) return;
-        foreach (var (point, shards, state) in _csv.TakeLooked()) _reportTo.Tell(new PrefixAdvanced(point, shards, state));
+        foreach (var (point, shards, state, evaluations) in _csv.TakeLooked()) _reportTo.Tell(new PrefixAdvanced(point, shards, state, evaluations));
     }
 
     protected override void PostStop() => _reader?.Dispose();

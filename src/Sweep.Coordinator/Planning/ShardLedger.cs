@@ -40,6 +40,7 @@ public sealed class ShardLedger
     private readonly bool[]? _stopped;
     private readonly int[]? _prefix;
     private readonly long[]? _toGo;
+    private readonly double[]? _cost;
     private readonly long _firstBatch;
     private readonly AllocationRule _allocation;
     private int _open;
@@ -71,6 +72,7 @@ public sealed class ShardLedger
             _prefix = new int[plan.Points];
             _toGo = Enumerable.Repeat(batch, plan.Points).ToArray();
             _firstBatch = batch;
+            _cost = Enumerable.Repeat(1.0, plan.Points).ToArray();
             _open = plan.Points;
         }
         foreach (var (p, i) in alreadyDone)
@@ -139,13 +141,15 @@ public sealed class ShardLedger
 
     /// <summary>
     /// The samples.csv stream's report: <paramref name="point"/>'s complete prefix holds <paramref name="prefixShards"/>
-    /// shards and it needs about <paramref name="toGo"/> samples more (the allocation's input).
+    /// shards and it needs about <paramref name="toGo"/> samples more, each costing about <paramref name="costPerSample"/>
+    /// (any unit common to all points; not positive: unknown, the cost stays as it was) — the allocation's input.
     /// </summary>
-    public void Observe(int point, int prefixShards, long toGo)
+    public void Observe(int point, int prefixShards, long toGo, double costPerSample = 0)
     {
         if (_prefix is null) return;
         _prefix[point] = Math.Max(_prefix[point], prefixShards);
         _toGo![point] = toGo;
+        if (costPerSample > 0) _cost![point] = costPerSample;
     }
 
     /// <summary>
@@ -205,7 +209,7 @@ public sealed class ShardLedger
         var needs = new PointNeed[_plan.Points];
         for (int p = 0; p < needs.Length; p++)
             needs[p] = new PointNeed(!_stopped![p] && next[p] < end[p], toGo[p], Math.Max(0, next[p] - prefix[p]) * (long)_plan.ShardSize,
-                Math.Max(next[p], _doneBelow[p]) * (long)_plan.ShardSize);   // after a resume the cursor starts at 0
+                Math.Max(next[p], _doneBelow[p]) * (long)_plan.ShardSize, _cost![p]);   // after a resume the cursor starts at 0
         while (true)
         {
             int p = TargetAllocation.Choose(needs, _firstBatch, _allocation);

@@ -3,13 +3,16 @@ namespace Sweep.Coordinator.Planning;
 /// <summary>
 /// A point as the allocation sees it: whether it may get a shard (not stopped, shards left), the samples its target is
 /// projected to need beyond its complete prefix (<see cref="Sweep.Results.Statistics.SequentialRule.ProjectToGo"/>), the
-/// samples already handed out beyond that prefix (solving, committing, or done out of order), and the samples handed
-/// out or done in all.
+/// samples already handed out beyond that prefix (solving, committing, or done out of order), the samples handed
+/// out or done in all, and the cost of one of its samples (mean gradient evaluations × parameters; 1 while unknown).
 /// </summary>
-public readonly record struct PointNeed(bool Open, long ToGo, long Ahead, long Handed)
+public readonly record struct PointNeed(bool Open, long ToGo, long Ahead, long Handed, double Cost = 1)
 {
     /// <summary>Samples still to hand out before the point is projected to stop.</summary>
     public long Need => ToGo - Ahead;
+
+    /// <summary>The work still to hand out: <see cref="Need"/> times the cost per sample.</summary>
+    public double Work => Need * Cost;
 }
 
 /// <summary>How a campaign with a target picks the point of its next shard.</summary>
@@ -29,8 +32,9 @@ public enum AllocationRule
 /// <list type="number">
 /// <item>a point whose first batch is not all handed out, the fewest handed out first (the first batch round robin: every
 /// point is looked at once before any is sampled further);</item>
-/// <item>the open point with the smallest positive <see cref="PointNeed.Need"/> — projected samples to go less those
-/// already handed out — so the point closest to its decision is decided first;</item>
+/// <item>the open point with the least positive <see cref="PointNeed.Work"/> — projected samples to go less those
+/// already handed out, times the cost of its samples so far — so the point closest to its decision in computing time is
+/// decided first (a deep, stiff point may cost ten times an easy one per sample);</item>
 /// <item>when every open point has enough in flight to reach its projected stop, the largest need (the least
 /// overshoot), so workers never idle while work is left.</item>
 /// </list>
@@ -54,7 +58,7 @@ public static class TargetAllocation
         best = FewestHanded(points, firstBatch);
         if (best >= 0) return best;
         for (int p = 0; p < points.Length; p++)
-            if (points[p].Open && points[p].Need > 0 && (best < 0 || points[p].Need < points[best].Need)) best = p;
+            if (points[p].Open && points[p].Need > 0 && (best < 0 || points[p].Work < points[best].Work)) best = p;
         if (best >= 0) return best;
         for (int p = 0; p < points.Length; p++)
             if (points[p].Open && (best < 0 || points[p].Need > points[best].Need)) best = p;

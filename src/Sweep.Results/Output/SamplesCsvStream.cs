@@ -24,6 +24,8 @@ public sealed class SamplesCsvStream
     private readonly Dictionary<(int Point, int Index), SampleRecord[]> _buffered = new();
     private readonly PrefixWalk _walk;              // the statistics of what is written, and the sequential rule's decisions
     private readonly List<int> _looked = new();     // points the rule looked at since the last TakeLooked
+    private readonly long[] _evaluations;           // per point: gradient evaluations of the samples written
+    private readonly long[] _pointSamples;          // per point: samples written
     private readonly int _maxBufferedSamples;
     private long _bufferedSamples, _written;
 
@@ -37,6 +39,8 @@ public sealed class SamplesCsvStream
         _partsDirectory = Path.Combine(outputDirectory, "samples.csv.parts");
         _plan = campaign.Plan();
         _cursor = new int[_plan.Points];
+        _evaluations = new long[_plan.Points];
+        _pointSamples = new long[_plan.Points];
         _stored = storedShards.ToHashSet();
         _walk = new PrefixWalk(campaign);
         if (Directory.Exists(_partsDirectory)) Directory.Delete(_partsDirectory, recursive: true);
@@ -55,15 +59,19 @@ public sealed class SamplesCsvStream
     public IReadOnlyList<TargetState?> States => _walk.States;
 
     /// <summary>
-    /// The points whose complete prefix grew since the last call, with the shards it now holds and the target state: what
-    /// the coordinator needs to stop handing out a point's shards and to allocate the rest.
+    /// The points whose complete prefix grew since the last call, with the shards it now holds, the target state and the
+    /// mean gradient evaluations per sample of the prefix (the cost of its samples): what the coordinator needs to stop
+    /// handing out a point's shards and to allocate the rest.
     /// </summary>
-    public IReadOnlyList<(int Point, int PrefixShards, TargetState? State)> TakeLooked()
+    public IReadOnlyList<(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample)> TakeLooked()
     {
-        var list = _looked.Distinct().Select(p => (p, _cursor[p], _walk.States[p])).ToList();
+        var list = _looked.Distinct().Select(p => (p, _cursor[p], _walk.States[p], EvaluationsPerSample(p))).ToList();
         _looked.Clear();
         return list;
     }
+
+    private double EvaluationsPerSample(int point) =>
+        _pointSamples[point] == 0 ? 0 : (double)_evaluations[point] / _pointSamples[point];
 
     private string PartPath(int point) => Path.Combine(_partsDirectory, $"{point}.csv");
 
@@ -97,9 +105,11 @@ public sealed class SamplesCsvStream
             foreach (var s in rows)
             {
                 OutputWriter.WriteCsvRow(w, s);
+                _evaluations[point] += s.RhsEvaluations;
                 if (!_walk.Offer(s)) throw new InvalidOperationException($"sample {s.Sample} of point {s.Point} is out of order in shard {shard.Index}");
             }
             _written += rows.Count;
+            _pointSamples[point] += rows.Count;
             _cursor[point]++;
         }
         if (_walk.Rule is not null) _looked.Add(point);
