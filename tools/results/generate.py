@@ -14,7 +14,7 @@ REASONS = {
     "target_met": "target met: anytime upper95 ≤ target",
     "out_of_reach": "out of reach: the plateau outlasts the horizon (anytime lower95 of the unresolved share > target)",
     "budget": "budget spent (max_samples) without a decision",
-    None: "not decided yet (partial run)",
+    None: "not decided when the run was stopped (see Run)",
 }
 
 
