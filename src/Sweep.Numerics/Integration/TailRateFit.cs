@@ -24,8 +24,9 @@ public sealed class TailRateFit
     /// <summary>The evaluation floor relative to the loss scale: 64 machine epsilons.</summary>
     public const double FloorRelative = 64 * 2.220446049250313e-16;
 
-    private static readonly double Step = Math.Pow(10, -1.0 / CheckpointsPerDecade);
-    private static readonly double LnDecade = Math.Log(10);
+    // Literals and IeeeMath.Log, not Math.Pow/Math.Log (the platform's libm): the rate is the same bits on every machine.
+    private const double Step = 0.7498942093324559;      // 10^(−1/8)
+    private const double LnDecade = 2.302585092994046;   // ln 10
 
     private readonly double _floor;
     private readonly double[] _times = new double[Capacity];
@@ -54,7 +55,7 @@ public sealed class TailRateFit
     public void Observe(double time, double gap)
     {
         if (!(gap > _floor) || double.IsInfinity(gap)) return;
-        double log = Math.Log(gap);
+        double log = Kernels.IeeeMath.Log(gap);
         _lastTime = time;
         _lastLog = log;
         _hasLast = true;
