@@ -17,7 +17,7 @@ public static class CampaignLoader
 {
     private static readonly string[] TopKeys = ["name", "seed", "problem", "network", "init", "dynamics", "stop", "samples", "shard_size", "trace_samples", "analysis", "sweep", "target", "max_samples"];
     /// <summary>The keys of <c>analysis</c> (README, Analysis).</summary>
-    private static readonly string[] AnalysisKeys = ["hessian", "itinerary"];
+    private static readonly string[] AnalysisKeys = ["hessian", "itinerary", "invariants", "tail_rate"];
     private static readonly string[] Unsweepable = ["name", "seed", "samples", "shard_size", "sweep", "target", "max_samples"];
 
     /// <summary>Reads and validates a campaign file; <see cref="UserError"/> (naming the field) when it is refused.</summary>
@@ -447,7 +447,9 @@ public static class CampaignLoader
 
         var analysis = ReadAnalysis(top);
         bool itinerary = top["analysis"] is JsonObject analysisNode && ReadBool(analysisNode, "itinerary", "analysis", fallback: false);
-        var spec = new PointSpec(index, problemData, hidden, scale, suppress, dyn, gradTol, epsHit, traceSamples, until, initKind, layerScales, analysis) { Itinerary = itinerary };
+        bool tailRate = top["analysis"] is JsonObject tailNode && ReadBool(tailNode, "tail_rate", "analysis", fallback: false);
+        var spec = new PointSpec(index, problemData, hidden, scale, suppress, dyn, gradTol, epsHit, traceSamples, until, initKind, layerScales, analysis)
+        { Itinerary = itinerary, TailRate = tailRate };
         return (spec, problem.Value!, replica, warnings);
     }
 
@@ -474,7 +476,7 @@ public static class CampaignLoader
                 },
             };
         }
-        return settings;
+        return settings with { Invariants = ReadBool(analysis, "invariants", "analysis", fallback: false) };
     }
 
     /// <summary>Critical values, ||Y||² and the covariances must stay below this, with room for the loss and its gradient.</summary>

@@ -16,7 +16,7 @@ namespace Sweep.Messages;
 public sealed class SweepSerializer : SerializerWithStringManifest
 {
     public const int Id = 1717;
-    private const byte FormatVersion = 3;
+    private const byte FormatVersion = 4;
 
     public SweepSerializer(ExtendedActorSystem system) : base(system) { }
 
@@ -170,6 +170,8 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             w.Write((byte)p.InitKind); Write(w, p.LayerScales);
             w.Write((byte)p.Analyses.Hessian);
             w.Write(p.Itinerary);
+            w.Write(p.Analyses.Invariants);
+            w.Write(p.TailRate);
         }
     }
 
@@ -206,10 +208,13 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             var until = (Until)r.ReadByte();
             var initKind = (InitKind)r.ReadByte();
             var layerScales = ReadDoubles(r);
-            var analysis = new AnalysisSettings((HessianScope)r.ReadByte());
+            var hessian = (HessianScope)r.ReadByte();
+            bool itinerary = r.ReadBoolean();
+            var analysis = new AnalysisSettings(hessian, Invariants: r.ReadBoolean());
             points[i] = new PointSpec(index, problem, hidden, scale, suppress, dyn, gradTol, epsHit, traces, until, initKind, layerScales, analysis)
             {
-                Itinerary = r.ReadBoolean(),
+                Itinerary = itinerary,
+                TailRate = r.ReadBoolean(),
             };
         }
         return new CampaignSpec(hash, seed, points);

@@ -36,6 +36,11 @@ public sealed record SampleResult(
     /// <summary>The saddle-to-saddle itinerary, when the stop rule asked for it (null for a diverged sample).</summary>
     public Analysis.Itinerary? Itinerary { get; init; }
 
+    /// <summary>λ_min and λ_max of each D_i at t = 0 (i = 1..H), when the campaign's analysis asked for them.</summary>
+    public IReadOnlyList<(double Min, double Max)>? InvariantEigenvalues { get; init; }
+    /// <summary>The tail rate (<see cref="Integration.TailRateFit"/>), when the stop rule asked for it and the fit had enough points.</summary>
+    public double? TailRate { get; init; }
+
     /// <summary>(time, loss) along the trajectory, when it was traced.</summary>
     public IReadOnlyList<TracePoint>? Trace { get; init; }
 }

@@ -121,6 +121,10 @@ public sealed class TrajectorySolver
         }
         return new SampleResult(point, sample, r.Status, label, r.Loss, critical, r.Time, r.HitTime,
             r.Steps, r.GradientEvaluations, r.GradientNorm, drift, r.Outcome, r.GlobalTime)
-        { Trace = trace?.ToList(), Itinerary = r.Itinerary, NumericalFailure = r.Status == SampleStatus.Diverged && _divergenceIsFailure, Hessian = hessian };
+        {
+            Trace = trace?.ToList(), Itinerary = r.Itinerary, NumericalFailure = r.Status == SampleStatus.Diverged && _divergenceIsFailure, Hessian = hessian,
+            InvariantEigenvalues = _analysis.Invariants ? Invariants.ExtremeEigenvalues(_problem.Shape, initialInvariants) : null,
+            TailRate = r.TailRate,
+        };
     }
 }

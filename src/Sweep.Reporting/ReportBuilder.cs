@@ -38,16 +38,17 @@ public static class ReportBuilder
         List<(int Point, long Sample, double[] Time, double[] Loss)> traces;
         List<Provenance> builds;
         var eigen = new AnalysedEigenvalues();
+        var tails = new TailRatesByOutcome();
         PrefixWalk? walk = null;
         using (store)
         {
             // With a target, each point's samples up to its stop (what samples.csv and summary.json hold).
             if (campaign.Target is null)
-                stats = OutputWriter.Aggregate(campaign, store.ReadSamples().Select(r => { eigen.Observe(r); return r; }));
+                stats = OutputWriter.Aggregate(campaign, store.ReadSamples().Select(r => { eigen.Observe(r); tails.Observe(r); return r; }));
             else
             {
                 walk = new PrefixWalk(campaign);
-                foreach (var r in walk.Filter(store.ReadSamples())) eigen.Observe(r);
+                foreach (var r in walk.Filter(store.ReadSamples())) { eigen.Observe(r); tails.Observe(r); }
                 stats = walk.Stats;
             }
             traces = store.ReadTraces();
@@ -75,6 +76,9 @@ public static class ReportBuilder
                     figures.Add((SmallestEigenvalues(outDir, campaign, eigen, axis, group, $"hessian-min-{suffix}"),
                         $"Smallest Hessian eigenvalue λ_min at the stop of every analysed sample against {axis.Key}{group.Context}, as −λ_min on a log scale (samples with λ_min ≥ 0 at the bottom edge); the black bars are τ, below which a negative eigenvalue does not count (non-strict)."));
                 }
+                if (group.Points.Any(p => campaign.Points[p].Spec.TailRate))
+                    figures.Add((TailRates(outDir, tails, axis, group, $"tail-rate-{suffix}"),
+                        $"Tail rate (the fitted exponential rate of L − L_min over the last decade before the stop) against {axis.Key}{group.Context}, per outcome (log scale): the median (marker) and the 10%–90% range over the samples with a rate; n in the legend. Converged samples in the exponential regime of Proposition 2 sit at a rate bounded away from 0; samples stopped on a plateau near 0. Rates ≤ 0 are not drawn."));
                 figures.Add((SaddleMass(outDir, summaries, axis, group, $"saddle-mass-{suffix}"),
                     $"Saddle-basin mass against {axis.Key}{group.Context} (log scale), bracketed by what is certified: the upper bound (certified saddles + unresolved samples) with its exact one-sided 95% bound (triangles), and the lower bound (certified saddles only) with its 95% lower bound where it is above 0. The conjecture says the lower bound is 0 for generic starts and the upper bound tends to 0 as the horizon grows."));
                 if (group.Points.Any(p => summaries[p].Itineraries is not null))
@@ -254,6 +258,50 @@ public static class ReportBuilder
         plot.Title($"Smallest Hessian eigenvalue at the stop vs {axis.Key}{group.Context}");
         ApplyAxis(plot, axis);
         plot.YLabel("−λ_min (log scale; black bars: τ)");
+        plot.ShowLegend(Edge.Right);
+        return Save(plot, outDir, name);
+    }
+
+    /// <summary>The tail rates per (point, outcome), in bounded sketches (<see cref="TailStatistics"/>).</summary>
+    private sealed class TailRatesByOutcome
+    {
+        private readonly Dictionary<(int, Outcome), TailStatistics> _rates = [];
+        public void Observe(SampleRecord r)
+        {
+            if (double.IsNaN(r.TailRate)) return;
+            if (!_rates.TryGetValue((r.Point, r.Outcome), out var s)) _rates[(r.Point, r.Outcome)] = s = new TailStatistics();
+            s.Add(r with { InvariantEigenvalues = "" });
+        }
+        public TailStatistics? Of(int point, Outcome outcome) => _rates.GetValueOrDefault((point, outcome));
+    }
+
+    /// <summary>Per outcome: the median tail rate with its 10%–90% range on a log axis (positive rates).</summary>
+    private static string TailRates(string outDir, TailRatesByOutcome rates, Axis axis, Group group, string name)
+    {
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        Outcome[] outcomes = [Outcome.Global, Outcome.Saddle, Outcome.Unresolved];
+        double width = group.Points.Count > 1 ? (group.Points.Max(axis.X) - group.Points.Min(axis.X)) / (group.Points.Count - 1) : 1;
+        for (int oi = 0; oi < outcomes.Length; oi++)
+        {
+            double offset = (oi - 1) * 0.04 * width;
+            var xs = new List<double>(); var ys = new List<double>(); var lo = new List<double>(); var hi = new List<double>();
+            long n = 0;
+            foreach (var p in group.Points)
+            {
+                if (rates.Of(p, outcomes[oi]) is not { } s || s.Rate(0.5) is not { } m || !(m > 0)) continue;
+                n += s.Rates;
+                double L(double v) => Math.Log10(v);
+                xs.Add(axis.X(p) + offset); ys.Add(L(m));
+                lo.Add(s.Rate(0.1) is { } a && a > 0 ? L(m) - L(a) : 0);
+                hi.Add(s.Rate(0.9) is { } b && b > 0 ? L(b) - L(m) : 0);
+            }
+            if (xs.Count > 0) MarkersWithBars(plot, xs, ys, lo, hi, palette.GetColor(oi), $"{SampleColumns.NameOf(outcomes[oi])} (n = {n})");
+        }
+        plot.Axes.Left.TickGenerator = LogTicks(y => Display.Short(Math.Pow(10, y)));
+        plot.Title($"Tail rate vs {axis.Key}{group.Context}");
+        ApplyAxis(plot, axis);
+        plot.YLabel("tail rate (log scale)");
         plot.ShowLegend(Edge.Right);
         return Save(plot, outDir, name);
     }

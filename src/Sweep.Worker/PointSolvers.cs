@@ -25,7 +25,7 @@ public static class PointSolvers
         problem.IsValid && examples is not null ? Validated<LinearNetworkProblem>.Ok(problem.Value!.WithExamples(examples), problem.Warnings) : problem;
 
     public static TrajectorySolver Solver(PointSpec spec, LinearNetworkProblem problem) =>
-        new(problem, spec.Initializer(), spec.Dynamics, new StopRule(spec.GradTolRel, spec.EpsHit, spec.Until, spec.Itinerary), analysis: spec.Analyses);
+        new(problem, spec.Initializer(), spec.Dynamics, new StopRule(spec.GradTolRel, spec.EpsHit, spec.Until, spec.Itinerary, spec.TailRate), analysis: spec.Analyses);
 
     public static SampleRecord ToRecord(SampleResult r) => new()
     {
@@ -47,6 +47,8 @@ public static class PointSolvers
         HessianMin = r.Hessian?.Min ?? double.NaN,
         HessianNegative = r.Hessian?.Negative ?? double.NaN,
         HessianNull = r.Hessian?.Null ?? double.NaN,
+        InvariantEigenvalues = r.InvariantEigenvalues is { } eig ? SampleRecord.FormatEigenvalues(eig) : "",
+        TailRate = r.TailRate ?? double.NaN,
         TraceTime = r.Trace?.Select(t => t.Time).ToArray(),
         TraceLoss = r.Trace?.Select(t => t.Loss).ToArray(),
     };

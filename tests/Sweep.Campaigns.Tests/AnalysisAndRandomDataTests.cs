@@ -29,6 +29,29 @@ public class AnalysisAndRandomDataTests
         Assert.Contains("did you mean \"itinerary\"", e.Message);
     }
 
+    [Fact]
+    public void Analysis_invariants_and_tail_rate_are_off_by_default_read_as_booleans_and_hashed_only_when_set()
+    {
+        var plain = Parse(Small());
+        Assert.All(plain.Points, p => Assert.False(p.Spec.TailRate || p.Spec.Analyses.Invariants));
+        var json = Small();
+        json["analysis"] = JsonNode.Parse("""{ "invariants": true, "tail_rate": true }""");
+        var asked = Parse(json);
+        Assert.All(asked.Points, p => Assert.True(p.Spec.TailRate && p.Spec.Analyses.Invariants));
+        Assert.NotEqual(plain.Hash, asked.Hash);
+        // A campaign without the keys keeps its hash (the identity is the file as written).
+        Assert.Equal(plain.Hash, Parse(Small()).Hash);
+        foreach (var key in new[] { "invariants", "tail_rate" })
+        {
+            json["analysis"] = JsonNode.Parse($$"""{ "{{key}}": 1 }""");
+            var e = Refused(json);
+            Assert.Equal($"analysis.{key}", e.Field);
+            Assert.Contains("true or false", e.Message);
+        }
+        json["analysis"] = JsonNode.Parse("""{ "tail_rates": true }""");
+        Assert.Contains("did you mean \"tail_rate\"", Refused(json).Message);
+    }
+
     private static JsonObject Random(string extra = "", string sweep = """{ "problem.replica": [0, 1], "init.scale": [0.1, 0.2] }""")
     {
         var json = Small();

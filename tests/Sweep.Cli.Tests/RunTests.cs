@@ -38,6 +38,41 @@ public class RunTests
     }
 
     [Fact]
+    public void Invariant_eigenvalues_and_tail_rates_are_written_summarised_and_drawn()
+    {
+        // H = 1, balanced: D_1 = 0 at t = 0, and every sample converges at the slowest linearised rate 2·N·s_min = 2.4.
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, """
+            { "name": "tails", "seed": 3, "problem": { "kind": "canonical", "singular_values": [3, 1.5, 0.6], "input_dim": 3 }, "network": { "hidden": [3] },
+              "init": { "kind": "balanced", "scale": 0.3 }, "dynamics": { "method": "flow", "t_max": 500 },
+              "stop": { "grad_tol_rel": 1e-6, "eps_hit": 1e-3, "until": "converged" }, "analysis": { "invariants": true, "tail_rate": true },
+              "samples": 20, "shard_size": 10 }
+            """);
+        var outDir = Path.Combine(dir, "out");
+        var (exit, stdout, stderr) = SweepProcess.Run(Timeout, "run", file, "--out", outDir, "--workers", "2");
+        Assert.True(exit == 0, stdout + stderr);
+        var rows = File.ReadAllLines(Path.Combine(outDir, "samples.csv"));
+        Assert.EndsWith(",hessian_null,invariant_eigs,tail_rate", rows[0]);
+        Assert.Equal(21, rows.Length);
+        foreach (var row in rows.Skip(1))
+        {
+            var cells = row.Split(',');
+            var eig = cells[^2].Split(':').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(2, eig.Length);
+            Assert.All(eig, v => Assert.True(Math.Abs(v) < 1e-14, row));
+            Assert.Equal(2.4, double.Parse(cells[^1], System.Globalization.CultureInfo.InvariantCulture), 0.024);
+        }
+        var point = Summary(outDir)["points"]![0]!;
+        Assert.Equal(20, point["tail_rate"]!["count"]!.GetValue<long>());
+        Assert.Equal(2.4, point["tail_rate"]!["p50"]!.GetValue<double>(), 0.024);
+        Assert.Equal(20, point["invariants"]!["count"]!.GetValue<long>());
+        Assert.True(point["invariants"]!["median_max_abs"]!.GetValue<double>() < 1e-14);
+        var report = SweepProcess.Run(Timeout, "report", outDir);
+        Assert.True(report.Exit == 0, report.Out + report.Err);
+        Assert.True(File.Exists(Path.Combine(outDir, "report", "tail-rate-point.png")));
+    }
+
+    [Fact]
     public void Generic_single_hidden_layer_campaign_reaches_the_global_minimum_everywhere()
     {
         var dir = Temp.Dir();
@@ -52,8 +87,8 @@ public class RunTests
         Assert.Equal(60, point["t_hit"]!["count"]!.GetValue<long>());
         Assert.Equal(60, point["status"]!["converged"]!.GetValue<long>());
         var rows = File.ReadAllLines(Path.Combine(dir, "out", "samples.csv"));
-        Assert.Equal("point,sample,status,label,final_loss,critical_value,t_stop,t_hit,steps,rhs_evals,grad_norm,invariant_drift,outcome,t_global,itinerary,hessian_min,hessian_negative,hessian_null", rows[0]);
-        Assert.All(rows.Skip(1), r => Assert.EndsWith(",,,,", r));         // no itinerary or Hessian asked: empty cells
+        Assert.Equal("point,sample,status,label,final_loss,critical_value,t_stop,t_hit,steps,rhs_evals,grad_norm,invariant_drift,outcome,t_global,itinerary,hessian_min,hessian_negative,hessian_null,invariant_eigs,tail_rate", rows[0]);
+        Assert.All(rows.Skip(1), r => Assert.EndsWith(",,,,,,", r));       // no itinerary, Hessian, invariants or tail rate asked: empty cells
         Assert.Equal(61, rows.Length);
         Assert.True(Directory.EnumerateFiles(Path.Combine(dir, "out", "logs")).Any());
     }

@@ -54,6 +54,38 @@ public class SampleColumnsTests
     }
 
     [Fact]
+    public void A_format_2_blob_of_the_previous_columns_decodes_with_the_new_cells_missing()
+    {
+        // What store schemas 3-5 wrote: format byte 2, count, the columns up to hessian_null.
+        int old = SampleColumns.Named("hessian_null").Index + 1;
+        var shard = Enumerable.Range(0, 5).Select(i => TestSamples.Random(i) with { Point = 2 }).ToList();
+        var buffer = new MemoryStream();
+        using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write((byte)2);
+            w.Write(shard.Count);
+            foreach (var s in shard)
+                for (int c = 0; c < old; c++) SampleColumns.All[c].GetType().GetMethod("WriteBinary", BindingFlags.NonPublic | BindingFlags.Instance)!.Invoke(SampleColumns.All[c], [w, s]);
+        }
+        var back = ShardBlob.Decode(2, buffer.ToArray(), format2Columns: old);
+        Assert.Equal(shard.Select(s => s with { InvariantEigenvalues = "", TailRate = double.NaN }), back);
+        Assert.Equal(old, SampleColumns.PrefixLength(string.Join(';', SampleColumns.Fingerprint.Split(';').Take(old))));
+        Assert.Equal(SampleColumns.All.Count, SampleColumns.PrefixLength(SampleColumns.Fingerprint));
+        Assert.Null(SampleColumns.PrefixLength(SampleColumns.Fingerprint + ";extra:Double"));
+        Assert.Null(SampleColumns.PrefixLength("point:Int32;label:String"));
+    }
+
+    [Fact]
+    public void Invariant_eigenvalue_cells_round_trip_exactly()
+    {
+        (double, double)[] eig = [(-0.0123, 0.0456), (-2e-17, 3.0000000000000004), (-0.0, 0)];
+        string cell = SampleRecord.FormatEigenvalues(eig);
+        Assert.Equal("-0.0123:0.0456 -2E-17:3.0000000000000004 0:0", cell);
+        Assert.Equal(eig.Select(e => (e.Item1 == 0 ? 0 : e.Item1, e.Item2)), SampleRecord.ParseEigenvalues(cell));
+        Assert.Empty(SampleRecord.ParseEigenvalues(""));
+    }
+
+    [Fact]
     public async Task Records_round_trip_through_parquet()
     {
         var rows = Enumerable.Range(0, 20).Select(TestSamples.Random).ToList();

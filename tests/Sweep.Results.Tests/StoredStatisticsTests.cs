@@ -174,7 +174,7 @@ public class StoredStatisticsTests
         upgraded.Dispose();
         using var after = CampaignStore.Open(path, readOnly: true);
         Assert.True(after.HasShardStatistics);
-        Assert.Equal("5", after.TryGetMeta("schema"));
+        Assert.Equal("6", after.TryGetMeta("schema"));
         var merged = StoredStatistics.Read(campaign, after, exactUpTo: 0);
         Assert.Equal(0, after.SampleBlobsRead);
         Assert.Equal(Json(campaign, Binned(campaign, all)), Json(campaign, merged.Points));
@@ -187,6 +187,57 @@ public class StoredStatisticsTests
         db.Open();
         void Exec(string sql) { using var c = db.CreateCommand(); c.CommandText = sql; c.ExecuteNonQuery(); }
         Exec("ALTER TABLE shards DROP COLUMN stats; ALTER TABLE shards DROP COLUMN stats_sha256; UPDATE meta SET value = '4' WHERE key = 'schema'; DELETE FROM meta WHERE key = 'meta_sha256';");
+        Reseal(db);
+    }
+
+    /// <summary>The columns of schema 5 (this version's before invariant_eigs and tail_rate).</summary>
+    private static readonly string Schema5Columns = string.Join(';', SampleColumns.Fingerprint.Split(';').TakeWhile(c => !c.StartsWith("invariant_eigs:")));
+
+    [Fact]
+    public void A_schema_5_store_of_the_previous_columns_is_read_and_upgraded_by_a_resume()
+    {
+        var campaign = NewCampaign(80, 9);
+        var (dir, store, stored) = Fill(campaign, 6, 0.7, horizons: true);
+        store.Dispose();
+        string path = CampaignStore.PathIn(dir);
+        using (var db = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            db.Open();
+            using (var c = db.CreateCommand())
+            {
+                c.CommandText = "UPDATE meta SET value = '5' WHERE key = 'schema'; UPDATE meta SET value = $c WHERE key = 'columns'; DELETE FROM meta WHERE key = 'meta_sha256';";
+                c.Parameters.AddWithValue("$c", Schema5Columns);
+                c.ExecuteNonQuery();
+            }
+            Reseal(db);
+        }
+        using (var reader = CampaignStore.Open(path, readOnly: true))
+            Assert.Equal(stored.Values.SelectMany(s => s).Count(), reader.ReadSamples().Count());
+        var (upgraded, _) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir, campaign.Points.Select(p => p.Spec.Horizon).ToArray());
+        upgraded.Dispose();
+        using var after = CampaignStore.Open(path, readOnly: true);
+        Assert.Equal("6", after.TryGetMeta("schema"));
+        Assert.Equal(SampleColumns.Fingerprint, after.TryGetMeta("columns"));
+        Assert.Equal(Schema5Columns, after.TryGetMeta("columns_format2"));
+
+        // A layout that is not a prefix of this version's (a column renamed) is refused, naming the reason.
+        using (var db = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            db.Open();
+            using (var c = db.CreateCommand())
+            {
+                c.CommandText = "UPDATE meta SET value = replace(value, 'tail_rate', 'tail_rate2') WHERE key = 'columns'; DELETE FROM meta WHERE key = 'meta_sha256';";
+                c.ExecuteNonQuery();
+            }
+            Reseal(db);
+        }
+        var error = Assert.Throws<UserError>(() => CampaignStore.Open(path, readOnly: true));
+        Assert.Contains("per-sample columns differ", error.Message);
+    }
+
+    /// <summary>Writes the metadata checksum over the metadata as it is now.</summary>
+    private static void Reseal(SqliteConnection db)
+    {
         var meta = new List<(string, string)>();
         using (var c = db.CreateCommand())
         {

@@ -5,7 +5,8 @@ namespace Sweep.Numerics.Analysis;
 /// trajectory itself. Defaults measure nothing extra, so default outputs stay the contract's.
 /// </summary>
 /// <param name="Hessian">Which samples get the Hessian spectrum at the stop.</param>
-public sealed record AnalysisSettings(HessianScope Hessian = HessianScope.None)
+/// <param name="Invariants">Whether each sample gets the extreme eigenvalues of every D_i at t = 0 (<see cref="Analysis.Invariants.ExtremeEigenvalues"/>).</param>
+public sealed record AnalysisSettings(HessianScope Hessian = HessianScope.None, bool Invariants = false)
 {
     public static AnalysisSettings Default { get; } = new();
 }

@@ -1,3 +1,4 @@
+using MathNet.Numerics.LinearAlgebra;
 using Sweep.Numerics.Kernels;
 using Sweep.Numerics.Problems;
 
@@ -32,6 +33,35 @@ public static class Invariants
             offset += di * di;
         }
         return d;
+    }
+
+    /// <summary>
+    /// λ_min and λ_max of each D_i (i = 1..H) of <paramref name="d"/> (as <see cref="Compute"/> returns them): how far
+    /// from balanced a state is (Lemma 2.3; D_i = 0 for a balanced start). Symmetric eigensolver (MathNet), off the hot path.
+    /// </summary>
+    public static (double Min, double Max)[] ExtremeEigenvalues(NetworkShape shape, ReadOnlySpan<double> d)
+    {
+        var result = new (double, double)[shape.Depth];
+        int offset = 0;
+        for (int i = 1; i <= shape.Depth; i++)
+        {
+            int di = shape.Dim(i);
+            var block = d.Slice(offset, di * di);
+            // Symmetrised: the two triangles of D_i agree only to roundoff, and the symmetric solver reads one.
+            var m = Matrix<double>.Build.Dense(di, di);
+            for (int r = 0; r < di; r++)
+                for (int c = 0; c < di; c++) m[r, c] = 0.5 * (block[r * di + c] + block[c * di + r]);
+            var eig = m.Evd(Symmetricity.Symmetric).EigenValues;
+            double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+            foreach (var v in eig)
+            {
+                lo = Math.Min(lo, v.Real);
+                hi = Math.Max(hi, v.Real);
+            }
+            result[i - 1] = (lo, hi);
+            offset += di * di;
+        }
+        return result;
     }
 
     /// <summary>max_i ||D_i(t) − D_i(0)||_F / (1 + ||D_i(0)||_F): a free accuracy certificate of an integrator.</summary>

@@ -3,7 +3,9 @@ namespace Sweep.Numerics.Integration;
 /// <summary>
 /// How an integration ended. <see cref="HitTime"/> is null when L − L_min ≤ eps_hit never happened;
 /// <see cref="GlobalTime"/> (t_global, the first certified time) is null unless the outcome is <see cref="Outcome.Global"/>;
-/// <see cref="Itinerary"/> is null unless the stop rule asked for it and the trajectory did not diverge.
+/// <see cref="Itinerary"/> is null unless the stop rule asked for it and the trajectory did not diverge;
+/// <see cref="TailRate"/> likewise, and null when the fit had too few usable points (<see cref="TailRateFit"/>).
 /// </summary>
 public readonly record struct IntegrationResult(SampleStatus Status, double Time, long Steps, long GradientEvaluations,
-    double Loss, double GradientNorm, double? HitTime, Outcome Outcome, double? GlobalTime, Analysis.Itinerary? Itinerary = null);
+    double Loss, double GradientNorm, double? HitTime, Outcome Outcome, double? GlobalTime, Analysis.Itinerary? Itinerary = null,
+    double? TailRate = null);

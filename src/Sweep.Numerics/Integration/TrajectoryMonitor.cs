@@ -22,6 +22,8 @@ namespace Sweep.Numerics.Integration;
 /// <item>records the itinerary when the stop rule asks for it: the Z-rule label of every accepted state, kept as its
 /// changes in an <see cref="ItineraryRecorder"/> (bounded, allocation-free). No debouncing: MATH.md defines the
 /// itinerary from the Z rule at accepted steps, so a label counts from the first accepted state that carries it;</item>
+/// <item>measures the tail rate when the stop rule asks for it: the exponential rate of L − L_min over the last
+/// decade before the stop, from log-spaced checkpoints (<see cref="TailRateFit"/>, bounded, allocation-free);</item>
 /// <item>stops it: diverged; else when the <see cref="Until"/> condition is met (status converged); else at the horizon.
 /// The gradient test alone never stops a trajectory.</item>
 /// </list>
@@ -39,6 +41,7 @@ public sealed class TrajectoryMonitor
     private readonly InvariantManifold? _manifold;
     private readonly LabelProbe? _probe;
     private readonly ItineraryRecorder? _itinerary;
+    private readonly TailRateFit? _tail;
     private readonly int _manifoldMask;     // every mode but the suppressed ones: the best critical point on the manifold
     private FirstCrossing _hit, _global;
     private TraceRecorder? _trace;
@@ -74,6 +77,7 @@ public sealed class TrajectoryMonitor
         // Descent certifies global by its label after a non-decrease; a suppressed-mode start needs its label too.
         _probe = flow && manifold is null && !stop.Itinerary ? null : new LabelProbe(problem);
         _itinerary = stop.Itinerary ? new ItineraryRecorder() : null;
+        _tail = stop.TailRate ? new TailRateFit(TailRateFit.Floor(cv)) : null;
         _manifoldMask = manifold is null ? 0 : manifold.Modes.Aggregate(_globalMask, (m, i) => m & ~(1 << i));
     }
 
@@ -97,6 +101,7 @@ public sealed class TrajectoryMonitor
         if (_decreasing && _global.Time is { } t) Certify(Outcome.Global, t);
         _trace?.Record(0, loss);
         _itinerary?.Start(_probe!.Mask(weights), 0);
+        _tail?.Start(0, loss - _minimum);
         return Check(0, loss, gradNorm, stateNorm, diverging, weights);
     }
 
@@ -116,6 +121,7 @@ public sealed class TrajectoryMonitor
         _lastLoss = loss;
         _trace?.Record(time, loss);
         _itinerary?.Observe(_probe!.Mask(weights), time);
+        _tail?.Observe(time, loss - _minimum);
         return Check(time, loss, gradNorm, stateNorm, diverging, weights);
     }
 
@@ -124,7 +130,8 @@ public sealed class TrajectoryMonitor
     {
         var outcome = status == SampleStatus.Diverged ? Outcome.Diverged : _certified ?? Outcome.Unresolved;
         return new IntegrationResult(status, time, steps, evaluations, loss, gradNorm, _hit.Time, outcome,
-            outcome == Outcome.Global ? _globalTime : null, outcome == Outcome.Diverged ? null : _itinerary?.ToItinerary());
+            outcome == Outcome.Global ? _globalTime : null, outcome == Outcome.Diverged ? null : _itinerary?.ToItinerary(),
+            outcome == Outcome.Diverged ? null : _tail?.Rate());
     }
 
     private void Certify(Outcome outcome, double time)

@@ -144,6 +144,13 @@ public static class OutputWriter
                     ["min_relative_gap"] = Real(RandomData.SmallestRelativeGap(p.Problem.Spectrum.SingularValues)),
                 };
             if (s.Itineraries is { } it) point["itineraries"] = Itineraries(it);
+            if (s.Tails?.Summarize(p.Spec.TailRate, p.Spec.Analyses.Invariants) is { } tails)
+            {
+                if (tails.TailRate is { } r)
+                    point["tail_rate"] = new JsonObject { ["count"] = r.Count, ["p10"] = r.P10, ["p50"] = r.P50, ["p90"] = r.P90 };
+                if (tails.Invariants is { } inv)
+                    point["invariants"] = new JsonObject { ["count"] = inv.Count, ["min"] = inv.Min, ["max"] = inv.Max, ["median_max_abs"] = inv.MedianMaxAbs };
+            }
             if (s.FlowDiverged > 0)
             {
                 point["numerical_failures"] = new JsonObject { ["flow_diverged"] = s.FlowDiverged };

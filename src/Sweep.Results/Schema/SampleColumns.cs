@@ -29,12 +29,27 @@ public static class SampleColumns
         foreach (var c in All) c.WriteBinary(w, record);
     }
 
-    /// <summary>Reads what <see cref="WriteBinary"/> wrote. <paramref name="intern"/>: equal strings share one instance.</summary>
-    public static SampleRecord ReadBinary(BinaryReader r, Dictionary<string, string>? intern = null)
+    /// <summary>
+    /// Reads what <see cref="WriteBinary"/> wrote. <paramref name="intern"/>: equal strings share one instance.
+    /// <paramref name="columns"/>: only the first ones were written (an older layout); the rest stay missing.
+    /// </summary>
+    public static SampleRecord ReadBinary(BinaryReader r, Dictionary<string, string>? intern = null, int? columns = null)
     {
         var record = new SampleRecord();
-        foreach (var c in All) c.ReadBinary(r, record, intern);
+        int n = columns ?? All.Count;
+        for (int i = 0; i < n; i++) All[i].ReadBinary(r, record, intern);
         return record;
+    }
+
+    /// <summary>
+    /// The number of columns of a recorded <see cref="Fingerprint"/> when that layout is this one's or a prefix of it
+    /// (columns are only appended), else null.
+    /// </summary>
+    public static int? PrefixLength(string fingerprint)
+    {
+        var mine = Fingerprint.Split(';');
+        var theirs = fingerprint.Split(';');
+        return theirs.Length <= mine.Length && theirs.AsSpan().SequenceEqual(mine.AsSpan(0, theirs.Length)) ? theirs.Length : null;
     }
 
     /// <summary>One samples.csv line with its newline, formatted in place (no string per field).</summary>

@@ -38,6 +38,26 @@ public sealed record SampleRecord
     [Column("hessian_negative")] public double HessianNegative { get; init; } = double.NaN;
     /// <summary>Number of Hessian eigenvalues with |λ| ≤ τ; NaN when not analysed or beyond the dense eigensolver's size.</summary>
     [Column("hessian_null")] public double HessianNull { get; init; } = double.NaN;
+    /// <summary>
+    /// λ_min and λ_max of each D_i = W_{i+1}ᵀW_{i+1} − W_iW_iᵀ at t = 0 (i = 1..H), "lo:hi lo:hi" (<see cref="FormatEigenvalues"/>);
+    /// empty unless <c>analysis.invariants</c>.
+    /// </summary>
+    [Column("invariant_eigs")] public string InvariantEigenvalues { get; init; } = "";
+    /// <summary>The fitted exponential rate of L − L_min over the last decade before the stop; NaN unless <c>analysis.tail_rate</c> (or too few points).</summary>
+    [Column("tail_rate")] public double TailRate { get; init; } = double.NaN;
+
+    /// <summary>The invariant_eigs cell: "lo:hi" per layer, space-separated, each real in shortest round-trip form (−0 as 0).</summary>
+    public static string FormatEigenvalues(IEnumerable<(double Min, double Max)> eigenvalues) =>
+        string.Join(' ', eigenvalues.Select(e => Real(e.Min) + ":" + Real(e.Max)));
+
+    /// <summary>Reads an invariant_eigs cell back (empty: none).</summary>
+    public static (double Min, double Max)[] ParseEigenvalues(string cell) => cell.Length == 0 ? [] : cell.Split(' ').Select(pair =>
+    {
+        int colon = pair.IndexOf(':');
+        return (double.Parse(pair[..colon], System.Globalization.CultureInfo.InvariantCulture), double.Parse(pair[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }).ToArray();
+
+    private static string Real(double v) => (v == 0 ? 0.0 : v).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>(time, loss) along the trajectory for traced samples; not a column (stored apart, never in the CSV).</summary>
     public double[]? TraceTime { get; init; }

@@ -159,7 +159,7 @@ public sealed class CensoredQuantiles
     }
 
     /// <summary>The 0-based order statistic <paramref name="rank"/> &lt; Observed of the observed times (estimated beyond the exact capacity).</summary>
-    private double OrderStatistic(long rank)
+    internal double OrderStatistic(long rank)
     {
         if (_exact is not null)
         {

@@ -19,6 +19,7 @@ public sealed class PointStatistics
     private readonly long[] _outcomes = new long[4];
     private readonly CensoredQuantiles _hit, _global;
     private readonly ItineraryStatistics _itineraries;
+    private readonly TailStatistics _tails = new();
 
     /// <param name="horizon">t_max (or max_iters): the censoring time, which sizes the quantile sketches.</param>
     /// <param name="flow">Gradient flow cannot diverge (Prop. 1): its diverged samples are numerical failures.</param>
@@ -57,6 +58,7 @@ public sealed class PointStatistics
     {
         if (r.Point != Point) throw new ArgumentException($"sample of point {r.Point} given to point {Point}");
         Count++;
+        _tails.Add(r);
         _status[(int)r.Status]++;
         _outcomes[(int)r.Outcome]++;
         if (r.Outcome == Outcome.Diverged) return;
@@ -206,6 +208,7 @@ public sealed class PointStatistics
                 .Select(kv => new HessianCounts(kv.Key, kv.Value.Strict, kv.Value.NonStrict))
                 .ToList(),
             Itineraries = _itineraries.Count == 0 || !quantiles ? null : _itineraries.Summarize(),
+            Tails = quantiles && _tails.Folded > 0 ? _tails : null,
         };
     }
 
@@ -254,4 +257,7 @@ public sealed record PointSummary(
 
     /// <summary>Strict and non-strict counts per label of the samples whose Hessian was analysed (empty when none was).</summary>
     public IReadOnlyList<HessianCounts> Hessian { get; init; } = [];
+
+    /// <summary>The tail rates and invariant eigenvalues folded so far (<see cref="TailStatistics.Summarize"/>); null for a live view.</summary>
+    public TailStatistics? Tails { get; init; }
 }

@@ -28,13 +28,17 @@ public sealed class CampaignStore : IDisposable
     // 5: each shard row also holds its statistics (counts, labels, binned times: PointStatistics.ForShard), written in
     //    the same transaction, with their own checksum, so that `status` reads no sample. A schema-4 store is read as it
     //    is (its shards' statistics recomputed from their samples) and upgraded in place by the next `run`.
-    private const int SchemaVersion = 5;
+    // 6: shard blobs (format 3) carry their number of columns; a store whose columns are a prefix of this version's
+    //    (columns are only appended: invariant_eigs, tail_rate) is read with the later cells missing, and a `run`
+    //    upgrades it in place: its format-2 blobs keep their layout, recorded as "columns_format2".
+    private const int SchemaVersion = 6;
     private const int OldestReadableSchema = 4;
     private const string MetaChecksumKey = "meta_sha256";
     private readonly SqliteConnection _db;
     private Dictionary<string, string> _meta = new();
 
     private int _schema = SchemaVersion;
+    private int? _format2Columns;
     private IReadOnlyList<double>? _horizons;
 
     private CampaignStore(SqliteConnection db) => _db = db;
@@ -57,7 +61,7 @@ public sealed class CampaignStore : IDisposable
         var cs = new SqliteConnectionStringBuilder { DataSource = _db.DataSource, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
         var db = new SqliteConnection(cs);
         db.Open();
-        var reader = new CampaignStore(db) { _meta = _meta, _schema = _schema, _horizons = _horizons };
+        var reader = new CampaignStore(db) { _meta = _meta, _schema = _schema, _format2Columns = _format2Columns, _horizons = _horizons };
         reader.Exec("PRAGMA busy_timeout = 10000;");
         return reader;
     }
@@ -297,7 +301,10 @@ public sealed class CampaignStore : IDisposable
             throw new UserError($"the campaign store '{path}' was written by another version of sweep (store schema {schema ?? "?"}; this version reads schemas {OldestReadableSchema}–{SchemaVersion}). It is left untouched: read it with that version, or use a new --out directory.");
         }
         _schema = version;
-        if (meta.GetValueOrDefault("columns") != SampleColumns.Fingerprint)
+        int? columns = SampleColumns.PrefixLength(meta.GetValueOrDefault("columns") ?? "");
+        int? format2 = SampleColumns.PrefixLength(meta.GetValueOrDefault("columns_format2") ?? meta.GetValueOrDefault("columns") ?? "");
+        _format2Columns = format2;
+        if (columns is null || format2 is null)
         {
             _db.Dispose();
             throw new UserError($"the campaign store '{path}' was written by another version of sweep (its per-sample columns differ from this version's). It is left untouched: read it with that version, or use a new --out directory.");
@@ -386,8 +393,9 @@ public sealed class CampaignStore : IDisposable
         : "rowid, point, shard, first_sample, count, traces, samples, sha256, NULL, NULL";
 
     /// <summary>
-    /// Upgrades a schema-4 store (already repaired) to schema 5 in one transaction: the statistics columns, each shard's
-    /// statistics computed from its samples (when the horizons are known), and the schema in the metadata.
+    /// Upgrades a schema-4 or -5 store (already repaired) to schema 6 in one transaction: from 4 the statistics columns
+    /// and each shard's statistics computed from its samples (when the horizons are known); from 4 or 5 the column
+    /// layout of the blobs already stored (kept as "columns_format2") and this version's; the schema in the metadata.
     /// </summary>
     /// <remarks>
     /// The added columns come after the samples blob, so reading them walks that blob's overflow pages: `status` on an
@@ -396,6 +404,17 @@ public sealed class CampaignStore : IDisposable
     private void Upgrade()
     {
         using var tx = _db.BeginTransaction();
+        var updated = new Dictionary<string, string>(_meta);
+        updated.Remove(MetaChecksumKey);
+        if (_schema < 6)
+        {
+            // Schema 5 → 6: the blobs already stored keep their (format-2) layout; new ones record their column count.
+            updated["columns_format2"] = updated.GetValueOrDefault("columns") ?? "";
+            updated["columns"] = SampleColumns.Fingerprint;
+            SetMeta("columns_format2", updated["columns_format2"], tx);
+            SetMeta("columns", updated["columns"], tx);
+        }
+        if (_schema >= 5) { _schema = SchemaVersion; FinishUpgrade(tx, updated); return; }
         Exec("ALTER TABLE shards ADD COLUMN stats BLOB; ALTER TABLE shards ADD COLUMN stats_sha256 BLOB;", tx);
         _schema = SchemaVersion;
         if (_horizons is not null)
@@ -417,8 +436,12 @@ public sealed class CampaignStore : IDisposable
                     ("$s", stats), ("$h", StatsChecksum(row.Point, row.Index, row.First, row.Count, stats)), ("$r", row.RowId));
             }
         }
-        var updated = new Dictionary<string, string>(_meta);
-        updated.Remove(MetaChecksumKey);
+        FinishUpgrade(tx, updated);
+    }
+
+    /// <summary>Records the new schema and the metadata's checksum, and commits the upgrade.</summary>
+    private void FinishUpgrade(SqliteTransaction tx, Dictionary<string, string> updated)
+    {
         updated["schema"] = SchemaVersion.ToString();
         string sum = MetaChecksum(updated);
         SetMeta("schema", SchemaVersion.ToString(), tx);
@@ -717,7 +740,7 @@ public sealed class CampaignStore : IDisposable
         SampleBlobsRead++;
         try
         {
-            var list = ShardBlob.Decode((int)row.Point, row.Blob!);
+            var list = ShardBlob.Decode((int)row.Point, row.Blob!, _format2Columns);
             if (list.Count != row.Count || list.Count > 0 && (list[0].Sample != row.First || list[^1].Sample != row.First + row.Count - 1))
                 throw new InvalidDataException($"it holds {list.Count} samples where {row.Count} from {row.First} were stored");
             return list;
