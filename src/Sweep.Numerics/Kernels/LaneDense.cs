@@ -30,8 +30,11 @@ public static class LaneDense<T> where T : struct, ILane<T>
     /// <summary>
     /// 32 vector registers (AVX-512's encoding, also for 256-bit vectors; Arm's SIMD) hold a 4×4 output block: 16
     /// accumulators, 4 values of B̂ and 1 of Â. With 16 (AVX2) that block spills, so there it is 4×3: 12 + 3 + 1.
+    /// A property of IsSupported checks, not a static readonly field: the JIT folds it to a constant even in the
+    /// methods marked AggressiveOptimization (which skip tiering, so a static readonly stays a load and a branch), and
+    /// drops the block the CPU does not use — on 16 registers its code had pushed the loop strides onto the stack.
     /// </summary>
-    private static readonly bool ThirtyTwoRegisters = Avx512F.IsSupported || AdvSimd.IsSupported;
+    private static bool ThirtyTwoRegisters => Avx512F.IsSupported || AdvSimd.IsSupported;
 
     /// <summary>
     /// C (m×n) = Â · B̂ with Â[i,p] = a[i·rowStride + p·innerStride] and B̂[p,j] = b[p·bInner + j·bColumn]: rows are taken
@@ -66,13 +69,13 @@ public static class LaneDense<T> where T : struct, ILane<T>
                     {
                         T b0 = T.Load(in pb), b1 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol)), b2 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol2)), b3 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol3));
                         T x = T.Load(in pa);
-                        c00 = T.MultiplyAdd(x, b0, c00); c01 = T.MultiplyAdd(x, b1, c01); c02 = T.MultiplyAdd(x, b2, c02); c03 = T.MultiplyAdd(x, b3, c03);
+                        T.MultiplyAddTo(ref c00, x, b0); T.MultiplyAddTo(ref c01, x, b1); T.MultiplyAddTo(ref c02, x, b2); T.MultiplyAddTo(ref c03, x, b3);
                         x = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow));
-                        c10 = T.MultiplyAdd(x, b0, c10); c11 = T.MultiplyAdd(x, b1, c11); c12 = T.MultiplyAdd(x, b2, c12); c13 = T.MultiplyAdd(x, b3, c13);
+                        T.MultiplyAddTo(ref c10, x, b0); T.MultiplyAddTo(ref c11, x, b1); T.MultiplyAddTo(ref c12, x, b2); T.MultiplyAddTo(ref c13, x, b3);
                         x = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow2));
-                        c20 = T.MultiplyAdd(x, b0, c20); c21 = T.MultiplyAdd(x, b1, c21); c22 = T.MultiplyAdd(x, b2, c22); c23 = T.MultiplyAdd(x, b3, c23);
+                        T.MultiplyAddTo(ref c20, x, b0); T.MultiplyAddTo(ref c21, x, b1); T.MultiplyAddTo(ref c22, x, b2); T.MultiplyAddTo(ref c23, x, b3);
                         x = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow3));
-                        c30 = T.MultiplyAdd(x, b0, c30); c31 = T.MultiplyAdd(x, b1, c31); c32 = T.MultiplyAdd(x, b2, c32); c33 = T.MultiplyAdd(x, b3, c33);
+                        T.MultiplyAddTo(ref c30, x, b0); T.MultiplyAddTo(ref c31, x, b1); T.MultiplyAddTo(ref c32, x, b2); T.MultiplyAddTo(ref c33, x, b3);
                         pa = ref Unsafe.Add(ref Unsafe.AsRef(in pa), aInner); pb = ref Unsafe.Add(ref Unsafe.AsRef(in pb), bIn);
                     }
                     int o = i * n + j;
@@ -90,13 +93,13 @@ public static class LaneDense<T> where T : struct, ILane<T>
                 {
                     T b0 = T.Load(in pb), b1 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol)), b2 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol2));
                     T x = T.Load(in pa);
-                    c00 = T.MultiplyAdd(x, b0, c00); c01 = T.MultiplyAdd(x, b1, c01); c02 = T.MultiplyAdd(x, b2, c02);
+                    T.MultiplyAddTo(ref c00, x, b0); T.MultiplyAddTo(ref c01, x, b1); T.MultiplyAddTo(ref c02, x, b2);
                     x = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow));
-                    c10 = T.MultiplyAdd(x, b0, c10); c11 = T.MultiplyAdd(x, b1, c11); c12 = T.MultiplyAdd(x, b2, c12);
+                    T.MultiplyAddTo(ref c10, x, b0); T.MultiplyAddTo(ref c11, x, b1); T.MultiplyAddTo(ref c12, x, b2);
                     x = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow2));
-                    c20 = T.MultiplyAdd(x, b0, c20); c21 = T.MultiplyAdd(x, b1, c21); c22 = T.MultiplyAdd(x, b2, c22);
+                    T.MultiplyAddTo(ref c20, x, b0); T.MultiplyAddTo(ref c21, x, b1); T.MultiplyAddTo(ref c22, x, b2);
                     x = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow3));
-                    c30 = T.MultiplyAdd(x, b0, c30); c31 = T.MultiplyAdd(x, b1, c31); c32 = T.MultiplyAdd(x, b2, c32);
+                    T.MultiplyAddTo(ref c30, x, b0); T.MultiplyAddTo(ref c31, x, b1); T.MultiplyAddTo(ref c32, x, b2);
                     pa = ref Unsafe.Add(ref Unsafe.AsRef(in pa), aInner); pb = ref Unsafe.Add(ref Unsafe.AsRef(in pb), bIn);
                 }
                 int o = i * n + j;
@@ -112,8 +115,8 @@ public static class LaneDense<T> where T : struct, ILane<T>
                 {
                     int ap = p * innerStride;
                     T bp = T.Load(b, p * bInner + j * bColumn);
-                    c0 = T.MultiplyAdd(T.Load(a, a0 + ap), bp, c0); c1 = T.MultiplyAdd(T.Load(a, a1 + ap), bp, c1);
-                    c2 = T.MultiplyAdd(T.Load(a, a2 + ap), bp, c2); c3 = T.MultiplyAdd(T.Load(a, a3 + ap), bp, c3);
+                    T.MultiplyAddTo(ref c0, T.Load(a, a0 + ap), bp); T.MultiplyAddTo(ref c1, T.Load(a, a1 + ap), bp);
+                    T.MultiplyAddTo(ref c2, T.Load(a, a2 + ap), bp); T.MultiplyAddTo(ref c3, T.Load(a, a3 + ap), bp);
                 }
                 int o = i * n + j;
                 T.Store(c, o, c0); T.Store(c, o + n, c1); T.Store(c, o + 2 * n, c2); T.Store(c, o + 3 * n, c3);
@@ -131,8 +134,8 @@ public static class LaneDense<T> where T : struct, ILane<T>
                 {
                     T x0 = T.Load(in pa), x1 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow));
                     T b0 = T.Load(in pb), b1 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol)), b2 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol2)), b3 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol3));
-                    c00 = T.MultiplyAdd(x0, b0, c00); c01 = T.MultiplyAdd(x0, b1, c01); c02 = T.MultiplyAdd(x0, b2, c02); c03 = T.MultiplyAdd(x0, b3, c03);
-                    c10 = T.MultiplyAdd(x1, b0, c10); c11 = T.MultiplyAdd(x1, b1, c11); c12 = T.MultiplyAdd(x1, b2, c12); c13 = T.MultiplyAdd(x1, b3, c13);
+                    T.MultiplyAddTo(ref c00, x0, b0); T.MultiplyAddTo(ref c01, x0, b1); T.MultiplyAddTo(ref c02, x0, b2); T.MultiplyAddTo(ref c03, x0, b3);
+                    T.MultiplyAddTo(ref c10, x1, b0); T.MultiplyAddTo(ref c11, x1, b1); T.MultiplyAddTo(ref c12, x1, b2); T.MultiplyAddTo(ref c13, x1, b3);
                     pa = ref Unsafe.Add(ref Unsafe.AsRef(in pa), aInner); pb = ref Unsafe.Add(ref Unsafe.AsRef(in pb), bIn);
                 }
                 int o0 = i * n + j, o1 = o0 + n;
@@ -145,8 +148,8 @@ public static class LaneDense<T> where T : struct, ILane<T>
                 for (int p = 0; p < k; p++)
                 {
                     T bp = T.Load(b, p * bInner + j * bColumn);
-                    acc0 = T.MultiplyAdd(T.Load(a, a0 + p * innerStride), bp, acc0);
-                    acc1 = T.MultiplyAdd(T.Load(a, a1 + p * innerStride), bp, acc1);
+                    T.MultiplyAddTo(ref acc0, T.Load(a, a0 + p * innerStride), bp);
+                    T.MultiplyAddTo(ref acc1, T.Load(a, a1 + p * innerStride), bp);
                 }
                 T.Store(c, i * n + j, acc0);
                 T.Store(c, (i + 1) * n + j, acc1);
@@ -158,7 +161,7 @@ public static class LaneDense<T> where T : struct, ILane<T>
             for (int j = 0; j < n; j++)
             {
                 T acc = T.Zero;
-                for (int p = 0; p < k; p++) acc = T.MultiplyAdd(T.Load(a, a0 + p * innerStride), T.Load(b, p * bInner + j * bColumn), acc);
+                for (int p = 0; p < k; p++) T.MultiplyAddTo(ref acc, T.Load(a, a0 + p * innerStride), T.Load(b, p * bInner + j * bColumn));
                 T.Store(c, i * n + j, acc);
             }
         }
@@ -171,7 +174,7 @@ public static class LaneDense<T> where T : struct, ILane<T>
             for (int j = 0; j < n; j++)
             {
                 T acc = T.Zero;
-                for (int p = 0; p < k; p++) acc = T.MultiplyAdd(T.Load(a, i * k + p), T.Broadcast(b[p * n + j]), acc);
+                for (int p = 0; p < k; p++) T.MultiplyAddTo(ref acc, T.Load(a, i * k + p), T.Broadcast(b[p * n + j]));
                 T.Store(c, i * n + j, acc);
             }
     }
@@ -183,7 +186,7 @@ public static class LaneDense<T> where T : struct, ILane<T>
         for (int e = 0; e < elements; e++)
         {
             T v = T.Load(x, e);
-            s = T.MultiplyAdd(v, v, s);
+            T.MultiplyAddTo(ref s, v, v);
         }
         return s;
     }
