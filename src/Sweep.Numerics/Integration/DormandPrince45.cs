@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Sweep.Numerics.Kernels;
 using Sweep.Numerics.Problems;
 
@@ -174,47 +175,67 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
     /// <summary>Stages 2–7 of one step for every lane (own method: fewer live values, better registers). Returns L(y_new).</summary>
     private T Stages(T h)
     {
-        int n = _n;
         Span<double> y = _y, k1 = _k1, k2 = _k2, k3 = _k3, k4 = _k4, k5 = _k5, k6 = _k6, k7 = _k7, ys = _ys, yn = _yn;
         var c = Tableau.AsSpan(0, 26);
         // h·a_ij once per step (per lane): y − Σ (h·a_ij)·k_j needs one multiply per element and stage fewer than y − h·Σ a_ij·k_j.
-        {
-            T a21 = h * T.Broadcast(c[0]);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - a21 * T.Load(k1, e));
-        }
+        Stage2(ys, y, k1, h * T.Broadcast(c[0]));
         Gradient(ys, k2);
-        {
-            T a31 = h * T.Broadcast(c[1]), a32 = h * T.Broadcast(c[2]);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - T.MultiplyAdd(a32, T.Load(k2, e), a31 * T.Load(k1, e)));
-        }
+        Stage3(ys, y, k1, k2, h * T.Broadcast(c[1]), h * T.Broadcast(c[2]));
         Gradient(ys, k3);
-        {
-            T a41 = h * T.Broadcast(c[3]), a42 = h * T.Broadcast(c[4]), a43 = h * T.Broadcast(c[5]);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - T.MultiplyAdd(a43, T.Load(k3, e), T.MultiplyAdd(a42, T.Load(k2, e), a41 * T.Load(k1, e))));
-        }
+        Stage4(ys, y, k1, k2, k3, h * T.Broadcast(c[3]), h * T.Broadcast(c[4]), h * T.Broadcast(c[5]));
         Gradient(ys, k4);
-        {
-            T a51 = h * T.Broadcast(c[6]), a52 = h * T.Broadcast(c[7]), a53 = h * T.Broadcast(c[8]), a54 = h * T.Broadcast(c[9]);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - T.MultiplyAdd(a54, T.Load(k4, e), T.MultiplyAdd(a53, T.Load(k3, e), T.MultiplyAdd(a52, T.Load(k2, e), a51 * T.Load(k1, e)))));
-        }
+        Stage5(ys, y, k1, k2, k3, k4, h * T.Broadcast(c[6]), h * T.Broadcast(c[7]), h * T.Broadcast(c[8]), h * T.Broadcast(c[9]));
         Gradient(ys, k5);
-        {
-            T a61 = h * T.Broadcast(c[10]), a62 = h * T.Broadcast(c[11]), a63 = h * T.Broadcast(c[12]), a64 = h * T.Broadcast(c[13]), a65 = h * T.Broadcast(c[14]);
-            for (int e = 0; e < n; e++) T.Store(ys, e, T.Load(y, e) - T.MultiplyAdd(a65, T.Load(k5, e), T.MultiplyAdd(a64, T.Load(k4, e), T.MultiplyAdd(a63, T.Load(k3, e), T.MultiplyAdd(a62, T.Load(k2, e), a61 * T.Load(k1, e))))));
-        }
+        Stage6(ys, y, k1, k2, k3, k4, k5, h * T.Broadcast(c[10]), h * T.Broadcast(c[11]), h * T.Broadcast(c[12]), h * T.Broadcast(c[13]), h * T.Broadcast(c[14]));
         Gradient(ys, k6);
-        {
-            // y_new, and in ys (free now) the part of the error sum that does not need k7 — the same sum, in the same order.
-            T b1 = h * T.Broadcast(c[15]), b3 = h * T.Broadcast(c[16]), b4 = h * T.Broadcast(c[17]), b5 = h * T.Broadcast(c[18]), b6 = h * T.Broadcast(c[19]);
-            T e1 = T.Broadcast(c[20]), e3 = T.Broadcast(c[21]), e4 = T.Broadcast(c[22]), e5 = T.Broadcast(c[23]), e6 = T.Broadcast(c[24]);
-            for (int e = 0; e < n; e++)
-            {
-                T g1 = T.Load(k1, e), g3 = T.Load(k3, e), g4 = T.Load(k4, e), g5 = T.Load(k5, e), g6 = T.Load(k6, e);
-                T.Store(yn, e, T.Load(y, e) - T.MultiplyAdd(b6, g6, T.MultiplyAdd(b5, g5, T.MultiplyAdd(b4, g4, T.MultiplyAdd(b3, g3, b1 * g1)))));
-                T.Store(ys, e, T.MultiplyAdd(e6, g6, T.MultiplyAdd(e5, g5, T.MultiplyAdd(e4, g4, T.MultiplyAdd(e3, g3, e1 * g1)))));
-            }
-        }
+        Solution(yn, ys, y, k1, k3, k4, k5, k6, h, c);
         return Gradient(yn, k7);
+    }
+
+    // The stage updates, each its own method: inside Stages, whose buffers live across the gradient calls, the JIT kept
+    // them in the few callee-saved registers and reloaded most buffer addresses from the stack in every iteration.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Stage2(Span<double> ys, ReadOnlySpan<double> y, ReadOnlySpan<double> k1, T a21)
+    {
+        for (int e = 0; e < y.Length / T.Width; e++) T.Store(ys, e, T.Load(y, e) - a21 * T.Load(k1, e));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Stage3(Span<double> ys, ReadOnlySpan<double> y, ReadOnlySpan<double> k1, ReadOnlySpan<double> k2, T a31, T a32)
+    {
+        for (int e = 0; e < y.Length / T.Width; e++) T.Store(ys, e, T.Load(y, e) - T.MultiplyAdd(a32, T.Load(k2, e), a31 * T.Load(k1, e)));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Stage4(Span<double> ys, ReadOnlySpan<double> y, ReadOnlySpan<double> k1, ReadOnlySpan<double> k2, ReadOnlySpan<double> k3, T a41, T a42, T a43)
+    {
+        for (int e = 0; e < y.Length / T.Width; e++) T.Store(ys, e, T.Load(y, e) - T.MultiplyAdd(a43, T.Load(k3, e), T.MultiplyAdd(a42, T.Load(k2, e), a41 * T.Load(k1, e))));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Stage5(Span<double> ys, ReadOnlySpan<double> y, ReadOnlySpan<double> k1, ReadOnlySpan<double> k2, ReadOnlySpan<double> k3, ReadOnlySpan<double> k4, T a51, T a52, T a53, T a54)
+    {
+        for (int e = 0; e < y.Length / T.Width; e++) T.Store(ys, e, T.Load(y, e) - T.MultiplyAdd(a54, T.Load(k4, e), T.MultiplyAdd(a53, T.Load(k3, e), T.MultiplyAdd(a52, T.Load(k2, e), a51 * T.Load(k1, e)))));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Stage6(Span<double> ys, ReadOnlySpan<double> y, ReadOnlySpan<double> k1, ReadOnlySpan<double> k2, ReadOnlySpan<double> k3, ReadOnlySpan<double> k4, ReadOnlySpan<double> k5, T a61, T a62, T a63, T a64, T a65)
+    {
+        for (int e = 0; e < y.Length / T.Width; e++) T.Store(ys, e, T.Load(y, e) - T.MultiplyAdd(a65, T.Load(k5, e), T.MultiplyAdd(a64, T.Load(k4, e), T.MultiplyAdd(a63, T.Load(k3, e), T.MultiplyAdd(a62, T.Load(k2, e), a61 * T.Load(k1, e))))));
+    }
+
+    /// <summary>y_new, and in <paramref name="ys"/> (free now) the part of the error sum that does not need k7 — the same sum, in the same order.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Solution(Span<double> yn, Span<double> ys, ReadOnlySpan<double> y, ReadOnlySpan<double> k1, ReadOnlySpan<double> k3, ReadOnlySpan<double> k4, ReadOnlySpan<double> k5, ReadOnlySpan<double> k6, T h, ReadOnlySpan<double> c)
+    {
+        T b1 = h * T.Broadcast(c[15]), b3 = h * T.Broadcast(c[16]), b4 = h * T.Broadcast(c[17]), b5 = h * T.Broadcast(c[18]), b6 = h * T.Broadcast(c[19]);
+        T e1 = T.Broadcast(c[20]), e3 = T.Broadcast(c[21]), e4 = T.Broadcast(c[22]), e5 = T.Broadcast(c[23]), e6 = T.Broadcast(c[24]);
+        for (int e = 0; e < y.Length / T.Width; e++)
+        {
+            T g1 = T.Load(k1, e), g3 = T.Load(k3, e), g4 = T.Load(k4, e), g5 = T.Load(k5, e), g6 = T.Load(k6, e);
+            T.Store(yn, e, T.Load(y, e) - T.MultiplyAdd(b6, g6, T.MultiplyAdd(b5, g5, T.MultiplyAdd(b4, g4, T.MultiplyAdd(b3, g3, b1 * g1)))));
+            T.Store(ys, e, T.MultiplyAdd(e6, g6, T.MultiplyAdd(e5, g5, T.MultiplyAdd(e4, g4, T.MultiplyAdd(e3, g3, e1 * g1)))));
+        }
     }
 
     /// <summary>Per lane: the squared error norm, the squared gradient norm at y_new, and a mask of non-finite or exploding weights.</summary>

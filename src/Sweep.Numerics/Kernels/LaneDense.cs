@@ -30,8 +30,11 @@ public static class LaneDense<T> where T : struct, ILane<T>
     /// <summary>
     /// 32 vector registers (AVX-512's encoding, also for 256-bit vectors; Arm's SIMD) hold a 4×4 output block: 16
     /// accumulators, 4 values of B̂ and 1 of Â. With 16 (AVX2) that block spills, so there it is 4×3: 12 + 3 + 1.
+    /// A property of IsSupported checks, not a static readonly field: the JIT folds it to a constant even in the
+    /// methods marked AggressiveOptimization (which skip tiering, so a static readonly stays a load and a branch), and
+    /// drops the block the CPU does not use — on 16 registers its code had pushed the loop strides onto the stack.
     /// </summary>
-    private static readonly bool ThirtyTwoRegisters = Avx512F.IsSupported || AdvSimd.IsSupported;
+    private static bool ThirtyTwoRegisters => Avx512F.IsSupported || AdvSimd.IsSupported;
 
     /// <summary>
     /// C (m×n) = Â · B̂ with Â[i,p] = a[i·rowStride + p·innerStride] and B̂[p,j] = b[p·bInner + j·bColumn]: rows are taken
@@ -66,13 +69,13 @@ public static class LaneDense<T> where T : struct, ILane<T>
                     {
                         T b0 = T.Load(in pb), b1 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol)), b2 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol2)), b3 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol3));
                         T x = T.Load(in pa);
-                        c00 = T.MultiplyAdd(x, b0, c00); c01 = T.MultiplyAdd(x, b1, c01); c02 = T.MultiplyAdd(x, b2, c02); c03 = T.MultiplyAdd(x, b3, c03);
+                        T.MultiplyAddTo(ref c00, x, b0); T.MultiplyAddTo(ref c01, x, b1); T.MultiplyAddTo(ref c02, x, b2); T.MultiplyAddTo(ref c03, x, b3);
                         x = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow));
-                        c10 = T.MultiplyAdd(x, b0, c10); c11 = T.MultiplyAdd(x, b1, c11); c12 = T.MultiplyAdd(x, b2, c12); c13 = T.MultiplyAdd(x, b3, c13);
+                        T.MultiplyAddTo(ref c10, x, b0); T.MultiplyAddTo(ref c11, x, b1); T.MultiplyAddTo(ref c12, x, b2); T.MultiplyAddTo(ref c13, x, b3);
                         x = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow2));
-                        c20 = T.MultiplyAdd(x, b0, c20); c21 = T.MultiplyAdd(x, b1, c21); c22 = T.MultiplyAdd(x, b2, c22); c23 = T.MultiplyAdd(x, b3, c23);
+                        T.MultiplyAddTo(ref c20, x, b0); T.MultiplyAddTo(ref c21, x, b1); T.MultiplyAddTo(ref c22, x, b2); T.MultiplyAddTo(ref c23, x, b3);
                         x = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow3));
-                        c30 = T.MultiplyAdd(x, b0, c30); c31 = T.MultiplyAdd(x, b1, c31); c32 = T.MultiplyAdd(x, b2, c32); c33 = T.MultiplyAdd(x, b3, c33);
+                        T.MultiplyAddTo(ref c30, x, b0); T.MultiplyAddTo(ref c31, x, b1); T.MultiplyAddTo(ref c32, x, b2); T.MultiplyAddTo(ref c33, x, b3);
                         pa = ref Unsafe.Add(ref Unsafe.AsRef(in pa), aInner); pb = ref Unsafe.Add(ref Unsafe.AsRef(in pb), bIn);
                     }
                     int o = i * n + j;
@@ -81,7 +84,11 @@ public static class LaneDense<T> where T : struct, ILane<T>
                     T.Store(c, o, c20); T.Store(c, o + 1, c21); T.Store(c, o + 2, c22); T.Store(c, o + 3, c23); o += n;
                     T.Store(c, o, c30); T.Store(c, o + 1, c31); T.Store(c, o + 2, c32); T.Store(c, o + 3, c33);
                 }
-            for (; j + 3 <= n; j += 3)
+            // With 16 registers a one- or two-column remainder of the 4×3 blocks would go through the one-column loop,
+            // whose 4 fmas per 5 loads took 14% of the products' time for 1/16 of their work on `medium` (n = 16): the last
+            // 4 or 8 columns take 2×4 blocks instead.
+            int n3 = ThirtyTwoRegisters ? n : (n % 3) switch { 1 when n >= 4 => n - 4, 2 when n >= 8 => n - 8, _ => n };
+            for (; j + 3 <= n3; j += 3)
             {
                 T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c10 = T.Zero, c11 = T.Zero, c12 = T.Zero;
                 T c20 = T.Zero, c21 = T.Zero, c22 = T.Zero, c30 = T.Zero, c31 = T.Zero, c32 = T.Zero;
@@ -90,13 +97,13 @@ public static class LaneDense<T> where T : struct, ILane<T>
                 {
                     T b0 = T.Load(in pb), b1 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol)), b2 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol2));
                     T x = T.Load(in pa);
-                    c00 = T.MultiplyAdd(x, b0, c00); c01 = T.MultiplyAdd(x, b1, c01); c02 = T.MultiplyAdd(x, b2, c02);
+                    T.MultiplyAddTo(ref c00, x, b0); T.MultiplyAddTo(ref c01, x, b1); T.MultiplyAddTo(ref c02, x, b2);
                     x = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow));
-                    c10 = T.MultiplyAdd(x, b0, c10); c11 = T.MultiplyAdd(x, b1, c11); c12 = T.MultiplyAdd(x, b2, c12);
+                    T.MultiplyAddTo(ref c10, x, b0); T.MultiplyAddTo(ref c11, x, b1); T.MultiplyAddTo(ref c12, x, b2);
                     x = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow2));
-                    c20 = T.MultiplyAdd(x, b0, c20); c21 = T.MultiplyAdd(x, b1, c21); c22 = T.MultiplyAdd(x, b2, c22);
+                    T.MultiplyAddTo(ref c20, x, b0); T.MultiplyAddTo(ref c21, x, b1); T.MultiplyAddTo(ref c22, x, b2);
                     x = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow3));
-                    c30 = T.MultiplyAdd(x, b0, c30); c31 = T.MultiplyAdd(x, b1, c31); c32 = T.MultiplyAdd(x, b2, c32);
+                    T.MultiplyAddTo(ref c30, x, b0); T.MultiplyAddTo(ref c31, x, b1); T.MultiplyAddTo(ref c32, x, b2);
                     pa = ref Unsafe.Add(ref Unsafe.AsRef(in pa), aInner); pb = ref Unsafe.Add(ref Unsafe.AsRef(in pb), bIn);
                 }
                 int o = i * n + j;
@@ -105,6 +112,9 @@ public static class LaneDense<T> where T : struct, ILane<T>
                 T.Store(c, o, c20); T.Store(c, o + 1, c21); T.Store(c, o + 2, c22); o += n;
                 T.Store(c, o, c30); T.Store(c, o + 1, c31); T.Store(c, o + 2, c32);
             }
+            for (; !ThirtyTwoRegisters && j + 4 <= n; j += 4)
+                for (int r = i; r < i + 4; r += 2)
+                    Block2x4(ref Unsafe.Add(ref ar, r * aRow), ref Unsafe.Add(ref br, j * bCol), c, r * n + j, n, k, aRow, aInner, bCol, bCol2, bCol3, bIn);
             for (; j < n; j++)
             {
                 T c0 = T.Zero, c1 = T.Zero, c2 = T.Zero, c3 = T.Zero;
@@ -112,8 +122,8 @@ public static class LaneDense<T> where T : struct, ILane<T>
                 {
                     int ap = p * innerStride;
                     T bp = T.Load(b, p * bInner + j * bColumn);
-                    c0 = T.MultiplyAdd(T.Load(a, a0 + ap), bp, c0); c1 = T.MultiplyAdd(T.Load(a, a1 + ap), bp, c1);
-                    c2 = T.MultiplyAdd(T.Load(a, a2 + ap), bp, c2); c3 = T.MultiplyAdd(T.Load(a, a3 + ap), bp, c3);
+                    T.MultiplyAddTo(ref c0, T.Load(a, a0 + ap), bp); T.MultiplyAddTo(ref c1, T.Load(a, a1 + ap), bp);
+                    T.MultiplyAddTo(ref c2, T.Load(a, a2 + ap), bp); T.MultiplyAddTo(ref c3, T.Load(a, a3 + ap), bp);
                 }
                 int o = i * n + j;
                 T.Store(c, o, c0); T.Store(c, o + n, c1); T.Store(c, o + 2 * n, c2); T.Store(c, o + 3 * n, c3);
@@ -124,29 +134,15 @@ public static class LaneDense<T> where T : struct, ILane<T>
             int a0 = i * rowStride, a1 = (i + 1) * rowStride;
             int j = 0;
             for (; j + 4 <= n; j += 4)
-            {
-                T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero, c10 = T.Zero, c11 = T.Zero, c12 = T.Zero, c13 = T.Zero;
-                ref readonly double pa = ref Unsafe.Add(ref ar, i * aRow), pb = ref Unsafe.Add(ref br, j * bCol);
-                for (int p = 0; p < k; p++)
-                {
-                    T x0 = T.Load(in pa), x1 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow));
-                    T b0 = T.Load(in pb), b1 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol)), b2 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol2)), b3 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol3));
-                    c00 = T.MultiplyAdd(x0, b0, c00); c01 = T.MultiplyAdd(x0, b1, c01); c02 = T.MultiplyAdd(x0, b2, c02); c03 = T.MultiplyAdd(x0, b3, c03);
-                    c10 = T.MultiplyAdd(x1, b0, c10); c11 = T.MultiplyAdd(x1, b1, c11); c12 = T.MultiplyAdd(x1, b2, c12); c13 = T.MultiplyAdd(x1, b3, c13);
-                    pa = ref Unsafe.Add(ref Unsafe.AsRef(in pa), aInner); pb = ref Unsafe.Add(ref Unsafe.AsRef(in pb), bIn);
-                }
-                int o0 = i * n + j, o1 = o0 + n;
-                T.Store(c, o0, c00); T.Store(c, o0 + 1, c01); T.Store(c, o0 + 2, c02); T.Store(c, o0 + 3, c03);
-                T.Store(c, o1, c10); T.Store(c, o1 + 1, c11); T.Store(c, o1 + 2, c12); T.Store(c, o1 + 3, c13);
-            }
+                Block2x4(ref Unsafe.Add(ref ar, i * aRow), ref Unsafe.Add(ref br, j * bCol), c, i * n + j, n, k, aRow, aInner, bCol, bCol2, bCol3, bIn);
             for (; j < n; j++)
             {
                 T acc0 = T.Zero, acc1 = T.Zero;
                 for (int p = 0; p < k; p++)
                 {
                     T bp = T.Load(b, p * bInner + j * bColumn);
-                    acc0 = T.MultiplyAdd(T.Load(a, a0 + p * innerStride), bp, acc0);
-                    acc1 = T.MultiplyAdd(T.Load(a, a1 + p * innerStride), bp, acc1);
+                    T.MultiplyAddTo(ref acc0, T.Load(a, a0 + p * innerStride), bp);
+                    T.MultiplyAddTo(ref acc1, T.Load(a, a1 + p * innerStride), bp);
                 }
                 T.Store(c, i * n + j, acc0);
                 T.Store(c, (i + 1) * n + j, acc1);
@@ -158,10 +154,31 @@ public static class LaneDense<T> where T : struct, ILane<T>
             for (int j = 0; j < n; j++)
             {
                 T acc = T.Zero;
-                for (int p = 0; p < k; p++) acc = T.MultiplyAdd(T.Load(a, a0 + p * innerStride), T.Load(b, p * bInner + j * bColumn), acc);
+                for (int p = 0; p < k; p++) T.MultiplyAddTo(ref acc, T.Load(a, a0 + p * innerStride), T.Load(b, p * bInner + j * bColumn));
                 T.Store(c, i * n + j, acc);
             }
         }
+    }
+
+    /// <summary>
+    /// The 2×4 output block of <see cref="Product"/> whose rows start at <paramref name="pa"/> and columns at
+    /// <paramref name="pb"/>, written at element <paramref name="o"/> of C (8 accumulators + 4 + 1 registers).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block2x4(ref readonly double pa, ref readonly double pb, Span<double> c, int o, int n, int k, nint aRow, nint aInner, nint bCol, nint bCol2, nint bCol3, nint bIn)
+    {
+        T c00 = T.Zero, c01 = T.Zero, c02 = T.Zero, c03 = T.Zero, c10 = T.Zero, c11 = T.Zero, c12 = T.Zero, c13 = T.Zero;
+        for (int p = 0; p < k; p++)
+        {
+            T x0 = T.Load(in pa), x1 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pa), aRow));
+            T b0 = T.Load(in pb), b1 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol)), b2 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol2)), b3 = T.Load(in Unsafe.Add(ref Unsafe.AsRef(in pb), bCol3));
+            T.MultiplyAddTo(ref c00, x0, b0); T.MultiplyAddTo(ref c01, x0, b1); T.MultiplyAddTo(ref c02, x0, b2); T.MultiplyAddTo(ref c03, x0, b3);
+            T.MultiplyAddTo(ref c10, x1, b0); T.MultiplyAddTo(ref c11, x1, b1); T.MultiplyAddTo(ref c12, x1, b2); T.MultiplyAddTo(ref c13, x1, b3);
+            pa = ref Unsafe.Add(ref Unsafe.AsRef(in pa), aInner); pb = ref Unsafe.Add(ref Unsafe.AsRef(in pb), bIn);
+        }
+        int o1 = o + n;
+        T.Store(c, o, c00); T.Store(c, o + 1, c01); T.Store(c, o + 2, c02); T.Store(c, o + 3, c03);
+        T.Store(c, o1, c10); T.Store(c, o1 + 1, c11); T.Store(c, o1 + 2, c12); T.Store(c, o1 + 3, c13);
     }
 
     /// <summary>C (m×n) = A (m×k, per lane) · B (k×n, one matrix shared by all lanes, plain row-major).</summary>
@@ -171,7 +188,7 @@ public static class LaneDense<T> where T : struct, ILane<T>
             for (int j = 0; j < n; j++)
             {
                 T acc = T.Zero;
-                for (int p = 0; p < k; p++) acc = T.MultiplyAdd(T.Load(a, i * k + p), T.Broadcast(b[p * n + j]), acc);
+                for (int p = 0; p < k; p++) T.MultiplyAddTo(ref acc, T.Load(a, i * k + p), T.Broadcast(b[p * n + j]));
                 T.Store(c, i * n + j, acc);
             }
     }
@@ -183,7 +200,7 @@ public static class LaneDense<T> where T : struct, ILane<T>
         for (int e = 0; e < elements; e++)
         {
             T v = T.Load(x, e);
-            s = T.MultiplyAdd(v, v, s);
+            T.MultiplyAddTo(ref s, v, v);
         }
         return s;
     }

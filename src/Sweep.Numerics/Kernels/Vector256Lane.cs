@@ -6,13 +6,13 @@ using System.Runtime.Intrinsics;
 namespace Sweep.Numerics.Kernels;
 
 /// <summary>Four trajectories in one AVX2 register.</summary>
-public readonly struct Vector256Lane : ILane<Vector256Lane>
+public struct Vector256Lane : ILane<Vector256Lane>
 {
-    private readonly Vector256<double> _v;
+    private Vector256<double> _v;   // not readonly: MultiplyAddTo writes it in place
     private Vector256Lane(Vector256<double> v) => _v = v;
     public static int Width => 4;
     public static Vector256Lane Zero => default;
-    public double this[int lane] => _v.GetElement(lane);
+    public readonly double this[int lane] => _v.GetElement(lane);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Broadcast(double x) => new(Vector256.Create(x));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256Lane Load(ReadOnlySpan<double> b, int e)
@@ -33,6 +33,7 @@ public readonly struct Vector256Lane : ILane<Vector256Lane>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane operator *(Vector256Lane a, Vector256Lane b) => new(a._v * b._v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane operator /(Vector256Lane a, Vector256Lane b) => new(a._v / b._v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane MultiplyAdd(Vector256Lane a, Vector256Lane b, Vector256Lane c) => new(Vector256.FusedMultiplyAdd(a._v, b._v, c._v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void MultiplyAddTo(ref Vector256Lane acc, Vector256Lane a, Vector256Lane b) => acc._v = Vector256.FusedMultiplyAdd(a._v, b._v, acc._v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Abs(Vector256Lane a) => new(Vector256.Abs(a._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Sqrt(Vector256Lane a) => new(Vector256.Sqrt(a._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Max(Vector256Lane a, Vector256Lane b) => new(Vector256.Max(a._v, b._v));

@@ -6,13 +6,13 @@ using System.Runtime.Intrinsics;
 namespace Sweep.Numerics.Kernels;
 
 /// <summary>Eight trajectories in one AVX-512 register.</summary>
-public readonly struct Vector512Lane : ILane<Vector512Lane>
+public struct Vector512Lane : ILane<Vector512Lane>
 {
-    private readonly Vector512<double> _v;
+    private Vector512<double> _v;   // not readonly: MultiplyAddTo writes it in place
     private Vector512Lane(Vector512<double> v) => _v = v;
     public static int Width => 8;
     public static Vector512Lane Zero => default;
-    public double this[int lane] => _v.GetElement(lane);
+    public readonly double this[int lane] => _v.GetElement(lane);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Broadcast(double x) => new(Vector512.Create(x));
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512Lane Load(ReadOnlySpan<double> b, int e)
@@ -32,6 +32,7 @@ public readonly struct Vector512Lane : ILane<Vector512Lane>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane operator *(Vector512Lane a, Vector512Lane b) => new(a._v * b._v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane operator /(Vector512Lane a, Vector512Lane b) => new(a._v / b._v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane MultiplyAdd(Vector512Lane a, Vector512Lane b, Vector512Lane c) => new(Vector512.FusedMultiplyAdd(a._v, b._v, c._v));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void MultiplyAddTo(ref Vector512Lane acc, Vector512Lane a, Vector512Lane b) => acc._v = Vector512.FusedMultiplyAdd(a._v, b._v, acc._v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Abs(Vector512Lane a) => new(Vector512.Abs(a._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Sqrt(Vector512Lane a) => new(Vector512.Sqrt(a._v));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Max(Vector512Lane a, Vector512Lane b) => new(Vector512.Max(a._v, b._v));
