@@ -30,6 +30,13 @@ def fmt(x, digits=3):
     return f"{x:.{digits - 1}e}"
 
 
+def frac(x):
+    """A fraction near 1 keeps its distance to 1 (0.999977 is not "1")."""
+    if x is not None and 0.999 <= x < 1:
+        return f"1 − {1 - x:.2e}"
+    return fmt(x)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--summary", required=True, help="summary.json of the atlas run (or the committed copy)")
@@ -95,7 +102,7 @@ def main():
         m = p.get("saddle_mass") or {}
         t = p.get("target") or {}
         tg = p["t_global"]
-        w(f"| {H} | {sc} | {p['samples']} | {fmt(g['fraction'])} [{fmt(g['ci95'][0])}, {fmt(g['ci95'][1])}] | "
+        w(f"| {H} | {sc} | {p['samples']} | {frac(g['fraction'])} [{frac(g['ci95'][0])}, {frac(g['ci95'][1])}] | "
           f"{fmt(m.get('lower'))} ({fmt(m.get('lower95'))}) | {fmt(m.get('upper'))} ({fmt(m.get('upper95'))}) | "
           f"{fmt(t.get('upper95_anytime'))} | {fmt(tg['p10'])} / {fmt(tg['p50'])} / {fmt(tg['p90'])} | "
           f"{REASONS.get(t.get('stopped'), t.get('stopped'))} |")
