@@ -52,6 +52,26 @@ public class TargetAllocationTests
     }
 
     [Fact]
+    public void Needs_count_whole_shards_and_an_unmeasured_cost_is_the_mean_of_the_measured()
+    {
+        var plan = ShardPlan.Create(3, 10_000, 100);
+        var done = Enumerable.Range(0, 3).SelectMany(p => new[] { (p, 0), (p, 1) });
+        var ledger = new ShardLedger(plan, done, TimeSpan.FromMinutes(1), firstBatch: 200);
+        // Point 0: 1 sample short at cost 6 (a whole shard: 600); point 1: 150 samples at cost 1 (two shards: 200).
+        ledger.Observe(0, 2, 1, 6);
+        ledger.Observe(1, 2, 150, 1);
+        ledger.Observe(2, 2, 10_000, 1);
+        Assert.Equal(1, ledger.Assign("w1", T0, keepExisting: true)!.Shard.Point);
+        Assert.Equal(1, ledger.Assign("w2", T0, keepExisting: true)!.Shard.Point);
+        Assert.Equal(0, ledger.Assign("w3", T0, keepExisting: true)!.Shard.Point);
+        var ledger2 = new ShardLedger(ShardPlan.Create(3, 10_000, 100), done, TimeSpan.FromMinutes(1), firstBatch: 200);
+        ledger2.Observe(0, 2, 1000, 10);                               // 10 000
+        ledger2.Observe(1, 2, 1000, 30);                               // 30 000
+        ledger2.Observe(2, 2, 600);                                    // unmeasured: 600 × 20 = 12 000 (at cost 1: 600, first)
+        Assert.Equal(0, ledger2.Assign("w", T0, keepExisting: true)!.Shard.Point);
+    }
+
+    [Fact]
     public void After_a_resume_points_with_their_first_batch_stored_are_not_taken_for_new_ones()
     {
         var plan = ShardPlan.Create(2, 1000, 10);

@@ -158,4 +158,31 @@ public class InvariantEigenvalueTests
         Assert.Equal(m - rad, eig[0].Min, 14);
         Assert.Equal(m + rad, eig[0].Max, 14);
     }
+
+    [Fact]
+    public void The_floor_covers_the_rounding_of_L_minus_L_min_when_the_residual_is_large()
+    {
+        // L_min = 1000 (data no network fits), ½Σs² = 5: the gap L − L_min is only good to ulps of L ≈ 1005.
+        var cv = new CriticalValues([3.0, 1.0], 1000.0);
+        Assert.Equal(TailRateFit.FloorRelative * 1005.0, TailRateFit.Floor(cv), 15);
+        Assert.True(TailRateFit.Floor(cv) > 64 * Math.BitIncrement(1005.0) - 64 * 1005.0);
+        Assert.Equal(TailRateFit.FloorRelative * 5.0, TailRateFit.Floor(new CriticalValues([3.0, 1.0], 0.0)), 15);
+    }
+
+    [Fact]
+    public void A_rise_of_the_gap_at_the_end_does_not_move_the_window_the_running_minimum_sets_it()
+    {
+        // An oscillating decay, the envelope e^{−t} (a momentum-like loss), then a last state 100× above the minimum.
+        var fit = new TailRateFit(0);
+        fit.Start(0, 2.5);
+        for (int k = 1; k <= 3000; k++)
+        {
+            double t = k * 0.01;
+            fit.Observe(t, Math.Exp(-t) * (1.5 + Math.Sin(5 * t)));
+        }
+        double before = fit.Rate()!.Value;
+        fit.Observe(30.01, 100 * Math.Exp(-30));
+        Assert.Equal(before, fit.Rate()!.Value);
+        Assert.True(Math.Abs(before - 1) < 0.15, $"envelope rate {before} vs 1");
+    }
 }

@@ -72,7 +72,7 @@ public sealed class ShardLedger
             _prefix = new int[plan.Points];
             _toGo = Enumerable.Repeat(batch, plan.Points).ToArray();
             _firstBatch = batch;
-            _cost = Enumerable.Repeat(1.0, plan.Points).ToArray();
+            _cost = new double[plan.Points];       // 0: not measured yet
             _open = plan.Points;
         }
         foreach (var (p, i) in alreadyDone)
@@ -206,10 +206,20 @@ public sealed class ShardLedger
     {
         int[] next = _next!, prefix = _prefix!;
         long[] end = _end!, toGo = _toGo!;
+        long size = _plan.ShardSize;
+        // A point whose cost is not measured yet is taken at the mean of the measured ones (the unit is theirs:
+        // evaluations × parameters), 1 while none is.
+        double known = 0;
+        int measured = 0;
+        foreach (double c in _cost!) if (c > 0) { known += c; measured++; }
+        double unknownCost = measured > 0 ? known / measured : 1;
         var needs = new PointNeed[_plan.Points];
         for (int p = 0; p < needs.Length; p++)
-            needs[p] = new PointNeed(!_stopped![p] && next[p] < end[p], toGo[p], Math.Max(0, next[p] - prefix[p]) * (long)_plan.ShardSize,
-                Math.Max(next[p], _doneBelow[p]) * (long)_plan.ShardSize, _cost![p]);   // after a resume the cursor starts at 0
+            needs[p] = new PointNeed(!_stopped![p] && next[p] < end[p],
+                (toGo[p] + size - 1) / size * size,     // whole shards: a point one sample short still takes a shard
+                Math.Max(0, next[p] - prefix[p]) * size,
+                Math.Max(next[p], _doneBelow[p]) * size,  // after a resume the cursor starts at 0
+                _cost[p] > 0 ? _cost[p] : unknownCost);
         while (true)
         {
             int p = TargetAllocation.Choose(needs, _firstBatch, _allocation);
