@@ -59,6 +59,34 @@ public sealed class CoordinatorActorTests
     }
 
     [Fact]
+    public async Task A_resumed_campaign_with_a_target_hands_out_no_shard_past_a_stop_its_stored_samples_decide()
+    {
+        // TestSamples: half the non-diverged samples unresolved, far above 1%: each point is out of reach after its
+        // first batch of 10 (two shards). Point 0's first batch is stored by an "earlier run".
+        var campaign = TestCampaigns.Parse(TestCampaigns.Small.Replace("\"samples\": 23,", "\"samples\": 10, \"max_samples\": 23, \"target\": { \"saddle_upper95\": 0.01 },"));
+        var dir = TestCampaigns.TempDir();
+        var (store, _) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir);
+        using var _s = store;
+        var plan = campaign.Plan();
+        foreach (var k in plan.Where(k => k.Point == 0 && k.Index < 2)) store!.CommitShard(k, TestSamples.Of(k), "earlier");
+        var options = new CoordinatorOptions(dir) { LeaseDuration = TimeSpan.FromMinutes(5), SweepInterval = TimeSpan.FromMilliseconds(100) };
+        await using var kit = await NodeTestKit.StartAsync(new NodeOptions { Coordinator = new CoordinatorSetup(campaign, store!, options) });
+        var worker = kit.CreateTestProbe();
+        var handed = new List<WorkAssignment>();
+        for (int asks = 0; asks < 2000; asks++)
+        {
+            kit.Node.Coordinator.Tell(new RequestWork("w#0", campaign.Hash), worker);
+            var reply = worker.ExpectMsg<IWorkerReply>(Wait);
+            if (reply is NoWorkAvailable { Finished: true }) break;
+            if (reply is not WorkAssignment a) continue;        // not ready yet, or waiting for a prefix: ask again
+            handed.Add(a);
+            kit.Node.Coordinator.Tell(Result("w#0", a), worker);
+        }
+        Assert.DoesNotContain(handed, a => a.Point == 0);            // decided by the stored samples: nothing more
+        Assert.Equal([(1, 0), (1, 1)], handed.Select(a => (a.Point, a.ShardIndex)).OrderBy(x => x).Take(2));
+    }
+
+    [Fact]
     public async Task A_failed_shard_is_handed_out_again()
     {
         var (campaign, store, kit, _) = await Start();

@@ -71,6 +71,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private readonly List<IActorRef> _drainWaiters = new();
     private bool _draining;
     private int _committing;     // shards sent to the store writer and not yet answered
+    private bool _streamReady;   // with a target: the stored shards' prefixes and stops are known (StreamReady)
 
     public CoordinatorActor(Campaign campaign, CampaignStore store, IActorRef aggregator, CoordinatorOptions options)
     {
@@ -82,6 +83,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         _ledger = new ShardLedger(plan, store.CompletedShards(), options.LeaseDuration, campaign.Target is null ? null : campaign.Samples);
 
         Receive<RequestWork>(OnRequest);
+        Receive<StreamReady>(_ => _streamReady = true);
         Receive<ShardCompleted>(OnCompleted);
         Receive<ShardFailed>(f =>
         {
@@ -211,6 +213,13 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         // noticed the restart yet) would never be reported removed, and its leases would wait for expiry. It is told
         // to ask again, by which time it has rejoined.
         if (!IsMember(Sender.Path.Address))
+        {
+            Sender.Tell(new NoWorkAvailable(_campaign.Hash, false));
+            return;
+        }
+        // With a target, nothing is handed out before the stream has walked the stored shards: until then every point
+        // looks unsampled, and a resume would hand out shards past stops its stored samples already decide.
+        if (_ledger.Sequential && !_streamReady)
         {
             Sender.Tell(new NoWorkAvailable(_campaign.Hash, false));
             return;

@@ -21,6 +21,16 @@ internal sealed record StreamShard(ShardKey Shard, SampleRecord[] Samples);
 public sealed record PrefixAdvanced(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample = 0);
 
 /// <summary>
+/// The stream has walked the shards stored before this run (and reported every prefix and stop they decide): with a
+/// target, the coordinator hands out shards only from then on, so a resume never hands out shards past stops that
+/// the stored samples already decide.
+/// </summary>
+public sealed record StreamReady
+{
+    public static readonly StreamReady Instance = new();
+}
+
+/// <summary>
 /// Streams samples.csv (<see cref="SamplesCsvStream"/>) and writes the final outputs, on its own thread beside the store
 /// writer, so that formatting rows (the larger share of the coordinator's work per sample) and committing shards run in
 /// parallel. It reads shards back through its own read-only connection. Failures go to <c>reportTo</c> (the coordinator);
@@ -47,6 +57,7 @@ internal sealed class SamplesCsvActor : ReceiveActor
             Report();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException) { Failed(e); }
+        reportTo.Tell(StreamReady.Instance);
 
         Receive<StreamShard>(s =>
         {
