@@ -148,6 +148,32 @@ def main():
       + (": what is unresolved is a plateau the flow had not left by t_max, so the table shows how the share the "
          "horizon cannot resolve grows with depth and shrinks with scale.\n" if saddles == 0 else ".\n"))
 
+    # What the decisions say, point by point (read from the same summary).
+    groups = {}
+    for p in pts:
+        groups.setdefault((p.get("target") or {}).get("stopped"), []).append(p)
+    if groups:
+        w("## Reading the table\n")
+        def where(ps):
+            by_depth = {}
+            for p in ps:
+                by_depth.setdefault(key(p)[0], []).append(str(key(p)[1]))
+            return "; ".join(f"H = {H} at scale {', '.join(v)}" for H, v in sorted(by_depth.items()))
+        names = {"target_met": "Saddle-basin mass (certified saddles + unresolved) below the target with 95% anytime confidence (target met)",
+                 "out_of_reach": "Unresolved share above the target (out of reach at this horizon)",
+                 "budget": "Budget spent without a decision", None: "Not decided"}
+        for reason in ["target_met", "out_of_reach", "budget", None]:
+            if reason in groups:
+                w(f"- {names[reason]}: {where(groups[reason])}.")
+        certified = sum(p["outcomes"]["saddle"]["count"] for p in pts)
+        strict = sum(h["strict"] for p in pts for h in (p.get("hessian") or {}).values())
+        analysed = sum(h["analysed"] for p in pts for h in (p.get("hessian") or {}).values())
+        w(f"- No sample reached a certified saddle ({certified} over {s['samples_done']} samples): every sample counted "
+          f"against a target is one whose flow had not left a plateau by t_max. Of the {analysed} unresolved samples "
+          f"whose Hessian was analysed, {strict} sat at a strict saddle (a negative eigenvalue below −τ) and "
+          f"{analysed - strict} at a non-strict one.")
+        w("")
+
     if figures:
         w("## Figures (from `sweep report`)\n")
         for f in figures:
