@@ -153,6 +153,18 @@ public static class ReportBuilder
         if (axis.Ticks.Count > 0) plot.Axes.Bottom.SetTicks(axis.Ticks.Select(t => t.Item1).ToArray(), axis.Ticks.Select(t => t.Item2).ToArray());
     }
 
+    /// <summary>Finishes a figure against a swept parameter (title, x axis, y label, the legend at the right; a share's y
+    /// range when <paramref name="share"/>) and saves it.</summary>
+    private static string SaveAgainst(Plot plot, Axis axis, string title, string yLabel, string outDir, string name, bool share = false)
+    {
+        plot.Title(title);
+        ApplyAxis(plot, axis);
+        plot.YLabel(yLabel);
+        if (share) plot.Axes.SetLimitsY(-0.03, 1.03);
+        plot.ShowLegend(Edge.Right);
+        return Save(plot, outDir, name);
+    }
+
     // ---- figures ----------------------------------------------------------------------------------------------------
 
     private static string BasinFractions(string outDir, Campaign campaign, List<PointSummary> summaries, Axis axis, Group group, string name)
@@ -179,12 +191,7 @@ public static class ReportBuilder
             bool global = campaign.Points[group.Points[0]].Problem.CriticalValues.GlobalMask == CriticalValues.ParseLabel(label);
             MarkersWithBars(plot, xs, ys, lo, hi, color, global ? $"{label} (global min)" : label);
         }
-        plot.Title($"Basin fractions vs {axis.Key}{group.Context}");
-        ApplyAxis(plot, axis);
-        plot.YLabel("fraction of samples");
-        plot.Axes.SetLimitsY(-0.03, 1.03);
-        plot.ShowLegend(Edge.Right);
-        return Save(plot, outDir, name);
+        return SaveAgainst(plot, axis, $"Basin fractions vs {axis.Key}{group.Context}", "fraction of samples", outDir, name, share: true);
     }
 
     /// <summary>Markers at (x, y) with asymmetric vertical bars from y − lo to y + hi: how every share is drawn with its interval.</summary>
@@ -224,12 +231,7 @@ public static class ReportBuilder
             var color = palette.GetColor(li);
             MarkersWithBars(plot, xs, ys, lo, hi, color, $"{labels[li]} ({analysed} analysed)");
         }
-        plot.Title($"Strict saddles at the stop vs {axis.Key}{group.Context}");
-        ApplyAxis(plot, axis);
-        plot.YLabel("share strict (λ_min < −τ)");
-        plot.Axes.SetLimitsY(-0.03, 1.03);
-        plot.ShowLegend(Edge.Right);
-        return Save(plot, outDir, name);
+        return SaveAgainst(plot, axis, $"Strict saddles at the stop vs {axis.Key}{group.Context}", "share strict (λ_min < −τ)", outDir, name, share: true);
     }
 
     /// <summary>−λ_min of every analysed sample (log scale, slightly spread horizontally) with τ marked per point.</summary>
@@ -255,11 +257,7 @@ public static class ReportBuilder
             t.LineWidth = 2;
         }
         LogY(plot);
-        plot.Title($"Smallest Hessian eigenvalue at the stop vs {axis.Key}{group.Context}");
-        ApplyAxis(plot, axis);
-        plot.YLabel("−λ_min (log scale; black bars: τ)");
-        plot.ShowLegend(Edge.Right);
-        return Save(plot, outDir, name);
+        return SaveAgainst(plot, axis, $"Smallest Hessian eigenvalue at the stop vs {axis.Key}{group.Context}", "−λ_min (log scale; black bars: τ)", outDir, name);
     }
 
     /// <summary>The tail rates per (point, outcome), in bounded sketches (<see cref="TailStatistics"/>).</summary>
@@ -299,11 +297,7 @@ public static class ReportBuilder
             if (xs.Count > 0) MarkersWithBars(plot, xs, ys, lo, hi, palette.GetColor(oi), $"{SampleColumns.NameOf(outcomes[oi])} (n = {n})");
         }
         plot.Axes.Left.TickGenerator = LogTicks(y => Display.Short(Math.Pow(10, y)));
-        plot.Title($"Tail rate vs {axis.Key}{group.Context}");
-        ApplyAxis(plot, axis);
-        plot.YLabel("tail rate (log scale)");
-        plot.ShowLegend(Edge.Right);
-        return Save(plot, outDir, name);
+        return SaveAgainst(plot, axis, $"Tail rate vs {axis.Key}{group.Context}", "tail rate (log scale)", outDir, name);
     }
 
     /// <summary>λ_min of the analysed samples, kept per point up to a cap while the store streams by: a scatter needs
@@ -392,12 +386,7 @@ public static class ReportBuilder
             var color = other ? Colors.Gray : palette.GetColor(k);
             MarkersWithBars(plot, xs, ys, lo, hi, color, other ? "other" : sequences[k]);
         }
-        plot.Title($"Itineraries vs {axis.Key}{group.Context}");
-        ApplyAxis(plot, axis);
-        plot.YLabel("fraction of samples with an itinerary");
-        plot.Axes.SetLimitsY(-0.03, 1.03);
-        plot.ShowLegend(Edge.Right);
-        return Save(plot, outDir, name);
+        return SaveAgainst(plot, axis, $"Itineraries vs {axis.Key}{group.Context}", "fraction of samples with an itinerary", outDir, name, share: true);
     }
 
     /// <summary>Per saddle: the median dwell time with its 10%–90% range, on a log axis; censored quantiles are left out.</summary>
@@ -444,11 +433,7 @@ public static class ReportBuilder
             }
         }
         plot.Axes.Left.TickGenerator = LogTicks(y => Display.Short(Math.Pow(10, y)));
-        plot.Title($"Dwell time at each saddle vs {axis.Key}{group.Context}");
-        ApplyAxis(plot, axis);
-        plot.YLabel("dwell time (log scale)");
-        plot.ShowLegend(Edge.Right);
-        return Save(plot, outDir, name);
+        return SaveAgainst(plot, axis, $"Dwell time at each saddle vs {axis.Key}{group.Context}", "dwell time (log scale)", outDir, name);
     }
 
     /// <summary>1 − (certified global by t) / n per point on a log-time axis, with the horizon marked.</summary>
