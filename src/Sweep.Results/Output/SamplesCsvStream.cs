@@ -25,7 +25,6 @@ public sealed class SamplesCsvStream
     private readonly PrefixWalk _walk;              // the statistics of what is written, and the sequential rule's decisions
     private readonly List<int> _looked = new();     // points the rule looked at since the last TakeLooked
     private readonly long[] _evaluations;           // per point: gradient evaluations of the samples written
-    private readonly long[] _pointSamples;          // per point: samples written
     private readonly int _maxBufferedSamples;
     private long _bufferedSamples, _written;
 
@@ -40,7 +39,6 @@ public sealed class SamplesCsvStream
         _plan = campaign.Plan();
         _cursor = new int[_plan.Points];
         _evaluations = new long[_plan.Points];
-        _pointSamples = new long[_plan.Points];
         _stored = storedShards.ToHashSet();
         _walk = new PrefixWalk(campaign);
         if (Directory.Exists(_partsDirectory)) Directory.Delete(_partsDirectory, recursive: true);
@@ -70,8 +68,9 @@ public sealed class SamplesCsvStream
         return list;
     }
 
+    // The walk's statistics hold every written sample of the point once (Offer), so their count is the divisor.
     private double EvaluationsPerSample(int point) =>
-        _pointSamples[point] == 0 ? 0 : (double)_evaluations[point] / _pointSamples[point];
+        _walk.Stats[point].Count == 0 ? 0 : (double)_evaluations[point] / _walk.Stats[point].Count;
 
     private string PartPath(int point) => Path.Combine(_partsDirectory, $"{point}.csv");
 
@@ -109,7 +108,6 @@ public sealed class SamplesCsvStream
                 if (!_walk.Offer(s)) throw new InvalidOperationException($"sample {s.Sample} of point {s.Point} is out of order in shard {shard.Index}");
             }
             _written += rows.Count;
-            _pointSamples[point] += rows.Count;
             _cursor[point]++;
         }
         if (_walk.Rule is not null) _looked.Add(point);
