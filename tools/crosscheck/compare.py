@@ -74,6 +74,17 @@ def compare(A, B, zmax, out=print):
         raise Unusable(f'point indices differ: A {sorted(pa)} vs B {sorted(pb)}')
     worst = 0.0
     failures = []
+
+    def judge(what, ka, na, kb, nb):
+        """The two-proportion z of ka/na against kb/nb, recorded as a failure beyond zmax; returns (z, flag)."""
+        nonlocal worst
+        z = two_prop_z(ka, na, kb, nb)
+        worst = max(worst, abs(z))
+        if abs(z) <= zmax:
+            return z, ''
+        failures.append(f'{what}: {ka}/{na} vs {kb}/{nb}, z = {z:.2f}')
+        return z, '  <-- DIFFERS'
+
     for idx in sorted(pa):
         a, b = pa[idx], pb[idx]
         if (a.get('params') or {}) != (b.get('params') or {}):
@@ -85,12 +96,7 @@ def compare(A, B, zmax, out=print):
             ka, kb = outcome_count(a, o, 'A'), outcome_count(b, o, 'B')
             ca, cb = cp95(ka, na), cp95(kb, nb)
             ov = ca[0] <= cb[1] and cb[0] <= ca[1]
-            z = two_prop_z(ka, na, kb, nb)
-            flag = ''
-            if abs(z) > zmax:
-                flag = '  <-- DIFFERS'
-                failures.append(f'point {idx} {o}: {ka}/{na} vs {kb}/{nb}, z = {z:.2f}')
-            worst = max(worst, abs(z))
+            z, flag = judge(f'point {idx} {o}', ka, na, kb, nb)
             out(f'  {o:<12}{ka / na:10.4f}{kb / nb:10.4f}   [{ca[0]:.4f}, {ca[1]:.4f}]      [{cb[0]:.4f}, {cb[1]:.4f}]      '
                 f'{"yes" if ov else "NO":<9}{z:7.2f}{flag}')
         # saddle-mass bounds
@@ -119,12 +125,7 @@ def compare(A, B, zmax, out=print):
                     out(f'  {seq:<34}  (in the other side\'s "other": not compared)')
                     continue
                 ka, kb = int(ca.get(seq, 0)), int(cb.get(seq, 0))
-                z = two_prop_z(ka, nia, kb, nib)
-                flag = ''
-                if abs(z) > zmax:
-                    flag = '  <-- DIFFERS'
-                    failures.append(f'point {idx} itinerary {seq}: {ka}/{nia} vs {kb}/{nib}, z = {z:.2f}')
-                worst = max(worst, abs(z))
+                z, flag = judge(f'point {idx} itinerary {seq}', ka, nia, kb, nib)
                 out(f'  {seq:<34}{ka / nia:10.4f}{kb / nib:10.4f}{z:8.2f}{flag}')
             da, db = ia.get('dwell', {}), ib.get('dwell', {})
             for lab in sorted(set(da) | set(db), key=lambda s: (len(s), s)):
