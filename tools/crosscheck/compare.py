@@ -120,7 +120,7 @@ def compare(A, B, zmax, out=print):
             cb = ib.get('all') or {q['sequence']: q['count'] for q in ib['sequences']}
             complete_a, complete_b = 'all' in ia or ia.get('other', 0) == 0, 'all' in ib or ib.get('other', 0) == 0
             out(f'  {"itinerary":<34}{"A":>10}{"B":>10}{"z":>8}   (A n={nia}, B n={nib})')
-            for seq in sorted(set(ca) | set(cb), key=lambda k: -(ca.get(k, 0) / max(nia, 1) + cb.get(k, 0) / max(nib, 1))):
+            for seq in sorted(set(ca) | set(cb), key=lambda k: (-(ca.get(k, 0) / max(nia, 1) + cb.get(k, 0) / max(nib, 1)), k)):
                 if (seq not in ca and not complete_a) or (seq not in cb and not complete_b):
                     out(f'  {seq:<34}  (in the other side\'s "other": not compared)')
                     continue
