@@ -16,6 +16,12 @@ public sealed record Campaign(
 {
     public CampaignSpec Spec => new(Hash, Seed, Points.Select(p => p.Spec).ToArray());
 
+    /// <summary>
+    /// The hash this file had before the flow integrator <c>auto</c> existed, when some flow point names no integrator
+    /// (null otherwise): a store recorded under it was run by dp45 and resumes by dp45, never a mix.
+    /// </summary>
+    public string? LegacyHash { get; init; }
+
     /// <summary>The sequential target (null: every point gets exactly <see cref="Samples"/>).</summary>
     public SampleTarget? Target { get; init; }
 

@@ -21,7 +21,7 @@ public static class CampaignLoader
     private static readonly string[] Unsweepable = ["name", "seed", "samples", "shard_size", "sweep", "target", "max_samples"];
 
     /// <summary>Reads and validates a campaign file; <see cref="UserError"/> (naming the field) when it is refused.</summary>
-    public static Campaign Load(string path)
+    public static Campaign Load(string path, FlowIntegrator defaultIntegrator = FlowIntegrator.Auto)
     {
         string text;
         try { text = File.ReadAllText(path); }
@@ -29,11 +29,15 @@ public static class CampaignLoader
         {
             throw new UserError($"cannot read campaign file '{path}': {e.Message}");
         }
-        return Parse(text, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".");
+        return Parse(text, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".", defaultIntegrator);
     }
 
     /// <summary>Validates a campaign; <see cref="UserError"/> (naming the field) when it is refused.</summary>
-    public static Campaign Parse(string json, string baseDirectory)
+    /// <param name="defaultIntegrator">
+    /// The flow integrator of a point that names none: <c>auto</c>; <c>dp45</c> to read a campaign whose store was
+    /// written before <c>auto</c> existed (<see cref="Campaign.LegacyHash"/>).
+    /// </param>
+    public static Campaign Parse(string json, string baseDirectory, FlowIntegrator defaultIntegrator = FlowIntegrator.Auto)
     {
         // One strictness, documented in the README: a UTF-8 byte-order mark is accepted; comments and trailing commas
         // are not (strict JSON), and a key given twice in an object is an error naming it.
@@ -72,6 +76,7 @@ public static class CampaignLoader
 
         var axes = ReadSweep(top);
         var data = new DataCache(baseDirectory);
+        var integrators = new IntegratorDefault(defaultIntegrator);
         var points = new List<CampaignPoint>();
         var warnings = new List<string>();
         int total = axes.Aggregate(1, (n, a) => checked(n * a.Values.Count));
@@ -99,7 +104,7 @@ public static class CampaignLoader
             string context = axes.Count == 0 ? "" : $"sweep point {index} ({string.Join(", ", chosen.Select(c => $"{c.Key} = {c.Value?.ToJsonString()}"))}): ";
             try
             {
-                var (spec, problem, replica, w) = ParsePoint(node, index, data, shardSize);
+                var (spec, problem, replica, w) = ParsePoint(node, index, data, shardSize, integrators);
                 points.Add(new CampaignPoint(index, chosen, spec, problem) { RandomReplica = replica });
                 foreach (var x in w) if (!warnings.Contains(x)) warnings.Add(x);
             }
@@ -115,8 +120,13 @@ public static class CampaignLoader
 
         var normalized = top.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
         var identity = normalized + "\n" + string.Join("\n", data.FileHashes.OrderBy(k => k.Key).Select(k => $"{k.Key}={k.Value}"));
-        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(identity))).ToLowerInvariant();
-        return new Campaign(name, seed, samples, shardSize, normalized, hash, points, warnings) { Target = target, MaxSamples = maxSamples };
+        static string Sha(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
+        // A flow point that names no integrator runs the default, which is part of the identity: the same file read
+        // before `auto` existed (every flow by dp45) hashed without this line, and its stores resume by dp45.
+        bool defaulted = integrators.Used && defaultIntegrator != FlowIntegrator.Dp45;
+        var hash = Sha(defaulted ? identity + "\nintegrator=" + IntegratorName(defaultIntegrator) : identity);
+        return new Campaign(name, seed, samples, shardSize, normalized, hash, points, warnings)
+            { Target = target, MaxSamples = maxSamples, LegacyHash = defaulted ? Sha(identity) : null };
     }
 
     /// <summary><c>"target": {"saddle_upper95": b}</c> or <c>{"ci_halfwidth": h, "of": "outcome:NAME"}</c>; null when absent.</summary>
@@ -255,7 +265,18 @@ public static class CampaignLoader
             throw Fail("shard_size", $"one shard of {shardSize} samples would need about {GiB(shard)} of memory (the initial invariants Σ d_i² = {invariants:G3} entries per sample); at most {GiB(MaxShardBytes)} is supported: lower shard_size");
     }
 
-    private static (PointSpec, LinearNetworkProblem, long? Replica, IReadOnlyList<string>) ParsePoint(JsonObject top, int index, DataCache data, int shardSize)
+    /// <summary>The flow integrator a point gets when it names none, and whether any point did.</summary>
+    private sealed class IntegratorDefault(FlowIntegrator value)
+    {
+        public FlowIntegrator Value { get; } = value;
+        public bool Used { get; set; }
+    }
+
+    private static readonly (string Name, FlowIntegrator Value)[] Integrators = [("auto", FlowIntegrator.Auto), ("dp45", FlowIntegrator.Dp45), ("radau5", FlowIntegrator.Radau5)];
+
+    private static string IntegratorName(FlowIntegrator i) => Integrators.First(x => x.Value == i).Name;
+
+    private static (PointSpec, LinearNetworkProblem, long? Replica, IReadOnlyList<string>) ParsePoint(JsonObject top, int index, DataCache data, int shardSize, IntegratorDefault integrators)
     {
         var problemNode = ReadObject(top, "problem", "");
         var network = ReadObject(top, "network", "");
@@ -369,10 +390,28 @@ public static class CampaignLoader
         switch (method)
         {
             case "flow":
-                CheckKeys(dynamics, "dynamics", ["method", "t_max", "rtol", "atol"], "for method \"flow\"");
-                var flow = new GradientFlowSettings(ReadNumber(dynamics, "t_max", "dynamics", positive: true),
+                CheckKeys(dynamics, "dynamics", ["method", "t_max", "rtol", "atol", "integrator", "max_steps"], "for method \"flow\"");
+                FlowIntegrator integrator;
+                if (dynamics.ContainsKey("integrator"))
+                {
+                    string named = ReadString(dynamics, "integrator", "dynamics");
+                    var match = Integrators.FirstOrDefault(x => x.Name == named);
+                    if (match.Name is null)
+                        throw Fail("dynamics.integrator", $"unknown integrator '{named}'; expected one of {string.Join(", ", Integrators.Select(x => $"\"{x.Name}\""))}");
+                    integrator = match.Value;
+                }
+                else
+                {
+                    integrator = integrators.Value;
+                    integrators.Used = true;
+                }
+                // Without a horizon a trajectory runs until its until condition holds or its step budget is spent.
+                double tMax = dynamics.ContainsKey("t_max") ? ReadNumber(dynamics, "t_max", "dynamics", positive: true) : double.PositiveInfinity;
+                long maxSteps = dynamics.ContainsKey("max_steps") ? ReadInteger(dynamics, "max_steps", "dynamics", min: 1)
+                    : double.IsFinite(tMax) ? long.MaxValue : GradientFlowSettings.DefaultMaxSteps;
+                var flow = new GradientFlowSettings(tMax,
                     ReadNumber(dynamics, "rtol", "dynamics", positive: true, fallback: 1e-8),
-                    ReadNumber(dynamics, "atol", "dynamics", positive: true, fallback: 1e-10));
+                    ReadNumber(dynamics, "atol", "dynamics", positive: true, fallback: 1e-10), integrator, maxSteps);
                 if (flow.RelTol >= 1) throw Fail("dynamics.rtol", "must be < 1");
                 dyn = flow;
                 break;

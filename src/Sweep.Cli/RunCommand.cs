@@ -38,8 +38,14 @@ public static class RunCommand
         using var runLock = RunLock.Acquire(outDir);
         // A DIR that holds another campaign (or this file edited since) is refused here, before anything is written.
         var (store, resumed) = CampaignStore.OpenForCampaign(outDir, campaign.NormalizedJson, campaign.Hash, campaign.Name,
-            Path.GetDirectoryName(Path.GetFullPath(campaignPath))!, campaign.Points.Select(p => p.Spec.Horizon).ToArray());
+            Path.GetDirectoryName(Path.GetFullPath(campaignPath))!, campaign.Points.Select(p => p.Spec.Horizon).ToArray(), campaign.LegacyHash);
         using var _ = store;
+        // A store written before the flow integrator auto existed resumes as it was run: by dp45, never a mix.
+        if (resumed && campaign.LegacyHash is { } legacy && store.TryGetMeta("hash") == legacy)
+        {
+            campaign = CampaignLoader.Load(campaignPath, Sweep.Numerics.Integration.FlowIntegrator.Dp45);
+            Console.Error.WriteLine("note: this store was written before dynamics.integrator existed; it resumes with \"dp45\", the integrator it was run with");
+        }
         ConfigureLogging(outDir);
         foreach (var w in campaign.Warnings) Console.Error.WriteLine($"warning: {w}");
         foreach (var d in store.Repaired)

@@ -154,7 +154,11 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             Write(w, p.Hidden); w.Write(p.InitScale); Write(w, p.SuppressModes);
             switch (p.Dynamics)
             {
-                case GradientFlowSettings f: w.Write((byte)DynamicsTag.Flow); w.Write(f.TMax); w.Write(f.RelTol); w.Write(f.AbsTol); break;
+                // The plain dp45 flow keeps its original bytes; another integrator or a step budget needs the longer form.
+                case GradientFlowSettings { Integrator: FlowIntegrator.Dp45, MaxSteps: long.MaxValue } f:
+                    w.Write((byte)DynamicsTag.Flow); w.Write(f.TMax); w.Write(f.RelTol); w.Write(f.AbsTol); break;
+                case GradientFlowSettings f:
+                    w.Write((byte)DynamicsTag.FlowIntegrated); w.Write(f.TMax); w.Write(f.RelTol); w.Write(f.AbsTol); w.Write((byte)f.Integrator); w.Write(f.MaxSteps); break;
                 case GradientDescentSettings g: w.Write((byte)DynamicsTag.Descent); w.Write(g.LearningRate); w.Write(g.MaxIters); break;
                 case MomentumSettings mo: w.Write((byte)DynamicsTag.Momentum); w.Write(mo.LearningRate); w.Write(mo.Beta); w.Write(mo.MaxIters); break;
                 case NesterovSettings ne: w.Write((byte)DynamicsTag.Nesterov); w.Write(ne.LearningRate); w.Write(ne.Beta); w.Write(ne.MaxIters); break;
@@ -196,6 +200,7 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             Dynamics dyn = (DynamicsTag)r.ReadByte() switch
             {
                 DynamicsTag.Flow => new GradientFlowSettings(r.ReadDouble(), r.ReadDouble(), r.ReadDouble()),
+                DynamicsTag.FlowIntegrated => new GradientFlowSettings(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), ReadIntegrator(r), r.ReadInt64()),
                 DynamicsTag.Descent => new GradientDescentSettings(r.ReadDouble(), r.ReadInt64()),
                 DynamicsTag.Momentum => new MomentumSettings(r.ReadDouble(), r.ReadDouble(), r.ReadInt64()),
                 DynamicsTag.Nesterov => new NesterovSettings(r.ReadDouble(), r.ReadDouble(), r.ReadInt64()),
@@ -221,5 +226,11 @@ public sealed class SweepSerializer : SerializerWithStringManifest
     }
 
     private enum ProblemTag : byte { Canonical = 1, Covariance = 2 }
-    private enum DynamicsTag : byte { Flow = 1, Descent = 2, Momentum = 3, Nesterov = 4, Adam = 5, Sgd = 6 }
+    private enum DynamicsTag : byte { Flow = 1, Descent = 2, Momentum = 3, Nesterov = 4, Adam = 5, Sgd = 6, FlowIntegrated = 7 }
+
+    private static FlowIntegrator ReadIntegrator(BinaryReader r)
+    {
+        byte b = r.ReadByte();
+        return Enum.IsDefined((FlowIntegrator)b) ? (FlowIntegrator)b : throw new SerializationException($"unknown flow integrator {b}");
+    }
 }

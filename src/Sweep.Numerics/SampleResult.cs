@@ -41,6 +41,9 @@ public sealed record SampleResult(
     /// <summary>The tail rate (<see cref="Integration.TailRateFit"/>), when the stop rule asked for it and the fit had enough points.</summary>
     public double? TailRate { get; init; }
 
+    /// <summary>Exact Hessians taken by an implicit integrator (0 for explicit methods); for benchmarks, not a samples.csv column.</summary>
+    public long HessianEvaluations { get; init; }
+
     /// <summary>(time, loss) along the trajectory, when it was traced.</summary>
     public IReadOnlyList<TracePoint>? Trace { get; init; }
 }

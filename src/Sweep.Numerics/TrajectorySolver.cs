@@ -125,6 +125,7 @@ public sealed class TrajectorySolver
             Trace = trace?.ToList(), Itinerary = r.Itinerary, NumericalFailure = r.Status == SampleStatus.Diverged && _divergenceIsFailure, Hessian = hessian,
             InvariantEigenvalues = _analysis.Invariants ? Invariants.ExtremeEigenvalues(_problem.Shape, initialInvariants) : null,
             TailRate = r.TailRate,
+            HessianEvaluations = r.HessianEvaluations,
         };
     }
 }

@@ -7,7 +7,9 @@ namespace Sweep.Numerics.Tests;
 
 public class ControlTests
 {
-    private static readonly StopRule Stop = new(1e-7, 1e-3);
+    // until = converged: these tests follow the flow to its limit on the manifold (the saddle certificate alone would
+    // stop it as soon as L < L′ − δ, before it has arrived).
+    private static readonly StopRule Stop = new(1e-7, 1e-3, Until.Converged);
 
     [Theory]
     [InlineData(1, 0)]

@@ -39,6 +39,10 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
     private readonly double[] _hLanes = new double[T.Width];
     private readonly Lane[] _lanes = new Lane[T.Width];
     private readonly TrajectoryMonitor[] _monitors = new TrajectoryMonitor[T.Width];
+    // auto: the stiffness estimate h·λ per lane, and the implicit method a stiff trajectory is handed to.
+    private readonly double[] _stiffLanes = new double[T.Width];
+    private readonly RadauIIA5? _implicit;
+    private readonly double[] _handoff;
 
     private struct Lane
     {
@@ -46,7 +50,17 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
         public double T, H, Loss, GradNorm;
         public long Steps, Evals;
         public bool RejectedLast;
+        public int Stiff, NonStiff;   // auto: consecutive accepted steps with h·λ > 3.25 (and since the last one without)
     }
+
+    /// <summary>
+    /// auto hands a trajectory to the implicit method once h·λ > <see cref="StiffStepBound"/> at this many accepted
+    /// steps, unless <see cref="NonStiffReset"/> steps without it came between (Hairer's DOPRI5 test: 15 and 6).
+    /// </summary>
+    public const int StiffSteps = 15, NonStiffReset = 6;
+
+    /// <summary>h·λ beyond which a Dormand–Prince step is stability-limited (its stability interval is ≈ 3.3).</summary>
+    public const double StiffStepBound = 3.25;
 
     public DormandPrince45(LinearNetworkProblem problem, GradientFlowSettings settings, StopRule stop, InvariantManifold? manifold = null)
     {
@@ -55,6 +69,9 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
         _settings = settings;
         for (int l = 0; l < T.Width; l++) _monitors[l] = new TrajectoryMonitor(problem, stop, settings.TMax, flow: true, manifold);
         _n = problem.Shape.ParameterCount;
+        if (settings.Integrator == FlowIntegrator.Auto)
+            _implicit = new RadauIIA5(problem, settings.RelTol, settings.AbsTol, settings.TMax, settings.MaxSteps);
+        _handoff = new double[_n];
         int size = _n * T.Width;
         _y = new(size); _k1 = new(size); _k2 = new(size); _k3 = new(size); _k4 = new(size);
         _k5 = new(size); _k6 = new(size); _k7 = new(size); _ys = new(size); _yn = new(size);
@@ -74,7 +91,9 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
     public void Run(int count, TrajectoryStart start, TrajectoryFinish finish)
     {
         double tMax = _settings.TMax, rtol = _settings.RelTol, atol = _settings.AbsTol;
-        double hMin = 1e-14 * Math.Max(1, tMax);
+        long maxSteps = _settings.MaxSteps;
+        // A collapsed step means the solution is blowing up: below 1e-14 of the horizon, or of the time without one.
+        double hMinHorizon = 1e-14 * Math.Max(1, tMax);
         int n = _n, width = T.Width;
         Span<double> y = _y, k1 = _k1, k7 = _k7, yn = _yn;
         int next = 0, active = 0;
@@ -95,6 +114,7 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
             T h = T.FromLanes(_hLanes);
             T newLoss = Stages(h);
             var (errSq, gSq, bad) = ErrorNorms(h, atolV, rtolV, bound);
+            if (_implicit is not null) T.Store(_stiffLanes, 0, StiffnessRatio());
 
             T.Store(_errLanes, 0, errSq);
             T.Store(_lossLanes, 0, newLoss);
@@ -139,6 +159,7 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
                     lane.Loss = _lossLanes[l];
                     lane.GradNorm = Math.Sqrt(_gLanes[l]);
                     var status = _monitors[l].Observe(lane.T, lane.Loss, lane.GradNorm, _badLanes[l] != 0, new LaneWeights(y, width, l));
+                    if (status is null && lane.Steps >= maxSteps) status = SampleStatus.Budget;
                     if (status is { } done)
                     {
                         Finish(l, done, finish);
@@ -149,12 +170,17 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
                     if (lane.RejectedLast) fac = Math.Min(fac, 1);
                     lane.H *= fac;
                     lane.RejectedLast = false;
+                    if (_implicit is not null && Stiff(ref lane, _stiffLanes[l]))
+                    {
+                        HandOff(l, y, finish);
+                        if (!Refill(l, ref next, count, start, finish)) active--;
+                    }
                 }
                 else
                 {
                     lane.H *= Math.Clamp(ControllerFactor(err), 0.2, 1);
                     lane.RejectedLast = true;
-                    if (lane.H < hMin)   // the step size collapsed: the solution is blowing up
+                    if (lane.H < (double.IsFinite(tMax) ? hMinHorizon : 1e-14 * Math.Max(1, lane.T)))   // the step size collapsed: the solution is blowing up
                     {
                         Finish(l, SampleStatus.Diverged, finish);
                         if (!Refill(l, ref next, count, start, finish)) active--;
@@ -277,6 +303,55 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
         return 0.9 * y;
     }
 
+    /// <summary>Hairer's stiffness test on one accepted step's h·λ; true when the trajectory should go to the implicit method.</summary>
+    private static bool Stiff(ref Lane lane, double hLambda)
+    {
+        if (hLambda > StiffStepBound)
+        {
+            lane.NonStiff = 0;
+            return ++lane.Stiff >= StiffSteps;
+        }
+        if (++lane.NonStiff >= NonStiffReset) lane.Stiff = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// Per lane, h·λ ≈ ||f(y_new) − f(y₆)|| / ||(y_new − y₆)/h|| (DOPRI5's estimate of the stiffness along the step, from
+    /// the last two stages; y₆ is stage 6's argument): y_new − y₆ = −h Σ_j (b_j − a_6j) g_j, so h cancels.
+    /// </summary>
+    private T StiffnessRatio()
+    {
+        ReadOnlySpan<double> k1 = _k1, k2 = _k2, k3 = _k3, k4 = _k4, k5 = _k5, k6 = _k6, k7 = _k7;
+        T c1 = T.Broadcast(B1 - A61), c2 = T.Broadcast(-A62), c3 = T.Broadcast(B3 - A63), c4 = T.Broadcast(B4 - A64),
+            c5 = T.Broadcast(B5 - A65), c6 = T.Broadcast(B6);
+        T num = T.Zero, den = T.Zero;
+        for (int e = 0; e < _n; e++)
+        {
+            T dk = T.Load(k7, e) - T.Load(k6, e);
+            T dy = T.MultiplyAdd(c6, T.Load(k6, e), T.MultiplyAdd(c5, T.Load(k5, e), T.MultiplyAdd(c4, T.Load(k4, e),
+                T.MultiplyAdd(c3, T.Load(k3, e), T.MultiplyAdd(c2, T.Load(k2, e), c1 * T.Load(k1, e))))));
+            num = T.MultiplyAdd(dk, dk, num);
+            den = T.MultiplyAdd(dy, dy, den);
+        }
+        return T.Sqrt(num / den);
+    }
+
+    /// <summary>
+    /// auto: lane <paramref name="l"/>'s trajectory is stiff; the implicit method continues it from its accepted state
+    /// (time, next step, counters and its monitor, which has seen every accepted state), and it finishes from there.
+    /// </summary>
+    private void HandOff(int l, ReadOnlySpan<double> y, TrajectoryFinish finish)
+    {
+        ref var lane = ref _lanes[l];
+        new LaneWeights(y, T.Width, l).CopyTo(_handoff);
+        var state = new FlowState { Time = lane.T, Step = lane.H, Loss = lane.Loss, GradNorm = lane.GradNorm, Steps = lane.Steps, Evaluations = lane.Evals };
+        var status = _implicit!.Integrate(_handoff, ref state, _monitors[l]);
+        var result = _monitors[l].Result(status, state.Time, state.Steps, state.Evaluations, state.Loss, state.GradNorm) with { HessianEvaluations = state.Jacobians };
+        int index = lane.Index;
+        lane.Index = -1;
+        finish(index, result, _handoff);
+    }
+
     private void Finish(int l, SampleStatus status, TrajectoryFinish finish)
     {
         ref var lane = ref _lanes[l];
@@ -302,7 +377,7 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
             var trace = start(index, w);
             double loss = GradientSingle(w, f);
             double gnorm = Dense.Norm(f);
-            lane = lane with { Index = index, T = 0, Steps = 0, Evals = 1, Loss = loss, GradNorm = gnorm, RejectedLast = false };
+            lane = lane with { Index = index, T = 0, Steps = 0, Evals = 1, Loss = loss, GradNorm = gnorm, RejectedLast = false, Stiff = 0, NonStiff = 0 };
             if (_monitors[l].Start(loss, gnorm, !Dense.AllFiniteAndBounded(w, TrajectoryMonitor.DivergenceBound), trace, new LaneWeights(w)) is { } stopped)
             {
                 WriteLane(l);

@@ -3,14 +3,33 @@ using Sweep.Numerics.Problems;
 
 namespace Sweep.Numerics.Integration;
 
-/// <summary>Gradient flow dW/dt = −∇L by adaptive Dormand–Prince 5(4) with mixed error tolerance atol + rtol·|y|.</summary>
-public sealed record GradientFlowSettings(double TMax, double RelTol, double AbsTol) : Dynamics
+/// <summary>
+/// Gradient flow dW/dt = −∇L with mixed error tolerance atol + rtol·|y|, integrated by <see cref="Integrator"/>:
+/// explicit Dormand–Prince 5(4), the L-stable Radau IIA (order 5) with the exact Hessian, or <c>auto</c> (Dormand–Prince
+/// until its step is stability-limited, then Radau IIA; <see cref="DormandPrince45{T}"/>). <see cref="TMax"/> is +∞ for a
+/// run without a horizon; <see cref="MaxSteps"/> accepted steps end an uncertified trajectory with status budget.
+/// </summary>
+public sealed record GradientFlowSettings(double TMax, double RelTol, double AbsTol, FlowIntegrator Integrator = FlowIntegrator.Dp45,
+    long MaxSteps = long.MaxValue) : Dynamics
 {
+    /// <summary>Accepted steps per trajectory when the campaign gives no t_max and no max_steps.</summary>
+    public const long DefaultMaxSteps = 100_000;
+
+    /// <summary>The time scale of statistics and figures for a run without a horizon (the quantile sketches need a finite one).</summary>
+    public const double UnboundedTimeScale = 1e18;
+
     /// <summary>The flow cannot diverge (Prop. 1): a diverged trajectory is a failure of the integrator.</summary>
     public override bool DivergenceIsNumericalFailure => true;
 
-    public override double Horizon => TMax;
+    public override double Horizon => double.IsFinite(TMax) ? TMax : UnboundedTimeScale;
     public override bool Discrete => false;
 
-    public override IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold = null) => new DormandPrince45<T>(problem, this, stop, manifold);
+    public override IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold = null) => Integrator switch
+    {
+        FlowIntegrator.Radau5 => new ImplicitFlow(problem, this, stop, manifold),
+        _ => new DormandPrince45<T>(problem, this, stop, manifold),
+    };
 }
+
+/// <summary>Which integrator a gradient flow runs (<c>dynamics.integrator</c>).</summary>
+public enum FlowIntegrator { Dp45, Auto, Radau5 }

@@ -4,8 +4,9 @@ namespace Sweep.Numerics.Integration;
 /// How an integration ended. <see cref="HitTime"/> is null when L − L_min ≤ eps_hit never happened;
 /// <see cref="GlobalTime"/> (t_global, the first certified time) is null unless the outcome is <see cref="Outcome.Global"/>;
 /// <see cref="Itinerary"/> is null unless the stop rule asked for it and the trajectory did not diverge;
-/// <see cref="TailRate"/> likewise, and null when the fit had too few usable points (<see cref="TailRateFit"/>).
+/// <see cref="TailRate"/> likewise, and null when the fit had too few usable points (<see cref="TailRateFit"/>);
+/// <see cref="HessianEvaluations"/> counts the exact Hessians an implicit integrator took (0 for explicit methods).
 /// </summary>
 public readonly record struct IntegrationResult(SampleStatus Status, double Time, long Steps, long GradientEvaluations,
     double Loss, double GradientNorm, double? HitTime, Outcome Outcome, double? GlobalTime, Analysis.Itinerary? Itinerary = null,
-    double? TailRate = null);
+    double? TailRate = null, long HessianEvaluations = 0);

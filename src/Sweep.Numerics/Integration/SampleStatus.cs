@@ -1,7 +1,8 @@
 namespace Sweep.Numerics.Integration;
 
 /// <summary>How a trajectory stopped.</summary>
-public enum SampleStatus { Converged, Horizon, Diverged }
+/// <summary>How a trajectory stopped: <see cref="Budget"/> when its step budget (max_steps) ran out before its until condition or a horizon.</summary>
+public enum SampleStatus { Converged, Horizon, Diverged, Budget }
 
 /// <summary>The names of <see cref="SampleStatus"/> in samples.csv and summary.json.</summary>
 public static class SampleStatusNames
@@ -10,6 +11,7 @@ public static class SampleStatusNames
     {
         SampleStatus.Converged => "converged",
         SampleStatus.Horizon => "horizon",
+        SampleStatus.Budget => "budget",
         _ => "diverged",
     };
 
@@ -18,6 +20,7 @@ public static class SampleStatusNames
         "converged" => SampleStatus.Converged,
         "horizon" => SampleStatus.Horizon,
         "diverged" => SampleStatus.Diverged,
+        "budget" => SampleStatus.Budget,
         _ => throw new FormatException($"unknown status '{s}'"),
     };
 }

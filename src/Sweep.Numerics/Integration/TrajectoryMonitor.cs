@@ -14,8 +14,11 @@ namespace Sweep.Numerics.Integration;
 /// for the flow at any time (L is non-increasing and the limit is critical, Prop. 1) with t_global interpolated linearly
 /// in time between the accepted states that bracket the crossing, exactly like t_hit; for a discrete method only while
 /// every step so far decreased the loss, and afterwards only by the gradient test at the global label (Z rule);
-/// <b>saddle</b> when the gradient test holds on the invariant manifold of suppressed modes
-/// (<see cref="InvariantManifold"/>, entries still exactly zero);</item>
+/// <b>saddle</b> on the invariant manifold of suppressed modes (<see cref="InvariantManifold"/>, entries still exactly
+/// zero) once L − L_min &lt; (L′ − δ′) − L_min, L′ the manifold's second-lowest critical value
+/// (<see cref="InvariantManifold.SaddleCertificateLevel"/>): L is non-increasing, so the limit is the manifold's best
+/// label, a saddle (MATH.md, Saddle certificate on invariant manifolds). No convergence is needed; the gradient test
+/// is only a diagnostic there (and a discrete method certifies the same way only while every step decreased the loss);</item>
 /// <item>for a method whose loss is not monotone (momentum, Nesterov, Adam: <c>lossCertificate: false</c>) only by
 /// convergence: the gradient test at the global label, where the gradient test also requires the method's state to
 /// be settled (the norm of its next step over η, <c>stateNorm</c>, within the same threshold ||∇L|| is held to);</item>
@@ -34,7 +37,7 @@ public sealed class TrajectoryMonitor
     /// <summary>Weights beyond this magnitude count as diverged (integrators test it in their own passes over the weights).</summary>
     public const double DivergenceBound = StopRule.DivergenceBound;
 
-    private readonly double _gradTol, _horizon, _epsHit, _minimum, _globalLevel;
+    private readonly double _gradTol, _horizon, _epsHit, _minimum, _globalLevel, _saddleLevel;
     private readonly bool _flow, _lossCertificate;
     private readonly int _globalMask;
     private readonly Until _until;
@@ -79,6 +82,7 @@ public sealed class TrajectoryMonitor
         _itinerary = stop.Itinerary ? new ItineraryRecorder() : null;
         _tail = stop.TailRate ? new TailRateFit(TailRateFit.Floor(cv)) : null;
         _manifoldMask = manifold is null ? 0 : manifold.Modes.Aggregate(_globalMask, (m, i) => m & ~(1 << i));
+        _saddleLevel = manifold is null ? double.NegativeInfinity : InvariantManifold.SaddleCertificateLevel(cv, _manifoldMask);
     }
 
     /// <summary>First time with L − L_min ≤ eps_hit, null while not hit.</summary>
@@ -99,6 +103,7 @@ public sealed class TrajectoryMonitor
         _hit = new FirstCrossing(_epsHit, _minimum, _flow, 0, loss);
         _global = new FirstCrossing(_globalLevel, _minimum, _flow, 0, loss, strict: true);
         if (_decreasing && _global.Time is { } t) Certify(Outcome.Global, t);
+        CheckManifold(0, loss, weights);
         _trace?.Record(0, loss);
         _itinerary?.Start(_probe!.Mask(weights), 0);
         _tail?.Start(0, loss - _minimum);
@@ -117,6 +122,7 @@ public sealed class TrajectoryMonitor
                 _global.Observe(time, loss);
                 if (_global.Time is { } t) Certify(Outcome.Global, t);
             }
+            CheckManifold(time, loss, weights);
         }
         _lastLoss = loss;
         _trace?.Record(time, loss);
@@ -134,6 +140,12 @@ public sealed class TrajectoryMonitor
             outcome == Outcome.Diverged ? null : _tail?.Rate());
     }
 
+    /// <summary>The structural saddle certificate: on the manifold, below its second-lowest critical value.</summary>
+    private void CheckManifold(double time, double loss, LaneWeights weights)
+    {
+        if (_certified is null && _decreasing && loss - _minimum < _saddleLevel && _manifold!.Contains(weights)) Certify(Outcome.Saddle, time);
+    }
+
     private void Certify(Outcome outcome, double time)
     {
         _certified = outcome;
@@ -146,14 +158,18 @@ public sealed class TrajectoryMonitor
         bool gradientTest = gradNorm <= _gradTol && stateNorm <= _gradTol;
         if (_certified is null && gradientTest)
         {
-            // On the manifold the limit can never be global, but a small gradient is not convergence (near the origin,
-            // on a plateau): the saddle counts once the state has converged at the manifold's best label, every mode
-            // but the suppressed ones. Converging at a lower saddle of the manifold is left unresolved, not claimed.
-            if (_manifold is not null && _manifold.Contains(weights))
+            // A discrete method whose loss rose once (or may rise: momentum, Adam) certifies only by converging: at the
+            // global label, or on the manifold at its best label. The flow and monotone descent use the loss
+            // certificates instead (CheckManifold): for them a small gradient is only a diagnostic.
+            if (_probe is not null)
             {
-                if (_probe!.Mask(weights) == _manifoldMask) Certify(Outcome.Saddle, time);
+                int mask = _probe.Mask(weights);
+                if (_manifold is not null && _manifold.Contains(weights))
+                {
+                    if (!_decreasing && mask == _manifoldMask) Certify(Outcome.Saddle, time);
+                }
+                else if (!_flow && mask == _globalMask) Certify(Outcome.Global, time);
             }
-            else if (!_flow && _probe is not null && _probe.Mask(weights) == _globalMask) Certify(Outcome.Global, time);
         }
         bool done = _certified switch
         {

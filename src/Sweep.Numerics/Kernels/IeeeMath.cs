@@ -109,4 +109,42 @@ public static class IeeeMath
         }
         return y * BitConverter.Int64BitsToDouble((long)(1023 + q) << 52);
     }
+
+    /// <summary>
+    /// x^{1/k} for x ≥ 0 and k ≥ 1, to within a few ulp, by the method of <see cref="FifthRoot"/>: x = 2^{kq}·a with
+    /// a ∈ [1, 2^k) (exact), Newton's iteration on y^k = a from y = 2 ≥ a^{1/k} (monotone onto the root, y^k is convex)
+    /// a fixed number of times, scaled back by 2^q. Off the hot path (step-size factors after a rejection, tolerances
+    /// once per trajectory), so it favours a fixed iteration count over speed. 0 ↦ 0, +∞ ↦ +∞, negative or NaN ↦ NaN.
+    /// </summary>
+    public static double Root(double x, int k)
+    {
+        if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "the root's order must be at least 1");
+        if (k == 1 || double.IsPositiveInfinity(x)) return x;
+        if (!(x > 0)) return x == 0 ? 0 : double.NaN;
+        long bits = BitConverter.DoubleToInt64Bits(x);
+        int e = (int)(bits >> 52) - 1023;
+        if (e == -1023)
+        {
+            bits = BitConverter.DoubleToInt64Bits(x * 18014398509481984.0);   // subnormal: scale up by 2^54
+            e = (int)(bits >> 52) - 1023 - 54;
+        }
+        int q = (int)Math.Floor(e / (double)k);
+        int r = e - k * q;                                      // 0..k−1
+        double a = BitConverter.Int64BitsToDouble(bits & 0x000FFFFFFFFFFFFFL | 0x3FF0000000000000L);
+        for (int i = 0; i < r; i++) a *= 2;                    // exact: a ∈ [1, 2^k)
+        double y = 2;
+        for (int it = 0; it < 80; it++)
+        {
+            double p = 1;
+            for (int j = 0; j < k - 1; j++) p *= y;            // y^{k−1}
+            double next = y - (p * y - a) / (k * p);
+            if (!(next < y)) break;                            // the monotone iteration has stopped moving
+            y = next;
+        }
+        double scale = 1;
+        int qa = Math.Abs(q);
+        double step = q >= 0 ? 2 : 0.5;
+        for (int i = 0; i < qa; i++) scale *= step;             // 2^q by exact doublings (|q| ≤ 1075/k)
+        return y * scale;
+    }
 }

@@ -53,6 +53,22 @@ public sealed class InvariantManifold
         return true;
     }
 
+    /// <summary>
+    /// (L′ − δ′) − L_min for the manifold whose best label is <paramref name="bestMask"/> (every mode but the suppressed
+    /// ones): L′ is the second-lowest critical value on the manifold, L_S for S = the best label without its smallest
+    /// mode, and δ′ = 10⁻⁶·(L′ − L_best) the loss-evaluation margin, as for the global certificate
+    /// (<see cref="CriticalValues.CertificateMargin"/>). Below it, a trajectory that stays on the manifold with
+    /// non-increasing loss can only converge to the best label (−∞ when the best label is empty: nothing to certify).
+    /// </summary>
+    public static double SaddleCertificateLevel(CriticalValues cv, int bestMask)
+    {
+        if (bestMask == 0) return double.NegativeInfinity;
+        int smallest = 31 - System.Numerics.BitOperations.LeadingZeroCount((uint)bestMask);   // highest index = smallest s
+        int second = bestMask & ~(1 << smallest);
+        double best = cv.GapAboveMinimum(bestMask), next = cv.GapAboveMinimum(second);
+        return next - 1e-6 * (next - best);
+    }
+
     private static bool CoordinateBasis(Spectrum sp)
     {
         int dy = sp.OutputDim, dx = sp.InputDim;

@@ -18,6 +18,14 @@ namespace Sweep.Results.Output;
 public static class OutputWriter
 {
     /// <summary>The samples.csv header: the column names of <see cref="SampleColumns"/>.</summary>
+    /// <summary>Counts per status; budget only where a run without a horizon stopped samples by their step budget (older summaries unchanged).</summary>
+    private static JsonObject Status(PointSummary s)
+    {
+        var status = new JsonObject { ["converged"] = s.Converged, ["horizon"] = s.Horizon, ["diverged"] = s.Diverged };
+        if (s.Budget > 0) status["budget"] = s.Budget;
+        return status;
+    }
+
     public static string SamplesHeader => SampleColumns.CsvHeader;
 
     /// <summary>
@@ -113,7 +121,7 @@ public static class OutputWriter
                 ["index"] = p.Index,
                 ["params"] = prms,
                 ["samples"] = s.Samples,
-                ["status"] = new JsonObject { ["converged"] = s.Converged, ["horizon"] = s.Horizon, ["diverged"] = s.Diverged },
+                ["status"] = Status(s),
                 ["singular_values"] = new JsonArray(p.Problem.Spectrum.SingularValues.Select(v => (JsonNode)v).ToArray()),
                 ["global_min"] = Real(cv.GlobalMinimum),
                 ["global_label"] = CriticalValues.Label(cv.GlobalMask),

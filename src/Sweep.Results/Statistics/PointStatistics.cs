@@ -15,7 +15,7 @@ public sealed class PointStatistics
 {
     private readonly Dictionary<string, (long Count, double Critical)> _labels = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Strict, long NonStrict)> _hessian = new(StringComparer.Ordinal);
-    private readonly long[] _status = new long[3];
+    private readonly long[] _status = new long[4];   // by SampleStatus: converged, horizon, diverged, budget
     private readonly long[] _outcomes = new long[4];
     private readonly CensoredQuantiles _hit, _global;
     private readonly ItineraryStatistics _itineraries;
@@ -106,9 +106,11 @@ public sealed class PointStatistics
         using var buffer = new MemoryStream();
         using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
         {
-            w.Write(EncodingFormat);
+            // Format 1 has three status counts; a shard with budget-stopped samples (runs without a horizon) needs format 2.
+            bool budget = _status[(int)SampleStatus.Budget] != 0;
+            w.Write(budget ? BudgetFormat : EncodingFormat);
             w.Write(Count);
-            foreach (long c in _status) w.Write(c);
+            for (int i = 0; i < (budget ? 4 : 3); i++) w.Write(_status[i]);
             foreach (long c in _outcomes) w.Write(c);
             w.Write7BitEncodedInt(_labels.Count);
             foreach (var (label, e) in _labels.OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -136,9 +138,10 @@ public sealed class PointStatistics
         try
         {
             using var r = new BinaryReader(new MemoryStream(data, writable: false), System.Text.Encoding.UTF8);
-            if (r.ReadByte() != EncodingFormat) throw new InvalidDataException("unknown statistics format");
+            byte format = r.ReadByte();
+            if (format != EncodingFormat && format != BudgetFormat) throw new InvalidDataException("unknown statistics format");
             long count = r.ReadInt64();
-            var status = new long[3];
+            var status = new long[format == BudgetFormat ? 4 : 3];
             var outcomes = new long[4];
             for (int i = 0; i < status.Length; i++) status[i] = r.ReadInt64();
             for (int i = 0; i < outcomes.Length; i++) outcomes[i] = r.ReadInt64();
@@ -175,7 +178,7 @@ public sealed class PointStatistics
         catch (EndOfStreamException e) { throw new InvalidDataException("it ends early", e); }
     }
 
-    private const byte EncodingFormat = 1;
+    private const byte EncodingFormat = 1, BudgetFormat = 2;
 
     /// <summary>The statistics; without <paramref name="quantiles"/> the time quantiles are left out (null), for cheap live views.</summary>
     public PointSummary Summarize(bool quantiles = true)
@@ -209,6 +212,7 @@ public sealed class PointStatistics
                 .ToList(),
             Itineraries = _itineraries.Count == 0 || !quantiles ? null : _itineraries.Summarize(),
             Tails = quantiles && _tails.Folded > 0 ? _tails : null,
+            Budget = _status[(int)SampleStatus.Budget],
         };
     }
 
@@ -254,6 +258,9 @@ public sealed record PointSummary(
     public ItinerarySummary? Itineraries { get; init; }
 
     public OutcomeStatistics Of(Outcome o) => Outcomes.First(x => x.Outcome == o);
+
+    /// <summary>Samples stopped by their step budget (max_steps) before their until condition: status budget.</summary>
+    public long Budget { get; init; }
 
     /// <summary>Strict and non-strict counts per label of the samples whose Hessian was analysed (empty when none was).</summary>
     public IReadOnlyList<HessianCounts> Hessian { get; init; } = [];

@@ -75,8 +75,10 @@ public sealed class CampaignStore : IDisposable
     /// histograms of the statistics stored with each shard; without them shards are stored without statistics and
     /// readers recompute those from the samples.
     /// </summary>
+    /// <param name="legacyHash">Also accepted as this campaign's: the hash the file had before the flow integrator auto
+    /// existed (<see cref="Campaign.LegacyHash"/>); the caller then runs it as it was run, by dp45.</param>
     public static (CampaignStore Store, bool Resumed) OpenForCampaign(string dir, string campaignJson, string hash, string name, string baseDirectory,
-        IReadOnlyList<double>? horizons = null)
+        IReadOnlyList<double>? horizons = null, string? legacyHash = null)
     {
         string path = PathIn(dir);
         bool exists = File.Exists(path);
@@ -86,7 +88,7 @@ public sealed class CampaignStore : IDisposable
         {
             if (exists && store.TryGetMeta("hash") is { } stored)
             {
-                if (stored != hash)
+                if (stored != hash && stored != legacyHash)
                 {
                     string other = store.TryGetMeta("name") ?? "?";
                     store.Dispose();

@@ -18,7 +18,12 @@ public static class StoredCampaign
         // Data problems name their CSVs relative to the campaign file, whose directory was recorded.
         try
         {
-            return (CampaignLoader.Parse(json, store.TryGetMeta("base_dir") ?? dir), store);
+            string baseDir = store.TryGetMeta("base_dir") ?? dir;
+            var campaign = CampaignLoader.Parse(json, baseDir);
+            // A store written before the flow integrator auto existed was run by dp45: read it as it was run.
+            if (campaign.LegacyHash is { } legacy && store.TryGetMeta("hash") == legacy)
+                campaign = CampaignLoader.Parse(json, baseDir, Sweep.Numerics.Integration.FlowIntegrator.Dp45);
+            return (campaign, store);
         }
         catch (UserError e)
         {

@@ -1,0 +1,44 @@
+using Sweep.Numerics.Kernels;
+using Sweep.Numerics.Problems;
+
+namespace Sweep.Numerics.Integration;
+
+/// <summary>
+/// The gradient flow by <see cref="RadauIIA5"/> alone from t = 0 (<c>dynamics.integrator = "radau5"</c>), one trajectory
+/// at a time: implicit steps are dominated by the per-trajectory linear algebra, which SIMD lanes would not share.
+/// </summary>
+public sealed class ImplicitFlow : IIntegrator
+{
+    private readonly RadauIIA5 _radau;
+    private readonly TrajectoryMonitor _monitor;
+    private readonly double[] _w, _g;
+
+    public ImplicitFlow(LinearNetworkProblem problem, GradientFlowSettings settings, StopRule stop, InvariantManifold? manifold = null)
+    {
+        _radau = new RadauIIA5(problem, settings.RelTol, settings.AbsTol, settings.TMax, settings.MaxSteps);
+        _monitor = new TrajectoryMonitor(problem, stop, settings.TMax, flow: true, manifold);
+        _w = problem.NewParameters();
+        _g = problem.NewParameters();
+        Gradient = new LossGradient(problem);
+    }
+
+    private LossGradient Gradient { get; }
+
+    public int Width => 1;
+
+    /// <inheritdoc/>
+    public void Run(int count, TrajectoryStart start, TrajectoryFinish finish)
+    {
+        for (int index = 0; index < count; index++)
+        {
+            var trace = start(index, _w);
+            double loss = Gradient.Evaluate(_w, _g);
+            double gnorm = Dense.Norm(_g);
+            var state = new FlowState { Loss = loss, GradNorm = gnorm, Evaluations = 1 };
+            var status = _monitor.Start(loss, gnorm, !Dense.AllFiniteAndBounded(_w, TrajectoryMonitor.DivergenceBound), trace, new LaneWeights(_w))
+                ?? _radau.Integrate(_w, ref state, _monitor);
+            var result = _monitor.Result(status, state.Time, state.Steps, state.Evaluations, state.Loss, state.GradNorm) with { HessianEvaluations = state.Jacobians };
+            finish(index, result, _w);
+        }
+    }
+}

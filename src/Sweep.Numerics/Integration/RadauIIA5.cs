@@ -1,0 +1,361 @@
+using Sweep.Numerics.Kernels;
+using Sweep.Numerics.Problems;
+
+namespace Sweep.Numerics.Integration;
+
+/// <summary>
+/// Gradient flow dW/dt = −∇L(W) by the 3-stage Radau IIA method (order 5, L-stable, stiffly accurate): Hairer and
+/// Wanner's RADAU5 (Solving ODEs II, IV.8; radau5.f) for one trajectory, with its simplified Newton iteration in the
+/// transformed variables, its error estimate filtered through (γ₀/h − J)⁻¹, its predictive (Gustafsson) step-size
+/// controller and its Jacobian-reuse rule, and with the exact Jacobian J = −∇²L in diagonal form
+/// (<see cref="EigenJacobian"/>). Where RADAU5 factorises the real and the complex n×n systems, here both are
+/// diagonal in the Hessian's eigenbasis, so a new step size needs no new factorisation and the step always takes the
+/// controller's proposal. Stepping differs from RADAU5's defaults in one documented way: the Jacobian is reused while
+/// the Newton iteration contracts at θ ≤ 0.1 (RADAU5's advice when Jacobians are costly; its default is 0.001).
+/// <para>
+/// Escape along negative curvature (MATH.md, Stiffness). An L-stable method damps every mode for large h·|λ|,
+/// including a growing one: with a step far beyond 1/|λ_min| it would hold a trajectory at a strict saddle that it
+/// should leave. So the step is also bounded by h ≤ 1/|λ_min| whenever the last Hessian had a negative eigenvalue
+/// λ_min; local error control does the rest (at the origin with H ≥ 2 the Hessian vanishes and the escape is
+/// polynomial, which error control alone resolves).
+/// </para>
+/// <para>
+/// Pure and deterministic: plain IEEE arithmetic in a fixed order (no platform pow: roots by <see cref="IeeeMath"/>),
+/// so a trajectory is the same bits whatever the lane width, worker or machine. One instance per thread; it owns its
+/// buffers and allocates nothing per step (a Jacobian allocates inside MathNet).
+/// </para>
+/// </summary>
+public sealed class RadauIIA5
+{
+    // Radau IIA (order 5) in RADAU5's transformed form: nodes c1, c2, 1; eigenvalues of A⁻¹: γ = 1/u1 and α ± iβ.
+    private static readonly double Sq6 = Math.Sqrt(6);
+    private static readonly double C1 = (4 - Sq6) / 10, C2 = (4 + Sq6) / 10, C1M1 = C1 - 1, C2M1 = C2 - 1, C1MC2 = C1 - C2;
+    private static readonly double Dd1 = -(13 + 7 * Sq6) / 3, Dd2 = (-13 + 7 * Sq6) / 3, Dd3 = -1.0 / 3;
+    private static readonly double U1, Alph, Beta;
+    private const double T11 = 9.1232394870892942792e-02, T12 = -0.14125529502095420843, T13 = -3.0029194105147424492e-02;
+    private const double T21 = 0.24171793270710701896, T22 = 0.20412935229379993199, T23 = 0.38294211275726193779;
+    private const double T31 = 0.96604818261509293619;
+    private const double Ti11 = 4.3255798900631553510, Ti12 = 0.33919925181580986954, Ti13 = 0.54177053993587487119;
+    private const double Ti21 = -4.1787185915519047273, Ti22 = -0.32768282076106238708, Ti23 = 0.47662355450055045196;
+    private const double Ti31 = -0.50287263494578687595, Ti32 = 2.5719269498556054292, Ti33 = -0.59603920482822492497;
+
+    private const int Nit = 7;                       // Newton iterations before an unexpected rejection
+    private const double Thet = 0.1;                 // reuse the Jacobian while the Newton contraction θ ≤ this
+    private const double Safe = 0.9, FacL = 5, FacR = 1.0 / 8;   // step factors: h_new/h ∈ [1/5, 8]
+    private const double Uround = 1e-16;
+    /// <summary>h·|λ_min| ≤ this at a strict saddle, so that the escape is resolved (see the class summary).</summary>
+    public const double CurvatureStepBound = 1;
+
+    static RadauIIA5()
+    {
+        double c81 = IeeeMath.Root(81, 3), c9 = IeeeMath.Root(9, 3);
+        double u1 = (6 + c81 - c9) / 30;
+        double alph = (12 - c81 + c9) / 60;
+        double beta = (c81 + c9) * Math.Sqrt(3) / 60;
+        double cno = alph * alph + beta * beta;
+        U1 = 1 / u1;
+        Alph = alph / cno;
+        Beta = beta / cno;
+    }
+
+    private readonly LossGradient _gradient;
+    private readonly EigenJacobian _jacobian;
+    private readonly int _n;
+    private readonly double _rtol, _atol, _fnewt, _tMax;
+    private readonly long _maxSteps;
+    private readonly double[] _y0, _scal, _z1, _z2, _z3, _f1, _f2, _f3, _c1, _c2, _c3, _ys, _g, _s1, _s2;
+
+    /// <param name="rtol">The campaign's relative tolerance; RADAU5 maps (rtol, atol) to its own, 0.1·rtol^{2/3} (same ratio).</param>
+    /// <param name="tMax">The horizon (+∞ for none).</param>
+    /// <param name="maxSteps">Accepted steps after which an uncertified trajectory stops with status budget (long.MaxValue for none).</param>
+    public RadauIIA5(LinearNetworkProblem problem, double rtol, double atol, double tMax, long maxSteps)
+    {
+        _gradient = new LossGradient(problem);
+        _jacobian = new EigenJacobian(problem);
+        _n = problem.Shape.ParameterCount;
+        double quot = atol / rtol;
+        double r = IeeeMath.Root(rtol, 3);
+        _rtol = 0.1 * r * r;
+        _atol = _rtol * quot;
+        _fnewt = Math.Max(10 * Uround / _rtol, Math.Min(0.03, Math.Sqrt(_rtol)));
+        _tMax = tMax;
+        _maxSteps = maxSteps;
+        double[] New() => new double[_n];
+        _y0 = New(); _scal = New(); _z1 = New(); _z2 = New(); _z3 = New(); _f1 = New(); _f2 = New(); _f3 = New();
+        _c1 = New(); _c2 = New(); _c3 = New(); _ys = New(); _g = New(); _s1 = New(); _s2 = New();
+    }
+
+    /// <summary>
+    /// Continues one trajectory from <paramref name="state"/> (weights <paramref name="y"/>, updated in place) until its
+    /// monitor stops it, the horizon or the step budget is reached, or the step size collapses (diverged: the flow
+    /// cannot diverge, so this is a numerical failure). The monitor has seen every accepted state up to
+    /// <c>state.Time</c>; <c>state.Step</c> is a proposed first step (≤ 0: a small default).
+    /// </summary>
+    public SampleStatus Integrate(Span<double> y, ref FlowState state, TrajectoryMonitor monitor)
+    {
+        int n = _n;
+        Span<double> y0 = _y0, scal = _scal, z1 = _z1, z2 = _z2, z3 = _z3, f1 = _f1, f2 = _f2, f3 = _f3;
+        Span<double> c1 = _c1, c2 = _c2, c3 = _c3, ys = _ys, g = _g;
+        double t = state.Time;
+        double h = state.Step > 0 ? state.Step : 1e-6;
+        double hMin = 1e-14 * Math.Max(1, t);
+        // f(y) = −∇L(y) at the start of the step (RADAU5's Y0), and the error scale.
+        Evaluate(y, y0, ref state);
+        Scale(y, scal);
+
+        bool first = true, reject = false, needJacobian = true, fresh = false;
+        double faccon = 1, theta = Thet, hold = h, hacc = 0, erracc = 0, hCurvature = double.PositiveInfinity;
+        long accepted = 0;
+        while (true)
+        {
+            if (needJacobian)
+            {
+                _jacobian.Update(y);
+                state.Jacobians++;
+                needJacobian = false;
+                fresh = true;
+                double lmin = _jacobian.MinEigenvalue;
+                hCurvature = lmin < 0 ? CurvatureStepBound / -lmin : double.PositiveInfinity;
+            }
+            h = Math.Min(h, hCurvature);
+            bool last = false;
+            if (t + h >= _tMax) { h = _tMax - t; last = true; }
+            if (!(h >= hMin)) return SampleStatus.Diverged;   // the step size collapsed (or became NaN)
+            double fac1 = U1 / h, alphn = Alph / h, betan = Beta / h;
+
+            // Starting values of the Newton iteration: zero at the first step, else the previous step's collocation
+            // polynomial extrapolated (RADAU5's default).
+            if (first)
+            {
+                z1.Clear(); z2.Clear(); z3.Clear(); f1.Clear(); f2.Clear(); f3.Clear();
+            }
+            else
+            {
+                double c3q = h / hold, c1q = C1 * c3q, c2q = C2 * c3q;
+                for (int i = 0; i < n; i++)
+                {
+                    double ak1 = c1[i], ak2 = c2[i], ak3 = c3[i];
+                    double z1i = c1q * (ak1 + (c1q - C2M1) * (ak2 + (c1q - C1M1) * ak3));
+                    double z2i = c2q * (ak1 + (c2q - C2M1) * (ak2 + (c2q - C1M1) * ak3));
+                    double z3i = c3q * (ak1 + (c3q - C2M1) * (ak2 + (c3q - C1M1) * ak3));
+                    z1[i] = z1i; z2[i] = z2i; z3[i] = z3i;
+                    f1[i] = Ti11 * z1i + Ti12 * z2i + Ti13 * z3i;
+                    f2[i] = Ti21 * z1i + Ti22 * z2i + Ti23 * z3i;
+                    f3[i] = Ti31 * z1i + Ti32 * z2i + Ti33 * z3i;
+                }
+            }
+
+            // Simplified Newton iteration.
+            int newt = 0;
+            faccon = IeeeMath.FifthRoot(Pow4(Math.Max(faccon, Uround)));   // faccon^0.8
+            theta = Thet;
+            double dynold = 0, thqold = 0;
+            bool converged = false, retry = false;
+            while (!converged)
+            {
+                if (newt >= Nit) { retry = true; break; }
+                bool finite = Stage(y, z1, ys, g, ref state) & Stage(y, z2, ys, g, ref state) & Stage(y, z3, ys, g, ref state);
+                if (!finite) { retry = true; break; }
+                for (int i = 0; i < n; i++)
+                {
+                    double a1 = z1[i], a2 = z2[i], a3 = z3[i];
+                    z1[i] = Ti11 * a1 + Ti12 * a2 + Ti13 * a3 - f1[i] * fac1;
+                    z2[i] = Ti21 * a1 + Ti22 * a2 + Ti23 * a3 - f2[i] * alphn + f3[i] * betan;
+                    z3[i] = Ti31 * a1 + Ti32 * a2 + Ti33 * a3 - f3[i] * alphn - f2[i] * betan;
+                }
+                // E1 = γ/h − J = γ/h + ∇²L; E2 = (α + iβ)/h + ∇²L.
+                _jacobian.SolveShifted(fac1, z1, _s1);
+                _jacobian.SolveShifted(alphn, betan, z2, z3, _s1, _s2);
+                newt++;
+                double dyno = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    double d = scal[i];
+                    double a = z1[i] / d, b = z2[i] / d, c = z3[i] / d;
+                    dyno += a * a + b * b + c * c;
+                }
+                dyno = Math.Sqrt(dyno / (3 * n));
+                if (!double.IsFinite(dyno)) { retry = true; break; }
+                if (newt > 1 && newt < Nit)
+                {
+                    double thq = dyno / dynold;
+                    theta = newt == 2 ? thq : Math.Sqrt(thq * thqold);
+                    thqold = thq;
+                    if (theta < 0.99)
+                    {
+                        faccon = theta / (1 - theta);
+                        double dyth = faccon * dyno * IntPow(theta, Nit - 1 - newt) / _fnewt;
+                        if (dyth >= 1)
+                        {
+                            // Too slow to converge in the remaining iterations: a smaller step (RADAU5's estimate).
+                            double qnewt = Math.Max(1e-4, Math.Min(20, dyth));
+                            h *= 0.8 / IeeeMath.Root(qnewt, 4 + Nit - 1 - newt);
+                            reject = true;
+                            needJacobian = !fresh;
+                            break;
+                        }
+                    }
+                    else { retry = true; break; }
+                }
+                dynold = Math.Max(dyno, Uround);
+                for (int i = 0; i < n; i++)
+                {
+                    double a = f1[i] + z1[i], b = f2[i] + z2[i], c = f3[i] + z3[i];
+                    f1[i] = a; f2[i] = b; f3[i] = c;
+                    z1[i] = T11 * a + T12 * b + T13 * c;
+                    z2[i] = T21 * a + T22 * b + T23 * c;
+                    z3[i] = T31 * a + b;
+                }
+                converged = faccon * dyno <= _fnewt;
+            }
+            if (retry)
+            {
+                // Unexpected rejection: halve the step; a new Jacobian unless the current one is fresh.
+                h *= 0.5;
+                reject = true;
+                needJacobian = !fresh;
+                continue;
+            }
+            if (!converged) continue;
+
+            double err = ErrorEstimate(y, first || reject, h, fac1, ref state);
+            double fac = Math.Min(Safe, Safe * (1 + 2 * Nit) / (newt + 2 * Nit));
+            double quot = Math.Max(FacR, Math.Min(FacL, Math.Sqrt(Math.Sqrt(err)) / fac));
+            double hnew = h / quot;
+            if (err < 1)
+            {
+                first = false;
+                accepted++;
+                if (accepted > 1)
+                {
+                    double facgus = hacc / h * Math.Sqrt(Math.Sqrt(err * err / erracc)) / Safe;
+                    facgus = Math.Max(FacR, Math.Min(FacL, facgus));
+                    quot = Math.Max(quot, facgus);
+                    hnew = h / quot;
+                }
+                hacc = h;
+                erracc = Math.Max(1e-2, err);
+                hold = h;
+                t = last ? _tMax : t + h;
+                for (int i = 0; i < n; i++)
+                {
+                    double z1i = z1[i], z2i = z2[i], z3i = z3[i];
+                    y[i] += z3i;
+                    double cont1 = (z2i - z3i) / C2M1;
+                    double ak = (z1i - z2i) / C1MC2;
+                    double acont3 = (ak - z1i / C1) / C2;
+                    double cont2 = (ak - cont1) / C1M1;
+                    c1[i] = cont1;
+                    c2[i] = cont2;
+                    c3[i] = cont2 - acont3;
+                }
+                Scale(y, scal);
+                Evaluate(y, y0, ref state);
+                state.Steps++;
+                state.Time = t;
+                bool diverging = !double.IsFinite(state.GradNorm) || !Dense.AllFiniteAndBounded(y, TrajectoryMonitor.DivergenceBound);
+                if (monitor.Observe(t, state.Loss, state.GradNorm, diverging, new LaneWeights(y)) is { } done) return done;
+                if (state.Steps >= _maxSteps) return SampleStatus.Budget;
+                if (reject) hnew = Math.Min(hnew, h);
+                reject = false;
+                h = hnew;
+                state.Step = h;
+                fresh = false;
+                needJacobian = theta > Thet;
+                hMin = 1e-14 * Math.Max(1, t);
+            }
+            else
+            {
+                reject = true;
+                h = first ? h * 0.1 : hnew;
+                needJacobian = !fresh;
+            }
+        }
+    }
+
+    /// <summary>One stage: z ← f(y + z) = −∇L(y + z). False when the gradient is not finite.</summary>
+    private bool Stage(ReadOnlySpan<double> y, Span<double> z, Span<double> ys, Span<double> g, ref FlowState state)
+    {
+        int n = _n;
+        for (int i = 0; i < n; i++) ys[i] = y[i] + z[i];
+        _gradient.Evaluate(ys, g);
+        state.Evaluations++;
+        bool finite = true;
+        for (int i = 0; i < n; i++)
+        {
+            z[i] = -g[i];
+            finite &= double.IsFinite(g[i]);
+        }
+        return finite;
+    }
+
+    /// <summary>RADAU5's error estimate (ESTRAD): (γ/h + ∇²L)⁻¹ (f(y) + Σ (d_k/h) z_k), refined once through f after a rejection or at the first step.</summary>
+    private double ErrorEstimate(ReadOnlySpan<double> y, bool refine, double h, double fac1, ref FlowState state)
+    {
+        int n = _n;
+        Span<double> z1 = _z1, z2 = _z2, z3 = _z3, f2 = _f2, cont = _ys, y0 = _y0, scal = _scal, g = _g;
+        double hee1 = Dd1 / h, hee2 = Dd2 / h, hee3 = Dd3 / h;
+        for (int i = 0; i < n; i++)
+        {
+            f2[i] = hee1 * z1[i] + hee2 * z2[i] + hee3 * z3[i];
+            cont[i] = f2[i] + y0[i];
+        }
+        _jacobian.SolveShifted(fac1, cont, _s1);
+        double err = ScaledRms(cont, scal);
+        if (err >= 1 && refine)
+        {
+            for (int i = 0; i < n; i++) _s2[i] = y[i] + cont[i];
+            _gradient.Evaluate(_s2, g);
+            state.Evaluations++;
+            for (int i = 0; i < n; i++) cont[i] = f2[i] - g[i];
+            _jacobian.SolveShifted(fac1, cont, _s1);
+            err = ScaledRms(cont, scal);
+        }
+        return double.IsFinite(err) ? err : 1e10;
+    }
+
+    private static double ScaledRms(ReadOnlySpan<double> x, ReadOnlySpan<double> scal)
+    {
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double r = x[i] / scal[i];
+            s += r * r;
+        }
+        return Math.Max(Math.Sqrt(s / x.Length), 1e-10);
+    }
+
+    /// <summary>f(y) = −∇L(y) into <paramref name="f"/>; the loss and gradient norm into the state.</summary>
+    private void Evaluate(ReadOnlySpan<double> y, Span<double> f, ref FlowState state)
+    {
+        double loss = _gradient.Evaluate(y, f);
+        state.Evaluations++;
+        state.Loss = loss;
+        state.GradNorm = Dense.Norm(f);
+        for (int i = 0; i < _n; i++) f[i] = -f[i];
+    }
+
+    private void Scale(ReadOnlySpan<double> y, Span<double> scal)
+    {
+        for (int i = 0; i < _n; i++) scal[i] = _atol + _rtol * Math.Abs(y[i]);
+    }
+
+    private static double Pow4(double x) => x * x * (x * x);
+
+    private static double IntPow(double x, int k)
+    {
+        double p = 1;
+        for (int i = 0; i < k; i++) p *= x;
+        return p;
+    }
+}
+
+/// <summary>
+/// Where a flow trajectory stands between integrators: its time, the step the next integrator may try, its counters and
+/// the loss and gradient norm at its current weights (which live in the caller's buffer).
+/// </summary>
+public struct FlowState
+{
+    public double Time, Step, Loss, GradNorm;
+    public long Steps, Evaluations, Jacobians;
+}
