@@ -70,7 +70,7 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
         for (int l = 0; l < T.Width; l++) _monitors[l] = new TrajectoryMonitor(problem, stop, settings.TMax, flow: true, manifold);
         _n = problem.Shape.ParameterCount;
         if (settings.Integrator == FlowIntegrator.Auto)
-            _implicit = new RadauIIA5(problem, settings.RelTol, settings.AbsTol, settings.TMax, settings.MaxSteps);
+            _implicit = new RadauIIA5(problem, settings.RelTol, settings.AbsTol, settings.TMax, settings.MaxSteps, manifold);
         _handoff = new double[_n];
         int size = _n * T.Width;
         _y = new(size); _k1 = new(size); _k2 = new(size); _k3 = new(size); _k4 = new(size);

@@ -15,7 +15,7 @@ public sealed class ImplicitFlow : IIntegrator
 
     public ImplicitFlow(LinearNetworkProblem problem, GradientFlowSettings settings, StopRule stop, InvariantManifold? manifold = null)
     {
-        _radau = new RadauIIA5(problem, settings.RelTol, settings.AbsTol, settings.TMax, settings.MaxSteps);
+        _radau = new RadauIIA5(problem, settings.RelTol, settings.AbsTol, settings.TMax, settings.MaxSteps, manifold);
         _monitor = new TrajectoryMonitor(problem, stop, settings.TMax, flow: true, manifold);
         _w = problem.NewParameters();
         _g = problem.NewParameters();

@@ -63,15 +63,16 @@ public sealed class RadauIIA5
     private readonly int _n;
     private readonly double _rtol, _atol, _fnewt, _tMax;
     private readonly long _maxSteps;
-    private readonly double[] _y0, _scal, _z1, _z2, _z3, _f1, _f2, _f3, _c1, _c2, _c3, _ys, _g, _s1, _s2;
+    private readonly double[] _y0, _scal, _z1, _z2, _z3, _f1, _f2, _f3, _c1, _c2, _c3, _ys, _g, _s1, _s2, _s3;
 
     /// <param name="rtol">The campaign's relative tolerance; RADAU5 maps (rtol, atol) to its own, 0.1·rtol^{2/3} (same ratio).</param>
     /// <param name="tMax">The horizon (+∞ for none).</param>
     /// <param name="maxSteps">Accepted steps after which an uncertified trajectory stops with status budget (long.MaxValue for none).</param>
-    public RadauIIA5(LinearNetworkProblem problem, double rtol, double atol, double tMax, long maxSteps)
+    /// <param name="manifold">The suppressed modes' invariant manifold, which the steps must keep exactly (<see cref="EigenJacobian"/>).</param>
+    public RadauIIA5(LinearNetworkProblem problem, double rtol, double atol, double tMax, long maxSteps, InvariantManifold? manifold = null)
     {
         _gradient = new LossGradient(problem);
-        _jacobian = new EigenJacobian(problem);
+        _jacobian = new EigenJacobian(problem, manifold);
         _n = problem.Shape.ParameterCount;
         double quot = atol / rtol;
         double r = IeeeMath.Root(rtol, 3);
@@ -82,7 +83,7 @@ public sealed class RadauIIA5
         _maxSteps = maxSteps;
         double[] New() => new double[_n];
         _y0 = New(); _scal = New(); _z1 = New(); _z2 = New(); _z3 = New(); _f1 = New(); _f2 = New(); _f3 = New();
-        _c1 = New(); _c2 = New(); _c3 = New(); _ys = New(); _g = New(); _s1 = New(); _s2 = New();
+        _c1 = New(); _c2 = New(); _c3 = New(); _ys = New(); _g = New(); _s1 = New(); _s2 = New(); _s3 = New();
     }
 
     /// <summary>
@@ -164,8 +165,7 @@ public sealed class RadauIIA5
                     z3[i] = Ti31 * a1 + Ti32 * a2 + Ti33 * a3 - f3[i] * alphn - f2[i] * betan;
                 }
                 // E1 = γ/h − J = γ/h + ∇²L; E2 = (α + iβ)/h + ∇²L.
-                _jacobian.SolveShifted(fac1, z1, _s1);
-                _jacobian.SolveShifted(alphn, betan, z2, z3, _s1, _s2);
+                _jacobian.SolveStages(fac1, alphn, betan, z1, z2, z3, _s1, _s2, _s3);
                 newt++;
                 double dyno = 0;
                 for (int i = 0; i < n; i++)

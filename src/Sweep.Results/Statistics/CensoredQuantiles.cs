@@ -33,6 +33,12 @@ public sealed class CensoredQuantiles
     public const double RelativeBinWidth = 1e-3;
     /// <summary>The lowest log-binned time, relative to the scale.</summary>
     public const double LowestRelativeTime = 1e-12;
+    /// <summary>
+    /// The scale of a run without a horizon (<see cref="Sweep.Numerics.Integration.GradientFlowSettings.UnboundedTimeScale"/>),
+    /// whose bins start at <see cref="UnboundedLowest"/> instead: 1e-12 of it would put every time below 10⁶ in one bin.
+    /// Every finite horizon keeps its bins (and every stored histogram its meaning).
+    /// </summary>
+    public const double UnboundedScale = 1e18, UnboundedLowest = 1e-3;
 
     // Special bin keys of the histogram (the log bins are 0 .. LogBins − 1).
     private const int ZeroBin = -2, UnderflowBin = -1;
@@ -53,8 +59,8 @@ public sealed class CensoredQuantiles
         if (exactCapacity < 1) throw new ArgumentOutOfRangeException(nameof(exactCapacity), exactCapacity, "exactCapacity must be at least 1");
         Scale = scale;
         ExactCapacity = exactCapacity;
-        Lowest = LowestRelativeTime * scale;
-        LogBins = (int)Math.Ceiling(Math.Log(1 / LowestRelativeTime) / LogGrowth);
+        Lowest = scale == UnboundedScale ? UnboundedLowest : LowestRelativeTime * scale;
+        LogBins = (int)Math.Ceiling(Math.Log(scale == UnboundedScale ? UnboundedScale / UnboundedLowest : 1 / LowestRelativeTime) / LogGrowth);
     }
 
     /// <summary>
@@ -72,7 +78,7 @@ public sealed class CensoredQuantiles
     public double Scale { get; }
     /// <summary>How many observed times are kept exactly.</summary>
     public int ExactCapacity { get; }
-    /// <summary>The number of log bins between 1e-12 · scale and the scale (27 645).</summary>
+    /// <summary>The number of log bins between the lowest binned time and the scale (27 645; 48 358 without a horizon).</summary>
     public int LogBins { get; }
     /// <summary>The number of samples with an observed event time.</summary>
     public long Observed { get; private set; }

@@ -20,6 +20,9 @@ public sealed class PointStatistics
     private readonly CensoredQuantiles _hit, _global;
     private readonly ItineraryStatistics _itineraries;
     private readonly TailStatistics _tails = new();
+    // The earliest stop of a sample stopped by its step budget (runs without a horizon): such a sample is censored at
+    // its own stop, so a quantile beyond that time might hide its event and is reported as censored (null).
+    private double _firstBudgetStop = double.PositiveInfinity;
 
     /// <param name="horizon">t_max (or max_iters): the censoring time, which sizes the quantile sketches.</param>
     /// <param name="flow">Gradient flow cannot diverge (Prop. 1): its diverged samples are numerical failures.</param>
@@ -61,6 +64,7 @@ public sealed class PointStatistics
         _tails.Add(r);
         _status[(int)r.Status]++;
         _outcomes[(int)r.Outcome]++;
+        if (r.Status == SampleStatus.Budget) _firstBudgetStop = Math.Min(_firstBudgetStop, r.StopTime);
         if (r.Outcome == Outcome.Diverged) return;
         _labels[r.Label] = _labels.TryGetValue(r.Label, out var e) ? (e.Count + 1, e.Critical) : (1, r.CriticalValue);
         if (!double.IsNaN(r.HessianNegative))
@@ -92,6 +96,7 @@ public sealed class PointStatistics
         Count += other.Count;
         for (int i = 0; i < _status.Length; i++) _status[i] += other._status[i];
         for (int i = 0; i < _outcomes.Length; i++) _outcomes[i] += other._outcomes[i];
+        _firstBudgetStop = Math.Min(_firstBudgetStop, other._firstBudgetStop);
         foreach (var (label, e) in other._labels)
             _labels[label] = _labels.TryGetValue(label, out var mine) ? (mine.Count + e.Count, mine.Critical) : e;
         foreach (var (label, h) in other._hessian)
@@ -111,6 +116,7 @@ public sealed class PointStatistics
             w.Write(budget ? BudgetFormat : EncodingFormat);
             w.Write(Count);
             for (int i = 0; i < (budget ? 4 : 3); i++) w.Write(_status[i]);
+            if (budget) w.Write(_firstBudgetStop);
             foreach (long c in _outcomes) w.Write(c);
             w.Write7BitEncodedInt(_labels.Count);
             foreach (var (label, e) in _labels.OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -144,6 +150,8 @@ public sealed class PointStatistics
             var status = new long[format == BudgetFormat ? 4 : 3];
             var outcomes = new long[4];
             for (int i = 0; i < status.Length; i++) status[i] = r.ReadInt64();
+            double firstBudgetStop = format == BudgetFormat ? r.ReadDouble() : double.PositiveInfinity;
+            if (format == BudgetFormat && !(firstBudgetStop >= 0)) throw new InvalidDataException("the first budget stop is damaged");
             for (int i = 0; i < outcomes.Length; i++) outcomes[i] = r.ReadInt64();
             var labels = new Dictionary<string, (long, double)>(StringComparer.Ordinal);
             int n = r.Read7BitEncodedInt();
@@ -168,7 +176,7 @@ public sealed class PointStatistics
             if (r.BaseStream.Position != data.Length || count < 0 || status.Any(c => c < 0) || outcomes.Any(c => c < 0) || status.Sum() != count || outcomes.Sum() != count
                 || labels.Values.Sum(v => v.Item1) != nonDiverged || hit.Total != nonDiverged || global.Total != nonDiverged)
                 throw new InvalidDataException("its counts do not add up");
-            var s = new PointStatistics(point, "", false, hit, global) { Count = count };
+            var s = new PointStatistics(point, "", false, hit, global) { Count = count, _firstBudgetStop = firstBudgetStop };
             status.CopyTo(s._status, 0);
             outcomes.CopyTo(s._outcomes, 0);
             foreach (var (k, v) in labels) s._labels[k] = v;
@@ -203,7 +211,7 @@ public sealed class PointStatistics
             (double)(saddles + unresolved) / n, ClopperPearson.Upper95(saddles + unresolved, n));
         return new PointSummary(Point, total, _status[(int)SampleStatus.Converged], _status[(int)SampleStatus.Horizon], _status[(int)SampleStatus.Diverged],
             labels, total == 0 ? null : (double)global / total, outcomes, mass,
-            Times(_global, quantiles), Times(_hit, quantiles), Flow ? _outcomes[(int)Outcome.Diverged] : 0)
+            Times(_global, quantiles, _firstBudgetStop), Times(_hit, quantiles, _firstBudgetStop), Flow ? _outcomes[(int)Outcome.Diverged] : 0)
         {
             Hessian = _hessian
                 .OrderBy(kv => CriticalValues.ParseLabel(kv.Key) ?? int.MaxValue)
@@ -216,9 +224,18 @@ public sealed class PointStatistics
         };
     }
 
-    private static TimeQuantiles Times(CensoredQuantiles q, bool quantiles) => quantiles
-        ? new TimeQuantiles(q.Observed, q.Quantile(0.1), q.Quantile(0.5), q.Quantile(0.9), !q.IsExact)
-        : new TimeQuantiles(q.Observed, null, null, null);
+    /// <summary>
+    /// The quantiles with every censored sample after every event (<see cref="CensoredQuantiles"/>); a sample stopped by
+    /// its budget is censored at its own stop instead, so a quantile beyond the earliest such stop, which that sample's
+    /// event might precede, is censored too (null). Below it every censoring time lies after the quantile and the
+    /// empirical quantile is the Kaplan–Meier one.
+    /// </summary>
+    private static TimeQuantiles Times(CensoredQuantiles q, bool quantiles, double firstBudgetStop)
+    {
+        if (!quantiles) return new TimeQuantiles(q.Observed, null, null, null);
+        double? Within(double? v) => v is { } x && x <= firstBudgetStop ? x : null;
+        return new TimeQuantiles(q.Observed, Within(q.Quantile(0.1)), Within(q.Quantile(0.5)), Within(q.Quantile(0.9)), !q.IsExact);
+    }
 
     /// <summary>Share not yet certified global at time t, for the report's curve, from the steps of the t_global distribution (<see cref="GlobalTimeSteps"/>).</summary>
     public static IReadOnlyList<(double Time, double Share)> UncertifiedShare(IEnumerable<(double Time, long Cumulative)> globalTimeSteps, long nonDiverged)
