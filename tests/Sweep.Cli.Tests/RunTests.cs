@@ -7,9 +7,10 @@ public class RunTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
-    private static string Campaign(string problem, string hidden, string init, string dynamics, int samples, int shard, string extra = "") => $$"""
+    private static string Campaign(string problem, string hidden, string init, string dynamics, int samples, int shard, string extra = "",
+        string stop = """{ "grad_tol_rel": 1e-6, "eps_hit": 1e-3 }""") => $$"""
         { "name": "e2e", "seed": 5, "problem": {{problem}}, "network": { "hidden": {{hidden}} }, "init": {{init}},
-          "dynamics": {{dynamics}}, "stop": { "grad_tol_rel": 1e-6, "eps_hit": 1e-3 }, "samples": {{samples}}, "shard_size": {{shard}} {{extra}} }
+          "dynamics": {{dynamics}}, "stop": {{stop}}, "samples": {{samples}}, "shard_size": {{shard}} {{extra}} }
         """;
 
     private const string Canonical = """{ "kind": "canonical", "singular_values": [3, 1.5, 0.6], "input_dim": 3 }""";
@@ -21,7 +22,10 @@ public class RunTests
     {
         var dir = Temp.Dir();
         var file = Temp.Campaign(dir, Campaign(Canonical, "[3, 3]", """{ "kind": "gaussian", "scale": 0.3, "suppress_modes": [1] }""",
-            """{ "method": "flow", "t_max": 300 }""", 40, 10));
+            """{ "method": "flow", "t_max": 300 }""", 40, 10,
+            // until converged: the saddle certificate holds as soon as L < L_{0} − δ on the manifold; the labels at
+            // the stop are the limit's only once the flow has arrived there.
+            stop: """{ "grad_tol_rel": 1e-6, "eps_hit": 1e-3, "until": "converged" }"""));
         var (exit, stdout, stderr) = SweepProcess.Run(Timeout, "run", file, "--out", Path.Combine(dir, "out"), "--workers", "2");
         Assert.True(exit == 0, stdout + stderr);
         var point = Summary(Path.Combine(dir, "out"))["points"]![0]!;
