@@ -11,6 +11,7 @@ public sealed record GradientFlowSettings(double TMax, double RelTol, double Abs
 
     public override double Horizon => TMax;
     public override bool Discrete => false;
+    public override int Order => 5;
 
-    public override IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold = null) => new DormandPrince45<T>(problem, this, stop, manifold);
+    public override ILaneMethod CreateMethod<T>(LinearNetworkProblem problem) => new DormandPrince45<T>(problem, this);
 }
