@@ -19,8 +19,7 @@ internal static class JsonFields
         foreach (var (key, _) in obj)
             if (!allowed.Contains(key))
             {
-                var near = allowed.OrderBy(a => Levenshtein(a, key)).First();
-                string hint = Levenshtein(near, key) <= 2 ? $" (did you mean \"{near}\"?)" : $" (allowed: {string.Join(", ", allowed)})";
+                string hint = Suggestion.Nearest(key, allowed) is { } near ? $" (did you mean \"{near}\"?)" : $" (allowed: {string.Join(", ", allowed)})";
                 throw Fail(Path(parent, key), $"unknown key{(qualifier.Length > 0 ? " " + qualifier : "")}{hint}");
             }
     }
@@ -142,16 +141,5 @@ internal static class JsonFields
                 foreach (var item in e.EnumerateArray()) CheckDuplicateKeys(item, $"{path}[{i++}]");
                 break;
         }
-    }
-
-    internal static int Levenshtein(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (int i = 1; i <= a.Length; i++)
-            for (int j = 1; j <= b.Length; j++)
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-        return d[a.Length, b.Length];
     }
 }
