@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Sweep.Campaigns;
 
 namespace Sweep.Cli;
 
@@ -215,31 +216,8 @@ public static class SweepCommandLine
         return $"{result.Errors[0].Message.ReplaceLineEndings(" ")} (see '{path} --help')";
     }
 
-    private static string Hint(string token, IEnumerable<string> candidates, string path)
-    {
-        var best = candidates.Distinct()
-            .Select(c => (Name: c, Distance: c.StartsWith(token, StringComparison.Ordinal) && token.TrimStart('-').Length > 0 ? 0 : Distance(token, c)))
-            .Where(c => c.Distance <= Math.Max(2, c.Name.Length / 3))
-            .OrderBy(c => c.Distance).ThenBy(c => c.Name.Length)
-            .FirstOrDefault();
-        return best.Name is null ? $" (see '{path} --help')" : $"; did you mean '{best.Name}'?";
-    }
-
-    /// <summary>Levenshtein distance with adjacent transpositions (a typed "--wrokers" is one step from "--workers").</summary>
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (int i = 1; i <= a.Length; i++)
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-            }
-        return d[a.Length, b.Length];
-    }
+    private static string Hint(string token, IEnumerable<string> candidates, string path) =>
+        Suggestion.Nearest(token, candidates) is { } best ? $"; did you mean '{best}'?" : $" (see '{path} --help')";
 }
 
 /// <summary>

@@ -4,6 +4,7 @@ using Akka.Serialization;
 using Sweep.Numerics.Integration;
 using SerializationException = System.Runtime.Serialization.SerializationException;
 using Sweep.Campaigns;
+using Sweep.Campaigns.Methods;
 using Sweep.Results;
 
 namespace Sweep.Messages;
@@ -16,7 +17,7 @@ namespace Sweep.Messages;
 public sealed class SweepSerializer : SerializerWithStringManifest
 {
     public const int Id = 1717;
-    private const byte FormatVersion = 4;
+    private const byte FormatVersion = 5;   // 5: the flow carries its integrator and step budget
 
     public SweepSerializer(ExtendedActorSystem system) : base(system) { }
 
@@ -152,24 +153,9 @@ public sealed class SweepSerializer : SerializerWithStringManifest
                 default: throw new SerializationException($"no wire form for problem {p.Problem.GetType().Name}");
             }
             Write(w, p.Hidden); w.Write(p.InitScale); Write(w, p.SuppressModes);
-            switch (p.Dynamics)
-            {
-                // The plain dp45 flow keeps its original bytes; another integrator or a step budget needs the longer form.
-                case GradientFlowSettings { Integrator: FlowIntegrator.Dp45, MaxSteps: long.MaxValue } f:
-                    w.Write((byte)DynamicsTag.Flow); w.Write(f.TMax); w.Write(f.RelTol); w.Write(f.AbsTol); break;
-                case GradientFlowSettings f:
-                    w.Write((byte)DynamicsTag.FlowIntegrated); w.Write(f.TMax); w.Write(f.RelTol); w.Write(f.AbsTol); w.Write((byte)f.Integrator); w.Write(f.MaxSteps); break;
-                case GradientDescentSettings g: w.Write((byte)DynamicsTag.Descent); w.Write(g.LearningRate); w.Write(g.MaxIters); break;
-                case MomentumSettings mo: w.Write((byte)DynamicsTag.Momentum); w.Write(mo.LearningRate); w.Write(mo.Beta); w.Write(mo.MaxIters); break;
-                case NesterovSettings ne: w.Write((byte)DynamicsTag.Nesterov); w.Write(ne.LearningRate); w.Write(ne.Beta); w.Write(ne.MaxIters); break;
-                case AdamSettings a:
-                    w.Write((byte)DynamicsTag.Adam); w.Write(a.LearningRate); w.Write(a.Beta1); w.Write(a.Beta2); w.Write(a.Epsilon); w.Write(a.MaxIters);
-                    break;
-                case SgdSettings sg:
-                    w.Write((byte)DynamicsTag.Sgd); w.Write(sg.LearningRate); w.Write(sg.BatchSize); w.Write(sg.DecayEvery); w.Write(sg.DecayFactor); w.Write(sg.MaxIters);
-                    break;
-                default: throw new SerializationException($"no wire form for dynamics {p.Dynamics.GetType().Name}");
-            }
+            var method = MethodCatalog.Of(p.Dynamics) ?? throw new SerializationException($"no wire form for dynamics {p.Dynamics.GetType().Name}");
+            w.Write(method.WireTag);
+            method.Write(w, p.Dynamics);
             w.Write(p.GradTolRel); w.Write(p.EpsHit); w.Write(p.TraceSamples); w.Write((byte)p.Until);
             w.Write((byte)p.InitKind); Write(w, p.LayerScales);
             w.Write((byte)p.Analyses.Hessian);
@@ -197,17 +183,8 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             var hidden = ReadInts(r);
             double scale = r.ReadDouble();
             var suppress = ReadInts(r);
-            Dynamics dyn = (DynamicsTag)r.ReadByte() switch
-            {
-                DynamicsTag.Flow => new GradientFlowSettings(r.ReadDouble(), r.ReadDouble(), r.ReadDouble()),
-                DynamicsTag.FlowIntegrated => new GradientFlowSettings(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), ReadIntegrator(r), r.ReadInt64()),
-                DynamicsTag.Descent => new GradientDescentSettings(r.ReadDouble(), r.ReadInt64()),
-                DynamicsTag.Momentum => new MomentumSettings(r.ReadDouble(), r.ReadDouble(), r.ReadInt64()),
-                DynamicsTag.Nesterov => new NesterovSettings(r.ReadDouble(), r.ReadDouble(), r.ReadInt64()),
-                DynamicsTag.Adam => new AdamSettings(r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadInt64()),
-                DynamicsTag.Sgd => new SgdSettings(r.ReadDouble(), r.ReadInt32(), r.ReadInt64(), r.ReadDouble(), r.ReadInt64()),
-                var t => throw new SerializationException($"unknown dynamics kind {(byte)t}"),
-            };
+            byte tag = r.ReadByte();
+            Dynamics dyn = (MethodCatalog.Tagged(tag) ?? throw new SerializationException($"unknown dynamics kind {tag}")).Read(r);
             double gradTol = r.ReadDouble(), epsHit = r.ReadDouble();
             int traces = r.ReadInt32();
             var until = (Until)r.ReadByte();
@@ -226,11 +203,4 @@ public sealed class SweepSerializer : SerializerWithStringManifest
     }
 
     private enum ProblemTag : byte { Canonical = 1, Covariance = 2 }
-    private enum DynamicsTag : byte { Flow = 1, Descent = 2, Momentum = 3, Nesterov = 4, Adam = 5, Sgd = 6, FlowIntegrated = 7 }
-
-    private static FlowIntegrator ReadIntegrator(BinaryReader r)
-    {
-        byte b = r.ReadByte();
-        return Enum.IsDefined((FlowIntegrator)b) ? (FlowIntegrator)b : throw new SerializationException($"unknown flow integrator {b}");
-    }
 }

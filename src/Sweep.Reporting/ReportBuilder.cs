@@ -7,6 +7,7 @@ using ScottPlot;
 using Sweep.Numerics.Analysis;
 using Sweep.Numerics.Integration;
 using Sweep.Campaigns;
+using Sweep.Campaigns.Methods;
 using Sweep.Results.Output;
 using Sweep.Results.Statistics;
 using Sweep.Results.Storage;
@@ -597,16 +598,7 @@ public static class ReportBuilder
         campaign.Points.Count > 1 && campaign.Points[0].Params.Any(kv => kv.Key == "dynamics" || kv.Key.StartsWith("dynamics.", StringComparison.Ordinal));
 
     /// <summary>A method and its hyper-parameters in a few characters, for legends and ticks.</summary>
-    public static string MethodText(Dynamics d) => d switch
-    {
-        GradientFlowSettings f => $"flow t_max={F(f.TMax)}",
-        GradientDescentSettings g => $"gd η={F(g.LearningRate)}",
-        MomentumSettings m => $"momentum η={F(m.LearningRate)} β={F(m.Beta)}",
-        NesterovSettings n => $"nesterov η={F(n.LearningRate)} β={F(n.Beta)}",
-        AdamSettings a => $"adam η={F(a.LearningRate)} β1={F(a.Beta1)} β2={F(a.Beta2)}",
-        SgdSettings s => $"sgd η={F(s.LearningRate)} b={s.BatchSize}" + (s.DecayEvery > 0 ? $" ×{F(s.DecayFactor)}/{s.DecayEvery}" : ""),
-        _ => d.GetType().Name,
-    };
+    public static string MethodText(Dynamics d) => MethodCatalog.Of(d)?.Label(d, F) ?? d.GetType().Name;
 
     /// <summary>Outcome fractions (global, saddle, unresolved, diverged) per point of a dynamics sweep, with exact 95% intervals.</summary>
     private static string MethodOutcomes(string outDir, Campaign campaign, List<PointSummary> summaries, string name)

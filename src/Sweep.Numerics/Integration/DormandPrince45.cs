@@ -9,13 +9,13 @@ namespace Sweep.Numerics.Integration;
 /// controller: error norm RMS(err_k / (atol + rtol·max(|y_k|, |y_new,k|))), step factor 0.9·err^{-1/5} clipped to
 /// [0.2, 10] (at most 1 after a rejection), initial step by Hairer's heuristic.
 /// <para>
-/// Integrates <c>T.Width</c> trajectories at once, one per SIMD lane, each with its own step size, time and
-/// <see cref="TrajectoryMonitor"/>; a lane that finishes is refilled with the next trajectory. Lanes never mix: every lane performs exactly the
-/// operations the one-lane integrator would, so results do not depend on the lane width or on which trajectories share
-/// a batch. One instance per thread: it owns its buffers and allocates nothing per step.
+/// The method's step for <c>T.Width</c> trajectories at once, one per SIMD lane, each with its own step size; the
+/// <see cref="LaneDriver"/> owns the lanes' times, counters, monitors and refill. Lanes never mix: every lane performs
+/// exactly the operations the one-lane integrator would, so results do not depend on the lane width or on which
+/// trajectories share a batch. One instance per thread: it owns its buffers and allocates nothing per step.
 /// </para>
 /// </summary>
-public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
+public sealed class DormandPrince45<T> : ILaneMethod where T : struct, ILane<T>
 {
     // The nodes c_i are not needed: the gradient flow does not depend on time.
     private const double A21 = 1.0 / 5;
@@ -38,40 +38,34 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
     private readonly double[] _one, _oneF, _oneStage, _oneF1;
     private readonly double[] _hLanes = new double[T.Width];
     private readonly Lane[] _lanes = new Lane[T.Width];
-    private readonly TrajectoryMonitor[] _monitors = new TrajectoryMonitor[T.Width];
-    // auto: the stiffness estimate h·λ per lane, and the implicit method a stiff trajectory is handed to.
-    private readonly double[] _stiffLanes = new double[T.Width];
-    private readonly RadauIIA5? _implicit;
-    private readonly double[] _handoff;
+    private readonly double _hMin;
+    private readonly double[]? _stiffLanes;   // auto: h·λ of the last step per lane (null: dp45, never tested)
 
     private struct Lane
     {
-        public int Index;          // trajectory index, −1 when idle
-        public double T, H, Loss, GradNorm;
-        public long Steps, Evals;
+        public double H;
         public bool RejectedLast;
-        public int Stiff, NonStiff;   // auto: consecutive accepted steps with h·λ > 3.25 (and since the last one without)
+        public bool Fresh;         // loaded, its first step size not chosen yet
+        public int Stiff, NonStiff;   // auto: accepted steps with h·λ > 3.25 (reset after 6 without)
     }
 
     /// <summary>
-    /// auto hands a trajectory to the implicit method once h·λ > <see cref="StiffStepBound"/> at this many accepted
-    /// steps, unless <see cref="NonStiffReset"/> steps without it came between (Hairer's DOPRI5 test: 15 and 6).
+    /// auto hands a trajectory over (<see cref="LaneEvent.HandOff"/>) once h·λ > <see cref="StiffStepBound"/> at this
+    /// many accepted steps, unless <see cref="NonStiffReset"/> steps without it came between (DOPRI5's test: 15 and 6).
     /// </summary>
     public const int StiffSteps = 15, NonStiffReset = 6;
 
     /// <summary>h·λ beyond which a Dormand–Prince step is stability-limited (its stability interval is ≈ 3.3).</summary>
     public const double StiffStepBound = 3.25;
 
-    public DormandPrince45(LinearNetworkProblem problem, GradientFlowSettings settings, StopRule stop, InvariantManifold? manifold = null)
+    public DormandPrince45(LinearNetworkProblem problem, GradientFlowSettings settings)
     {
         _gradient = problem.NewKernel<T>();
         _single = problem.NewKernel<ScalarLane>();
         _settings = settings;
-        for (int l = 0; l < T.Width; l++) _monitors[l] = new TrajectoryMonitor(problem, stop, settings.TMax, flow: true, manifold);
+        _hMin = 1e-14 * Math.Max(1, settings.TMax);   // without a horizon: relative to the lane's own time (Report)
+        if (settings.Integrator == FlowIntegrator.Auto) _stiffLanes = new double[T.Width];
         _n = problem.Shape.ParameterCount;
-        if (settings.Integrator == FlowIntegrator.Auto)
-            _implicit = new RadauIIA5(problem, settings.RelTol, settings.AbsTol, settings.TMax, settings.MaxSteps, manifold);
-        _handoff = new double[_n];
         int size = _n * T.Width;
         _y = new(size); _k1 = new(size); _k2 = new(size); _k3 = new(size); _k4 = new(size);
         _k5 = new(size); _k6 = new(size); _k7 = new(size); _ys = new(size); _yn = new(size);
@@ -88,107 +82,135 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
     public int Width => T.Width;
 
     /// <inheritdoc/>
-    public void Run(int count, TrajectoryStart start, TrajectoryFinish finish)
+    public void PerformStep(ReadOnlySpan<LaneSlot> slots)
     {
-        double tMax = _settings.TMax, rtol = _settings.RelTol, atol = _settings.AbsTol;
-        long maxSteps = _settings.MaxSteps;
-        // A collapsed step means the solution is blowing up: below 1e-14 of the horizon, or of the time without one.
-        double hMinHorizon = 1e-14 * Math.Max(1, tMax);
+        double tMax = _settings.TMax;
         int n = _n, width = T.Width;
-        Span<double> y = _y, k1 = _k1, k7 = _k7, yn = _yn;
-        int next = 0, active = 0;
         for (int l = 0; l < width; l++)
         {
-            _lanes[l].Index = -1;
-            if (Refill(l, ref next, count, start, finish)) active++;
+            ref var lane = ref _lanes[l];
+            bool active = slots[l].Index >= 0;
+            if (active && slots[l].Time + lane.H > tMax) lane.H = tMax - slots[l].Time;
+            _hLanes[l] = active ? lane.H : 0;
         }
-        T atolV = T.Broadcast(atol), rtolV = T.Broadcast(rtol), bound = T.Broadcast(TrajectoryMonitor.DivergenceBound);
-        while (active > 0)
+        T h = T.FromLanes(_hLanes);
+        T newLoss = Stages(h);
+        var (errSq, gSq, bad) = ErrorNorms(h, T.Broadcast(_settings.AbsTol), T.Broadcast(_settings.RelTol), T.Broadcast(TrajectoryMonitor.DivergenceBound));
+        if (_stiffLanes is not null) T.Store(_stiffLanes, 0, StiffnessRatio());
+
+        T.Store(_errLanes, 0, errSq);
+        T.Store(_lossLanes, 0, newLoss);
+        T.Store(_gLanes, 0, gSq);
+        T.Store(_badLanes, 0, bad);
+        bool allAccept = true;
+        for (int l = 0; l < width; l++)
         {
-            for (int l = 0; l < width; l++)
+            double err = Math.Sqrt(_errLanes[l] / n);
+            _errLanes[l] = double.IsFinite(err) ? err : 1e10;
+            bool accept = slots[l].Index >= 0 && _errLanes[l] <= 1;
+            _acceptLanes[l] = accept ? BitConverter.Int64BitsToDouble(-1) : 0;
+            allAccept &= accept || slots[l].Index < 0;
+        }
+        // FSAL: the accepted y_new and its gradient become the next step's y and first stage.
+        if (allAccept)
+        {
+            (_y, _yn) = (_yn, _y);
+            (_k1, _k7) = (_k7, _k1);
+        }
+        else
+        {
+            Span<double> y = _y, k1 = _k1, k7 = _k7, yn = _yn;
+            T accept = T.Load(_acceptLanes, 0);
+            for (int e = 0; e < n; e++)
             {
-                ref var lane = ref _lanes[l];
-                if (lane.Index >= 0 && lane.T + lane.H > tMax) lane.H = tMax - lane.T;
-                _hLanes[l] = lane.Index >= 0 ? lane.H : 0;
-            }
-            T h = T.FromLanes(_hLanes);
-            T newLoss = Stages(h);
-            var (errSq, gSq, bad) = ErrorNorms(h, atolV, rtolV, bound);
-            if (_implicit is not null) T.Store(_stiffLanes, 0, StiffnessRatio());
-
-            T.Store(_errLanes, 0, errSq);
-            T.Store(_lossLanes, 0, newLoss);
-            T.Store(_gLanes, 0, gSq);
-            T.Store(_badLanes, 0, bad);
-            bool allAccept = true;
-            for (int l = 0; l < width; l++)
-            {
-                double err = Math.Sqrt(_errLanes[l] / n);
-                _errLanes[l] = double.IsFinite(err) ? err : 1e10;
-                bool accept = _lanes[l].Index >= 0 && _errLanes[l] <= 1;
-                _acceptLanes[l] = accept ? BitConverter.Int64BitsToDouble(-1) : 0;
-                allAccept &= accept || _lanes[l].Index < 0;
-            }
-            // FSAL: the accepted y_new and its gradient become the next step's y and first stage.
-            if (allAccept)
-            {
-                (_y, _yn) = (_yn, _y);
-                (_k1, _k7) = (_k7, _k1);
-                y = _y; yn = _yn; k1 = _k1; k7 = _k7;
-            }
-            else
-            {
-                T accept = T.Load(_acceptLanes, 0);
-                for (int e = 0; e < n; e++)
-                {
-                    T.Store(y, e, T.Select(accept, T.Load(yn, e), T.Load(y, e)));
-                    T.Store(k1, e, T.Select(accept, T.Load(k7, e), T.Load(k1, e)));
-                }
-            }
-
-            for (int l = 0; l < width; l++)
-            {
-                ref var lane = ref _lanes[l];
-                if (lane.Index < 0) continue;
-                lane.Evals += 6;
-                double err = _errLanes[l];
-                if (err <= 1)
-                {
-                    lane.T = lane.H >= tMax - lane.T ? tMax : lane.T + lane.H;
-                    lane.Steps++;
-                    lane.Loss = _lossLanes[l];
-                    lane.GradNorm = Math.Sqrt(_gLanes[l]);
-                    var status = _monitors[l].Observe(lane.T, lane.Loss, lane.GradNorm, _badLanes[l] != 0, new LaneWeights(y, width, l));
-                    if (status is null && lane.Steps >= maxSteps) status = SampleStatus.Budget;
-                    if (status is { } done)
-                    {
-                        Finish(l, done, finish);
-                        if (!Refill(l, ref next, count, start, finish)) active--;
-                        continue;
-                    }
-                    double fac = Math.Clamp(ControllerFactor(err), 0.2, 10);
-                    if (lane.RejectedLast) fac = Math.Min(fac, 1);
-                    lane.H *= fac;
-                    lane.RejectedLast = false;
-                    if (_implicit is not null && Stiff(ref lane, _stiffLanes[l]))
-                    {
-                        HandOff(l, y, finish);
-                        if (!Refill(l, ref next, count, start, finish)) active--;
-                    }
-                }
-                else
-                {
-                    lane.H *= Math.Clamp(ControllerFactor(err), 0.2, 1);
-                    lane.RejectedLast = true;
-                    if (lane.H < (double.IsFinite(tMax) ? hMinHorizon : 1e-14 * Math.Max(1, lane.T)))   // the step size collapsed: the solution is blowing up
-                    {
-                        Finish(l, SampleStatus.Diverged, finish);
-                        if (!Refill(l, ref next, count, start, finish)) active--;
-                    }
-                }
+                T.Store(y, e, T.Select(accept, T.Load(yn, e), T.Load(y, e)));
+                T.Store(k1, e, T.Select(accept, T.Load(k7, e), T.Load(k1, e)));
             }
         }
     }
+
+    /// <inheritdoc/>
+    public LaneEvent Report(int l, ref LaneSlot slot)
+    {
+        ref var lane = ref _lanes[l];
+        slot.Evaluations += 6;
+        double err = _errLanes[l];
+        if (err <= 1)
+        {
+            double tMax = _settings.TMax;
+            slot.Time = lane.H >= tMax - slot.Time ? tMax : slot.Time + lane.H;
+            slot.Steps++;
+            slot.Loss = _lossLanes[l];
+            slot.GradientNorm = Math.Sqrt(_gLanes[l]);
+            slot.Diverging = _badLanes[l] != 0;
+            if (_stiffLanes is not null && Stiff(ref lane, _stiffLanes[l]))
+            {
+                // The step the controller would take next goes with the trajectory (Continue would have set it).
+                double fac = Math.Clamp(ControllerFactor(err), 0.2, 10);
+                slot.Step = lane.H * (lane.RejectedLast ? Math.Min(fac, 1) : fac);
+                return LaneEvent.HandOff;
+            }
+            return LaneEvent.Accepted;
+        }
+        lane.H *= Math.Clamp(ControllerFactor(err), 0.2, 1);
+        lane.RejectedLast = true;
+        // The step size collapsed: the solution is blowing up.
+        return lane.H < (double.IsFinite(_settings.TMax) ? _hMin : 1e-14 * Math.Max(1, slot.Time)) ? LaneEvent.Failed : LaneEvent.None;
+    }
+
+    /// <summary>Hairer's stiffness test on one accepted step's h·λ; true when the trajectory should go to the implicit method.</summary>
+    private static bool Stiff(ref Lane lane, double hLambda)
+    {
+        if (hLambda > StiffStepBound)
+        {
+            lane.NonStiff = 0;
+            return ++lane.Stiff >= StiffSteps;
+        }
+        if (++lane.NonStiff >= NonStiffReset) lane.Stiff = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// Per lane, h·λ ≈ ||f(y_new) − f(y₆)|| / ||(y_new − y₆)/h|| (DOPRI5's estimate of the stiffness along the step, from
+    /// the last two stages; y₆ is stage 6's argument): y_new − y₆ = −h Σ_j (b_j − a_6j) g_j, so h cancels.
+    /// </summary>
+    private T StiffnessRatio()
+    {
+        ReadOnlySpan<double> k1 = _k1, k2 = _k2, k3 = _k3, k4 = _k4, k5 = _k5, k6 = _k6, k7 = _k7;
+        T c1 = T.Broadcast(B1 - A61), c2 = T.Broadcast(-A62), c3 = T.Broadcast(B3 - A63), c4 = T.Broadcast(B4 - A64),
+            c5 = T.Broadcast(B5 - A65), c6 = T.Broadcast(B6);
+        T num = T.Zero, den = T.Zero;
+        for (int e = 0; e < _n; e++)
+        {
+            T dk = T.Load(k7, e) - T.Load(k6, e);
+            T dy = T.MultiplyAdd(c6, T.Load(k6, e), T.MultiplyAdd(c5, T.Load(k5, e), T.MultiplyAdd(c4, T.Load(k4, e),
+                T.MultiplyAdd(c3, T.Load(k3, e), T.MultiplyAdd(c2, T.Load(k2, e), c1 * T.Load(k1, e))))));
+            num = T.MultiplyAdd(dk, dk, num);
+            den = T.MultiplyAdd(dy, dy, den);
+        }
+        return T.Sqrt(num / den);
+    }
+
+    /// <inheritdoc/>
+    public void Continue(int l, ref LaneSlot slot)
+    {
+        ref var lane = ref _lanes[l];
+        if (lane.Fresh)
+        {
+            // _one and _oneF still hold what Load put there: the driver only started the monitor in between.
+            long evals = slot.Evaluations;
+            lane.H = InitialStep(_one, _oneF, ref evals);
+            slot.Evaluations = evals;
+            lane.Fresh = false;
+            return;
+        }
+        double fac = Math.Clamp(ControllerFactor(_errLanes[l]), 0.2, 10);
+        if (lane.RejectedLast) fac = Math.Min(fac, 1);
+        lane.H *= fac;
+        lane.RejectedLast = false;
+    }
+
+    public LaneWeights Weights(int l) => new(_y, T.Width, l);
 
     // The coefficients as data, not literals: a literal becomes a memory operand in every loop iteration, and these
     // loops are bound by loads; read once per loop they stay in registers (the same operations, the same results).
@@ -303,104 +325,31 @@ public sealed class DormandPrince45<T> : IIntegrator where T : struct, ILane<T>
         return 0.9 * y;
     }
 
-    /// <summary>Hairer's stiffness test on one accepted step's h·λ; true when the trajectory should go to the implicit method.</summary>
-    private static bool Stiff(ref Lane lane, double hLambda)
-    {
-        if (hLambda > StiffStepBound)
-        {
-            lane.NonStiff = 0;
-            return ++lane.Stiff >= StiffSteps;
-        }
-        if (++lane.NonStiff >= NonStiffReset) lane.Stiff = 0;
-        return false;
-    }
-
     /// <summary>
-    /// Per lane, h·λ ≈ ||f(y_new) − f(y₆)|| / ||(y_new − y₆)/h|| (DOPRI5's estimate of the stiffness along the step, from
-    /// the last two stages; y₆ is stage 6's argument): y_new − y₆ = −h Σ_j (b_j − a_6j) g_j, so h cancels.
+    /// Loads a trajectory into lane <paramref name="l"/>: its first evaluation (and, in <see cref="Continue"/>, its
+    /// starting step) use the one-lane kernel, the same arithmetic; the driver starts the monitor on it at once.
     /// </summary>
-    private T StiffnessRatio()
+    public LaneEvent Load(int l, int index, ReadOnlySpan<double> weights, ref LaneSlot slot)
     {
-        ReadOnlySpan<double> k1 = _k1, k2 = _k2, k3 = _k3, k4 = _k4, k5 = _k5, k6 = _k6, k7 = _k7;
-        T c1 = T.Broadcast(B1 - A61), c2 = T.Broadcast(-A62), c3 = T.Broadcast(B3 - A63), c4 = T.Broadcast(B4 - A64),
-            c5 = T.Broadcast(B5 - A65), c6 = T.Broadcast(B6);
-        T num = T.Zero, den = T.Zero;
-        for (int e = 0; e < _n; e++)
-        {
-            T dk = T.Load(k7, e) - T.Load(k6, e);
-            T dy = T.MultiplyAdd(c6, T.Load(k6, e), T.MultiplyAdd(c5, T.Load(k5, e), T.MultiplyAdd(c4, T.Load(k4, e),
-                T.MultiplyAdd(c3, T.Load(k3, e), T.MultiplyAdd(c2, T.Load(k2, e), c1 * T.Load(k1, e))))));
-            num = T.MultiplyAdd(dk, dk, num);
-            den = T.MultiplyAdd(dy, dy, den);
-        }
-        return T.Sqrt(num / den);
-    }
-
-    /// <summary>
-    /// auto: lane <paramref name="l"/>'s trajectory is stiff; the implicit method continues it from its accepted state
-    /// (time, next step, counters and its monitor, which has seen every accepted state), and it finishes from there.
-    /// </summary>
-    private void HandOff(int l, ReadOnlySpan<double> y, TrajectoryFinish finish)
-    {
-        ref var lane = ref _lanes[l];
-        new LaneWeights(y, T.Width, l).CopyTo(_handoff);
-        var state = new FlowState { Time = lane.T, Step = lane.H, Loss = lane.Loss, GradNorm = lane.GradNorm, Steps = lane.Steps, Evaluations = lane.Evals };
-        var status = _implicit!.Integrate(_handoff, ref state, _monitors[l]);
-        var result = _monitors[l].Result(status, state.Time, state.Steps, state.Evaluations, state.Loss, state.GradNorm) with { HessianEvaluations = state.Jacobians };
-        int index = lane.Index;
-        lane.Index = -1;
-        finish(index, result, _handoff);
-    }
-
-    private void Finish(int l, SampleStatus status, TrajectoryFinish finish)
-    {
-        ref var lane = ref _lanes[l];
-        new LaneWeights(_y, T.Width, l).CopyTo(_one);
-        var result = _monitors[l].Result(status, lane.T, lane.Steps, lane.Evals, lane.Loss, lane.GradNorm);
-        int index = lane.Index;
-        lane.Index = -1;
-        finish(index, result, _one);
-    }
-
-    /// <summary>
-    /// Starts the next trajectory in lane <paramref name="l"/>: its first evaluation and starting step use the one-lane
-    /// kernel (the same arithmetic), and trajectories that stop at t = 0 finish at once. False when none is left.
-    /// </summary>
-    private bool Refill(int l, ref int next, int count, TrajectoryStart start, TrajectoryFinish finish)
-    {
-        int width = T.Width;
-        while (next < count)
-        {
-            int index = next++;
-            ref var lane = ref _lanes[l];
-            Span<double> w = _one, f = _oneF;
-            var trace = start(index, w);
-            double loss = GradientSingle(w, f);
-            double gnorm = Dense.Norm(f);
-            lane = lane with { Index = index, T = 0, Steps = 0, Evals = 1, Loss = loss, GradNorm = gnorm, RejectedLast = false, Stiff = 0, NonStiff = 0 };
-            if (_monitors[l].Start(loss, gnorm, !Dense.AllFiniteAndBounded(w, TrajectoryMonitor.DivergenceBound), trace, new LaneWeights(w)) is { } stopped)
-            {
-                WriteLane(l);
-                Finish(l, stopped, finish);
-                continue;
-            }
-            long evals = lane.Evals;
-            lane.H = InitialStep(w, f, ref evals);
-            lane.Evals = evals;
-            WriteLane(l);
-            return true;
-        }
-        _lanes[l].Index = -1;
-        // An idle lane integrates zeros (finite, harmless) until the batch ends.
-        LaneWeights.Clear(_y, width, l, _n);
-        LaneWeights.Clear(_k1, width, l, _n);
-        return false;
-    }
-
-    private void WriteLane(int l)
-    {
+        Span<double> w = _one, f = _oneF;
+        weights.CopyTo(w);
+        slot.Loss = GradientSingle(w, f);
+        slot.GradientNorm = Dense.Norm(f);
+        slot.Evaluations = 1;
+        slot.Diverging = !Dense.AllFiniteAndBounded(w, TrajectoryMonitor.DivergenceBound);
+        _lanes[l].RejectedLast = false;
+        _lanes[l].Fresh = true;
+        _lanes[l].Stiff = _lanes[l].NonStiff = 0;
         LaneWeights.Store(_y, T.Width, l, _one);
         LaneWeights.Store(_k1, T.Width, l, _oneF);
+        return LaneEvent.Started;
+    }
+
+    /// <summary>An idle lane integrates zeros (finite, harmless) until the batch ends.</summary>
+    public void Clear(int l)
+    {
+        LaneWeights.Clear(_y, T.Width, l, _n);
+        LaneWeights.Clear(_k1, T.Width, l, _n);
     }
 
     /// <summary>

@@ -7,6 +7,7 @@ namespace Sweep.Numerics.Integration;
 public sealed record GradientDescentSettings(double LearningRate, long MaxIters) : Dynamics
 {
     public override double Horizon => MaxIters;
+    public override int Order => 1;
 
-    public override IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold = null) => new GradientDescent<T>(problem, this, stop, manifold);
+    public override ILaneMethod CreateMethod<T>(LinearNetworkProblem problem) => new GradientDescent<T>(problem, this);
 }

@@ -6,8 +6,8 @@ namespace Sweep.Numerics.Integration;
 /// <summary>
 /// Gradient flow dW/dt = −∇L with mixed error tolerance atol + rtol·|y|, integrated by <see cref="Integrator"/>:
 /// explicit Dormand–Prince 5(4), the L-stable Radau IIA (order 5) with the exact Hessian, or <c>auto</c> (Dormand–Prince
-/// until its step is stability-limited, then Radau IIA; <see cref="DormandPrince45{T}"/>). <see cref="TMax"/> is +∞ for a
-/// run without a horizon; <see cref="MaxSteps"/> accepted steps end an uncertified trajectory with status budget.
+/// until its step is stability-limited, then Radau IIA: <see cref="DormandPrince45{T}"/>). <see cref="TMax"/> is +∞ for
+/// a run without a horizon; <see cref="MaxSteps"/> accepted steps end an uncertified trajectory with status budget.
 /// </summary>
 public sealed record GradientFlowSettings(double TMax, double RelTol, double AbsTol, FlowIntegrator Integrator = FlowIntegrator.Dp45,
     long MaxSteps = long.MaxValue) : Dynamics
@@ -22,13 +22,25 @@ public sealed record GradientFlowSettings(double TMax, double RelTol, double Abs
     public override bool DivergenceIsNumericalFailure => true;
 
     public override double Horizon => double.IsFinite(TMax) ? TMax : UnboundedTimeScale;
+    protected override double StopTime => TMax;
     public override bool Discrete => false;
+    public override int Order => 5;
+    public override long StepBudget => MaxSteps;
 
-    public override IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold = null) => Integrator switch
+    public override ILaneMethod CreateMethod<T>(LinearNetworkProblem problem) => new DormandPrince45<T>(problem, this);
+
+    /// <summary>dp45: the lanes of Dormand–Prince; auto: the same with stiff trajectories handed to Radau IIA; radau5: Radau IIA alone.</summary>
+    public override IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold = null)
     {
-        FlowIntegrator.Radau5 => new ImplicitFlow(problem, this, stop, manifold),
-        _ => new DormandPrince45<T>(problem, this, stop, manifold),
-    };
+        if (Integrator == FlowIntegrator.Radau5) return new ImplicitFlow(problem, this, NewMonitor(problem, stop, manifold), manifold);
+        var driver = (LaneDriver)base.CreateIntegrator<T>(problem, stop, manifold);
+        if (Integrator == FlowIntegrator.Auto)
+        {
+            var radau = new RadauIIA5(problem, RelTol, AbsTol, TMax, MaxSteps, manifold);
+            driver.HandOff = radau.Continue;
+        }
+        return driver;
+    }
 }
 
 /// <summary>Which integrator a gradient flow runs (<c>dynamics.integrator</c>).</summary>

@@ -11,18 +11,17 @@ public sealed class ImplicitFlow : IIntegrator
 {
     private readonly RadauIIA5 _radau;
     private readonly TrajectoryMonitor _monitor;
+    private readonly LossGradient _gradient;
     private readonly double[] _w, _g;
 
-    public ImplicitFlow(LinearNetworkProblem problem, GradientFlowSettings settings, StopRule stop, InvariantManifold? manifold = null)
+    public ImplicitFlow(LinearNetworkProblem problem, GradientFlowSettings settings, TrajectoryMonitor monitor, InvariantManifold? manifold = null)
     {
         _radau = new RadauIIA5(problem, settings.RelTol, settings.AbsTol, settings.TMax, settings.MaxSteps, manifold);
-        _monitor = new TrajectoryMonitor(problem, stop, settings.TMax, flow: true, manifold);
+        _monitor = monitor;
+        _gradient = new LossGradient(problem);
         _w = problem.NewParameters();
         _g = problem.NewParameters();
-        Gradient = new LossGradient(problem);
     }
-
-    private LossGradient Gradient { get; }
 
     public int Width => 1;
 
@@ -32,7 +31,7 @@ public sealed class ImplicitFlow : IIntegrator
         for (int index = 0; index < count; index++)
         {
             var trace = start(index, _w);
-            double loss = Gradient.Evaluate(_w, _g);
+            double loss = _gradient.Evaluate(_w, _g);
             double gnorm = Dense.Norm(_g);
             var state = new FlowState { Loss = loss, GradNorm = gnorm, Evaluations = 1 };
             var status = _monitor.Start(loss, gnorm, !Dense.AllFiniteAndBounded(_w, TrajectoryMonitor.DivergenceBound), trace, new LaneWeights(_w))

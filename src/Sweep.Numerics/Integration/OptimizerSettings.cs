@@ -9,9 +9,12 @@ namespace Sweep.Numerics.Integration;
 public sealed record MomentumSettings(double LearningRate, double Beta, long MaxIters) : Dynamics
 {
     public override double Horizon => MaxIters;
+    public override int Order => 1;
+    public override bool Stateful => true;
+    /// <summary>β = 0 is plain descent bit for bit and keeps its loss certificate; otherwise the loss may rise.</summary>
+    public override Certification CertifiesBy(LinearNetworkProblem problem) => Beta == 0 ? Certification.LossLevel : Certification.ConvergenceOnly;
 
-    public override IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold = null) =>
-        new StatefulDescent<T>(problem, OptimizerKind.Momentum, LearningRate, Beta, 0, 0, MaxIters, stop, manifold);
+    public override ILaneMethod CreateMethod<T>(LinearNetworkProblem problem) => new StatefulDescent<T>(problem, OptimizerKind.Momentum, LearningRate, Beta, 0, 0);
 }
 
 /// <summary>
@@ -23,9 +26,12 @@ public sealed record MomentumSettings(double LearningRate, double Beta, long Max
 public sealed record NesterovSettings(double LearningRate, double Beta, long MaxIters) : Dynamics
 {
     public override double Horizon => MaxIters;
+    public override int Order => 1;
+    public override bool Stateful => true;
+    /// <summary>β = 0 is plain descent bit for bit and keeps its loss certificate; otherwise the loss may rise.</summary>
+    public override Certification CertifiesBy(LinearNetworkProblem problem) => Beta == 0 ? Certification.LossLevel : Certification.ConvergenceOnly;
 
-    public override IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold = null) =>
-        new StatefulDescent<T>(problem, OptimizerKind.Nesterov, LearningRate, Beta, 0, 0, MaxIters, stop, manifold);
+    public override ILaneMethod CreateMethod<T>(LinearNetworkProblem problem) => new StatefulDescent<T>(problem, OptimizerKind.Nesterov, LearningRate, Beta, 0, 0);
 }
 
 /// <summary>
@@ -38,9 +44,11 @@ public sealed record AdamSettings(double LearningRate, double Beta1, double Beta
     public const double DefaultBeta1 = 0.9, DefaultBeta2 = 0.999, DefaultEpsilon = 1e-8;
 
     public override double Horizon => MaxIters;
+    public override int Order => 1;
+    public override bool Stateful => true;
+    public override Certification CertifiesBy(LinearNetworkProblem problem) => Certification.ConvergenceOnly;
 
-    public override IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold = null) =>
-        new StatefulDescent<T>(problem, OptimizerKind.Adam, LearningRate, Beta1, Beta2, Epsilon, MaxIters, stop, manifold);
+    public override ILaneMethod CreateMethod<T>(LinearNetworkProblem problem) => new StatefulDescent<T>(problem, OptimizerKind.Adam, LearningRate, Beta1, Beta2, Epsilon);
 }
 
 /// <summary>The update rule a <see cref="StatefulDescent{T}"/> applies.</summary>

@@ -13,7 +13,10 @@ namespace Sweep.Numerics.Integration;
 /// </summary>
 public enum Outcome { Global, Saddle, Unresolved, Diverged }
 
-/// <summary>The names of <see cref="Outcome"/> in samples.csv and summary.json.</summary>
+/// <summary>
+/// An outcome's name in prose: the summary's target (<c>outcome:saddle of all</c>). The columns of samples.csv and the
+/// other codecs take theirs from the enum itself (<c>EnumColumn</c>, the same lower-case names).
+/// </summary>
 public static class OutcomeNames
 {
     public static string Name(this Outcome o) => o switch
@@ -22,14 +25,5 @@ public static class OutcomeNames
         Outcome.Saddle => "saddle",
         Outcome.Unresolved => "unresolved",
         _ => "diverged",
-    };
-
-    public static Outcome Parse(string s) => s switch
-    {
-        "global" => Outcome.Global,
-        "saddle" => Outcome.Saddle,
-        "unresolved" => Outcome.Unresolved,
-        "diverged" => Outcome.Diverged,
-        _ => throw new FormatException($"unknown outcome '{s}'"),
     };
 }

@@ -273,6 +273,18 @@ public sealed class RadauIIA5
         }
     }
 
+    /// <summary>
+    /// Continues a trajectory handed over by an explicit method (<see cref="TrajectoryHandOff"/>): from the slot's
+    /// accepted state, which the monitor has observed, with its counters, to its end; <paramref name="weights"/> ends
+    /// holding the final weights.
+    /// </summary>
+    public IntegrationResult Continue(in LaneSlot slot, Span<double> weights, TrajectoryMonitor monitor)
+    {
+        var state = new FlowState { Time = slot.Time, Step = slot.Step, Loss = slot.Loss, GradNorm = slot.GradientNorm, Steps = slot.Steps, Evaluations = slot.Evaluations };
+        var status = Integrate(weights, ref state, monitor);
+        return monitor.Result(status, state.Time, state.Steps, state.Evaluations, state.Loss, state.GradNorm) with { HessianEvaluations = state.Jacobians };
+    }
+
     /// <summary>One stage: z ← f(y + z) = −∇L(y + z). False when the gradient is not finite.</summary>
     private bool Stage(ReadOnlySpan<double> y, Span<double> z, Span<double> ys, Span<double> g, ref FlowState state)
     {

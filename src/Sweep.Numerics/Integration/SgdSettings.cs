@@ -25,7 +25,13 @@ public sealed record SgdSettings(double LearningRate, int BatchSize, long DecayE
     /// </summary>
     public long AverageWindow(int examples) => BatchSize < examples ? (MaxIters + 9) / 10 : 0;
 
+    public override int Order => 1;
+    /// <summary>The epoch's permutation and the tail sum travel from step to step.</summary>
+    public override bool Stateful => true;
+    /// <summary>b = m is deterministic full-batch descent, whose loss certificate holds as for gd; b &lt; m: the loss is not monotone.</summary>
+    public override Certification CertifiesBy(LinearNetworkProblem problem) =>
+        BatchSize == problem.Examples?.Count ? Certification.LossLevel : Certification.ConvergenceOnly;
+
     /// <summary>One trajectory at a time whatever <typeparamref name="T"/> (each would need its own batches): SGD does not run in SIMD lanes.</summary>
-    public override IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold = null) =>
-        new StochasticGradientDescent(problem, this, stop, manifold);
+    public override ILaneMethod CreateMethod<T>(LinearNetworkProblem problem) => new StochasticGradientDescent(problem, this);
 }

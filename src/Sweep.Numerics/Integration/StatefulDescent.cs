@@ -19,13 +19,13 @@ namespace Sweep.Numerics.Integration;
 /// Otherwise the sample is unresolved at max_iters; non-finite or exploding weights are the outcome diverged.
 /// </para>
 /// <para>
-/// Runs <c>T.Width</c> trajectories at once, one per SIMD lane, in the scheme of <see cref="GradientDescent{T}"/>:
-/// every lane performs exactly the operations of the one-lane method (element-wise updates with the same operation
+/// The method's step for <c>T.Width</c> trajectories at once, one per SIMD lane, in the scheme of
+/// <see cref="GradientDescent{T}"/> (<see cref="DescentLanes{T}"/>; the <see cref="LaneDriver"/> owns the lanes): every lane performs exactly the operations of the one-lane method (element-wise updates with the same operation
 /// order, no fused multiply-add, IEEE square root, norms summed in element order, Adam's bias corrections from each
 /// lane's own iteration count), so results do not depend on the width. Allocates nothing per iteration.
 /// </para>
 /// </summary>
-public sealed class StatefulDescent<T> : IIntegrator where T : struct, ILane<T>
+public sealed class StatefulDescent<T> : ILaneMethod where T : struct, ILane<T>
 {
     private readonly LossGradientKernel<T> _gradient;
     private readonly OptimizerKind _kind;
@@ -34,27 +34,14 @@ public sealed class StatefulDescent<T> : IIntegrator where T : struct, ILane<T>
     // w: weights; g: gradient; m: first state (velocity, or Adam's first moment); s: Adam's second moment;
     // mNext, sNext: the states after this iteration's update; d: the step direction (W ← W − η d).
     private readonly AlignedBuffer _w, _g, _m, _s, _mNext, _sNext, _d;
-    private readonly double[] _one;
-    private readonly double[] _lossLanes = new double[T.Width], _gLanes = new double[T.Width], _dLanes = new double[T.Width],
-        _badLanes = new double[T.Width], _stepLanes = new double[T.Width], _c1Lanes = new double[T.Width], _c2Lanes = new double[T.Width];
-    private readonly Lane[] _lanes = new Lane[T.Width];
-    private readonly TrajectoryMonitor[] _monitors = new TrajectoryMonitor[T.Width];
-    private readonly TraceRecorder?[] _traces = new TraceRecorder?[T.Width];
-
-    private struct Lane
-    {
-        public int Index;      // trajectory index, −1 when idle
-        public bool Fresh;     // started since the last evaluation: the next evaluation is its iterate 0
-        public long K, Evals;
-        public double Loss, GradNorm;
-        public double Pow1, Pow2;   // β1^(K+1), β2^(K+1) (Adam's bias corrections for the next update)
-    }
+    private readonly double[] _dLanes = new double[T.Width], _c1Lanes = new double[T.Width], _c2Lanes = new double[T.Width];
+    private readonly double[] _pow1 = new double[T.Width], _pow2 = new double[T.Width];   // β1^(k+1), β2^(k+1) per lane (Adam's bias corrections for the next update)
+    private readonly DescentLanes<T> _lanes = new();
 
     /// <param name="beta1">β (momentum, Nesterov) or β1 (Adam).</param>
     /// <param name="beta2">Adam's β2 (unused otherwise).</param>
     /// <param name="epsilon">Adam's ε (unused otherwise).</param>
-    public StatefulDescent(LinearNetworkProblem problem, OptimizerKind kind, double learningRate, double beta1, double beta2, double epsilon,
-        long maxIters, StopRule stop, InvariantManifold? manifold = null)
+    public StatefulDescent(LinearNetworkProblem problem, OptimizerKind kind, double learningRate, double beta1, double beta2, double epsilon)
     {
         _gradient = problem.NewKernel<T>();
         _kind = kind;
@@ -67,154 +54,110 @@ public sealed class StatefulDescent<T> : IIntegrator where T : struct, ILane<T>
         _w = new(size); _g = new(size); _m = new(size); _mNext = new(size); _d = new(size);
         _s = new(kind == OptimizerKind.Adam ? size : 0);
         _sNext = new(kind == OptimizerKind.Adam ? size : 0);
-        _one = new double[_n];
-        for (int l = 0; l < T.Width; l++)
-        {
-            _monitors[l] = new TrajectoryMonitor(problem, stop, maxIters, flow: false, manifold, lossCertificate: PlainDescent);
-            _lanes[l].Pow1 = beta1;
-            _lanes[l].Pow2 = beta2;
-        }
+        Array.Fill(_pow1, beta1);
+        Array.Fill(_pow2, beta2);
     }
-
-    /// <summary>Momentum or Nesterov with β = 0: plain descent (bit for bit), which keeps descent's loss certificate.</summary>
-    private bool PlainDescent => _kind != OptimizerKind.Adam && _beta1 == 0;
 
     public int Width => T.Width;
 
     /// <inheritdoc/>
-    public void Run(int count, TrajectoryStart start, TrajectoryFinish finish)
+    public LaneEvent Load(int l, int index, ReadOnlySpan<double> weights, ref LaneSlot slot)
+    {
+        int width = T.Width;
+        LaneWeights.Clear(_m, width, l, _n);
+        if (_s.Length > 0) LaneWeights.Clear(_s, width, l, _n);
+        LaneWeights.Store(_w, width, l, weights);
+        _pow1[l] = _beta1;
+        _pow2[l] = _beta2;
+        return _lanes.Load(l);
+    }
+
+    /// <summary>An idle lane holds zeros, its optimizer state too.</summary>
+    public void Clear(int l)
+    {
+        int width = T.Width;
+        LaneWeights.Clear(_m, width, l, _n);
+        if (_s.Length > 0) LaneWeights.Clear(_s, width, l, _n);
+        LaneWeights.Clear(_w, width, l, _n);
+    }
+
+    /// <summary>Evaluates every lane, then forms the next states and the step direction d (kept only where the lane steps).</summary>
+    public void PerformStep(ReadOnlySpan<LaneSlot> slots)
     {
         int n = _n, width = T.Width;
         Span<double> w = _w, g = _g, m = _m, s = _s, mNext = _mNext, sNext = _sNext, d = _d;
-        int next = 0, active = 0;
-        for (int l = 0; l < width; l++)
-            if (Refill(l, ref next, count, start)) active++;
-        T eta = T.Broadcast(_eta), beta1 = T.Broadcast(_beta1), beta2 = T.Broadcast(_beta2), epsilon = T.Broadcast(_epsilon);
+        _lanes.Evaluate(_gradient, w, g, n);
+        T beta1 = T.Broadcast(_beta1), beta2 = T.Broadcast(_beta2), epsilon = T.Broadcast(_epsilon);
         T oneMinusBeta1 = T.Broadcast(1 - _beta1), oneMinusBeta2 = T.Broadcast(1 - _beta2);
-        T bound = T.Broadcast(TrajectoryMonitor.DivergenceBound);
-        T allOnes = T.Broadcast(BitConverter.Int64BitsToDouble(-1));
-        while (active > 0)
+        // The next states and the step direction d, in every lane (kept only where the lane steps).
+        switch (_kind)
         {
-            T.Store(_lossLanes, 0, _gradient.Evaluate(w, g));
-            T.Store(_gLanes, 0, LaneDense<T>.SquaredNorm(g, n));
-            T bad = T.Zero;
-            for (int e = 0; e < n; e++) bad = T.Or(bad, T.AndNot(allOnes, T.LessOrEqual(T.Abs(T.Load(w, e)), bound)));
-            T.Store(_badLanes, 0, bad);
-
-            // The next states and the step direction d, in every lane (kept only where the lane steps).
-            switch (_kind)
-            {
-                case OptimizerKind.Momentum:
-                    for (int e = 0; e < n; e++)
-                    {
-                        T v = beta1 * T.Load(m, e) + T.Load(g, e);
-                        T.Store(mNext, e, v);
-                        T.Store(d, e, v);
-                    }
-                    break;
-                case OptimizerKind.Nesterov:
-                    for (int e = 0; e < n; e++)
-                    {
-                        T ge = T.Load(g, e);
-                        T v = beta1 * T.Load(m, e) + ge;
-                        T.Store(mNext, e, v);
-                        T.Store(d, e, ge + beta1 * v);
-                    }
-                    break;
-                default:
-                    for (int l = 0; l < width; l++)
-                    {
-                        _c1Lanes[l] = 1 - _lanes[l].Pow1;
-                        _c2Lanes[l] = 1 - _lanes[l].Pow2;
-                    }
-                    T c1 = T.Load(_c1Lanes, 0), c2 = T.Load(_c2Lanes, 0);
-                    for (int e = 0; e < n; e++)
-                    {
-                        T ge = T.Load(g, e);
-                        T me = beta1 * T.Load(m, e) + oneMinusBeta1 * ge;
-                        T se = beta2 * T.Load(s, e) + oneMinusBeta2 * (ge * ge);
-                        T.Store(mNext, e, me);
-                        T.Store(sNext, e, se);
-                        T.Store(d, e, me / c1 / (T.Sqrt(se / c2) + epsilon));
-                    }
-                    break;
-            }
-            T.Store(_dLanes, 0, LaneDense<T>.SquaredNorm(d, n));
-
-            for (int l = 0; l < width; l++)
-            {
-                ref var lane = ref _lanes[l];
-                _stepLanes[l] = 0;
-                if (lane.Index < 0) continue;
-                lane.Loss = _lossLanes[l];
-                lane.GradNorm = Math.Sqrt(_gLanes[l]);
-                double stateNorm = Math.Sqrt(_dLanes[l]);
-                bool diverging = !double.IsFinite(lane.GradNorm) || _badLanes[l] != 0;
-                SampleStatus? status;
-                if (lane.Fresh)
+            case OptimizerKind.Momentum:
+                for (int e = 0; e < n; e++)
                 {
-                    lane.Fresh = false;
-                    lane.Evals = 1;
-                    status = _monitors[l].Start(lane.Loss, lane.GradNorm, diverging, _traces[l], new LaneWeights(w, width, l), stateNorm);
+                    T v = beta1 * T.Load(m, e) + T.Load(g, e);
+                    T.Store(mNext, e, v);
+                    T.Store(d, e, v);
                 }
-                else
+                break;
+            case OptimizerKind.Nesterov:
+                for (int e = 0; e < n; e++)
                 {
-                    lane.Evals++;
-                    status = _monitors[l].Observe(lane.K, lane.Loss, lane.GradNorm, diverging, new LaneWeights(w, width, l), stateNorm);
+                    T ge = T.Load(g, e);
+                    T v = beta1 * T.Load(m, e) + ge;
+                    T.Store(mNext, e, v);
+                    T.Store(d, e, ge + beta1 * v);
                 }
-                if (status is { } done)
+                break;
+            default:
+                for (int l = 0; l < width; l++)
                 {
-                    Finish(l, done, finish);
-                    if (!Refill(l, ref next, count, start)) active--;
-                    continue;
+                    _c1Lanes[l] = 1 - _pow1[l];
+                    _c2Lanes[l] = 1 - _pow2[l];
                 }
-                _stepLanes[l] = BitConverter.Int64BitsToDouble(-1);
-                lane.K++;
-                lane.Pow1 *= _beta1;
-                lane.Pow2 *= _beta2;
-            }
-
-            // W ← W − η d and the states move on in the lanes that go on; fresh and idle lanes keep theirs.
-            T step = T.Load(_stepLanes, 0);
-            for (int e = 0; e < n; e++)
-            {
-                T we = T.Load(w, e);
-                T.Store(w, e, T.Select(step, we - eta * T.Load(d, e), we));
-                T.Store(m, e, T.Select(step, T.Load(mNext, e), T.Load(m, e)));
-            }
-            if (_kind == OptimizerKind.Adam)
-                for (int e = 0; e < n; e++) T.Store(s, e, T.Select(step, T.Load(sNext, e), T.Load(s, e)));
+                T c1 = T.Load(_c1Lanes, 0), c2 = T.Load(_c2Lanes, 0);
+                for (int e = 0; e < n; e++)
+                {
+                    T ge = T.Load(g, e);
+                    T me = beta1 * T.Load(m, e) + oneMinusBeta1 * ge;
+                    T se = beta2 * T.Load(s, e) + oneMinusBeta2 * (ge * ge);
+                    T.Store(mNext, e, me);
+                    T.Store(sNext, e, se);
+                    T.Store(d, e, me / c1 / (T.Sqrt(se / c2) + epsilon));
+                }
+                break;
         }
+        T.Store(_dLanes, 0, LaneDense<T>.SquaredNorm(d, n));
     }
 
-    private void Finish(int l, SampleStatus status, TrajectoryFinish finish)
+    public LaneEvent Report(int l, ref LaneSlot slot)
     {
-        ref var lane = ref _lanes[l];
-        new LaneWeights(_w, T.Width, l).CopyTo(_one);
-        var result = _monitors[l].Result(status, lane.K, lane.K, lane.Evals, lane.Loss, lane.GradNorm);
-        int index = lane.Index;
-        lane.Index = -1;
-        finish(index, result, _one);
+        slot.StateNorm = Math.Sqrt(_dLanes[l]);
+        return _lanes.Report(l, ref slot);
     }
 
-    /// <summary>Puts the next trajectory in lane <paramref name="l"/> with zero optimizer state (evaluated with the next batch); an idle lane holds zeros. False when none is left.</summary>
-    private bool Refill(int l, ref int next, int count, TrajectoryStart start)
+    public void Continue(int l, ref LaneSlot slot)
     {
-        int width = T.Width;
-        Span<double> w = _w, m = _m, s = _s;
-        ref var lane = ref _lanes[l];
-        LaneWeights.Clear(m, width, l, _n);
-        if (s.Length > 0) LaneWeights.Clear(s, width, l, _n);
-        if (next >= count)
+        _lanes.Continue(l, ref slot);
+        _pow1[l] *= _beta1;
+        _pow2[l] *= _beta2;
+    }
+
+    /// <summary>W ← W − η d and the states move on in the lanes that go on; fresh and idle lanes keep theirs.</summary>
+    public void CompleteStep()
+    {
+        int n = _n;
+        Span<double> w = _w, m = _m, s = _s, mNext = _mNext, sNext = _sNext, d = _d;
+        T eta = T.Broadcast(_eta), step = _lanes.StepMask;
+        for (int e = 0; e < n; e++)
         {
-            lane.Index = -1;
-            LaneWeights.Clear(w, width, l, _n);
-            return false;
+            T we = T.Load(w, e);
+            T.Store(w, e, T.Select(step, we - eta * T.Load(d, e), we));
+            T.Store(m, e, T.Select(step, T.Load(mNext, e), T.Load(m, e)));
         }
-        int index = next++;
-        _traces[l] = start(index, _one);
-        LaneWeights.Store(w, width, l, _one);
-        lane = new Lane { Index = index, Fresh = true, K = 0, Evals = 0, Pow1 = _beta1, Pow2 = _beta2 };
-        return true;
+        if (_kind == OptimizerKind.Adam)
+            for (int e = 0; e < n; e++) T.Store(s, e, T.Select(step, T.Load(sNext, e), T.Load(s, e)));
     }
+
+    public LaneWeights Weights(int l) => new(_w, T.Width, l);
 }

@@ -21,22 +21,29 @@ namespace Sweep.Numerics.Integration;
 /// iterates (Polyak–Ruppert tail averaging): the label, final loss, gradient norm and invariant drift are those of
 /// the average, not of the last noisy iterate. Non-finite or exploding weights are the outcome diverged.
 /// </para>
-/// Owns its buffers; allocates nothing per iteration (one stream object per trajectory).
+/// The method's step for one lane (the <see cref="LaneDriver"/> owns counters, monitor and refill). Owns its buffers;
+/// allocates nothing per iteration (one stream object per trajectory).
 /// </summary>
-public sealed class StochasticGradientDescent : IIntegrator
+public sealed class StochasticGradientDescent : ILaneMethod
 {
     private readonly LossGradientKernel<ScalarLane> _full, _batch;
     private readonly SgdSettings _settings;
     private readonly DataExamples _examples;
-    private readonly TrajectoryMonitor _monitor;
     private readonly int _n, _m, _b;
     private readonly long _window;
-    private readonly double[] _w, _g, _gb, _sum, _one, _cxx, _cyx;
+    private readonly double[] _w, _g, _gb, _sum, _cxx, _cyx;
     private readonly int[] _order, _batchIndices;
     private long _seed, _firstSample;
     private int _point;
+    // The trajectory in the lane: its minibatch stream, the next unused entry of the epoch's permutation (m: draw a
+    // new one), the current rate, this iterate's step rate, and whether the next evaluation is its iterate 0.
+    private SampleStream? _stream;
+    private int _position;
+    private double _rate, _stepRate;
+    private bool _fresh;
+    private (double Loss, double GradNorm, bool Diverging, double StateNorm) _state;   // at W_k, for Report
 
-    public StochasticGradientDescent(LinearNetworkProblem problem, SgdSettings settings, StopRule stop, InvariantManifold? manifold = null)
+    public StochasticGradientDescent(LinearNetworkProblem problem, SgdSettings settings)
     {
         _examples = problem.Examples ?? throw new ArgumentException("minibatch SGD needs a data problem with its examples", nameof(problem));
         if (problem.IdentityCovariance) throw new ArgumentException("minibatch SGD needs the unwhitened statistics", nameof(problem));
@@ -46,15 +53,13 @@ public sealed class StochasticGradientDescent : IIntegrator
         _b = settings.BatchSize;
         _window = settings.AverageWindow(_m);
         _n = problem.Shape.ParameterCount;
-        _w = new double[_n]; _g = new double[_n]; _gb = new double[_n]; _sum = new double[_n]; _one = new double[_n];
+        _w = new double[_n]; _g = new double[_n]; _gb = new double[_n]; _sum = new double[_n];
         _cxx = new double[problem.Cxx.Length];
         _cyx = new double[problem.Cyx.Length];
         _full = problem.NewKernel<ScalarLane>();
         _batch = LossGradientKernel<ScalarLane>.OfStatistics(problem, _cxx, _cyx);
         _order = new int[_m];
         _batchIndices = new int[_b];
-        // b = m is deterministic full-batch descent: its loss certificate holds as for gd.
-        _monitor = new TrajectoryMonitor(problem, stop, settings.MaxIters, flow: false, manifold, lossCertificate: _b == _m);
     }
 
     public int Width => 1;
@@ -67,68 +72,78 @@ public sealed class StochasticGradientDescent : IIntegrator
     }
 
     /// <inheritdoc/>
-    public void Run(int count, TrajectoryStart start, TrajectoryFinish finish)
+    public LaneEvent Load(int l, int index, ReadOnlySpan<double> weights, ref LaneSlot slot)
     {
-        for (int i = 0; i < count; i++) RunOne(i, start, finish);
+        weights.CopyTo(_w);
+        _sum.AsSpan().Clear();
+        _stream = new SampleStream(_seed, _point, _firstSample + index, SampleStream.Minibatches);
+        for (int e = 0; e < _m; e++) _order[e] = e;
+        _position = _m;
+        _rate = _settings.LearningRate;
+        _fresh = true;
+        return LaneEvent.None;
     }
 
-    private void RunOne(int index, TrajectoryStart start, TrajectoryFinish finish)
+    public void Clear(int l) { }
+
+    /// <summary>The full-batch loss and gradient at W_k for the monitor, then this iterate's batch gradient (the state test needs its size).</summary>
+    public void PerformStep(ReadOnlySpan<LaneSlot> slots)
     {
         Span<double> w = _w, g = _g, gb = _gb, sum = _sum;
-        var trace = start(index, _one);
-        _one.CopyTo(w);
-        sum.Clear();
-        var stream = new SampleStream(_seed, _point, _firstSample + index, SampleStream.Minibatches);
-        for (int e = 0; e < _m; e++) _order[e] = e;
-        int position = _m;                      // next unused entry of the epoch's permutation; m: draw a new one
-        double baseRate = _settings.LearningRate, rate = baseRate, scale = (double)_m / _b;
-        long decayEvery = _settings.DecayEvery, windowStart = _settings.MaxIters - _window + 1;
-        long k = 0, evals = 0;
-        while (true)
+        long k = slots[0].Steps;
+        double loss = _full.Evaluate(w, g)[0];
+        double gradNorm = Math.Sqrt(LaneDense<ScalarLane>.SquaredNorm(g, _n)[0]);
+        bool diverging = !double.IsFinite(gradNorm);
+        for (int e = 0; e < _n; e++) diverging |= !(Math.Abs(w[e]) <= TrajectoryMonitor.DivergenceBound);
+
+        double baseRate = _settings.LearningRate;
+        _stepRate = _rate * ((double)_m / _b);
+        double stateNorm = 0;
+        if (!diverging)
         {
-            double loss = _full.Evaluate(w, g)[0];
-            evals++;
-            double gradNorm = Math.Sqrt(LaneDense<ScalarLane>.SquaredNorm(g, _n)[0]);
-            bool diverging = !double.IsFinite(gradNorm);
-            for (int e = 0; e < _n; e++) diverging |= !(Math.Abs(w[e]) <= TrajectoryMonitor.DivergenceBound);
-
-            // This iterate's step: the batch is drawn now because the state test needs its size.
-            double stepRate = rate * scale;
-            double stateNorm = 0;
-            if (!diverging)
-            {
-                NextBatch(stream, ref position);
-                _examples.Accumulate(_batchIndices, _cxx, _cyx);
-                _batch.Evaluate(w, gb);
-                stateNorm = Math.Sqrt(LaneDense<ScalarLane>.SquaredNorm(gb, _n)[0]) * (stepRate / baseRate);
-            }
-            if (_window > 0 && k >= windowStart)
-                for (int e = 0; e < _n; e++) sum[e] += w[e];
-
-            var weights = new LaneWeights(w, 1, 0);
-            SampleStatus? status = k == 0
-                ? _monitor.Start(loss, gradNorm, diverging, trace, weights, stateNorm)
-                : _monitor.Observe(k, loss, gradNorm, diverging, weights, stateNorm);
-            if (status is { } done)
-            {
-                if (done == SampleStatus.Horizon && _window > 0)
-                {
-                    // The tail average is the reported state (its own full-batch loss and gradient).
-                    double count = _window;
-                    for (int e = 0; e < _n; e++) w[e] = sum[e] / count;
-                    loss = _full.Evaluate(w, g)[0];
-                    evals++;
-                    gradNorm = Math.Sqrt(LaneDense<ScalarLane>.SquaredNorm(g, _n)[0]);
-                }
-                var result = _monitor.Result(done, k, k, evals, loss, gradNorm);
-                finish(index, result, w);
-                return;
-            }
-            for (int e = 0; e < _n; e++) w[e] = w[e] - stepRate * gb[e];
-            k++;
-            if (decayEvery > 0 && k % decayEvery == 0) rate *= _settings.DecayFactor;
+            NextBatch(_stream!, ref _position);
+            _examples.Accumulate(_batchIndices, _cxx, _cyx);
+            _batch.Evaluate(w, gb);
+            stateNorm = Math.Sqrt(LaneDense<ScalarLane>.SquaredNorm(gb, _n)[0]) * (_stepRate / baseRate);
         }
+        if (_window > 0 && k >= _settings.MaxIters - _window + 1)
+            for (int e = 0; e < _n; e++) sum[e] += w[e];
+        _state = (loss, gradNorm, diverging, stateNorm);
     }
+
+    public LaneEvent Report(int l, ref LaneSlot slot)
+    {
+        (slot.Loss, slot.GradientNorm, slot.Diverging, slot.StateNorm) = _state;
+        slot.Evaluations++;
+        if (!_fresh) return LaneEvent.Accepted;
+        _fresh = false;
+        return LaneEvent.Started;
+    }
+
+    /// <summary>W ← W − η_k (m / b) ∇L_B(W), then the decay schedule.</summary>
+    public void Continue(int l, ref LaneSlot slot)
+    {
+        Span<double> w = _w, gb = _gb;
+        for (int e = 0; e < _n; e++) w[e] = w[e] - _stepRate * gb[e];
+        slot.Steps++;
+        slot.Time = slot.Steps;
+        long decayEvery = _settings.DecayEvery;
+        if (decayEvery > 0 && slot.Steps % decayEvery == 0) _rate *= _settings.DecayFactor;
+    }
+
+    /// <summary>At the horizon the tail average is the reported state (its own full-batch loss and gradient).</summary>
+    public void Conclude(int l, SampleStatus status, ref LaneSlot slot)
+    {
+        if (status != SampleStatus.Horizon || _window == 0) return;
+        Span<double> w = _w, sum = _sum;
+        double count = _window;
+        for (int e = 0; e < _n; e++) w[e] = sum[e] / count;
+        slot.Loss = _full.Evaluate(w, _g)[0];
+        slot.Evaluations++;
+        slot.GradientNorm = Math.Sqrt(LaneDense<ScalarLane>.SquaredNorm(_g, _n)[0]);
+    }
+
+    public LaneWeights Weights(int l) => new(_w, 1, 0);
 
     /// <summary>The next b examples of the epoch's permutation, in ascending order; a new epoch (Fisher–Yates) when fewer than b are left.</summary>
     private void NextBatch(SampleStream stream, ref int position)

@@ -10,22 +10,3 @@ namespace Sweep.Numerics.Integration;
 /// </summary>
 public enum Until { Certified, Hit, Converged }
 
-/// <summary>The names of <see cref="Until"/> in the campaign file.</summary>
-public static class UntilNames
-{
-    public static string Name(this Until u) => u switch
-    {
-        Until.Certified => "certified",
-        Until.Hit => "hit",
-        _ => "converged",
-    };
-
-    /// <summary>Null when <paramref name="s"/> is not a name of <see cref="Until"/>.</summary>
-    public static Until? Parse(string s) => s switch
-    {
-        "certified" => Until.Certified,
-        "hit" => Until.Hit,
-        "converged" => Until.Converged,
-        _ => null,
-    };
-}

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sweep.Campaigns;
+using Sweep.Campaigns.Methods;
 using Sweep.Results.Statistics;
 using Sweep.Numerics.Problems;
 using Sweep.Numerics.Integration;
@@ -65,7 +66,7 @@ public static class OutputWriter
 
     /// <summary>Empty statistics for one point.</summary>
     public static PointStatistics NewStatistics(CampaignPoint p) =>
-        new(p.Index, CriticalValues.Label(p.Problem.CriticalValues.GlobalMask), p.Spec.Horizon, flow: p.Spec.Dynamics is GradientFlowSettings);
+        new(p.Index, CriticalValues.Label(p.Problem.CriticalValues.GlobalMask), p.Spec.Horizon, flow: p.Spec.Dynamics.DivergenceIsNumericalFailure);
 
     /// <summary>Statistics per point from the samples (in any order; each sample once).</summary>
     public static IReadOnlyList<PointStatistics> Aggregate(Campaign campaign, IEnumerable<SampleRecord> samples)
@@ -188,15 +189,10 @@ public static class OutputWriter
     }
 
     /// <summary>
-    /// For an sgd point with batch_size &lt; m, what its labels mean: the iterates do not converge, so a sample that runs to
-    /// max_iters reports the mean of its last iterates. Null for every other point (the stop state's own label).
+    /// What a point's labels mean when they are not the stop state's own label (sgd with batch_size &lt; m reports the
+    /// mean of its last iterates), as the point's method describes it; null for every other point.
     /// </summary>
-    public static string? LabelRule(CampaignPoint p) =>
-        p.Spec.Dynamics is SgdSettings sgd && p.Problem.Examples is { } examples && sgd.AverageWindow(examples.Count) is > 0 and var window
-            ? $"sgd with batch_size {sgd.BatchSize} < m = {examples.Count}: a sample that reaches max_iters reports the mean of its last {window} iterates "
-              + "(label, final_loss, grad_norm, invariant_drift), not its last noisy iterate; global is certified only by convergence at the global label "
-              + "(full gradient and minibatch step over the base rate both within grad_tol_rel·||Cyx||, reached once the step decay has shrunk the noise)"
-            : null;
+    public static string? LabelRule(CampaignPoint p) => MethodCatalog.Of(p.Spec.Dynamics)?.LabelRule(p.Spec.Dynamics, p.Problem);
     /// <summary>The anytime-valid method behind every <c>anytime95</c>, as summary.json names it.</summary>
     public static readonly string SequenceMethod =
         $"beta-binomial mixture confidence sequence (Robbins), prior Beta({ConfidenceSequence.PriorA}, {ConfidenceSequence.PriorB}), alpha {ConfidenceSequence.Alpha}";

@@ -1,0 +1,92 @@
+using Microsoft.Data.Sqlite;
+using Sweep.Campaigns;
+using static Sweep.Results.Storage.StoreIntegrity;
+
+namespace Sweep.Results.Storage;
+
+/// <summary>The store's schema versions, and the in-place upgrade a `run` applies to an older readable store.</summary>
+internal static class StoreSchema
+{
+    // 2: a shard's samples in one blob (1 had a row per sample).
+    // 3: shard blobs carry every column of SampleColumns (format 2); the column layout is recorded and checked too.
+    // 4: SHA-256 checksums per shard row (over key, blob and trace count), per trace row and over the metadata.
+    // 5: each shard row also holds its statistics (counts, labels, binned times: PointStatistics.ForShard), written in
+    //    the same transaction, with their own checksum, so that `status` reads no sample. A schema-4 store is read as it
+    //    is (its shards' statistics recomputed from their samples) and upgraded in place by the next `run`.
+    // 6: shard blobs (format 3) carry their number of columns; a store whose columns are a prefix of this version's
+    //    (columns are only appended: invariant_eigs, tail_rate) is read with the later cells missing, and a `run`
+    //    upgrades it in place: its format-2 blobs keep their layout, recorded as "columns_format2".
+    internal const int SchemaVersion = 6;
+    internal const int OldestReadableSchema = 4;
+
+    /// <summary>
+    /// The tables of a new store. The statistics columns come before the samples blob, so that reading them does not
+    /// walk the blob's overflow pages (an upgraded store has them after it).
+    /// </summary>
+    internal const string Tables = """
+        CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS shards(point INTEGER NOT NULL, shard INTEGER NOT NULL, first_sample INTEGER NOT NULL, count INTEGER NOT NULL,
+            finished_utc TEXT NOT NULL, worker TEXT NOT NULL, stats BLOB, stats_sha256 BLOB, samples BLOB NOT NULL, traces INTEGER NOT NULL,
+            sha256 BLOB NOT NULL, PRIMARY KEY(point, shard));
+        CREATE TABLE IF NOT EXISTS traces(point INTEGER NOT NULL, sample INTEGER NOT NULL, data BLOB NOT NULL, sha256 BLOB NOT NULL, PRIMARY KEY(point, sample));
+        """;
+
+    /// <summary>
+    /// Upgrades a schema-4 or -5 store (already repaired) to schema 6 in one transaction: from 4 the statistics columns
+    /// and each shard's statistics computed from its samples (when the horizons are known); from 4 or 5 the column
+    /// layout of the blobs already stored (kept as "columns_format2") and this version's; the schema in the metadata.
+    /// </summary>
+    /// <remarks>
+    /// The added columns come after the samples blob, so reading them walks that blob's overflow pages: `status` on an
+    /// upgraded store takes time in proportion to the store (memory stays bounded); new stores declare them before it.
+    /// </remarks>
+    internal static void Upgrade(CampaignStore store)
+    {
+        using var tx = store.Connection.BeginTransaction();
+        var updated = new Dictionary<string, string>(store.Meta);
+        updated.Remove(MetaChecksumKey);
+        if (store.Schema < 6)
+        {
+            // Schema 5 → 6: the blobs already stored keep their (format-2) layout; new ones record their column count.
+            updated["columns_format2"] = updated.GetValueOrDefault("columns") ?? "";
+            updated["columns"] = SampleColumns.Fingerprint;
+            store.SetMeta("columns_format2", updated["columns_format2"], tx);
+            store.SetMeta("columns", updated["columns"], tx);
+        }
+        if (store.Schema >= 5) { store.Schema = SchemaVersion; FinishUpgrade(store, tx, updated); return; }
+        store.Exec("ALTER TABLE shards ADD COLUMN stats BLOB; ALTER TABLE shards ADD COLUMN stats_sha256 BLOB;", tx);
+        store.Schema = SchemaVersion;
+        if (store.Horizons is not null)
+        {
+            var rows = new List<(long RowId, long Point, long Index, long First, long Count)>();
+            using (var cmd = store.Connection.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = "SELECT rowid, point, shard, first_sample, count FROM shards NOT INDEXED";
+                using var r = cmd.ExecuteReader();
+                while (r.Read()) rows.Add((r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)));
+            }
+            foreach (var row in rows)
+            {
+                var samples = store.ReadShard(new ShardKey((int)row.Point, (int)row.Index, row.First, (int)row.Count), tx);
+                var stats = store.ShardStatistics((int)row.Point, samples);
+                if (stats is null) continue;
+                store.ExecWith("UPDATE shards SET stats = $s, stats_sha256 = $h WHERE rowid = $r", tx,
+                    ("$s", stats), ("$h", StatsChecksum(row.Point, row.Index, row.First, row.Count, stats)), ("$r", row.RowId));
+            }
+        }
+        FinishUpgrade(store, tx, updated);
+    }
+
+    /// <summary>Records the new schema and the metadata's checksum, and commits the upgrade.</summary>
+    private static void FinishUpgrade(CampaignStore store, SqliteTransaction tx, Dictionary<string, string> updated)
+    {
+        updated["schema"] = SchemaVersion.ToString();
+        string sum = MetaChecksum(updated);
+        store.SetMeta("schema", SchemaVersion.ToString(), tx);
+        store.SetMeta(MetaChecksumKey, sum, tx);
+        tx.Commit();
+        updated[MetaChecksumKey] = sum;
+        store.Meta = updated;
+    }
+}
