@@ -63,4 +63,18 @@ public class FlowIntegratorTests
         var e = Assert.Throws<UserError>(() => CampaignLoader.Parse(Campaign(dynamics), "."));
         Assert.Equal(field, e.Field);
     }
+
+    [Fact]
+    public void Radau5_is_refused_beyond_the_dense_hessian_limit()
+    {
+        string json = """
+            { "name": "big", "seed": 1, "problem": { "kind": "canonical", "singular_values": [3, 1], "input_dim": 20 },
+              "network": { "hidden": [20, 20] }, "init": { "kind": "gaussian", "scale": 0.1 },
+              "dynamics": { "method": "flow", "integrator": "radau5" }, "samples": 10 }
+            """;
+        var e = Assert.Throws<UserError>(() => CampaignLoader.Parse(json, "."));
+        Assert.Equal("dynamics.integrator", e.Field);
+        Assert.Contains("600", e.Message);
+        Assert.Equal(FlowIntegrator.Auto, Flow(CampaignLoader.Parse(json.Replace("radau5", "auto"), ".")).Integrator);
+    }
 }

@@ -54,9 +54,9 @@ public class ImplicitFlowTests
         double uf = sigma - Math.Sqrt(2 * eps);
         double exact = Math.Log(uf * (sigma - a0) / (a0 * (sigma - uf))) / (2 * sigma);
         Assert.Equal(SampleStatus.Converged, r.Status);
-        // The escape itself is resolved (h·|λ_min| ≤ 1 and error control); what is left is the crossing time's linear
-        // interpolation between accepted states, whose steps are long at the end of the transition (≈ 1e-4 relative).
-        Assert.True(Math.Abs(r.HitTime!.Value - exact) / exact < 3e-4, $"t_hit {r.HitTime} vs {exact}");
+        // The escape is resolved (h·|λ_min| ≤ 1 and error control), and the crossing inside a long implicit step is read
+        // from the cubic Hermite interpolant of L (slopes −‖∇L‖²): linear interpolation was off by 1e-4 here.
+        Assert.True(Math.Abs(r.HitTime!.Value - exact) / exact < 1e-6, $"t_hit {r.HitTime} vs {exact}");
     }
 
     /// <summary>Balanced chain integrated to t = 1e6 and beyond without drifting off the minimum (loss non-increasing, invariants kept).</summary>
@@ -79,10 +79,12 @@ public class ImplicitFlowTests
 
     /// <summary>Where Dormand–Prince certifies within its horizon, auto and radau5 certify the same samples the same way, at nearly the same time.</summary>
     [Theory]
-    [InlineData(1, 0.3, 60.0)]
-    [InlineData(2, 0.1, 200.0)]
-    [InlineData(3, 0.3, 300.0)]
-    public void Outcomes_agree_with_dp45_where_it_certifies(int depth, double scale, double tMax)
+    [InlineData(1, 0.3, 60.0, 20)]
+    [InlineData(2, 0.1, 200.0, 20)]
+    [InlineData(3, 0.3, 300.0, 20)]
+    [InlineData(4, 1.0, 60.0, 12)]
+    [InlineData(5, 1.0, 40.0, 12)]
+    public void Outcomes_agree_with_dp45_where_it_certifies(int depth, double scale, double tMax, int atLeast)
     {
         var p = TestProblems.Canonical(Sigmas, 4, Enumerable.Repeat(4, depth).ToArray());
         var stop = new StopRule(1e-6, 1e-3, Until.Certified);
@@ -100,7 +102,7 @@ public class ImplicitFlowTests
                 double a = dp[i].GlobalTime!.Value, b = other[i].GlobalTime!.Value;
                 Assert.True(Math.Abs(a - b) <= 2e-3 * a, $"{kind} sample {i}: t_global {b} vs dp45 {a}");
             }
-            Assert.True(compared >= 20, $"only {compared} of 24 certified by dp45");
+            Assert.True(compared >= atLeast, $"only {compared} of 24 certified by dp45");
         }
     }
 

@@ -34,7 +34,7 @@ public sealed record GradientFlowSettings(double TMax, double RelTol, double Abs
     {
         if (Integrator == FlowIntegrator.Radau5) return new ImplicitFlow(problem, this, NewMonitor(problem, stop, manifold), manifold);
         var driver = (LaneDriver)base.CreateIntegrator<T>(problem, stop, manifold);
-        if (Integrator == FlowIntegrator.Auto)
+        if (Integrator == FlowIntegrator.Auto && problem.Shape.ParameterCount <= RadauIIA5.DenseLimit)
         {
             var radau = new RadauIIA5(problem, RelTol, AbsTol, TMax, MaxSteps, manifold);
             driver.HandOff = radau.Continue;

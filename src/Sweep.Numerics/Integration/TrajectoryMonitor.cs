@@ -111,15 +111,16 @@ public sealed class TrajectoryMonitor
     }
 
     /// <summary>An accepted state. Returns how the trajectory stops when it stops here, else null.</summary>
-    public SampleStatus? Observe(double time, double loss, double gradNorm, bool diverging, LaneWeights weights, double stateNorm = 0)
+    /// <param name="slope">dL/dt at this state when the integrator gives it (−‖∇L‖² for the flow), for the crossing times' cubic interpolation; NaN otherwise.</param>
+    public SampleStatus? Observe(double time, double loss, double gradNorm, bool diverging, LaneWeights weights, double stateNorm = 0, double slope = double.NaN)
     {
-        _hit.Observe(time, loss);
+        _hit.Observe(time, loss, slope);
         if (_certified is null)
         {
             if (!_flow && !(loss < _lastLoss)) _decreasing = false;
             if (_decreasing)
             {
-                _global.Observe(time, loss);
+                _global.Observe(time, loss, slope);
                 if (_global.Time is { } t) Certify(Outcome.Global, t);
             }
             CheckManifold(time, loss, weights);
