@@ -77,7 +77,7 @@ public static class ReportBuilder
                     figures.Add((SmallestEigenvalues(outDir, campaign, eigen, axis, group, $"hessian-min-{suffix}"),
                         $"Smallest Hessian eigenvalue λ_min at the stop of every analysed sample against {axis.Key}{group.Context}, as −λ_min on a log scale (samples with λ_min ≥ 0 at the bottom edge); the black bars are τ, below which a negative eigenvalue does not count (non-strict)."));
                 }
-                if (group.Points.Any(p => campaign.Points[p].Spec.TailRate))
+                if (group.Points.Any(p => campaign.Points[p].Spec.Analyses.TailRate))
                     figures.Add((TailRates(outDir, tails, axis, group, $"tail-rate-{suffix}"),
                         $"Tail rate (the fitted exponential rate of L − L_min over the last decade before the stop) against {axis.Key}{group.Context}, per outcome (log scale): the median (marker) and the 10%–90% range over the samples with a rate; n in the legend. Converged samples in the exponential regime of Proposition 2 sit at a rate bounded away from 0; samples stopped on a plateau near 0. Rates ≤ 0 are not drawn."));
                 figures.Add((SaddleMass(outDir, summaries, axis, group, $"saddle-mass-{suffix}"),

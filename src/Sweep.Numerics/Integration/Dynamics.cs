@@ -1,3 +1,4 @@
+using Sweep.Numerics.Analysis;
 using Sweep.Numerics.Kernels;
 using Sweep.Numerics.Problems;
 
@@ -13,14 +14,16 @@ public abstract record Dynamics
     /// An integrator of <paramref name="problem"/> that runs <c>T.Width</c> trajectories at once under
     /// <paramref name="stop"/>, certifying saddles on <paramref name="manifold"/> when given: the shared
     /// <see cref="LaneDriver"/> around this method's step, with one <see cref="TrajectoryMonitor"/> per lane set by the
-    /// traits below. Every lane must perform exactly the operations of the one-lane integrator.
+    /// traits below (and recording what <paramref name="analysis"/> asks along the way). Every lane must perform exactly
+    /// the operations of the one-lane integrator.
     /// </summary>
-    public IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold = null) where T : struct, ILane<T>
+    public IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold = null, AnalysisSettings? analysis = null)
+        where T : struct, ILane<T>
     {
         var method = CreateMethod<T>(problem);
         bool lossLevel = CertifiesBy(problem) == Certification.LossLevel;
         return new LaneDriver(method, problem.Shape.ParameterCount,
-            () => new TrajectoryMonitor(problem, stop, Horizon, flow: !Discrete, manifold, lossCertificate: lossLevel));
+            () => new TrajectoryMonitor(problem, stop, Horizon, flow: !Discrete, manifold, lossCertificate: lossLevel, analysis));
     }
 
     /// <summary>The method's step for lane type <typeparamref name="T"/> (its buffers sized for <paramref name="problem"/>).</summary>
