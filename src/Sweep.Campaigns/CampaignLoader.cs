@@ -168,9 +168,8 @@ public static class CampaignLoader
             warnings.Add($"point {index}: stop.eps_hit = {epsHit} is not below s_min²/2 = {nearestSaddle:G4}, the gap to the nearest saddle; a saddle would count as a hit");
         warnings.AddRange(ProblemSection.RiskWarnings(index, problem.Value!));
 
-        var (analysis, itinerary, tailRate) = AnalysisSection.Read(top);
-        var spec = new PointSpec(index, point.Data, hidden, scale, suppress, dyn, gradTol, epsHit, traceSamples, until, initKind, layerScales, analysis)
-        { Itinerary = itinerary, TailRate = tailRate };
+        var analysis = AnalysisSection.Read(top);
+        var spec = new PointSpec(index, point.Data, hidden, scale, suppress, dyn, gradTol, epsHit, traceSamples, until, initKind, layerScales, analysis);
         return (spec, problem.Value!, point.Replica, warnings);
     }
 

@@ -55,10 +55,6 @@ public sealed record PointSpec(
         InitKind.Balanced => new BalancedInitializer(InitScale, SuppressModes),
         _ => throw new ArgumentOutOfRangeException(nameof(InitKind), InitKind, null),
     };
-    /// <summary>Record each sample's saddle-to-saddle itinerary (<c>analysis.itinerary</c>).</summary>
-    public bool Itinerary { get; init; }
-    /// <summary>Measure each sample's tail rate (<c>analysis.tail_rate</c>, <see cref="TailRateFit"/>).</summary>
-    public bool TailRate { get; init; }
 
     /// <summary>Where an uncertified trajectory stops: t_max for the flow, max_iters for descent (times are iteration counts).</summary>
     public double Horizon => Dynamics.Horizon;

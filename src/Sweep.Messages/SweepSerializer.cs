@@ -159,9 +159,9 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             w.Write(p.GradTolRel); w.Write(p.EpsHit); w.Write(p.TraceSamples); w.Write((byte)p.Until);
             w.Write((byte)p.InitKind); Write(w, p.LayerScales);
             w.Write((byte)p.Analyses.Hessian);
-            w.Write(p.Itinerary);
+            w.Write(p.Analyses.Itinerary);
             w.Write(p.Analyses.Invariants);
-            w.Write(p.TailRate);
+            w.Write(p.Analyses.TailRate);
         }
     }
 
@@ -191,13 +191,10 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             var initKind = (InitKind)r.ReadByte();
             var layerScales = ReadDoubles(r);
             var hessian = (HessianScope)r.ReadByte();
-            bool itinerary = r.ReadBoolean();
-            var analysis = new AnalysisSettings(hessian, Invariants: r.ReadBoolean());
-            points[i] = new PointSpec(index, problem, hidden, scale, suppress, dyn, gradTol, epsHit, traces, until, initKind, layerScales, analysis)
-            {
-                Itinerary = itinerary,
-                TailRate = r.ReadBoolean(),
-            };
+            // The flags' wire order predates their one record: hessian, itinerary, invariants, tail_rate.
+            bool itinerary = r.ReadBoolean(), invariants = r.ReadBoolean(), tailRate = r.ReadBoolean();
+            var analysis = new AnalysisSettings(hessian, invariants, itinerary, tailRate);
+            points[i] = new PointSpec(index, problem, hidden, scale, suppress, dyn, gradTol, epsHit, traces, until, initKind, layerScales, analysis);
         }
         return new CampaignSpec(hash, seed, points);
     }

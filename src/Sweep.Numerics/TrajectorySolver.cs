@@ -4,6 +4,7 @@ using Sweep.Numerics.Integration;
 using Sweep.Numerics.Kernels;
 using Sweep.Numerics.Problems;
 using Sweep.Numerics.Sampling;
+using Sweep.Results;
 
 namespace Sweep.Numerics;
 
@@ -33,9 +34,9 @@ public sealed class TrajectorySolver
         var manifold = init.Manifold(problem);
         _integrator = (lanes == 0 ? Lanes : lanes) switch
         {
-            1 => dynamics.CreateIntegrator<ScalarLane>(problem, stop, manifold),
-            4 => dynamics.CreateIntegrator<Vector256Lane>(problem, stop, manifold),
-            8 => dynamics.CreateIntegrator<Vector512Lane>(problem, stop, manifold),
+            1 => dynamics.CreateIntegrator<ScalarLane>(problem, stop, manifold, analysis),
+            4 => dynamics.CreateIntegrator<Vector256Lane>(problem, stop, manifold, analysis),
+            8 => dynamics.CreateIntegrator<Vector512Lane>(problem, stop, manifold, analysis),
             _ => throw new ArgumentOutOfRangeException(nameof(lanes), "lanes must be 1, 4 or 8"),
         };
         _divergenceIsFailure = dynamics.DivergenceIsNumericalFailure;
@@ -119,12 +120,37 @@ public sealed class TrajectorySolver
             if (_hessian is not null && (_analysis.Hessian == HessianScope.All || r.Outcome == Outcome.Unresolved))
                 hessian = HessianSpectrum.Of(_hessian.At(final), _hessianTolerance);
         }
-        return new SampleResult(point, sample, r.Status, label, r.Loss, critical, r.Time, r.HitTime,
-            r.Steps, r.GradientEvaluations, r.GradientNorm, drift, r.Outcome, r.GlobalTime)
+        var eigenvalues = _analysis.Invariants ? Invariants.ExtremeEigenvalues(_problem.Shape, initialInvariants) : null;
+        var points = trace?.ToList();
+        // The one place a sample's values are written: the integrator's result, the classification and the analyses.
+        var record = new SampleRecord
         {
-            Trace = trace?.ToList(), Itinerary = r.Itinerary, NumericalFailure = r.Status == SampleStatus.Diverged && _divergenceIsFailure, Hessian = hessian,
-            InvariantEigenvalues = _analysis.Invariants ? Invariants.ExtremeEigenvalues(_problem.Shape, initialInvariants) : null,
-            TailRate = r.TailRate,
+            Point = point,
+            Sample = sample,
+            Status = r.Status,
+            Label = label,
+            FinalLoss = r.Loss,
+            CriticalValue = critical,
+            StopTime = r.Time,
+            HitTime = r.HitTime ?? double.NaN,
+            Steps = r.Steps,
+            RhsEvaluations = r.GradientEvaluations,
+            GradientNorm = r.GradientNorm,
+            InvariantDrift = drift,
+            Outcome = r.Outcome,
+            GlobalTime = r.GlobalTime ?? double.NaN,
+            Itinerary = r.Itinerary?.ToString() ?? "",
+            HessianMin = hessian?.Min ?? double.NaN,
+            HessianNegative = hessian?.Negative ?? double.NaN,
+            HessianNull = hessian?.Null ?? double.NaN,
+            InvariantEigenvalues = eigenvalues is null ? "" : SampleRecord.FormatEigenvalues(eigenvalues),
+            TailRate = r.TailRate ?? double.NaN,
+            TraceTime = points?.Select(t => t.Time).ToArray(),
+            TraceLoss = points?.Select(t => t.Loss).ToArray(),
+        };
+        return new SampleResult(record, r.Itinerary, hessian, eigenvalues, points)
+        {
+            NumericalFailure = r.Status == SampleStatus.Diverged && _divergenceIsFailure,
             HessianEvaluations = r.HessianEvaluations,
         };
     }

@@ -25,33 +25,7 @@ public static class PointSolvers
         problem.IsValid && examples is not null ? Validated<LinearNetworkProblem>.Ok(problem.Value!.WithExamples(examples), problem.Warnings) : problem;
 
     public static TrajectorySolver Solver(PointSpec spec, LinearNetworkProblem problem) =>
-        new(problem, spec.Initializer(), spec.Dynamics, new StopRule(spec.GradTolRel, spec.EpsHit, spec.Until, spec.Itinerary, spec.TailRate), analysis: spec.Analyses);
-
-    public static SampleRecord ToRecord(SampleResult r) => new()
-    {
-        Point = r.Point,
-        Sample = r.Sample,
-        Status = r.Status,
-        Label = r.Label,
-        FinalLoss = r.FinalLoss,
-        CriticalValue = r.CriticalValue,
-        StopTime = r.StopTime,
-        HitTime = r.HitTime ?? double.NaN,
-        Steps = r.Steps,
-        RhsEvaluations = r.RhsEvaluations,
-        GradientNorm = r.GradientNorm,
-        InvariantDrift = r.InvariantDrift,
-        Outcome = r.Outcome,
-        GlobalTime = r.GlobalTime ?? double.NaN,
-        Itinerary = r.Itinerary?.ToString() ?? "",
-        HessianMin = r.Hessian?.Min ?? double.NaN,
-        HessianNegative = r.Hessian?.Negative ?? double.NaN,
-        HessianNull = r.Hessian?.Null ?? double.NaN,
-        InvariantEigenvalues = r.InvariantEigenvalues is { } eig ? SampleRecord.FormatEigenvalues(eig) : "",
-        TailRate = r.TailRate ?? double.NaN,
-        TraceTime = r.Trace?.Select(t => t.Time).ToArray(),
-        TraceLoss = r.Trace?.Select(t => t.Loss).ToArray(),
-    };
+        new(problem, spec.Initializer(), spec.Dynamics, new StopRule(spec.GradTolRel, spec.EpsHit, spec.Until), analysis: spec.Analyses);
 }
 
 /// <summary>
@@ -77,7 +51,7 @@ public sealed class ShardRunner
             entry = (spec, PointSolvers.Solver(spec, problem.Value!));
             _solvers[point] = entry;
         }
-        var records = entry.Solver.SolveMany(_campaign.Seed, point, firstSample, count, traceBelow: entry.Spec.TraceSamples).Select(PointSolvers.ToRecord).ToArray();
+        var records = entry.Solver.SolveMany(_campaign.Seed, point, firstSample, count, traceBelow: entry.Spec.TraceSamples).Select(r => r.Record).ToArray();
         SweepMetrics.SamplesSolved.Add(records.Length);
         return records;
     }

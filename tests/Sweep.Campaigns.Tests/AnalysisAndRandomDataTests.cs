@@ -17,10 +17,10 @@ public class AnalysisAndRandomDataTests
     [Fact]
     public void Analysis_itinerary_is_off_by_default_and_read_as_a_boolean()
     {
-        Assert.All(Parse(Small()).Points, p => Assert.False(p.Spec.Itinerary));
+        Assert.All(Parse(Small()).Points, p => Assert.False(p.Spec.Analyses.Itinerary));
         var json = Small();
         json["analysis"] = JsonNode.Parse("""{ "itinerary": true }""");
-        Assert.All(Parse(json).Points, p => Assert.True(p.Spec.Itinerary));
+        Assert.All(Parse(json).Points, p => Assert.True(p.Spec.Analyses.Itinerary));
         json["analysis"] = JsonNode.Parse("""{ "itinerary": "yes" }""");
         Assert.Equal("analysis.itinerary", Refused(json).Field);
         json["analysis"] = JsonNode.Parse("""{ "itinerery": true }""");
@@ -33,11 +33,11 @@ public class AnalysisAndRandomDataTests
     public void Analysis_invariants_and_tail_rate_are_off_by_default_read_as_booleans_and_hashed_only_when_set()
     {
         var plain = Parse(Small());
-        Assert.All(plain.Points, p => Assert.False(p.Spec.TailRate || p.Spec.Analyses.Invariants));
+        Assert.All(plain.Points, p => Assert.False(p.Spec.Analyses.TailRate || p.Spec.Analyses.Invariants));
         var json = Small();
         json["analysis"] = JsonNode.Parse("""{ "invariants": true, "tail_rate": true }""");
         var asked = Parse(json);
-        Assert.All(asked.Points, p => Assert.True(p.Spec.TailRate && p.Spec.Analyses.Invariants));
+        Assert.All(asked.Points, p => Assert.True(p.Spec.Analyses.TailRate && p.Spec.Analyses.Invariants));
         Assert.NotEqual(plain.Hash, asked.Hash);
         // A campaign without the keys keeps its hash (the identity is the file as written).
         Assert.Equal(plain.Hash, Parse(Small()).Hash);

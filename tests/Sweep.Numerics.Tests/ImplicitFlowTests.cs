@@ -131,12 +131,13 @@ public class ImplicitFlowTests
     {
         var p = TestProblems.Canonical(Sigmas, 4, 4, 4, 4);
         var settings = new GradientFlowSettings(double.PositiveInfinity, 1e-8, 1e-10, integrator, 3_000);
-        var stop = new StopRule(1e-6, 1e-3, Until.Certified, Itinerary: true);
+        var stop = new StopRule(1e-6, 1e-3, Until.Certified);
+        var analysis = new Analysis.AnalysisSettings(Itinerary: true);
         var init = new GaussianInitializer(0.1, []);
-        var one = new TrajectorySolver(p, init, settings, stop, lanes: 1).SolveMany(5, 2, 10, 9);
+        var one = new TrajectorySolver(p, init, settings, stop, lanes: 1, analysis: analysis).SolveMany(5, 2, 10, 9);
         foreach (int lanes in new[] { 4, 8 })
         {
-            var many = new TrajectorySolver(p, init, settings, stop, lanes: lanes).SolveMany(5, 2, 10, 9);
+            var many = new TrajectorySolver(p, init, settings, stop, lanes: lanes, analysis: analysis).SolveMany(5, 2, 10, 9);
             for (int i = 0; i < one.Length; i++)
             {
                 Assert.Equal(one[i] with { Itinerary = null }, many[i] with { Itinerary = null });
@@ -145,7 +146,7 @@ public class ImplicitFlowTests
             }
         }
         // And a sample solved alone equals the same sample in a batch.
-        var alone = new TrajectorySolver(p, init, settings, stop).Solve(5, 2, 14);
+        var alone = new TrajectorySolver(p, init, settings, stop, analysis: analysis).Solve(5, 2, 14);
         Assert.Equal(one[4] with { Itinerary = null }, alone with { Itinerary = null });
     }
 

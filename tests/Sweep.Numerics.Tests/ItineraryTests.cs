@@ -6,7 +6,8 @@ namespace Sweep.Numerics.Tests;
 
 public class ItineraryTests
 {
-    private static readonly StopRule Stop = new(1e-6, 1e-3, Until.Hit, Itinerary: true);
+    private static readonly StopRule Stop = new(1e-6, 1e-3, Until.Hit);
+    private static readonly AnalysisSettings Recorded = new(Itinerary: true);
 
     [Fact]
     public void Small_starts_of_a_depth_2_network_learn_the_modes_in_order_of_s()
@@ -14,7 +15,7 @@ public class ItineraryTests
         // MATH.md, Saddles that hold trajectories: from near W = 0 the plateaus are L_{}, L_{0}, L_{0,1}; the horizon is
         // long enough for the smallest mode (s = 0.4) at this scale.
         var problem = TestProblems.Canonical([3, 1.5, 0.4], 3, 3, 3);
-        var results = new TrajectorySolver(problem, new GaussianInitializer(0.01, []), new GradientFlowSettings(4000, 1e-8, 1e-10), Stop).SolveMany(21, 0, 0, 24);
+        var results = new TrajectorySolver(problem, new GaussianInitializer(0.01, []), new GradientFlowSettings(4000, 1e-8, 1e-10), Stop, analysis: Recorded).SolveMany(21, 0, 0, 24);
         int inOrder = results.Count(r => r.Itinerary!.Sequence == "{}>{0}>{0,1}>{0,1,2}");
         Assert.True(inOrder >= 23, $"{inOrder} of 24 in order: {string.Join(" | ", results.Select(r => r.Itinerary))}");
         foreach (var r in results)
@@ -35,8 +36,8 @@ public class ItineraryTests
         var problem = TestProblems.Canonical([3, 1.5, 0.4], 3, 3, 3);
         var init = new GaussianInitializer(0.02, []);
         var flow = new GradientFlowSettings(600, 1e-8, 1e-10);
-        var lanes = new TrajectorySolver(problem, init, flow, Stop, width).SolveMany(5, 1, 10, 11);
-        var single = new TrajectorySolver(problem, init, flow, Stop, lanes: 1);
+        var lanes = new TrajectorySolver(problem, init, flow, Stop, width, Recorded).SolveMany(5, 1, 10, 11);
+        var single = new TrajectorySolver(problem, init, flow, Stop, lanes: 1, analysis: Recorded);
         for (int i = 0; i < lanes.Length; i++)
         {
             var one = single.Solve(5, 1, 10 + i);
@@ -44,7 +45,7 @@ public class ItineraryTests
             Assert.Equal(one with { Itinerary = null }, lanes[i] with { Itinerary = null });
         }
         // The same trajectories without the itinerary: recording it changes nothing else.
-        var plain = new TrajectorySolver(problem, init, flow, Stop with { Itinerary = false }, width).SolveMany(5, 1, 10, 11);
+        var plain = new TrajectorySolver(problem, init, flow, Stop, width).SolveMany(5, 1, 10, 11);
         for (int i = 0; i < lanes.Length; i++) Assert.Equal(plain[i], lanes[i] with { Itinerary = null });
         Assert.All(plain, r => Assert.Null(r.Itinerary));
     }
@@ -53,7 +54,7 @@ public class ItineraryTests
     public void Gradient_descent_records_iterations_as_entry_times()
     {
         var problem = TestProblems.Canonical([3, 1.5, 0.4], 3, 3, 3);
-        var r = new TrajectorySolver(problem, new GaussianInitializer(0.05, []), new GradientDescentSettings(0.05, 20_000), Stop).Solve(3, 0, 0);
+        var r = new TrajectorySolver(problem, new GaussianInitializer(0.05, []), new GradientDescentSettings(0.05, 20_000), Stop, analysis: Recorded).Solve(3, 0, 0);
         Assert.Equal("{}>{0}>{0,1}>{0,1,2}", r.Itinerary!.Sequence);
         Assert.All(r.Itinerary.Entries, e => Assert.Equal(Math.Floor(e.Time), e.Time));
     }
@@ -66,7 +67,7 @@ public class ItineraryTests
         var init = new GaussianInitializer(0.01, []);
         long Allocated(double tMax)
         {
-            var solver = new TrajectorySolver(problem, init, new GradientFlowSettings(tMax, 1e-8, 1e-10), Stop with { Until = Until.Converged }, lanes: 1);
+            var solver = new TrajectorySolver(problem, init, new GradientFlowSettings(tMax, 1e-8, 1e-10), Stop with { Until = Until.Converged }, lanes: 1, analysis: Recorded);
             solver.Solve(1, 0, 0);
             long before = GC.GetAllocatedBytesForCurrentThread();
             var r = solver.Solve(1, 0, 0);

@@ -1,3 +1,4 @@
+using Sweep.Numerics.Analysis;
 using Sweep.Numerics.Integration;
 using Sweep.Numerics.Kernels;
 using Sweep.Numerics.Problems;
@@ -71,14 +72,14 @@ public class LaneDriverTests
     {
         var problem = TestProblems.Canonical([3, 2, 1, 0.5], 4, 4, 4);
         var flow = new GradientFlowSettings(1000, 1e-7, 1e-9);
-        var stop = new StopRule(1e-6, 1e-3, Until.Converged, Itinerary: true);
+        var stop = new StopRule(1e-6, 1e-3, Until.Converged);
         var starts = Enumerable.Range(0, 10).Select(i =>
         {
             var w = problem.NewParameters();
             new GaussianInitializer(0.3, []).Draw(problem, 5, 0, i, w);
             return w;
         }).ToArray();
-        TrajectoryMonitor Monitor() => new(problem, stop, flow.Horizon, flow: true, null);
+        TrajectoryMonitor Monitor() => new(problem, stop, flow.Horizon, flow: true, null, analysis: new AnalysisSettings(Itinerary: true));
         (IntegrationResult?[] Results, List<(int Index, LaneSlot Slot, TrajectoryMonitor Monitor)> Handed) Run(int target)
         {
             var driver = new LaneDriver(new HandingOver(flow.CreateMethod<Vector256Lane>(problem), target, 40), problem.Shape.ParameterCount, Monitor);

@@ -7,10 +7,11 @@ namespace Sweep.Numerics.Tests;
 
 public class TailRateTests
 {
-    private static readonly StopRule Converged = new(1e-6, 1e-3, Until.Converged, TailRate: true);
+    private static readonly StopRule Converged = new(1e-6, 1e-3, Until.Converged);
+    private static readonly AnalysisSettings Tail = new(TailRate: true);
 
-    private static SampleResult Flow(LinearNetworkProblem p, double[] w0, double tMax, StopRule stop) =>
-        new TrajectorySolver(p, new GaussianInitializer(0, []), new GradientFlowSettings(tMax, 1e-10, 1e-12), stop).SolveFromWeights(w0);
+    private static SampleResult Flow(LinearNetworkProblem p, double[] w0, double tMax, StopRule stop, AnalysisSettings? analysis = null) =>
+        new TrajectorySolver(p, new GaussianInitializer(0, []), new GradientFlowSettings(tMax, 1e-10, 1e-12), stop, analysis: analysis ?? Tail).SolveFromWeights(w0);
 
     [Theory]
     [InlineData(2.0, 0.01)]
@@ -44,7 +45,7 @@ public class TailRateTests
         // gap (∝ error²) by (1 − 2ησ)²: rate −2 ln(1 − 2ησ) per iteration.
         const double sigma = 1.5, eta = 0.05;
         var p = TestProblems.Canonical([sigma], 1, 1);
-        var r = new TrajectorySolver(p, new GaussianInitializer(0, []), new GradientDescentSettings(eta, 100_000), Converged).SolveFromWeights([0.3, 0.3]);
+        var r = new TrajectorySolver(p, new GaussianInitializer(0, []), new GradientDescentSettings(eta, 100_000), Converged, analysis: Tail).SolveFromWeights([0.3, 0.3]);
         double expected = -2 * Math.Log(1 - 2 * eta * sigma);
         Assert.Equal(SampleStatus.Converged, r.Status);
         Assert.True(Math.Abs(r.TailRate!.Value / expected - 1) < 0.01, $"rate {r.TailRate} vs {expected}");
@@ -57,8 +58,8 @@ public class TailRateTests
         // t ≈ 148. Stopped at t = 80 (unresolved) the gap fell less than a decade since t = 0: the fit runs from t = 0 and
         // its slope is that of the plateau, far below the exponential rate the same start reaches at the minimum.
         var p = TestProblems.Canonical([3, 1.5, 0.4], 3, 3, 3);
-        var plateau = new TrajectorySolver(p, new GaussianInitializer(0.01, []), new GradientFlowSettings(80, 1e-8, 1e-10), Converged).Solve(3, 0, 1);
-        var converged = new TrajectorySolver(p, new GaussianInitializer(0.01, []), new GradientFlowSettings(1e4, 1e-8, 1e-10), Converged).Solve(3, 0, 1);
+        var plateau = new TrajectorySolver(p, new GaussianInitializer(0.01, []), new GradientFlowSettings(80, 1e-8, 1e-10), Converged, analysis: Tail).Solve(3, 0, 1);
+        var converged = new TrajectorySolver(p, new GaussianInitializer(0.01, []), new GradientFlowSettings(1e4, 1e-8, 1e-10), Converged, analysis: Tail).Solve(3, 0, 1);
         Assert.Equal(SampleStatus.Horizon, plateau.Status);
         Assert.Equal(Outcome.Unresolved, plateau.Outcome);
         Assert.Equal("{0}", plateau.Label);
@@ -72,7 +73,7 @@ public class TailRateTests
     public void Rate_is_empty_unless_asked_and_with_fewer_than_three_points()
     {
         var p = TestProblems.Canonical([2.0], 1, 1);
-        Assert.Null(Flow(p, [0.1, 0.1], 200, Converged with { TailRate = false }).TailRate);
+        Assert.Null(Flow(p, [0.1, 0.1], 200, Converged, AnalysisSettings.Default).TailRate);
         // Stopped at once: one point.
         Assert.Null(Flow(p, [0.1, 0.1], 1e-9, Converged).TailRate);
         var fit = new TailRateFit(1e-10);
@@ -106,7 +107,7 @@ public class TailRateTests
     public void Tail_rates_and_invariant_eigenvalues_are_bitwise_those_of_one_trajectory(int width)
     {
         var problem = TestProblems.Canonical([3, 2, 1, 0.5], 4, 4, 4);
-        var analysis = new AnalysisSettings(Invariants: true);
+        var analysis = new AnalysisSettings(Invariants: true, TailRate: true);
         foreach (var (init, dyn) in new (Initializer, Dynamics)[]
                  {
                      (new GaussianInitializer(0.1, []), new GradientFlowSettings(300, 1e-8, 1e-10)),

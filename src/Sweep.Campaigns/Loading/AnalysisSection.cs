@@ -9,19 +9,11 @@ internal static class AnalysisSection
     /// <summary>The keys of <c>analysis</c> (README, Analysis).</summary>
     private static readonly string[] AnalysisKeys = ["hessian", "itinerary", "invariants", "tail_rate"];
 
-    /// <summary>The analyses a point asks for: the <see cref="AnalysisSettings"/> and the monitor's itinerary and tail-rate flags.</summary>
-    internal static (AnalysisSettings Settings, bool Itinerary, bool TailRate) Read(JsonObject top)
-    {
-        var analysis = ReadAnalysis(top);
-        bool itinerary = top["analysis"] is JsonObject analysisNode && ReadBool(analysisNode, "itinerary", "analysis", fallback: false);
-        bool tailRate = top["analysis"] is JsonObject tailNode && ReadBool(tailNode, "tail_rate", "analysis", fallback: false);
-        return (analysis, itinerary, tailRate);
-    }
-
     /// <summary>
-    /// The optional <c>analysis</c> object: one entry per analysis, each read on its own (defaults: nothing extra).
+    /// The analyses a point asks for, the optional <c>analysis</c> object: one entry per analysis, each read on its own
+    /// (defaults: nothing extra), in the order hessian, invariants, itinerary, tail_rate.
     /// </summary>
-    private static AnalysisSettings ReadAnalysis(JsonObject top)
+    internal static AnalysisSettings Read(JsonObject top)
     {
         if (!top.ContainsKey("analysis")) return AnalysisSettings.Default;
         var analysis = ReadObject(top, "analysis", "");
@@ -41,6 +33,8 @@ internal static class AnalysisSection
                 },
             };
         }
-        return settings with { Invariants = ReadBool(analysis, "invariants", "analysis", fallback: false) };
+        settings = settings with { Invariants = ReadBool(analysis, "invariants", "analysis", fallback: false) };
+        settings = settings with { Itinerary = ReadBool(analysis, "itinerary", "analysis", fallback: false) };
+        return settings with { TailRate = ReadBool(analysis, "tail_rate", "analysis", fallback: false) };
     }
 }

@@ -1,3 +1,4 @@
+using Sweep.Numerics.Analysis;
 using Sweep.Numerics.Kernels;
 using Sweep.Numerics.Problems;
 
@@ -13,17 +14,19 @@ public abstract record Dynamics
     /// An integrator of <paramref name="problem"/> that runs <c>T.Width</c> trajectories at once under
     /// <paramref name="stop"/>, certifying saddles on <paramref name="manifold"/> when given: the shared
     /// <see cref="LaneDriver"/> around this method's step, with one <see cref="TrajectoryMonitor"/> per lane set by the
-    /// traits below. Every lane must perform exactly the operations of the one-lane integrator.
+    /// traits below (and recording what <paramref name="analysis"/> asks along the way). Every lane must perform exactly
+    /// the operations of the one-lane integrator.
     /// </summary>
-    public virtual IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold = null) where T : struct, ILane<T>
+    public virtual IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold = null, AnalysisSettings? analysis = null)
+        where T : struct, ILane<T>
     {
         var method = CreateMethod<T>(problem);
-        return new LaneDriver(method, problem.Shape.ParameterCount, () => NewMonitor(problem, stop, manifold), StepBudget);
+        return new LaneDriver(method, problem.Shape.ParameterCount, () => NewMonitor(problem, stop, manifold, analysis), StepBudget);
     }
 
     /// <summary>The monitor of one trajectory, set by the traits below.</summary>
-    protected TrajectoryMonitor NewMonitor(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold) =>
-        new(problem, stop, StopTime, flow: !Discrete, manifold, lossCertificate: CertifiesBy(problem) == Certification.LossLevel);
+    protected TrajectoryMonitor NewMonitor(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold, AnalysisSettings? analysis) =>
+        new(problem, stop, StopTime, flow: !Discrete, manifold, lossCertificate: CertifiesBy(problem) == Certification.LossLevel, analysis);
 
     /// <summary>Where the monitor stops an uncertified trajectory: <see cref="Horizon"/> unless the method runs without one.</summary>
     protected virtual double StopTime => Horizon;

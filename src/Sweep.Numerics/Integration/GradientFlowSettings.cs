@@ -1,3 +1,4 @@
+using Sweep.Numerics.Analysis;
 using Sweep.Numerics.Kernels;
 using Sweep.Numerics.Problems;
 
@@ -30,10 +31,10 @@ public sealed record GradientFlowSettings(double TMax, double RelTol, double Abs
     public override ILaneMethod CreateMethod<T>(LinearNetworkProblem problem) => new DormandPrince45<T>(problem, this);
 
     /// <summary>dp45: the lanes of Dormand–Prince; auto: the same with stiff trajectories handed to Radau IIA; radau5: Radau IIA alone.</summary>
-    public override IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold = null)
+    public override IIntegrator CreateIntegrator<T>(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold = null, AnalysisSettings? analysis = null)
     {
-        if (Integrator == FlowIntegrator.Radau5) return new ImplicitFlow(problem, this, NewMonitor(problem, stop, manifold), manifold);
-        var driver = (LaneDriver)base.CreateIntegrator<T>(problem, stop, manifold);
+        if (Integrator == FlowIntegrator.Radau5) return new ImplicitFlow(problem, this, NewMonitor(problem, stop, manifold, analysis), manifold);
+        var driver = (LaneDriver)base.CreateIntegrator<T>(problem, stop, manifold, analysis);
         if (Integrator == FlowIntegrator.Auto && problem.Shape.ParameterCount <= RadauIIA5.DenseLimit)
         {
             var radau = new RadauIIA5(problem, RelTol, AbsTol, TMax, MaxSteps, manifold);

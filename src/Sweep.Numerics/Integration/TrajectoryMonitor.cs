@@ -22,10 +22,10 @@ namespace Sweep.Numerics.Integration;
 /// <item>for a method whose loss is not monotone (momentum, Nesterov, Adam: <c>lossCertificate: false</c>) only by
 /// convergence: the gradient test at the global label, where the gradient test also requires the method's state to
 /// be settled (the norm of its next step over η, <c>stateNorm</c>, within the same threshold ||∇L|| is held to);</item>
-/// <item>records the itinerary when the stop rule asks for it: the Z-rule label of every accepted state, kept as its
+/// <item>records the itinerary when the analysis asks for it: the Z-rule label of every accepted state, kept as its
 /// changes in an <see cref="ItineraryRecorder"/> (bounded, allocation-free). No debouncing: MATH.md defines the
 /// itinerary from the Z rule at accepted steps, so a label counts from the first accepted state that carries it;</item>
-/// <item>measures the tail rate when the stop rule asks for it: the exponential rate of L − L_min over the last
+/// <item>measures the tail rate when the analysis asks for it: the exponential rate of L − L_min over the last
 /// decade before the stop, from log-spaced checkpoints (<see cref="TailRateFit"/>, bounded, allocation-free);</item>
 /// <item>stops it: diverged; else when the <see cref="Until"/> condition is met (status converged); else at the horizon.
 /// The gradient test alone never stops a trajectory.</item>
@@ -64,8 +64,11 @@ public sealed class TrajectoryMonitor
     /// False for a method whose loss may rise (momentum, Nesterov, Adam): L &lt; L_2 − δ then says nothing about the
     /// limit, so global is certified only by convergence (gradient and state tests at the global label).
     /// </param>
-    public TrajectoryMonitor(LinearNetworkProblem problem, StopRule stop, double horizon, bool flow, InvariantManifold? manifold, bool lossCertificate = true)
+    /// <param name="analysis">Whether to record the itinerary and the tail rate (none by default).</param>
+    public TrajectoryMonitor(LinearNetworkProblem problem, StopRule stop, double horizon, bool flow, InvariantManifold? manifold, bool lossCertificate = true,
+        AnalysisSettings? analysis = null)
     {
+        analysis ??= AnalysisSettings.Default;
         _lossCertificate = lossCertificate;
         _gradTol = stop.GradTolRel * problem.CyxNorm;
         _horizon = horizon;
@@ -78,9 +81,9 @@ public sealed class TrajectoryMonitor
         _flow = flow;
         _manifold = manifold;
         // Descent certifies global by its label after a non-decrease; a suppressed-mode start needs its label too.
-        _probe = flow && manifold is null && !stop.Itinerary ? null : new LabelProbe(problem);
-        _itinerary = stop.Itinerary ? new ItineraryRecorder() : null;
-        _tail = stop.TailRate ? new TailRateFit(TailRateFit.Floor(cv)) : null;
+        _probe = flow && manifold is null && !analysis.Itinerary ? null : new LabelProbe(problem);
+        _itinerary = analysis.Itinerary ? new ItineraryRecorder() : null;
+        _tail = analysis.TailRate ? new TailRateFit(TailRateFit.Floor(cv)) : null;
         _manifoldMask = manifold is null ? 0 : manifold.Modes.Aggregate(_globalMask, (m, i) => m & ~(1 << i));
         _saddleLevel = manifold is null ? double.NegativeInfinity : InvariantManifold.SaddleCertificateLevel(cv, _manifoldMask);
     }

@@ -153,7 +153,7 @@ public static class OutputWriter
                     ["min_relative_gap"] = Real(RandomData.SmallestRelativeGap(p.Problem.Spectrum.SingularValues)),
                 };
             if (s.Itineraries is { } it) point["itineraries"] = Itineraries(it);
-            if (s.Tails?.Summarize(p.Spec.TailRate, p.Spec.Analyses.Invariants) is { } tails)
+            if (s.Tails?.Summarize(p.Spec.Analyses.TailRate, p.Spec.Analyses.Invariants) is { } tails)
             {
                 if (tails.TailRate is { } r)
                     point["tail_rate"] = new JsonObject { ["count"] = r.Count, ["p10"] = r.P10, ["p50"] = r.P50, ["p90"] = r.P90 };

@@ -272,25 +272,16 @@ public sealed class CampaignStore : IDisposable
             return;
         }
         if (meta.Count == 0) { Meta = meta; return; }
-        string? schema = meta.GetValueOrDefault("schema");
         if (MetaDamage(meta) is { } damage)
         {
             _db.Dispose();
             throw Damaged(path, damage);
         }
-        if (!int.TryParse(schema, out int version) || version < OldestReadableSchema || version > SchemaVersion)
+        try { (Schema, _format2Columns) = Readable(meta, path); }
+        catch (UserError)
         {
             _db.Dispose();
-            throw new UserError($"the campaign store '{path}' was written by another version of sweep (store schema {schema ?? "?"}; this version reads schemas {OldestReadableSchema}–{SchemaVersion}). It is left untouched: read it with that version, or use a new --out directory.");
-        }
-        Schema = version;
-        int? columns = SampleColumns.PrefixLength(meta.GetValueOrDefault("columns") ?? "");
-        int? format2 = SampleColumns.PrefixLength(meta.GetValueOrDefault("columns_format2") ?? meta.GetValueOrDefault("columns") ?? "");
-        _format2Columns = format2;
-        if (columns is null || format2 is null)
-        {
-            _db.Dispose();
-            throw new UserError($"the campaign store '{path}' was written by another version of sweep (its per-sample columns differ from this version's). It is left untouched: read it with that version, or use a new --out directory.");
+            throw;
         }
         Meta = meta;
     }
@@ -377,36 +368,18 @@ public sealed class CampaignStore : IDisposable
         long traces = 0;
         foreach (var s in samples.Where(s => s.TraceTime is not null))
         {
-            using var tr = _db.CreateCommand();
-            tr.Transaction = tx;
             var data = TraceBlob.Encode(s.TraceTime!, s.TraceLoss!);
-            tr.CommandText = "INSERT OR REPLACE INTO traces(point, sample, data, sha256) VALUES ($p, $n, $d, $h)";
-            tr.Parameters.AddWithValue("$p", s.Point);
-            tr.Parameters.AddWithValue("$n", s.Sample);
-            tr.Parameters.AddWithValue("$d", data);
-            tr.Parameters.AddWithValue("$h", TraceChecksum(s.Point, s.Sample, data));
-            tr.ExecuteNonQuery();
+            ExecWith("INSERT OR REPLACE INTO traces(point, sample, data, sha256) VALUES ($p, $n, $d, $h)", tx,
+                ("$p", s.Point), ("$n", s.Sample), ("$d", data), ("$h", TraceChecksum(s.Point, s.Sample, data)));
             traces++;
         }
-        using (var mark = _db.CreateCommand())
-        {
-            mark.Transaction = tx;
-            mark.CommandText = "INSERT INTO shards(point, shard, first_sample, count, finished_utc, worker, samples, traces, sha256, stats, stats_sha256) VALUES ($p, $s, $f, $c, $t, $w, $d, $n, $h, $st, $sh)";
-            var blob = ShardBlob.Encode(samples);
-            var stats = ShardStatistics(shard.Point, samples);
-            mark.Parameters.AddWithValue("$st", (object?)stats ?? DBNull.Value);
-            mark.Parameters.AddWithValue("$sh", stats is null ? DBNull.Value : StatsChecksum(shard.Point, shard.Index, shard.FirstSample, shard.Count, stats));
-            mark.Parameters.AddWithValue("$p", shard.Point);
-            mark.Parameters.AddWithValue("$s", shard.Index);
-            mark.Parameters.AddWithValue("$f", shard.FirstSample);
-            mark.Parameters.AddWithValue("$c", shard.Count);
-            mark.Parameters.AddWithValue("$t", DateTime.UtcNow.ToString("O"));
-            mark.Parameters.AddWithValue("$w", worker);
-            mark.Parameters.AddWithValue("$d", blob);
-            mark.Parameters.AddWithValue("$n", traces);
-            mark.Parameters.AddWithValue("$h", ShardChecksum(shard.Point, shard.Index, shard.FirstSample, shard.Count, traces, blob));
-            mark.ExecuteNonQuery();
-        }
+        var blob = ShardBlob.Encode(samples);
+        var stats = ShardStatistics(shard.Point, samples);
+        ExecWith("INSERT INTO shards(point, shard, first_sample, count, finished_utc, worker, samples, traces, sha256, stats, stats_sha256) VALUES ($p, $s, $f, $c, $t, $w, $d, $n, $h, $st, $sh)", tx,
+            ("$st", (object?)stats ?? DBNull.Value),
+            ("$sh", stats is null ? DBNull.Value : StatsChecksum(shard.Point, shard.Index, shard.FirstSample, shard.Count, stats)),
+            ("$p", shard.Point), ("$s", shard.Index), ("$f", shard.FirstSample), ("$c", shard.Count), ("$t", DateTime.UtcNow.ToString("O")), ("$w", worker),
+            ("$d", blob), ("$n", traces), ("$h", ShardChecksum(shard.Point, shard.Index, shard.FirstSample, shard.Count, traces, blob)));
         tx.Commit();
         return true;
     }

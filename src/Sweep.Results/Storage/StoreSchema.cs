@@ -32,6 +32,22 @@ internal static class StoreSchema
         """;
 
     /// <summary>
+    /// The schema of stored metadata and the column count of its format-2 blobs, when this version reads them; a
+    /// <see cref="UserError"/> (the store is left untouched) when another version wrote it.
+    /// </summary>
+    internal static (int Version, int? Format2Columns) Readable(IReadOnlyDictionary<string, string> meta, string path)
+    {
+        string? schema = meta.GetValueOrDefault("schema");
+        if (!int.TryParse(schema, out int version) || version < OldestReadableSchema || version > SchemaVersion)
+            throw new UserError($"the campaign store '{path}' was written by another version of sweep (store schema {schema ?? "?"}; this version reads schemas {OldestReadableSchema}–{SchemaVersion}). It is left untouched: read it with that version, or use a new --out directory.");
+        int? columns = SampleColumns.PrefixLength(meta.GetValueOrDefault("columns") ?? "");
+        int? format2 = SampleColumns.PrefixLength(meta.GetValueOrDefault("columns_format2") ?? meta.GetValueOrDefault("columns") ?? "");
+        if (columns is null || format2 is null)
+            throw new UserError($"the campaign store '{path}' was written by another version of sweep (its per-sample columns differ from this version's). It is left untouched: read it with that version, or use a new --out directory.");
+        return (version, format2);
+    }
+
+    /// <summary>
     /// Upgrades a schema-4 or -5 store (already repaired) to schema 6 in one transaction: from 4 the statistics columns
     /// and each shard's statistics computed from its samples (when the horizons are known); from 4 or 5 the column
     /// layout of the blobs already stored (kept as "columns_format2") and this version's; the schema in the metadata.

@@ -1,12 +1,17 @@
+using System.Reflection;
 using Sweep.Numerics.Integration;
 
+// The schema's namespace, though the record lives in Numerics: the solver fills it (TrajectorySolver), and the
+// codecs in Sweep.Results read it; its many readers name it by this namespace.
 namespace Sweep.Results;
 
 /// <summary>
 /// One sample's result: a row of samples.csv, of a stored shard, of the Parquet export and of a shard result on the
-/// wire. Its <see cref="ColumnAttribute"/> properties ARE the per-sample schema: <see cref="SampleColumns"/> reads
-/// them, in declaration order, and every codec (CSV, store blob, Parquet, wire) follows from that list. Adding a column
-/// is one property here plus its computation in the worker. Missing reals are NaN (an empty CSV cell, a Parquet null).
+/// wire, filled once by <see cref="Sweep.Numerics.TrajectorySolver"/> from the integrator's result, the classification
+/// and the analyses. Its <see cref="ColumnAttribute"/> properties ARE the per-sample schema: <c>SampleColumns</c>
+/// (Sweep.Results) reads them, in declaration order, and every codec (CSV, store blob, Parquet, wire) follows from that
+/// list. Adding a column is one property here plus the line that fills it in the solver. Missing reals are NaN (an
+/// empty CSV cell, a Parquet null).
 /// </summary>
 public sealed record SampleRecord
 {
@@ -65,8 +70,12 @@ public sealed record SampleRecord
 
     /// <summary>Equal when every column is equal (NaN equals NaN, as the codecs round-trip it) and the traces are.</summary>
     public bool Equals(SampleRecord? other) =>
-        other is not null && SampleColumns.All.All(c => c.ValueEquals(this, other))
+        other is not null && Columns.All(p => Equals(p.GetValue(this), p.GetValue(other)))
         && SequenceEqual(TraceTime, other.TraceTime) && SequenceEqual(TraceLoss, other.TraceLoss);
+
+    // object.Equals of the boxed values is the codecs' equality: NaN equals NaN, as they round-trip it.
+    private static readonly PropertyInfo[] Columns =
+        typeof(SampleRecord).GetProperties().Where(p => p.GetCustomAttribute<ColumnAttribute>() is not null).ToArray();
 
     public override int GetHashCode() => HashCode.Combine(Point, Sample, Status, Label, FinalLoss, StopTime, Steps);
 
