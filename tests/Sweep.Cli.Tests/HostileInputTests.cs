@@ -110,6 +110,34 @@ public class HostileInputTests
         Assert.False(Directory.Exists(Path.Combine(dir, "out")));
     }
 
+    /// <summary>A handful of the loader fuzz test's mutations (Sweep.Campaigns.Tests, LoaderFuzzTests) through the real process.</summary>
+    [Fact]
+    public void Mutated_quickstarts_are_refused_by_the_process_with_exit_2_and_one_line()
+    {
+        var quickstart = File.ReadAllText(Path.Combine(ExamplesDir(), "quickstart.json"));
+        var cases = new (string Name, byte[] Bytes, string Expect)[]
+        {
+            ("truncated", Encoding.UTF8.GetBytes(quickstart[..(quickstart.Length / 2)]), "not valid JSON"),
+            ("deep nesting", Encoding.UTF8.GetBytes(quickstart.Replace("\"samples\":", "\"samples\": " + new string('[', 5000) + new string(']', 5000) + ", \"x\":")), "not valid JSON"),
+            ("huge number", Encoding.UTF8.GetBytes(System.Text.RegularExpressions.Regex.Replace(quickstart, "\"samples\": *\\d+", "\"samples\": 1" + new string('0', 5000))), "samples"),
+            ("invalid UTF-8", [.. Encoding.UTF8.GetBytes(quickstart[..20]), 0xC3, 0x28, .. Encoding.UTF8.GetBytes(quickstart[20..])], "not valid UTF-8"),
+        };
+        foreach (var (name, bytes, expect) in cases)
+        {
+            var dir = Temp.Dir();
+            File.WriteAllBytes(Path.Combine(dir, "campaign.json"), bytes);
+            var (err, _) = Measure(dir, expect);
+            Assert.True(err.Length < 400, $"{name}: {err}");
+        }
+    }
+
+    private static string ExamplesDir()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "ActorSweep.sln"))) return Path.Combine(d.FullName, "examples");
+        throw new DirectoryNotFoundException("no ActorSweep.sln above the test binaries");
+    }
+
     private static string CampaignWithName(string name) => """
         { "name": "NAME", "seed": 1,
           "problem": { "kind": "canonical", "singular_values": [3, 1.5], "input_dim": 2 },
