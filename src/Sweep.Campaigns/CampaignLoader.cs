@@ -22,12 +22,9 @@ public static class CampaignLoader
     /// <summary>Reads and validates a campaign file; <see cref="UserError"/> (naming the field) when it is refused.</summary>
     public static Campaign Load(string path, FlowIntegrator defaultIntegrator = FlowIntegrator.Auto)
     {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new UserError($"cannot read campaign file '{path}': {e.Message}");
-        }
+        // Bounded before a byte is parsed: a campaign is a few kilobytes (a long sweep list a few hundred).
+        string what = $"campaign file '{BoundedInput.Quote(path, 200)}'";
+        string text = BoundedInput.Decode(BoundedInput.ReadAll(path, MaxCampaignFileBytes, what), what);
         return Parse(text, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".", defaultIntegrator);
     }
 
@@ -57,6 +54,7 @@ public static class CampaignLoader
 
         string name = ReadString(top, "name", "");
         if (name.Length == 0) throw Fail("name", "must not be empty");
+        if (name.Length > MaxNameLength) throw Fail("name", $"is {name.Length} characters long; at most {MaxNameLength} are supported ('{BoundedInput.Quote(name)}')");
         // A name is printed on terminals and in logs: control characters (ANSI escapes, newlines) could fake output.
         if (name.Any(char.IsControl)) throw Fail("name", "must not contain control characters (escapes, newlines, tabs)");
         long seed = ReadInteger(top, "seed", "", min: long.MinValue);
@@ -89,7 +87,7 @@ public static class CampaignLoader
         for (int index = 0; index < total; index++)
         {
             var (node, chosen) = SweepGrid.Point(top, axes, index);
-            string context = axes.Count == 0 ? "" : $"sweep point {index} ({string.Join(", ", chosen.Select(c => $"{c.Key} = {c.Value?.ToJsonString()}"))}): ";
+            string context = axes.Count == 0 ? "" : $"sweep point {index} ({string.Join(", ", chosen.Select(c => $"{BoundedInput.Quote(c.Key)} = {BoundedInput.Quote(c.Value?.ToJsonString() ?? "null")}"))}): ";
             try
             {
                 var (spec, problem, replica, w) = ParsePoint(node, index, data, shardSize);
@@ -183,6 +181,11 @@ public static class CampaignLoader
 
     /// <summary>Random data sets with more entries than this, (d_x + d_y) · m, are refused (README).</summary>
     public const double MaxRandomEntries = 5e7;
+
+    /// <summary>Campaign files larger than this are refused before they are parsed (README, limits).</summary>
+    public const long MaxCampaignFileBytes = 4L << 20;
+    /// <summary>A campaign's name (printed on terminals, in logs and file names) may not be longer than this.</summary>
+    public const int MaxNameLength = 200;
 
     /// <summary>Data CSVs larger than this are refused (README).</summary>
     public const long MaxDataFileBytes = 1L << 30;

@@ -13,10 +13,15 @@ public static class Suggestion
     /// </summary>
     public static string? Nearest(string typed, IEnumerable<string> candidates) =>
         candidates.Distinct()
-            .Select(c => (Name: c, Distance: c.StartsWith(typed, StringComparison.Ordinal) && typed.TrimStart('-').Length > 0 ? 0 : Distance(typed, c)))
-            .Where(c => c.Distance <= Math.Max(2, c.Name.Length / 3))
+            .Select(c => (Name: c, Distance: c.StartsWith(typed, StringComparison.Ordinal) && typed.TrimStart('-').Length > 0 ? 0
+                // The distance is at least the difference in length: a name far longer than any candidate (a key of a
+                // few megabytes) is not compared at all, which would take time and memory in proportion to its length.
+                : Math.Abs(typed.Length - c.Length) > Close(c) ? int.MaxValue : Distance(typed, c)))
+            .Where(c => c.Distance <= Close(c.Name))
             .OrderBy(c => c.Distance).ThenBy(c => c.Name.Length)
             .FirstOrDefault().Name;
+
+    private static int Close(string candidate) => Math.Max(2, candidate.Length / 3);
 
     /// <summary>Levenshtein distance with adjacent transpositions (a typed "--wrokers" is one step from "--workers").</summary>
     public static int Distance(string a, string b)

@@ -26,6 +26,9 @@ public sealed class UserError : Exception
     /// Text echoed from input (a path, a value, a name) made safe for a terminal: control characters such as ANSI
     /// escapes and newlines become '?', so a message is always one honest line.
     /// </summary>
+    /// <remarks>Invisible format characters (a right-to-left override, say) count as control characters here.</remarks>
     public static string Printable(string text) =>
-        text.Any(char.IsControl) ? new string(text.Select(c => char.IsControl(c) ? '?' : c).ToArray()) : text;
+        text.Any(Hidden) ? new string(text.Select(c => Hidden(c) ? '?' : c).ToArray()) : text;
+
+    private static bool Hidden(char c) => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
 }

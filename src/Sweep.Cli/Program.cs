@@ -9,6 +9,21 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        // The standard streams first: each takes a descriptor, and a failure must still be able to say so.
+        var stderr = Console.Error;
+        _ = Console.Out;
+        // A failure on another thread (an actor system's, a timer's) is one line and exit 1 too, never an abort (134).
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+        {
+            try { stderr.WriteLine($"error: {OneLine(e.ExceptionObject as Exception)}"); stderr.Flush(); }
+            catch (Exception) { }
+            Environment.Exit(1);
+        };
+        if (ResourceLimits.OpenFilesProblem() is { } limit)
+        {
+            stderr.WriteLine($"error: {limit}");
+            return 1;
+        }
         var root = SweepCommandLine.Build();
         try
         {
@@ -40,13 +55,32 @@ public static class Program
         catch (Exception e)
         {
             // Everything else is a failure.
-            Log.Error(e, "sweep failed");
-            Console.Error.WriteLine($"error: {UserError.Printable(e.Message)}{(SweepLogging.Destination == "stderr" ? "" : $" (details in the log under {SweepLogging.Destination})")}");
+            try { Log.Error(e, "sweep failed"); } catch (Exception) { }
+            string where = SweepLogging.Destination == "stderr" ? "" : $" (details in the log under {UserError.Printable(SweepLogging.Destination)})";
+            try { stderr.WriteLine($"error: {OneLine(e)}{where}"); } catch (Exception) { }
             return 1;
         }
         finally
         {
-            await Log.CloseAndFlushAsync();
+            try { await Log.CloseAndFlushAsync(); } catch (Exception) { }
         }
+    }
+
+    /// <summary>A failure's message as one printable line; running out of descriptors says which limit to raise.</summary>
+    private static string OneLine(Exception? e)
+    {
+        if (e is null) return "an unknown failure";
+        string text = UserError.Printable(e.Message);
+        if (ResourceLimits.OutOfDescriptors(e) || e is FileNotFoundException or FileLoadException && OutOfDescriptorsNow())
+            text = $"too many open files ({text}); raise the limit (ulimit -n) and rerun: the campaign resumes where it stopped";
+        return text.Length > 1000 ? text[..1000] + "…" : text;
+    }
+
+    /// <summary>Whether a new descriptor can be had at all (an assembly that cannot be loaded is often the first sign of none).</summary>
+    private static bool OutOfDescriptorsNow()
+    {
+        try { using var f = File.OpenRead("/dev/null"); return false; }
+        catch (IOException) { return true; }
+        catch (Exception) { return false; }
     }
 }

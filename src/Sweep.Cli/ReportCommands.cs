@@ -20,13 +20,13 @@ public static class ReportCommands
             throw new UserError($"'{dir}' is read-only, so the report cannot go to its default place '{Path.Combine(dir, "report")}'; write it elsewhere with --out FOLDER");
         var result = ReportBuilder.Build(dir, outDir);
         Log.Information("report {Path}: {Figures} figures, partial {Partial}", result.IndexPath, result.Figures.Count, result.Partial);
-        Console.WriteLine($"wrote {result.IndexPath} with {result.Figures.Count} figures (PNG and SVG){(result.Partial ? " — partial: the campaign is not finished" : "")}");
+        Console.WriteLine($"wrote {UserError.Printable(result.IndexPath)} with {result.Figures.Count} figures (PNG and SVG){(result.Partial ? " — partial: the campaign is not finished" : "")}");
         if (open)
         {
             try { Process.Start(new ProcessStartInfo(result.IndexPath) { UseShellExecute = true }); }
             catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
             {
-                Console.Error.WriteLine($"could not open a browser ({e.Message}); open {result.IndexPath} yourself");
+                Console.Error.WriteLine($"could not open a browser ({e.Message}); open {UserError.Printable(result.IndexPath)} yourself");
             }
         }
         return 0;
@@ -66,7 +66,7 @@ public static class ReportCommands
             try { if (File.Exists(tmp)) File.Delete(tmp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
         Log.Information("exported {Count} samples to {Path} ({Format})", count, to, format);
-        Console.WriteLine($"wrote {count} samples to {to}");
+        Console.WriteLine($"wrote {count} samples to {UserError.Printable(to)}");
         return 0;
     }
 

@@ -28,6 +28,12 @@ public static class RunCommand
         // 1. Validate everything before touching DIR.
         var campaign = CampaignLoader.Load(campaignPath);
 
+        // Echoed as printable text: a path may hold newlines or escapes.
+        string shown = UserError.Printable(outDir);
+        // A folder without write permission (even for root) is read-only for `run` as for the readers: refused, untouched.
+        if (ReadOnlyFolder.Is(outDir))
+            throw new UserError($"'{shown}' is read-only (no write permission); `run` stores its campaign there, so it is left untouched. Read it with status, report or export, or run into a writable --out directory.");
+
         // 2. Claim DIR and open (or create) the durable store. A non-empty folder that holds no campaign store is someone
         // else's: refused, never written into (a lock file or logs left by an earlier attempt of ours are not content).
         if (Directory.Exists(outDir) && !File.Exists(CampaignStore.PathIn(outDir))
@@ -62,11 +68,11 @@ public static class RunCommand
         Log.Information("provenance {Provenance}", Provenance.Current.ToString());
         long already = store.SampleCount();
         if (resumed)
-            Console.WriteLine($"resuming '{campaign.Name}' in {outDir}: {already} of {campaign.TotalSamples} samples already stored; finished shards are not recomputed");
+            Console.WriteLine($"resuming '{campaign.Name}' in {shown}: {already} of {campaign.TotalSamples} samples already stored; finished shards are not recomputed");
         else
             Console.WriteLine(campaign.Target is { } target
-                ? $"campaign '{campaign.Name}': {campaign.Points.Count} point(s), target {target}: first {campaign.Samples}, at most {campaign.MaxSamples} samples each, shards of {campaign.ShardSize} → {outDir}"
-                : $"campaign '{campaign.Name}': {campaign.Points.Count} point(s) × {campaign.Samples} samples, shards of {campaign.ShardSize} → {outDir}");
+                ? $"campaign '{campaign.Name}': {campaign.Points.Count} point(s), target {target}: first {campaign.Samples}, at most {campaign.MaxSamples} samples each, shards of {campaign.ShardSize} → {shown}"
+                : $"campaign '{campaign.Name}': {campaign.Points.Count} point(s) × {campaign.Samples} samples, shards of {campaign.ShardSize} → {shown}");
         Log.Information("campaign {Name} hash {Hash} resumed={Resumed} stored={Stored}", campaign.Name, campaign.Hash, resumed, already);
         StartupTrace.Mark("campaign loaded, store open");
 
@@ -118,7 +124,7 @@ public static class RunCommand
             // The statistics summary.json holds (with a target, only each point's samples up to its stop).
             var final = finished.Points ?? (await node.Aggregator.Ask<Progress>(GetProgress.Instance, TimeSpan.FromSeconds(30))).Points;
             SummaryTable.Print(campaign, final, finished.Targets);
-            Console.WriteLine($"wrote {finished.SummaryPath} and {finished.SamplesPath}");
+            Console.WriteLine($"wrote {UserError.Printable(finished.SummaryPath)} and {UserError.Printable(finished.SamplesPath)}");
             // Comparable with `sweep bench`: every sample solved by this process, over everything from cluster start to
             // the written outputs.
             long solved = store.SampleCount() - already;

@@ -28,7 +28,7 @@ public sealed class RunLock : IDisposable
                 try { holder = File.ReadAllText(path).Trim(); } catch (IOException) { }
                 throw new UserError($"'{dir}' is in use by another sweep process{(holder.Length > 0 ? $" (pid {holder})" : "")}; wait for it or stop it first");
             }
-            if (!told) Console.Error.WriteLine($"waiting for a reader of '{dir}' (sweep status, report or export) to finish …");
+            if (!told) Console.Error.WriteLine($"waiting for a reader of '{UserError.Printable(dir)}' (sweep status, report or export) to finish …");
             told = true;
             Thread.Sleep(50);
         }

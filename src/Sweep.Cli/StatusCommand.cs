@@ -49,8 +49,8 @@ public static class StatusCommand
             Console.WriteLine($"campaign '{campaign.Name}' ({campaign.Hash[..12]}): {done}/{campaign.TotalSamples} samples{(campaign.Target is null ? "" : " (at most: points stop at their target)")}, {shardsDone}/{shardsTotal} shards" +
                 (complete ? " — complete" : " — in progress or stopped (rerun `sweep run` with the same campaign to resume)"));
             var (created, builds) = StoreProvenance.Read(store);
-            if (created is not null) Console.WriteLine($"created by {created}");
-            foreach (var b in builds.Where(b => created is null || b.Version != created.Version)) Console.WriteLine($"also run by {b}");
+            if (created is not null) Console.WriteLine(Sweep.Campaigns.UserError.Printable($"created by {created}"));
+            foreach (var b in builds.Where(b => created is null || b.Version != created.Version)) Console.WriteLine(Sweep.Campaigns.UserError.Printable($"also run by {b}"));
             var summaries = stats.Select(s => s.Summarize()).ToList();
             SummaryTable.Print(campaign, summaries, targets);
             if (binned)

@@ -54,20 +54,21 @@ public static class SweepLogging
     }
 
     /// <summary>
-    /// Status, report and export: under DIR/logs like a run, except in a read-only campaign folder
-    /// (<see cref="Sweep.Results.Storage.ReadOnlyFolder"/>), where a reader writes nothing: the user's folder then.
+    /// Status, report and export: under DIR/logs beside the run's logs when that folder exists and DIR is not read-only
+    /// (<see cref="Sweep.Results.Storage.ReadOnlyFolder"/>); otherwise the user's folder. A reader never creates anything
+    /// in DIR itself, so DIR's listing and modification time stay as they were.
     /// </summary>
     public static void ForReader(string dir)
     {
         if (!Directory.Exists(dir)) return;
-        if (Sweep.Results.Storage.ReadOnlyFolder.Is(dir)) ToUserFolder();
+        if (Sweep.Results.Storage.ReadOnlyFolder.Is(dir) || !Directory.Exists(Path.Combine(dir, "logs"))) ToUserFolder();
         else ToDirectory(dir);
     }
 
     public static void ToStderr()
     {
         var old = Log.Logger;
-        Log.Logger = new LoggerConfiguration().MinimumLevel.Is(Level ?? LogEventLevel.Warning)
+        Log.Logger = new LoggerConfiguration().MinimumLevel.Is(Level ?? LogEventLevel.Warning).Filter.With(Sweep.Hosting.FailedConnectionLog.Shared)
             .WriteTo.Console(Formatter(), standardErrorFromLevel: LogEventLevel.Verbose)
             .CreateLogger();
         Destination = "stderr";
@@ -80,7 +81,7 @@ public static class SweepLogging
         {
             Directory.CreateDirectory(folder);
             string path = Path.Combine(folder, Json ? "sweep-.clef" : "sweep-.log");
-            var logger = new LoggerConfiguration().MinimumLevel.Is(Level ?? LogEventLevel.Information)
+            var logger = new LoggerConfiguration().MinimumLevel.Is(Level ?? LogEventLevel.Information).Filter.With(Sweep.Hosting.FailedConnectionLog.Shared)
                 .WriteTo.File(Formatter(), path, rollingInterval: RollingInterval.Day, shared: true)
                 .CreateLogger();
             var old = Log.Logger;

@@ -72,4 +72,75 @@ public class ReadOnlyCampaignTests
         }
         Directory.Delete(dir, recursive: true);
     }
+    /// <summary>The folder's own entries and mtime, and every file's bytes and mtime outside DIR/logs (where readers append their log lines).</summary>
+    private static List<string> Footprint(string dir) => Snapshot(dir).Where(l => !l.StartsWith(Path.Combine(dir, "logs") + "/")).ToList();
+
+    [Fact]
+    public void Readers_on_a_writable_folder_create_nothing_in_it_and_leave_its_mtime()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Campaigns.Tiny);
+        var campaignDir = Path.Combine(dir, "out");
+        Assert.Equal(0, SweepProcess.Run(Timeout, "run", file, "--out", campaignDir).Exit);
+        var before = Footprint(campaignDir);
+        Assert.Equal(0, SweepProcess.Run(Timeout, "status", campaignDir).Exit);
+        Assert.Equal(0, SweepProcess.Run(Timeout, "status", campaignDir, "--json").Exit);
+        Assert.Equal(0, SweepProcess.Run(Timeout, "export", campaignDir, "--format", "csv", "--to", Path.Combine(dir, "s.csv")).Exit);
+        Assert.Equal(before, Footprint(campaignDir));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(campaignDir, ".sweep-probe-*", SearchOption.AllDirectories));
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public void Run_refuses_a_read_only_folder_as_the_readers_see_it_and_a_store_that_is_a_symbolic_link()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Campaigns.Tiny);
+        var campaignDir = Path.Combine(dir, "out");
+        Assert.Equal(0, SweepProcess.Run(Timeout, "run", file, "--out", campaignDir).Exit);
+
+        var mode = File.GetUnixFileMode(campaignDir);
+        File.SetUnixFileMode(campaignDir, mode & ~(UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite));
+        try
+        {
+            var before = Snapshot(campaignDir);
+            var run = SweepProcess.Run(Timeout, "run", file, "--out", campaignDir);
+            Assert.Equal(2, run.Exit);
+            Assert.Contains("read-only", run.Err);
+            Assert.Equal(before, Snapshot(campaignDir));
+        }
+        finally { File.SetUnixFileMode(campaignDir, mode); }
+
+        // The store moved elsewhere and linked back: refused by the readers and by run, nothing opened.
+        string db = Path.Combine(campaignDir, "campaign.db"), moved = Path.Combine(dir, "elsewhere.db");
+        File.Move(db, moved);
+        File.CreateSymbolicLink(db, moved);
+        var bytes = File.ReadAllBytes(moved);
+        foreach (var args in new[] { new[] { "status", campaignDir }, ["run", file, "--out", campaignDir] })
+        {
+            var r = SweepProcess.Run(Timeout, args);
+            Assert.Equal(2, r.Exit);
+            Assert.Contains("is a symbolic link", r.Err);
+        }
+        Assert.Equal(bytes, File.ReadAllBytes(moved));
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public void An_out_path_with_a_newline_and_an_escape_is_echoed_printable()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Campaigns.Tiny);
+        var campaignDir = Path.Combine(dir, "out\nfake line\u001b[31m");
+        var run = SweepProcess.Run(Timeout, "run", file, "--out", campaignDir);
+        Assert.True(run.Exit == 0, run.Err);
+        Assert.DoesNotContain('\u001b', run.Out + run.Err);
+        Assert.DoesNotContain(run.Out.Split('\n'), l => l.StartsWith("fake line"));
+        Assert.Contains("out?fake line?[31m", run.Out);
+        var status = SweepProcess.Run(Timeout, "status", campaignDir + "-missing");
+        Assert.Equal(2, status.Exit);
+        Assert.DoesNotContain('\u001b', status.Err);
+        Assert.Single(status.Err.TrimEnd('\n').Split('\n'));
+        Directory.Delete(dir, recursive: true);
+    }
 }

@@ -174,7 +174,7 @@ public class StoredStatisticsTests
         upgraded.Dispose();
         using var after = CampaignStore.Open(path, readOnly: true);
         Assert.True(after.HasShardStatistics);
-        Assert.Equal("6", after.TryGetMeta("schema"));
+        Assert.Equal("7", after.TryGetMeta("schema"));
         var merged = StoredStatistics.Read(campaign, after, exactUpTo: 0);
         Assert.Equal(0, after.SampleBlobsRead);
         Assert.Equal(Json(campaign, Binned(campaign, all)), Json(campaign, merged.Points));
@@ -186,6 +186,7 @@ public class StoredStatisticsTests
         using var db = new SqliteConnection($"Data Source={path};Pooling=false");
         db.Open();
         void Exec(string sql) { using var c = db.CreateCommand(); c.CommandText = sql; c.ExecuteNonQuery(); }
+        LegacyChecksums.Unkey(db);
         Exec("ALTER TABLE shards DROP COLUMN stats; ALTER TABLE shards DROP COLUMN stats_sha256; UPDATE meta SET value = '4' WHERE key = 'schema'; DELETE FROM meta WHERE key = 'meta_sha256';");
         Reseal(db);
     }
@@ -203,6 +204,7 @@ public class StoredStatisticsTests
         using (var db = new SqliteConnection($"Data Source={path};Pooling=false"))
         {
             db.Open();
+            LegacyChecksums.Unkey(db);
             using (var c = db.CreateCommand())
             {
                 c.CommandText = "UPDATE meta SET value = '5' WHERE key = 'schema'; UPDATE meta SET value = $c WHERE key = 'columns'; DELETE FROM meta WHERE key = 'meta_sha256';";
@@ -216,7 +218,7 @@ public class StoredStatisticsTests
         var (upgraded, _) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir, campaign.Points.Select(p => p.Spec.Horizon).ToArray());
         upgraded.Dispose();
         using var after = CampaignStore.Open(path, readOnly: true);
-        Assert.Equal("6", after.TryGetMeta("schema"));
+        Assert.Equal("7", after.TryGetMeta("schema"));
         Assert.Equal(SampleColumns.Fingerprint, after.TryGetMeta("columns"));
         Assert.Equal(Schema5Columns, after.TryGetMeta("columns_format2"));
 
@@ -236,7 +238,7 @@ public class StoredStatisticsTests
     }
 
     /// <summary>Writes the metadata checksum over the metadata as it is now.</summary>
-    private static void Reseal(SqliteConnection db)
+    internal static void Reseal(SqliteConnection db)
     {
         var meta = new List<(string, string)>();
         using (var c = db.CreateCommand())

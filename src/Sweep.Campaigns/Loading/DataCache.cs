@@ -32,55 +32,146 @@ internal sealed class DataCache(string baseDirectory)
     {
         string full = System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory, relative));
         if (_matrices.TryGetValue(full, out var m)) return m;
-        byte[] bytes;
+        string name = $"'{BoundedInput.Quote(relative, 200)}'";
+        FileStream file;
+        try { file = BoundedInput.OpenRegular(full, CampaignLoader.MaxDataFileBytes, name); }
+        catch (UserError e) { throw Fail(field, e.Message); }
+        using var _ = file;
+        // The identity hashes the bytes as read; the hashing stream also stops a file that grows past the limit.
+        using var hashed = new HashingStream(file, CampaignLoader.MaxDataFileBytes, () => Fail(field, $"{name} grew past {CampaignLoader.MaxDataFileBytes} bytes while it was read"));
+        List<double[]> rows;
         try
         {
-            // Only regular files (a link to one is followed): a FIFO would block forever, a device never end.
-            string target = File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
-            var kind = FileKind.Of(target);
-            if (kind == FileKind.Kind.Missing) throw new FileNotFoundException($"Could not find file '{full}'.");
-            if (kind != FileKind.Kind.Regular) throw Fail(field, $"'{relative}' is {FileKind.Describe(kind)}, not a regular file");
-            using var stream = new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            if (stream.Length > CampaignLoader.MaxDataFileBytes)
-                throw Fail(field, $"'{relative}' is {stream.Length} bytes; data files of at most {CampaignLoader.MaxDataFileBytes} bytes (1 GiB) are supported");
-            // Bounded even if the file grows while it is read.
-            using var buffer = new MemoryStream((int)stream.Length);
-            var chunk = new byte[1 << 16];
-            int n;
-            while ((n = stream.Read(chunk)) > 0)
-            {
-                if (buffer.Length + n > CampaignLoader.MaxDataFileBytes) throw Fail(field, $"'{relative}' is larger than {CampaignLoader.MaxDataFileBytes} bytes (1 GiB), the most supported");
-                buffer.Write(chunk, 0, n);
-            }
-            bytes = buffer.ToArray();
+            using var reader = new StreamReader(hashed, BoundedInput.StrictUtf8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16, leaveOpen: true);
+            rows = ReadRows(reader, name, field);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        catch (DecoderFallbackException)
         {
-            throw Fail(field, $"cannot read '{relative}': {e.Message}");
+            throw Fail(field, $"{name} is not valid UTF-8 text (an invalid byte at or after line {_line})");
         }
-        var rows = new List<double[]>();
-        var lines = Encoding.UTF8.GetString(bytes).Split('\n');
-        for (int i = 0; i < lines.Length; i++)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            var line = lines[i].Trim().TrimStart('\uFEFF');
-            if (line.Length == 0) continue;
-            var cells = line.Split(',');
-            var row = new double[cells.Length];
-            for (int j = 0; j < cells.Length; j++)
-            {
-                if (!double.TryParse(cells[j].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out row[j]))
-                    throw Fail(field, $"'{relative}' line {i + 1}, column {j + 1}: '{cells[j].Trim()}' is not a number (no header row is allowed)");
-                if (!double.IsFinite(row[j])) throw Fail(field, $"'{relative}' line {i + 1}, column {j + 1}: NaN or infinite value");
-            }
-            if (rows.Count > 0 && row.Length != rows[0].Length)
-                throw Fail(field, $"'{relative}' line {i + 1} has {row.Length} values but the first row has {rows[0].Length}");
-            rows.Add(row);
+            throw Fail(field, $"cannot read {name}: {BoundedInput.Quote(e.Message, 200)}");
         }
-        if (rows.Count == 0) throw Fail(field, $"'{relative}' is empty");
+        if (rows.Count == 0) throw Fail(field, $"{name} is empty");
         m = new double[rows.Count, rows[0].Length];
         for (int i = 0; i < rows.Count; i++) for (int j = 0; j < rows[0].Length; j++) m[i, j] = rows[i][j];
         _matrices[full] = m;
-        FileHashes[relative] = Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+        FileHashes[relative] = Convert.ToHexString(hashed.Hash()).ToLowerInvariant();
         return m;
+    }
+
+    private long _line;
+
+    /// <summary>
+    /// The rows of a CSV of numbers, streamed: no line, cell or row is held beyond its limit (<see cref="MaxCellChars"/>,
+    /// <see cref="MaxLineChars"/>, <see cref="MaxFieldsPerLine"/>, <see cref="MaxEntries"/>), so a hostile file is refused
+    /// after at most those many characters, in bounded memory. Blank lines are skipped; a byte-order mark at a line's
+    /// start and whitespace around a cell are ignored.
+    /// </summary>
+    private List<double[]> ReadRows(StreamReader reader, string name, string field)
+    {
+        var rows = new List<double[]>();
+        var row = new List<double>();
+        var cell = new char[MaxCellChars];
+        int cellLength = 0, overflow = 0;
+        long lineChars = 0, entries = 0;
+        bool lineHasContent = false, cellHasContent = false;
+        _line = 1;
+        var buffer = new char[1 << 16];
+
+        void EndCell()
+        {
+            if (row.Count >= MaxFieldsPerLine)
+                throw Fail(field, $"{name} line {_line} has more than {MaxFieldsPerLine} values; at most that many are supported");
+            var text = new string(cell, 0, cellLength).Trim();
+            if (overflow > 0)
+                throw Fail(field, $"{name} line {_line}, column {row.Count + 1}: a value longer than {MaxCellChars} characters ('{BoundedInput.Quote(text)}') is not a number");
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double x))
+                throw Fail(field, $"{name} line {_line}, column {row.Count + 1}: '{BoundedInput.Quote(text)}' is not a number (no header row is allowed)");
+            if (!double.IsFinite(x)) throw Fail(field, $"{name} line {_line}, column {row.Count + 1}: NaN or infinite value");
+            row.Add(x);
+            cellLength = 0;
+            cellHasContent = false;
+        }
+
+        void EndLine()
+        {
+            if (lineHasContent)
+            {
+                EndCell();
+                if (rows.Count > 0 && row.Count != rows[0].Length)
+                    throw Fail(field, $"{name} line {_line} has {row.Count} values but the first row has {rows[0].Length}");
+                entries += row.Count;
+                if (entries > MaxEntries)
+                    throw Fail(field, $"{name} has more than {MaxEntries:G3} values by line {_line}; at most that many are supported");
+                rows.Add(row.ToArray());
+                row.Clear();
+            }
+            _line++;
+            lineChars = 0;
+            lineHasContent = cellHasContent = false;
+            cellLength = overflow = 0;
+        }
+
+        int n;
+        while ((n = reader.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                char c = buffer[i];
+                if (c == '\n') { EndLine(); continue; }
+                if (++lineChars > MaxLineChars)
+                    throw Fail(field, $"{name} line {_line} is longer than {MaxLineChars} characters; at most that many are supported");
+                if (c == ',') { lineHasContent = true; EndCell(); continue; }
+                // Whitespace around a value is ignored (inside one it makes it no number); a byte-order mark may start a line.
+                if (char.IsWhiteSpace(c) && !cellHasContent || c == '\uFEFF' && !lineHasContent) continue;
+                lineHasContent = cellHasContent = true;
+                if (cellLength < MaxCellChars) cell[cellLength++] = c;
+                else { overflow = 1; EndCell(); }
+            }
+        }
+        EndLine();
+        return rows;
+    }
+
+    /// <summary>A number in a data file is at most this many characters (whitespace aside).</summary>
+    public const int MaxCellChars = 64;
+    /// <summary>A line of a data file is at most this many characters (with its whitespace).</summary>
+    public const long MaxLineChars = 32L << 20;
+    /// <summary>A line of a data file holds at most this many values: the examples m of X (d_x × m) and Y.</summary>
+    public const int MaxFieldsPerLine = 1_000_000;
+    /// <summary>A data file holds at most this many values (as many as a random data set, <see cref="CampaignLoader.MaxRandomEntries"/>).</summary>
+    public const long MaxEntries = (long)CampaignLoader.MaxRandomEntries;
+
+    /// <summary>A read-only stream that hashes (SHA-256) what passes through and refuses more than a limit of bytes.</summary>
+    private sealed class HashingStream(Stream inner, long maxBytes, Func<Exception> tooLong) : Stream
+    {
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private long _read;
+        public byte[] Hash() => _hash.GetHashAndReset();
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override int Read(Span<byte> buffer)
+        {
+            int n = inner.Read(buffer);
+            _read += n;
+            if (_read > maxBytes) throw tooLong();
+            _hash.AppendData(buffer[..n]);
+            return n;
+        }
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _hash.Dispose();
+            base.Dispose(disposing);
+        }
     }
 }

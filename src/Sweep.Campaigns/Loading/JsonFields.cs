@@ -12,7 +12,8 @@ internal static class JsonFields
 {
     internal static UserError Fail(string field, string message) => new(field, message);
 
-    internal static string Path(string parent, string key) => parent.Length == 0 ? key : $"{parent}.{key}";
+    // A key comes from the file: echoed short and printable (an unknown key may be megabytes long).
+    internal static string Path(string parent, string key) => parent.Length == 0 ? BoundedInput.Quote(key) : $"{parent}.{BoundedInput.Quote(key)}";
 
     internal static void CheckKeys(JsonObject obj, string parent, string[] allowed, string qualifier = "")
     {
@@ -90,7 +91,7 @@ internal static class JsonFields
         var e = v.GetValue<JsonElement>();
         if (e.TryGetInt64(out var n)) return n;
         if (e.TryGetDouble(out var d) && Math.Floor(d) == d && Math.Abs(d) < 9e15) return (long)d;
-        throw Fail(field, $"must be an integer (got {e.GetRawText()})");
+        throw Fail(field, $"must be an integer (got {BoundedInput.Quote(e.GetRawText())})");
     }
 
     internal static double[] ReadNumberList(JsonObject obj, string key, string parent)
@@ -116,11 +117,11 @@ internal static class JsonFields
 
     internal static string Describe(JsonNode v) => v.GetValueKind() switch
     {
-        JsonValueKind.String => $"the string {v.ToJsonString()}",
+        JsonValueKind.String => $"the string {BoundedInput.Quote(v.ToJsonString())}",
         JsonValueKind.Array => "a list",
         JsonValueKind.Object => "an object",
         JsonValueKind.True or JsonValueKind.False => v.ToJsonString(),
-        _ => v.ToJsonString(),
+        _ => BoundedInput.Quote(v.ToJsonString()),
     };
 
     internal static void CheckDuplicateKeys(JsonElement e, string path)

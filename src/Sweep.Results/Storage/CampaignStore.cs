@@ -35,6 +35,8 @@ public sealed class CampaignStore : IDisposable
     /// <summary>The metadata as verified at open, with its checksum.</summary>
     internal Dictionary<string, string> Meta { get; set; } = new();
     internal IReadOnlyList<double>? Horizons => _horizons;
+    /// <summary>The key of the rows' checksums (schema 7: bound to the campaign and this store); null: plain SHA-256 (schemas 4–6).</summary>
+    internal byte[]? RowKey { get; set; }
 
     internal string ShardColumns => Schema >= 5
         ? "rowid, point, shard, first_sample, count, traces, samples, sha256, stats, stats_sha256"
@@ -58,7 +60,7 @@ public sealed class CampaignStore : IDisposable
         var cs = new SqliteConnectionStringBuilder { DataSource = _db.DataSource, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
         var db = new SqliteConnection(cs);
         db.Open();
-        var reader = new CampaignStore(db) { Meta = Meta, Schema = Schema, _format2Columns = _format2Columns, _horizons = _horizons };
+        var reader = new CampaignStore(db) { Meta = Meta, Schema = Schema, RowKey = RowKey, _format2Columns = _format2Columns, _horizons = _horizons };
         reader.Exec("PRAGMA busy_timeout = 10000;");
         return reader;
     }
@@ -107,6 +109,7 @@ public sealed class CampaignStore : IDisposable
                 ["base_dir"] = baseDirectory,
                 ["created_utc"] = DateTime.UtcNow.ToString("O"),
                 ["hash"] = hash,
+                [StoreIdKey] = NewStoreId(),
             };
             foreach (var (k, v) in meta) store.SetMeta(k, v, tx);
             // In the same transaction: a store without its hash (and checksum) is an unfinished creation, redone next time.
@@ -115,6 +118,7 @@ public sealed class CampaignStore : IDisposable
             meta[MetaChecksumKey] = MetaChecksum(meta);
             store.Meta = meta;
             store.Schema = SchemaVersion;
+            store.RowKey = StoreIntegrity.RowKey(meta[StoreIdKey], hash);
             return (store, false);
         }
         catch (SqliteException e)
@@ -148,6 +152,7 @@ public sealed class CampaignStore : IDisposable
     /// </param>
     public static CampaignStore OpenForReading(string path, bool quickCheck = true)
     {
+        RefuseLinks(path);
         if (!File.Exists(path)) throw new UserError($"no campaign store at '{path}'");
         string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         string lockPath = Path.Combine(dir, ".lock");
@@ -182,8 +187,25 @@ public sealed class CampaignStore : IDisposable
 
     private FileStream? _readerLock;
 
+    /// <summary>
+    /// The store and SQLite's files beside it are opened only as what they are in DIR, never through a symbolic link:
+    /// the folder's lock (DIR/.lock) guards DIR's files, and a link would let two campaign folders share one database
+    /// under two different locks (SQLite itself follows links to the database but not to its journal). Anything but a
+    /// regular file there is a <see cref="UserError"/>; nothing is opened.
+    /// </summary>
+    private static void RefuseLinks(string path)
+    {
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+        {
+            var kind = FileKind.Of(file);
+            if (kind is FileKind.Kind.Missing or FileKind.Kind.Regular) continue;
+            throw new UserError($"'{UserError.Printable(file)}' is {FileKind.Describe(kind)}, not a regular file; sweep opens a campaign store only as the file itself in its folder. It is left untouched: replace it by the file it stands for.");
+        }
+    }
+
     private static CampaignStore Open(string path, bool readOnly, bool mustExist, bool immutable, bool quickCheck = true)
     {
+        RefuseLinks(path);
         if (mustExist && !File.Exists(path)) throw new UserError($"no campaign store at '{path}'");
         string source = immutable ? FileUri(Path.GetFullPath(path)) + "?immutable=1" : path;
         var cs = new SqliteConnectionStringBuilder { DataSource = source, Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString();
@@ -283,6 +305,15 @@ public sealed class CampaignStore : IDisposable
             _db.Dispose();
             throw;
         }
+        if (Schema >= 7)
+        {
+            if (meta.GetValueOrDefault(StoreIdKey) is not { Length: > 0 } id || meta.GetValueOrDefault("hash") is not { Length: > 0 } hash)
+            {
+                _db.Dispose();
+                throw Damaged(path, "its metadata has no store id or campaign hash");
+            }
+            RowKey = StoreIntegrity.RowKey(id, hash);
+        }
         Meta = meta;
     }
 
@@ -347,7 +378,7 @@ public sealed class CampaignStore : IDisposable
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
-            var row = Verified(ReadShardRow(r, withBlob: false), _db.DataSource);
+            var row = Verified(ReadShardRow(r, withBlob: false, RowKey), _db.DataSource);
             list.Add(((int)row.Point, (int)row.Index));
         }
         return list;
@@ -370,16 +401,16 @@ public sealed class CampaignStore : IDisposable
         {
             var data = TraceBlob.Encode(s.TraceTime!, s.TraceLoss!);
             ExecWith("INSERT OR REPLACE INTO traces(point, sample, data, sha256) VALUES ($p, $n, $d, $h)", tx,
-                ("$p", s.Point), ("$n", s.Sample), ("$d", data), ("$h", TraceChecksum(s.Point, s.Sample, data)));
+                ("$p", s.Point), ("$n", s.Sample), ("$d", data), ("$h", TraceChecksum(RowKey, s.Point, s.Sample, data)));
             traces++;
         }
         var blob = ShardBlob.Encode(samples);
         var stats = ShardStatistics(shard.Point, samples);
         ExecWith("INSERT INTO shards(point, shard, first_sample, count, finished_utc, worker, samples, traces, sha256, stats, stats_sha256) VALUES ($p, $s, $f, $c, $t, $w, $d, $n, $h, $st, $sh)", tx,
             ("$st", (object?)stats ?? DBNull.Value),
-            ("$sh", stats is null ? DBNull.Value : StatsChecksum(shard.Point, shard.Index, shard.FirstSample, shard.Count, stats)),
+            ("$sh", stats is null ? DBNull.Value : StatsChecksum(RowKey, shard.Point, shard.Index, shard.FirstSample, shard.Count, stats)),
             ("$p", shard.Point), ("$s", shard.Index), ("$f", shard.FirstSample), ("$c", shard.Count), ("$t", DateTime.UtcNow.ToString("O")), ("$w", worker),
-            ("$d", blob), ("$n", traces), ("$h", ShardChecksum(shard.Point, shard.Index, shard.FirstSample, shard.Count, traces, blob)));
+            ("$d", blob), ("$n", traces), ("$h", ShardChecksum(RowKey, shard.Point, shard.Index, shard.FirstSample, shard.Count, traces, blob)));
         tx.Commit();
         return true;
     }
@@ -415,7 +446,7 @@ public sealed class CampaignStore : IDisposable
                 cmd.Parameters.AddWithValue("$r", key.RowId);
                 using var r = cmd.ExecuteReader();
                 if (!r.Read()) throw new StoreDamagedException($"the campaign store '{_db.DataSource}' is damaged: a shard row (rowid {key.RowId}) vanished while it was read.");
-                row = Verified(ReadShardRow(r, withBlob: true), _db.DataSource);
+                row = Verified(ReadShardRow(r, withBlob: true, RowKey), _db.DataSource);
             }
             foreach (var s in Decode(row)) yield return s;
         }
@@ -435,7 +466,7 @@ public sealed class CampaignStore : IDisposable
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
-            var (key, stats) = ReadStatisticsRow(r, _db.DataSource);
+            var (key, stats) = ReadStatisticsRow(r, _db.DataSource, RowKey);
             yield return new StoredShard(key, stats);
         }
     }
@@ -469,7 +500,7 @@ public sealed class CampaignStore : IDisposable
         cmd.Parameters.AddWithValue("$s", shard.Index);
         using var r = cmd.ExecuteReader();
         if (!r.Read()) throw new StoreDamagedException($"the campaign store '{_db.DataSource}' is damaged: shard (point {shard.Point}, shard {shard.Index}) is missing.");
-        var row = Verified(ReadShardRow(r, withBlob: true), _db.DataSource);
+        var row = Verified(ReadShardRow(r, withBlob: true, RowKey), _db.DataSource);
         if (row.Point != shard.Point || row.Index != shard.Index || row.First != shard.FirstSample || row.Count != shard.Count)
             throw new StoreDamagedException($"the campaign store '{_db.DataSource}' is damaged: shard (point {shard.Point}, shard {shard.Index}) does not match its key.");
         return Decode(row);
@@ -484,8 +515,8 @@ public sealed class CampaignStore : IDisposable
         using var r = cmd.ExecuteReader();
         while (r.Read())
         {
-            bool ok = TraceValid(r);
-            if (!ok) throw new StoreDamagedException($"the campaign store '{_db.DataSource}' is damaged: a trace fails its checksum. Rerun `sweep run` on this folder to recompute it.");
+            bool ok = TraceValid(r, RowKey);
+            if (!ok) throw new StoreDamagedException($"the campaign store '{_db.DataSource}' is damaged: a trace fails its checksum{NotOurs}. Rerun `sweep run` on this folder to recompute it.");
             var (t, l) = TraceBlob.Decode((byte[])r.GetValue(2));
             list.Add((r.GetInt32(0), r.GetInt64(1), t, l));
         }

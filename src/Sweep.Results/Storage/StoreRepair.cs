@@ -27,12 +27,12 @@ internal static class StoreRepair
             using var r = cmd.ExecuteReader();
             while (r.Read())
             {
-                var row = ReadShardRow(r, withBlob: false);
+                var row = ReadShardRow(r, withBlob: false, store.RowKey);
                 if (row.Valid && seen.Add((row.Point, row.Index))) good.Add(row);
                 else
                 {
                     badRows.Add(row.RowId);
-                    repaired.Add(row.Point >= 0 ? $"point {row.Point}, shard {row.Index}: checksum mismatch" : $"a shard row (rowid {row.RowId}) is unreadable");
+                    repaired.Add(row.Point >= 0 ? $"point {row.Point}, shard {row.Index}: checksum mismatch{(store.RowKey is null ? "" : NotOurs)}" : $"a shard row (rowid {row.RowId}) is unreadable");
                 }
             }
         }
@@ -52,7 +52,7 @@ internal static class StoreRepair
                 try
                 {
                     ok = r.GetFieldType(1) == typeof(long) && r.GetFieldType(2) == typeof(long) && r.GetValue(3) is byte[] data && r.GetValue(4) is byte[] sum
-                        && sum.AsSpan().SequenceEqual(TraceChecksum(p = r.GetInt64(1), n = r.GetInt64(2), data));
+                        && sum.AsSpan().SequenceEqual(TraceChecksum(store.RowKey, p = r.GetInt64(1), n = r.GetInt64(2), data));
                 }
                 catch (Exception e) when (e is InvalidCastException or FormatException or OverflowException) { ok = false; }
                 if (!ok) { badTraces.Add(rowId); continue; }

@@ -16,7 +16,11 @@ internal static class StoreSchema
     // 6: shard blobs (format 3) carry their number of columns; a store whose columns are a prefix of this version's
     //    (columns are only appended: invariant_eigs, tail_rate) is read with the later cells missing, and a `run`
     //    upgrades it in place: its format-2 blobs keep their layout, recorded as "columns_format2".
-    internal const int SchemaVersion = 6;
+    // 7: every shard, statistics and trace checksum is an HMAC-SHA256 keyed by the campaign's hash and the store's own
+    //    random id ("store_id", made at creation), so a row copied from another campaign or store fails it
+    //    (StoreIntegrity.RowKey). A store of schema 4-6 is read with its plain SHA-256 checksums, and a `run` upgrades it
+    //    in place: its rows, verified by the repair with the old checksums, are rewritten with keyed ones.
+    internal const int SchemaVersion = 7;
     internal const int OldestReadableSchema = 4;
 
     /// <summary>
@@ -48,9 +52,10 @@ internal static class StoreSchema
     }
 
     /// <summary>
-    /// Upgrades a schema-4 or -5 store (already repaired) to schema 6 in one transaction: from 4 the statistics columns
-    /// and each shard's statistics computed from its samples (when the horizons are known); from 4 or 5 the column
-    /// layout of the blobs already stored (kept as "columns_format2") and this version's; the schema in the metadata.
+    /// Upgrades a schema-4, -5 or -6 store (already repaired) to schema 7 in one transaction: from 4 the statistics
+    /// columns and each shard's statistics computed from its samples (when the horizons are known); from 4 or 5 the
+    /// column layout of the blobs already stored (kept as "columns_format2") and this version's; from every older one a
+    /// store id and every row's checksum rewritten keyed (<see cref="Rebind"/>); the schema in the metadata.
     /// </summary>
     /// <remarks>
     /// The added columns come after the samples blob, so reading them walks that blob's overflow pages: `status` on an
@@ -69,7 +74,7 @@ internal static class StoreSchema
             store.SetMeta("columns_format2", updated["columns_format2"], tx);
             store.SetMeta("columns", updated["columns"], tx);
         }
-        if (store.Schema >= 5) { store.Schema = SchemaVersion; FinishUpgrade(store, tx, updated); return; }
+        if (store.Schema >= 5) { store.Schema = SchemaVersion; Rebind(store, tx, updated); FinishUpgrade(store, tx, updated); return; }
         store.Exec("ALTER TABLE shards ADD COLUMN stats BLOB; ALTER TABLE shards ADD COLUMN stats_sha256 BLOB;", tx);
         store.Schema = SchemaVersion;
         if (store.Horizons is not null)
@@ -88,10 +93,69 @@ internal static class StoreSchema
                 var stats = store.ShardStatistics((int)row.Point, samples);
                 if (stats is null) continue;
                 store.ExecWith("UPDATE shards SET stats = $s, stats_sha256 = $h WHERE rowid = $r", tx,
-                    ("$s", stats), ("$h", StatsChecksum(row.Point, row.Index, row.First, row.Count, stats)), ("$r", row.RowId));
+                    ("$s", stats), ("$h", StatsChecksum(null, row.Point, row.Index, row.First, row.Count, stats)), ("$r", row.RowId));
             }
         }
+        Rebind(store, tx, updated);
         FinishUpgrade(store, tx, updated);
+    }
+
+    /// <summary>
+    /// Schema 7: gives the store its random id and rewrites every shard, statistics and trace checksum keyed by it and the
+    /// campaign's hash. The rows were verified with their plain checksums by the repair just before; one blob is held at
+    /// a time.
+    /// </summary>
+    private static void Rebind(CampaignStore store, SqliteTransaction tx, Dictionary<string, string> updated)
+    {
+        string id = NewStoreId();
+        var key = RowKey(id, updated["hash"]);
+        foreach (long rowId in RowIds(store, tx, "shards"))
+        {
+            long p, s, f, c, t;
+            byte[] blob;
+            byte[]? stats;
+            using (var cmd = store.Connection.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = "SELECT point, shard, first_sample, count, traces, samples, stats FROM shards WHERE rowid = $r";
+                cmd.Parameters.AddWithValue("$r", rowId);
+                using var r = cmd.ExecuteReader();
+                r.Read();
+                (p, s, f, c, t) = (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4));
+                blob = (byte[])r.GetValue(5);
+                stats = r.IsDBNull(6) ? null : (byte[])r.GetValue(6);
+            }
+            store.ExecWith("UPDATE shards SET sha256 = $h, stats_sha256 = $sh WHERE rowid = $r", tx,
+                ("$h", ShardChecksum(key, p, s, f, c, t, blob)), ("$sh", stats is null ? DBNull.Value : StatsChecksum(key, p, s, f, c, stats)), ("$r", rowId));
+        }
+        foreach (long rowId in RowIds(store, tx, "traces"))
+        {
+            byte[] sum;
+            using (var cmd = store.Connection.CreateCommand())
+            {
+                cmd.Transaction = tx;
+                cmd.CommandText = "SELECT point, sample, data FROM traces WHERE rowid = $r";
+                cmd.Parameters.AddWithValue("$r", rowId);
+                using var r = cmd.ExecuteReader();
+                r.Read();
+                sum = TraceChecksum(key, r.GetInt64(0), r.GetInt64(1), (byte[])r.GetValue(2));
+            }
+            store.ExecWith("UPDATE traces SET sha256 = $h WHERE rowid = $r", tx, ("$h", sum), ("$r", rowId));
+        }
+        updated[StoreIdKey] = id;
+        store.SetMeta(StoreIdKey, id, tx);
+        store.RowKey = key;
+    }
+
+    private static List<long> RowIds(CampaignStore store, SqliteTransaction tx, string table)
+    {
+        var ids = new List<long>();
+        using var cmd = store.Connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = $"SELECT rowid FROM {table} NOT INDEXED";
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) ids.Add(r.GetInt64(0));
+        return ids;
     }
 
     /// <summary>Records the new schema and the metadata's checksum, and commits the upgrade.</summary>
