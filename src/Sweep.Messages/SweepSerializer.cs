@@ -16,7 +16,7 @@ namespace Sweep.Messages;
 public sealed class SweepSerializer : SerializerWithStringManifest
 {
     public const int Id = 1717;
-    private const byte FormatVersion = 4;
+    private const byte FormatVersion = 5;
 
     public SweepSerializer(ExtendedActorSystem system) : base(system) { }
 
@@ -27,6 +27,7 @@ public sealed class SweepSerializer : SerializerWithStringManifest
         RequestWork => "RW",
         WorkAssignment => "WA",
         NoWorkAvailable => "NW",
+        JoinRefused => "JR",
         ShardCompleted => "SC",
         ShardFailed => "SF",
         StartWorker => "SW",
@@ -41,7 +42,8 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             w.Write(FormatVersion);
             switch (obj)
             {
-                case RequestWork m: w.Write(m.WorkerId); WriteNullable(w, m.KnownCampaign); w.Write(m.Prefetch); break;
+                case RequestWork m: w.Write(m.WorkerId); WriteNullable(w, m.KnownCampaign); w.Write(m.Prefetch); WriteNullable(w, m.Bound); WriteNullable(w, m.JoinToken); break;
+                case JoinRefused m: w.Write(m.CampaignHash); w.Write(m.CampaignName); w.Write(m.Reason); break;
                 case WorkAssignment m:
                     w.Write(m.CampaignHash); w.Write(m.LeaseId); w.Write(m.Point); w.Write(m.ShardIndex); w.Write(m.FirstSample); w.Write(m.Count);
                     w.Write(m.Spec is not null);
@@ -68,7 +70,8 @@ public sealed class SweepSerializer : SerializerWithStringManifest
         if (version != FormatVersion) throw new SerializationException($"unknown sweep message format version {version}");
         return manifest switch
         {
-            "RW" => new RequestWork(r.ReadString(), ReadNullable(r), r.ReadBoolean()),
+            "RW" => new RequestWork(r.ReadString(), ReadNullable(r), r.ReadBoolean(), ReadNullable(r), ReadNullable(r)),
+            "JR" => new JoinRefused(r.ReadString(), r.ReadString(), r.ReadString()),
             "WA" => new WorkAssignment(r.ReadString(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64(), r.ReadInt32(),
                 r.ReadBoolean() ? ReadCampaign(r) : null),
             "NW" => new NoWorkAvailable(r.ReadString(), r.ReadBoolean()),
