@@ -611,9 +611,20 @@ public sealed class CampaignStore : IDisposable
         $"the campaign store '{_db.DataSource}' is damaged: {(row.Point >= 0 ? $"shard (point {row.Point}, shard {row.Index})" : $"a shard row (rowid {row.RowId})")} fails its checksum. Nothing was written from it; rerun `sweep run` on this folder to recompute the damaged shard.");
 
     /// <summary>Writes a shard's samples and marks it done, atomically. False when it was already done (nothing is written).</summary>
-    public bool CommitShard(ShardKey shard, IReadOnlyList<SampleRecord> samples, string worker)
+    public bool CommitShard(ShardKey shard, IReadOnlyList<SampleRecord> samples, string worker) => CommitShards([(shard, samples, worker)])[0];
+
+    /// <summary>Several shards in one transaction (one sync to disk for all: the coordinator's group commit); per shard, whether it was new.</summary>
+    public bool[] CommitShards(IReadOnlyList<(ShardKey Shard, IReadOnlyList<SampleRecord> Samples, string Worker)> batch)
     {
         using var tx = _db.BeginTransaction();
+        var accepted = new bool[batch.Count];
+        for (int i = 0; i < batch.Count; i++) accepted[i] = InsertShard(tx, batch[i].Shard, batch[i].Samples, batch[i].Worker);
+        tx.Commit();
+        return accepted;
+    }
+
+    private bool InsertShard(SqliteTransaction tx, ShardKey shard, IReadOnlyList<SampleRecord> samples, string worker)
+    {
         using (var check = _db.CreateCommand())
         {
             check.Transaction = tx;
@@ -655,7 +666,6 @@ public sealed class CampaignStore : IDisposable
             mark.Parameters.AddWithValue("$h", ShardChecksum(shard.Point, shard.Index, shard.FirstSample, shard.Count, traces, blob));
             mark.ExecuteNonQuery();
         }
-        tx.Commit();
         return true;
     }
 
