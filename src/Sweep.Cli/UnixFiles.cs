@@ -17,7 +17,7 @@ public static class UnixFiles
         {
             string mode = Convert.ToString((int)File.GetUnixFileMode(path) & 0x1ff, 8).PadLeft(4, '0');
             string owner = Stat(path, out var st) == 0 ? $"owner UID {st.Uid}, " : "";
-            return $" ({owner}mode {mode}; sweep runs as UID {geteuid()})";
+            return $" ({owner}mode {mode}; sweep runs as UID {EffectiveUid()})";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException) { return ""; }
     }
@@ -50,6 +50,16 @@ public static class UnixFiles
     [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat")]
     private static extern int Stat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, out FileStatus output);
 
-    [DllImport("libc", SetLastError = false)]
-    private static extern uint geteuid();
+    /// <summary>This process's effective UID, from /proc (no libc name to guess across glibc and musl); "?" elsewhere.</summary>
+    private static string EffectiveUid()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+                if (line.StartsWith("Uid:", StringComparison.Ordinal))
+                    return line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[2];     // real, effective, saved, fs
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        return "?";
+    }
 }

@@ -169,10 +169,23 @@ public class CampaignBindingTests
         Assert.Contains("is --tls-password right?", badpw.Err);
         foreach (var r in new[] { folder, nopw, badpw })
             Assert.Single(r.Err.Trim().Split('\n'));
-        // What an unreadable file's message says: its owner and mode, and whom sweep runs as (the fix is read access for it).
+        // An unreadable certificate (compose's case: make-certs.sh's 0600 node.pfx read by the image's UID 1654): as root,
+        // sweep is run as UID 1654 (setpriv); as anyone else, a file of mode 0000 is unreadable to its owner as well.
         File.SetUnixFileMode(pfx, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        string described = UnixFiles.Describe(pfx);
-        Assert.Matches(@"^ \(owner UID \d+, mode 0600; sweep runs as UID \d+\)$", described);
+        Assert.Matches(@"^ \(owner UID \d+, mode 0600; sweep runs as UID \d+\)$", UnixFiles.Describe(pfx));
+        bool root = File.ReadLines("/proc/self/status").First(l => l.StartsWith("Uid:")).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[2] == "0";
+        var psi = new ProcessStartInfo(root ? "setpriv" : "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        if (root) foreach (var a in new[] { "--reuid=1654", "--regid=1654", "--clear-groups", "dotnet" }) psi.ArgumentList.Add(a);
+        else File.SetUnixFileMode(pfx, UnixFileMode.None);
+        foreach (var a in new[] { SweepProcess.Dll, "worker", "--seed", "127.0.0.1:4000", "--tls-cert", pfx, "--tls-password", "secret", "--tls-ca", caPem, "--join-token", "unused" })
+            psi.ArgumentList.Add(a);
+        psi.Environment["HOME"] = psi.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException(root ? "setpriv (util-linux) is needed to run this test as root" : "dotnet did not start");
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 2, err);
+        Assert.Matches($@"^error: --tls-cert: cannot read '{System.Text.RegularExpressions.Regex.Escape(pfx)}' \(owner UID \d+, mode 0[0-7]00; sweep runs as UID {(root ? "1654" : "\\d+")}\): give that user read access", err);
+        Assert.Single(err.Trim().Split('\n'));
         Directory.Delete(dir, recursive: true);
     }
 }
