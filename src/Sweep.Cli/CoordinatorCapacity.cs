@@ -55,10 +55,17 @@ public static class CoordinatorCapacity
                 var node = await SweepNode.StartAsync(new NodeOptions { UseSerilog = true, Tls = TlsOptions.Ephemeral(), Coordinator = new CoordinatorSetup(campaign, store, new CoordinatorOptions(dir)) });
                 try
                 {
+                    var process = Process.GetCurrentProcess();
+                    var cpuStart = process.TotalProcessorTime;
                     var sw = Stopwatch.StartNew();
                     for (int w = 0; w < workers; w++) node.System.ActorOf(Props.Create(() => new InstantWorker($"w#{w}", node.Coordinator)));
                     await node.Coordinator.Ask<object>(NotifyWhenFinished.Instance, TimeSpan.FromMinutes(30));
                     double seconds = sw.Elapsed.TotalSeconds;
+                    process.Refresh();
+                    // CPU of the whole process over the same interval: the coordinator's actors, Akka, and the fake
+                    // workers making synthetic samples (an upper bound on the coordinator's own cost). On a shared,
+                    // loaded machine wall-clock rates scatter; per CPU-second they hold.
+                    double cpu = (process.TotalProcessorTime - cpuStart).TotalSeconds;
                     return new JsonObject
                     {
                         ["bench"] = "coordinator",
@@ -68,6 +75,11 @@ public static class CoordinatorCapacity
                         ["seconds"] = Math.Round(seconds, 3),
                         ["shards_per_s"] = shards / seconds,
                         ["samples_per_s"] = (double)shards * shardSize / seconds,
+                        ["cpu_seconds"] = Math.Round(cpu, 3),
+                        ["shards_per_cpu_s"] = shards / cpu,
+                        ["samples_per_cpu_s"] = (double)shards * shardSize / cpu,
+                        ["cpu_us_per_shard"] = Math.Round(cpu * 1e6 / shards, 1),
+                        ["cpu_us_per_sample"] = Math.Round(cpu * 1e6 / ((double)shards * shardSize), 3),
                     };
                 }
                 finally { await SweepClusterShutdown.TerminateQuietly(node, graceful: false); }

@@ -15,18 +15,22 @@ public static class RunCommand
 {
     // `run` has no other nodes: its credential never leaves the process, so no other process can join it.
     public static Task<int> Execute(string campaignPath, string outDir, int workers) =>
-        Run(campaignPath, outDir, workers, port: 0, new ClusterNetwork("127.0.0.1", null, Insecure: false), coordinatorOnly: false);
+        Run(campaignPath, outDir, workers, port: 0, new ClusterNetwork("127.0.0.1", null, Insecure: false), coordinatorOnly: false, joinTokenFile: null);
 
     // `coordinator` solves nothing itself unless asked: worker entities belong on worker nodes.
-    public static Task<int> ExecuteCoordinator(string campaignPath, string outDir, int port, int workers, ClusterNetwork network) =>
-        Run(campaignPath, outDir, workers, port, network, coordinatorOnly: true);
+    public static Task<int> ExecuteCoordinator(string campaignPath, string outDir, int port, int workers, ClusterNetwork network, string? joinTokenFile = null) =>
+        Run(campaignPath, outDir, workers, port, network, coordinatorOnly: true, joinTokenFile);
 
-    private static async Task<int> Run(string campaignPath, string outDir, int workers, int port, ClusterNetwork network, bool coordinatorOnly)
+    private static async Task<int> Run(string campaignPath, string outDir, int workers, int port, ClusterNetwork network, bool coordinatorOnly, string? joinTokenFile)
     {
         string host = network.Host;
 
         // 1. Validate everything before touching DIR.
         var campaign = CampaignLoader.Load(campaignPath);
+        if (joinTokenFile is not null && network.Insecure)
+            throw new UserError("--join-token: a coordinator started with --insecure admits anyone, so it takes no join token; use TLS");
+        // A token given must be this campaign's: checked before DIR is touched.
+        if (joinTokenFile is not null) JoinTokenFile.ForCoordinator(outDir, campaign.Hash, campaign.Name, joinTokenFile);
 
         // Echoed as printable text: a path may hold newlines or escapes.
         string shown = UserError.Printable(outDir);
@@ -87,12 +91,20 @@ public static class RunCommand
             if (coordinatorOnly) credentialPath = CredentialFile.Write(outDir, tls);
         }
         using var __ = new Cleanup(credentialPath);
+        // Which campaign workers may serve here: the join token (per campaign and output folder, kept across restarts)
+        // binds them to it, so a certificate or credential of another campaign opens nothing here. --insecure admits
+        // anyone anyway; `run` has no other nodes.
+        JoinToken? joinToken = null;
+        string? joinTokenPath = null;
+        if (coordinatorOnly && !network.Insecure)
+            (joinToken, joinTokenPath) = JoinTokenFile.ForCoordinator(outDir, campaign.Hash, campaign.Name, joinTokenFile);
 
         // 4. The cluster: one node with both features for `run`; the coordinator (plus optional local workers) otherwise.
         var options = new NodeOptions
         {
             Host = host, Port = port, Tls = tls, UseSerilog = true, Workers = workers, Alone = !coordinatorOnly,
-            Coordinator = new CoordinatorSetup(campaign, store, new CoordinatorOptions(outDir)),
+            Coordinator = new CoordinatorSetup(campaign, store, new CoordinatorOptions(outDir) { JoinToken = joinToken?.Secret }),
+            Binding = new Sweep.Worker.CampaignBinding(campaign.Hash, joinToken?.Secret),
         };
         // Ctrl-C and SIGTERM stop gracefully: no more shards are handed out, the shards in flight finish and commit
         // (for up to DrainTimeout; a second signal stops at once), the node leaves its cluster, and the campaign is
@@ -106,7 +118,8 @@ public static class RunCommand
             if (coordinatorOnly)
             {
                 var self = node.Address;
-                string join = tls is null ? "--insecure" : credentialPath is null ? "--tls-cert NODE.pfx --tls-ca CA.pem" : $"--credential {credentialPath}";
+                string join = tls is null ? "--insecure" : credentialPath is null ? $"--tls-cert NODE.pfx --tls-ca CA.pem --join-token {joinTokenPath}" : $"--credential {credentialPath}";
+                Console.WriteLine($"campaign '{campaign.Name}' {campaign.Hash[..12]}: workers serve only it" + (joinTokenPath is null ? "" : $" (join token {joinTokenPath})"));
                 Console.WriteLine($"coordinator listening on {self.Host}:{self.Port}{(tls is null ? " without TLS" : " (mutual TLS)")}; start workers with: sweep worker --seed {self.Host}:{self.Port} {join}");
             }
             var done = node.Coordinator.Ask<object>(NotifyWhenFinished.Instance, Timeout.InfiniteTimeSpan);

@@ -47,6 +47,7 @@ public static class SweepCommandLine
         root.Subcommands.Add(Run());
         root.Subcommands.Add(Coordinator());
         root.Subcommands.Add(Worker());
+        root.Subcommands.Add(Credential());
         root.Subcommands.Add(Status());
         root.Subcommands.Add(Report());
         root.Subcommands.Add(Export());
@@ -72,11 +73,16 @@ public static class SweepCommandLine
         var port = IntOption("--port", "the port workers join", 1, 65535, null, "-p");
         port.Required = true;
         var workers = IntOption("--workers", "solver threads on this node as well (none unless given: worker nodes solve)", 0, 1024, 0, "-w");
+        var joinToken = new Option<string?>("--join-token")
+        {
+            Description = $"the campaign's join token (`sweep credential CAMPAIGN -o FILE`); without it the coordinator issues one into DIR/{JoinTokenFile.FileName} (kept across restarts)",
+            HelpName = "FILE",
+        };
         var network = new NetworkOptions();
-        var command = new Command("coordinator", $"serve a campaign to worker nodes (resumable like run); without TLS options it writes DIR/{CredentialFile.FileName} for the workers to join with") { campaign, output, port, workers };
+        var command = new Command("coordinator", $"serve a campaign to worker nodes (resumable like run); without TLS options it writes DIR/{CredentialFile.FileName} for the workers to join with") { campaign, output, port, workers, joinToken };
         network.AddTo(command);
         command.SetAction(r => RunCommand.ExecuteCoordinator(r.GetRequiredValue(campaign), r.GetRequiredValue(output), r.GetValue(port),
-            r.GetValue(workers), network.Resolve(r)));
+            r.GetValue(workers), network.Resolve(r), r.GetValue(joinToken)));
         return command;
     }
 
@@ -91,11 +97,30 @@ public static class SweepCommandLine
             Description = $"the credential a loopback coordinator writes under its --out DIR (DIR/{CredentialFile.FileName}, readable only by you); waited for if the coordinator has not started yet",
             HelpName = "FILE",
         };
+        var joinToken = new Option<string?>("--join-token")
+        {
+            Description = $"the campaign's join token (the coordinator's DIR/{JoinTokenFile.FileName}, or `sweep credential`'s file): needed with --tls-cert; binds this worker to that campaign",
+            HelpName = "FILE",
+        };
+        var campaign = new Option<string?>("--campaign")
+        {
+            Description = "serve only this campaign (its hash, or the first 12+ hex digits the coordinator prints); default: the token's campaign, else the first one handed out",
+            HelpName = "HASH",
+        };
         var network = new NetworkOptions();
-        var command = new Command("worker", "join a coordinator and solve its shards until it has finished (exit 0) or until Ctrl-C or SIGTERM (exit 130/143)") { seed, workers, port, joinTimeout, credential };
+        var command = new Command("worker", "join a coordinator and solve its campaign's shards until it has finished (exit 0), Ctrl-C or SIGTERM (exit 130/143), or --join-timeout without it (exit 1)") { seed, workers, port, joinTimeout, credential, joinToken, campaign };
         network.AddTo(command);
         command.SetAction(r => WorkerCommand.Execute(r.GetRequiredValue(seed), r.GetValue(workers), r.GetValue(port),
-            TimeSpan.FromSeconds(r.GetValue(joinTimeout)), network.Resolve(r), r.GetValue(credential)));
+            TimeSpan.FromSeconds(r.GetValue(joinTimeout)), network.Resolve(r, r.GetValue(seed)), r.GetValue(credential), r.GetValue(joinToken), r.GetValue(campaign)));
+        return command;
+    }
+
+    private static Command Credential()
+    {
+        var campaign = CampaignArgument();
+        var output = new Option<string>("--out", "-o") { Description = "the token file to write (mode 0600; never overwritten)", HelpName = "FILE", Required = true };
+        var command = new Command("credential", "issue a join token for a campaign: give it to its coordinator and workers (--join-token FILE); a token opens that campaign only") { campaign, output };
+        command.SetAction(r => CredentialCommand.Execute(r.GetRequiredValue(campaign), r.GetRequiredValue(output)));
         return command;
     }
 
@@ -227,7 +252,7 @@ public static class SweepCommandLine
 /// </summary>
 internal sealed class NetworkOptions
 {
-    private readonly Option<string> _host = new("--host") { Description = "bind address, also the address peers use (any other than loopback needs TLS or --insecure)", HelpName = "HOST", DefaultValueFactory = _ => "127.0.0.1" };
+    private readonly Option<string> _host = new("--host") { Description = "bind address, also the address peers use (any other than loopback needs TLS or --insecure); workers: auto = the local address that reaches --seed", HelpName = "HOST", DefaultValueFactory = _ => "127.0.0.1" };
     private readonly Option<string?> _cert = new("--tls-cert") { Description = "this node's certificate with its private key (PKCS#12)", HelpName = "NODE.pfx" };
     private readonly Option<string?> _ca = new("--tls-ca") { Description = "the cluster CA: peers are accepted only with a certificate it signed", HelpName = "CA.pem" };
     private readonly Option<string?> _password = new("--tls-password") { Description = "password of --tls-cert (default: $SWEEP_TLS_PASSWORD)", HelpName = "PW" };
@@ -242,7 +267,15 @@ internal sealed class NetworkOptions
         command.Options.Add(_insecure);
     }
 
-    public ClusterNetwork Resolve(ParseResult r) =>
-        ClusterArgs.Parse(r.GetValue(_host)!, r.GetValue(_cert), r.GetValue(_ca),
+    /// <param name="seed">A worker's --seed: `--host auto` binds to the local address that routes to it.</param>
+    public ClusterNetwork Resolve(ParseResult r, string? seed = null)
+    {
+        string host = r.GetValue(_host)!;
+        if (host == "auto")
+            host = seed is null
+                ? throw new Sweep.Campaigns.UserError("--host auto is for workers (the address that reaches --seed); give the coordinator's address, the one workers use in --seed")
+                : ClusterArgs.AutoHost(seed);
+        return ClusterArgs.Parse(host, r.GetValue(_cert), r.GetValue(_ca),
             r.GetValue(_password) ?? Environment.GetEnvironmentVariable("SWEEP_TLS_PASSWORD"), r.GetValue(_insecure));
+    }
 }

@@ -23,7 +23,11 @@ public static class WorkerCommand
     /// <summary>How long a stopping worker spends leaving the cluster gracefully before it stops anyway.</summary>
     internal static readonly TimeSpan LeaveLimit = TimeSpan.FromSeconds(5);
 
-    public static async Task<int> Execute(string seed, int workers, int port, TimeSpan joinTimeout, ClusterNetwork network, string? credential)
+    /// <summary>How long a refused worker waits before it tries the seed again (another campaign may be running there).</summary>
+    private static readonly TimeSpan RefusedPause = TimeSpan.FromSeconds(3);
+
+    public static async Task<int> Execute(string seed, int workers, int port, TimeSpan joinTimeout, ClusterNetwork network, string? credential,
+        string? joinTokenPath = null, string? campaign = null)
     {
         var parts = seed.Split(':');
         if (parts.Length != 2 || parts[0].Length == 0 || !int.TryParse(parts[1], out var sp) || sp < 1 || sp > 65535)
@@ -32,7 +36,20 @@ public static class WorkerCommand
             throw new UserError("--credential is the coordinator's own TLS credential: give it, --tls-cert/--tls-ca or --insecure, only one");
         if (credential is null && network.Tls is null && !network.Insecure)
             throw new UserError("a worker needs the coordinator's credential: --credential DIR/" + CredentialFile.FileName +
-                " (written by `sweep coordinator` under its --out DIR, readable only by you), or --tls-cert and --tls-ca for a coordinator started with them");
+                " (written by `sweep coordinator` under its --out DIR, readable only by you), or --tls-cert, --tls-ca and --join-token for a coordinator started with them");
+        if (campaign is not null && (campaign.Length < 12 || campaign.Length > 64 || !campaign.All(char.IsAsciiHexDigitLower)))
+            throw new UserError($"--campaign must be the campaign's hash, or its first 12 or more hex digits, as the coordinator prints it (got '{campaign}')");
+        if (network.Tls is not null && joinTokenPath is null)
+            throw new UserError("--join-token FILE is needed with --tls-cert: the coordinator admits only workers with its campaign's token (DIR/" +
+                JoinTokenFile.FileName + " of the coordinator, or the file `sweep credential` issued for it)");
+        if (joinTokenPath is not null && network.Insecure)
+            throw new UserError("--join-token: an --insecure coordinator takes no token; use TLS (--tls-cert, --tls-ca) or --credential");
+        // The token names the campaign: read now, so a bad file stops the worker before it joins anything.
+        var token = joinTokenPath is null ? null : JoinTokenFile.Read(joinTokenPath);
+        if (token is not null && campaign is not null && !Sweep.Messages.CampaignIdentity.Matches(campaign, token.CampaignHash))
+            throw new UserError($"--campaign {campaign} and --join-token (campaign {token.ShortHash}) name different campaigns");
+        // A worker serves one campaign: the one its token or --campaign names, else the first it is handed (printed).
+        var binding = new CampaignBinding(token?.CampaignHash ?? campaign, token?.Secret);
         // A worker has no output folder: warnings and errors (Akka's included) go to stderr.
         SweepLogging.ToStderr();
         if (network.Insecure) ClusterArgs.WarnInsecure(network);
@@ -48,26 +65,43 @@ public static class WorkerCommand
         var stop = stopping.Token;
 
         bool joinedOnce = false;
+        // --join-timeout bounds every stretch without this worker's coordinator: before the first join, and after losing
+        // it (a coordinator that finished while this worker was paused or cut off never comes back).
+        var withoutSince = DateTime.UtcNow;
+        string? refusedBy = null;
+        bool missingCredential = false;
         while (!stop.IsCancellationRequested)
         {
+            var left = joinTimeout - (DateTime.UtcNow - withoutSince);
+            if (left <= TimeSpan.Zero && missingCredential)
+            {
+                Console.Error.WriteLine($"error: no credential at {credential} after {joinTimeout.TotalSeconds:0} s (`sweep coordinator … --out DIR` writes DIR/{CredentialFile.FileName} when it starts)");
+                return 1;
+            }
+            if (left <= TimeSpan.Zero)
+            {
+                string which = binding.Hash is { } h ? $"of campaign {Sweep.Messages.CampaignIdentity.Short(h)} " : "";
+                Console.Error.WriteLine(joinedOnce || refusedBy is not null
+                    ? $"error: no coordinator {which}at {seed} for {joinTimeout.TotalSeconds:0} s (--join-timeout){(refusedBy is null ? "" : $"; the one there serves {refusedBy}")}; giving up"
+                    : $"error: no coordinator {which}at {seed} within {joinTimeout.TotalSeconds:0} s (--join-timeout): is one listening there{(network.Tls is null && credential is null ? "" : ", and does it trust this node's certificate")}?");
+                return 1;
+            }
             var tls = network.Tls;
             using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stop);
             if (credential is not null)
             {
-                var read = await ReadCredential(credential, joinTimeout, stop);
-                if (read is null)
-                {
-                    if (stop.IsCancellationRequested) break;
-                    string missing = $"no credential at {credential} after {joinTimeout.TotalSeconds:0} s (`sweep coordinator … --out DIR` writes DIR/{CredentialFile.FileName} when it starts)";
-                    if (!joinedOnce)
-                    {
-                        Console.Error.WriteLine($"error: {missing}");
-                        return 1;
-                    }
-                    Console.Error.WriteLine($"still waiting for the coordinator at {seed}: {missing}");
-                    continue;
-                }
+                var read = await ReadCredential(credential, left, stop);
+                missingCredential = read is null;
+                if (read is null) continue;     // stopped, or the time is up (said above)
                 tls = read.Value.Tls;
+                // The coordinator that wrote the credential wrote its campaign's join token beside it.
+                if (binding.JoinToken is null)
+                {
+                    var beside = JoinTokenFile.Read(JoinTokenFile.PathIn(Path.GetDirectoryName(Path.GetFullPath(credential))!), "--credential's join token");
+                    if (!binding.Serves(beside.CampaignHash))
+                        throw new UserError($"--campaign {campaign} is not the campaign of {credential} ({beside.ShortHash})");
+                    binding = new CampaignBinding(beside.CampaignHash, beside.Secret);
+                }
                 // A coordinator restarted meanwhile writes a new credential: try again with it instead of waiting out the join.
                 var watched = attempt;
                 _ = WhenChanged(credential, read.Value.Data, attempt.Token).ContinueWith(t =>
@@ -76,8 +110,10 @@ public static class WorkerCommand
                     catch (ObjectDisposedException) { }     // the attempt is over already
                 }, TaskScheduler.Default);
             }
-            var options = new NodeOptions { Host = network.Host, Port = port, Seed = seed, Tls = tls, UseSerilog = true, Workers = workers, JoinTimeout = joinTimeout };
-            if (!joinedOnce) Console.WriteLine($"joining the coordinator at {seed} ({(tls is null ? "no TLS" : "mutual TLS")}) …");
+            var options = new NodeOptions { Host = network.Host, Port = port, Seed = seed, Tls = tls, UseSerilog = true, Workers = workers, JoinTimeout = left, Binding = binding };
+            if (!joinedOnce)
+                Console.WriteLine($"joining the coordinator at {seed} ({(tls is null ? "no TLS" : "mutual TLS")}) to serve " +
+                    (binding.Hash is { } b ? $"campaign {Sweep.Messages.CampaignIdentity.Short(b)} only" : "the first campaign it hands out") + " …");
             SweepNode node;
             try
             {
@@ -91,22 +127,25 @@ public static class WorkerCommand
             }
             catch (TimeoutException e)
             {
-                if (!joinedOnce)
-                {
-                    Console.Error.WriteLine($"error: {e.Message}");
-                    return 1;
-                }
-                Console.Error.WriteLine($"still waiting for the coordinator at {seed}: {e.Message}");
-                continue;
+                Log.Warning("no coordinator at {Seed}: {Message}", seed, e.Message);
+                continue;       // the loop's head says it and gives up: the time is spent
             }
             finally { attempt.Cancel(); }    // ends the credential watch
-            joinedOnce = true;
             var system = node.System;
-            Console.WriteLine($"worker node {node.Address} joined {seed} with {workers} worker(s); Ctrl-C to leave");
+            if (!joinedOnce) Console.WriteLine($"worker node {node.Address} joined {seed} with {workers} worker(s); Ctrl-C to leave");
+            else Console.Error.WriteLine($"worker node {node.Address} joined {seed} again");
+            joinedOnce = true;
             var lost = WatchCoordinator(system, stop);
             var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new DoneListener(finished)), "campaign-done"), typeof(CampaignDone));
-            await Task.WhenAny(interrupt.First, system.WhenTerminated, lost, finished.Task);
+            var refused = new TaskCompletionSource<CampaignRefused>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var served = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var listener = system.ActorOf(Props.Create(() => new CampaignListener(finished, refused, served)), "campaign-events");
+            system.EventStream.Subscribe(listener, typeof(CampaignDone));
+            system.EventStream.Subscribe(listener, typeof(CampaignRefused));
+            system.EventStream.Subscribe(listener, typeof(CampaignBound));
+            _ = served.Task.ContinueWith(_ => Console.WriteLine($"serving campaign {binding.Hash} (the first this worker was handed); it serves no other"),
+                TaskContinuationOptions.OnlyOnRanToCompletion);
+            await Task.WhenAny(interrupt.First, system.WhenTerminated, lost, finished.Task, refused.Task);
             if (finished.Task.IsCompleted && !stop.IsCancellationRequested)
             {
                 // The campaign is done: leave and exit 0 (compose and Kubernetes then see a finished worker, not a crash).
@@ -117,7 +156,18 @@ public static class WorkerCommand
             // Leave gracefully (the coordinator re-leases this node's shards at once), but never for long.
             await SweepClusterShutdown.TerminateQuietly(node, graceful: true, LeaveLimit);
             if (stop.IsCancellationRequested) break;
-            Console.Error.WriteLine($"lost the coordinator at {seed}; joining again");
+            if (refused.Task.IsCompleted)
+            {
+                var r = refused.Task.Result;
+                refusedBy = r.CampaignName.Length > 0 ? $"campaign '{r.CampaignName}' ({Sweep.Messages.CampaignIdentity.Short(r.CampaignHash)})" : Sweep.Messages.CampaignIdentity.Short(r.CampaignHash);
+                Console.Error.WriteLine($"refused by the coordinator at {seed}: {r.Reason}; this worker serves no other campaign, waiting for its own (--join-timeout)");
+                await Task.WhenAny(interrupt.First, Task.Delay(RefusedPause));
+                continue;       // still without its coordinator since withoutSince
+            }
+            // Its coordinator was here until now (WatchCoordinator waits CoordinatorGrace before saying it is lost).
+            withoutSince = DateTime.UtcNow - CoordinatorGrace;
+            refusedBy = null;
+            Console.Error.WriteLine($"lost the coordinator at {seed}; joining again (for up to {joinTimeout.TotalSeconds:0} s, --join-timeout)");
             await Task.WhenAny(interrupt.First, Task.Delay(TimeSpan.FromSeconds(2)));
         }
         var signal = await interrupt.First;
@@ -163,9 +213,14 @@ public static class WorkerCommand
         return false;
     }
 
-    private sealed class DoneListener : ReceiveActor
+    private sealed class CampaignListener : ReceiveActor
     {
-        public DoneListener(TaskCompletionSource done) => Receive<CampaignDone>(_ => done.TrySetResult());
+        public CampaignListener(TaskCompletionSource done, TaskCompletionSource<CampaignRefused> refused, TaskCompletionSource bound)
+        {
+            Receive<CampaignDone>(_ => done.TrySetResult());
+            Receive<CampaignRefused>(r => refused.TrySetResult(r));
+            Receive<CampaignBound>(_ => bound.TrySetResult());
+        }
     }
 
     /// <summary>Completes when no reachable, Up coordinator-role member has been seen for <see cref="CoordinatorGrace"/>.</summary>

@@ -38,6 +38,9 @@ public sealed record NodeOptions
     /// <summary>The worker feature: solver entities (threads) on this node; 0: none.</summary>
     public int Workers { get; init; }
 
+    /// <summary>The campaign this node's workers serve and the join token they present (null: unbound, no token).</summary>
+    public Sweep.Worker.CampaignBinding? Binding { get; init; }
+
     public IReadOnlyList<string> Roles
     {
         get

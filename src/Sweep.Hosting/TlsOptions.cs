@@ -14,11 +14,22 @@ namespace Sweep.Hosting;
 public sealed record TlsOptions(X509Certificate2 Certificate, X509Certificate2 Ca)
 {
     /// <summary>The user's certificates: a PKCS#12 node certificate with its key, and the cluster CA (PEM or DER).</summary>
-    public static TlsOptions Load(string certificatePath, string? password, string caPath)
+    public static TlsOptions Load(string certificatePath, string? password, string caPath) =>
+        Load(File.ReadAllBytes(certificatePath), password, File.ReadAllBytes(caPath), certificatePath);
+
+    /// <summary>The same from the files' bytes (read by the caller, which reports unreadable files); CA in PEM or DER.</summary>
+    public static TlsOptions Load(byte[] certificate, string? password, byte[] ca, string certificateName)
     {
-        var cert = X509CertificateLoader.LoadPkcs12FromFile(certificatePath, password);
-        if (!cert.HasPrivateKey) throw new InvalidOperationException($"'{certificatePath}' holds no private key");
-        return new TlsOptions(cert, X509CertificateLoader.LoadCertificateFromFile(caPath));
+        var cert = X509CertificateLoader.LoadPkcs12(certificate, password);
+        if (!cert.HasPrivateKey) throw new InvalidOperationException($"'{certificateName}' holds no private key");
+        X509Certificate2 caCert;
+        try { caCert = X509CertificateLoader.LoadCertificate(ca); }
+        catch (CryptographicException)
+        {
+            try { caCert = X509Certificate2.CreateFromPem(System.Text.Encoding.ASCII.GetString(ca)); }
+            catch (CryptographicException e) { throw new InvalidOperationException($"the CA file is neither a PEM nor a DER certificate ({e.Message})"); }
+        }
+        return new TlsOptions(cert, caCert);
     }
 
     /// <summary>

@@ -6,8 +6,16 @@ namespace Sweep.Messages;
 /// <summary>
 /// A worker asks for a shard. KnownCampaign: the campaign hash it already holds (the spec is sent otherwise).
 /// Prefetch: it is still solving and asks ahead, keeping its lease; without it (a fresh start) its leases are released.
+/// Bound: the campaign hash this worker node serves (null: not bound yet, it binds to the first campaign it is given);
+/// JoinToken: the campaign's join token, which a coordinator that issued one requires (<see cref="JoinRefused"/> otherwise).
 /// </summary>
-public sealed record RequestWork(string WorkerId, string? KnownCampaign, bool Prefetch = false) : ICoordinatorMessage;
+public sealed record RequestWork(string WorkerId, string? KnownCampaign, bool Prefetch = false, string? Bound = null, string? JoinToken = null) : ICoordinatorMessage;
+
+/// <summary>
+/// The coordinator serves another campaign than the worker is bound to, or the worker's join token is not this campaign's:
+/// the worker gets no shard and no campaign data, and its node is downed.
+/// </summary>
+public sealed record JoinRefused(string CampaignHash, string CampaignName, string Reason) : IWorkerReply;
 
 /// <summary>A leased shard: samples [FirstSample, FirstSample + Count) of one point.</summary>
 public sealed record WorkAssignment(string CampaignHash, long LeaseId, int Point, int ShardIndex, long FirstSample, int Count, CampaignSpec? Spec) : IWorkerReply;

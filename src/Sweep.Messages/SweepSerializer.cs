@@ -17,7 +17,7 @@ namespace Sweep.Messages;
 public sealed class SweepSerializer : SerializerWithStringManifest
 {
     public const int Id = 1717;
-    private const byte FormatVersion = 5;   // 5: the flow carries its integrator and step budget
+    private const byte FormatVersion = 6;   // 5: workers carry their campaign and join token; 6: the flow carries its integrator and step budget
 
     public SweepSerializer(ExtendedActorSystem system) : base(system) { }
 
@@ -28,6 +28,7 @@ public sealed class SweepSerializer : SerializerWithStringManifest
         RequestWork => "RW",
         WorkAssignment => "WA",
         NoWorkAvailable => "NW",
+        JoinRefused => "JR",
         ShardCompleted => "SC",
         ShardFailed => "SF",
         StartWorker => "SW",
@@ -42,7 +43,8 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             w.Write(FormatVersion);
             switch (obj)
             {
-                case RequestWork m: w.Write(m.WorkerId); WriteNullable(w, m.KnownCampaign); w.Write(m.Prefetch); break;
+                case RequestWork m: w.Write(m.WorkerId); WriteNullable(w, m.KnownCampaign); w.Write(m.Prefetch); WriteNullable(w, m.Bound); WriteNullable(w, m.JoinToken); break;
+                case JoinRefused m: w.Write(m.CampaignHash); w.Write(m.CampaignName); w.Write(m.Reason); break;
                 case WorkAssignment m:
                     w.Write(m.CampaignHash); w.Write(m.LeaseId); w.Write(m.Point); w.Write(m.ShardIndex); w.Write(m.FirstSample); w.Write(m.Count);
                     w.Write(m.Spec is not null);
@@ -69,7 +71,8 @@ public sealed class SweepSerializer : SerializerWithStringManifest
         if (version != FormatVersion) throw new SerializationException($"unknown sweep message format version {version}");
         return manifest switch
         {
-            "RW" => new RequestWork(r.ReadString(), ReadNullable(r), r.ReadBoolean()),
+            "RW" => new RequestWork(r.ReadString(), ReadNullable(r), r.ReadBoolean(), ReadNullable(r), ReadNullable(r)),
+            "JR" => new JoinRefused(r.ReadString(), r.ReadString(), r.ReadString()),
             "WA" => new WorkAssignment(r.ReadString(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64(), r.ReadInt32(),
                 r.ReadBoolean() ? ReadCampaign(r) : null),
             "NW" => new NoWorkAvailable(r.ReadString(), r.ReadBoolean()),

@@ -25,6 +25,7 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
     private readonly SolverThread _solver;
     private ShardRunner? _runner;
     private int _held;     // shards queued or being solved
+    private bool _refused;
 
     public WorkerEntity(WorkerOptions options)
     {
@@ -32,15 +33,23 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
         _workerId = Uri.UnescapeDataString(Self.Path.Name);
         _solver = new SolverThread(Self, _workerId);
         Receive<StartWorker>(_ => { });
-        Receive<Retry>(_ => { if (_held == 0) Ask(prefetch: true, retry: true); });
+        Receive<Retry>(_ => { if (_held == 0 && !_refused) Ask(prefetch: true, retry: true); });
         Receive<NoWorkAvailable>(n =>
         {
             if (_held > 0) return;
             // The coordinator has every shard stored and its outputs written: tell the node, which leaves and exits.
-            if (n.Finished) Context.System.EventStream.Publish(new CampaignDone(n.CampaignHash));
+            // Only the campaign this worker serves: "finished" from another campaign's coordinator is not ours to act on.
+            if (n.Finished && _options.Binding.Serves(n.CampaignHash)) Context.System.EventStream.Publish(new CampaignDone(n.CampaignHash));
             else Timers.StartSingleTimer("retry", new Retry(), _options.PollInterval);
         });
         Receive<WorkAssignment>(Accept);
+        // Refused (another campaign, or the wrong token): ask no more; the node leaves and waits for its own coordinator.
+        Receive<JoinRefused>(r =>
+        {
+            Timers.Cancel("retry");
+            _refused = true;
+            Context.System.EventStream.Publish(new CampaignRefused(r.CampaignHash, r.CampaignName, r.Reason));
+        });
         Receive<ShardSolved>(s =>
         {
             var a = s.Assignment;
@@ -70,7 +79,8 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
     /// <summary>Asks for a shard; with <paramref name="retry"/> (when idle) asks again if the coordinator stays silent.</summary>
     private void Ask(bool prefetch, bool retry)
     {
-        Coordinator.Tell(new RequestWork(_workerId, _runner?.CampaignHash, prefetch));
+        if (_refused) return;
+        Coordinator.Tell(new RequestWork(_workerId, _runner?.CampaignHash, prefetch, _options.Binding.Hash, _options.Binding.JoinToken));
         if (retry) Timers.StartSingleTimer("retry", new Retry(), _options.RetryInterval);
     }
 
@@ -81,6 +91,15 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
             Coordinator.Tell(new ShardFailed(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, "already holds a shard ahead"));
             return;
         }
+        // The coordinator checks the binding too; this side never solves another campaign's shard whatever it is sent.
+        if (!_options.Binding.TryBind(a.CampaignHash, out bool first))
+        {
+            Coordinator.Tell(new ShardFailed(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, "this worker serves another campaign"));
+            _refused = true;
+            Context.System.EventStream.Publish(new CampaignRefused(a.CampaignHash, "", $"the coordinator handed out a shard of campaign {a.CampaignHash[..Math.Min(12, a.CampaignHash.Length)]}, this worker serves {_options.Binding.Hash}"));
+            return;
+        }
+        if (first) Context.System.EventStream.Publish(new CampaignBound(a.CampaignHash));
         if (a.Spec is not null && a.Spec.Hash != _runner?.CampaignHash) _runner = new ShardRunner(a.Spec);
         if (_runner is null || _runner.CampaignHash != a.CampaignHash)
         {
@@ -136,6 +155,8 @@ public sealed record CampaignDone(string CampaignHash);
 /// <summary>Worker settings: how many entities (threads) per node and where the coordinator lives.</summary>
 public sealed record WorkerOptions(int Workers, string CoordinatorPath)
 {
+    /// <summary>The campaign this worker serves (shared by the node's entities and kept across rejoins).</summary>
+    public CampaignBinding Binding { get; init; } = new();
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

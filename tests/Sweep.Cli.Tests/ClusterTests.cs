@@ -131,15 +131,17 @@ public class ClusterTests
         string[] Tls(string pfx, string caFile) => ["--tls-cert", pfx, "--tls-password", "secret", "--tls-ca", caFile];
 
         using var coordinator = SweepProcess.Start(["coordinator", file, "--out", out_, "--port", port.ToString(), .. Tls(coordPfx, caPem)]);
-        // A certificate from another CA (trusting its own CA), and no certificate at all: both refused.
-        var rogue = SweepProcess.Run(Timeout, ["worker", "--seed", $"127.0.0.1:{port}", "--workers", "1", "--join-timeout", "8", .. Tls(roguePfx, roguePem)]);
+        Assert.True(coordinator.WaitForOutput("coordinator listening", Timeout), coordinator.Stdout + coordinator.Stderr);
+        string token = Path.Combine(out_, "join-token");
+        // A certificate from another CA (trusting its own CA), even with the campaign's join token, and no certificate at all: both refused.
+        var rogue = SweepProcess.Run(Timeout, ["worker", "--seed", $"127.0.0.1:{port}", "--workers", "1", "--join-timeout", "8", "--join-token", token, .. Tls(roguePfx, roguePem)]);
         Assert.Equal(1, rogue.Exit);
-        Assert.Contains("did not join", rogue.Err);
+        Assert.Contains("no coordinator", rogue.Err);
         var plain = SweepProcess.Run(Timeout, "worker", "--seed", $"127.0.0.1:{port}", "--workers", "1", "--join-timeout", "8", "--insecure");
         Assert.Equal(1, plain.Exit);
         Assert.False(coordinator.HasExited);
         Assert.Equal(0, Campaigns.StoredSamples(out_));
-        using var good = SweepProcess.Start(["worker", "--seed", $"127.0.0.1:{port}", "--workers", "2", .. Tls(workerPfx, caPem)]);
+        using var good = SweepProcess.Start(["worker", "--seed", $"127.0.0.1:{port}", "--workers", "2", "--join-token", token, .. Tls(workerPfx, caPem)]);
         Assert.True(coordinator.WaitForExit(Timeout), "the campaign did not finish with a trusted worker: " + good.Stderr);
         Assert.Equal(0, coordinator.ExitCode);
         Assert.Contains("mutual TLS", coordinator.Stdout);

@@ -55,10 +55,26 @@ public class DeployTests
         foreach (var job in jobs.Values)
         {
             var pod = Map(job, "spec", "template", "spec");
-            Assert.Equal("OnFailure", Scalar(pod, "restartPolicy"));
             Assert.Equal("true", Scalar(pod, "securityContext", "runAsNonRoot"));
             Assert.NotEqual("0", Scalar(pod, "securityContext", "runAsUser"));
+            // Secrets readable by the non-root user and no other: group-readable for the pod's fsGroup, which is that user's.
+            Assert.Equal(Scalar(pod, "securityContext", "runAsUser"), Scalar(pod, "securityContext", "fsGroup"));
+            foreach (var volume in ((YamlSequenceNode)pod.Children[new YamlScalarNode("volumes")]).Children.Cast<YamlMappingNode>())
+                if (volume.Children.TryGetValue(new YamlScalarNode("secret"), out var secret))
+                    Assert.Equal("0440", Scalar((YamlMappingNode)secret, "defaultMode"));
+            // Every node presents the campaign's join token.
+            Assert.Contains("--join-token", Args(pod));
         }
+        // A crashed coordinator is restarted in place and resumes; a worker pod that fails ends (no restart loop that
+        // would exhaust backoffLimit and fail the Job after the campaign is done).
+        Assert.Equal("OnFailure", Scalar(coordinator, "restartPolicy"));
+        Assert.Equal("Never", Scalar(Map(jobs["sweep-worker"], "spec", "template", "spec"), "restartPolicy"));
+        // The campaign (with any data files) is unpacked from its tarball before the coordinator starts.
+        var init = ((YamlSequenceNode)coordinator.Children[new YamlScalarNode("initContainers")]).Children.Cast<YamlMappingNode>().Single();
+        Assert.Contains("/bundle/campaign.tgz", init.Children[new YamlScalarNode("command")].ToString());
+        Assert.Contains("/campaign/$(SWEEP_CAMPAIGN)", Args(coordinator));
+        // Workers bind to the pod's one IP (the downward API), not to what `hostname -i` lists.
+        Assert.Contains("$(POD_IP)", Args(Map(jobs["sweep-worker"], "spec", "template", "spec")));
         Assert.True(((YamlSequenceNode)coordinator.Children[new YamlScalarNode("containers")]).Children.Cast<YamlMappingNode>().Single()
             .Children.ContainsKey(new YamlScalarNode("readinessProbe")));
         var text = string.Join("\n", Directory.EnumerateFiles(Path.Combine(Root(), "deploy", "k8s"), "*.yaml").Select(File.ReadAllText));
@@ -68,6 +84,10 @@ public class DeployTests
         Assert.Contains("--tls-ca", text);
         Assert.DoesNotContain("StatefulSet", docs.Select(d => Scalar(d, "kind")));
     }
+
+    private static List<string> Args(YamlMappingNode pod) =>
+        ((YamlSequenceNode)pod.Children[new YamlScalarNode("containers")]).Children.Cast<YamlMappingNode>().Single()
+            .Children[new YamlScalarNode("args")].AllNodes.OfType<YamlScalarNode>().Select(n => n.Value!).ToList();
 
     [Fact]
     public void The_image_runs_as_a_non_root_user_and_the_build_context_leaves_outputs_out()
@@ -92,10 +112,28 @@ public class DeployTests
         Assert.True(services.Children.ContainsKey(new YamlScalarNode("coordinator")));
         Assert.True(services.Children.ContainsKey(new YamlScalarNode("worker")));
         Assert.True(doc.Children.ContainsKey(new YamlScalarNode("volumes")));
-        Assert.Contains("--seed coordinator:4053", File.ReadAllText(Path.Combine(Root(), "deploy", "docker-compose.yml")));
+        string text = File.ReadAllText(Path.Combine(Root(), "deploy", "docker-compose.yml"));
+        Assert.Contains("--seed coordinator:4053", text);
         // A worker exits 0 once the campaign is finished: only a failure is restarted.
         foreach (var name in new[] { "coordinator", "worker" })
-            Assert.Equal("on-failure", Scalar((YamlMappingNode)services.Children[new YamlScalarNode(name)], "restart"));
+            Assert.StartsWith("on-failure", Scalar((YamlMappingNode)services.Children[new YamlScalarNode(name)], "restart"));
+        // An unambiguous advertised address, not `hostname -i` (which may list several).
+        var worker = (YamlMappingNode)services.Children[new YamlScalarNode("worker")];
+        Assert.False(worker.Children.ContainsKey(new YamlScalarNode("entrypoint")), "the worker runs sweep directly, no shell deciding its address");
+        Assert.DoesNotContain("hostname -i", Scalar(worker, "command"));
+        Assert.Contains("--host auto", Scalar(worker, "command"));
+        // Secrets: copied for UID 1654 by the setup service, which also issues the join token every node presents.
+        var setup = (YamlMappingNode)services.Children[new YamlScalarNode("setup")];
+        Assert.Contains("install -o 1654 -g 1654 -m 0400", setup.Children[new YamlScalarNode("entrypoint")].ToString());
+        Assert.Contains("sweep.dll credential", setup.Children[new YamlScalarNode("entrypoint")].ToString());
+        foreach (var name in new[] { "coordinator", "worker" })
+        {
+            var service = (YamlMappingNode)services.Children[new YamlScalarNode(name)];
+            Assert.Contains("--join-token /secrets/join-token", Scalar(service, "command"));
+            Assert.Equal("service_completed_successfully", Scalar(service, "depends_on", "setup", "condition"));
+        }
+        // The campaign's whole folder is mounted (data files next to it), not the campaign file alone.
+        Assert.Contains("${SWEEP_CAMPAIGN_DIR:-../examples}:/campaign:ro", text);
     }
 
     [Fact]
@@ -106,7 +144,8 @@ public class DeployTests
         Assert.True(File.Exists(Path.Combine(Root(), "src", "Sweep.Cli", "Sweep.Cli.csproj")));
         Assert.Contains("src/Sweep.Cli/Sweep.Cli.csproj", File.ReadAllText(Path.Combine(Root(), "ActorSweep.sln")).Replace('\\', '/'));
         Assert.Contains("ENTRYPOINT [\"dotnet\", \"/app/sweep.dll\"]", dockerfile);
-        // Published for one runtime, so ReadyToRun (StartupConfigurationTests).
-        Assert.Contains("--use-current-runtime", dockerfile);
+        // Published for one runtime, the target's (multi-arch with buildx), so ReadyToRun (StartupConfigurationTests).
+        Assert.Contains("-a \"$TARGETARCH\"", dockerfile);
+        Assert.Contains("FROM --platform=$BUILDPLATFORM", dockerfile);
     }
 }

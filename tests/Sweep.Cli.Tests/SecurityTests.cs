@@ -107,7 +107,9 @@ public class SecurityTests
         string roguePfx = ClusterTests.NodePfx(dir, "rogue", rogueCa);
         string campaignCa = Path.Combine(dir, "campaign-ca.pem");
         File.WriteAllText(campaignCa, tls.Ca.ExportCertificatePem());
-        using var impostor = SweepProcess.Start("worker", "--seed", seed, "--workers", "2", "--tls-cert", roguePfx, "--tls-password", "secret", "--tls-ca", campaignCa);
+        // It even holds the campaign's join token: the TLS handshake alone must keep it out.
+        using var impostor = SweepProcess.Start("worker", "--seed", seed, "--workers", "2", "--tls-cert", roguePfx, "--tls-password", "secret", "--tls-ca", campaignCa,
+            "--join-token", Path.Combine(out_, JoinTokenFile.FileName));
 
         // A copy of the credential that other users could read is refused before anything is sent.
         string open = Path.Combine(dir, "open.pfx");

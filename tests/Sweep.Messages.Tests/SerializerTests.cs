@@ -91,6 +91,16 @@ public sealed class SerializerTests : IAsyncLifetime
         Assert.Equal(new RequestWork("127.0.0.1:1:2#0", "h"), RoundTrip(new RequestWork("127.0.0.1:1:2#0", "h")));
         Assert.Equal(new RequestWork("w", null), RoundTrip(new RequestWork("w", null)));
         Assert.Equal(new RequestWork("w", "h", Prefetch: true), RoundTrip(new RequestWork("w", "h", Prefetch: true)));
+        var bound = new RequestWork("w", "h", true, Bound: "abc", JoinToken: "t0k");
+        Assert.Equal(bound, RoundTrip(bound));
+        Assert.Equal(new RequestWork("w", null, Bound: "abc"), RoundTrip(new RequestWork("w", null, Bound: "abc")));
+    }
+
+    [Fact]
+    public void JoinRefused_round_trips()
+    {
+        var m = new JoinRefused("hash", "name", "bound to another campaign");
+        Assert.Equal(m, RoundTrip(m));
     }
 
     [Fact]

@@ -44,6 +44,11 @@ public sealed record CoordinatorOptions(string OutputDirectory)
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromSeconds(1);
     /// <summary>How often summary.json is rewritten from the live statistics while the campaign runs (null: never).</summary>
     public TimeSpan? LiveSummaryInterval { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// The campaign's join token (`sweep credential`, DIR/join-token): a worker must present it with every request; null:
+    /// none is required (`run`, and a coordinator started with --insecure, which anyone may join anyway).
+    /// </summary>
+    public string? JoinToken { get; init; }
 }
 
 /// <summary>
@@ -198,6 +203,20 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 
     private void OnRequest(RequestWork r)
     {
+        // Admission first: a worker bound to another campaign, or without this campaign's token, gets nothing (not even
+        // "finished", which would make it exit 0 as if its own campaign were done) and its node is downed.
+        if (Refusal(r) is { } reason)
+        {
+            Sender.Tell(new JoinRefused(_campaign.Hash, _campaign.Name, reason));
+            var address = Sender.Path.Address;
+            if (Clustered && !address.HasLocalScope && _refusedNodes.Add(address))
+            {
+                _log.Warning("refused worker {0} at {1}: {2}; its node is downed", r.WorkerId, address, reason);
+                if (IsMember(address)) Cluster.Get(Context.System).Down(address);
+            }
+            return;
+        }
+        if (_refusedNodes.Count > 0) _refusedNodes.Remove(Sender.Path.Address);     // restarted with the right token
         if (_finished is not null || _failed is not null)
         {
             Sender.Tell(new NoWorkAvailable(_campaign.Hash, true));
@@ -241,9 +260,27 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             r.KnownCampaign == _campaign.Hash ? null : _campaign.Spec));
     }
 
+    private readonly HashSet<Address> _refusedNodes = new();
+
+    /// <summary>Why <paramref name="r"/> is refused: bound to another campaign, or without this campaign's join token; null: admitted.</summary>
+    private string? Refusal(RequestWork r)
+    {
+        if (r.Bound is { } bound && !CampaignIdentity.Matches(bound, _campaign.Hash))
+            return $"this coordinator serves campaign '{_campaign.Name}' ({Short(_campaign.Hash)}), the worker is bound to {Short(bound)}";
+        if (_options.JoinToken is { } token && !CampaignIdentity.TokenEquals(r.JoinToken, token))
+            return r.JoinToken is null
+                ? $"campaign '{_campaign.Name}' ({Short(_campaign.Hash)}) needs its join token (--join-token FILE)"
+                : $"the worker's join token is not that of campaign '{_campaign.Name}' ({Short(_campaign.Hash)}) in this run";
+        return null;
+    }
+
+    private static string Short(string hash) => CampaignIdentity.Short(hash);
+
     private void OnCompleted(ShardCompleted c)
     {
         if (c.CampaignHash != _campaign.Hash) return;
+        // Results count only from nodes that were admitted (a refused node's late reply is ignored).
+        if (_refusedNodes.Count > 0 && _refusedNodes.Contains(Sender.Path.Address)) return;
         var shard = _ledger.Find(c.Point, c.ShardIndex);
         if (shard is null || !IsWellFormed(shard, c))
         {

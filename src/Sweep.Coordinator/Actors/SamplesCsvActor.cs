@@ -49,7 +49,7 @@ internal sealed class SamplesCsvActor : ReceiveActor
         _reportTo = reportTo;
         _target = campaign.Target;
         string summaryPath = Path.Combine(outputDirectory, "summary.json"), samplesPath = Path.Combine(outputDirectory, "samples.csv");
-        void Failed(Exception e) { _csv = null; reportTo.Tell(new StoreFailed($"cannot write outputs to '{outputDirectory}': {e.Message}")); }
+        void Failed(Exception e) { _csv?.Dispose(); _csv = null; reportTo.Tell(new StoreFailed($"cannot write outputs to '{outputDirectory}': {e.Message}")); }
         try
         {
             _reader = store.OpenReader();
@@ -99,5 +99,9 @@ internal sealed class SamplesCsvActor : ReceiveActor
         foreach (var (point, shards, state, evaluations) in _csv.TakeLooked()) _reportTo.Tell(new PrefixAdvanced(point, shards, state, evaluations));
     }
 
-    protected override void PostStop() => _reader?.Dispose();
+    protected override void PostStop()
+    {
+        _csv?.Dispose();
+        _reader?.Dispose();
+    }
 }

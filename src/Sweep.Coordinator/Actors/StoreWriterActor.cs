@@ -25,24 +25,61 @@ internal sealed class StoreWriterActor : ReceiveActor
     private readonly CampaignStore _store;
     private readonly string _outputDirectory;
     private IActorRef _csv = ActorRefs.Nobody;
+    private readonly List<(CommitShard Commit, IActorRef ReplyTo)> _pending = new();
+    private long _pendingSamples;
+
+    /// <summary>Bounds of one group commit: the transaction (and the memory it holds) stays modest.</summary>
+    private const int MaxBatchShards = 512;
+    private const long MaxBatchSamples = 200_000;
+
+    private sealed record Flush
+    {
+        public static readonly Flush Instance = new();
+    }
+
+    private void Commit()
+    {
+        if (_pending.Count == 0) return;
+        var batch = _pending.ToArray();
+        _pending.Clear();
+        _pendingSamples = 0;
+        bool[] accepted;
+        try { accepted = _store.CommitShards(batch.Select(b => (b.Commit.Shard, (IReadOnlyList<SampleRecord>)b.Commit.Samples, b.Commit.Worker)).ToArray()); }
+        catch (Exception e)
+        {
+            foreach (var (_, replyTo) in batch.DistinctBy(b => b.ReplyTo)) replyTo.Tell(new StoreFailed($"cannot store results in '{_outputDirectory}': {e.Message}"));
+            return;
+        }
+        for (int i = 0; i < batch.Length; i++)
+        {
+            var c = batch[i].Commit;
+            if (accepted[i]) _csv.Tell(new StreamShard(c.Shard, c.Samples));
+            batch[i].ReplyTo.Tell(new ShardCommitted(c.Shard, c.Samples, accepted[i]));
+        }
+    }
 
     public StoreWriterActor(Campaign campaign, CampaignStore store, string outputDirectory)
     {
         _campaign = campaign;
         _store = store;
         _outputDirectory = outputDirectory;
+        // Group commit: shards that arrive while one transaction syncs to disk are committed together in the next
+        // (one fsync for all of them); each is answered only once its transaction is durable. A Flush sent to itself
+        // with the first shard of a batch closes the batch after whatever was queued by then.
         Receive<CommitShard>(c =>
         {
-            try
-            {
-                bool accepted = store.CommitShard(c.Shard, c.Samples, c.Worker);
-                if (accepted) _csv.Tell(new StreamShard(c.Shard, c.Samples));
-                Sender.Tell(new ShardCommitted(c.Shard, c.Samples, accepted));
-            }
-            catch (Exception e) { Sender.Tell(new StoreFailed($"cannot store results in '{outputDirectory}': {e.Message}")); }
+            _pending.Add((c, Sender));
+            _pendingSamples += c.Samples.Length;
+            if (_pending.Count == 1) Self.Tell(Flush.Instance);
+            else if (_pending.Count >= MaxBatchShards || _pendingSamples >= MaxBatchSamples) Commit();
         });
+        Receive<Flush>(_ => Commit());
         // After every commit before it, so the stream holds every shard when it finishes.
-        Receive<WriteOutputs>(w => _csv.Forward(w));
+        Receive<WriteOutputs>(w =>
+        {
+            Commit();
+            _csv.Forward(w);
+        });
         Receive<LiveSummary>(l => _csv.Forward(l));
     }
 

@@ -12,8 +12,13 @@ namespace Sweep.Results.Output;
 /// as the cursor passes, so every shard counts exactly once. <see cref="Finish"/> joins the parts into samples.csv —
 /// byte for byte what writing it from the store would give. The parts are scratch: a new run starts them afresh.
 /// </summary>
-public sealed class SamplesCsvStream
+public sealed class SamplesCsvStream : IDisposable
 {
+    /// <summary>Part files kept open at once (the most recently written points'); more points reopen theirs.</summary>
+    private const int OpenParts = 16;
+    private readonly Dictionary<int, StreamWriter> _open = new();
+    private readonly LinkedList<int> _recent = new();
+
     public const int DefaultMaxBufferedSamples = 1_000_000;
 
     private readonly string _partsDirectory;
@@ -93,7 +98,7 @@ public sealed class SamplesCsvStream
         // A point the sequential rule stopped takes no more shards: those solved ahead of the decision are left out.
         bool Ready() => _cursor[point] < _plan.ShardsPerPoint && !_walk.Stopped(point) && (_buffered.ContainsKey((point, _cursor[point])) || _stored.Contains((point, _cursor[point])));
         if (!Ready()) return;
-        using var w = new StreamWriter(PartPath(point), append: true, new System.Text.UTF8Encoding(false), 1 << 16);
+        var w = Part(point);
         while (Ready())
         {
             var shard = _plan.Shard(point, _cursor[point]);
@@ -120,6 +125,43 @@ public sealed class SamplesCsvStream
     }
 
     /// <summary>
+    /// The open writer of a point's part: opening a file and its 64 KiB buffers (on the large-object heap) for every
+    /// shard cost more than formatting a small shard's rows. The parts are scratch, so nothing is flushed before
+    /// <see cref="Finish"/>; at most <see cref="OpenParts"/> stay open, the least recently written closed first.
+    /// </summary>
+    private StreamWriter Part(int point)
+    {
+        if (_open.TryGetValue(point, out var open))
+        {
+            _recent.Remove(point);
+            _recent.AddFirst(point);
+            return open;
+        }
+        if (_open.Count >= OpenParts)
+        {
+            int oldest = _recent.Last!.Value;
+            _recent.RemoveLast();
+            _open.Remove(oldest, out var closing);
+            closing!.Dispose();
+        }
+        var w = new StreamWriter(PartPath(point), append: true, new System.Text.UTF8Encoding(false), 1 << 16);
+        _open[point] = w;
+        _recent.AddFirst(point);
+        return w;
+    }
+
+    /// <summary>Closes the open parts (their rows reach the files).</summary>
+    private void CloseParts()
+    {
+        foreach (var w in _open.Values) w.Dispose();
+        _open.Clear();
+        _recent.Clear();
+    }
+
+    /// <summary>Closes the part files; a stream abandoned before <see cref="Finish"/> leaves its scratch parts behind.</summary>
+    public void Dispose() => CloseParts();
+
+    /// <summary>
     /// Joins the parts into <paramref name="samplesPath"/> (atomically) and returns the statistics of every sample.
     /// Fails if some shard was never added: then the caller must not claim the campaign finished.
     /// </summary>
@@ -128,6 +170,7 @@ public sealed class SamplesCsvStream
         for (int p = 0; p < _plan.Points; p++)
             if (_cursor[p] < _plan.ShardsPerPoint && !_walk.Stopped(p))
                 throw new InvalidOperationException($"samples.csv is incomplete: point {p} stops at shard {_cursor[p]}");
+        CloseParts();
         string first = PartPath(0);
         using (var target = new FileStream(first, FileMode.Append, FileAccess.Write))
         {

@@ -385,9 +385,20 @@ public sealed class CampaignStore : IDisposable
     }
 
     /// <summary>Writes a shard's samples and marks it done, atomically. False when it was already done (nothing is written).</summary>
-    public bool CommitShard(ShardKey shard, IReadOnlyList<SampleRecord> samples, string worker)
+    public bool CommitShard(ShardKey shard, IReadOnlyList<SampleRecord> samples, string worker) => CommitShards([(shard, samples, worker)])[0];
+
+    /// <summary>Several shards in one transaction (one sync to disk for all: the coordinator's group commit); per shard, whether it was new.</summary>
+    public bool[] CommitShards(IReadOnlyList<(ShardKey Shard, IReadOnlyList<SampleRecord> Samples, string Worker)> batch)
     {
         using var tx = _db.BeginTransaction();
+        var accepted = new bool[batch.Count];
+        for (int i = 0; i < batch.Count; i++) accepted[i] = InsertShard(tx, batch[i].Shard, batch[i].Samples, batch[i].Worker);
+        tx.Commit();
+        return accepted;
+    }
+
+    private bool InsertShard(SqliteTransaction tx, ShardKey shard, IReadOnlyList<SampleRecord> samples, string worker)
+    {
         using (var check = _db.CreateCommand())
         {
             check.Transaction = tx;
@@ -411,7 +422,6 @@ public sealed class CampaignStore : IDisposable
             ("$sh", stats is null ? DBNull.Value : StatsChecksum(RowKey, shard.Point, shard.Index, shard.FirstSample, shard.Count, stats)),
             ("$p", shard.Point), ("$s", shard.Index), ("$f", shard.FirstSample), ("$c", shard.Count), ("$t", DateTime.UtcNow.ToString("O")), ("$w", worker),
             ("$d", blob), ("$n", traces), ("$h", ShardChecksum(RowKey, shard.Point, shard.Index, shard.FirstSample, shard.Count, traces, blob)));
-        tx.Commit();
         return true;
     }
 

@@ -15,7 +15,8 @@ public static class ShardBlob
 
     public static byte[] Encode(IReadOnlyList<SampleRecord> samples)
     {
-        using var buffer = new MemoryStream(16 + samples.Count * 96);
+        // About 150 bytes a sample (18 numeric columns, label, itinerary): sized so that the buffer rarely has to grow (and copy).
+        using var buffer = new MemoryStream(64 + samples.Count * 192);
         using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
             w.Write(Format);
