@@ -192,7 +192,8 @@ public class RunTests
         var export = SweepProcess.Run(Timeout, "export", out_, "--format", "parquet", "--to", parquet);
         Assert.True(export.Exit == 0, export.Err);
         Assert.True(new FileInfo(parquet).Length > 0);
-        var csv = SweepProcess.Run(Timeout, "export", out_, "--format", "csv", "--to", Path.Combine(dir, "s.csv"));
+        // csv is the default format: no -f needed.
+        var csv = SweepProcess.Run(Timeout, "export", out_, "--to", Path.Combine(dir, "s.csv"));
         Assert.Equal(0, csv.Exit);
         Assert.Equal(File.ReadAllText(Path.Combine(out_, "samples.csv")), File.ReadAllText(Path.Combine(dir, "s.csv")));
         var bad = SweepProcess.Run(Timeout, "export", out_, "--format", "xlsx");
