@@ -15,7 +15,7 @@ public static class SweepCommandLine
         Start with:  sweep run CAMPAIGN --out DIR
         then:        sweep status DIR, sweep report DIR, sweep export DIR, sweep serve DIR
         Exit codes: 0 success, 2 bad input (nothing is written), 1 other failure.
-        `sweep COMMAND --help` describes a command; README.md the campaign file and the outputs.
+        `sweep COMMAND --help` describes a command; docs/campaign.md the campaign file, docs/outputs.md the outputs.
         """;
 
     /// <summary>--log-level, for every command (default: $SWEEP_LOG_LEVEL, else information in files and warning on stderr).</summary>
@@ -171,7 +171,7 @@ public static class SweepCommandLine
         return command;
     }
 
-    private static Argument<string> CampaignArgument() => new("CAMPAIGN") { Description = "the campaign file (JSON, see README.md)" };
+    private static Argument<string> CampaignArgument() => new("CAMPAIGN") { Description = "the campaign file (JSON, see docs/campaign.md)" };
 
     private static Argument<string> DirArgument() => new("DIR") { Description = "a campaign's output folder" };
 
