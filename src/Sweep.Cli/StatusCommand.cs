@@ -32,7 +32,7 @@ public static class StatusCommand
             if (onePoint is int n && (n < 0 || n >= campaign.Points.Count))
                 throw new UserError($"--point {n}: the campaign has points 0 to {campaign.Points.Count - 1}");
             Console.WriteLine($"campaign '{campaign.Name}' ({campaign.Hash[..12]}): {done}/{campaign.TotalSamples} samples{(campaign.Target is null ? "" : " (at most)")}, {shardsDone}/{shardsTotal} shards" +
-                (complete ? " — complete" : " — running or stopped"));
+                (complete ? " — complete" : " — in progress or stopped"));
             if (!complete) Console.WriteLine("(a stopped campaign resumes with `sweep run` of the same campaign and DIR)");
             var (created, builds) = StoreProvenance.Read(store);
             var runs = builds.Where(b => created is null || b.Version != created.Version).Select(b => $"also run by {b}");

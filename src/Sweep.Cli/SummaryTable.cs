@@ -95,7 +95,7 @@ public static class SummaryTable
 
     private static string TargetCell(TargetState t) => t.Stopped switch
     {
-        StopReason.TargetMet => $"met {F(t.Current)}",
+        StopReason.TargetMet => "target met",
         StopReason.OutOfReach => "out of reach",
         StopReason.Budget => "budget spent",
         _ => $"~{t.ToGo} to go",

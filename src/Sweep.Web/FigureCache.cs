@@ -11,7 +11,7 @@ public sealed class FigureCache : IDisposable
 {
     public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(3);
 
-    private readonly string _dir;
+    private readonly StoreSource _source;
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"sweep-serve-{Environment.ProcessId}-{Guid.NewGuid():N}");
     private readonly object _gate = new();
     private Rendered _current = new(0, -1, [], "", false);
@@ -20,7 +20,7 @@ public sealed class FigureCache : IDisposable
     /// <summary>One drawing of the report: its version (1, 2, …), the sample count it was drawn from, its figures and folder.</summary>
     public sealed record Rendered(int Version, long Samples, IReadOnlyList<string> Figures, string Folder, bool Partial);
 
-    public FigureCache(string dir) => _dir = dir;
+    public FigureCache(StoreSource source) => _source = source;
 
     public Rendered Current { get { lock (_gate) return _current; } }
 
@@ -35,7 +35,7 @@ public sealed class FigureCache : IDisposable
         string folder = Path.Combine(_root, (current.Version + 1).ToString());
         try
         {
-            var result = ReportBuilder.Build(_dir, folder);
+            var result = ReportBuilder.Build(_source.Current(), folder);
             lock (_gate) _current = new Rendered(current.Version + 1, samples, result.Figures, folder, result.Partial);
             LastError = null;
             // The previous drawing may still be read by a page: keep one back, remove the older ones.

@@ -23,16 +23,17 @@ public sealed class LiveView : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly FigureCache _figures;
+    private readonly StoreSource _source;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _numbers, _drawing;
     private volatile JsonObject _snapshot;
     private volatile string? _error;
 
-    private LiveView(WebApplication app, FigureCache figures, JsonObject first, string dir)
+    private LiveView(WebApplication app, FigureCache figures, StoreSource source, JsonObject first)
     {
-        (_app, _figures, _snapshot) = (app, figures, first);
+        (_app, _figures, _source, _snapshot) = (app, figures, source, first);
         Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/";
-        _numbers = Task.Run(() => ReadLoop(dir));
+        _numbers = Task.Run(ReadLoop);
         _drawing = Task.Run(DrawLoop);
     }
 
@@ -42,12 +43,13 @@ public sealed class LiveView : IAsyncDisposable
     /// <summary>Reads DIR once (a folder without a campaign is refused by <see cref="Sweep.Campaigns.UserError"/>), then serves it on HOST:PORT (0: a free port).</summary>
     public static async Task<LiveView> StartAsync(string dir, IPAddress host, int port)
     {
-        var first = CampaignSnapshot.Read(dir);
+        var source = new StoreSource(dir);
+        var first = CampaignSnapshot.Read(source.Current());
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(host, port));
         var app = builder.Build();
-        var figures = new FigureCache(dir);
+        var figures = new FigureCache(source);
         LiveView? view = null;
         string page = Page();
         app.MapGet("/", () => TypedResults.Content(page, "text/html; charset=utf-8"));
@@ -61,7 +63,7 @@ public sealed class LiveView : IAsyncDisposable
                 ? (IResult)TypedResults.PhysicalFile(path, Path.GetExtension(path) switch { ".svg" => "image/svg+xml", ".png" => "image/png", ".html" => "text/html; charset=utf-8", _ => "application/octet-stream" })
                 : TypedResults.NotFound());
         await app.StartAsync();
-        view = new LiveView(app, figures, first, dir);
+        view = new LiveView(app, figures, source, first);
         return view;
     }
 
@@ -86,14 +88,14 @@ public sealed class LiveView : IAsyncDisposable
         return status;
     }
 
-    private async Task ReadLoop(string dir)
+    private async Task ReadLoop()
     {
         while (!_stop.IsCancellationRequested)
         {
             var clock = Stopwatch.StartNew();
             try
             {
-                _snapshot = CampaignSnapshot.Read(dir);
+                _snapshot = CampaignSnapshot.Read(_source.Current());
                 _error = null;
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -124,6 +126,7 @@ public sealed class LiveView : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _figures.Dispose();
+        _source.Dispose();
         _stop.Dispose();
     }
 }

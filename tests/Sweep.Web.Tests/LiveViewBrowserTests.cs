@@ -15,7 +15,8 @@ public class LiveViewBrowserTests
     private const string Chromium = "/usr/bin/chromium";
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
 
-    // About 3 000 samples on one worker: long enough (seconds) to be seen in progress from a page that polls every second.
+    // About 3 000 samples on one worker: seconds. The run is held with SIGSTOP while the page first reads it, so that the
+    // page sees it in progress however fast the machine is.
     private const string Campaign = """
         { "name": "live", "seed": 3,
           "problem": { "kind": "canonical", "singular_values": [3, 1.5, 0.4], "input_dim": 4 },
@@ -39,8 +40,9 @@ public class LiveViewBrowserTests
         SweepProcess? serve = null;
         try
         {
-            // The store holds the campaign once the run has said what it runs.
+            // The store holds the campaign once the run has said what it runs; hold the run there.
             Assert.True(run.WaitForOutput("campaign 'live'", Timeout), run.Stdout + run.Stderr);
+            run.Signal("STOP");
             serve = SweepProcess.Start("serve", outDir, "--port", "0");
             Assert.True(serve.WaitForOutput("serving", Timeout), serve.Stdout + serve.Stderr);
             string url = Regex.Match(serve.Stdout, @"http://127\.0\.0\.1:\d+/").Value;
@@ -59,10 +61,12 @@ public class LiveViewBrowserTests
             page.SetDefaultTimeout((float)Timeout.TotalMilliseconds);
             await page.GotoAsync(url);
 
-            // The number of samples shown changes while the run goes on…
-            await page.WaitForFunctionAsync("() => +document.getElementById('done').textContent > 0");
+            // The page reads the held run (in progress: not complete), then the number of samples changes once it goes on.
+            await page.WaitForFunctionAsync("() => document.getElementById('campaign').textContent.startsWith('live')");
+            Assert.Equal("in progress or stopped", await page.InnerTextAsync("#state"));
             string first = await page.InnerTextAsync("#done");
-            Assert.False(run.HasExited && await page.InnerTextAsync("#state") == "complete", "the run ended before the page saw it running: make the campaign longer");
+            Assert.True(long.Parse(first) < 3000);
+            run.Signal("CONT");
             await page.WaitForFunctionAsync("first => document.getElementById('done').textContent !== first", first);
             Assert.True(long.Parse(await page.InnerTextAsync("#done")) > long.Parse(first));
 
@@ -88,7 +92,8 @@ public class LiveViewBrowserTests
             // Two more readings of the store: still nothing written into the campaign folder.
             string read = await page.InnerTextAsync("#updated");
             await page.WaitForFunctionAsync("r => document.getElementById('updated').textContent !== r", read);
-            Assert.Equal(before, Listing(outDir));
+            var after = Listing(outDir);
+            Assert.True(before == after, $"the campaign folder changed:\n{string.Join("\n", before.Split('\n').Except(after.Split('\n')))}\n→\n{string.Join("\n", after.Split('\n').Except(before.Split('\n')))}");
             lock (errors) Assert.True(errors.Count == 0, "console errors: " + string.Join("\n", errors));
 
             serve.Signal("TERM");
@@ -100,7 +105,7 @@ public class LiveViewBrowserTests
         {
             if (serve is { HasExited: false }) serve.Kill();
             serve?.Dispose();
-            if (!run.HasExited) run.Kill();
+            if (!run.HasExited) { run.Signal("CONT"); run.Kill(); }
         }
         Directory.Delete(dir, recursive: true);
     }
