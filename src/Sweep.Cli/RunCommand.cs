@@ -136,7 +136,7 @@ public static class RunCommand
             var finished = (CampaignFinished)result;
             // The statistics summary.json holds (with a target, only each point's samples up to its stop).
             var final = finished.Points ?? (await node.Aggregator.Ask<Progress>(GetProgress.Instance, TimeSpan.FromSeconds(30))).Points;
-            SummaryTable.Print(campaign, final, finished.Targets);
+            SummaryTable.Print(campaign, final, finished.Targets, $"per point (labels at the stop, time quantiles, target): sweep status {UserError.Printable(outDir)} --points");
             Console.WriteLine($"wrote {UserError.Printable(finished.SummaryPath)} and {UserError.Printable(finished.SamplesPath)}");
             // Comparable with `sweep bench`: every sample solved by this process, over everything from cluster start to
             // the written outputs.

@@ -1,4 +1,5 @@
 using Serilog;
+using Sweep.Campaigns;
 using Sweep.Results.Output;
 using Sweep.Results.Storage;
 
@@ -12,32 +13,14 @@ namespace Sweep.Cli;
 /// </summary>
 public static class StatusCommand
 {
-    public static int Execute(string dir, bool json)
+    public static int Execute(string dir, bool json, bool allPoints = false, int? onePoint = null)
     {
         SweepLogging.ForReader(dir);
         var (campaign, store) = StoredCampaign.Open(dir, quickCheck: false);
         using (store)
         {
-            // With a target, each point's complete prefix up to its stop, as the outputs hold it (this streams the
-            // samples: a target campaign's status costs a pass over its store); else the stored per-shard statistics.
-            IReadOnlyList<Sweep.Results.Statistics.PointStatistics> stats;
-            IReadOnlyList<Sweep.Results.Statistics.TargetState?>? targets = null;
-            long shardsTotal = campaign.Plan().Count;
-            int shardsDone;
-            bool complete, binned = false;
-            if (campaign.Target is null)
-            {
-                var progress = StoredStatistics.Read(campaign, store);
-                (stats, shardsDone, binned) = (progress.Points, progress.ShardsDone, progress.Binned);
-                complete = shardsDone == shardsTotal;
-            }
-            else
-            {
-                shardsDone = store.CompletedShards().Count;
-                var walk = new Sweep.Results.Statistics.PrefixWalk(campaign);
-                foreach (var _ in walk.Filter(store.ReadSamples())) { }
-                (stats, targets, complete) = (walk.Stats, walk.States, walk.AllStopped);
-            }
+            var progress = StoredStatistics.Current(campaign, store);
+            var (stats, targets, shardsDone, shardsTotal, complete, binned) = (progress.Points, progress.Targets, progress.ShardsDone, progress.ShardsTotal, progress.Complete, progress.Binned);
             long done = stats.Sum(s => (long)s.Count);
             Log.Debug("status of {Dir}: {Done}/{Total} samples, complete {Complete}, {Blobs} sample blobs read", dir, done, campaign.TotalSamples, complete, store.SampleBlobsRead);
             if (json)
@@ -46,15 +29,31 @@ public static class StatusCommand
                 Console.Out.WriteLine();
                 return 0;
             }
-            Console.WriteLine($"campaign '{campaign.Name}' ({campaign.Hash[..12]}): {done}/{campaign.TotalSamples} samples{(campaign.Target is null ? "" : " (at most: points stop at their target)")}, {shardsDone}/{shardsTotal} shards" +
-                (complete ? " — complete" : " — in progress or stopped (rerun `sweep run` with the same campaign to resume)"));
+            if (onePoint is int n && (n < 0 || n >= campaign.Points.Count))
+                throw new UserError($"--point {n}: the campaign has points 0 to {campaign.Points.Count - 1}");
+            Console.WriteLine($"campaign '{campaign.Name}' ({campaign.Hash[..12]}): {done}/{campaign.TotalSamples} samples{(campaign.Target is null ? "" : " (at most)")}, {shardsDone}/{shardsTotal} shards" +
+                (complete ? " — complete" : " — in progress or stopped"));
+            if (!complete) Console.WriteLine("(a stopped campaign resumes with `sweep run` of the same campaign and DIR)");
             var (created, builds) = StoreProvenance.Read(store);
-            if (created is not null) Console.WriteLine(Sweep.Campaigns.UserError.Printable($"created by {created}"));
-            foreach (var b in builds.Where(b => created is null || b.Version != created.Version)) Console.WriteLine(Sweep.Campaigns.UserError.Printable($"also run by {b}"));
+            var runs = builds.Where(b => created is null || b.Version != created.Version).Select(b => $"also run by {b}");
+            foreach (var line in (created is null ? runs : runs.Prepend($"created by {created}")).SelectMany(l => SummaryTable.Wrap(Sweep.Campaigns.UserError.Printable(l), "")))
+                Console.WriteLine(line);
             var summaries = stats.Select(s => s.Summarize()).ToList();
-            SummaryTable.Print(campaign, summaries, targets);
+            if (onePoint is int only)
+            {
+                foreach (var line in SummaryTable.Details(campaign, summaries[only], targets?[only])) Console.WriteLine(line);
+                return 0;
+            }
+            SummaryTable.Print(campaign, summaries, targets, allPoints ? null : "per point (labels at the stop, time quantiles, target): --points, or --point N");
+            if (allPoints)
+                foreach (var s in summaries)
+                {
+                    Console.WriteLine();
+                    foreach (var line in SummaryTable.Details(campaign, s, targets?[s.Point])) Console.WriteLine(line);
+                }
             if (binned)
-                Console.WriteLine($"≈: time quantiles of points over {Sweep.Results.Statistics.CensoredQuantiles.DefaultExactCapacity} samples come from the stored binned histograms (within a relative 1e-3); summary.json has the run's own.");
+                foreach (var line in SummaryTable.Wrap($"≈: time quantiles of points over {Sweep.Results.Statistics.CensoredQuantiles.DefaultExactCapacity} samples come from the stored binned histograms (within a relative 1e-3); summary.json has the run's own.", ""))
+                    Console.WriteLine(line);
             return 0;
         }
     }

@@ -14,9 +14,9 @@ public static class SweepCommandLine
         sweep — empirical basin measures of deep linear networks under gradient flow and descent.
 
         Start with:  sweep run CAMPAIGN --out DIR
-        then:        sweep status DIR, sweep report DIR, sweep export DIR --format csv
+        then:        sweep status DIR, sweep report DIR, sweep export DIR, sweep serve DIR
         Exit codes: 0 success, 2 bad input (nothing is written), 1 other failure.
-        `sweep COMMAND --help` describes a command; README.md the campaign file and the outputs.
+        `sweep COMMAND --help` describes a command; docs/campaign.md the campaign file, docs/outputs.md the outputs.
         """;
 
     /// <summary>--log-level, for every command (default: $SWEEP_LOG_LEVEL, else information in files and warning on stderr).</summary>
@@ -51,6 +51,7 @@ public static class SweepCommandLine
         root.Subcommands.Add(Status());
         root.Subcommands.Add(Report());
         root.Subcommands.Add(Export());
+        root.Subcommands.Add(Serve());
         root.Subcommands.Add(Bench());
         root.Subcommands.Add(Help(root));
         return root;
@@ -128,8 +129,10 @@ public static class SweepCommandLine
     {
         var dir = DirArgument();
         var json = new Option<bool>("--json") { Description = "print what summary.json would hold now (\"complete\": false while running), for scripts and notebooks" };
-        var command = new Command("status", "progress and current estimates of a running or stopped campaign") { dir, json };
-        command.SetAction(r => StatusCommand.Execute(r.GetRequiredValue(dir), r.GetValue(json)));
+        var points = new Option<bool>("--points") { Description = "after the table, every point in full: outcomes, saddle-mass bounds, time quantiles, labels at the stop, target" };
+        var point = new Option<int?>("--point") { Description = "one point in full (its index, the table's first column)", HelpName = "N" };
+        var command = new Command("status", "progress and current estimates of a running or stopped campaign") { dir, json, points, point };
+        command.SetAction(r => StatusCommand.Execute(r.GetRequiredValue(dir), r.GetValue(json), r.GetValue(points), r.GetValue(point)));
         return command;
     }
 
@@ -146,12 +149,22 @@ public static class SweepCommandLine
     private static Command Export()
     {
         var dir = DirArgument();
-        var format = new Option<string>("--format", "-f") { Description = "csv (exactly samples.csv) or parquet", HelpName = "csv|parquet", Required = true };
+        var format = new Option<string>("--format", "-f") { Description = "csv (exactly samples.csv; the default) or parquet", HelpName = "csv|parquet", DefaultValueFactory = _ => "csv" };
         OneOf(format, "csv", "parquet");
         var to = new Option<string?>("--to") { Description = "the file to write (default: DIR/samples.csv or DIR/samples.parquet)", HelpName = "FILE" };
         var force = new Option<bool>("--force") { Description = "replace an existing --to file (only a regular file, never a link, device or folder)" };
         var command = new Command("export", "per-sample results for pandas, Julia, R") { dir, format, to, force };
         command.SetAction(r => ReportCommands.Export(r.GetRequiredValue(dir), r.GetRequiredValue(format), r.GetValue(to), r.GetValue(force)));
+        return command;
+    }
+
+    private static Command Serve()
+    {
+        var dir = DirArgument();
+        var port = IntOption("--port", "the port to serve on (0: any free port, printed at start)", 0, 65535, 8053, "-p");
+        var host = new Option<string>("--host") { Description = "the address to bind (anything but loopback lets others read the results)", HelpName = "HOST", DefaultValueFactory = _ => "127.0.0.1" };
+        var command = new Command("serve", "a live web view of a campaign (progress, outcomes with intervals, figures), read-only, while it runs and after") { dir, port, host };
+        command.SetAction(r => ServeCommand.Execute(r.GetRequiredValue(dir), r.GetValue(host)!, r.GetValue(port)));
         return command;
     }
 
@@ -184,7 +197,7 @@ public static class SweepCommandLine
         return command;
     }
 
-    private static Argument<string> CampaignArgument() => new("CAMPAIGN") { Description = "the campaign file (JSON, see README.md)" };
+    private static Argument<string> CampaignArgument() => new("CAMPAIGN") { Description = "the campaign file (JSON, see docs/campaign.md)" };
 
     private static Argument<string> DirArgument() => new("DIR") { Description = "a campaign's output folder" };
 

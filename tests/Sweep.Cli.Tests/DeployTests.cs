@@ -94,7 +94,8 @@ public class DeployTests
     {
         var dockerfile = File.ReadAllLines(Path.Combine(Root(), "deploy", "Dockerfile"));
         // The last USER of the final stage is not root.
-        var runtimeStage = dockerfile.SkipWhile(l => !l.StartsWith("FROM mcr.microsoft.com/dotnet/runtime")).ToList();
+        // The ASP.NET runtime image: `sweep serve` needs that shared framework beside .NET's.
+        var runtimeStage = dockerfile.SkipWhile(l => !l.StartsWith("FROM mcr.microsoft.com/dotnet/aspnet")).ToList();
         var user = runtimeStage.LastOrDefault(l => l.StartsWith("USER "));
         Assert.NotNull(user);
         Assert.DoesNotContain(user!.Split(' ', 2)[1].Trim(), new[] { "root", "0" });

@@ -42,7 +42,30 @@ public class GoldenOutputTests
         var (samples, summary) = golden[example];
         Assert.Equal(samples, Sha256(Path.Combine(outDir, "samples.csv")));
         Assert.Equal(summary, SummarySha256(Path.Combine(outDir, "summary.json")));
+        FitsATerminal(stdout, outDir);
+        // The dynamics sweeps (parameters that are whole objects) and a target campaign, in full.
+        if (example is "optimizers" or "optimizers-data" or "sequential")
+        {
+            var points = SweepProcess.Run(Timeout, "status", outDir, "--points");
+            Assert.True(points.Exit == 0, points.Err);
+            FitsATerminal(points.Out, outDir);
+            Assert.Contains("labels at the stop", points.Out);
+        }
         Directory.Delete(dir, recursive: true);
+    }
+
+    /// <summary>
+    /// Every line of the table, its legend and the per-point details fits 100 columns, and no parameter is printed as
+    /// raw JSON. Lines naming the output folder (a long temporary path here) and the 10-second progress lines are not the table's.
+    /// </summary>
+    private static void FitsATerminal(string stdout, string outDir)
+    {
+        var lines = stdout.Split('\n').Select(l => l.TrimEnd('\r'))
+            .Where(l => !l.Contains(outDir) && !System.Text.RegularExpressions.Regex.IsMatch(l, @"^\d+(/\d+)? samples")).ToList();
+        Assert.Contains(lines, l => l.StartsWith("#  parameters", StringComparison.Ordinal));
+        var wide = lines.Where(l => l.Length > SummaryTable.Width).ToList();
+        Assert.True(wide.Count == 0, "wider than 100 columns:\n" + string.Join("\n", wide));
+        Assert.DoesNotContain("{\"", stdout);
     }
 
     private static string Sha256(string path)

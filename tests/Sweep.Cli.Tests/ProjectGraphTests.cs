@@ -39,6 +39,7 @@ public class ProjectGraphTests
     [InlineData("Sweep.Campaigns")]
     [InlineData("Sweep.Results")]
     [InlineData("Sweep.Reporting")]
+    [InlineData("Sweep.Web")]
     public void Projects_that_are_not_actors_have_no_akka_package_in_their_closure(string project)
     {
         var akka = PackageClosure(project).Where(p => p.StartsWith("Akka", StringComparison.OrdinalIgnoreCase)).ToList();

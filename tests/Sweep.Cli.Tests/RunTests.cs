@@ -38,7 +38,10 @@ public class RunTests
         Assert.Equal(Math.Pow(0.05, 1.0 / 40), point["saddle_mass"]!["lower95"]!.GetValue<double>(), 12);
         Assert.Equal(0, point["t_hit"]!["count"]!.GetValue<long>());
         Assert.Equal(0, point["t_global"]!["count"]!.GetValue<long>());
-        Assert.Contains("{0,2}", stdout);    // the final table
+        Assert.Contains("[1, 1]", stdout);   // the final table: every sample a certified saddle
+        // The labels at the stop are in the point's details.
+        var details = SweepProcess.Run(Timeout, "status", Path.Combine(dir, "out"), "--point", "0");
+        Assert.Contains("{0,2}", details.Out);
     }
 
     [Fact]
@@ -174,6 +177,13 @@ public class RunTests
         Assert.Equal(0, status.Exit);
         Assert.Contains("20/20 samples", status.Out);
         Assert.Contains("complete", status.Out);
+        var one = SweepProcess.Run(Timeout, "status", out_, "--point", "0");
+        Assert.True(one.Exit == 0, one.Err);
+        Assert.Contains("point 0", one.Out);
+        Assert.Contains("labels at the stop", one.Out);
+        var missing = SweepProcess.Run(Timeout, "status", out_, "--point", "7");
+        Assert.Equal(2, missing.Exit);
+        Assert.StartsWith("error: --point 7: the campaign has points 0 to", missing.Err);
         var again = SweepProcess.Run(Timeout, "run", file, "--out", out_);
         Assert.Equal(0, again.Exit);
         Assert.Contains("20 of 20 samples already stored", again.Out);
@@ -196,7 +206,8 @@ public class RunTests
         var export = SweepProcess.Run(Timeout, "export", out_, "--format", "parquet", "--to", parquet);
         Assert.True(export.Exit == 0, export.Err);
         Assert.True(new FileInfo(parquet).Length > 0);
-        var csv = SweepProcess.Run(Timeout, "export", out_, "--format", "csv", "--to", Path.Combine(dir, "s.csv"));
+        // csv is the default format: no -f needed.
+        var csv = SweepProcess.Run(Timeout, "export", out_, "--to", Path.Combine(dir, "s.csv"));
         Assert.Equal(0, csv.Exit);
         Assert.Equal(File.ReadAllText(Path.Combine(out_, "samples.csv")), File.ReadAllText(Path.Combine(dir, "s.csv")));
         var bad = SweepProcess.Run(Timeout, "export", out_, "--format", "xlsx");

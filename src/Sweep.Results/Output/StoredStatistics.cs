@@ -67,4 +67,29 @@ public static class StoredStatistics
         }
         return new StoredProgress(stats, samples.Sum(), shards);
     }
+
+    /// <summary>
+    /// What the readers show of a running or stopped campaign (`status`, `serve`): without a target, the stored
+    /// per-shard statistics (<see cref="Read"/>); with one, each point's complete prefix up to its stop, as the outputs
+    /// hold it (this streams the samples: a pass over the store).
+    /// </summary>
+    public static CampaignProgress Current(Campaign campaign, CampaignStore store)
+    {
+        long shardsTotal = campaign.Plan().Count;
+        if (campaign.Target is null)
+        {
+            var progress = Read(campaign, store);
+            return new CampaignProgress(progress.Points, null, progress.ShardsDone, shardsTotal, progress.ShardsDone == shardsTotal, progress.Binned);
+        }
+        int shardsDone = store.CompletedShards().Count;
+        var walk = new PrefixWalk(campaign);
+        foreach (var _ in walk.Filter(store.ReadSamples())) { }
+        return new CampaignProgress(walk.Stats, walk.States, shardsDone, shardsTotal, walk.AllStopped, false);
+    }
+}
+
+/// <summary>A campaign's statistics now: per point, its target state (null without a target), shards stored and planned, whether it is complete, whether any time quantile is binned.</summary>
+public sealed record CampaignProgress(IReadOnlyList<PointStatistics> Points, IReadOnlyList<TargetState?>? Targets, int ShardsDone, long ShardsTotal, bool Complete, bool Binned)
+{
+    public long SamplesDone => Points.Sum(s => (long)s.Count);
 }
