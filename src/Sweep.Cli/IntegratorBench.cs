@@ -117,8 +117,8 @@ public static class IntegratorBench
     /// <summary>One markdown row per point and integrator: counts, then median / p90 over the certified samples.</summary>
     public static string ToMarkdown(IEnumerable<Row> rows)
     {
-        static string G(double v) => double.IsNaN(v) ? "–" : v >= 1e4 ? v.ToString("0.00e0", CultureInfo.InvariantCulture)
-            : v.ToString("G3", CultureInfo.InvariantCulture);
+        static string G(double v) => double.IsNaN(v) ? "–" : v >= 1e5 ? v.ToString("0.00e0", CultureInfo.InvariantCulture)
+            : v >= 100 ? v.ToString("0", CultureInfo.InvariantCulture) : v.ToString("G3", CultureInfo.InvariantCulture);
         static string Cell(double[] v) => v.Length == 0 ? "–" : $"{G(Quantile(v, 0.5))} / {G(Quantile(v, 0.9))}";
         static string Ms(double[] v) => Cell(v.Select(x => x * 1e3).ToArray());
         var sb = new StringBuilder();
