@@ -3,6 +3,7 @@
 networks (canonical problems only), written from ../../shared/docs/MATH.md and CONTRACT.md alone.
 
 usage: outcomes.py CAMPAIGN.json [--samples N] [--seed S] [--out FILE] [--samples-csv FILE] [--quiet]
+                   [--integrator auto|dp45|radau5] [--stiff Radau|BDF]
 
 Runs every sweep point of the campaign with its own numpy random draws and writes one JSON document shaped like
 sweep's summary.json (see README.md in this folder).  Needs Debian's python3-numpy and python3-scipy; run it with
