@@ -2,7 +2,7 @@
 """Statistical comparison of two summaries of the same campaign, drawn with independent random initialisations:
 typically sweep's DIR/summary.json (A) and outcomes.py's *.peer.json (B).
 
-usage: compare.py A.json B.json [--z Z]
+usage: compare.py A.json B.json [--z Z] [--samples A.csv B.csv]
 
 Per point (matched by index) and per outcome (global, saddle, unresolved, diverged): both fractions, their exact
 95% Clopper–Pearson intervals, whether those overlap, and the pooled two-proportion z-score. Also (informational,
@@ -159,10 +159,44 @@ def compare(A, B, zmax, out=print):
     return failures, worst
 
 
+def read_times(path):
+    """{point: {'t_global': [...], 't_hit': [...]}} over the non-diverged rows; an empty cell (not reached) is +inf."""
+    import csv
+    out = {}
+    with open(path, newline='') as f:
+        for row in csv.DictReader(f):
+            if row['status'] == 'diverged':
+                continue
+            d = out.setdefault(int(row['point']), {'t_global': [], 't_hit': []})
+            for key in d:
+                d[key].append(float(row[key]) if row.get(key) not in (None, '') else math.inf)
+    return out
+
+
+def ks_report(path_a, path_b):
+    """Two-sample Kolmogorov-Smirnov on t_global and t_hit per point. Samples not reached count as +inf on both sides
+    (the empirical distributions then include the censored mass, which stays comparable while both run to the same
+    rule); exact p-value where scipy offers it."""
+    from scipy.stats import ks_2samp
+    ta, tb = read_times(path_a), read_times(path_b)
+    print('\nKolmogorov-Smirnov (per-sample files; unreached = +inf on both sides)')
+    for idx in sorted(set(ta) & set(tb)):
+        for key in ('t_global', 't_hit'):
+            xa, xb = ta[idx][key], tb[idx][key]
+            if not any(math.isfinite(x) for x in xa) and not any(math.isfinite(x) for x in xb):
+                print(f'  point {idx} {key}: never reached on either side')
+                continue
+            r = ks_2samp(xa, xb)
+            print(f'  point {idx} {key}: n A {len(xa)} B {len(xb)}  D = {r.statistic:.4f}  p = {r.pvalue:.3g}')
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('a'); ap.add_argument('b')
     ap.add_argument('--z', type=float, default=3.0, help='|z| above which an outcome fraction counts as different')
+    ap.add_argument('--samples', nargs=2, metavar=('A.csv', 'B.csv'), default=None,
+                    help='per-sample files (sweep\'s samples.csv, outcomes.py --samples-csv): also a two-sample '
+                         'Kolmogorov-Smirnov test on t_global and t_hit per point (informational, never failing)')
     args = ap.parse_args(argv)
     try:
         A = json.load(open(args.a)); B = json.load(open(args.b))
@@ -171,6 +205,12 @@ def main(argv=None):
     except (OSError, ValueError, KeyError, Unusable) as e:
         print(f'error: cannot compare: {e}', file=sys.stderr)
         return 2
+    if args.samples:
+        try:
+            ks_report(*args.samples)
+        except (OSError, ValueError, KeyError) as e:
+            print(f'error: cannot read the per-sample files: {e}', file=sys.stderr)
+            return 2
     print(f'\nlargest |z| over outcome and itinerary fractions: {worst:.2f}')
     if failures:
         print('INCOMPATIBLE (|z| > %g):\n  ' % args.z + '\n  '.join(failures))

@@ -3,6 +3,7 @@
 networks (canonical problems only), written from ../../shared/docs/MATH.md and CONTRACT.md alone.
 
 usage: outcomes.py CAMPAIGN.json [--samples N] [--seed S] [--out FILE] [--samples-csv FILE] [--quiet]
+                   [--integrator auto|dp45|radau5] [--stiff Radau|BDF]
 
 Runs every sweep point of the campaign with its own numpy random draws and writes one JSON document shaped like
 sweep's summary.json (see README.md in this folder).  Needs Debian's python3-numpy and python3-scipy; run it with
@@ -101,6 +102,20 @@ class Canonical:
         return [np.matmul(np.swapaxes(Ws[i + 1], 1, 2), Ws[i + 1]) - np.matmul(Ws[i], np.swapaxes(Ws[i], 1, 2))
                 for i in range(self.nlayers - 1)]
 
+    def manifold_threshold(self, modes):
+        """Certificate level on the invariant manifold of the suppressed modes (MATH.md): the critical values reachable
+        there are L_S with S inside the free modes; the lowest is 1/2 sum_{i suppressed} s_i^2, the second-lowest L'
+        adds 1/2 s_j^2 of the smallest free mode j.  Returns L' - delta' with delta' = 1e-6 (L' - lowest), the global
+        rule's margin (no suppressed mode: L' = L_2, threshold L_2 - delta).  +inf when every mode is suppressed (one
+        critical value: the limit is the saddle from t = 0)."""
+        sup = sorted(set(int(i) for i in modes))
+        free = [i for i in range(self.dy) if i not in sup]
+        if not free:
+            return math.inf
+        low = self.L_min + 0.5 * float(np.sum(self.s[sup] ** 2)) if sup else self.L_min
+        second = low + 0.5 * float(np.min(self.s[free]) ** 2)
+        return second - 1e-6 * (second - low)
+
     def suppressed_index(self, modes):
         """Flat indices of the entries that suppression zeroes: column i of W_1 and row i of W_{H+1}."""
         idx = []
@@ -133,7 +148,8 @@ def rms(x):
     return np.sqrt(np.mean(x * x, axis=1))
 
 
-def integrate_point(prob, y0, t_max, rtol, atol, gtol, eps_hit, until, suppress_idx, max_iters=10 ** 7, itinerary=False):
+def integrate_point(prob, y0, t_max, rtol, atol, gtol, eps_hit, until, suppress_idx, max_iters=10 ** 7, itinerary=False,
+                    thr_saddle=None, max_steps=None):
     """Batched adaptive Dormand–Prince 5(4) for dW/dt = -grad L, one step size per trajectory.
     Returns a dict of per-sample arrays.  With itinerary: res['itinerary'][k] is sample k's list of (label mask, entry
     time), the label (mode i learned iff P_ii > s_i/2) at t = 0 and every change at an accepted step, timed at the
@@ -195,9 +211,13 @@ def integrate_point(prob, y0, t_max, rtol, atol, gtol, eps_hit, until, suppress_
     hit0 = (L - prob.L_min) <= eps_hit
     res['t_hit'][hit0] = 0.0
     hit = hit0.copy()
+    if thr_saddle is None:                   # the legacy rule (gradient test on the manifold), kept for old callers
+        saddle_ok = lambda L_, gn_: gn_ <= gtol
+    else:                                    # MATH.md: exact zeros and L < L' - delta
+        saddle_ok = lambda L_, gn_: L_ < thr_saddle
     if has_sup:
         on_manifold = np.all(y[:, suppress_idx] == 0.0, axis=1)
-        cert_saddle = on_manifold & (gn <= gtol)
+        cert_saddle = on_manifold & saddle_ok(L, gn)
     else:
         cert_saddle = np.zeros(N, dtype=bool)
     res['t_saddle'][cert_saddle] = 0.0
@@ -307,7 +327,7 @@ def integrate_point(prob, y0, t_max, rtol, atol, gtol, eps_hit, until, suppress_
             cur = np.where(changed, new, cur)
 
         if has_sup:
-            new_saddle = acc & ~cert_saddle & (gn <= gtol) & np.all(y[:, suppress_idx] == 0.0, axis=1)
+            new_saddle = acc & ~cert_saddle & saddle_ok(L, gn) & np.all(y[:, suppress_idx] == 0.0, axis=1)
             if new_saddle.any():
                 res['t_saddle'][ids[new_saddle]] = t[new_saddle]
                 cert_saddle = cert_saddle | new_saddle
@@ -323,9 +343,148 @@ def integrate_point(prob, y0, t_max, rtol, atol, gtol, eps_hit, until, suppress_
         stop, horizon = stop[keep], horizon[keep]
         finish(stop, 'converged')
         horizon = horizon[~stop]
+        budget = ~horizon & (steps >= (max_steps or np.iinfo(np.int64).max))
         finish(horizon, 'horizon')
+        finish(budget[~horizon], 'budget')
     if len(ids):
         finish(np.ones(len(ids), dtype=bool), 'horizon')   # max_iters safeguard (never reached in practice)
+    return res
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# implicit (stiff) flow: scipy's Radau IIA (order 5, L-stable) or BDF, one trajectory at a time
+JAC_FD = 1e-6          # central-difference step of the Jacobian (relative to max(1, |w_k|))
+
+
+def integrate_point_implicit(prob, y0, t_max, rtol, atol, gtol, eps_hit, until, suppress_idx, thr_saddle,
+                             max_steps=None, itinerary=False, method='Radau'):
+    """Per trajectory, scipy.integrate's Radau (or BDF) stepper for dW/dt = -grad L on the free coordinates only (the
+    suppressed entries are not integrated: they are exactly 0), with the Jacobian -Hessian from central differences
+    of the exact gradient (all 2n perturbed points in one batch).  Certificates and hits are tested at every accepted
+    step; a crossing's time is the root (brentq) of L(sol(t)) - level on the step's dense output.  Stops: the until
+    rule, t >= t_max (horizon), max_steps accepted steps (budget), or the stepper failing (step size too small:
+    diverged, as for a non-finite or exploding weight)."""
+    from scipy.integrate import Radau, BDF
+    from scipy.optimize import brentq
+    Stepper = {'Radau': Radau, 'BDF': BDF}[method]
+    N, n = y0.shape
+    thr_global = prob.L2 - prob.delta
+    thr_hit = prob.L_min + eps_hit
+    has_sup = len(suppress_idx) > 0
+    free = np.setdiff1d(np.arange(n), suppress_idx)
+    nf = len(free)
+    max_steps = max_steps or np.iinfo(np.int64).max
+    bound = t_max if math.isfinite(t_max) else 1e300
+    res = dict(status=np.array(['running'] * N, dtype=object), outcome=np.array([''] * N, dtype=object),
+               t_stop=np.zeros(N), t_hit=np.full(N, np.inf), t_global=np.full(N, np.inf),
+               t_saddle=np.full(N, np.inf), final_loss=np.full(N, np.nan), grad_norm=np.full(N, np.nan),
+               steps=np.zeros(N, dtype=np.int64), rejected=np.zeros(N, dtype=np.int64),
+               rhs_evals=np.zeros(N, dtype=np.int64), jac_evals=np.zeros(N, dtype=np.int64),
+               y_final=np.full((N, n), np.nan))
+    if itinerary:
+        res['itinerary'] = [[] for _ in range(N)]
+    bits = 1 << np.arange(prob.dy)
+    full = np.zeros((1, n))
+    gbuf = np.zeros((1, n))
+    jpts = np.zeros((2 * nf, n))
+    jg = np.zeros((2 * nf, n))
+    ar = np.arange(nf)
+
+    def loss_grad(z):
+        full[0, free] = z
+        L = prob.loss_grad(full, gbuf)[0]
+        return L, gbuf[0, free].copy()
+
+    def rhs(t, z):
+        return -loss_grad(z)[1]
+
+    def jac(t, z):
+        jpts[:] = 0.0
+        jpts[:, free] = z
+        h = JAC_FD * np.maximum(1.0, np.abs(z))
+        jpts[ar, free] += h
+        jpts[nf + ar, free] -= h
+        prob.loss_grad(jpts, jg)
+        Hm = (jg[:nf][:, free] - jg[nf:][:, free]) / (2 * h)[:, None]      # row k: d grad / d z_k
+        return -0.5 * (Hm + Hm.T)
+
+    def loss_at(z):
+        return loss_grad(z)[0]
+
+    for k in range(N):
+        z = y0[k, free].copy()
+        L, g = loss_grad(z)
+        gn = float(np.sqrt(g @ g))
+        t = 0.0
+        cg = L < thr_global and not has_sup
+        cs = has_sup and L < thr_saddle
+        hit = (L - prob.L_min) <= eps_hit
+        if cg: res['t_global'][k] = 0.0
+        if cs: res['t_saddle'][k] = 0.0
+        if hit: res['t_hit'][k] = 0.0
+        code = int((prob.labels(y0[k:k + 1])[0] * bits).sum())
+        if itinerary:
+            res['itinerary'][k].append((code, 0.0))
+
+        def stop_now():
+            c = cg or cs
+            return c if until == 'certified' else (c and hit) if until == 'hit' else (c and gn <= gtol)
+
+        status = 'converged' if stop_now() else None
+        if not np.isfinite(L) or not np.all(np.isfinite(z)):
+            status = 'diverged'
+        st = None
+        steps = 0
+        while status is None:
+            if st is None:
+                st = Stepper(rhs, 0.0, z, bound, rtol=rtol, atol=atol, jac=jac)
+            msg = st.step()
+            if st.status == 'failed':
+                status = 'diverged'
+                break
+            t_old, t_new = st.t_old, st.t
+            z_new = st.y
+            steps += 1
+            Lnew, g = loss_grad(z_new)
+            gn = float(np.sqrt(g @ g))
+            if not np.isfinite(Lnew) or not np.all(np.isfinite(z_new)) or np.abs(z_new).max() > DIVERGE_ABS:
+                z, L, t = z_new, Lnew, t_new
+                status = 'diverged'
+                break
+            sol = None
+            for level, key, flag in ((thr_global, 't_global', not cg and not has_sup), (thr_saddle, 't_saddle', not cs and has_sup),
+                                     (thr_hit, 't_hit', not hit)):
+                if flag and Lnew < level if key != 't_hit' else flag and Lnew - prob.L_min <= eps_hit:
+                    sol = sol or st.dense_output()
+                    f = lambda tt: loss_at(sol(tt)) - level
+                    res[key][k] = brentq(f, t_old, t_new, xtol=1e-12 * max(1.0, t_new), rtol=1e-14) if L > level else t_new
+                    if key == 't_global': cg = True
+                    elif key == 't_saddle': cs = True
+                    else: hit = True
+            z, L, t = z_new, Lnew, t_new
+            if itinerary:
+                full[0, free] = z
+                new = int((prob.labels(full)[0] * bits).sum())
+                if new != code:
+                    res['itinerary'][k].append((new, float(t)))
+                    code = new
+            if stop_now():
+                status = 'converged'
+            elif t >= t_max:
+                status = 'horizon'
+            elif steps >= max_steps:
+                status = 'budget'
+        yf = np.zeros(n)
+        yf[free] = z
+        res['status'][k] = status
+        res['outcome'][k] = 'diverged' if status == 'diverged' else 'global' if cg else 'saddle' if cs else 'unresolved'
+        res['t_stop'][k] = t
+        res['final_loss'][k] = L
+        res['grad_norm'][k] = gn
+        res['steps'][k] = steps
+        res['rhs_evals'][k] = 1 + (st.nfev if st is not None else 0)
+        res['jac_evals'][k] = st.njev if st is not None else 0
+        res['y_final'][k] = yf
     return res
 
 
@@ -533,7 +692,7 @@ def summarize(prob, res, index, params, n_total, t_max):
                            'critical_value': prob.critical_value(m)}
     return {
         'index': index, 'params': params, 'samples': n_total,
-        'status': {s: int(np.sum(status == s)) for s in ('converged', 'horizon', 'diverged')},
+        'status': {s: int(np.sum(status == s)) for s in ('converged', 'horizon', 'budget', 'diverged')},
         'singular_values': prob.s.tolist(), 'global_min': prob.L_min,
         'global_label': label_string(np.ones(prob.dy, dtype=bool)),
         'certificate': {'L2': prob.L2, 'delta': prob.delta, 'threshold': prob.L2 - prob.delta},
@@ -544,7 +703,8 @@ def summarize(prob, res, index, params, n_total, t_max):
         't_global': censored_quantiles(res['t_global'][nd]),
         't_hit': censored_quantiles(res['t_hit'][nd]),
         'steps': {'mean': float(np.mean(res['steps'])), 'max': int(np.max(res['steps'])),
-                  'rejected_mean': float(np.mean(res['rejected']))},
+                  'rejected_mean': float(np.mean(res['rejected'])), 'rhs_evals_mean': float(np.mean(res['rhs_evals'])),
+                  **({'jac_evals_mean': float(np.mean(res['jac_evals']))} if 'jac_evals' in res else {})},
         't_stop': {'min': float(np.min(res['t_stop'])), 'max': float(np.max(res['t_stop']))},
         **({'itineraries': itinerary_summary(prob, res, nd)} if 'itinerary' in res else {}),
     }
@@ -579,7 +739,7 @@ def points(campaign):
         yield idx, params, cfg
 
 
-def run_campaign(campaign, n_override=None, seed=None, log=print, want_samples=False):
+def run_campaign(campaign, n_override=None, seed=None, log=print, want_samples=False, implicit=None, stiff_method='Radau'):
     seed = campaign['seed'] if seed is None else seed
     out = {'campaign': campaign.get('name'), 'implementation': 'tools/crosscheck/outcomes.py (numpy, independent)',
            'seed': seed, 'numpy': np.__version__, 'points': []}
@@ -605,10 +765,22 @@ def run_campaign(campaign, n_override=None, seed=None, log=print, want_samples=F
         t0 = time.perf_counter()
         y0 = initial_weights(prob, n, float(init['scale']), seed, idx, sup)
         if method == 'flow':
-            horizon = float(dyn['t_max'])
-            res = integrate_point(prob, y0, horizon, float(dyn['rtol']), float(dyn['atol']), gtol,
-                                  float(cfg['stop']['eps_hit']), until, sup,
-                                  itinerary=bool((cfg.get('analysis') or {}).get('itinerary', False)))
+            horizon = float(dyn['t_max']) if dyn.get('t_max') is not None else math.inf
+            # as sweep (CONTRACT.md): without t_max a budget of max_steps accepted steps (default 100 000)
+            max_steps = int(dyn['max_steps']) if dyn.get('max_steps') is not None else (None if math.isfinite(horizon) else 100_000)
+            integ = implicit or dyn.get('integrator', 'auto')
+            if integ not in ('auto', 'dp45', 'radau5'):
+                raise SystemExit(f'outcomes.py: dynamics.integrator must be auto|dp45|radau5, not {integ!r}')
+            thr_saddle = prob.manifold_threshold(init.get('suppress_modes') or [])
+            itin = bool((cfg.get('analysis') or {}).get('itinerary', False))
+            if integ == 'dp45':
+                res = integrate_point(prob, y0, horizon, float(dyn['rtol']), float(dyn['atol']), gtol,
+                                      float(cfg['stop']['eps_hit']), until, sup, itinerary=itin,
+                                      thr_saddle=thr_saddle, max_steps=max_steps)
+            else:   # auto and radau5: the independent implicit integration from t = 0
+                res = integrate_point_implicit(prob, y0, horizon, float(dyn['rtol']), float(dyn['atol']), gtol,
+                                               float(cfg['stop']['eps_hit']), until, sup, thr_saddle,
+                                               max_steps=max_steps, itinerary=itin, method=stiff_method)
         else:
             if len(sup):
                 raise SystemExit('outcomes.py: suppress_modes is supported for the flow only')
@@ -650,12 +822,16 @@ def main(argv=None):
     ap.add_argument('--out', default=None, help='output JSON (default: CAMPAIGN with .peer.json)')
     ap.add_argument('--samples-csv', default=None, help='also write per-sample rows here')
     ap.add_argument('--quiet', action='store_true')
+    ap.add_argument('--integrator', choices=('auto', 'dp45', 'radau5'), default=None,
+                    help='override dynamics.integrator (auto and radau5 both run the implicit method from t = 0)')
+    ap.add_argument('--stiff', choices=('Radau', 'BDF'), default='Radau', help='scipy stepper for auto/radau5 (default Radau)')
     a = ap.parse_args(argv)
     with open(a.campaign) as f:
         campaign = json.load(f)
     log = (lambda *x: None) if a.quiet else (lambda *x: print(*x, file=sys.stderr, flush=True))
     t0 = time.perf_counter()
-    out, rows = run_campaign(campaign, a.samples, a.seed, log, want_samples=bool(a.samples_csv))
+    out, rows = run_campaign(campaign, a.samples, a.seed, log, want_samples=bool(a.samples_csv), implicit=a.integrator,
+                             stiff_method=a.stiff)
     out['wall_s'] = time.perf_counter() - t0
     path = a.out or (a.campaign[:-5] if a.campaign.endswith('.json') else a.campaign) + '.peer.json'
     with open(path, 'w') as f:

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Quick self-checks of outcomes.py against MATH.md's oracles (seconds): gradient vs central finite differences,
 the H = 1 scalar logistic closed form, the balanced N-layer scalar chain, conservation of D_i, exact zeros on
-the suppressed-mode manifold, and the censored quantile / Clopper–Pearson helpers."""
+the suppressed-mode manifold, the censored quantile / Clopper–Pearson helpers, and the implicit flow: the N = 4
+chain's closed form across a 5e4 plateau and to t = 2e6, agreement with Dormand–Prince, step budgets without t_max,
+the saddle certificate on the invariant manifold (L < L' - delta')."""
 import os
 os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')
 import math, sys
@@ -76,4 +78,64 @@ check('censored quantile straddling', q['p50'] == 5.5 and q['p90'] is None, str(
 check('CP 0 of 1000', abs(oc.cp_two_sided(0, 1000)[1] - (1 - 0.025 ** (1 / 1000))) < 1e-12)
 check('CP one-sided upper 0 of n', abs(oc.cp_upper_one_sided(0, 200) - (1 - 0.05 ** (1 / 200))) < 1e-12)
 check('CP one-sided upper n of n', oc.cp_upper_one_sided(200, 200) == 1.0)
+# 6. implicit (stiff) integration, runs without t_max, the manifold certificate
+# balanced chain of N = 4 layers, s = 1: da/dt = 4 a^{3/2} (1 - a); with a = u^2,
+# t(u) = 1/2 [-1/u + artanh(u)] between endpoints (MATH.md's oracle in closed form).  A 5e4-long plateau.
+tc = lambda u: 0.5 * (-1 / u + math.atanh(u))
+u0, uf = 1e-5, 0.9
+p = oc.Canonical([1.0], 1, [1, 1, 1])
+y0 = np.full((1, 4), u0 ** 0.5)                     # a0 = u0^2, each w = a0^{1/4}
+eps = 0.5 * (1 - uf ** 2) ** 2                      # L = 1/2 (1 - a)^2 <= eps  <=>  a >= uf^2
+for meth in ('Radau', 'BDF'):
+    r = oc.integrate_point_implicit(p, y0, math.inf, 1e-10, 1e-14, 0.0, eps, 'hit', np.array([], dtype=np.int64),
+                                    p.manifold_threshold([]), method=meth)
+    th = tc(uf) - tc(u0)
+    check(f'N = 4 chain closed form, plateau 5e4, {meth} (t_hit from dense output)',
+          r['status'][0] == 'converged' and abs(r['t_hit'][0] - th) / th < 1e-6,
+          f"{r['t_hit'][0]:.10g} vs {th:.10g} in {r['steps'][0]} steps")
+# the same chain to t = 2e6: a 5e5-long plateau, the escape, then 1.5e6 of stiff tail at the minimum a = 1
+u0 = 1e-6
+y0 = np.full((1, 4), u0 ** 0.5)
+# (gtol < 0: the gradient test never holds, so the trajectory runs to the horizon)
+r = oc.integrate_point_implicit(p, y0, 2e6, 1e-10, 1e-14, -1.0, eps, 'converged', np.array([], dtype=np.int64),
+                                p.manifold_threshold([]))
+th = tc(uf) - tc(u0)
+aT = np.prod(r['y_final'][0])
+check('N = 4 chain to t = 2e6: t_hit (closed form), a(T) = 1, few steps',
+      r['status'][0] == 'horizon' and r['t_stop'][0] == 2e6 and abs(r['t_hit'][0] - th) / th < 1e-6
+      and abs(aT - 1) < 1e-9 and r['steps'][0] < 3000, f"t_hit {r['t_hit'][0]:.10g} vs {th:.10g}, a(T) - 1 = {aT - 1:.1e}, {r['steps'][0]} steps")
+
+# implicit against Dormand–Prince on a deep campaign point (same starts): outcomes and certified times agree
+p = oc.Canonical([3, 2, 1, 0.5], 4, [4, 4])
+y0 = oc.initial_weights(p, 6, 0.3, 11, 0, np.array([], dtype=np.int64))
+none = np.array([], dtype=np.int64)
+thr = p.manifold_threshold([])
+re = oc.integrate_point(p, y0, math.inf, 1e-10, 1e-12, 0.0, 1e-3, 'certified', none, thr_saddle=thr, max_steps=10 ** 6)
+ri = oc.integrate_point_implicit(p, y0, math.inf, 1e-10, 1e-12, 0.0, 1e-3, 'certified', none, thr)
+rel = np.max(np.abs(re['t_global'] - ri['t_global']) / re['t_global'])
+# (dp45 interpolates the crossing linearly between accepted steps: ~1e-4 relative at these step sizes)
+check('implicit vs dp45: same outcomes, t_global to 1e-3 (H = 2, scale 0.3, no t_max)',
+      list(re['outcome']) == list(ri['outcome']) == ['global'] * 6 and rel < 1e-3, f'max rel diff {rel:.1e}')
+
+# step budget without t_max -> status budget, outcome unresolved
+p = oc.Canonical([3, 2, 1, 0.5], 4, [4, 4, 4])
+y0 = oc.initial_weights(p, 2, 0.01, 3, 0, none)
+for name, r in (('implicit', oc.integrate_point_implicit(p, y0, math.inf, 1e-8, 1e-10, 0.0, 1e-3, 'certified', none, thr, max_steps=5)),
+                ('dp45', oc.integrate_point(p, y0, math.inf, 1e-8, 1e-10, 0.0, 1e-3, 'certified', none, thr_saddle=thr, max_steps=5))):
+    check(f'{name}: no t_max, max_steps 5 -> budget', list(r['status']) == ['budget'] * 2 and list(r['outcome']) == ['unresolved'] * 2
+          and list(r['steps']) == [5, 5], f"{list(r['status'])} {list(r['steps'])}")
+
+# manifold certificate: mode 1 of s = (3, 1.5, 0.4) suppressed, H = 2: the levels are L_{0,2} = 1.125 (lowest) and
+# L' = 1.125 + 0.08 = 1.205; certified saddle once L < L' - delta, long before convergence, zeros exact
+p = oc.Canonical([3, 1.5, 0.4], 3, [3, 3])
+sup = p.suppressed_index([1])
+thr = p.manifold_threshold([1])
+check("manifold threshold L' - delta", abs(thr - (1.205 - 1e-6 * 0.08)) < 1e-12, f'{thr!r}')
+check('every mode suppressed: saddle from t = 0', p.manifold_threshold([0, 1, 2]) == math.inf)
+y0 = oc.initial_weights(p, 8, 0.3, 5, 0, sup)
+for name, r in (('implicit', oc.integrate_point_implicit(p, y0, math.inf, 1e-8, 1e-10, 0.0, 1e-3, 'certified', sup, thr)),
+                ('dp45', oc.integrate_point(p, y0, math.inf, 1e-8, 1e-10, 0.0, 1e-3, 'certified', sup, thr_saddle=thr, max_steps=10 ** 6))):
+    check(f'{name}: suppressed mode 1 certified saddle at L < L\' - delta, zeros exact, never global',
+          set(r['outcome']) == {'saddle'} and np.all(r['y_final'][:, sup] == 0.0) and np.all(r['final_loss'] < thr)
+          and np.all(r['final_loss'] > 1.125) and np.all(np.isinf(r['t_global'])), f"t_saddle max {np.max(r['t_saddle']):.3g}")
 sys.exit(1 if fails else 0)
