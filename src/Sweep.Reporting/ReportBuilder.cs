@@ -13,6 +13,7 @@ using Sweep.Results.Statistics;
 using Sweep.Results.Storage;
 using Sweep.Numerics.Problems;
 using Sweep.Results;
+using Sweep.Reporting.Figures;
 
 namespace Sweep.Reporting;
 
@@ -40,16 +41,17 @@ public static class ReportBuilder
         List<Provenance> builds;
         var eigen = new AnalysedEigenvalues();
         var tails = new TailRatesByOutcome();
+        var laws = new LawSamples(campaign.Points.Count);
         PrefixWalk? walk = null;
         using (store)
         {
             // With a target, each point's samples up to its stop (what samples.csv and summary.json hold).
             if (campaign.Target is null)
-                stats = OutputWriter.Aggregate(campaign, store.ReadSamples().Select(r => { eigen.Observe(r); tails.Observe(r); return r; }));
+                stats = OutputWriter.Aggregate(campaign, store.ReadSamples().Select(r => { eigen.Observe(r); tails.Observe(r); laws.Observe(r); return r; }));
             else
             {
                 walk = new PrefixWalk(campaign);
-                foreach (var r in walk.Filter(store.ReadSamples())) { eigen.Observe(r); tails.Observe(r); }
+                foreach (var r in walk.Filter(store.ReadSamples())) { eigen.Observe(r); tails.Observe(r); laws.Observe(r); }
                 stats = walk.Stats;
             }
             traces = store.ReadTraces();
@@ -79,7 +81,7 @@ public static class ReportBuilder
                 }
                 if (group.Points.Any(p => campaign.Points[p].Spec.TailRate))
                     figures.Add((TailRates(outDir, tails, axis, group, $"tail-rate-{suffix}"),
-                        $"Tail rate (the fitted exponential rate of L − L_min over the last decade before the stop) against {axis.Key}{group.Context}, per outcome (log scale): the median (marker) and the 10%–90% range over the samples with a rate; n in the legend. Converged samples in the exponential regime of Proposition 2 sit at a rate bounded away from 0; samples stopped on a plateau near 0. Rates ≤ 0 are not drawn."));
+                        $"Tail rate (the fitted exponential rate of L − L_min over the last decade before the stop) against {axis.Key}{group.Context}, per outcome (log scale): the median (marker) and the 10%–90% range over the samples with a rate; n in the legend. Converged samples sit at the linearised rate of the minimum they reach (2·N·s_min^(2−2/N) at a balanced one, i.e. for balanced starts; imbalanced starts differ), bounded away from 0; samples stopped on a plateau near 0. Rates ≤ 0 are not drawn."));
                 figures.Add((SaddleMass(outDir, summaries, axis, group, $"saddle-mass-{suffix}"),
                     $"Saddle-basin mass against {axis.Key}{group.Context} (log scale), bracketed by what is certified: the upper bound (certified saddles + unresolved samples) with its exact one-sided 95% bound (triangles), and the lower bound (certified saddles only) with its 95% lower bound where it is above 0. The conjecture says the lower bound is 0 for generic starts and the upper bound tends to 0 as the horizon grows."));
                 if (group.Points.Any(p => summaries[p].Itineraries is not null))
@@ -101,6 +103,7 @@ public static class ReportBuilder
             "Share of samples not yet certified global against time (log-time axis), per point: the upper bound on the saddle-basin mass that a horizon at t would give. The overfitting conjecture says it tends to 0; the dotted line marks the horizon, beyond which nothing is known."));
         figures.Add((HitTimes(outDir, campaign, stats, "hitting-times"),
             "Empirical CDF of the hitting time (L − L_min ≤ eps_hit) per point, as a fraction of all non-diverged samples; the gap to 1 at the right is the censored share (never hit by the stop)."));
+        AddLaws(outDir, campaign, laws, figures);
         foreach (var point in campaign.Points.Take(MaxPanels))
         {
             var mine = traces.Where(t => t.Point == point.Index).ToList();
@@ -112,6 +115,24 @@ public static class ReportBuilder
         string index = Path.Combine(outDir, "index.html");
         File.WriteAllText(index, Html(campaign, summaries, figures, partial, done, builds, walk?.States), new UTF8Encoding(false));
         return new ReportResult(index, figures.Select(f => f.Name).ToList(), partial);
+    }
+
+    /// <summary>Survival curves (one panel per depth when init.scale is swept), the escape-exponent figure with itineraries, and laws.json (docs/laws.md).</summary>
+    private static void AddLaws(string outDir, Campaign campaign, LawSamples samples, List<(string Name, string Caption)> figures)
+    {
+        if (campaign.Points.Any(p => p.Spec.Dynamics.Discrete)) return;
+        var points = campaign.Points.Select(p => LawsTable.Point(p, samples)).ToList();
+        var groups = LawSamples.ScaleGroups(campaign);
+        var fits = LawsTable.Groups(campaign, points);
+        LawsTable.Write(outDir, points, fits);
+        if (groups.Count == 0)
+            figures.Add((SurvivalCurves.Draw(outDir, "survival", "", campaign.Points.Take(MaxPanels).Select(p => p.Index), campaign, samples, points), SurvivalCurves.Caption));
+        else
+            for (int g = 0; g < Math.Min(groups.Count, MaxPanels); g++)
+                figures.Add((SurvivalCurves.Draw(outDir, groups.Count == 1 ? "survival" : $"survival-{g}", groups[g].Context.Length > 0 ? $" ({groups[g].Context})" : "",
+                    groups[g].Points.Select(x => x.Point), campaign, samples, points), SurvivalCurves.Caption));
+        if (samples.AnyItinerary && groups.Count > 0)
+            figures.Add((EscapeExponents.Draw(outDir, "escape-exponents", groups, points, fits), EscapeExponents.Caption));
     }
 
     // ---- sweep axes -------------------------------------------------------------------------------------------------
@@ -196,7 +217,7 @@ public static class ReportBuilder
     }
 
     /// <summary>Markers at (x, y) with asymmetric vertical bars from y − lo to y + hi: how every share is drawn with its interval.</summary>
-    private static ScottPlot.Plottables.Scatter MarkersWithBars(Plot plot, List<double> xs, List<double> ys, List<double> lo, List<double> hi, Color color, string legend, float markerSize = 7)
+    internal static ScottPlot.Plottables.Scatter MarkersWithBars(Plot plot, List<double> xs, List<double> ys, List<double> lo, List<double> hi, Color color, string legend, float markerSize = 7)
     {
         var markers = plot.Add.Scatter(xs.ToArray(), ys.ToArray(), color);
         markers.LegendText = legend;
@@ -569,22 +590,22 @@ public static class ReportBuilder
         return Save(plot, outDir, name);
     }
 
-    private static string ParamText(CampaignPoint p) =>
+    internal static string ParamText(CampaignPoint p) =>
         p.Params.Count == 0 ? "" : "(" + string.Join(", ", p.Params.Select(kv => $"{kv.Key} = {kv.Value?.ToJsonString()}")) + ")";
 
     /// <summary>Data are plotted as log10(y); ticks are labelled with the values and minor ticks follow a log pattern.</summary>
-    private static void LogY(Plot plot) =>
+    internal static void LogY(Plot plot) =>
         plot.Axes.Left.TickGenerator = LogTicks(y => Math.Pow(10, y).ToString("0.###E+0", CultureInfo.InvariantCulture));
 
     /// <summary>Ticks for an axis that holds log10 of the values: one per decade, log-spaced minor ticks between.</summary>
-    private static ScottPlot.TickGenerators.NumericAutomatic LogTicks(Func<double, string> label) => new()
+    internal static ScottPlot.TickGenerators.NumericAutomatic LogTicks(Func<double, string> label) => new()
     {
         MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
         IntegerTicksOnly = true,
         LabelFormatter = label,
     };
 
-    private static string Save(Plot plot, string outDir, string name)
+    internal static string Save(Plot plot, string outDir, string name)
     {
         plot.SavePng(Path.Combine(outDir, name + ".png"), Width, Height);
         plot.SaveSvg(Path.Combine(outDir, name + ".svg"), Width, Height);
