@@ -1,3 +1,4 @@
+using System.Globalization;
 using ScottPlot;
 using Sweep.Results.Output;
 using Sweep.Results.Statistics;
@@ -32,8 +33,8 @@ public static class EscapeExponents
                     xs.Add(Math.Log10(scale)); ys.Add(y); lo.Add(y - Math.Log10(m.Low)); hi.Add(Math.Log10(m.High) - y);
                 }
                 var fit = escape ? fits[g].Escape : fits[g].Global;
-                string label = $"{(escape ? "escape" : "t_global")}{(groups.Count > 1 ? " " + groups[g].Context : "")}: " +
-                    (fit is null ? "no fit" : $"slope {Display.Short(fit.Slope)} [{Display.Short(fit.SlopeLow)}, {Display.Short(fit.SlopeHigh)}] ({fit.M} scales)");
+                string label = $"{(escape ? "escape" : "t_global")}{(groups.Count > 1 ? " " + Short(groups[g].Context) : "")}: " +
+                    (fit is null ? "no fit" : $"slope {fit.Slope:0.00} [{fit.SlopeLow:0.00}, {fit.SlopeHigh:0.00}] ({fit.M} scales)");
                 if (xs.Count == 0) continue;
                 var markers = ReportBuilder.MarkersWithBars(plot, xs, ys, lo, hi, color, label);
                 markers.LineWidth = 0;
@@ -47,6 +48,8 @@ public static class EscapeExponents
             }
         }
         plot.Axes.Bottom.TickGenerator = ReportBuilder.LogTicks(x => Display.Short(Math.Pow(10, x)));
+        var scales = groups.SelectMany(g => g.Points.Select(p => Math.Log10(p.Scale))).ToList();
+        if (scales.Count > 0) plot.Axes.SetLimitsX(scales.Min() - 0.15, scales.Max() + 1.6);   // room on the right for the legend
         ReportBuilder.LogY(plot);
         plot.Title("Escape-time exponents: median times against init.scale (log-log)");
         plot.XLabel("init.scale (log scale)");
@@ -54,4 +57,7 @@ public static class EscapeExponents
         plot.ShowLegend(Alignment.UpperRight);
         return ReportBuilder.Save(plot, outDir, name);
     }
+
+    /// <summary>"network.hidden = [4,4]" → "[4,4]" when only one key is left.</summary>
+    private static string Short(string context) => context.Count(c => c == '=') == 1 ? context[(context.IndexOf('=') + 1)..].Trim() : context;
 }

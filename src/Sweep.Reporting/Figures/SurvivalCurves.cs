@@ -1,3 +1,4 @@
+using System.Globalization;
 using ScottPlot;
 using Sweep.Results.Output;
 using Sweep.Campaigns;
@@ -49,7 +50,7 @@ public static class SurvivalCurves
             var line = plot.Add.ScatterLine(xs.ToArray(), ys.ToArray(), color);
             line.LineWidth = 2;
             var l = laws[p];
-            string alpha = l.HillGlobal is { } h ? $"α = {Display.Short(h.Alpha)} [{Display.Short(h.Low)}, {Display.Short(h.High)}]" : "α: censored";
+            string alpha = l.HillGlobal is { } h ? $"α = {h.Alpha:0.00} [{h.Low:0.00}, {h.High:0.00}]" : "α: censored";
             line.LegendText = $"p{p} {ReportBuilder.ParamText(campaign.Points[p])} — n = {times.Count}, {alpha}";
             foreach (var band in new[] { lo, hi })
             {
@@ -62,7 +63,7 @@ public static class SurvivalCurves
                 plot.Add.Marker(Math.Log10(until), ys[^1], MarkerShape.FilledCircle, 8, color);
             }
         }
-        plot.Axes.Bottom.TickGenerator = ReportBuilder.LogTicks(x => Display.Short(Math.Pow(10, x)));
+        plot.Axes.Bottom.TickGenerator = ReportBuilder.LogTicks(x => Math.Pow(10, x).ToString("0.###E+0", CultureInfo.InvariantCulture));
         ReportBuilder.LogY(plot);
         plot.Title($"Survival of t_global (log-log){context}");
         plot.XLabel("time t (log scale)");
