@@ -33,16 +33,17 @@ public static class ReportBuilder
         List<Provenance> builds;
         var eigen = new AnalysedEigenvalues();
         var tails = new TailRatesByOutcome();
+        var laws = new LawSamples(campaign.Points.Count);
         PrefixWalk? walk = null;
         using (store)
         {
             // With a target, each point's samples up to its stop (what samples.csv and summary.json hold).
             if (campaign.Target is null)
-                stats = OutputWriter.Aggregate(campaign, store.ReadSamples().Select(r => { eigen.Observe(r); tails.Observe(r); return r; }));
+                stats = OutputWriter.Aggregate(campaign, store.ReadSamples().Select(r => { eigen.Observe(r); tails.Observe(r); laws.Observe(r); return r; }));
             else
             {
                 walk = new PrefixWalk(campaign);
-                foreach (var r in walk.Filter(store.ReadSamples())) { eigen.Observe(r); tails.Observe(r); }
+                foreach (var r in walk.Filter(store.ReadSamples())) { eigen.Observe(r); tails.Observe(r); laws.Observe(r); }
                 stats = walk.Stats;
             }
             traces = store.ReadTraces();
@@ -74,12 +75,31 @@ public static class ReportBuilder
                 foreach (var figure in DefaultFigures.PerPanel) Draw(figure, new Panel(axis, group, suffix));
             }
         foreach (var figure in DefaultFigures.PerCampaign) Draw(figure, campaign);
+        AddLaws(outDir, campaign, laws, figures);
         foreach (var point in campaign.Points.Take(MaxPanels))
             foreach (var figure in DefaultFigures.PerPoint) Draw(figure, point);
 
         string index = Path.Combine(outDir, "index.html");
         File.WriteAllText(index, ReportPage.Html(campaign, summaries, figures, partial, done, builds, walk?.States), new UTF8Encoding(false));
         return new ReportResult(index, figures.Select(f => f.Name).ToList(), partial);
+    }
+
+    /// <summary>Survival curves (one panel per depth when init.scale is swept), the escape-exponent figure with itineraries, and laws.json (docs/laws.md).</summary>
+    private static void AddLaws(string outDir, Campaign campaign, LawSamples samples, List<(string Name, string Caption)> figures)
+    {
+        if (campaign.Points.Any(p => p.Spec.Dynamics.Discrete)) return;
+        var points = campaign.Points.Select(p => LawsTable.Point(p, samples)).ToList();
+        var groups = LawSamples.ScaleGroups(campaign);
+        var fits = LawsTable.Groups(campaign, points);
+        LawsTable.Write(outDir, points, fits);
+        if (groups.Count == 0)
+            figures.Add((SurvivalCurves.Draw(outDir, "survival", "", campaign.Points.Take(MaxPanels).Select(p => p.Index), campaign, samples, points), SurvivalCurves.Caption));
+        else
+            for (int g = 0; g < Math.Min(groups.Count, MaxPanels); g++)
+                figures.Add((SurvivalCurves.Draw(outDir, groups.Count == 1 ? "survival" : $"survival-{g}", groups[g].Context.Length > 0 ? $" ({groups[g].Context})" : "",
+                    groups[g].Points.Select(x => x.Point), campaign, samples, points), SurvivalCurves.Caption));
+        if (samples.AnyItinerary && groups.Count > 0)
+            figures.Add((EscapeExponents.Draw(outDir, "escape-exponents", groups, points, fits), EscapeExponents.Caption));
     }
 
     // ---- optimizer comparison -------------------------------------------------------------------------------------

@@ -78,3 +78,18 @@ public class FlowIntegratorTests
         Assert.Equal(FlowIntegrator.Auto, Flow(CampaignLoader.Parse(json.Replace("radau5", "auto"), ".")).Integrator);
     }
 }
+
+/// <summary>Found by the loader fuzz test: an escaped lone surrogate is valid JSON but no text.</summary>
+public class LoneSurrogateTests
+{
+    [Theory]
+    [InlineData("""{ "name": "x", "seed": 1, "samples": 1, "init": { "scale": "\ud800" } }""", "init.scale")]
+    [InlineData("""{ "name": "x\udc00", "seed": 1 }""", "name")]
+    [InlineData("""{ "name": "x", "seed": 1, "init": { "\ud800": 1 } }""", "init")]
+    public void Is_refused_naming_the_field(string json, string field)
+    {
+        var e = Assert.Throws<UserError>(() => CampaignLoader.Parse(json, "."));
+        Assert.Equal(field, e.Field);
+        Assert.Contains("surrogate", e.Message);
+    }
+}

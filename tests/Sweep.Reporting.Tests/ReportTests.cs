@@ -53,7 +53,7 @@ public class ReportTests
     {
         var (dir, _) = Stored(null, Json.Replace("\"samples\": 12", "\"analysis\": { \"hessian\": \"all\" }, \"samples\": 12"));
         var result = ReportBuilder.Build(dir);
-        Assert.Equal(["fractions-init-scale", "hessian-strict-init-scale", "hessian-min-init-scale", "saddle-mass-init-scale", "uncertified-share", "hitting-times", "traces-p0", "traces-p1"], result.Figures);
+        Assert.Equal(["fractions-init-scale", "hessian-strict-init-scale", "hessian-min-init-scale", "saddle-mass-init-scale", "uncertified-share", "hitting-times", "survival", "traces-p0", "traces-p1"], result.Figures);
         foreach (var f in result.Figures) Assert.True(new FileInfo(Path.Combine(dir, "report", f + ".png")).Length > 1000, f);
         var html = File.ReadAllText(result.IndexPath);
         Assert.Contains("Hessian at the stop (every non-diverged sample", html);
@@ -67,7 +67,7 @@ public class ReportTests
         var result = ReportBuilder.Build(dir);
         Assert.False(result.Partial);
         // fractions + saddle mass for the swept key, hitting times, and traces for both points
-        Assert.Equal(["fractions-init-scale", "saddle-mass-init-scale", "uncertified-share", "hitting-times", "traces-p0", "traces-p1"], result.Figures);
+        Assert.Equal(["fractions-init-scale", "saddle-mass-init-scale", "uncertified-share", "hitting-times", "survival", "traces-p0", "traces-p1"], result.Figures);
         foreach (var f in result.Figures)
         {
             Assert.True(new FileInfo(Path.Combine(dir, "report", f + ".png")).Length > 1000);
@@ -108,12 +108,18 @@ public class ReportTests
     {
         var (dir, _) = Stored(null, Json.Replace("\"samples\": 12", "\"analysis\": { \"itinerary\": true }, \"samples\": 12"));
         var result = ReportBuilder.Build(dir);
-        Assert.Equal(["fractions-init-scale", "saddle-mass-init-scale", "itineraries-init-scale", "dwell-times-init-scale", "uncertified-share", "hitting-times", "traces-p0", "traces-p1"], result.Figures);
-        foreach (var f in new[] { "itineraries-init-scale", "dwell-times-init-scale" })
+        Assert.Equal(["fractions-init-scale", "saddle-mass-init-scale", "itineraries-init-scale", "dwell-times-init-scale", "uncertified-share", "hitting-times", "survival", "escape-exponents", "traces-p0", "traces-p1"], result.Figures);
+        foreach (var f in new[] { "itineraries-init-scale", "dwell-times-init-scale", "survival", "escape-exponents" })
             Assert.True(new FileInfo(Path.Combine(dir, "report", f + ".png")).Length > 1000);
         var html = File.ReadAllText(result.IndexPath);
         Assert.Contains("Itineraries (12 samples): {}&gt;{0}", html);
         Assert.Contains("median dwell at {}", html);
+        Assert.Contains("Survival of the certified time", html);
+        Assert.Contains("Median first-escape time", html);
+        using var laws = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "report", "laws.json")));
+        Assert.Equal(2, laws.RootElement.GetProperty("points").GetArrayLength());
+        Assert.Equal(12, laws.RootElement.GetProperty("points")[0].GetProperty("samples").GetInt32());
+        Assert.Single(laws.RootElement.GetProperty("groups").EnumerateArray());
         AssertReferencesExist(result.IndexPath);
     }
 

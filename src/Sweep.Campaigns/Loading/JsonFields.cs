@@ -132,8 +132,11 @@ internal static class JsonFields
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var p in e.EnumerateObject())
                 {
-                    string field = Path(path, p.Name);
-                    if (!seen.Add(p.Name)) throw Fail(field, "appears twice in the same object (each key may be given once)");
+                    string name;
+                    try { name = p.Name; }
+                    catch (InvalidOperationException) { throw Fail(path, LoneSurrogate("holds a key that")); }
+                    string field = Path(path, name);
+                    if (!seen.Add(name)) throw Fail(field, "appears twice in the same object (each key may be given once)");
                     CheckDuplicateKeys(p.Value, field);
                 }
                 break;
@@ -141,6 +144,14 @@ internal static class JsonFields
                 int i = 0;
                 foreach (var item in e.EnumerateArray()) CheckDuplicateKeys(item, $"{path}[{i++}]");
                 break;
+            case JsonValueKind.String:
+                // Strict JSON parsers accept an escaped lone surrogate ("\ud800"), which is no text: refuse it here, by field,
+                // before any reader meets it (reading it as a string throws).
+                try { e.GetString(); }
+                catch (InvalidOperationException) { throw Fail(path, LoneSurrogate("is a string that")); }
+                break;
         }
     }
+
+    private static string LoneSurrogate(string what) => $"{what} holds a lone UTF-16 surrogate escape (\\uD800–\\uDFFF), which is not text";
 }

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Sweep.Campaigns;
+using Sweep.Results.Statistics;
+
+namespace Sweep.Reporting.Figures;
+
+/// <summary>The numbers behind the survival and escape-exponent figures (report/laws.json; docs/laws.md).</summary>
+public static class LawsTable
+{
+    /// <summary>The scaling laws are about small initialisations: fits use init.scale ≤ this when at least two points qualify, else every scale.</summary>
+    public const double FitMaxScale = 0.1;
+
+    public sealed record PointLaws(int Point, string Params, int Samples, double? CertifiedUntil, double? SurvivalAtEnd,
+        MedianInterval.Estimate? MedianEscape, MedianInterval.Estimate? MedianGlobal, HillEstimator.Estimate? HillGlobal, HillEstimator.Estimate? HillEscape);
+
+    public sealed record GroupLaws(string Group, double[] FitScales, PowerLawFit.Fit? Escape, PowerLawFit.Fit? Global);
+
+    public static PointLaws Point(CampaignPoint p, LawSamples s)
+    {
+        var g = s.Global(p.Index).ToList();
+        var e = s.Escape(p.Index).ToList();
+        var (steps, until) = SurvivalCurve.Compute(g);
+        return new(p.Index, string.Join(", ", p.Params.Select(kv => $"{kv.Key} = {kv.Value?.ToJsonString()}")), g.Count,
+            double.IsFinite(until) ? until : null, steps.Count > 0 ? steps[^1].Share : null,
+            e.Count > 0 ? MedianInterval.Compute(e) : null, MedianInterval.Compute(g), HillEstimator.Compute(g), e.Count > 0 ? HillEstimator.Compute(e) : null);
+    }
+
+    public static List<GroupLaws> Groups(Campaign campaign, IReadOnlyList<PointLaws> laws) =>
+        LawSamples.ScaleGroups(campaign).Select(group =>
+        {
+            var pts = group.Points.Count(x => x.Scale <= FitMaxScale) >= 2 ? group.Points.Where(x => x.Scale <= FitMaxScale).ToList() : group.Points;
+            PowerLawFit.Fit? Fit(Func<PointLaws, MedianInterval.Estimate?> pick) => PowerLawFit.Compute(
+                pts.Where(x => pick(laws[x.Point]) is not null).Select(x => (x.Scale, pick(laws[x.Point])!)).ToList());
+            return new GroupLaws(group.Context, pts.Select(x => x.Scale).ToArray(), Fit(l => l.MedianEscape), Fit(l => l.MedianGlobal));
+        }).ToList();
+
+    public static string Write(string outDir, IReadOnlyList<PointLaws> points, IReadOnlyList<GroupLaws> groups)
+    {
+        string path = Path.Combine(outDir, "laws.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(new { points, groups }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+        return path;
+    }
+}
