@@ -87,9 +87,12 @@ def main():
       "2026-12-02): wherever the flow leaves its plateaus, t_global's p90 is ≤ 43 (395 at H = 4, scale 0.3), so 1000 is "
       "≥ 20× the bulk of the escape times and leaves room for the tail a 1e-5 target needs; where it does not (H ≥ 3 at "
       "scale ≤ 0.03: 77–100% unresolved, p10 of t_global 675 at H = 3, scale 0.03), the escape time grows like "
-      "scale^-(H-1), so a 10× longer horizon would cost 10× per unresolved sample without resolving them. The rule "
-      "rules such points out once the anytime lower bound of their unresolved share exceeds the target (after their "
-      "first batch), which is itself the result.\n")
+      "scale^-(H-1). The rule rules such points out once the anytime lower bound of their unresolved share exceeds the "
+      "target (after their first batch): 'out of reach' is a statement about t_max = 1000 only. The rationale given "
+      "here before, that a 10× longer horizon would cost 10× per unresolved sample without resolving them, was wrong: "
+      "each tenfold horizon resolves 70–100% of the unresolved samples (H = 3, scale 0.03: 149, 39, 1, 0 of 200 "
+      "unresolved at t_max 1e3…1e6), and without a horizon the integrator `auto` certifies every sample of the same 25 "
+      "points (5 000 of 5 000 at 200 per point: docs/laws.md, docs/integrators.md).\n")
     w("## Per point\n")
     w("| H | init.scale | samples | certified global [95% CI] | saddle mass lower (lower95) | upper (upper95) | "
       "anytime upper95 | t_global p10 / p50 / p90 | stopped |")
