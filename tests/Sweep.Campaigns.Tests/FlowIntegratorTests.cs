@@ -93,3 +93,25 @@ public class LoneSurrogateTests
         Assert.Contains("surrogate", e.Message);
     }
 }
+
+/// <summary>Found by the loader fuzz test: a data path with a NUL made Path.GetFullPath throw ArgumentException.</summary>
+public class DataPathTests
+{
+    [Theory]
+    [InlineData("\u0000")]
+    [InlineData("X\u0001.csv")]
+    [InlineData("")]
+    public void A_path_that_is_no_file_name_is_refused_naming_the_field(string path)
+    {
+        var json = new System.Text.Json.Nodes.JsonObject
+        {
+            ["name"] = "d", ["seed"] = 1, ["samples"] = 1,
+            ["problem"] = new System.Text.Json.Nodes.JsonObject { ["kind"] = "data", ["x_csv"] = path, ["y_csv"] = "Y.csv" },
+            ["network"] = new System.Text.Json.Nodes.JsonObject { ["hidden"] = new System.Text.Json.Nodes.JsonArray(2) },
+            ["init"] = new System.Text.Json.Nodes.JsonObject { ["kind"] = "gaussian", ["scale"] = 0.1 },
+            ["dynamics"] = new System.Text.Json.Nodes.JsonObject { ["method"] = "flow" },
+        };
+        var e = Assert.Throws<UserError>(() => CampaignLoader.Parse(json.ToJsonString(), Path.GetTempPath()));
+        Assert.Equal("problem.x_csv", e.Field);
+    }
+}

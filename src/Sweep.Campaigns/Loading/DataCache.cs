@@ -30,7 +30,15 @@ internal sealed class DataCache(string baseDirectory)
 
     public double[,] Read(string relative, string field)
     {
-        string full = System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory, relative));
+        // A path is text the file system must take as a name: NUL and other control characters make .NET throw, not refuse.
+        if (relative.Length == 0 || relative.Any(char.IsControl))
+            throw Fail(field, $"'{BoundedInput.Quote(relative, 200)}' is not a file path (empty, or with control characters)");
+        string full;
+        try { full = System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory, relative)); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw Fail(field, $"'{BoundedInput.Quote(relative, 200)}' is not a file path: {e.Message}");
+        }
         if (_matrices.TryGetValue(full, out var m)) return m;
         string name = $"'{BoundedInput.Quote(relative, 200)}'";
         FileStream file;
