@@ -62,8 +62,9 @@ public static class SweepCommandLine
         var campaign = CampaignArgument();
         var output = OutOption("the output folder; running again on the same folder resumes");
         var workers = IntOption("--workers", "solver threads (the number of cores unless given)", 1, 1024, Environment.ProcessorCount, "-w");
-        var command = new Command("run", "run (or resume) a campaign in this process: a one-node cluster on 127.0.0.1") { campaign, output, workers };
-        command.SetAction(r => RunCommand.Execute(r.GetRequiredValue(campaign), r.GetRequiredValue(output), r.GetValue(workers)));
+        var set = SetOption();
+        var command = new Command("run", "run (or resume) a campaign in this process: a one-node cluster on 127.0.0.1") { campaign, output, workers, set };
+        command.SetAction(r => RunCommand.Execute(r.GetRequiredValue(campaign), r.GetRequiredValue(output), r.GetValue(workers), r.GetValue(set) ?? []));
         return command;
     }
 
@@ -79,11 +80,12 @@ public static class SweepCommandLine
             Description = $"the campaign's join token (`sweep credential CAMPAIGN -o FILE`); without it the coordinator issues one into DIR/{JoinTokenFile.FileName} (kept across restarts)",
             HelpName = "FILE",
         };
+        var set = SetOption();
         var network = new NetworkOptions();
-        var command = new Command("coordinator", $"serve a campaign to worker nodes (resumable like run); without TLS options it writes DIR/{CredentialFile.FileName} for the workers to join with") { campaign, output, port, workers, joinToken };
+        var command = new Command("coordinator", $"serve a campaign to worker nodes (resumable like run); without TLS options it writes DIR/{CredentialFile.FileName} for the workers to join with") { campaign, output, port, workers, joinToken, set };
         network.AddTo(command);
         command.SetAction(r => RunCommand.ExecuteCoordinator(r.GetRequiredValue(campaign), r.GetRequiredValue(output), r.GetValue(port),
-            r.GetValue(workers), network.Resolve(r), r.GetValue(joinToken)));
+            r.GetValue(workers), network.Resolve(r), r.GetValue(joinToken), r.GetValue(set) ?? []));
         return command;
     }
 
@@ -198,6 +200,12 @@ public static class SweepCommandLine
     }
 
     private static Argument<string> CampaignArgument() => new("CAMPAIGN") { Description = "the campaign file (JSON, see docs/campaign.md)" };
+
+    private static Option<string[]> SetOption() => new("--set")
+    {
+        Description = "change one campaign field: a dotted path and a JSON value (else a string), as init.scale=0.1, network.hidden.0=8 or sweep.init.scale=[0.1,0.2]; repeatable; applied before validation and stored with the campaign (resume with the same --set)",
+        HelpName = "KEY=VALUE", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false,
+    };
 
     private static Argument<string> DirArgument() => new("DIR") { Description = "a campaign's output folder" };
 
