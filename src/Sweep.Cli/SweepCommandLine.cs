@@ -151,9 +151,9 @@ public static class SweepCommandLine
     private static Command Export()
     {
         var dir = DirArgument();
-        var format = new Option<string>("--format", "-f") { Description = "csv (exactly samples.csv; the default) or parquet", HelpName = "csv|parquet", DefaultValueFactory = _ => "csv" };
+        var format = new Option<string>("--format", "-f") { Description = "csv (the default: samples.csv's columns, then one per swept parameter) or parquet", HelpName = "csv|parquet", DefaultValueFactory = _ => "csv" };
         OneOf(format, "csv", "parquet");
-        var to = new Option<string?>("--to") { Description = "the file to write (default: DIR/samples.csv or DIR/samples.parquet)", HelpName = "FILE" };
+        var to = new Option<string?>("--to") { Description = "the file to write (default: DIR/export.csv or DIR/export.parquet)", HelpName = "FILE" };
         var force = new Option<bool>("--force") { Description = "replace an existing --to file (only a regular file, never a link, device or folder)" };
         var command = new Command("export", "per-sample results for pandas, Julia, R") { dir, format, to, force };
         command.SetAction(r => ReportCommands.Export(r.GetRequiredValue(dir), r.GetRequiredValue(format), r.GetValue(to), r.GetValue(force)));
