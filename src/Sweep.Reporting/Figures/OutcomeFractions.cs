@@ -11,11 +11,12 @@ namespace Sweep.Reporting.Figures;
 /// </summary>
 internal sealed class OutcomeFractions : IFigure<Panel>
 {
+    // The colours of the method comparison (methods-outcomes), so that an outcome looks the same in every figure.
     private static readonly (Outcome Outcome, string Name, Color Color)[] Shown =
     [
-        (Outcome.Global, "certified global", Colors.SeaGreen),
-        (Outcome.Unresolved, "unresolved", Colors.Gray),
-        (Outcome.Saddle, "certified saddle", Colors.Crimson),
+        (Outcome.Global, "certified global", Colors.ForestGreen),
+        (Outcome.Unresolved, "unresolved", Colors.DarkOrange),
+        (Outcome.Saddle, "certified saddle", Colors.Navy),
     ];
 
     public string FileName(Panel panel) => $"outcomes-{panel.Suffix}";
@@ -30,7 +31,7 @@ internal sealed class OutcomeFractions : IFigure<Panel>
         var (summaries, axis, group) = (data.Summaries, panel.Axis, panel.Group);
         // Diverged samples (iterative methods) are drawn too where a point has any: the shares then add up to 1.
         bool diverged = group.Points.Any(p => summaries[p].Samples > 0 && summaries[p].Of(Outcome.Diverged).Count > 0);
-        (Outcome, string, Color)[] shown = diverged ? [.. Shown, (Outcome.Diverged, "diverged", Colors.DarkOrange)] : Shown;
+        (Outcome, string, Color)[] shown = diverged ? [.. Shown, (Outcome.Diverged, "diverged", Colors.Crimson)] : Shown;
         for (int k = 0; k < shown.Length; k++)
         {
             var (outcome, name, color) = shown[k];
