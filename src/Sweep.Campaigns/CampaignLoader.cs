@@ -20,12 +20,13 @@ public static class CampaignLoader
     private static readonly string[] TopKeys = ["name", "seed", "problem", "network", "init", "dynamics", "stop", "samples", "shard_size", "trace_samples", "analysis", "sweep", "target", "max_samples"];
 
     /// <summary>Reads and validates a campaign file; <see cref="UserError"/> (naming the field) when it is refused.</summary>
-    public static Campaign Load(string path, FlowIntegrator defaultIntegrator = FlowIntegrator.Auto)
+    /// <param name="overrides">`--set key=value` overrides, applied before validation (<see cref="CampaignOverrides"/>).</param>
+    public static Campaign Load(string path, FlowIntegrator defaultIntegrator = FlowIntegrator.Auto, IReadOnlyList<string>? overrides = null)
     {
         // Bounded before a byte is parsed: a campaign is a few kilobytes (a long sweep list a few hundred).
         string what = $"campaign file '{BoundedInput.Quote(path, 200)}'";
         string text = BoundedInput.Decode(BoundedInput.ReadAll(path, MaxCampaignFileBytes, what), what);
-        return Parse(text, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".", defaultIntegrator);
+        return Parse(text, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) ?? ".", defaultIntegrator, overrides);
     }
 
     /// <summary>Validates a campaign; <see cref="UserError"/> (naming the field) when it is refused.</summary>
@@ -33,7 +34,8 @@ public static class CampaignLoader
     /// The flow integrator of a point that names none: <c>auto</c>; <c>dp45</c> to read a campaign whose store was
     /// written before <c>auto</c> existed (<see cref="Campaign.LegacyHash"/>).
     /// </param>
-    public static Campaign Parse(string json, string baseDirectory, FlowIntegrator defaultIntegrator = FlowIntegrator.Auto)
+    /// <param name="overrides">`--set key=value` overrides, applied before validation (<see cref="CampaignOverrides"/>).</param>
+    public static Campaign Parse(string json, string baseDirectory, FlowIntegrator defaultIntegrator = FlowIntegrator.Auto, IReadOnlyList<string>? overrides = null)
     {
         // One strictness, documented in the README: a UTF-8 byte-order mark is accepted; comments and trailing commas
         // are not (strict JSON), and a key given twice in an object is an error naming it.
@@ -50,6 +52,7 @@ public static class CampaignLoader
             throw Fail("", $"the campaign file is not valid JSON: {e.Message}");
         }
         if (root is not JsonObject top) throw Fail("", "the campaign file must be a JSON object");
+        if (overrides is { Count: > 0 }) CampaignOverrides.Apply(top, overrides);
         CheckKeys(top, "", TopKeys);
 
         string name = ReadString(top, "name", "");

@@ -38,8 +38,8 @@ public static class ReportCommands
         // An explicit --to is never replaced unless --force; the default target is the campaign's own file in DIR.
         bool explicitTarget = to is not null;
         if (!explicitTarget && ReadOnlyFolder.Is(dir))
-            throw new UserError($"'{dir}' is read-only, so the export cannot go to its default place '{Path.Combine(dir, $"samples.{format}")}'; write it elsewhere with --to FILE");
-        to ??= Path.Combine(dir, $"samples.{format}");
+            throw new UserError($"'{dir}' is read-only, so the export cannot go to its default place '{Path.Combine(dir, $"export.{format}")}'; write it elsewhere with --to FILE");
+        to ??= Path.Combine(dir, $"export.{format}");
         CheckTarget(to, replaceable: force || !explicitTarget);
         var (campaign, store) = StoredCampaign.Open(dir);
         long count;
@@ -53,7 +53,23 @@ public static class ReportCommands
         {
             // Streamed from the store shard by shard: memory does not grow with the sample count.
             using (store)
-                count = format == "csv" ? Exporter.WriteCsv(tmp, Samples()) : await Exporter.WriteParquetAsync(tmp, Samples());
+            {
+                // One typed column per swept parameter; the Parquet file also carries the campaign and its provenance.
+                var parameters = ExportParameters.For(campaign);
+                if (format == "csv") count = Exporter.WriteCsv(tmp, Samples(), parameters);
+                else
+                {
+                    var (created, builds) = StoreProvenance.Read(store);
+                    var provenance = new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["created"] = created?.ToJson(),
+                        ["builds"] = new System.Text.Json.Nodes.JsonArray(builds.Select(b => (System.Text.Json.Nodes.JsonNode)b.ToJson()).ToArray()),
+                        ["exported_by"] = Provenance.Current.ToJson(),
+                    };
+                    count = await Exporter.WriteParquetAsync(tmp, Samples(), parameters: parameters,
+                        metadata: ExportParameters.Metadata(campaign, provenance.ToJsonString()));
+                }
+            }
             CheckTarget(to, replaceable: force || !explicitTarget);     // again: it may have appeared meanwhile
             File.Move(tmp, full, overwrite: force || !explicitTarget);
         }

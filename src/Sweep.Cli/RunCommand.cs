@@ -14,19 +14,20 @@ namespace Sweep.Cli;
 public static class RunCommand
 {
     // `run` has no other nodes: its credential never leaves the process, so no other process can join it.
-    public static Task<int> Execute(string campaignPath, string outDir, int workers) =>
-        Run(campaignPath, outDir, workers, port: 0, new ClusterNetwork("127.0.0.1", null, Insecure: false), coordinatorOnly: false, joinTokenFile: null);
+    public static Task<int> Execute(string campaignPath, string outDir, int workers, IReadOnlyList<string>? sets = null) =>
+        Run(campaignPath, outDir, workers, port: 0, new ClusterNetwork("127.0.0.1", null, Insecure: false), coordinatorOnly: false, joinTokenFile: null, sets ?? []);
 
     // `coordinator` solves nothing itself unless asked: worker entities belong on worker nodes.
-    public static Task<int> ExecuteCoordinator(string campaignPath, string outDir, int port, int workers, ClusterNetwork network, string? joinTokenFile = null) =>
-        Run(campaignPath, outDir, workers, port, network, coordinatorOnly: true, joinTokenFile);
+    public static Task<int> ExecuteCoordinator(string campaignPath, string outDir, int port, int workers, ClusterNetwork network, string? joinTokenFile = null, IReadOnlyList<string>? sets = null) =>
+        Run(campaignPath, outDir, workers, port, network, coordinatorOnly: true, joinTokenFile, sets ?? []);
 
-    private static async Task<int> Run(string campaignPath, string outDir, int workers, int port, ClusterNetwork network, bool coordinatorOnly, string? joinTokenFile)
+    private static async Task<int> Run(string campaignPath, string outDir, int workers, int port, ClusterNetwork network, bool coordinatorOnly, string? joinTokenFile, IReadOnlyList<string> sets)
     {
         string host = network.Host;
 
         // 1. Validate everything before touching DIR.
-        var campaign = CampaignLoader.Load(campaignPath);
+        // --set overrides are applied before validation: the stored campaign (and its hash) is the overridden one.
+        var campaign = CampaignLoader.Load(campaignPath, overrides: sets);
         if (joinTokenFile is not null && network.Insecure)
             throw new UserError("--join-token: a coordinator started with --insecure admits anyone, so it takes no join token; use TLS");
         // A token given must be this campaign's: checked before DIR is touched.
@@ -53,7 +54,7 @@ public static class RunCommand
         // A store written before the flow integrator auto existed resumes as it was run: by dp45, never a mix.
         if (resumed && campaign.LegacyHash is { } legacy && store.TryGetMeta("hash") == legacy)
         {
-            campaign = CampaignLoader.Load(campaignPath, Sweep.Numerics.Integration.FlowIntegrator.Dp45);
+            campaign = CampaignLoader.Load(campaignPath, Sweep.Numerics.Integration.FlowIntegrator.Dp45, sets);
             Console.Error.WriteLine("note: this store was written before dynamics.integrator existed; it resumes with \"dp45\", the integrator it was run with");
         }
         ConfigureLogging(outDir);

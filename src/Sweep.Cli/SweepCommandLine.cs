@@ -62,8 +62,9 @@ public static class SweepCommandLine
         var campaign = CampaignArgument();
         var output = OutOption("the output folder; running again on the same folder resumes");
         var workers = IntOption("--workers", "solver threads (the number of cores unless given)", 1, 1024, Environment.ProcessorCount, "-w");
-        var command = new Command("run", "run (or resume) a campaign in this process: a one-node cluster on 127.0.0.1") { campaign, output, workers };
-        command.SetAction(r => RunCommand.Execute(r.GetRequiredValue(campaign), r.GetRequiredValue(output), r.GetValue(workers)));
+        var set = SetOption();
+        var command = new Command("run", "run (or resume) a campaign in this process: a one-node cluster on 127.0.0.1") { campaign, output, workers, set };
+        command.SetAction(r => RunCommand.Execute(r.GetRequiredValue(campaign), r.GetRequiredValue(output), r.GetValue(workers), r.GetValue(set) ?? []));
         return command;
     }
 
@@ -79,11 +80,12 @@ public static class SweepCommandLine
             Description = $"the campaign's join token (`sweep credential CAMPAIGN -o FILE`); without it the coordinator issues one into DIR/{JoinTokenFile.FileName} (kept across restarts)",
             HelpName = "FILE",
         };
+        var set = SetOption();
         var network = new NetworkOptions();
-        var command = new Command("coordinator", $"serve a campaign to worker nodes (resumable like run); without TLS options it writes DIR/{CredentialFile.FileName} for the workers to join with") { campaign, output, port, workers, joinToken };
+        var command = new Command("coordinator", $"serve a campaign to worker nodes (resumable like run); without TLS options it writes DIR/{CredentialFile.FileName} for the workers to join with") { campaign, output, port, workers, joinToken, set };
         network.AddTo(command);
         command.SetAction(r => RunCommand.ExecuteCoordinator(r.GetRequiredValue(campaign), r.GetRequiredValue(output), r.GetValue(port),
-            r.GetValue(workers), network.Resolve(r), r.GetValue(joinToken)));
+            r.GetValue(workers), network.Resolve(r), r.GetValue(joinToken), r.GetValue(set) ?? []));
         return command;
     }
 
@@ -149,9 +151,9 @@ public static class SweepCommandLine
     private static Command Export()
     {
         var dir = DirArgument();
-        var format = new Option<string>("--format", "-f") { Description = "csv (exactly samples.csv; the default) or parquet", HelpName = "csv|parquet", DefaultValueFactory = _ => "csv" };
+        var format = new Option<string>("--format", "-f") { Description = "csv (the default: samples.csv's columns, then one per swept parameter) or parquet", HelpName = "csv|parquet", DefaultValueFactory = _ => "csv" };
         OneOf(format, "csv", "parquet");
-        var to = new Option<string?>("--to") { Description = "the file to write (default: DIR/samples.csv or DIR/samples.parquet)", HelpName = "FILE" };
+        var to = new Option<string?>("--to") { Description = "the file to write (default: DIR/export.csv or DIR/export.parquet)", HelpName = "FILE" };
         var force = new Option<bool>("--force") { Description = "replace an existing --to file (only a regular file, never a link, device or folder)" };
         var command = new Command("export", "per-sample results for pandas, Julia, R") { dir, format, to, force };
         command.SetAction(r => ReportCommands.Export(r.GetRequiredValue(dir), r.GetRequiredValue(format), r.GetValue(to), r.GetValue(force)));
@@ -213,6 +215,12 @@ public static class SweepCommandLine
     }
 
     private static Argument<string> CampaignArgument() => new("CAMPAIGN") { Description = "the campaign file (JSON, see docs/campaign.md)" };
+
+    private static Option<string[]> SetOption() => new("--set")
+    {
+        Description = "change one campaign field: a dotted path and a JSON value (else a string), as init.scale=0.1, network.hidden.0=8 or sweep.init.scale=[0.1,0.2]; repeatable; applied before validation and stored with the campaign (resume with the same --set)",
+        HelpName = "KEY=VALUE", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false,
+    };
 
     private static Argument<string> DirArgument() => new("DIR") { Description = "a campaign's output folder" };
 

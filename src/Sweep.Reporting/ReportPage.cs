@@ -37,6 +37,21 @@ internal static class ReportPage
         if (builds.Count > 0)
             sb.Append("<p>Samples computed by: ").Append(string.Join("; then ", builds.Select(b => E(b.ToString())))).Append(".</p>");
         sb.Append($"<p>Report written by {E(Provenance.Current.ToString())}.</p>");
+        // The overview leads: one row per point with what is certified, then the figures, then every point in full.
+        sb.Append("<h2>Overview</h2><table><tr><th>point</th><th>parameters</th><th>n</th><th>certified global</th><th>95% CI</th><th>unresolved</th><th>certified saddle</th><th>diverged</th><th>saddle mass [lower, upper]</th><th>t_global p50</th></tr>");
+        foreach (var s in summaries)
+        {
+            var p = campaign.Points[s.Point];
+            var g = s.Of(Sweep.Numerics.Integration.Outcome.Global);
+            string mass = s.SaddleMass is { } m ? $"[{F(m.Lower)}, {F(m.Upper)}]" : "–";
+            sb.Append($"<tr><td>{s.Point}</td><td class=\"l\">{E(ParameterLabels.Short(campaign, p))}</td><td>{s.Samples}</td><td>{g.Count} ({F(g.Fraction)})</td><td>[{F(g.Ci95.Low)}, {F(g.Ci95.High)}]</td>"
+                + $"<td>{s.Of(Sweep.Numerics.Integration.Outcome.Unresolved).Count}</td><td>{s.Of(Sweep.Numerics.Integration.Outcome.Saddle).Count}</td><td>{s.Of(Sweep.Numerics.Integration.Outcome.Diverged).Count}</td>"
+                + $"<td>{mass}</td><td>{Q(s.GlobalTimes.P50)}</td></tr>");
+        }
+        sb.Append("</table>");
+        sb.Append("<h2>Figures</h2>");
+        foreach (var (name, caption) in figures)
+            sb.Append($"<figure><img src=\"{name}.png\" alt=\"{E(caption)}\" width=\"{Width}\"><figcaption>{E(caption)} <a href=\"{name}.svg\">SVG</a></figcaption></figure>");
         sb.Append("<h2>Summary per point</h2>");
         foreach (var s in summaries)
         {
@@ -65,9 +80,6 @@ internal static class ReportPage
                 sb.Append("</table>");
             }
         }
-        sb.Append("<h2>Figures</h2>");
-        foreach (var (name, caption) in figures)
-            sb.Append($"<figure><img src=\"{name}.png\" alt=\"{E(caption)}\" width=\"{Width}\"><figcaption>{E(caption)} <a href=\"{name}.svg\">SVG</a></figcaption></figure>");
         sb.Append("<h2>Campaign file (normalised)</h2><pre>")
           .Append(E(JsonNode.Parse(campaign.NormalizedJson)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true })))
           .Append("</pre></body></html>");

@@ -3,6 +3,29 @@ namespace Sweep.Cli.Tests;
 /// <summary>Campaigns and checks shared by the multi-process tests.</summary>
 internal static class Campaigns
 {
+    /// <summary>
+    /// An export's text without its trailing `param.*` columns (one per swept parameter): samples.csv's text, byte for
+    /// byte, when the export holds the same rows.
+    /// </summary>
+    public static string WithoutParameters(string csv)
+    {
+        int columns = Sweep.Results.Output.OutputWriter.SamplesHeader.Count(c => c == ',') + 1;
+        var sb = new System.Text.StringBuilder();
+        foreach (var line in csv.Split('\n'))
+        {
+            if (sb.Length > 0) sb.Append('\n');
+            int commas = 0, cut = line.Length;
+            bool quoted = false;
+            for (int k = 0; k < line.Length; k++)
+            {
+                if (line[k] == '"') quoted = !quoted;
+                else if (line[k] == ',' && !quoted && ++commas == columns) { cut = k; break; }
+            }
+            sb.Append(line, 0, cut);
+        }
+        return sb.ToString();
+    }
+
     /// <summary>Ten samples in two shards, done in a second: for tests of what happens around a finished campaign.</summary>
     public const string Tiny = """
         { "name": "safety", "seed": 1,

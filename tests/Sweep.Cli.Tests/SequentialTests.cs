@@ -55,6 +55,6 @@ public class SequentialTests(ITestOutputHelper output)
         Assert.Equal(summary["points"]!.ToJsonString(), live["points"]!.ToJsonString());
         var export = SweepProcess.Run(Timeout, "export", killed, "--format", "csv", "--to", Path.Combine(dir, "export.csv"));
         Assert.Equal(0, export.Exit);
-        Assert.Equal(File.ReadAllText(Path.Combine(one, "samples.csv")), File.ReadAllText(Path.Combine(dir, "export.csv")));
+        Assert.Equal(File.ReadAllText(Path.Combine(one, "samples.csv")), Campaigns.WithoutParameters(File.ReadAllText(Path.Combine(dir, "export.csv"))));
     }
 }

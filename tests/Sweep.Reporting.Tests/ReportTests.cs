@@ -53,7 +53,7 @@ public class ReportTests
     {
         var (dir, _) = Stored(null, Json.Replace("\"samples\": 12", "\"analysis\": { \"hessian\": \"all\" }, \"samples\": 12"));
         var result = ReportBuilder.Build(dir);
-        Assert.Equal(["fractions-init-scale", "hessian-strict-init-scale", "hessian-min-init-scale", "saddle-mass-init-scale", "uncertified-share", "hitting-times", "survival", "traces-p0", "traces-p1"], result.Figures);
+        Assert.Equal(["outcomes-init-scale", "fractions-init-scale", "hessian-strict-init-scale", "hessian-min-init-scale", "saddle-mass-init-scale", "uncertified-share", "hitting-times", "survival", "traces-p0", "traces-p1"], result.Figures);
         foreach (var f in result.Figures) Assert.True(new FileInfo(Path.Combine(dir, "report", f + ".png")).Length > 1000, f);
         var html = File.ReadAllText(result.IndexPath);
         Assert.Contains("Hessian at the stop (every non-diverged sample", html);
@@ -67,7 +67,7 @@ public class ReportTests
         var result = ReportBuilder.Build(dir);
         Assert.False(result.Partial);
         // fractions + saddle mass for the swept key, hitting times, and traces for both points
-        Assert.Equal(["fractions-init-scale", "saddle-mass-init-scale", "uncertified-share", "hitting-times", "survival", "traces-p0", "traces-p1"], result.Figures);
+        Assert.Equal(["outcomes-init-scale", "fractions-init-scale", "saddle-mass-init-scale", "uncertified-share", "hitting-times", "survival", "traces-p0", "traces-p1"], result.Figures);
         foreach (var f in result.Figures)
         {
             Assert.True(new FileInfo(Path.Combine(dir, "report", f + ".png")).Length > 1000);
@@ -79,6 +79,11 @@ public class ReportTests
         Assert.Contains("{0,1,2}", html);
         Assert.Contains("&quot;init.scale&quot;", html);     // the campaign file itself
         Assert.Equal(campaign.Points.Count, Regex.Matches(html, "<h3>Point").Count);
+        // The report leads with outcomes: an overview table across points, then the outcome figure before the labels'.
+        Assert.True(html.IndexOf("<h2>Overview</h2>") < html.IndexOf("<h2>Figures</h2>"));
+        Assert.True(html.IndexOf("outcomes-init-scale.png") < html.IndexOf("fractions-init-scale.png"));
+        Assert.Contains("where samples were at the stop", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(">scale=", html);      // the overview's short parameter label
     }
 
     [Fact]
@@ -96,7 +101,7 @@ public class ReportTests
             """;
         var (dir, _) = Stored(null, methods);
         var result = ReportBuilder.Build(dir);
-        Assert.Equal(["fractions-dynamics", "saddle-mass-dynamics", "methods-outcomes", "methods-times", "uncertified-share", "hitting-times"], result.Figures);
+        Assert.Equal(["outcomes-dynamics", "fractions-dynamics", "saddle-mass-dynamics", "methods-outcomes", "methods-times", "uncertified-share", "hitting-times"], result.Figures);
         var svg = File.ReadAllText(Path.Combine(dir, "report", "methods-outcomes.svg"));
         Assert.Contains("momentum", svg);       // one tick per method, named
         Assert.Contains("unresolved", svg);     // the outcome legend
@@ -108,7 +113,7 @@ public class ReportTests
     {
         var (dir, _) = Stored(null, Json.Replace("\"samples\": 12", "\"analysis\": { \"itinerary\": true }, \"samples\": 12"));
         var result = ReportBuilder.Build(dir);
-        Assert.Equal(["fractions-init-scale", "saddle-mass-init-scale", "itineraries-init-scale", "dwell-times-init-scale", "uncertified-share", "hitting-times", "survival", "escape-exponents", "traces-p0", "traces-p1"], result.Figures);
+        Assert.Equal(["outcomes-init-scale", "fractions-init-scale", "saddle-mass-init-scale", "itineraries-init-scale", "dwell-times-init-scale", "uncertified-share", "hitting-times", "survival", "escape-exponents", "traces-p0", "traces-p1"], result.Figures);
         foreach (var f in new[] { "itineraries-init-scale", "dwell-times-init-scale", "survival", "escape-exponents" })
             Assert.True(new FileInfo(Path.Combine(dir, "report", f + ".png")).Length > 1000);
         var html = File.ReadAllText(result.IndexPath);

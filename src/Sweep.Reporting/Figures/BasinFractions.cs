@@ -12,7 +12,7 @@ internal sealed class BasinFractions : IFigure<Panel>
     public string FileName(Panel panel) => $"fractions-{panel.Suffix}";
 
     public string Caption(Panel panel) =>
-        $"Share of each label at the stop (of all samples; diverged samples have no label) against {panel.Axis.Key}{panel.Group.Context}, with exact 95% (Clopper–Pearson) intervals. A label says where a sample was when it stopped, not where it goes: see the outcomes for what is certified.";
+        $"Where samples were at the stop: the share of each label at the stop (of all samples; diverged samples have no label) against {panel.Axis.Key}{panel.Group.Context}, with exact 95% (Clopper–Pearson) intervals. A label says where a sample was when it stopped, not where it goes: see the outcomes for what is certified.";
 
     public bool AppliesTo(ReportData data, Panel panel) => true;
 
@@ -40,6 +40,6 @@ internal sealed class BasinFractions : IFigure<Panel>
             bool global = campaign.Points[group.Points[0]].Problem.CriticalValues.GlobalMask == CriticalValues.ParseLabel(label);
             MarkersWithBars(plot, xs, ys, lo, hi, color, global ? $"{label} (global min)" : label);
         }
-        FinishAgainst(plot, axis, $"Basin fractions vs {axis.Key}{group.Context}", "fraction of samples", share: true);
+        FinishAgainst(plot, axis, $"Where samples were at the stop vs {axis.Key}{group.Context}", "fraction of samples", share: true);
     }
 }

@@ -16,6 +16,19 @@ internal static class Drawing
     {
         plot.XLabel(axis.LogX ? $"{axis.Key} (log scale)" : axis.Key);
         if (axis.Ticks.Count > 0) plot.Axes.Bottom.SetTicks(axis.Ticks.Select(t => t.Item1).ToArray(), axis.Ticks.Select(t => t.Item2).ToArray());
+        // A categorical sweep (methods, dynamics objects, lists): markers at each category, never joined by lines, and
+        // long category names slanted so that they do not run into each other.
+        if (!axis.Numeric && axis.Ticks.Count > 0)
+        {
+            foreach (var scatter in plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>()) scatter.LineWidth = 0;
+            plot.Axes.SetLimitsX(-0.5, axis.Ticks.Count - 0.5);
+            if (axis.Ticks.Count * axis.Ticks.Max(t => t.Item2.Length) > 60)
+            {
+                plot.Axes.Bottom.TickLabelStyle.Rotation = -20;
+                plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+                plot.Axes.Bottom.MinimumSize = 90;
+            }
+        }
     }
 
     /// <summary>Finishes a figure against a swept parameter (title, x axis, y label, the legend at the right; a share's y
@@ -25,7 +38,7 @@ internal static class Drawing
         plot.Title(title);
         ApplyAxis(plot, axis);
         plot.YLabel(yLabel);
-        if (share) plot.Axes.SetLimitsY(-0.03, 1.03);
+        if (share) plot.Axes.SetLimitsY(0, 1);
         plot.ShowLegend(Edge.Right);
     }
 
@@ -60,13 +73,17 @@ internal static class Drawing
 
     /// <summary>Data are plotted as log10(y); ticks are labelled with the values and minor ticks follow a log pattern.</summary>
     internal static void LogY(Plot plot) =>
-        plot.Axes.Left.TickGenerator = LogTicks(y => Math.Pow(10, y).ToString("0.###E+0", CultureInfo.InvariantCulture));
+        plot.Axes.Left.TickGenerator = LogTicks(y => Display.Short(Math.Pow(10, y)));
 
-    /// <summary>Ticks for an axis that holds log10 of the values: one per decade, log-spaced minor ticks between.</summary>
+    /// <summary>
+    /// Ticks for an axis that holds log10 of the values, labelled with the values as plain numbers: at decades where
+    /// the axis spans several (log-spaced minor ticks between), and at finer steps where it spans less than a decade,
+    /// so a narrow log axis is never left without labels.
+    /// </summary>
     internal static ScottPlot.TickGenerators.NumericAutomatic LogTicks(Func<double, string> label) => new()
     {
         MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-        IntegerTicksOnly = true,
+        IntegerTicksOnly = false,
         LabelFormatter = label,
     };
 

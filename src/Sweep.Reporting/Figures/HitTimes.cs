@@ -42,7 +42,9 @@ internal sealed class HitTimes : IFigure<Campaign>
         plot.Title("Hitting-time distribution (empirical CDF; censored samples never reach 1)");
         plot.XLabel(descent ? "iterations to L − L_min ≤ eps_hit" : "time to L − L_min ≤ eps_hit");
         plot.YLabel("fraction of non-diverged samples");
-        plot.Axes.SetLimitsY(-0.02, 1.05);
+        // A fraction axis over [0, 1]; time from 0 (never below), a little room beyond the horizon for its label.
+        plot.Axes.SetLimitsY(0, 1);
+        if (horizon > 0) plot.Axes.SetLimitsX(0, horizon * 1.02);
         plot.ShowLegend(Alignment.LowerRight);
     }
 }

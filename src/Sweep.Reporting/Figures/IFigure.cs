@@ -29,7 +29,7 @@ internal sealed record ReportData(Campaign Campaign, List<PointSummary> Summarie
 internal static class DefaultFigures
 {
     public static readonly IReadOnlyList<IFigure<Panel>> PerPanel =
-        [new BasinFractions(), new StrictShare(), new SmallestEigenvalues(), new TailRates(), new SaddleMass(), new ItineraryShares(), new DwellTimes()];
+        [new OutcomeFractions(), new BasinFractions(), new StrictShare(), new SmallestEigenvalues(), new TailRates(), new SaddleMass(), new ItineraryShares(), new DwellTimes()];
 
     public static readonly IReadOnlyList<IFigure<Campaign>> PerCampaign =
         [new MethodOutcomes(), new MethodTimes(), new UncertifiedShare(), new HitTimes()];

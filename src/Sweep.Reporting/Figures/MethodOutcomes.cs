@@ -45,7 +45,7 @@ internal sealed class MethodOutcomes : IFigure<Campaign>
         }
         plot.Axes.Bottom.SetTicks(points.Select((_, i) => (double)i).ToArray(), points.Select(Tick).ToArray());
         plot.Axes.SetLimitsX(-0.6, points.Count - 0.4);
-        plot.Axes.SetLimitsY(-0.03, 1.03);
+        plot.Axes.SetLimitsY(0, 1);
         plot.Title("Outcomes by method");
         plot.YLabel("fraction of samples");
         plot.ShowLegend(Edge.Right);

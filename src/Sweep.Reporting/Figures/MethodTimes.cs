@@ -50,7 +50,7 @@ internal sealed class MethodTimes : IFigure<Campaign>
         plot.Title("Certified global (solid) and hit L − L_min ≤ eps_hit (dashed), per method");
         plot.XLabel(discrete ? "iteration (log scale)" : "time (log scale)");
         plot.YLabel("fraction of non-diverged samples");
-        plot.Axes.SetLimitsY(-0.02, 1.05);
+        plot.Axes.SetLimitsY(0, 1);
         plot.ShowLegend(Alignment.UpperLeft);
     }
 }

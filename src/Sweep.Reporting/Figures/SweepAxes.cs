@@ -26,11 +26,20 @@ internal static class SweepAxes
             var distinct = points.Select(p => Value(p.Index)).Distinct().ToList();
             bool numeric = points.All(p => points[p.Index].Params.First(kv => kv.Key == key).Value?.GetValueKind() == JsonValueKind.Number);
             double Raw(int p) => points[p].Params.First(kv => kv.Key == key).Value!.GetValue<double>();
-            // Geometric sweeps (all positive, spanning ≥ 8×) read best on a log axis, ticked at the swept values.
-            bool logX = numeric && points.All(p => Raw(p.Index) > 0) && points.Max(p => Raw(p.Index)) >= 8 * points.Min(p => Raw(p.Index));
+            // Geometric sweeps (all positive, spanning ≥ 4×: the quick start's 0.05 and 0.2) read best on a log axis,
+            // ticked at the swept values.
+            bool logX = numeric && points.All(p => Raw(p.Index) > 0) && points.Max(p => Raw(p.Index)) >= 4 * points.Min(p => Raw(p.Index));
             Func<int, double> x = !numeric ? p => distinct.IndexOf(Value(p)) : logX ? p => Math.Log10(Raw(p)) : Raw;
-            var ticks = !numeric ? distinct.Select((v, i) => ((double)i, v)).ToList()
-                : logX ? points.Select(p => Raw(p.Index)).Distinct().Select(v => (Math.Log10(v), v.ToString("G4", CultureInfo.InvariantCulture))).ToList()
+            // Categories are named as people read them (a dynamics object by its method, a string without quotes).
+            string Category(string value)
+            {
+                var point = points.First(p => Value(p.Index) == value);
+                var node = point.Params.First(kv => kv.Key == key).Value;
+                return key == "dynamics" ? ReportBuilder.MethodText(point.Spec.Dynamics)
+                    : node is System.Text.Json.Nodes.JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : value;
+            }
+            var ticks = !numeric ? distinct.Select((v, i) => ((double)i, Category(v))).ToList()
+                : logX ? points.Select(p => Raw(p.Index)).Distinct().Select(v => (Math.Log10(v), Sweep.Results.Output.Display.Short(v))).ToList()
                 : new List<(double, string)>();
             var groups = points.GroupBy(p => string.Join(", ", p.Params.Where(kv => kv.Key != key).Select(kv => $"{kv.Key} = {kv.Value?.ToJsonString()}")))
                 .Select(g => new PointGroup(g.Key.Length == 0 ? "" : $" ({g.Key})", g.Select(p => p.Index).OrderBy(x).ToList()))

@@ -48,7 +48,7 @@ internal sealed class UncertifiedShare : IFigure<Campaign>
         plot.Title("Share not yet certified global (log time)");
         plot.XLabel(descent ? "iteration (log scale)" : "time t (log scale)");
         plot.YLabel("share of non-diverged samples");
-        plot.Axes.SetLimitsY(-0.02, 1.05);
+        plot.Axes.SetLimitsY(0, 1);
         plot.ShowLegend(Alignment.LowerLeft);
     }
 }

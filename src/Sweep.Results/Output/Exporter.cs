@@ -5,7 +5,9 @@ namespace Sweep.Results.Output;
 
 /// <summary>
 /// Per-sample results for pandas, Julia and friends: CSV (exactly samples.csv) or Parquet with the same columns
-/// (t_hit, critical_value and the floats of diverged samples are nulls where the CSV has empty cells).
+/// (t_hit, critical_value and the floats of diverged samples are nulls where the CSV has empty cells), then one typed
+/// column per swept parameter (<see cref="ParameterColumn"/>); a campaign without a sweep exports exactly samples.csv.
+/// The Parquet file's key-value metadata holds the campaign's hash, its JSON and the provenance.
 /// </summary>
 public static class Exporter
 {
@@ -15,10 +17,32 @@ public static class Exporter
     public const int DefaultRowGroupSize = 1 << 18;
 
     /// <summary>Writes the samples (streamed, in order) as samples.csv; returns how many.</summary>
-    public static long WriteCsv(string path, IEnumerable<SampleRecord> samples)
+    public static long WriteCsv(string path, IEnumerable<SampleRecord> samples, IReadOnlyList<ParameterColumn>? parameters = null)
     {
         long count = 0;
-        OutputWriter.WriteSamplesCsv(path, samples.Select(s => { count++; return s; }));
+        if (parameters is not { Count: > 0 })
+        {
+            OutputWriter.WriteSamplesCsv(path, samples.Select(s => { count++; return s; }));
+            return count;
+        }
+        using (var w = new StreamWriter(path, false, new System.Text.UTF8Encoding(false), 1 << 16))
+        {
+            w.Write(OutputWriter.SamplesHeader);
+            foreach (var c in parameters) { w.Write(','); w.Write(OutputWriter.Quote(c.Name)); }
+            w.Write('\n');
+            var row = new StringWriter(System.Globalization.CultureInfo.InvariantCulture) { NewLine = "\n" };
+            foreach (var s in samples)
+            {
+                row.GetStringBuilder().Clear();
+                OutputWriter.WriteCsvRow(row, s);
+                var sb = row.GetStringBuilder();
+                if (sb.Length > 0 && sb[^1] == '\n') sb.Length--;
+                foreach (var c in parameters) { sb.Append(','); sb.Append(c.Csv(s.Point)); }
+                sb.Append('\n');
+                w.Write(sb);
+                count++;
+            }
+        }
         return count;
     }
 
@@ -26,18 +50,26 @@ public static class Exporter
     /// Writes the samples (streamed, in order) as Parquet in row groups of <paramref name="rowGroupSize"/> rows, so memory
     /// holds one group; up to that many rows it is one group, as before. Returns how many.
     /// </summary>
-    public static async Task<long> WriteParquetAsync(string path, IEnumerable<SampleRecord> samples, int rowGroupSize = DefaultRowGroupSize)
+    /// <param name="parameters">One column per swept parameter, after the samples' columns.</param>
+    /// <param name="metadata">The file's key-value metadata (the campaign hash and JSON, the provenance).</param>
+    public static async Task<long> WriteParquetAsync(string path, IEnumerable<SampleRecord> samples, int rowGroupSize = DefaultRowGroupSize,
+        IReadOnlyList<ParameterColumn>? parameters = null, IReadOnlyDictionary<string, string>? metadata = null)
     {
         string tmp = path + ".tmp";
         long count = 0;
+        parameters ??= [];
+        var fields = parameters.Select(c => c.Field).ToArray();
+        var schema = parameters.Count == 0 ? Schema : new ParquetSchema(Schema.DataFields.Concat(fields).ToArray());
         await using (var stream = File.Create(tmp))
         {
-            await using var writer = await ParquetWriter.CreateAsync(Schema, stream);
+            await using var writer = await ParquetWriter.CreateAsync(schema, stream);
+            if (metadata is not null) writer.CustomMetadata = metadata.ToDictionary(kv => kv.Key, kv => kv.Value);
             var group = new List<SampleRecord>(Math.Min(rowGroupSize, 1 << 16));
             async Task Flush()
             {
                 using var rg = writer.CreateRowGroup();
                 foreach (var c in SampleColumns.All) await c.WriteParquetAsync(rg, group);
+                for (int i = 0; i < parameters.Count; i++) await parameters[i].WriteAsync(rg, fields[i], group);
                 count += group.Count;
                 group.Clear();
             }
