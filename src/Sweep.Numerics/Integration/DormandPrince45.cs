@@ -146,8 +146,7 @@ public sealed class DormandPrince45<T> : ILaneMethod where T : struct, ILane<T>
             if (_stiffLanes is not null && Stiff(ref lane, _stiffLanes[l]))
             {
                 // The step the controller would take next goes with the trajectory (Continue would have set it).
-                double fac = Math.Clamp(ControllerFactor(err), 0.2, 10);
-                slot.Step = lane.H * (lane.RejectedLast ? Math.Min(fac, 1) : fac);
+                slot.Step = lane.H * GrowthFactor(lane, err);
                 return LaneEvent.HandOff;
             }
             return LaneEvent.Accepted;
@@ -204,10 +203,15 @@ public sealed class DormandPrince45<T> : ILaneMethod where T : struct, ILane<T>
             lane.Fresh = false;
             return;
         }
-        double fac = Math.Clamp(ControllerFactor(_errLanes[l]), 0.2, 10);
-        if (lane.RejectedLast) fac = Math.Min(fac, 1);
-        lane.H *= fac;
+        lane.H *= GrowthFactor(lane, _errLanes[l]);
         lane.RejectedLast = false;
+    }
+
+    /// <summary>The controller's factor for the step after an accepted one: within [0.2, 10], at most 1 right after a rejection.</summary>
+    private static double GrowthFactor(in Lane lane, double err)
+    {
+        double fac = Math.Clamp(ControllerFactor(err), 0.2, 10);
+        return lane.RejectedLast ? Math.Min(fac, 1) : fac;
     }
 
     public LaneWeights Weights(int l) => new(_y, T.Width, l);

@@ -22,7 +22,8 @@ public sealed class EigenJacobian
     private readonly double[] _q;       // Q row-major: row i holds component i of every eigenvector
     private readonly double[] _lambda;  // eigenvalues of ∇²L (not of J)
     private readonly InvariantManifold? _manifold;
-    private readonly int[][] _blocks;   // on the manifold: its zero entries, then the rest (each diagonalised alone)
+    private readonly int[][] _whole;    // every entry: one block
+    private readonly int[][]? _split;   // on the manifold: its zero entries, then the rest (each diagonalised alone)
 
     /// <param name="manifold">
     /// The suppressed modes' invariant manifold, when trajectories start on it. There ∇²L is block-diagonal (the field is
@@ -39,11 +40,11 @@ public sealed class EigenJacobian
         _qt = new double[Dimension * Dimension];
         _q = new double[Dimension * Dimension];
         _lambda = new double[Dimension];
-        if (manifold is null) _blocks = [Enumerable.Range(0, Dimension).ToArray()];
-        else
+        _whole = [Enumerable.Range(0, Dimension).ToArray()];
+        if (manifold is not null)
         {
             var zeros = manifold.ZeroEntries.Order().ToArray();
-            _blocks = [zeros, Enumerable.Range(0, Dimension).Except(zeros).ToArray()];
+            _split = [zeros, Enumerable.Range(0, Dimension).Except(zeros).ToArray()];
         }
     }
 
@@ -55,19 +56,16 @@ public sealed class EigenJacobian
     /// <summary>The smallest eigenvalue of ∇²L (negative at a strict saddle: the escape's growth rate is its magnitude).</summary>
     public double MinEigenvalue { get; private set; }
 
-    /// <summary>The largest eigenvalue of ∇²L: the stiffness an explicit method would have to resolve.</summary>
-    public double MaxEigenvalue { get; private set; }
-
     /// <summary>Takes the Hessian at <paramref name="weights"/> and diagonalises it.</summary>
     public void Update(ReadOnlySpan<double> weights)
     {
         int n = Dimension;
         _hessian.Assemble(weights, _dense);
         bool split = _manifold is not null && _manifold.Contains(new Kernels.LaneWeights(weights));
-        var blocks = split ? _blocks : [_blocks.Length == 1 ? _blocks[0] : Enumerable.Range(0, n).ToArray()];
+        var blocks = split ? _split! : _whole;
         Array.Clear(_qt);
         Array.Clear(_q);
-        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        double min = double.PositiveInfinity;
         int j = 0;
         foreach (var block in blocks)
         {
@@ -80,12 +78,10 @@ public sealed class EigenJacobian
                 double l = evd.EigenValues[k].Real;
                 _lambda[j] = l;
                 min = Math.Min(min, l);
-                max = Math.Max(max, l);
                 for (int i = 0; i < m; i++) _qt[j * n + block[i]] = _q[block[i] * n + j] = vectors[i, k];
             }
         }
         MinEigenvalue = min;
-        MaxEigenvalue = max;
     }
 
     /// <summary>x ← (a I + ∇²L)⁻¹ x for real a (a + λ_j ≠ 0 for every j: the caller keeps a away from −λ_min).</summary>

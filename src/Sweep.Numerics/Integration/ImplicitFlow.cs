@@ -33,10 +33,11 @@ public sealed class ImplicitFlow : IIntegrator
             var trace = start(index, _w);
             double loss = _gradient.Evaluate(_w, _g);
             double gnorm = Dense.Norm(_g);
-            var state = new FlowState { Loss = loss, GradNorm = gnorm, Evaluations = 1 };
-            var status = _monitor.Start(loss, gnorm, !Dense.AllFiniteAndBounded(_w, TrajectoryMonitor.DivergenceBound), trace, new LaneWeights(_w))
-                ?? _radau.Integrate(_w, ref state, _monitor);
-            var result = _monitor.Result(status, state.Time, state.Steps, state.Evaluations, state.Loss, state.GradNorm) with { HessianEvaluations = state.Jacobians };
+            var origin = new LaneSlot { Index = index, Loss = loss, GradientNorm = gnorm, Evaluations = 1 };
+            // Stopped at t = 0, or else continued from t = 0 exactly as a handed-over trajectory is.
+            var result = _monitor.Start(loss, gnorm, !Dense.AllFiniteAndBounded(_w, TrajectoryMonitor.DivergenceBound), trace, new LaneWeights(_w)) is { } stopped
+                ? _monitor.Result(stopped, 0, 0, 1, loss, gnorm)
+                : _radau.Continue(origin, _w, _monitor);
             finish(index, result, _w);
         }
     }

@@ -17,7 +17,6 @@ namespace Sweep.Numerics.Integration;
 public sealed class LaneDriver : IIntegrator
 {
     private readonly ILaneMethod _method;
-    private readonly Func<TrajectoryMonitor> _newMonitor;
     private readonly LaneSlot[] _slots;
     private readonly TrajectoryMonitor[] _monitors;
     private readonly TraceRecorder?[] _traces;
@@ -32,7 +31,6 @@ public sealed class LaneDriver : IIntegrator
     {
         _maxSteps = maxSteps;
         _method = method;
-        _newMonitor = newMonitor;
         int width = method.Width;
         _slots = new LaneSlot[width];
         _monitors = new TrajectoryMonitor[width];

@@ -99,7 +99,7 @@ public sealed class RadauIIA5
     /// cannot diverge, so this is a numerical failure). The monitor has seen every accepted state up to
     /// <c>state.Time</c>; <c>state.Step</c> is a proposed first step (≤ 0: a small default).
     /// </summary>
-    public SampleStatus Integrate(Span<double> y, ref FlowState state, TrajectoryMonitor monitor)
+    private SampleStatus Integrate(Span<double> y, ref FlowState state, TrajectoryMonitor monitor)
     {
         int n = _n;
         Span<double> y0 = _y0, scal = _scal, z1 = _z1, z2 = _z2, z3 = _z3, f1 = _f1, f2 = _f2, f3 = _f3;
@@ -374,7 +374,7 @@ public sealed class RadauIIA5
 /// Where a flow trajectory stands between integrators: its time, the step the next integrator may try, its counters and
 /// the loss and gradient norm at its current weights (which live in the caller's buffer).
 /// </summary>
-public struct FlowState
+internal struct FlowState
 {
     public double Time, Step, Loss, GradNorm;
     public long Steps, Evaluations, Jacobians;

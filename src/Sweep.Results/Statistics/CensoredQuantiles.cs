@@ -38,7 +38,7 @@ public sealed class CensoredQuantiles
     /// whose bins start at <see cref="UnboundedLowest"/> instead: 1e-12 of it would put every time below 10⁶ in one bin.
     /// Every finite horizon keeps its bins (and every stored histogram its meaning).
     /// </summary>
-    public const double UnboundedScale = 1e18, UnboundedLowest = 1e-3;
+    public const double UnboundedScale = Sweep.Numerics.Integration.GradientFlowSettings.UnboundedTimeScale, UnboundedLowest = 1e-3;
 
     // Special bin keys of the histogram (the log bins are 0 .. LogBins − 1).
     private const int ZeroBin = -2, UnderflowBin = -1;
