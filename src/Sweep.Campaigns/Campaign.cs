@@ -22,6 +22,12 @@ public sealed record Campaign(
     /// </summary>
     public string? LegacyHash { get; init; }
 
+    /// <summary>
+    /// The identity without the keys a campaign grows by (<c>samples</c>, <c>max_samples</c>, <c>target</c>): two
+    /// campaigns with the same growth hash differ at most in how many samples they ask for (<see cref="CampaignGrowth"/>).
+    /// </summary>
+    public string GrowthHash { get; init; } = "";
+
     /// <summary>The sequential target (null: every point gets exactly <see cref="Samples"/>).</summary>
     public SampleTarget? Target { get; init; }
 

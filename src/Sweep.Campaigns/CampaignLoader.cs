@@ -119,9 +119,14 @@ public static class CampaignLoader
         // The default integrator is part of the identity: the same file read before `auto` existed (every flow by dp45)
         // hashed without this line, and its stores resume by dp45 (Campaign.LegacyHash), never a mix.
         bool legacy = defaulted && defaultIntegrator != FlowIntegrator.Dp45;
-        var hash = Sha(legacy ? identity + "\nintegrator=" + FlowMethod.IntegratorName(defaultIntegrator) : identity);
+        string integratorLine = legacy ? "\nintegrator=" + FlowMethod.IntegratorName(defaultIntegrator) : "";
+        var hash = Sha(identity + integratorLine);
+        // The growth identity: the same, without the keys a campaign may grow by (CampaignGrowth).
+        var trunk = (JsonObject)top.DeepClone();
+        foreach (var key in CampaignGrowth.GrowableKeys) trunk.Remove(key);
+        var growthHash = Sha(trunk.ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + identity[normalized.Length..] + integratorLine);
         return new Campaign(name, seed, samples, shardSize, normalized, hash, points, warnings)
-            { Target = target, MaxSamples = maxSamples, LegacyHash = legacy ? Sha(identity) : null };
+            { Target = target, MaxSamples = maxSamples, LegacyHash = legacy ? Sha(identity) : null, GrowthHash = growthHash };
     }
 
     /// <summary>

@@ -47,10 +47,19 @@ public static class RunCommand
         try { Directory.CreateDirectory(outDir); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UserError($"cannot create '{outDir}': {e.Message}"); }
         using var runLock = RunLock.Acquire(outDir);
-        // A DIR that holds another campaign (or this file edited since) is refused here, before anything is written.
+        // A DIR that holds another campaign (or this file edited since) is refused here, before anything is written; one
+        // that holds this campaign with fewer samples (or a looser target) grows into it (CampaignGrowth), anything else
+        // that changes only samples, max_samples or target is refused naming the key.
+        string baseDir = Path.GetDirectoryName(Path.GetFullPath(campaignPath))!;
         var (store, resumed) = CampaignStore.OpenForCampaign(outDir, campaign.NormalizedJson, campaign.Hash, campaign.Name,
-            Path.GetDirectoryName(Path.GetFullPath(campaignPath))!, campaign.Points.Select(p => p.Spec.Horizon).ToArray(), campaign.LegacyHash);
+            baseDir, campaign.Points.Select(p => p.Spec.Horizon).ToArray(), campaign.LegacyHash,
+            grow: (json, hash, storedBase) => CampaignGrowth.Between(json, hash, storedBase, campaign, baseDir));
         using var _ = store;
+        if (store.Grown is { } grown)
+        {
+            Console.WriteLine($"growing '{campaign.Name}' in {UserError.Printable(outDir)}: {grown.Describe()}"
+                + (store.RecomputedByGrowth > 0 ? $"; {store.RecomputedByGrowth} short shard(s) the new plan cuts longer are recomputed" : ""));
+        }
         // A store written before the flow integrator auto existed resumes as it was run: by dp45, never a mix.
         if (resumed && campaign.LegacyHash is { } legacy && store.TryGetMeta("hash") == legacy)
         {
@@ -58,6 +67,8 @@ public static class RunCommand
             Console.Error.WriteLine("note: this store was written before dynamics.integrator existed; it resumes with \"dp45\", the integrator it was run with");
         }
         ConfigureLogging(outDir);
+        if (store.Grown is { } growth)
+            Log.Information("campaign {Name} grown to hash {Hash}: {Changes}; {Recomputed} shard(s) to recompute", campaign.Name, growth.Hash, growth.Describe(), store.RecomputedByGrowth);
         foreach (var w in campaign.Warnings) Console.Error.WriteLine($"warning: {w}");
         foreach (var d in store.Repaired)
         {

@@ -48,6 +48,12 @@ public sealed class CampaignStore : IDisposable
     /// <summary>Whether shard rows carry their statistics (schema 5); a schema-4 store opened read-only does not.</summary>
     public bool HasShardStatistics => Schema >= 5;
 
+    /// <summary>The growth recorded when this store was opened for a campaign that grows it (null: none).</summary>
+    public Growth? Grown { get; private set; }
+
+    /// <summary>Stored shards the growth deleted because the new plan cuts them longer (at most one per point), to be recomputed.</summary>
+    public int RecomputedByGrowth { get; private set; }
+
     /// <summary>The shards found damaged when this store was opened for a resume, deleted to be recomputed (e.g. "point 0, shard 3: checksum mismatch").</summary>
     public IReadOnlyList<string> Repaired { get; private set; } = [];
 
@@ -76,8 +82,14 @@ public sealed class CampaignStore : IDisposable
     /// </summary>
     /// <param name="legacyHash">Also accepted as this campaign's: the hash the file had before the flow integrator auto
     /// existed (<see cref="Campaign.LegacyHash"/>); the caller then runs it as it was run, by dp45.</param>
+    /// <param name="grow">
+    /// Asked when the store holds another hash, with the stored campaign (JSON, hash, base directory): the
+    /// <see cref="Growth"/> that takes it to this campaign (<see cref="CampaignGrowth.Between"/>), null when it is
+    /// another campaign (refused as before), or a <see cref="UserError"/> for a change that is not a growth. A growth is
+    /// recorded after the repair (<see cref="StoreGrowth"/>) and reported in <see cref="Grown"/>.
+    /// </param>
     public static (CampaignStore Store, bool Resumed) OpenForCampaign(string dir, string campaignJson, string hash, string name, string baseDirectory,
-        IReadOnlyList<double>? horizons = null, string? legacyHash = null)
+        IReadOnlyList<double>? horizons = null, string? legacyHash = null, Func<string, string, string, Growth?>? grow = null)
     {
         string path = PathIn(dir);
         bool exists = File.Exists(path);
@@ -87,15 +99,26 @@ public sealed class CampaignStore : IDisposable
         {
             if (exists && store.TryGetMeta("hash") is { } stored)
             {
+                Growth? growth = null;
                 if (stored != hash && stored != legacyHash)
                 {
-                    string other = store.TryGetMeta("name") ?? "?";
-                    store.Dispose();
-                    throw new UserError(
-                        $"'{dir}' holds a different campaign ('{other}', hash {stored[..Math.Min(12, stored.Length)]}…) than this file (hash {hash[..12]}…); the campaign file or its data changed since that run started. Use a new --out directory.");
+                    try { growth = grow?.Invoke(store.TryGetMeta("campaign") ?? "", stored, store.TryGetMeta("base_dir") ?? dir); }
+                    catch { store.Dispose(); throw; }
+                    if (growth is null)
+                    {
+                        string other = store.TryGetMeta("name") ?? "?";
+                        store.Dispose();
+                        throw new UserError(
+                            $"'{dir}' holds a different campaign ('{other}', hash {stored[..Math.Min(12, stored.Length)]}…) than this file (hash {hash[..12]}…); the campaign file or its data changed since that run started (only samples, max_samples and target may grow). Use a new --out directory.");
+                    }
                 }
                 store.Repaired = StoreRepair.Run(store, path);
                 if (store.Schema < SchemaVersion) StoreSchema.Upgrade(store);
+                if (growth is not null)
+                {
+                    store.RecomputedByGrowth = StoreGrowth.Apply(store, campaignJson, growth);
+                    store.Grown = growth;
+                }
                 return (store, true);
             }
             using var tx = store._db.BeginTransaction();

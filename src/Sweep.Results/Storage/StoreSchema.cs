@@ -109,6 +109,15 @@ internal static class StoreSchema
     {
         string id = NewStoreId();
         var key = RowKey(id, updated["hash"]);
+        RewriteChecksums(store, tx, key);
+        updated[StoreIdKey] = id;
+        store.SetMeta(StoreIdKey, id, tx);
+        store.RowKey = key;
+    }
+
+    /// <summary>Every shard, statistics and trace checksum rewritten keyed by <paramref name="key"/> (rows already verified); one blob held at a time.</summary>
+    internal static void RewriteChecksums(CampaignStore store, SqliteTransaction tx, byte[] key)
+    {
         foreach (long rowId in RowIds(store, tx, "shards"))
         {
             long p, s, f, c, t;
@@ -142,9 +151,6 @@ internal static class StoreSchema
             }
             store.ExecWith("UPDATE traces SET sha256 = $h WHERE rowid = $r", tx, ("$h", sum), ("$r", rowId));
         }
-        updated[StoreIdKey] = id;
-        store.SetMeta(StoreIdKey, id, tx);
-        store.RowKey = key;
     }
 
     private static List<long> RowIds(CampaignStore store, SqliteTransaction tx, string table)
