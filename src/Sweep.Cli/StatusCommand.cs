@@ -35,7 +35,8 @@ public static class StatusCommand
                 (complete ? " — complete" : " — in progress or stopped"));
             if (!complete) Console.WriteLine("(a stopped campaign resumes with `sweep run` of the same campaign and DIR)");
             var (created, builds) = StoreProvenance.Read(store);
-            var runs = builds.Where(b => created is null || b.Version != created.Version).Select(b => $"also run by {b}");
+            var runs = builds.Where(b => created is null || b.Version != created.Version).Select(b => $"also run by {b}")
+                .Concat(store.GrowthHistory.Select(g => $"grown {g}"));
             foreach (var line in (created is null ? runs : runs.Prepend($"created by {created}")).SelectMany(l => SummaryTable.Wrap(Sweep.Campaigns.UserError.Printable(l), "")))
                 Console.WriteLine(line);
             var summaries = stats.Select(s => s.Summarize()).ToList();

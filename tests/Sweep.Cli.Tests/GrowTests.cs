@@ -51,6 +51,9 @@ public class GrowTests
         Assert.True((bool)live["complete"]!);
         Assert.Equal(summary["hash"]!.ToString(), live["hash"]!.ToString());
         Assert.Equal(summary["points"]!.ToJsonString(), live["points"]!.ToJsonString());
+        var text = SweepProcess.Run(Timeout, "status", grown);
+        Assert.Equal(0, text.Exit);
+        Assert.Matches(@"grown \S+ [0-9a-f]{12} → [0-9a-f]{12}: samples 200 → 400", text.Out);
         var export = SweepProcess.Run(Timeout, "export", grown, "--to", Path.Combine(dir, "export.csv"));
         Assert.Equal(0, export.Exit);
         Assert.Equal(File.ReadAllText(Path.Combine(once, "samples.csv")), Campaigns.WithoutParameters(File.ReadAllText(Path.Combine(dir, "export.csv"))));

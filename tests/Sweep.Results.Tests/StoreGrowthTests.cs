@@ -65,6 +65,40 @@ public class StoreGrowthTests
     }
 
     [Fact]
+    public void A_schema_6_store_is_upgraded_then_grown()
+    {
+        var small = WithSamples(23);
+        var dir = TestCampaigns.TempDir();
+        string path = CampaignStore.PathIn(dir);
+        var (store, _) = Open(dir, small);
+        using (store)
+            foreach (var shard in small.Plan()) store.CommitShard(shard, TestSamples.Of(shard, traced: true), "w");
+        using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            db.Open();
+            LegacyChecksums.Unkey(db);
+            LegacyChecksums.Exec(db, "UPDATE meta SET value = '6' WHERE key = 'schema'");
+            StoredStatisticsTests.Reseal(db);
+        }
+        var large = WithSamples(40);
+        (store, _) = Open(dir, large);
+        using (store)
+        {
+            Assert.Empty(store.Repaired);
+            Assert.Equal(2, store.RecomputedByGrowth);
+        }
+        using (var reader = CampaignStore.Open(path, readOnly: true))
+        {
+            Assert.Equal("7", reader.TryGetMeta("schema"));
+            Assert.Equal(large.Hash, reader.TryGetMeta("hash"));
+            Assert.Equal(40, reader.ReadSamples().Count());
+            Assert.Equal(40, reader.ReadTraces().Count);
+            Assert.Single(reader.GrowthHistory);
+        }
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
     public void A_change_that_is_not_a_growth_is_refused_and_the_store_is_untouched()
     {
         var c = WithSamples(23);

@@ -51,6 +51,9 @@ public sealed class CampaignStore : IDisposable
     /// <summary>The growth recorded when this store was opened for a campaign that grows it (null: none).</summary>
     public Growth? Grown { get; private set; }
 
+    /// <summary>Each growth of the stored campaign, oldest first: UTC time, the hashes before and after, what changed.</summary>
+    public IReadOnlyList<string> GrowthHistory => TryGetMeta(StoreGrowth.HistoryKey)?.Split('\n') ?? [];
+
     /// <summary>Stored shards the growth deleted because the new plan cuts them longer (at most one per point), to be recomputed.</summary>
     public int RecomputedByGrowth { get; private set; }
 
