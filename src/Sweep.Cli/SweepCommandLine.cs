@@ -122,8 +122,9 @@ public static class SweepCommandLine
     {
         var campaign = CampaignArgument();
         var output = new Option<string>("--out", "-o") { Description = "the token file to write (mode 0600; never overwritten)", HelpName = "FILE", Required = true };
-        var command = new Command("credential", "issue a join token for a campaign: give it to its coordinator and workers (--join-token FILE); a token opens that campaign only") { campaign, output };
-        command.SetAction(r => CredentialCommand.Execute(r.GetRequiredValue(campaign), r.GetRequiredValue(output)));
+        var set = SetOption();
+        var command = new Command("credential", "issue a join token for a campaign: give it to its coordinator and workers (--join-token FILE); a token opens that campaign only") { campaign, output, set };
+        command.SetAction(r => CredentialCommand.Execute(r.GetRequiredValue(campaign), r.GetRequiredValue(output), r.GetValue(set) ?? []));
         return command;
     }
 
@@ -218,7 +219,7 @@ public static class SweepCommandLine
 
     private static Option<string[]> SetOption() => new("--set")
     {
-        Description = "change one campaign field: a dotted path and a JSON value (else a string), as init.scale=0.1, network.hidden.0=8 or sweep.init.scale=[0.1,0.2]; repeatable; applied before validation and stored with the campaign (resume with the same --set)",
+        Description = "change one campaign field: a dotted path and a JSON value (else a string), as init.scale=0.1, network.hidden.0=8 or sweep.init.scale=[0.1,0.2]; repeatable; applied before validation and stored with the campaign (resume with the same --set; a larger samples, max_samples or a stricter target grows a stored campaign)",
         HelpName = "KEY=VALUE", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false,
     };
 

@@ -70,6 +70,36 @@ public class GrowTests
         Directory.Delete(dir, true);
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]     // join tokens are mode 0600 files
+    public void A_coordinator_grows_its_campaign_and_binds_its_workers_to_the_grown_hash_only()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Fixed.Replace("\"samples\": 200, \"shard_size\": 64", "\"samples\": 20, \"shard_size\": 8"));
+        var out_ = Path.Combine(dir, "out");
+        var first = SweepProcess.Run(Timeout, "coordinator", file, "--out", out_, "--port", ClusterTests.FreePort().ToString(), "--workers", "2");
+        Assert.True(first.Exit == 0, first.Out + first.Err);
+        var oldToken = JoinTokenFile.Read(JoinTokenFile.PathIn(out_));
+        string oldCopy = Path.Combine(dir, "old-token");
+        File.Copy(JoinTokenFile.PathIn(out_), oldCopy);
+
+        // A token issued for the grown campaign (credential takes the same --set) opens it; the old one does not.
+        string token = Path.Combine(dir, "token");
+        Assert.Equal(0, SweepProcess.Run(Timeout, "credential", file, "-o", token, "--set", "samples=40").Exit);
+        var refused = SweepProcess.Run(Timeout, "coordinator", file, "--out", out_, "--port", ClusterTests.FreePort().ToString(), "--workers", "2", "--set", "samples=40", "--join-token", oldCopy);
+        Assert.Equal(2, refused.Exit);
+        Assert.Contains($"opens campaign {oldToken.ShortHash}", refused.Err);
+        var grow = SweepProcess.Run(Timeout, "coordinator", file, "--out", out_, "--port", ClusterTests.FreePort().ToString(), "--workers", "2", "--set", "samples=40", "--join-token", token);
+        Assert.True(grow.Exit == 0, grow.Out + grow.Err);
+        Assert.Contains("growing 'grow' in", grow.Out);
+        string hash = JsonNode.Parse(File.ReadAllText(Path.Combine(out_, "summary.json")))!["hash"]!.ToString();
+        Assert.NotEqual(oldToken.CampaignHash, hash);
+        Assert.Equal(hash, JoinTokenFile.Read(token).CampaignHash);
+        Assert.Contains($"campaign 'grow' {hash[..12]}: workers serve only it", grow.Out);
+        Assert.Equal(41, File.ReadAllLines(Path.Combine(out_, "samples.csv")).Length);
+        Directory.Delete(dir, true);
+    }
+
     // A target met after a few dozen samples per point at 0.2; 0.03 needs more than a hundred.
     private const string Target = """
         { "name": "grow-target", "seed": 7, "problem": { "kind": "canonical", "singular_values": [3, 1.5, 0.6], "input_dim": 3 },
