@@ -43,6 +43,24 @@ def parse_itinerary(text):
     return out
 
 
+def learning_order(it):
+    """The modes in the order they first appear in the labels of a parsed itinerary."""
+    order = []
+    for modes, _ in it:
+        order += [m for m in modes if m not in order]
+    return order
+
+
+def stage_entries(it):
+    """e_k: the first time the label holds at least k modes, for k = 1, 2, 3 (absent when never reached)."""
+    ek = {}
+    for k in (1, 2, 3):
+        t = next((t for modes, t in it if len(modes) >= k), None)
+        if t is not None:
+            ek[k] = t
+    return ek
+
+
 def read_cpu(path):
     cpu = {}
     if not path:
@@ -101,13 +119,7 @@ def main():
         for r in rows:
             it = parse_itinerary(r["itinerary"])
             seqs.add(">".join("{" + ",".join(map(str, m)) + "}" for m, _ in it))
-            first = {}
-            order = []
-            for modes, t in it:
-                for m in modes:
-                    if m not in first:
-                        first[m] = t
-                        order.append(m)
+            order = learning_order(it)
             # the learning order of the modes that were learned (the last mode is never learned: certified before)
             if order == sorted(order):
                 in_order += 1
@@ -115,12 +127,9 @@ def main():
                 swaps += 1
             if (d - 1) in order:
                 visits_smallest += 1
-            ek = {}
-            for k in (1, 2, 3):
-                t = next((t for modes, t in it if len(modes) >= k), None)
-                if t is not None:
-                    ek[k] = t
-                    e[k].append(t)
+            ek = stage_entries(it)
+            for k, t in ek.items():
+                e[k].append(t)
             tg = float(r["t_global"]) if r["t_global"] else None
             if 1 in ek and 2 in ek and ek[1] > 0:
                 ratios["e2/e1"].append(ek[2] / ek[1])
