@@ -76,6 +76,10 @@ public sealed class TrajectorySolver
     public SampleResult[] SolveMany(long seed, int point, long firstSample, int count, long traceBelow = 0) =>
         SolveRange(seed, point, firstSample, count, traceBelow, _init);
 
+    /// <summary>As <see cref="SolveMany(long, int, long, int, long)"/>, drawn by another point's <paramref name="initializer"/> (one that may share this solver, <see cref="SolveFeed"/>).</summary>
+    public SampleResult[] SolveMany(long seed, int point, long firstSample, int count, Initializer initializer, long traceBelow = 0) =>
+        SolveRange(seed, point, firstSample, count, traceBelow, initializer);
+
     private SampleResult[] SolveRange(long seed, int point, long firstSample, int count, long traceBelow, Initializer init)
     {
         var results = new SampleResult[count];

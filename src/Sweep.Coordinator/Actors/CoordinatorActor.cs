@@ -243,8 +243,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             Sender.Tell(new NoWorkAvailable(_campaign.Hash, false));
             return;
         }
-        // At most two leases per worker: the shard it solves and the one it fetched ahead.
-        if (r.Prefetch && _ledger.LeasesOf(r.WorkerId) >= 2)
+        // At most WorkerProtocol.MaxLeasesPerWorker leases per worker: the shards whose last samples still run, the one
+        // whose samples fill its lanes and the one it fetched ahead.
+        if (r.Prefetch && _ledger.LeasesOf(r.WorkerId) >= WorkerProtocol.MaxLeasesPerWorker)
         {
             Sender.Tell(new NoWorkAvailable(_campaign.Hash, false));
             return;
