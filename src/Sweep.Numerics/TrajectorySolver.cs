@@ -221,11 +221,11 @@ public sealed class TrajectorySolver
             TailRate = r.TailRate ?? double.NaN,
             TraceTime = points?.Select(t => t.Time).ToArray(),
             TraceLoss = points?.Select(t => t.Loss).ToArray(),
+            HessianEvaluations = r.HessianEvaluations,
         };
         return new SampleResult(record, r.Itinerary, hessian, eigenvalues, points)
         {
             NumericalFailure = r.Status == SampleStatus.Diverged && _divergenceIsFailure,
-            HessianEvaluations = r.HessianEvaluations,
         };
     }
 }
