@@ -26,6 +26,7 @@ public sealed class SolverThread : ISampleFeed
     private int _group;
     private bool _took;
     private volatile bool _stopped;
+    private volatile int _queued;   // _queue.Count, read without the lock: an idle lane asks after every step
 
     public SolverThread(string name, Action<WorkAssignment> drawn, Action<WorkAssignment, SampleRecord[]> solved, Action<WorkAssignment, Exception> crashed)
     {
@@ -41,6 +42,7 @@ public sealed class SolverThread : ISampleFeed
         lock (_gate)
         {
             _queue.Enqueue((a, runner));
+            _queued = _queue.Count;
             Monitor.PulseAll(_gate);
         }
     }
@@ -82,7 +84,7 @@ public sealed class SolverThread : ISampleFeed
                 if (!_took)
                 {
                     // The run failed before it took the head (its solver could not be built): that shard failed.
-                    lock (_gate) _queue.Dequeue();
+                    lock (_gate) { _queue.Dequeue(); _queued = _queue.Count; }
                     _crashed(head.Assignment, e);
                 }
                 foreach (var b in _inRun) _crashed((WorkAssignment)b.Tag!, e);
@@ -93,7 +95,7 @@ public sealed class SolverThread : ISampleFeed
 
     SampleBatch? ISampleFeed.Next()
     {
-        if (_stopped) return null;
+        if (_stopped || _queued == 0) return null;
         WorkAssignment a;
         lock (_gate)
         {
@@ -101,6 +103,7 @@ public sealed class SolverThread : ISampleFeed
             var (next, runner) = _queue.Peek();
             if (runner != _runner || runner.GroupOf(next.Point) != _group) return null;
             _queue.Dequeue();
+            _queued = _queue.Count;
             a = next;
         }
         _took = true;
