@@ -196,9 +196,16 @@ public static class SweepCommandLine
             b.Validators.Add(r => { if (Value<double>(r) is var x && !(x > 0)) r.AddError($"{r.Option.Name} must be a positive number (got {x})"); });
         var maxHidden = IntOption("--max-hidden", "with --integrators: the deepest point (H = 1..N)", 1, 5, 5);
         var markdown = new Option<bool>("--markdown") { Description = "with --integrators: print a markdown table (the JSON lines go to stderr)" };
+        var laneSharing = new Option<string?>("--lane-sharing") { Description = "solve a campaign's shards on one thread one shard at a time and with lanes shared across shards, alternating; one JSON line per run (CPU, lane occupancy)", HelpName = "CAMPAIGN" };
+        var repeats = IntOption("--repeats", "with --lane-sharing: runs of each way", 1, 100, 3);
+        var costModel = new Option<bool>("--cost-model") { Description = "calibrate the allocation's cost model: CPU per gradient evaluation, Hessian and eigendecomposition per P, P² and P³" };
         var command = new Command("bench", "trajectory throughput benchmark; prints one JSON line")
-            { config, threads, seconds, peak, lanes, coordinator, shards, shardSize, integrators, samples, dp45Samples, maxSteps, cpuBudget, dp45Budget, maxHidden, markdown };
-        command.SetAction(async r => r.GetValue(integrators)
+            { config, threads, seconds, peak, lanes, coordinator, shards, shardSize, integrators, samples, dp45Samples, maxSteps, cpuBudget, dp45Budget, maxHidden, markdown, laneSharing, repeats, costModel };
+        command.SetAction(async r => r.GetValue(costModel)
+            ? CostModelBench.Execute()
+            : r.GetValue(laneSharing) is { } laneCampaign
+            ? LaneBench.Execute(laneCampaign, r.GetValue(repeats))
+            : r.GetValue(integrators)
             ? IntegratorBench.Execute(new IntegratorBench.Options(r.GetValue(samples), r.GetValue(dp45Samples), r.GetValue(maxSteps),
                 r.GetValue(cpuBudget), r.GetValue(dp45Budget), r.GetValue(maxHidden), r.GetValue(markdown)))
             : r.GetValue(coordinator)

@@ -21,3 +21,13 @@ public static class NodeRoles
     public const string Coordinator = "coordinator";
     public const string Worker = "worker";
 }
+
+/// <summary>What the coordinator and a worker entity agree on beyond the messages.</summary>
+public static class WorkerProtocol
+{
+    /// <summary>
+    /// Shards one worker entity may hold at once: up to two whose last samples still run (stragglers), the one whose
+    /// samples are being drawn into its lanes and one fetched ahead. The coordinator refuses a prefetch beyond it.
+    /// </summary>
+    public const int MaxLeasesPerWorker = 4;
+}

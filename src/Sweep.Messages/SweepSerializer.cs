@@ -17,7 +17,7 @@ namespace Sweep.Messages;
 public sealed class SweepSerializer : SerializerWithStringManifest
 {
     public const int Id = 1717;
-    private const byte FormatVersion = 6;   // 5: workers carry their campaign and join token; 6: the flow carries its integrator and step budget
+    private const byte FormatVersion = 7;   // 5: workers carry their campaign and join token; 6: the flow carries its integrator and step budget; 7: a sample carries its Hessian count
 
     public SweepSerializer(ExtendedActorSystem system) : base(system) { }
 
@@ -134,10 +134,11 @@ public sealed class SweepSerializer : SerializerWithStringManifest
     {
         SampleColumns.WriteBinary(w, s);
         Write(w, s.TraceTime); Write(w, s.TraceLoss);
+        w.Write(s.HessianEvaluations);
     }
 
     private static SampleRecord ReadSample(BinaryReader r, Dictionary<string, string> labels) =>
-        SampleColumns.ReadBinary(r, labels) with { TraceTime = ReadDoubles(r), TraceLoss = ReadDoubles(r) };
+        SampleColumns.ReadBinary(r, labels) with { TraceTime = ReadDoubles(r), TraceLoss = ReadDoubles(r), HessianEvaluations = r.ReadInt64() };
 
     private static void Write(BinaryWriter w, CampaignSpec c)
     {

@@ -68,6 +68,14 @@ public sealed record SampleRecord
     public double[]? TraceTime { get; init; }
     public double[]? TraceLoss { get; init; }
 
+    /// <summary>
+    /// Exact Hessians (each with its eigendecomposition) the implicit integrator took; 0 for explicit methods, −1 when
+    /// unknown. Not a column, so no output carries it and stores keep their format: it travels with a shard's result on
+    /// the wire to the coordinator's cost model (<c>SampleCost</c>), and a record read back from a store has −1.
+    /// Not part of equality (a stored record and the one just solved are the same sample).
+    /// </summary>
+    public long HessianEvaluations { get; init; } = -1;
+
     /// <summary>Equal when every column is equal (NaN equals NaN, as the codecs round-trip it) and the traces are.</summary>
     public bool Equals(SampleRecord? other) =>
         other is not null && Columns.All(p => Equals(p.GetValue(this), p.GetValue(other)))

@@ -57,8 +57,8 @@ public sealed record SampleResult
     /// </summary>
     public bool NumericalFailure { get; init; }
 
-    /// <summary>Exact Hessians taken by an implicit integrator (0 for explicit methods); for benchmarks, not a samples.csv column.</summary>
-    public long HessianEvaluations { get; init; }
+    /// <summary>Exact Hessians taken by an implicit integrator (0 for explicit methods); for benchmarks and the allocation's cost model, not a samples.csv column.</summary>
+    public long HessianEvaluations => Record.HessianEvaluations;
 
     /// <summary>The Hessian spectrum at the stop, when the campaign's analysis asked for this sample's.</summary>
     public Analysis.HessianSpectrum? Hessian

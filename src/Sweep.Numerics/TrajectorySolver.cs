@@ -73,7 +73,14 @@ public sealed class TrajectorySolver
     /// are traced. The integrator runs as many trajectories at once as it has lanes; the results are bitwise those of
     /// <see cref="Solve"/>.
     /// </summary>
-    public SampleResult[] SolveMany(long seed, int point, long firstSample, int count, long traceBelow = 0)
+    public SampleResult[] SolveMany(long seed, int point, long firstSample, int count, long traceBelow = 0) =>
+        SolveRange(seed, point, firstSample, count, traceBelow, _init);
+
+    /// <summary>As <see cref="SolveMany(long, int, long, int, long)"/>, drawn by another point's <paramref name="initializer"/> (one that may share this solver, <see cref="SolveFeed"/>).</summary>
+    public SampleResult[] SolveMany(long seed, int point, long firstSample, int count, Initializer initializer, long traceBelow = 0) =>
+        SolveRange(seed, point, firstSample, count, traceBelow, initializer);
+
+    private SampleResult[] SolveRange(long seed, int point, long firstSample, int count, long traceBelow, Initializer init)
     {
         var results = new SampleResult[count];
         var initialInvariants = new double[count][];
@@ -82,13 +89,80 @@ public sealed class TrajectorySolver
         _integrator.Run(count,
             (i, w) =>
             {
-                _init.Draw(_problem, seed, point, firstSample + i, w);
+                init.Draw(_problem, seed, point, firstSample + i, w);
                 initialInvariants[i] = Invariants.Compute(_problem.Shape, w);
                 return traces[i] = firstSample + i < traceBelow ? new TraceRecorder() : null;
             },
             (int i, in IntegrationResult r, ReadOnlySpan<double> w) => results[i] = Result(point, firstSample + i, r, initialInvariants[i], w, traces[i]));
         return results;
     }
+
+    /// <summary>
+    /// Solves the batches <paramref name="feed"/> hands out through one set of lanes: a lane whose trajectory finishes
+    /// takes the next sample of the current batch, or of the next batch once the current one is all drawn, so the last
+    /// (slowest) samples of one shard run beside the first ones of the next instead of alone. A batch is reported
+    /// complete when its last sample finishes. The feed is asked again whenever a lane is idle after a step, so a batch
+    /// queued while the run goes on joins it; the call returns when every lane is idle and the feed has none. Each
+    /// batch's samples must be of this solver's problem, dynamics, stop rule, analyses and invariant manifold (only
+    /// the initializer may differ); their results are bitwise those of <see cref="Solve"/>.
+    /// </summary>
+    public void SolveFeed(ISampleFeed feed)
+    {
+        if (_integrator.Width == 1)
+        {
+            // One lane has nothing to fill, and a stochastic method names its trajectories per run (Identify).
+            while (feed.Next() is { } b)
+            {
+                SolveRange(b.Seed, b.Point, b.FirstSample, b.Count, b.TraceBelow, b.Initializer).CopyTo(b.Results, 0);
+                b.Drawn = b.Done = b.Count;
+                feed.Drawn(b);
+                feed.Completed(b);
+            }
+            return;
+        }
+        var tickets = new List<(SampleBatch Batch, int Offset, double[]? Invariants, TraceRecorder? Trace)>();
+        var free = new Stack<int>();
+        SampleBatch? current = null;
+        _integrator.Run(
+            () =>
+            {
+                while (current is null || current.Drawn == current.Count)
+                {
+                    current = feed.Next();
+                    if (current is null) return -1;
+                    if (current.Count == 0) { feed.Drawn(current); feed.Completed(current); }
+                }
+                int ticket;
+                var entry = (current, current.Drawn++, (double[]?)null, (TraceRecorder?)null);
+                if (free.Count > 0) tickets[ticket = free.Pop()] = entry;
+                else { ticket = tickets.Count; tickets.Add(entry); }
+                if (current.Drawn == current.Count) feed.Drawn(current);
+                return ticket;
+            },
+            (ticket, w) =>
+            {
+                var (batch, offset, _, _) = tickets[ticket];
+                long sample = batch.FirstSample + offset;
+                batch.Initializer.Draw(_problem, batch.Seed, batch.Point, sample, w);
+                var trace = sample < batch.TraceBelow ? new TraceRecorder() : null;
+                tickets[ticket] = (batch, offset, Invariants.Compute(_problem.Shape, w), trace);
+                return trace;
+            },
+            (int ticket, in IntegrationResult r, ReadOnlySpan<double> w) =>
+            {
+                var (batch, offset, invariants, trace) = tickets[ticket];
+                tickets[ticket] = default;
+                free.Push(ticket);
+                batch.Results[offset] = Result(batch.Point, batch.FirstSample + offset, r, invariants!, w, trace);
+                if (++batch.Done == batch.Count) feed.Completed(batch);
+            });
+    }
+
+    /// <summary>Batch steps and the lane-steps that advanced a trajectory, since this solver was built (zeros for a one-trajectory integrator).</summary>
+    public (long BatchSteps, long LaneSteps) Occupancy => _integrator is LaneDriver d ? (d.BatchSteps, d.LaneSteps) : (0, 0);
+
+    /// <summary>Trajectories integrated at once.</summary>
+    public int Width => _integrator.Width;
 
     private SampleResult SolveFrom(long seed, int point, long sample, bool trace)
     {
@@ -147,11 +221,11 @@ public sealed class TrajectorySolver
             TailRate = r.TailRate ?? double.NaN,
             TraceTime = points?.Select(t => t.Time).ToArray(),
             TraceLoss = points?.Select(t => t.Loss).ToArray(),
+            HessianEvaluations = r.HessianEvaluations,
         };
         return new SampleResult(record, r.Itinerary, hessian, eigenvalues, points)
         {
             NumericalFailure = r.Status == SampleStatus.Diverged && _divergenceIsFailure,
-            HessianEvaluations = r.HessianEvaluations,
         };
     }
 }

@@ -27,32 +27,3 @@ public static class PointSolvers
     public static TrajectorySolver Solver(PointSpec spec, LinearNetworkProblem problem) =>
         new(problem, spec.Initializer(), spec.Dynamics, new StopRule(spec.GradTolRel, spec.EpsHit, spec.Until), analysis: spec.Analyses);
 }
-
-/// <summary>
-/// Solves the samples of shards of one campaign. Holds one solver per point (each owns its workspace), so one
-/// instance per thread.
-/// </summary>
-public sealed class ShardRunner
-{
-    private readonly CampaignSpec _campaign;
-    private readonly Dictionary<int, (PointSpec Spec, TrajectorySolver Solver)> _solvers = new();
-
-    public ShardRunner(CampaignSpec campaign) => _campaign = campaign;
-
-    public string CampaignHash => _campaign.Hash;
-
-    public SampleRecord[] Run(int point, long firstSample, int count)
-    {
-        if (!_solvers.TryGetValue(point, out var entry))
-        {
-            var spec = _campaign.Points[point];
-            var problem = PointSolvers.Problem(spec);
-            if (!problem.IsValid) throw new InvalidOperationException($"point {point}: {problem.Error!.Message}");
-            entry = (spec, PointSolvers.Solver(spec, problem.Value!));
-            _solvers[point] = entry;
-        }
-        var records = entry.Solver.SolveMany(_campaign.Seed, point, firstSample, count, traceBelow: entry.Spec.TraceSamples).Select(r => r.Record).ToArray();
-        SweepMetrics.SamplesSolved.Add(records.Length);
-        return records;
-    }
-}

@@ -7,17 +7,23 @@ namespace Sweep.Worker;
 
 /// <summary>
 /// A sharded worker entity: pulls shards from the coordinator, solves them on its own long-lived solver thread (never an
-/// Akka dispatcher thread) and returns the per-shard results. It holds at most two shards: the one being solved and one
-/// fetched ahead, queued on the solver thread so that it starts the moment the previous one ends, without a round trip
-/// through this actor's mailbox. A silent coordinator is asked again after <see cref="WorkerOptions.RetryInterval"/>.
+/// Akka dispatcher thread, <see cref="SolverThread"/>) and returns the per-shard results. It keeps one shard queued
+/// beyond the one whose samples are being drawn into lanes, so a lane freed by a finished sample takes the next
+/// shard's first sample at once: a shard whose last samples straggle no longer leaves the other lanes idle. It holds at
+/// most <see cref="WorkerProtocol.MaxLeasesPerWorker"/> shards (stragglers, the one being drawn, the one ahead); each
+/// is reported complete only when all its samples are. A silent coordinator is asked again after
+/// <see cref="WorkerOptions.RetryInterval"/>.
 /// </summary>
 public sealed class WorkerEntity : ReceiveActor, IWithTimers
 {
     private sealed record ShardSolved(WorkAssignment Assignment, SampleRecord[] Samples);
     private sealed record ShardCrashed(WorkAssignment Assignment, Exception Error);
+    private sealed record ShardDrawn(WorkAssignment Assignment);
     private sealed record Retry;
 
-    private const int MaxHeld = 2;
+    private const int MaxHeld = WorkerProtocol.MaxLeasesPerWorker;
+    // Shards held until the solver has drawn all their samples: one being drawn and one ahead.
+    private const int Undrawn = 2;
 
     private readonly WorkerOptions _options;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -25,13 +31,16 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
     private readonly SolverThread _solver;
     private ShardRunner? _runner;
     private int _held;     // shards queued or being solved
+    private readonly HashSet<long> _undrawn = [];  // leases of those whose samples are not all in lanes yet
     private bool _refused;
 
     public WorkerEntity(WorkerOptions options)
     {
         _options = options;
         _workerId = Uri.UnescapeDataString(Self.Path.Name);
-        _solver = new SolverThread(Self, _workerId);
+        var self = Self;
+        _solver = new SolverThread(_workerId, a => self.Tell(new ShardDrawn(a)), (a, samples) => self.Tell(new ShardSolved(a, samples)),
+            (a, e) => self.Tell(new ShardCrashed(a, e)));
         Receive<StartWorker>(_ => { });
         Receive<Retry>(_ => { if (_held == 0 && !_refused) Ask(prefetch: true, retry: true); });
         Receive<NoWorkAvailable>(n =>
@@ -50,18 +59,23 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
             _refused = true;
             Context.System.EventStream.Publish(new CampaignRefused(r.CampaignHash, r.CampaignName, r.Reason));
         });
+        Receive<ShardDrawn>(d =>
+        {
+            _undrawn.Remove(d.Assignment.LeaseId);
+            if (Wants) Ask(prefetch: true, retry: false);
+        });
         Receive<ShardSolved>(s =>
         {
             var a = s.Assignment;
             Coordinator.Tell(new ShardCompleted(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, s.Samples));
-            Finished();
+            Finished(a);
         });
         Receive<ShardCrashed>(c =>
         {
             var a = c.Assignment;
             _log.Error(c.Error, "shard {0}/{1} failed", a.Point, a.ShardIndex);
             Coordinator.Tell(new ShardFailed(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, c.Error.Message));
-            Finished();
+            Finished(a);
         });
     }
 
@@ -112,40 +126,20 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
         Timers.Cancel("retry");
         _solver.Enqueue(a, _runner);
         _held++;
-        if (_held < MaxHeld) Ask(prefetch: true, retry: false);   // fetch the next shard while this one is solved
+        _undrawn.Add(a.LeaseId);
+        if (Wants) Ask(prefetch: true, retry: false);   // fetch the next shard while this one is solved
     }
 
-    private void Finished()
+    /// <summary>Room for a shard ahead: fewer than <see cref="Undrawn"/> shards wait for lanes and fewer than <see cref="MaxHeld"/> are held.</summary>
+    private bool Wants => _held < MaxHeld && _undrawn.Count < Undrawn;
+
+    private void Finished(WorkAssignment a)
     {
         _held--;
-        // One still queued: it is running now, so fetch the one after it; none: idle, keep asking.
-        Ask(prefetch: true, retry: _held == 0);
-    }
-
-    /// <summary>A dedicated thread that solves queued shards in order and reports each to the entity.</summary>
-    private sealed class SolverThread
-    {
-        private readonly System.Collections.Concurrent.BlockingCollection<(WorkAssignment, ShardRunner)> _queue = new();
-
-        public SolverThread(IActorRef owner, string name)
-        {
-            var thread = new Thread(() =>
-            {
-                foreach (var (a, runner) in _queue.GetConsumingEnumerable())
-                {
-                    object report;
-                    try { report = new ShardSolved(a, runner.Run(a.Point, a.FirstSample, a.Count)); }
-                    catch (Exception e) { report = new ShardCrashed(a, e); }
-                    owner.Tell(report);
-                }
-            })
-            { IsBackground = true, Name = $"solver {name}" };
-            thread.Start();
-        }
-
-        public void Enqueue(WorkAssignment a, ShardRunner runner) => _queue.Add((a, runner));
-
-        public void Stop() => _queue.CompleteAdding();
+        _undrawn.Remove(a.LeaseId);   // a crashed shard may never have been drawn
+        // Room ahead: fetch; none held: idle, keep asking.
+        if (_held == 0) Ask(prefetch: true, retry: true);
+        else if (Wants) Ask(prefetch: true, retry: false);
     }
 }
 

@@ -59,6 +59,26 @@ public sealed class CoordinatorActorTests
     }
 
     [Fact]
+    public async Task A_worker_that_asks_ahead_holds_at_most_its_lease_cap()
+    {
+        // Shared lanes: a worker keeps shards with stragglers, the one being drawn and one ahead, up to the cap.
+        var (campaign, store, kit, _) = await Start();
+        using var _ = store;
+        await using var __ = kit;
+        var worker = kit.CreateTestProbe();
+        kit.Node.Coordinator.Tell(new RequestWork("w#0", null), worker);
+        var leases = new HashSet<long> { worker.ExpectMsg<WorkAssignment>(Wait).LeaseId };
+        for (int i = 1; i < WorkerProtocol.MaxLeasesPerWorker; i++)
+        {
+            kit.Node.Coordinator.Tell(new RequestWork("w#0", campaign.Hash, Prefetch: true), worker);
+            Assert.True(leases.Add(worker.ExpectMsg<WorkAssignment>(Wait).LeaseId));
+        }
+        kit.Node.Coordinator.Tell(new RequestWork("w#0", campaign.Hash, Prefetch: true), worker);
+        Assert.False(worker.ExpectMsg<NoWorkAvailable>(Wait).Finished);
+        Assert.Equal(4, leases.Count);
+    }
+
+    [Fact]
     public async Task A_resumed_campaign_with_a_target_hands_out_no_shard_past_a_stop_its_stored_samples_decide()
     {
         // TestSamples: half the non-diverged samples unresolved, far above 1%: each point is out of reach after its

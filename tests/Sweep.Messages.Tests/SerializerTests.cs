@@ -120,11 +120,13 @@ public sealed class SerializerTests : IAsyncLifetime
     [Fact]
     public void ShardCompleted_round_trips_every_field_including_NaN_and_traces()
     {
-        var m = new ShardCompleted("w#1", "h", 9, 2, 5, [Sample(2, 1250, true), Sample(2, 1251, false)]);
+        var m = new ShardCompleted("w#1", "h", 9, 2, 5, [Sample(2, 1250, true) with { HessianEvaluations = 13 }, Sample(2, 1251, false)]);
         var back = RoundTrip(m);
         Assert.Equal(m with { Samples = [] }, back with { Samples = [] });
         Assert.Equal(m.Samples, back.Samples);
         Assert.True(double.IsNaN(back.Samples[0].HitTime));
+        // The Hessian count is no column (record equality skips it) but travels to the coordinator's cost model.
+        Assert.Equal([13L, -1], back.Samples.Select(s => s.HessianEvaluations));
     }
 
     [Fact]

@@ -141,9 +141,10 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         {
             _aggregator.Tell(a);
             if (a.State is not { } state) return;
-            // A sample's cost: its gradient evaluations times the parameters each one touches (deep and stiff points
-            // cost many times the easy ones per sample).
-            _ledger.Observe(a.Point, a.PrefixShards, state.ToGo, a.EvaluationsPerSample * _campaign.Points[a.Point].Problem.Shape.ParameterCount);
+            // A sample's cost in the flop model of SampleCost: its gradient evaluations, Hessians and eigendecompositions
+            // at the point's parameter count (deep and stiff points cost many times the easy ones per sample).
+            _ledger.Observe(a.Point, a.PrefixShards, state.ToGo,
+                SampleCost.PerSample(a.EvaluationsPerSample, a.HessiansPerSample, _campaign.Points[a.Point].Problem.Shape.ParameterCount));
             if (state.Stopped is { } why && !_ledger.IsStopped(a.Point))
             {
                 _ledger.Close(a.Point, a.PrefixShards);
@@ -243,8 +244,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             Sender.Tell(new NoWorkAvailable(_campaign.Hash, false));
             return;
         }
-        // At most two leases per worker: the shard it solves and the one it fetched ahead.
-        if (r.Prefetch && _ledger.LeasesOf(r.WorkerId) >= 2)
+        // At most WorkerProtocol.MaxLeasesPerWorker leases per worker: the shards whose last samples still run, the one
+        // whose samples fill its lanes and the one it fetched ahead.
+        if (r.Prefetch && _ledger.LeasesOf(r.WorkerId) >= WorkerProtocol.MaxLeasesPerWorker)
         {
             Sender.Tell(new NoWorkAvailable(_campaign.Hash, false));
             return;

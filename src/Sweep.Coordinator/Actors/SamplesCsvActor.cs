@@ -18,7 +18,7 @@ internal sealed record StreamShard(ShardKey Shard, SampleRecord[] Samples);
 /// samples to go) and the mean gradient evaluations per sample of the prefix. Sent to the coordinator, which stops
 /// handing out a stopped point's shards and allocates the rest.
 /// </summary>
-public sealed record PrefixAdvanced(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample = 0);
+public sealed record PrefixAdvanced(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample = 0, double HessiansPerSample = double.NaN);
 
 /// <summary>
 /// The stream has walked the shards stored before this run (and reported every prefix and stop they decide): with a
@@ -96,7 +96,7 @@ internal sealed class SamplesCsvActor : ReceiveActor
     private void Report()
     {
         if (_csv is null || _target is null) return;
-        foreach (var (point, shards, state, evaluations) in _csv.TakeLooked()) _reportTo.Tell(new PrefixAdvanced(point, shards, state, evaluations));
+        foreach (var (point, shards, state, evaluations, hessians) in _csv.TakeLooked()) _reportTo.Tell(new PrefixAdvanced(point, shards, state, evaluations, hessians));
     }
 
     protected override void PostStop()

@@ -28,7 +28,15 @@ public sealed class ImplicitFlow : IIntegrator
     /// <inheritdoc/>
     public void Run(int count, TrajectoryStart start, TrajectoryFinish finish)
     {
-        for (int index = 0; index < count; index++)
+        int next = 0;
+        Run(() => next < count ? next++ : -1, start, finish);
+    }
+
+    /// <inheritdoc/>
+    public void Run(TrajectorySource source, TrajectoryStart start, TrajectoryFinish finish)
+    {
+        int index;
+        while ((index = source()) >= 0)
         {
             var trace = start(index, _w);
             double loss = _gradient.Evaluate(_w, _g);

@@ -49,16 +49,25 @@ public sealed class LaneDriver : IIntegrator
     /// <inheritdoc/>
     public void Run(int count, TrajectoryStart start, TrajectoryFinish finish)
     {
+        int next = 0;
+        Run(() => next < count ? next++ : -1, start, finish);
+    }
+
+    /// <inheritdoc/>
+    public void Run(TrajectorySource source, TrajectoryStart start, TrajectoryFinish finish)
+    {
         var method = _method;
-        int width = method.Width, next = 0, active = 0;
+        int width = method.Width, active = 0;
         for (int l = 0; l < width; l++)
         {
             _slots[l].Index = -1;
-            if (Refill(l, ref next, count, start, finish)) active++;
+            if (Refill(l, source, start, finish)) active++;
         }
         while (active > 0)
         {
             method.PerformStep(_slots);
+            BatchSteps++;
+            LaneSteps += active;
             for (int l = 0; l < width; l++)
             {
                 ref var slot = ref _slots[l];
@@ -79,11 +88,22 @@ public sealed class LaneDriver : IIntegrator
                     if (e != LaneEvent.None) method.Continue(l, ref slot);
                     continue;
                 }
-                if (!Refill(l, ref next, count, start, finish)) active--;
+                if (!Refill(l, source, start, finish)) active--;
             }
+            // A source that grows while the run goes on (the next shard arrived): its trajectories take the idle lanes
+            // at the same point of the step as any refill, so a lane's trajectory never sees when it was loaded.
+            if (active < width)
+                for (int l = 0; l < width; l++)
+                    if (_slots[l].Index < 0 && Draw(l, source, start, finish)) active++;
             method.CompleteStep();
         }
     }
+
+    /// <summary>Steps of the whole batch since this driver was built (each steps every lane, idle or not).</summary>
+    public long BatchSteps { get; private set; }
+
+    /// <summary>Lane-steps that advanced a trajectory since this driver was built: <see cref="LaneSteps"/> / (<see cref="BatchSteps"/> × <see cref="Width"/>) is the lane occupancy.</summary>
+    public long LaneSteps { get; private set; }
 
     private void Finish(int l, SampleStatus status, TrajectoryFinish finish)
     {
@@ -111,11 +131,20 @@ public sealed class LaneDriver : IIntegrator
     /// Starts the next trajectory in lane <paramref name="l"/>; one that the method evaluates at once and that stops
     /// at t = 0 finishes here, and the next one is tried. False when none is left (the lane is cleared).
     /// </summary>
-    private bool Refill(int l, ref int next, int count, TrajectoryStart start, TrajectoryFinish finish)
+    private bool Refill(int l, TrajectorySource source, TrajectoryStart start, TrajectoryFinish finish)
     {
-        while (next < count)
+        if (Draw(l, source, start, finish)) return true;
+        _slots[l].Index = -1;
+        _method.Clear(l);
+        return false;
+    }
+
+    /// <summary>As <see cref="Refill"/>, but a lane left without a trajectory is not cleared again (it is idle already).</summary>
+    private bool Draw(int l, TrajectorySource source, TrajectoryStart start, TrajectoryFinish finish)
+    {
+        int index;
+        while ((index = source()) >= 0)
         {
-            int index = next++;
             ref var slot = ref _slots[l];
             var trace = _traces[l] = start(index, _one);
             slot = new LaneSlot { Index = index };
@@ -128,8 +157,6 @@ public sealed class LaneDriver : IIntegrator
             _method.Continue(l, ref slot);
             return true;
         }
-        _slots[l].Index = -1;
-        _method.Clear(l);
         return false;
     }
 }

@@ -30,6 +30,7 @@ public sealed class SamplesCsvStream : IDisposable
     private readonly PrefixWalk _walk;              // the statistics of what is written, and the sequential rule's decisions
     private readonly List<int> _looked = new();     // points the rule looked at since the last TakeLooked
     private readonly long[] _evaluations;           // per point: gradient evaluations of the samples written
+    private readonly long[] _hessians, _hessianSamples;  // per point: Hessians of the written samples that carry the count, and how many do
     private readonly int _maxBufferedSamples;
     private long _bufferedSamples, _written;
 
@@ -44,6 +45,8 @@ public sealed class SamplesCsvStream : IDisposable
         _plan = campaign.Plan();
         _cursor = new int[_plan.Points];
         _evaluations = new long[_plan.Points];
+        _hessians = new long[_plan.Points];
+        _hessianSamples = new long[_plan.Points];
         _stored = storedShards.ToHashSet();
         _walk = new PrefixWalk(campaign);
         if (Directory.Exists(_partsDirectory)) Directory.Delete(_partsDirectory, recursive: true);
@@ -63,12 +66,14 @@ public sealed class SamplesCsvStream : IDisposable
 
     /// <summary>
     /// The points whose complete prefix grew since the last call, with the shards it now holds, the target state and the
-    /// mean gradient evaluations per sample of the prefix (the cost of its samples): what the coordinator needs to stop
-    /// handing out a point's shards and to allocate the rest.
+    /// mean gradient evaluations per sample of the prefix and the mean Hessians per sample of its samples that carry the
+    /// count (those solved in this session; records read back from the store do not; NaN when none does): the cost of its
+    /// samples, what the coordinator needs to stop handing out a point's shards and to allocate the rest.
     /// </summary>
-    public IReadOnlyList<(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample)> TakeLooked()
+    public IReadOnlyList<(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample, double HessiansPerSample)> TakeLooked()
     {
-        var list = _looked.Distinct().Select(p => (p, _cursor[p], _walk.States[p], EvaluationsPerSample(p))).ToList();
+        var list = _looked.Distinct().Select(p => (p, _cursor[p], _walk.States[p], EvaluationsPerSample(p),
+            _hessianSamples[p] == 0 ? double.NaN : (double)_hessians[p] / _hessianSamples[p])).ToList();
         _looked.Clear();
         return list;
     }
@@ -110,6 +115,11 @@ public sealed class SamplesCsvStream : IDisposable
             {
                 OutputWriter.WriteCsvRow(w, s);
                 _evaluations[point] += s.RhsEvaluations;
+                if (s.HessianEvaluations >= 0)
+                {
+                    _hessians[point] += s.HessianEvaluations;
+                    _hessianSamples[point]++;
+                }
                 if (!_walk.Offer(s)) throw new InvalidOperationException($"sample {s.Sample} of point {s.Point} is out of order in shard {shard.Index}");
             }
             _written += rows.Count;
