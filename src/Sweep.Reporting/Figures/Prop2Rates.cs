@@ -37,7 +37,7 @@ internal sealed class Prop2Rates : IFigure<Campaign>
             hi = Math.Max(hi, Math.Max(xs.Max(), ys.Max()));
             var dots = plot.Add.ScatterPoints(xs, ys, palette.GetColor(point.Index % 10));
             dots.MarkerSize = 5;
-            dots.LegendText = $"p{point.Index} {ParamText(point)} (n = {pairs.Count})";
+            dots.LegendText = $"p{point.Index} {ParameterLabels.Short(campaign, point)} (n = {pairs.Count})";
         }
         if (drawn > 0)
         {
@@ -48,11 +48,20 @@ internal sealed class Prop2Rates : IFigure<Campaign>
             diagonal.LegendText = "measured = guaranteed";
             plot.Axes.SetLimits(lo - pad, hi + pad, lo - pad, hi + pad);
         }
-        plot.Axes.Left.TickGenerator = LogTicks(y => Display.Short(Math.Pow(10, y)));
-        plot.Axes.Bottom.TickGenerator = LogTicks(x => Display.Short(Math.Pow(10, x)));
-        plot.Title($"Measured tail rate vs the rate Proposition 2 guarantees ({drawn} samples, {below} below the line, {outside} not drawn)");
+        plot.Axes.Left.TickGenerator = Decades(lo, hi);
+        plot.Axes.Bottom.TickGenerator = Decades(lo, hi);
+        plot.Title($"Measured vs guaranteed rate: {drawn} samples, {below} below the line, {outside} not drawn");
         plot.XLabel("guaranteed rate ρ (prop2_rate, log scale)");
         plot.YLabel("measured tail rate (log scale)");
         plot.ShowLegend(Alignment.LowerRight);
+    }
+
+    /// <summary>Ticks at the decades of a log10 axis, labelled with the values (the axes span up to several decades).</summary>
+    private static ScottPlot.TickGenerators.NumericManual Decades(double lo, double hi)
+    {
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        if (!(hi >= lo)) return ticks;
+        for (int e = (int)Math.Floor(lo) - 1; e <= (int)Math.Ceiling(hi) + 1; e++) ticks.AddMajor(e, Display.Short(Math.Pow(10, e)));
+        return ticks;
     }
 }
