@@ -55,8 +55,8 @@ public class Proposition2Tests
         var p = TestProblems.Canonical([sigma], 2, 2, 2);
         double[] w = [0, 0, 0, 0, /* W_2 */ 0, 0, 0, b, /* W_3 */ a, 0];
         var d = Invariants.Compute(p.Shape, w);
-        var d1 = Proposition2.Descending(d.AsSpan(0, 4), 2);
-        var d2 = Proposition2.Descending(d.AsSpan(4, 4), 2);
+        var d1 = Invariants.Descending(d.AsSpan(0, 4), 2);
+        var d2 = Invariants.Descending(d.AsSpan(4, 4), 2);
         Assert.Equal([b * b, 0], d1, (x, y) => Math.Abs(x - y) < 1e-15);
         Assert.Equal([a * a, -b * b], d2, (x, y) => Math.Abs(x - y) < 1e-15);
         Assert.Equal(0, Proposition2.Rate(p.Shape, d, 1));
@@ -85,7 +85,7 @@ public class Proposition2Tests
         // Q_1 Q_1ᵀ is a projection and D_1's d_2-th eigenvalue is at least c_2² − c_1².
         var p = TestProblems.Data(3, 2, 20, 4, whiten: false, 5, 3);
         double cxxMin = Proposition2.CovarianceMin(p);
-        Assert.InRange(cxxMin, 1e-3, Proposition2.Descending(p.Cxx, 3)[0] * 0.999);
+        Assert.InRange(cxxMin, 1e-3, Invariants.Descending(p.Cxx, 3)[0] * 0.999);
         double[] c = [0.3, 1, 1.5];
         double rho = 2 * cxxMin * (c[1] * c[1] - c[0] * c[0]) * (c[2] * c[2] - c[1] * c[1]);
         var rates = MeetsTheGuarantee(p, new OrthogonalInitializer(1, [], c));

@@ -1,4 +1,3 @@
-using MathNet.Numerics.LinearAlgebra;
 using Sweep.Numerics.Problems;
 
 namespace Sweep.Numerics.Analysis;
@@ -39,7 +38,7 @@ public static class Proposition2
             int dj = shape.Dim(j);
             // D_H needs its d_y-th eigenvalue (W_{H+1} has d_y rows); D_j, j < H, its d_{j+1}-th (W_{j+1} must be onto).
             int k = shape.Dim(j + 1);
-            product *= Math.Max(Descending(d.Slice(offset, dj * dj), dj)[k - 1], 0);
+            product *= Math.Max(Invariants.Descending(d.Slice(offset, dj * dj), dj)[k - 1], 0);
             offset += dj * dj;
         }
         return product;
@@ -47,17 +46,5 @@ public static class Proposition2
 
     /// <summary>λ_min(Cxx): 1 when Cxx = I, else from the symmetric eigensolver (once per solver, off the hot path).</summary>
     public static double CovarianceMin(LinearNetworkProblem problem) =>
-        problem.IdentityCovariance ? 1 : Descending(problem.Cxx, problem.Shape.InputDim)[^1];
-
-    /// <summary>The eigenvalues of a symmetric n × n block (row-major, symmetrised against roundoff), largest first.</summary>
-    public static double[] Descending(ReadOnlySpan<double> block, int n)
-    {
-        var m = Matrix<double>.Build.Dense(n, n);
-        for (int r = 0; r < n; r++)
-            for (int c = 0; c < n; c++) m[r, c] = 0.5 * (block[r * n + c] + block[c * n + r]);
-        var values = m.Evd(Symmetricity.Symmetric).EigenValues.Select(v => v.Real).ToArray();
-        Array.Sort(values);
-        Array.Reverse(values);
-        return values;
-    }
+        problem.IdentityCovariance ? 1 : Invariants.Descending(problem.Cxx, problem.Shape.InputDim)[^1];
 }
