@@ -51,7 +51,7 @@ public sealed record PointSpec(
     public Initializer Initializer() => InitKind switch
     {
         InitKind.Gaussian => new GaussianInitializer(InitScale, SuppressModes, LayerScales),
-        InitKind.Orthogonal => new OrthogonalInitializer(InitScale, SuppressModes),
+        InitKind.Orthogonal => new OrthogonalInitializer(InitScale, SuppressModes, LayerScales),
         InitKind.Balanced => new BalancedInitializer(InitScale, SuppressModes),
         _ => throw new ArgumentOutOfRangeException(nameof(InitKind), InitKind, null),
     };

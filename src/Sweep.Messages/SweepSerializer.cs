@@ -17,7 +17,7 @@ namespace Sweep.Messages;
 public sealed class SweepSerializer : SerializerWithStringManifest
 {
     public const int Id = 1717;
-    private const byte FormatVersion = 7;   // 5: workers carry their campaign and join token; 6: the flow carries its integrator and step budget; 7: a sample carries its Hessian count
+    private const byte FormatVersion = 8;   // 5: workers carry their campaign and join token; 6: the flow carries its integrator and step budget; 7: a sample carries its Hessian count; 8: analysis.prop2 and the prop2_rate column
 
     public SweepSerializer(ExtendedActorSystem system) : base(system) { }
 
@@ -166,6 +166,7 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             w.Write(p.Analyses.Itinerary);
             w.Write(p.Analyses.Invariants);
             w.Write(p.Analyses.TailRate);
+            w.Write(p.Analyses.Prop2);
         }
     }
 
@@ -195,9 +196,9 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             var initKind = (InitKind)r.ReadByte();
             var layerScales = ReadDoubles(r);
             var hessian = (HessianScope)r.ReadByte();
-            // The flags' wire order predates their one record: hessian, itinerary, invariants, tail_rate.
-            bool itinerary = r.ReadBoolean(), invariants = r.ReadBoolean(), tailRate = r.ReadBoolean();
-            var analysis = new AnalysisSettings(hessian, invariants, itinerary, tailRate);
+            // The flags' wire order predates their one record: hessian, itinerary, invariants, tail_rate, prop2.
+            bool itinerary = r.ReadBoolean(), invariants = r.ReadBoolean(), tailRate = r.ReadBoolean(), prop2 = r.ReadBoolean();
+            var analysis = new AnalysisSettings(hessian, invariants, itinerary, tailRate, prop2);
             points[i] = new PointSpec(index, problem, hidden, scale, suppress, dyn, gradTol, epsHit, traces, until, initKind, layerScales, analysis);
         }
         return new CampaignSpec(hash, seed, points);

@@ -50,6 +50,11 @@ public sealed record SampleRecord
     [Column("invariant_eigs")] public string InvariantEigenvalues { get; init; } = "";
     /// <summary>The fitted exponential rate of L − L_min over the last decade before the stop; NaN unless <c>analysis.tail_rate</c> (or too few points).</summary>
     [Column("tail_rate")] public double TailRate { get; init; } = double.NaN;
+    /// <summary>
+    /// The rate ρ the invariants at t = 0 guarantee to L − L_min (<see cref="Sweep.Numerics.Analysis.Proposition2"/>): &gt; 0 when the
+    /// hypotheses hold, 0 when they do not; NaN unless <c>analysis.prop2</c> and a flow on a pyramidal network.
+    /// </summary>
+    [Column("prop2_rate")] public double Prop2Rate { get; init; } = double.NaN;
 
     /// <summary>The invariant_eigs cell: "lo:hi" per layer, space-separated, each real in shortest round-trip form (−0 as 0).</summary>
     public static string FormatEigenvalues(IEnumerable<(double Min, double Max)> eigenvalues) =>

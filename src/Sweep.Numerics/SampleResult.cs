@@ -50,6 +50,8 @@ public sealed record SampleResult
     public double? GlobalTime => Present(Record.GlobalTime);
     /// <summary>The tail rate (<see cref="Integration.TailRateFit"/>), when the analysis asked for it and the fit had enough points.</summary>
     public double? TailRate => Present(Record.TailRate);
+    /// <summary>The rate Proposition 2 guarantees (0: its hypotheses fail), when the analysis asked for it and it applies.</summary>
+    public double? Prop2Rate => Present(Record.Prop2Rate);
 
     /// <summary>
     /// A gradient-flow trajectory that diverged: the flow cannot (Prop. 1), so the integrator failed; summaries should

@@ -24,6 +24,7 @@ public sealed class TrajectorySolver
     private readonly AnalysisSettings _analysis;
     private readonly Hessian? _hessian;
     private readonly double _hessianTolerance;
+    private readonly double _cxxMin = double.NaN;   // λ_min(Cxx) when Proposition 2 applies (a flow on a pyramidal network), else NaN
 
     /// <param name="lanes">Trajectories per SIMD instruction: 1, 4 or 8; 0 for <see cref="Lanes"/>.</param>
     /// <param name="analysis">Optional analyses of each sample at the stop (none by default).</param>
@@ -42,6 +43,7 @@ public sealed class TrajectorySolver
         _divergenceIsFailure = dynamics.DivergenceIsNumericalFailure;
         _weights = problem.NewParameters();
         _analysis = analysis ?? AnalysisSettings.Default;
+        if (_analysis.Prop2 && !dynamics.Discrete && Proposition2.IsPyramidal(problem.Shape)) _cxxMin = Proposition2.CovarianceMin(problem);
         if (_analysis.Hessian != HessianScope.None)
         {
             _hessian = new Hessian(problem);
@@ -219,6 +221,7 @@ public sealed class TrajectorySolver
             HessianNull = hessian?.Null ?? double.NaN,
             InvariantEigenvalues = eigenvalues is null ? "" : SampleRecord.FormatEigenvalues(eigenvalues),
             TailRate = r.TailRate ?? double.NaN,
+            Prop2Rate = double.IsNaN(_cxxMin) ? double.NaN : Proposition2.Rate(_problem.Shape, initialInvariants, _cxxMin),
             TraceTime = points?.Select(t => t.Time).ToArray(),
             TraceLoss = points?.Select(t => t.Loss).ToArray(),
             HessianEvaluations = r.HessianEvaluations,

@@ -33,17 +33,18 @@ public static class ReportBuilder
         List<Provenance> builds;
         var eigen = new AnalysedEigenvalues();
         var tails = new TailRatesByOutcome();
+        var prop2 = new Prop2Pairs();
         var laws = new LawSamples(campaign.Points.Count);
         PrefixWalk? walk = null;
         using (store)
         {
             // With a target, each point's samples up to its stop (what samples.csv and summary.json hold).
             if (campaign.Target is null)
-                stats = OutputWriter.Aggregate(campaign, store.ReadSamples().Select(r => { eigen.Observe(r); tails.Observe(r); laws.Observe(r); return r; }));
+                stats = OutputWriter.Aggregate(campaign, store.ReadSamples().Select(r => { eigen.Observe(r); tails.Observe(r); prop2.Observe(r); laws.Observe(r); return r; }));
             else
             {
                 walk = new PrefixWalk(campaign);
-                foreach (var r in walk.Filter(store.ReadSamples())) { eigen.Observe(r); tails.Observe(r); laws.Observe(r); }
+                foreach (var r in walk.Filter(store.ReadSamples())) { eigen.Observe(r); tails.Observe(r); prop2.Observe(r); laws.Observe(r); }
                 stats = walk.Stats;
             }
             traces = store.ReadTraces();
@@ -56,7 +57,7 @@ public static class ReportBuilder
         outDir ??= Path.Combine(dir, "report");
         Directory.CreateDirectory(outDir);
         var figures = new List<(string Name, string Caption)>();
-        var data = new ReportData(campaign, summaries, stats, traces, eigen, tails);
+        var data = new ReportData(campaign, summaries, stats, traces, eigen, tails, prop2);
         void Draw<T>(IFigure<T> figure, T subject)
         {
             if (!figure.AppliesTo(data, subject)) return;

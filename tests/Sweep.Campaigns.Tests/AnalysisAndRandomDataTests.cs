@@ -41,7 +41,7 @@ public class AnalysisAndRandomDataTests
         Assert.NotEqual(plain.Hash, asked.Hash);
         // A campaign without the keys keeps its hash (the identity is the file as written).
         Assert.Equal(plain.Hash, Parse(Small()).Hash);
-        foreach (var key in new[] { "invariants", "tail_rate" })
+        foreach (var key in new[] { "invariants", "tail_rate", "prop2" })
         {
             json["analysis"] = JsonNode.Parse($$"""{ "{{key}}": 1 }""");
             var e = Refused(json);

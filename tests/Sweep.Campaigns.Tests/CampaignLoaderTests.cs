@@ -76,13 +76,35 @@ public class CampaignLoaderTests
         json["analysis"] = JsonNode.Parse("""{ "hessian": "uncertified" }""");
         json["init"] = JsonNode.Parse("""{ "kind": "gaussian", "scale": 0.1, "layer_scales": [1, 0.5, 2] }""");
         json["network"] = JsonNode.Parse("""{ "hidden": [2, 2] }""");
-        // layer_scales belongs to the Gaussian family only: sweep the whole init object instead.
+        // layer_scales belongs to the Gaussian and orthogonal families: sweep the whole init object instead.
         json["sweep"] = JsonNode.Parse("""{ "init": [{ "kind": "gaussian", "scale": 0.1, "layer_scales": [1, 0.5, 2] }, { "kind": "orthogonal", "scale": 0.1 }, { "kind": "balanced", "scale": 0.1 }], "analysis.hessian": ["all", "uncertified"] }""");
         var c = TestCampaigns.Parse(json.ToJsonString());
         Assert.Equal([InitKind.Gaussian, InitKind.Gaussian, InitKind.Orthogonal, InitKind.Orthogonal, InitKind.Balanced, InitKind.Balanced], c.Points.Select(p => p.Spec.InitKind));
         Assert.Equal([1, 0.5, 2], c.Points[0].Spec.LayerScales!);
         Assert.Equal([HessianScope.All, HessianScope.Uncertified], c.Points.Take(2).Select(p => p.Spec.Analyses.Hessian));
         Assert.IsType<Sweep.Numerics.Sampling.BalancedInitializer>(c.Points[4].Spec.Initializer());
+    }
+
+    [Fact]
+    public void Orthogonal_layer_scales_and_prop2_enter_the_hash_only_when_set()
+    {
+        var plain = JsonNode.Parse(TestCampaigns.Small)!.AsObject();
+        plain.Remove("sweep");
+        plain["init"] = JsonNode.Parse("""{ "kind": "orthogonal", "scale": 0.1 }""");
+        var without = TestCampaigns.Parse(plain.ToJsonString());
+        Assert.Null(without.Points[0].Spec.LayerScales);
+        Assert.False(without.Points[0].Spec.Analyses.Prop2);
+        // The same campaign with the defaults written out has another identity only through the keys written.
+        var scaled = plain.DeepClone().AsObject();
+        scaled["init"] = JsonNode.Parse("""{ "kind": "orthogonal", "scale": 0.1, "layer_scales": [1, 2] }""");
+        scaled["analysis"] = JsonNode.Parse("""{ "prop2": true }""");
+        var with = TestCampaigns.Parse(scaled.ToJsonString());
+        Assert.Equal([1, 2], with.Points[0].Spec.LayerScales!);
+        Assert.True(with.Points[0].Spec.Analyses.Prop2);
+        Assert.IsType<Sweep.Numerics.Sampling.OrthogonalInitializer>(with.Points[0].Spec.Initializer());
+        Assert.Equal([1, 2], ((Sweep.Numerics.Sampling.OrthogonalInitializer)with.Points[0].Spec.Initializer()).LayerScales!);
+        Assert.NotEqual(without.Hash, with.Hash);
+        Assert.Equal(without.Hash, TestCampaigns.Parse(plain.ToJsonString()).Hash);
     }
 
     public static TheoryData<string, string, string> BadEdits() => new()
@@ -111,7 +133,9 @@ public class CampaignLoaderTests
         { "init.kind", "\"uniform\"", "init.kind" },
         { "init.layer_scales", "[1, 2, 3]", "init.layer_scales" },
         { "init.layer_scales", "[1, 0]", "init.layer_scales[1]" },
-        { "init", "{ \"kind\": \"orthogonal\", \"scale\": 0.1, \"layer_scales\": [1, 1] }", "init.layer_scales" },
+        { "init", "{ \"kind\": \"balanced\", \"scale\": 0.1, \"layer_scales\": [1, 1] }", "init.layer_scales" },
+        { "init", "{ \"kind\": \"orthogonal\", \"scale\": 0.1, \"layer_scales\": [1, 2, 3] }", "init.layer_scales" },
+        { "analysis", "{ \"prop2\": 1 }", "analysis.prop2" },
         { "analysis", "{ \"hessian\": \"some\" }", "analysis.hessian" },
         { "analysis", "{ \"hesian\": \"all\" }", "analysis.hesian" },
         { "analysis", "{ \"hessian\": true }", "analysis.hessian" },

@@ -45,6 +45,40 @@ public class RunTests
     }
 
     [Fact]
+    public void Proposition_2_rates_are_written_met_by_every_sample_and_drawn()
+    {
+        // Widths d_x = d_1 = d_y = 3 (H = 1, pyramidal): orthogonal starts with increasing layer scales c = (0.5, 1) are on
+        // the hypotheses surely, D_1 = (1 − 0.25) I, so ρ = 2·0.75 = 1.5 for every sample (docs/tail-rate.md). Every sample
+        // is certified global, its measured tail rate at least ρ, and the report draws the pairs.
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Campaign(Canonical, "[3]", """{ "kind": "orthogonal", "scale": 1, "layer_scales": [0.5, 1] }""",
+            """{ "method": "flow", "t_max": 500, "rtol": 1e-8, "atol": 1e-10 }""", 12, 6,
+            extra: """, "analysis": { "tail_rate": true, "prop2": true }""",
+            stop: """{ "grad_tol_rel": 1e-6, "eps_hit": 1e-3, "until": "converged" }"""));
+        var outDir = Path.Combine(dir, "out");
+        var (exit, stdout, stderr) = SweepProcess.Run(Timeout, "run", file, "--out", outDir, "--workers", "2");
+        Assert.True(exit == 0, stdout + stderr);
+        var rows = File.ReadAllLines(Path.Combine(outDir, "samples.csv"));
+        Assert.EndsWith(",tail_rate,prop2_rate", rows[0]);
+        Assert.Equal(13, rows.Length);
+        var header = rows[0].Split(',');
+        int outcome = Array.IndexOf(header, "outcome");
+        foreach (var row in rows.Skip(1))
+        {
+            var cells = Sweep.Results.Output.OutputWriter.SplitCsv(row);
+            double rho = double.Parse(cells[^1], System.Globalization.CultureInfo.InvariantCulture);
+            double tail = double.Parse(cells[^2], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(1.5, rho, 12);
+            Assert.Equal("global", cells[outcome]);
+            Assert.True(tail >= rho, row);
+        }
+        var report = SweepProcess.Run(Timeout, "report", outDir);
+        Assert.True(report.Exit == 0, report.Out + report.Err);
+        Assert.True(File.Exists(Path.Combine(outDir, "report", "prop2-rates.png")));
+        Assert.Contains("Proposition 2 per sample", File.ReadAllText(Path.Combine(outDir, "report", "index.html")));
+    }
+
+    [Fact]
     public void Invariant_eigenvalues_and_tail_rates_are_written_summarised_and_drawn()
     {
         // H = 1, balanced: D_1 = 0 at t = 0, and every sample converges at the slowest linearised rate 2·N·s_min = 2.4.
@@ -59,15 +93,16 @@ public class RunTests
         var (exit, stdout, stderr) = SweepProcess.Run(Timeout, "run", file, "--out", outDir, "--workers", "2");
         Assert.True(exit == 0, stdout + stderr);
         var rows = File.ReadAllLines(Path.Combine(outDir, "samples.csv"));
-        Assert.EndsWith(",hessian_null,invariant_eigs,tail_rate", rows[0]);
+        Assert.EndsWith(",hessian_null,invariant_eigs,tail_rate,prop2_rate", rows[0]);
         Assert.Equal(21, rows.Length);
         foreach (var row in rows.Skip(1))
         {
             var cells = row.Split(',');
-            var eig = cells[^2].Split(':').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal("", cells[^1]);   // prop2_rate: not asked
+            var eig = cells[^3].Split(':').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             Assert.Equal(2, eig.Length);
             Assert.All(eig, v => Assert.True(Math.Abs(v) < 1e-14, row));
-            Assert.Equal(2.4, double.Parse(cells[^1], System.Globalization.CultureInfo.InvariantCulture), 0.024);
+            Assert.Equal(2.4, double.Parse(cells[^2], System.Globalization.CultureInfo.InvariantCulture), 0.024);
         }
         var point = Summary(outDir)["points"]![0]!;
         Assert.Equal(20, point["tail_rate"]!["count"]!.GetValue<long>());
@@ -94,8 +129,8 @@ public class RunTests
         Assert.Equal(60, point["t_hit"]!["count"]!.GetValue<long>());
         Assert.Equal(60, point["status"]!["converged"]!.GetValue<long>());
         var rows = File.ReadAllLines(Path.Combine(dir, "out", "samples.csv"));
-        Assert.Equal("point,sample,status,label,final_loss,critical_value,t_stop,t_hit,steps,rhs_evals,grad_norm,invariant_drift,outcome,t_global,itinerary,hessian_min,hessian_negative,hessian_null,invariant_eigs,tail_rate", rows[0]);
-        Assert.All(rows.Skip(1), r => Assert.EndsWith(",,,,,,", r));       // no itinerary, Hessian, invariants or tail rate asked: empty cells
+        Assert.Equal("point,sample,status,label,final_loss,critical_value,t_stop,t_hit,steps,rhs_evals,grad_norm,invariant_drift,outcome,t_global,itinerary,hessian_min,hessian_negative,hessian_null,invariant_eigs,tail_rate,prop2_rate", rows[0]);
+        Assert.All(rows.Skip(1), r => Assert.EndsWith(",,,,,,,", r));      // no itinerary, Hessian, invariants, tail rate or prop2 asked: empty cells
         Assert.Equal(61, rows.Length);
         Assert.True(Directory.EnumerateFiles(Path.Combine(dir, "out", "logs")).Any());
     }

@@ -1,7 +1,7 @@
 namespace Sweep.Cli.Tests;
 
 /// <summary>
-/// A store written by the previous version (schema 5: its blobs hold the columns before invariant_eigs and tail_rate)
+/// A store written by the previous version (schema 5: its blobs hold the columns before invariant_eigs, tail_rate and prop2_rate)
 /// is read by this one, cell for cell, and a resume upgrades it without touching a stored sample.
 /// </summary>
 public class StoreCompatibilityTests
@@ -18,10 +18,10 @@ public class StoreCompatibilityTests
         return run;
     }
 
-    // The previous version's rows with the two new cells, empty: what this version must write for the same samples.
+    // The previous version's rows with the three new cells, empty: what this version must write for the same samples.
     private static string[] Expected() =>
         File.ReadAllLines(Path.Combine(DeployTests.Root(), "tests", "Sweep.Cli.Tests", "fixtures", "schema5-store", "samples-schema5.csv"))
-            .Select((l, i) => i == 0 ? l + ",invariant_eigs,tail_rate" : l + ",,").ToArray();
+            .Select((l, i) => i == 0 ? l + ",invariant_eigs,tail_rate,prop2_rate" : l + ",,,").ToArray();
 
     [Fact]
     public void A_schema_5_store_is_exported_cell_for_cell_and_a_resume_upgrades_it_without_changing_a_sample()

@@ -35,7 +35,7 @@ public sealed class SerializerTests : IAsyncLifetime
         new PointSpec(0, new CanonicalProblemData([3, 1.5, 0.4], 4), [4, 4], 0.08, [1],
             new GradientFlowSettings(300, 1e-8, 1e-10), 1e-6, 1e-3, 2, Until.Certified, InitKind.Gaussian, [1, 0.5, 2], new AnalysisSettings(HessianScope.Uncertified, Invariants: true, Itinerary: true)),
         new PointSpec(1, new CovarianceProblemData(2, 1, [1, 0.5, 0.5, 2], [0.3, -0.2], 4.5, 0.125, true), [3], 0.1, [],
-            new GradientDescentSettings(0.3, 20000), 1e-5, 1e-2, 0, Until.Hit, InitKind.Balanced, null, new AnalysisSettings(HessianScope.All, TailRate: true)),
+            new GradientDescentSettings(0.3, 20000), 1e-5, 1e-2, 0, Until.Hit, InitKind.Balanced, null, new AnalysisSettings(HessianScope.All, TailRate: true, Prop2: true)),
         new PointSpec(2, new CanonicalProblemData([2, 1], 3), [3, 3], 0.2, [], new MomentumSettings(0.05, 0.9, 5000), 1e-6, 1e-3, 0, Until.Converged, InitKind.Orthogonal),
         new PointSpec(3, new CanonicalProblemData([2, 1], 3), [3], 0.2, [], new NesterovSettings(0.04, 0.5, 7000), 1e-6, 1e-3, 1),
         new PointSpec(4, new CanonicalProblemData([2, 1], 3), [3], 0.2, [0], new AdamSettings(0.01, 0.85, 0.995, 1e-7, 9000), 1e-6, 1e-3, 0, Until.Hit),

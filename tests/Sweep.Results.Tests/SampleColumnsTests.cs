@@ -68,11 +68,34 @@ public class SampleColumnsTests
                 for (int c = 0; c < old; c++) SampleColumns.All[c].GetType().GetMethod("WriteBinary", BindingFlags.NonPublic | BindingFlags.Instance)!.Invoke(SampleColumns.All[c], [w, s]);
         }
         var back = ShardBlob.Decode(2, buffer.ToArray(), format2Columns: old);
-        Assert.Equal(shard.Select(s => s with { InvariantEigenvalues = "", TailRate = double.NaN }), back);
+        Assert.Equal(shard.Select(s => s with { InvariantEigenvalues = "", TailRate = double.NaN, Prop2Rate = double.NaN }), back);
         Assert.Equal(old, SampleColumns.PrefixLength(string.Join(';', SampleColumns.Fingerprint.Split(';').Take(old))));
         Assert.Equal(SampleColumns.All.Count, SampleColumns.PrefixLength(SampleColumns.Fingerprint));
         Assert.Null(SampleColumns.PrefixLength(SampleColumns.Fingerprint + ";extra:Double"));
         Assert.Null(SampleColumns.PrefixLength("point:Int32;label:String"));
+    }
+
+    [Fact]
+    public void A_format_3_blob_of_the_previous_columns_decodes_with_prop2_rate_missing()
+    {
+        // What store schemas 6-7 wrote before prop2_rate: format byte 3, its column count (through tail_rate), count, the columns.
+        int old = SampleColumns.Named("tail_rate").Index + 1;
+        Assert.Equal(SampleColumns.All.Count - 1, old);
+        var shard = Enumerable.Range(0, 4).Select(i => TestSamples.Random(10 + i) with { Point = 1 }).ToList();
+        var buffer = new MemoryStream();
+        using (var w = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write((byte)3);
+            w.Write(old);
+            w.Write(shard.Count);
+            foreach (var s in shard)
+                for (int c = 0; c < old; c++) SampleColumns.All[c].GetType().GetMethod("WriteBinary", BindingFlags.NonPublic | BindingFlags.Instance)!.Invoke(SampleColumns.All[c], [w, s]);
+        }
+        var back = ShardBlob.Decode(1, buffer.ToArray());
+        Assert.All(shard, s => Assert.False(double.IsNaN(s.Prop2Rate)));
+        Assert.Equal(shard.Select(s => s with { Prop2Rate = double.NaN }), back);
+        // This version's blob of the same shard keeps the cell.
+        Assert.Equal(shard, ShardBlob.Decode(1, ShardBlob.Encode(shard)));
     }
 
     [Fact]

@@ -139,6 +139,6 @@ public class StatisticsTests
     [Fact]
     public void The_hessian_columns_come_last_in_the_contract_order()
     {
-        Assert.EndsWith(",hessian_min,hessian_negative,hessian_null,invariant_eigs,tail_rate", SampleColumns.CsvHeader);
+        Assert.EndsWith(",hessian_min,hessian_negative,hessian_null,invariant_eigs,tail_rate,prop2_rate", SampleColumns.CsvHeader);
     }
 }

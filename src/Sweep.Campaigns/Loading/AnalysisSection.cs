@@ -7,11 +7,11 @@ namespace Sweep.Campaigns.Loading;
 internal static class AnalysisSection
 {
     /// <summary>The keys of <c>analysis</c> (README, Analysis).</summary>
-    private static readonly string[] AnalysisKeys = ["hessian", "itinerary", "invariants", "tail_rate"];
+    private static readonly string[] AnalysisKeys = ["hessian", "itinerary", "invariants", "tail_rate", "prop2"];
 
     /// <summary>
     /// The analyses a point asks for, the optional <c>analysis</c> object: one entry per analysis, each read on its own
-    /// (defaults: nothing extra), in the order hessian, invariants, itinerary, tail_rate.
+    /// (defaults: nothing extra), in the order hessian, invariants, itinerary, tail_rate, prop2.
     /// </summary>
     internal static AnalysisSettings Read(JsonObject top)
     {
@@ -35,6 +35,7 @@ internal static class AnalysisSection
         }
         settings = settings with { Invariants = ReadBool(analysis, "invariants", "analysis", fallback: false) };
         settings = settings with { Itinerary = ReadBool(analysis, "itinerary", "analysis", fallback: false) };
-        return settings with { TailRate = ReadBool(analysis, "tail_rate", "analysis", fallback: false) };
+        settings = settings with { TailRate = ReadBool(analysis, "tail_rate", "analysis", fallback: false) };
+        return settings with { Prop2 = ReadBool(analysis, "prop2", "analysis", fallback: false) };
     }
 }

@@ -18,7 +18,8 @@ internal static class InitSection
             "balanced" => InitKind.Balanced,
             _ => throw Fail("init.kind", $"must be \"gaussian\", \"orthogonal\" or \"balanced\" (got \"{initKindName}\")"),
         };
-        CheckKeys(init, "init", initKind == InitKind.Gaussian ? ["kind", "scale", "suppress_modes", "layer_scales"] : ["kind", "scale", "suppress_modes"], $"for kind \"{initKindName}\"");
+        // Per-layer scales for the families drawn layer by layer with a free radius (gaussian, orthogonal); balanced ties them.
+        CheckKeys(init, "init", initKind != InitKind.Balanced ? ["kind", "scale", "suppress_modes", "layer_scales"] : ["kind", "scale", "suppress_modes"], $"for kind \"{initKindName}\"");
         double scale = ReadNumber(init, "scale", "init", positive: true);
         double[]? layerScales = null;
         if (init.ContainsKey("layer_scales"))

@@ -11,7 +11,11 @@ namespace Sweep.Numerics.Analysis;
 /// product W_{H+1}···W_1 and the rotation to Z per accepted step).
 /// </param>
 /// <param name="TailRate">Whether each trajectory's monitor measures its tail rate (<see cref="Integration.TailRateFit"/>; a logarithm per accepted step).</param>
-public sealed record AnalysisSettings(HessianScope Hessian = HessianScope.None, bool Invariants = false, bool Itinerary = false, bool TailRate = false)
+/// <param name="Prop2">
+/// Whether each flow sample gets the rate its invariants guarantee on a pyramidal network (<see cref="Proposition2"/>;
+/// a few small eigensolves at t = 0).
+/// </param>
+public sealed record AnalysisSettings(HessianScope Hessian = HessianScope.None, bool Invariants = false, bool Itinerary = false, bool TailRate = false, bool Prop2 = false)
 {
     public static AnalysisSettings Default { get; } = new();
 }

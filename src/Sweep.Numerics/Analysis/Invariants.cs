@@ -46,22 +46,26 @@ public static class Invariants
         for (int i = 1; i <= shape.Depth; i++)
         {
             int di = shape.Dim(i);
-            var block = d.Slice(offset, di * di);
-            // Symmetrised: the two triangles of D_i agree only to roundoff, and the symmetric solver reads one.
-            var m = Matrix<double>.Build.Dense(di, di);
-            for (int r = 0; r < di; r++)
-                for (int c = 0; c < di; c++) m[r, c] = 0.5 * (block[r * di + c] + block[c * di + r]);
-            var eig = m.Evd(Symmetricity.Symmetric).EigenValues;
-            double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
-            foreach (var v in eig)
-            {
-                lo = Math.Min(lo, v.Real);
-                hi = Math.Max(hi, v.Real);
-            }
-            result[i - 1] = (lo, hi);
+            var eig = Descending(d.Slice(offset, di * di), di);
+            result[i - 1] = (eig[^1], eig[0]);
             offset += di * di;
         }
         return result;
+    }
+
+    /// <summary>
+    /// The eigenvalues of a symmetric n × n block (row-major), largest first. Symmetrised: the two triangles of a D_i
+    /// agree only to roundoff, and the symmetric solver (MathNet, off the hot path) reads one.
+    /// </summary>
+    public static double[] Descending(ReadOnlySpan<double> block, int n)
+    {
+        var m = Matrix<double>.Build.Dense(n, n);
+        for (int r = 0; r < n; r++)
+            for (int c = 0; c < n; c++) m[r, c] = 0.5 * (block[r * n + c] + block[c * n + r]);
+        var values = m.Evd(Symmetricity.Symmetric).EigenValues.Select(v => v.Real).ToArray();
+        Array.Sort(values);
+        Array.Reverse(values);
+        return values;
     }
 
     /// <summary>max_i ||D_i(t) − D_i(0)||_F / (1 + ||D_i(0)||_F): a free accuracy certificate of an integrator.</summary>

@@ -23,7 +23,7 @@ internal sealed record Panel(SweepAxis Axis, PointGroup Group, string Suffix);
 
 /// <summary>What the figures are drawn from: the stored samples as statistics, summaries, traces and the kept samples of the analyses.</summary>
 internal sealed record ReportData(Campaign Campaign, List<PointSummary> Summaries, IReadOnlyList<PointStatistics> Stats,
-    List<(int Point, long Sample, double[] Time, double[] Loss)> Traces, AnalysedEigenvalues Eigenvalues, TailRatesByOutcome TailRates);
+    List<(int Point, long Sample, double[] Time, double[] Loss)> Traces, AnalysedEigenvalues Eigenvalues, TailRatesByOutcome TailRates, Prop2Pairs Prop2);
 
 /// <summary>The report's figures, in the order they appear: per panel, then for the campaign, then per traced point.</summary>
 internal static class DefaultFigures
@@ -32,7 +32,7 @@ internal static class DefaultFigures
         [new OutcomeFractions(), new BasinFractions(), new StrictShare(), new SmallestEigenvalues(), new TailRates(), new SaddleMass(), new ItineraryShares(), new DwellTimes()];
 
     public static readonly IReadOnlyList<IFigure<Campaign>> PerCampaign =
-        [new MethodOutcomes(), new MethodTimes(), new UncertifiedShare(), new HitTimes()];
+        [new MethodOutcomes(), new MethodTimes(), new UncertifiedShare(), new HitTimes(), new Prop2Rates()];
 
     public static readonly IReadOnlyList<IFigure<CampaignPoint>> PerPoint = [new Traces()];
 }

@@ -13,7 +13,7 @@ internal sealed class TailRates : IFigure<Panel>
     public string FileName(Panel panel) => $"tail-rate-{panel.Suffix}";
 
     public string Caption(Panel panel) =>
-        $"Tail rate (the fitted exponential rate of L − L_min over the last decade before the stop) against {panel.Axis.Key}{panel.Group.Context}, per outcome (log scale): the median (marker) and the 10%–90% range over the samples with a rate; n in the legend. Converged samples in the exponential regime of Proposition 2 sit at a rate bounded away from 0; samples stopped on a plateau near 0. Rates ≤ 0 are not drawn.";
+        $"Tail rate (the fitted exponential rate of L − L_min over the last decade before the stop) against {panel.Axis.Key}{panel.Group.Context}, per outcome (log scale): the median (marker) and the 10%–90% range over the samples with a rate; n in the legend. Converged samples sit at a rate bounded away from 0 (the linearised rate at their minimum); samples stopped on a plateau near 0. Rates ≤ 0 are not drawn.";
 
     public bool AppliesTo(ReportData data, Panel panel) => panel.Group.Points.Any(i => data.Campaign.Points[i].Spec.Analyses.TailRate);
 
