@@ -152,6 +152,7 @@ public sealed class TrajectorySolver
         {
             NumericalFailure = r.Status == SampleStatus.Diverged && _divergenceIsFailure,
             HessianEvaluations = r.HessianEvaluations,
+            HessianVectorProducts = r.HessianVectorProducts,
         };
     }
 }
