@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Sweep.Numerics.Problems;
 
 namespace Sweep.Numerics.Analysis;
@@ -127,13 +128,20 @@ public sealed class HessianVectorProduct
         for (int i = 0; i < m; i++)
         {
             var row = c.Slice(i * n, n);
-            for (int l = 0; l < k; l++)
-            {
-                double s = a[i * k + l];
-                var bl = b.Slice(l * n, n);
-                for (int j = 0; j < n; j++) row[j] += s * bl[j];
-            }
+            for (int l = 0; l < k; l++) Axpy(a[i * k + l], b.Slice(l * n, n), row);
         }
+    }
+
+    /// <summary>
+    /// y += s·x element by element (a multiply, then an add, never fused), four elements at a time: each element's sum
+    /// keeps its order, so the bits do not depend on the vector width.
+    /// </summary>
+    private static void Axpy(double s, ReadOnlySpan<double> x, Span<double> y)
+    {
+        int n = x.Length, j = 0;
+        var vs = Vector256.Create(s);
+        for (; j <= n - 4; j += 4) (Vector256.Create(y.Slice(j, 4)) + vs * Vector256.Create(x.Slice(j, 4))).CopyTo(y.Slice(j, 4));
+        for (; j < n; j++) y[j] += s * x[j];
     }
 
     /// <summary>c = a bᵀ (a m×k, b n×k).</summary>
@@ -168,12 +176,7 @@ public sealed class HessianVectorProduct
         for (int l = 0; l < k; l++)
         {
             var bl = b.Slice(l * n, n);
-            for (int i = 0; i < m; i++)
-            {
-                double s = a[l * m + i];
-                var row = c.Slice(i * n, n);
-                for (int j = 0; j < n; j++) row[j] += s * bl[j];
-            }
+            for (int i = 0; i < m; i++) Axpy(a[l * m + i], bl, c.Slice(i * n, n));
         }
     }
 }
