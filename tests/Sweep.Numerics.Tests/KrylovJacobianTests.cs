@@ -81,6 +81,36 @@ public class KrylovJacobianTests
         Assert.Equal(0, krylov.Unconverged);
     }
 
+    [Fact]
+    public void Products_and_solves_allocate_nothing_and_the_path_follows_the_limit()
+    {
+        var p = TestProblems.Canonical(Sigmas, 4, 8, 8, 8);
+        var w = TestProblems.RandomWeights(p, 0.5, 2);
+        int n = p.Shape.ParameterCount;
+        var scal = Enumerable.Repeat(1e-3, n).ToArray();
+        var krylov = new KrylovJacobian(p, scal, 1e-8);
+        krylov.Update(w);
+        var hvp = new HessianVectorProduct(p);
+        hvp.At(w);
+        var (x1, x2, x3, hv) = ((double[])w.Clone(), (double[])w.Clone(), (double[])w.Clone(), new double[n]);
+        void Work()
+        {
+            hvp.Multiply(w, hv);
+            w.CopyTo(x1, 0); w.CopyTo(x2, 0); w.CopyTo(x3, 0);
+            krylov.SolveStages(30, 25, 20, x1, x2, x3, default, default, default);
+            krylov.SolveShifted(30, x1, default);
+        }
+        Work();   // JIT outside the measurement
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++) Work();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(x1.All(double.IsFinite));
+        // 192 parameters: dense by default, matrix-free when the limit is lowered; 640 parameters: matrix-free.
+        Assert.False(new RadauIIA5(p, 1e-8, 1e-10, 1, 10).MatrixFree);
+        Assert.True(new RadauIIA5(p, 1e-8, 1e-10, 1, 10, denseLimit: 0).MatrixFree);
+        Assert.True(new RadauIIA5(TestProblems.Canonical(Sigmas, 4, 16, 16, 16), 1e-8, 1e-10, 1, 10).MatrixFree);
+    }
+
     /// <summary>Below the dense limit both paths run: the same outcomes, t_global equal to the integration tolerance.</summary>
     [Theory]
     [InlineData(FlowIntegrator.Radau5, 3, 0.1)]
