@@ -73,7 +73,7 @@ public sealed class KrylovJacobian : IStageJacobian
     private readonly double[] _basis, _alpha, _beta, _w;
 
     // GMRES on length n (real) or 2n (complex block form).
-    private readonly double[] _arnoldi, _hess, _cs, _sn, _gv, _y, _z, _az;
+    private readonly double[] _arnoldi, _precond, _hess, _cs, _sn, _gv, _y, _az;   // _precond: row k = M⁻¹ D ṽ_k
 
     /// <param name="scal">The error scale of the Newton norm (read at each solve; the caller keeps it current).</param>
     /// <param name="tolerance">η: relative residual at which a solve stops (the Newton tolerance).</param>
@@ -107,12 +107,12 @@ public sealed class KrylovJacobian : IStageJacobian
         _beta = new double[LanczosSteps];
         _w = new double[n];
         _arnoldi = new double[(MaxIterations + 1) * 2 * n];
+        _precond = new double[MaxIterations * 2 * n];
         _hess = new double[(MaxIterations + 1) * MaxIterations];
         _cs = new double[MaxIterations];
         _sn = new double[MaxIterations];
         _gv = new double[MaxIterations + 1];
         _y = new double[MaxIterations];
-        _z = new double[2 * n];
         _az = new double[2 * n];
     }
 
@@ -251,12 +251,12 @@ public sealed class KrylovJacobian : IStageJacobian
         _gv[0] = beta;
         int m = MaxIterations, k = 0;
         bool done = false;
-        var z = _z.AsSpan(0, len);
         var az = _az.AsSpan(0, len);
         while (k < m && !done)
         {
             var vk = _arnoldi.AsSpan(k * len, len);
-            // w̃ = D⁻¹ A M⁻¹ D ṽ_k
+            // z_k = M⁻¹ D ṽ_k (kept: the solution is Σ y_k z_k), w̃ = D⁻¹ A z_k.
+            var z = _precond.AsSpan(k * len, len);
             for (int i = 0; i < len; i++) z[i] = vk[i] * scal[i < n ? i : i - n];
             Precondition(complex, b, c, z);
             Apply(complex, b, c, z, az);
@@ -291,19 +291,18 @@ public sealed class KrylovJacobian : IStageJacobian
             done = Math.Abs(_gv[k]) <= _eta * beta || hk == 0;
         }
         if (!done) Unconverged++;
-        // y = R⁻¹ g, u = Σ y_j ṽ_j, x = M⁻¹ D u.
+        // y = R⁻¹ g; x = M⁻¹ D Σ y_j ṽ_j = Σ y_j z_j (M⁻¹ is linear: no further application).
         for (int j = k - 1; j >= 0; j--)
         {
             double s = _gv[j];
             for (int l = j + 1; l < k; l++) s -= _hess[j * m + l] * _y[l];
             _y[j] = s / _hess[j * m + j];
         }
-        z.Clear();
-        for (int j = 0; j < k; j++) Axpy(_y[j], _arnoldi.AsSpan(j * len, len), z);
-        for (int i = 0; i < len; i++) z[i] *= scal[i < n ? i : i - n];
-        Precondition(complex, b, c, z);
-        z[..n].CopyTo(re);
-        if (complex) z.Slice(n, n).CopyTo(im);
+        var x = az;
+        x.Clear();
+        for (int j = 0; j < k; j++) Axpy(_y[j], _precond.AsSpan(j * len, len), x);
+        x[..n].CopyTo(re);
+        if (complex) x.Slice(n, n).CopyTo(im);
     }
 
     /// <summary>az = (σ I + ∇²L) z: real, or the block form [[b + ∇²L, −c], [c, b + ∇²L]].</summary>
