@@ -199,15 +199,24 @@ public static class SweepCommandLine
         var laneSharing = new Option<string?>("--lane-sharing") { Description = "solve a campaign's shards on one thread one shard at a time and with lanes shared across shards, alternating; one JSON line per run (CPU, lane occupancy)", HelpName = "CAMPAIGN" };
         var repeats = IntOption("--repeats", "with --lane-sharing: runs of each way", 1, 100, 3);
         var costModel = new Option<bool>("--cost-model") { Description = "calibrate the allocation's cost model: CPU per gradient evaluation, Hessian and eigendecomposition per P, P² and P³" };
+        var width = IntOption("--width", "with --integrators: width of every hidden layer (beyond 600 parameters Radau IIA runs matrix-free)", 1, 64, 4);
+        var hidden = new Option<int?>("--hidden") { Description = "with --integrators: only this depth H", HelpName = "H" };
+        hidden.Validators.Add(r => { if (Value<int?>(r) is int h && (h < 1 || h > 8)) r.AddError($"--hidden must be 1..8 (got {h})"); });
+        var scale = new Option<double?>("--scale") { Description = "with --integrators: only this init.scale", HelpName = "X" };
+        scale.Validators.Add(r => { if (Value<double?>(r) is double x && !(x > 0 && double.IsFinite(x))) r.AddError($"--scale must be a positive number (got {x})"); });
+        var radau5 = new Option<bool>("--radau5") { Description = "with --integrators: also radau5 (Radau IIA from t = 0)" };
+        var matrixFree = new Option<bool>("--matrix-free") { Description = "with --integrators: Radau IIA's matrix-free (Krylov) path even below 600 parameters" };
         var command = new Command("bench", "trajectory throughput benchmark; prints one JSON line")
-            { config, threads, seconds, peak, lanes, coordinator, shards, shardSize, integrators, samples, dp45Samples, maxSteps, cpuBudget, dp45Budget, maxHidden, markdown, laneSharing, repeats, costModel };
+            { config, threads, seconds, peak, lanes, coordinator, shards, shardSize, integrators, samples, dp45Samples, maxSteps, cpuBudget, dp45Budget, maxHidden, markdown,
+              width, hidden, scale, radau5, matrixFree, laneSharing, repeats, costModel };
         command.SetAction(async r => r.GetValue(costModel)
             ? CostModelBench.Execute()
             : r.GetValue(laneSharing) is { } laneCampaign
             ? LaneBench.Execute(laneCampaign, r.GetValue(repeats))
             : r.GetValue(integrators)
             ? IntegratorBench.Execute(new IntegratorBench.Options(r.GetValue(samples), r.GetValue(dp45Samples), r.GetValue(maxSteps),
-                r.GetValue(cpuBudget), r.GetValue(dp45Budget), r.GetValue(maxHidden), r.GetValue(markdown)))
+                r.GetValue(cpuBudget), r.GetValue(dp45Budget), r.GetValue(maxHidden), r.GetValue(markdown),
+                r.GetValue(width), r.GetValue(hidden), r.GetValue(scale), r.GetValue(radau5), r.GetValue(matrixFree)))
             : r.GetValue(coordinator)
             ? await BenchCommand.ExecuteCoordinator(r.GetValue(shards), r.GetValue(shardSize), r.GetValue(threads) ?? 16)
             : BenchCommand.Execute(r.GetValue(config)!, r.GetValue(threads) ?? 1, r.GetValue(seconds), r.GetValue(lanes), r.GetValue(peak)));

@@ -62,6 +62,9 @@ public sealed record SampleResult
     /// <summary>Exact Hessians taken by an implicit integrator (0 for explicit methods); for benchmarks and the allocation's cost model, not a samples.csv column.</summary>
     public long HessianEvaluations => Record.HessianEvaluations;
 
+    /// <summary>Hessian–vector products of the implicit integrator's matrix-free path (0 on the dense path); for benchmarks.</summary>
+    public long HessianVectorProducts { get; init; }
+
     /// <summary>The Hessian spectrum at the stop, when the campaign's analysis asked for this sample's.</summary>
     public Analysis.HessianSpectrum? Hessian
     {

@@ -229,6 +229,7 @@ public sealed class TrajectorySolver
         return new SampleResult(record, r.Itinerary, hessian, eigenvalues, points)
         {
             NumericalFailure = r.Status == SampleStatus.Diverged && _divergenceIsFailure,
+            HessianVectorProducts = r.HessianVectorProducts,
         };
     }
 }

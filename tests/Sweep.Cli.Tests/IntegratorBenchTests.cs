@@ -51,4 +51,17 @@ public class IntegratorBenchTests
         Assert.Contains("| 4 | 0.01 | auto | 3 / 3 | 20 / 28 | 50 / 58 | 2 / 2.8 | 2 / 2.8 | 0.1 |", md[3]);
         Assert.Equal(2.8, IntegratorBench.Quantile([1, 2, 3], 0.9), 12);
     }
+
+    [Fact]
+    public void Markdown_adds_the_hessian_vector_products_where_the_matrix_free_path_ran()
+    {
+        var dp = new IntegratorBench.Row(3, 0.003, "dp45", 1, 1, 1, 0, 0, 0, 0, 1.1, [61208], [428444], [0], [1.1], 16, [0]);
+        var auto = new IntegratorBench.Row(3, 0.003, "auto", 3, 3, 3, 0, 0, 0, 0, 0.4, [500, 510, 520], [4600, 4650, 4700], [9, 9, 10],
+            [0.13, 0.14, 0.15], 16, [5300, 5310, 5320]);
+        var md = IntegratorBench.ToMarkdown([dp, auto]).Split('\n');
+        Assert.Contains("| HVPs p50 / p90 |", md[0]);
+        Assert.Contains("| 3 | 0.003 | auto | 3 / 3 | 510 / 518 | 4650 / 4690 | 9 / 9.8 | 5310 / 5318 | 140 / 148 | 0.4 |", md[3]);
+        Assert.Equal(16, (int)IntegratorBench.ToJson(auto)["width"]!);
+        Assert.Equal(5310, (double)IntegratorBench.ToJson(auto)["hessian_vector_products"]!["p50"]!, 9);
+    }
 }

@@ -20,13 +20,15 @@ public class ImplicitFlowTests
     /// cross only in ~10^5·λ_max/3.3 steps.
     /// </summary>
     [Theory]
-    [InlineData(FlowIntegrator.Radau5)]
-    [InlineData(FlowIntegrator.Auto)]
-    public void Deep_scalar_chain_hits_at_the_closed_form_time_after_a_plateau_of_1e5(FlowIntegrator integrator)
+    [InlineData(FlowIntegrator.Radau5, RadauIIA5.DenseLimit)]
+    [InlineData(FlowIntegrator.Auto, RadauIIA5.DenseLimit)]
+    [InlineData(FlowIntegrator.Radau5, 0)]   // the matrix-free (Krylov) path
+    [InlineData(FlowIntegrator.Auto, 0)]
+    public void Deep_scalar_chain_hits_at_the_closed_form_time_after_a_plateau_of_1e5(FlowIntegrator integrator, int denseLimit)
     {
         const double a0 = 2.5e-11, eps = 1e-3;
         var p = TestProblems.Canonical([1.0], 1, 1, 1, 1);
-        var settings = new GradientFlowSettings(double.PositiveInfinity, 1e-10, 1e-14, integrator, 100_000);
+        var settings = new GradientFlowSettings(double.PositiveInfinity, 1e-10, 1e-14, integrator, 100_000) { DenseLimit = denseLimit };
         var solver = new TrajectorySolver(p, new GaussianInitializer(0, []), settings, new StopRule(1e-12, eps, Until.Converged));
         double w = Math.Pow(a0, 0.25);
         var r = solver.SolveFromWeights([w, w, w, w]);
@@ -38,17 +40,19 @@ public class ImplicitFlowTests
         Assert.True(Math.Abs(r.HitTime!.Value - exact) / exact < 1e-6, $"t_hit {r.HitTime} vs {exact}");
         Assert.True(r.Steps < 2_000, $"{r.Steps} steps");
         Assert.True(r.HessianEvaluations > 0);
+        Assert.Equal(denseLimit == 0, r.HessianVectorProducts > 0);
     }
 
     /// <summary>Escape from a strict saddle (N = 2 at the origin, Hessian eigenvalue −σ) resolved by the implicit method: MATH.md's growth time.</summary>
     [Theory]
-    [InlineData(1e-9)]
-    [InlineData(1e-14)]
-    public void Escape_along_negative_curvature_matches_the_closed_form_growth_time(double a0)
+    [InlineData(1e-9, RadauIIA5.DenseLimit)]
+    [InlineData(1e-14, RadauIIA5.DenseLimit)]
+    [InlineData(1e-14, 0)]   // the matrix-free path: λ_min from Lanczos bounds the step
+    public void Escape_along_negative_curvature_matches_the_closed_form_growth_time(double a0, int denseLimit)
     {
         const double sigma = 2, eps = 1e-3;
         var p = TestProblems.Canonical([sigma], 1, 1);
-        var settings = new GradientFlowSettings(1e6, 1e-10, 1e-16, FlowIntegrator.Radau5);
+        var settings = new GradientFlowSettings(1e6, 1e-10, 1e-16, FlowIntegrator.Radau5) { DenseLimit = denseLimit };
         var solver = new TrajectorySolver(p, new GaussianInitializer(0, []), settings, new StopRule(1e-9, eps));
         var r = solver.SolveFromWeights([Math.Sqrt(a0), Math.Sqrt(a0)]);
         double uf = sigma - Math.Sqrt(2 * eps);
@@ -152,14 +156,15 @@ public class ImplicitFlowTests
 
     /// <summary>The positive control of the issue: s = (3, 1.5, 0.4), mode 1 suppressed, until converged with a gradient tolerance the explicit floor misses.</summary>
     [Theory]
-    [InlineData(1, FlowIntegrator.Dp45)]
-    [InlineData(1, FlowIntegrator.Auto)]
-    [InlineData(2, FlowIntegrator.Auto)]
-    [InlineData(2, FlowIntegrator.Radau5)]
-    public void Suppressed_mode_starts_are_all_certified_saddles(int depth, FlowIntegrator integrator)
+    [InlineData(1, FlowIntegrator.Dp45, RadauIIA5.DenseLimit)]
+    [InlineData(1, FlowIntegrator.Auto, RadauIIA5.DenseLimit)]
+    [InlineData(2, FlowIntegrator.Auto, RadauIIA5.DenseLimit)]
+    [InlineData(2, FlowIntegrator.Radau5, RadauIIA5.DenseLimit)]
+    [InlineData(2, FlowIntegrator.Radau5, 0)]   // the matrix-free path keeps the manifold's zeros exactly too
+    public void Suppressed_mode_starts_are_all_certified_saddles(int depth, FlowIntegrator integrator, int denseLimit)
     {
         var p = TestProblems.Canonical([3, 1.5, 0.4], 4, Enumerable.Repeat(4, depth).ToArray());
-        var settings = new GradientFlowSettings(1000, 1e-9, 1e-12, integrator);
+        var settings = new GradientFlowSettings(1000, 1e-9, 1e-12, integrator) { DenseLimit = denseLimit };
         var results = new TrajectorySolver(p, new GaussianInitializer(0.3, [1]), settings, new StopRule(1e-9, 1e-3, Until.Converged)).SolveMany(9, 0, 0, 24);
         foreach (var r in results)
         {

@@ -41,8 +41,6 @@ public sealed class FlowMethod : MethodDescriptor<GradientFlowSettings>
             ReadNumber(dynamics, "rtol", "dynamics", positive: true, fallback: 1e-8),
             ReadNumber(dynamics, "atol", "dynamics", positive: true, fallback: 1e-10), integrator, maxSteps);
         if (flow.RelTol >= 1) throw Fail("dynamics.rtol", "must be < 1");
-        if (integrator == FlowIntegrator.Radau5 && point.Problem.Value?.Shape.ParameterCount is int n && n > RadauIIA5.DenseLimit)
-            throw Fail("dynamics.integrator", $"\"radau5\" works with the dense Hessian, for at most {RadauIIA5.DenseLimit} parameters (this network has {n}); \"auto\" stays explicit beyond that");
         return (flow, point);
     }
 

@@ -64,7 +64,7 @@ public sealed class DormandPrince45<T> : ILaneMethod where T : struct, ILane<T>
         _single = problem.NewKernel<ScalarLane>();
         _settings = settings;
         _hMin = 1e-14 * Math.Max(1, settings.TMax);   // without a horizon: relative to the lane's own time (Report)
-        if (settings.Integrator == FlowIntegrator.Auto && problem.Shape.ParameterCount <= RadauIIA5.DenseLimit) _stiffLanes = new double[T.Width];
+        if (settings.Integrator == FlowIntegrator.Auto) _stiffLanes = new double[T.Width];
         _n = problem.Shape.ParameterCount;
         int size = _n * T.Width;
         _y = new(size); _k1 = new(size); _k2 = new(size); _k3 = new(size); _k4 = new(size);

@@ -14,7 +14,7 @@ namespace Sweep.Numerics.Integration;
 /// tridiagonalisation and implicit QL, plain IEEE arithmetic, so the same bits on every machine). Off the hot path:
 /// a Jacobian is taken only when the simplified Newton iteration stops contracting fast.
 /// </summary>
-public sealed class EigenJacobian
+public sealed class EigenJacobian : IStageJacobian
 {
     private readonly DenseHessian _hessian;
     private readonly double[] _dense;   // ∇²L, n × n (symmetric, so row- and column-major alike)
@@ -55,6 +55,8 @@ public sealed class EigenJacobian
 
     /// <summary>The smallest eigenvalue of ∇²L (negative at a strict saddle: the escape's growth rate is its magnitude).</summary>
     public double MinEigenvalue { get; private set; }
+
+    long IStageJacobian.Products => 0;
 
     /// <summary>Takes the Hessian at <paramref name="weights"/> and diagonalises it.</summary>
     public void Update(ReadOnlySpan<double> weights)

@@ -6,7 +6,8 @@ namespace Sweep.Numerics.Integration;
 
 /// <summary>
 /// Gradient flow dW/dt = −∇L with mixed error tolerance atol + rtol·|y|, integrated by <see cref="Integrator"/>:
-/// explicit Dormand–Prince 5(4), the L-stable Radau IIA (order 5) with the exact Hessian, or <c>auto</c> (Dormand–Prince
+/// explicit Dormand–Prince 5(4), the L-stable Radau IIA (order 5) with the exact Hessian (dense, or matrix-free beyond
+/// <see cref="RadauIIA5.DenseLimit"/> parameters), or <c>auto</c> (Dormand–Prince
 /// until its step is stability-limited, then Radau IIA: <see cref="DormandPrince45{T}"/>). <see cref="TMax"/> is +∞ for
 /// a run without a horizon; <see cref="MaxSteps"/> accepted steps end an uncertified trajectory with status budget.
 /// </summary>
@@ -28,6 +29,12 @@ public sealed record GradientFlowSettings(double TMax, double RelTol, double Abs
     public override int Order => 5;
     public override long StepBudget => MaxSteps;
 
+    /// <summary>
+    /// Networks with more parameters than this take Radau IIA's matrix-free (Krylov) path; <see cref="RadauIIA5.DenseLimit"/>
+    /// unless a test lowers it to compare both paths on one network. Not part of a campaign (never serialised).
+    /// </summary>
+    internal int DenseLimit { get; init; } = RadauIIA5.DenseLimit;
+
     public override ILaneMethod CreateMethod<T>(LinearNetworkProblem problem) => new DormandPrince45<T>(problem, this);
 
     /// <summary>dp45: the lanes of Dormand–Prince; auto: the same with stiff trajectories handed to Radau IIA; radau5: Radau IIA alone.</summary>
@@ -35,9 +42,9 @@ public sealed record GradientFlowSettings(double TMax, double RelTol, double Abs
     {
         if (Integrator == FlowIntegrator.Radau5) return new ImplicitFlow(problem, this, NewMonitor(problem, stop, manifold, analysis), manifold);
         var driver = (LaneDriver)base.CreateIntegrator<T>(problem, stop, manifold, analysis);
-        if (Integrator == FlowIntegrator.Auto && problem.Shape.ParameterCount <= RadauIIA5.DenseLimit)
+        if (Integrator == FlowIntegrator.Auto)
         {
-            var radau = new RadauIIA5(problem, RelTol, AbsTol, TMax, MaxSteps, manifold);
+            var radau = new RadauIIA5(problem, RelTol, AbsTol, TMax, MaxSteps, manifold, DenseLimit);
             driver.HandOff = radau.Continue;
         }
         return driver;

@@ -16,7 +16,7 @@ public sealed class ImplicitFlow : IIntegrator
 
     public ImplicitFlow(LinearNetworkProblem problem, GradientFlowSettings settings, TrajectoryMonitor monitor, InvariantManifold? manifold = null)
     {
-        _radau = new RadauIIA5(problem, settings.RelTol, settings.AbsTol, settings.TMax, settings.MaxSteps, manifold);
+        _radau = new RadauIIA5(problem, settings.RelTol, settings.AbsTol, settings.TMax, settings.MaxSteps, manifold, settings.DenseLimit);
         _monitor = monitor;
         _gradient = new LossGradient(problem);
         _w = problem.NewParameters();

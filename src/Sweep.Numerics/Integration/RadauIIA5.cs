@@ -44,9 +44,9 @@ public sealed class RadauIIA5
     private const double Safe = 0.9, FacL = 5, FacR = 1.0 / 8;   // step factors: h_new/h ∈ [1/5, 8]
     private const double Uround = 1e-16;
     /// <summary>
-    /// Networks with more parameters than this are not integrated implicitly: the dense Hessian's eigendecomposition
-    /// (O(n³) per Jacobian) would cost more than the explicit steps it saves. <c>auto</c> then stays explicit and
-    /// <c>radau5</c> is refused by the loader; a Hessian–vector Krylov solver would lift this limit (not built).
+    /// Networks with more parameters than this take the matrix-free path (<see cref="KrylovJacobian"/>: Hessian–vector
+    /// products, deflated Lanczos, GMRES) instead of the dense Hessian's eigendecomposition (<see cref="EigenJacobian"/>,
+    /// O(n³) per Jacobian and n² memory).
     /// </summary>
     public const int DenseLimit = 600;
 
@@ -66,7 +66,7 @@ public sealed class RadauIIA5
     }
 
     private readonly LossGradient _gradient;
-    private readonly EigenJacobian _jacobian;
+    private readonly IStageJacobian _jacobian;
     private readonly int _n;
     private readonly double _rtol, _atol, _fnewt, _tMax;
     private readonly long _maxSteps;
@@ -76,10 +76,11 @@ public sealed class RadauIIA5
     /// <param name="tMax">The horizon (+∞ for none).</param>
     /// <param name="maxSteps">Accepted steps after which an uncertified trajectory stops with status budget (long.MaxValue for none).</param>
     /// <param name="manifold">The suppressed modes' invariant manifold, which the steps must keep exactly (<see cref="EigenJacobian"/>).</param>
-    public RadauIIA5(LinearNetworkProblem problem, double rtol, double atol, double tMax, long maxSteps, InvariantManifold? manifold = null)
+    /// <param name="denseLimit">Networks with more parameters take the Krylov path (<see cref="DenseLimit"/>; lower in tests, to compare both paths).</param>
+    public RadauIIA5(LinearNetworkProblem problem, double rtol, double atol, double tMax, long maxSteps, InvariantManifold? manifold = null,
+        int denseLimit = DenseLimit)
     {
         _gradient = new LossGradient(problem);
-        _jacobian = new EigenJacobian(problem, manifold);
         _n = problem.Shape.ParameterCount;
         double quot = atol / rtol;
         double r = IeeeMath.Root(rtol, 3);
@@ -91,7 +92,12 @@ public sealed class RadauIIA5
         double[] New() => new double[_n];
         _y0 = New(); _scal = New(); _z1 = New(); _z2 = New(); _z3 = New(); _f1 = New(); _f2 = New(); _f3 = New();
         _c1 = New(); _c2 = New(); _c3 = New(); _ys = New(); _g = New(); _s1 = New(); _s2 = New(); _s3 = New();
+        // Inexact Newton beyond the dense limit: each linear solve to a relative residual of the Newton tolerance.
+        _jacobian = _n > denseLimit ? new KrylovJacobian(problem, _scal, _fnewt, manifold) : new EigenJacobian(problem, manifold);
     }
+
+    /// <summary>Whether this instance solves its stage systems matrix-free (<see cref="KrylovJacobian"/>).</summary>
+    public bool MatrixFree => _jacobian is KrylovJacobian;
 
     /// <summary>
     /// Continues one trajectory from <paramref name="state"/> (weights <paramref name="y"/>, updated in place) until its
@@ -289,8 +295,10 @@ public sealed class RadauIIA5
     public IntegrationResult Continue(in LaneSlot slot, Span<double> weights, TrajectoryMonitor monitor)
     {
         var state = new FlowState { Time = slot.Time, Step = slot.Step, Loss = slot.Loss, GradNorm = slot.GradientNorm, Steps = slot.Steps, Evaluations = slot.Evaluations };
+        long products = _jacobian.Products;
         var status = Integrate(weights, ref state, monitor);
-        return monitor.Result(status, state.Time, state.Steps, state.Evaluations, state.Loss, state.GradNorm) with { HessianEvaluations = state.Jacobians };
+        return monitor.Result(status, state.Time, state.Steps, state.Evaluations, state.Loss, state.GradNorm)
+            with { HessianEvaluations = state.Jacobians, HessianVectorProducts = _jacobian.Products - products };
     }
 
     /// <summary>One stage: z ← f(y + z) = −∇L(y + z). False when the gradient is not finite.</summary>
