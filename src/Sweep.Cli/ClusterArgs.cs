@@ -48,7 +48,7 @@ public static class ClusterArgs
             if (cert is null || ca is null) throw new UserError("TLS needs both --tls-cert NODE.pfx and --tls-ca CA.pem");
             if (insecure) throw new UserError("--insecure turns TLS off: give it or --tls-cert/--tls-ca, not both");
             // Read first, so that a file this user cannot read says so (owner, mode, our UID) instead of a password hint.
-            byte[] certBytes = UnixFiles.ReadSecret("--tls-cert", cert), caBytes = UnixFiles.ReadSecret("--tls-ca", ca);
+            byte[] certBytes = UnixFiles.ReadSecret("--tls-cert", cert, TlsOptions.MaxFileBytes), caBytes = UnixFiles.ReadSecret("--tls-ca", ca, TlsOptions.MaxFileBytes);
             try { tls = TlsOptions.Load(certBytes, password, caBytes, cert); }
             catch (System.Security.Cryptography.CryptographicException e)
             {

@@ -13,6 +13,12 @@ public static class CredentialFile
 {
     public const string FileName = "cluster-credential.pfx";
 
+    /// <summary>
+    /// What is read of a credential at most (issue 27): the PKCS#12 of one certificate with its key and the CA's is about
+    /// 3 KB; a larger file is not one, and a huge one (or a FIFO) must not be read into memory.
+    /// </summary>
+    public const int MaxBytes = 64 << 10;
+
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode Others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
         | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
@@ -61,9 +67,7 @@ public static class CredentialFile
     {
         if (Directory.Exists(path)) throw new UserError($"--credential: '{path}' is a folder; give the file, {PathIn(path)}");
         CheckOwnerOnly(path);
-        byte[] data;
-        try { data = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new UserError($"--credential: cannot read '{path}': {e.Message}"); }
+        byte[] data = UnixFiles.ReadSecret("--credential", path, MaxBytes);
         try { return (TlsOptions.FromPkcs12(data), data); }
         catch (FormatException e) { throw new UserError($"--credential: '{path}' is {e.Message}"); }
     }

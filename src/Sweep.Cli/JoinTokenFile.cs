@@ -23,6 +23,9 @@ public static class JoinTokenFile
     public const string FileName = "join-token";
     private const string Magic = "sweep-join-token";
 
+    /// <summary>A token file is one line of about 150 bytes; anything much longer is not one and is not read (issue 27).</summary>
+    public const int MaxBytes = 4096;
+
     public static string PathIn(string dir) => Path.Combine(dir, FileName);
 
     /// <summary>Writes a new file (never through an existing name: made under a temporary name, mode 0600, then renamed).</summary>
@@ -50,7 +53,7 @@ public static class JoinTokenFile
     /// <summary>Reads a token file; refused (exit 2, one line) when missing, unreadable, open to every user or malformed.</summary>
     public static JoinToken Read(string path, string option = "--join-token")
     {
-        var bytes = UnixFiles.ReadSecret(option, path);
+        var bytes = UnixFiles.ReadSecret(option, path, MaxBytes);
         if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
             throw new UserError($"{option}: '{path}' is open to every user{UnixFiles.Describe(path)}; whoever reads it can join the campaign: chmod o-rw it");
         var parts = System.Text.Encoding.UTF8.GetString(bytes).Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -70,7 +70,8 @@ public static class Program
     private static string OneLine(Exception? e)
     {
         if (e is null) return "an unknown failure";
-        string text = UserError.Printable(e.Message);
+        // A full disk or memory says so and what to do (Sweep.Results' Exhausted); the store resumes either way.
+        string text = UserError.Printable(Sweep.Results.Storage.Exhausted.Describe(e));
         if (ResourceLimits.OutOfDescriptors(e) || e is FileNotFoundException or FileLoadException && OutOfDescriptorsNow())
             text = $"too many open files ({text}); raise the limit (ulimit -n) and rerun: the campaign resumes where it stopped";
         return text.Length > 1000 ? text[..1000] + "…" : text;

@@ -206,7 +206,8 @@ public static class WorkerCommand
             catch (OperationCanceledException) { return false; }
             try
             {
-                if (File.Exists(path) && !File.ReadAllBytes(path).AsSpan().SequenceEqual(data)) return true;
+                // Another length is another file; only one as long as the one read is read (bounded: issue 27).
+                if (File.Exists(path) && (new FileInfo(path).Length != data.Length || !File.ReadAllBytes(path).AsSpan().SequenceEqual(data))) return true;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }    // being replaced: look again
         }

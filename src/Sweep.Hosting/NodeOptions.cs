@@ -32,6 +32,12 @@ public sealed record NodeOptions
     /// <summary>How long <see cref="SweepNode.StartAsync"/> waits for this node to be Up in the cluster.</summary>
     public TimeSpan JoinTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The cap on inbound connections that have not completed their handshake (<see cref="Handshakes.HandshakeGate"/>):
+    /// 128 at once, 10 s each, on every node that listens. Not a command-line setting: the tests change it.
+    /// </summary>
+    public Handshakes.HandshakeGateSettings HandshakeGate { get; init; } = Handshakes.HandshakeGateSettings.Default;
+
     /// <summary>The coordinator feature: the campaign this node coordinates, or null.</summary>
     public CoordinatorSetup? Coordinator { get; init; }
 

@@ -48,6 +48,12 @@ public static class SweepNodeHosting
             run-by-actor-system-terminate = off
           }
         }
+        # Handshakes.HandshakeGate between the TCP/TLS driver and Akka's protocol: a cap on inbound connections that have
+        # not completed their handshake (its numbers under sweep.handshake-gate, from NodeOptions.HandshakeGate).
+        akka.remote {
+          adapters.sweep-handshake-gate = "Sweep.Hosting.Handshakes.HandshakeGateProvider,Sweep.Hosting"
+          dot-netty.tcp.applied-adapters = [sweep-handshake-gate]
+        }
         # CoordinatorHosting.StoreDispatcher: the store's actors on a thread of their own.
         sweep.store-dispatcher { type = PinnedDispatcher }
         """);
@@ -64,6 +70,9 @@ public static class SweepNodeHosting
     {
         builder.AddHocon(Fixed, HoconAddMode.Prepend);
         if (node.Alone) builder.AddHocon(Alone, HoconAddMode.Prepend);
+        builder.AddHocon(ConfigurationFactory.ParseString(
+            $"sweep.handshake-gate {{ max-pending = {node.HandshakeGate.MaxPending}, timeout = {(long)node.HandshakeGate.Timeout.TotalMilliseconds}ms }}"),
+            HoconAddMode.Prepend);
         builder
             // Sharding's, singleton's and distributed data's serializers must be known before the first remote message
             // arrives, not only once their extension starts on this node.

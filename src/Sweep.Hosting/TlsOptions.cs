@@ -13,11 +13,16 @@ namespace Sweep.Hosting;
 /// </summary>
 public sealed record TlsOptions(X509Certificate2 Certificate, X509Certificate2 Ca)
 {
-    /// <summary>The user's certificates: a PKCS#12 node certificate with its key, and the cluster CA (PEM or DER).</summary>
-    public static TlsOptions Load(string certificatePath, string? password, string caPath) =>
-        Load(File.ReadAllBytes(certificatePath), password, File.ReadAllBytes(caPath), certificatePath);
+    /// <summary>
+    /// What is read of a certificate or CA file at most (issue 27): a PKCS#12 node certificate or a PEM CA is a few KB;
+    /// a megabyte leaves room for long chains and bundles, and keeps a huge or endless file out of memory.
+    /// </summary>
+    public const int MaxFileBytes = 1 << 20;
 
-    /// <summary>The same from the files' bytes (read by the caller, which reports unreadable files); CA in PEM or DER.</summary>
+    /// <summary>
+    /// The user's certificates from the files' bytes: a PKCS#12 node certificate with its key, and the cluster CA (PEM or
+    /// DER). The caller reads the files (bounded, at most <see cref="MaxFileBytes"/>) and reports unreadable ones.
+    /// </summary>
     public static TlsOptions Load(byte[] certificate, string? password, byte[] ca, string certificateName)
     {
         var cert = X509CertificateLoader.LoadPkcs12(certificate, password);

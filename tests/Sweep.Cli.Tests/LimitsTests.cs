@@ -3,19 +3,26 @@ using System.Diagnostics;
 namespace Sweep.Cli.Tests;
 
 /// <summary>
-/// An exhausted descriptor limit (issue 27): `ulimit -n 64` or 150 ends with exit 1 and one line (no stack trace, no
+/// Exhausted limits (issue 27). Descriptors: `ulimit -n 64` or 150 ends with exit 1 and one line (no stack trace, no
 /// abort), before DIR is touched, and the store resumes afterwards; a low soft limit under a higher hard one is raised.
+/// Disk and memory: exit 1 and one line, the store resumed to the outputs of an uninterrupted run.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public class LimitsTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+    // A guard against a hang only: runs of a few CPU-seconds can take minutes on a 2-core machine at load 50.
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(8);
 
-    private static (int Exit, string Out, string Err) Limited(string ulimit, params string[] args)
+    private static (int Exit, string Out, string Err) Limited(string ulimit, params string[] args) => Limited(ulimit, [], args);
+
+    private static (int Exit, string Out, string Err) Limited(string ulimit, (string Name, string Value)[] environment, params string[] args)
     {
         var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment) psi.Environment[name] = value;
         psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add($"ulimit {ulimit} && exec dotnet \"$0\" \"$@\"");
+        // SIGXFSZ ignored (inherited through exec), as a shell or a service manager may leave it: a write past
+        // `ulimit -f` then fails with EFBIG instead of killing the process (which no program could report).
+        psi.ArgumentList.Add($"trap '' XFSZ; ulimit {ulimit} && exec dotnet \"$0\" \"$@\"");
         psi.ArgumentList.Add(SweepProcess.Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
@@ -55,5 +62,63 @@ public class LimitsTests
         var soft = Limited("-Sn 64", "status", out_);
         Assert.True(soft.Exit == 0, soft.Err);
         Directory.Delete(dir, recursive: true);
+    }
+
+    /// <summary>
+    /// An exhausted disk and exhausted memory (issue 27) end with exit 1 and one line that says what to do, the store
+    /// resumable: the rerun's outputs equal an uninterrupted run's. The disk: a file size limit (`ulimit -f`, no root
+    /// needed; SQLite's "disk I/O error" for the EFBIG a full disk's ENOSPC would be) hit by the store's journal during
+    /// the run, and by samples.csv when a complete store writes it again. Memory: a GC heap limit of 4 MiB.
+    /// </summary>
+    [Fact]
+    public void An_exhausted_disk_or_memory_ends_with_exit_1_and_one_line_and_the_store_resumes()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Campaigns.SeveralSeconds);
+        var reference = Path.Combine(dir, "reference");
+        Assert.Equal(0, SweepProcess.Run(Timeout, "run", file, "--out", reference).Exit);
+        // The runtime's double-mapped code pages are a file too, sized past any small limit: off, they are plain memory.
+        (string, string)[] noDoubleMapping = [("DOTNET_EnableWriteXorExecute", "0")];
+
+        // The journal past 64 KiB while shards are committed.
+        var store = Path.Combine(dir, "store");
+        Refused(Limited("-f 64", noDoubleMapping, "run", file, "--out", store), "ulimit -f");
+        Resumed(reference, store, file);
+
+        // samples.csv past 40 KiB (66 KB in all), written again from a complete store that the run itself barely writes.
+        var csv = Path.Combine(dir, "csv");
+        CopyStore(reference, csv);
+        var r = Limited("-f 40", noDoubleMapping, "run", file, "--out", csv);
+        Refused(r, "ulimit -f");
+        Assert.Contains("cannot write outputs", r.Err);
+        Resumed(reference, csv, file);
+
+        var memory = Path.Combine(dir, "memory");
+        Refused(Limited("-f unlimited", [("DOTNET_GCHeapHardLimit", "0x400000")], "run", file, "--out", memory), "out of memory");
+        Resumed(reference, memory, file);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    private static void Refused((int Exit, string Out, string Err) r, string says)
+    {
+        Assert.True(r.Exit == 1, $"exit {r.Exit}: {r.Err}");
+        Assert.Single(r.Err.TrimEnd('\n').Split('\n'));
+        Assert.DoesNotContain("   at ", r.Err);
+        Assert.Contains(says, r.Err);
+        Assert.Contains("resumes where it stopped", r.Err);
+    }
+
+    private static void Resumed(string reference, string stopped, string file)
+    {
+        var resumed = SweepProcess.Run(Timeout, "run", file, "--out", stopped);
+        Assert.True(resumed.Exit == 0, resumed.Err);
+        Campaigns.AssertSameOutputs(reference, stopped);
+    }
+
+    /// <summary>The store alone (campaign.db), as a finished run leaves it: the outputs are written again from it.</summary>
+    private static void CopyStore(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        File.Copy(Path.Combine(from, "campaign.db"), Path.Combine(to, "campaign.db"));
     }
 }

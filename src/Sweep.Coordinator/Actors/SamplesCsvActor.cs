@@ -49,20 +49,20 @@ internal sealed class SamplesCsvActor : ReceiveActor
         _reportTo = reportTo;
         _target = campaign.Target;
         string summaryPath = Path.Combine(outputDirectory, "summary.json"), samplesPath = Path.Combine(outputDirectory, "samples.csv");
-        void Failed(Exception e) { _csv?.Dispose(); _csv = null; reportTo.Tell(new StoreFailed($"cannot write outputs to '{outputDirectory}': {e.Message}")); }
+        void Failed(Exception e) { _csv?.Dispose(); _csv = null; reportTo.Tell(new StoreFailed($"cannot write outputs to '{outputDirectory}': {Exhausted.Describe(e)}")); }
         try
         {
             _reader = store.OpenReader();
             _csv = new SamplesCsvStream(campaign, outputDirectory, storedShards, _reader.ReadShard);
             Report();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException) { Failed(e); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException || Exhausted.Disk(e) || Exhausted.Memory(e)) { Failed(e); }
         reportTo.Tell(StreamReady.Instance);
 
         Receive<StreamShard>(s =>
         {
             try { _csv?.Add(s.Shard, s.Samples); Report(); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException) { Failed(e); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException || Exhausted.Disk(e) || Exhausted.Memory(e)) { Failed(e); }
         });
         // The periodic summary.json of a running campaign; once the final one is written (or failed), no more.
         Receive<LiveSummary>(l =>
@@ -87,7 +87,7 @@ internal sealed class SamplesCsvActor : ReceiveActor
             catch (Exception e)
             {
                 // Any failure here must end the campaign with a message: a restarted actor would never answer.
-                Sender.Tell(new StoreFailed($"cannot write outputs to '{outputDirectory}': {e.Message}"));
+                Sender.Tell(new StoreFailed($"cannot write outputs to '{outputDirectory}': {Exhausted.Describe(e)}"));
             }
         });
     }

@@ -47,7 +47,7 @@ internal sealed class StoreWriterActor : ReceiveActor
         try { accepted = _store.CommitShards(batch.Select(b => (b.Commit.Shard, (IReadOnlyList<SampleRecord>)b.Commit.Samples, b.Commit.Worker)).ToArray()); }
         catch (Exception e)
         {
-            foreach (var (_, replyTo) in batch.DistinctBy(b => b.ReplyTo)) replyTo.Tell(new StoreFailed($"cannot store results in '{_outputDirectory}': {e.Message}"));
+            foreach (var (_, replyTo) in batch.DistinctBy(b => b.ReplyTo)) replyTo.Tell(new StoreFailed($"cannot store results in '{_outputDirectory}': {Sweep.Results.Storage.Exhausted.Describe(e)}"));
             return;
         }
         for (int i = 0; i < batch.Length; i++)

@@ -20,7 +20,8 @@ internal static class StoreErrors
     internal static Exception Describe(SqliteException e, string path) => e.SqliteErrorCode switch
     {
         11 or 26 => new IOException($"the campaign store '{path}' is corrupted or not a database ({e.Message}); it will not be reused. Move it aside and rerun to start over.", e),
-        13 => new IOException($"the disk holding '{path}' is full: {e.Message}", e),
+        // A full disk, or a write past a file size limit (EFBIG: SQLite says "disk I/O error"): nothing is damaged.
+        10 or 13 => new IOException($"cannot write the campaign store '{path}': {Exhausted.Describe(e)}", e),
         8 or 14 => new UserError($"cannot write the campaign store '{path}' (read-only or inaccessible directory): {e.Message}"),
         // Our queries are fixed: any other SQL error means the schema or a page was damaged.
         _ => new StoreDamagedException($"the campaign store '{path}' is damaged or unreadable ({e.Message}); it will not be reused. Move it aside and rerun to start over.", e),
