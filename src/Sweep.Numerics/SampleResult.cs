@@ -50,6 +50,10 @@ public sealed record SampleResult
     public double? GlobalTime => Present(Record.GlobalTime);
     /// <summary>The tail rate (<see cref="Integration.TailRateFit"/>), when the analysis asked for it and the fit had enough points.</summary>
     public double? TailRate => Present(Record.TailRate);
+    /// <summary>The step-size condition of plain descent's loss certificate: "held", "failed" or "" (never checked).</summary>
+    public string StepCondition => Record.StepCondition;
+    /// <summary>Where the Hessian was read: "limit", "stop" or "" (not analysed).</summary>
+    public string HessianAt => Record.HessianAt;
 
     /// <summary>
     /// A gradient-flow trajectory that diverged: the flow cannot (Prop. 1), so the integrator failed; summaries should

@@ -48,8 +48,10 @@ public sealed class TrajectoryMonitor
     private readonly int _manifoldMask;     // every mode but the suppressed ones: the best critical point on the manifold
     private FirstCrossing _hit, _global;
     private TraceRecorder? _trace;
-    private bool _decreasing;
-    private double _lastLoss;
+    private readonly DescentStepCondition? _step;   // a discrete method's loss certificate holds only under it
+    private StepCondition _stepState;
+    private double _nextCheck, _checkInterval;
+    private bool _gradientTest;
     private Outcome? _certified;
     private double? _globalTime;
 
@@ -65,15 +67,22 @@ public sealed class TrajectoryMonitor
     /// limit, so global is certified only by convergence (gradient and state tests at the global label).
     /// </param>
     /// <param name="analysis">Whether to record the itinerary and the tail rate (none by default).</param>
+    /// <param name="stepCondition">
+    /// For a discrete method with a loss certificate (plain descent): the step-size condition under which it holds
+    /// (<see cref="DescentStepCondition"/>); without one a discrete method certifies only by convergence.
+    /// </param>
     public TrajectoryMonitor(LinearNetworkProblem problem, StopRule stop, double horizon, bool flow, InvariantManifold? manifold, bool lossCertificate = true,
-        AnalysisSettings? analysis = null)
+        AnalysisSettings? analysis = null, DescentStepCondition? stepCondition = null)
     {
         analysis ??= AnalysisSettings.Default;
-        _lossCertificate = lossCertificate;
+        _lossCertificate = lossCertificate && (flow || stepCondition is not null);
+        _step = flow || !lossCertificate ? null : stepCondition;
         _gradTol = stop.GradTolRel * problem.CyxNorm;
         _horizon = horizon;
         _epsHit = stop.EpsHit;
-        _until = stop.Until;
+        // The Hessian of every sample is read at the limit where there is one: a certified sample runs on until the
+        // gradient test holds (as under until = converged), an uncertified one to its horizon as always.
+        _until = analysis.Hessian == HessianScope.All ? Until.Converged : stop.Until;
         var cv = problem.CriticalValues;
         _minimum = cv.GlobalMinimum;
         _globalLevel = cv.GlobalCertificateLevel;
@@ -101,12 +110,14 @@ public sealed class TrajectoryMonitor
         _trace = trace;
         _certified = null;
         _globalTime = null;
-        _decreasing = _lossCertificate;
-        _lastLoss = loss;
+        _stepState = StepCondition.NotChecked;
+        _nextCheck = 0;
+        _checkInterval = 1;
+        _gradientTest = false;
         _hit = new FirstCrossing(_epsHit, _minimum, _flow, 0, loss);
         _global = new FirstCrossing(_globalLevel, _minimum, _flow, 0, loss, strict: true);
-        if (_decreasing && _global.Time is { } t) Certify(Outcome.Global, t);
-        CheckManifold(0, loss, weights);
+        if (_flow && _global.Time is { } t) Certify(Outcome.Global, t);
+        CheckLossLevel(0, loss, weights);
         _trace?.Record(0, loss);
         _itinerary?.Start(_probe!.Mask(weights), 0);
         _tail?.Start(0, loss - _minimum);
@@ -120,15 +131,13 @@ public sealed class TrajectoryMonitor
         _hit.Observe(time, loss, slope);
         if (_certified is null)
         {
-            if (!_flow && !(loss < _lastLoss)) _decreasing = false;
-            if (_decreasing)
+            if (_flow)
             {
                 _global.Observe(time, loss, slope);
                 if (_global.Time is { } t) Certify(Outcome.Global, t);
             }
-            CheckManifold(time, loss, weights);
+            CheckLossLevel(time, loss, weights);
         }
-        _lastLoss = loss;
         _trace?.Record(time, loss);
         _itinerary?.Observe(_probe!.Mask(weights), time);
         _tail?.Observe(time, loss - _minimum);
@@ -141,13 +150,43 @@ public sealed class TrajectoryMonitor
         var outcome = status == SampleStatus.Diverged ? Outcome.Diverged : _certified ?? Outcome.Unresolved;
         return new IntegrationResult(status, time, steps, evaluations, loss, gradNorm, _hit.Time, outcome,
             outcome == Outcome.Global ? _globalTime : null, outcome == Outcome.Diverged ? null : _itinerary?.ToItinerary(),
-            outcome == Outcome.Diverged ? null : _tail?.Rate());
+            outcome == Outcome.Diverged ? null : _tail?.Rate())
+        {
+            StepCondition = _stepState,
+            AtLimit = outcome is Outcome.Global or Outcome.Saddle && _gradientTest,
+        };
     }
 
-    /// <summary>The structural saddle certificate: on the manifold, below its second-lowest critical value.</summary>
-    private void CheckManifold(double time, double loss, LaneWeights weights)
+    /// <summary>
+    /// The loss certificates past the flow's global one: the structural saddle (on the manifold, below its
+    /// second-lowest critical value) for the flow; for a discrete method both, and only where the step-size condition
+    /// holds at this iterate. It is checked at the first iterate below a level and, while it fails, again 1, 2, 4, …
+    /// iterations later (a cost of O(log k) checks); a discrete method whose condition never holds certifies only by
+    /// convergence (<see cref="Check"/>).
+    /// </summary>
+    private void CheckLossLevel(double time, double loss, LaneWeights weights)
     {
-        if (_certified is null && _decreasing && loss - _minimum < _saddleLevel && _manifold!.Contains(weights)) Certify(Outcome.Saddle, time);
+        if (_certified is not null || !_lossCertificate) return;
+        double gap = loss - _minimum;
+        if (_flow)
+        {
+            if (gap < _saddleLevel && _manifold!.Contains(weights)) Certify(Outcome.Saddle, time);
+            return;
+        }
+        bool global = gap < _globalLevel;
+        if (!global && !(gap < _saddleLevel && _manifold!.Contains(weights))) return;
+        if (time < _nextCheck) return;
+        if (_step!.Holds(weights, gap))
+        {
+            _stepState = StepCondition.Held;
+            Certify(global ? Outcome.Global : Outcome.Saddle, time);
+        }
+        else
+        {
+            _stepState = StepCondition.Failed;
+            _nextCheck = time + _checkInterval;
+            _checkInterval *= 2;
+        }
     }
 
     private void Certify(Outcome outcome, double time)
@@ -160,20 +199,18 @@ public sealed class TrajectoryMonitor
     {
         if (!double.IsFinite(loss) || diverging) return SampleStatus.Diverged;
         bool gradientTest = gradNorm <= _gradTol && stateNorm <= _gradTol;
-        if (_certified is null && gradientTest)
+        _gradientTest = gradientTest;
+        if (_certified is null && gradientTest && !_flow)
         {
-            // A discrete method whose loss rose once (or may rise: momentum, Adam) certifies only by converging: at the
-            // global label, or on the manifold at its best label. The flow and monotone descent use the loss
-            // certificates instead (CheckManifold): for them a small gradient is only a diagnostic.
-            if (_probe is not null)
+            // A discrete method certifies also by converging: at the global label, or on the manifold at its best
+            // label (momentum, Adam and descent where the step-size condition did not hold rely on it). For the
+            // flow a small gradient is only a diagnostic: it certifies by the loss (CheckLossLevel).
+            int mask = _probe!.Mask(weights);
+            if (_manifold is not null && _manifold.Contains(weights))
             {
-                int mask = _probe.Mask(weights);
-                if (_manifold is not null && _manifold.Contains(weights))
-                {
-                    if (!_decreasing && mask == _manifoldMask) Certify(Outcome.Saddle, time);
-                }
-                else if (!_flow && mask == _globalMask) Certify(Outcome.Global, time);
+                if (mask == _manifoldMask) Certify(Outcome.Saddle, time);
             }
+            else if (mask == _globalMask) Certify(Outcome.Global, time);
         }
         bool done = _certified switch
         {

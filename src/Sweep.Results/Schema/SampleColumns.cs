@@ -11,7 +11,7 @@ public static class SampleColumns
 {
     public static IReadOnlyList<SampleColumn> All { get; } = Discover();
 
-    /// <summary>The samples.csv header line (without newline).</summary>
+    /// <summary>The header line of every column (without newline); samples.csv has those of its <see cref="CsvLayout"/>.</summary>
     public static string CsvHeader { get; } = string.Join(',', All.Select(c => c.Name));
 
     /// <summary>Names and value types in order: stores record it, and refuse to read blobs of another layout.</summary>
@@ -80,7 +80,9 @@ public static class SampleColumns
         foreach (var p in typeof(SampleRecord).GetProperties(BindingFlags.Public | BindingFlags.Instance).OrderBy(p => p.MetadataToken))
         {
             if (p.GetCustomAttribute<ColumnAttribute>() is not { } a) continue;
-            columns.Add(SampleColumn.For(p, a.Name, columns.Count));
+            var column = SampleColumn.For(p, a.Name, columns.Count);
+            column.Presence = a.Presence;
+            columns.Add(column);
         }
         return columns;
     }
