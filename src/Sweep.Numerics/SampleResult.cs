@@ -71,7 +71,11 @@ public sealed record SampleResult
         init
         {
             _hessian = value;
-            Record = Record with { HessianMin = value?.Min ?? double.NaN, HessianNegative = value?.Negative ?? double.NaN, HessianNull = value?.Null ?? double.NaN };
+            Record = Record with
+            {
+                HessianMin = value?.Min ?? double.NaN, HessianNegative = value?.Negative ?? double.NaN, HessianNull = value?.Null ?? double.NaN,
+                HessianAt = value is null ? "" : Record.HessianAt.Length > 0 ? Record.HessianAt : "stop",
+            };
         }
     }
 

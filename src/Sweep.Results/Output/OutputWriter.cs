@@ -142,7 +142,15 @@ public static class OutputWriter
             {
                 var hessian = new JsonObject();
                 foreach (var h in s.Hessian)
-                    hessian[h.Label] = new JsonObject { ["analysed"] = h.Strict + h.NonStrict, ["strict"] = h.Strict, ["non_strict"] = h.NonStrict };
+                {
+                    // Totals, then where they were read: at the limit (certified and converged) and at the stop state.
+                    var counts = new JsonObject { ["analysed"] = h.Strict + h.NonStrict, ["strict"] = h.Strict, ["non_strict"] = h.NonStrict };
+                    if (h.StrictAtLimit + h.NonStrictAtLimit > 0)
+                        counts["limit"] = new JsonObject { ["analysed"] = h.StrictAtLimit + h.NonStrictAtLimit, ["strict"] = h.StrictAtLimit, ["non_strict"] = h.NonStrictAtLimit };
+                    if (h.StrictAtStop + h.NonStrictAtStop > 0)
+                        counts["stop"] = new JsonObject { ["analysed"] = h.StrictAtStop + h.NonStrictAtStop, ["strict"] = h.StrictAtStop, ["non_strict"] = h.NonStrictAtStop };
+                    hessian[h.Label] = counts;
+                }
                 point["hessian"] = hessian;
             }
             if (LabelRule(p) is { } rule) point["label_rule"] = rule;
