@@ -12,13 +12,15 @@ namespace Sweep.Numerics.Integration;
 /// <item>records t_hit (first L − L_min ≤ eps_hit) and the trace;</item>
 /// <item>certifies the outcome: <b>global</b> once L − L_min &lt; (L_2 − δ) − L_min (<see cref="CriticalValues.GlobalCertificateLevel"/>),
 /// for the flow at any time (L is non-increasing and the limit is critical, Prop. 1) with t_global interpolated linearly
-/// in time between the accepted states that bracket the crossing, exactly like t_hit; for a discrete method only while
-/// every step so far decreased the loss, and afterwards only by the gradient test at the global label (Z rule);
+/// in time between the accepted states that bracket the crossing, exactly like t_hit; for a discrete method only at an
+/// iterate where the step-size condition holds (<see cref="DescentStepCondition"/>: every later step then decreases L
+/// and the limit is critical; checked at the first iterate below the level and 1, 2, 4, … iterations after), and
+/// otherwise only by the gradient test at the global label (Z rule);
 /// <b>saddle</b> on the invariant manifold of suppressed modes (<see cref="InvariantManifold"/>, entries still exactly
 /// zero) once L − L_min &lt; (L′ − δ′) − L_min, L′ the manifold's second-lowest critical value
 /// (<see cref="InvariantManifold.SaddleCertificateLevel"/>): L is non-increasing, so the limit is the manifold's best
 /// label, a saddle (MATH.md, Saddle certificate on invariant manifolds). No convergence is needed; the gradient test
-/// is only a diagnostic there (and a discrete method certifies the same way only while every step decreased the loss);</item>
+/// is only a diagnostic there (and a discrete method certifies the same way only under the step-size condition);</item>
 /// <item>for a method whose loss is not monotone (momentum, Nesterov, Adam: <c>lossCertificate: false</c>) only by
 /// convergence: the gradient test at the global label, where the gradient test also requires the method's state to
 /// be settled (the norm of its next step over η, <c>stateNorm</c>, within the same threshold ||∇L|| is held to);</item>
@@ -27,8 +29,9 @@ namespace Sweep.Numerics.Integration;
 /// itinerary from the Z rule at accepted steps, so a label counts from the first accepted state that carries it;</item>
 /// <item>measures the tail rate when the analysis asks for it: the exponential rate of L − L_min over the last
 /// decade before the stop, from log-spaced checkpoints (<see cref="TailRateFit"/>, bounded, allocation-free);</item>
-/// <item>stops it: diverged; else when the <see cref="Until"/> condition is met (status converged); else at the horizon.
-/// The gradient test alone never stops a trajectory.</item>
+/// <item>stops it: diverged; else when the <see cref="Until"/> condition is met (status converged; with
+/// <c>analysis.hessian = all</c> a certified trajectory runs on until the gradient test holds, so its Hessian is read at
+/// the limit); else at the horizon. The gradient test alone never stops a trajectory.</item>
 /// </list>
 /// One per lane, reused for each trajectory the lane runs; it allocates nothing per step.
 /// </summary>
@@ -59,7 +62,7 @@ public sealed class TrajectoryMonitor
     /// <param name="flow">
     /// True for the gradient flow (continuous time: crossing times are interpolated, the loss certificate holds at any
     /// time); false for a discrete method whose iteration count is its time (crossings at the iterate, the loss
-    /// certificate only while the loss decreased at every step).
+    /// certificate only under the step-size condition).
     /// </param>
     /// <param name="manifold">The suppressed modes' invariant manifold, when the start lies on one with a structural certificate.</param>
     /// <param name="lossCertificate">
@@ -89,7 +92,7 @@ public sealed class TrajectoryMonitor
         _globalMask = cv.GlobalMask;
         _flow = flow;
         _manifold = manifold;
-        // Descent certifies global by its label after a non-decrease; a suppressed-mode start needs its label too.
+        // Descent certifies also by its label (where the step-size condition fails); a suppressed-mode start needs its label too.
         _probe = flow && manifold is null && !analysis.Itinerary ? null : new LabelProbe(problem);
         _itinerary = analysis.Itinerary ? new ItineraryRecorder() : null;
         _tail = analysis.TailRate ? new TailRateFit(TailRateFit.Floor(cv)) : null;
