@@ -56,7 +56,9 @@ public class ReportTests
         Assert.Equal(["outcomes-init-scale", "fractions-init-scale", "hessian-strict-init-scale", "hessian-min-init-scale", "saddle-mass-init-scale", "uncertified-share", "hitting-times", "survival", "traces-p0", "traces-p1"], result.Figures);
         foreach (var f in result.Figures) Assert.True(new FileInfo(Path.Combine(dir, "report", f + ".png")).Length > 1000, f);
         var html = File.ReadAllText(result.IndexPath);
-        Assert.Contains("Hessian at the stop (every non-diverged sample", html);
+        Assert.Contains("Hessian (every non-diverged sample: certified samples run on until the gradient test holds and are read at that limit", html);
+        Assert.Contains("<th>read at</th>", html);
+        Assert.Matches("<td>(limit|stop)</td>", html);
         AssertReferencesExist(result.IndexPath);
     }
 
