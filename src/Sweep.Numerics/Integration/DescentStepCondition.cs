@@ -65,8 +65,9 @@ public sealed class DescentStepCondition
     /// <summary>The self-consistent Hessian bound ℓ on the reachable set, or null when none below 2/η exists.</summary>
     public double? Bound(LaneWeights weights, double gap)
     {
-        if (!(gap >= 0) || !double.IsFinite(gap)) return null;
-        double g = gap + _margin;
+        if (!double.IsFinite(gap)) return null;
+        // A gap computed a hair below 0 at a minimum is rounding, which the margin δ covers.
+        double g = Math.Max(gap, 0) + _margin;
         for (int i = 1; i <= _shape.Depth; i++) (_lo[i - 1], _hi[i - 1]) = ExtremeEigenvalues(weights, i);
         double imbalance = ImbalanceBound(_lo, _hi);
         return SelfConsistentBound(g, imbalance);

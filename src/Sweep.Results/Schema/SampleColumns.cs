@@ -21,6 +21,8 @@ public static class SampleColumns
     public static string NameOf<TEnum>(TEnum value) where TEnum : struct, Enum =>
         All.OfType<EnumColumn<TEnum>>().FirstOrDefault()?.NameOf(value) ?? Enum.GetName(value)!.ToLowerInvariant();
 
+    private static readonly int HessianAtIndex = All.First(c => c.Name == "hessian_at").Index;
+
     public static SampleColumn Named(string name) => All.FirstOrDefault(c => c.Name == name) ?? throw new ArgumentException($"no column '{name}'", nameof(name));
 
     /// <summary>Every column of <paramref name="record"/>, in order (the wire and the store blob).</summary>
@@ -38,6 +40,8 @@ public static class SampleColumns
         var record = new SampleRecord();
         int n = columns ?? All.Count;
         for (int i = 0; i < n; i++) All[i].ReadBinary(r, record, intern);
+        // A layout from before hessian_at: every Hessian it holds was read at the stop state (nothing else existed).
+        if (n <= HessianAtIndex && !double.IsNaN(record.HessianMin)) record = record with { HessianAt = "stop" };
         return record;
     }
 
