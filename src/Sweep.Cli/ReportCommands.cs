@@ -56,7 +56,7 @@ public static class ReportCommands
             {
                 // One typed column per swept parameter; the Parquet file also carries the campaign and its provenance.
                 var parameters = ExportParameters.For(campaign);
-                if (format == "csv") count = Exporter.WriteCsv(tmp, Samples(), parameters);
+                if (format == "csv") count = Exporter.WriteCsv(tmp, Samples(), parameters, Sweep.Results.CsvLayout.For(campaign));
                 else
                 {
                     var (created, builds) = StoreProvenance.Read(store);

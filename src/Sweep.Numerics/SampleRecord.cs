@@ -52,9 +52,22 @@ public sealed record SampleRecord
     [Column("tail_rate")] public double TailRate { get; init; } = double.NaN;
     /// <summary>
     /// The rate ρ the invariants at t = 0 guarantee to L − L_min (<see cref="Sweep.Numerics.Analysis.Proposition2"/>): &gt; 0 when the
-    /// hypotheses hold, 0 when they do not; NaN unless <c>analysis.prop2</c> and a flow on a pyramidal network.
+    /// hypotheses hold, 0 when they do not; NaN unless <c>analysis.prop2</c> and a flow on a pyramidal network. In samples.csv
+    /// only with <c>analysis.prop2</c>.
     /// </summary>
-    [Column("prop2_rate")] public double Prop2Rate { get; init; } = double.NaN;
+    [Column("prop2_rate", Presence = ColumnPresence.Prop2Analysis)] public double Prop2Rate { get; init; } = double.NaN;
+    /// <summary>
+    /// What the step-size condition of plain descent's loss certificate said (docs/gd-certificate.md): <c>held</c> (the
+    /// loss certificate fired), <c>failed</c> (at every check: certified only by convergence, or unresolved), empty when
+    /// never checked. In samples.csv only for campaigns with such a method (<see cref="ColumnPresence.DescentStepCondition"/>).
+    /// </summary>
+    [Column("step_condition", Presence = ColumnPresence.DescentStepCondition)] public string StepCondition { get; init; } = "";
+    /// <summary>
+    /// Where the Hessian columns were read: <c>limit</c> (a certified sample at which the gradient test held: its limit, to
+    /// the gradient tolerance), <c>stop</c> (the stop state of a sample that did not converge: unresolved, or certified
+    /// but stopped first); empty when not analysed. In samples.csv only with <c>analysis.hessian</c>.
+    /// </summary>
+    [Column("hessian_at", Presence = ColumnPresence.HessianAnalysis)] public string HessianAt { get; init; } = "";
 
     /// <summary>The invariant_eigs cell: "lo:hi" per layer, space-separated, each real in shortest round-trip form (−0 as 0).</summary>
     public static string FormatEigenvalues(IEnumerable<(double Min, double Max)> eigenvalues) =>
@@ -100,4 +113,21 @@ public sealed record SampleRecord
 public sealed class ColumnAttribute(string name) : Attribute
 {
     public string Name { get; } = name;
+    /// <summary>When the column is in samples.csv (the store, the wire and Parquet always carry every column).</summary>
+    public ColumnPresence Presence { get; init; } = ColumnPresence.Always;
+}
+
+/// <summary>
+/// When a column appears in samples.csv: always, or only for campaigns that can fill it, so that adding a column for one
+/// kind of campaign leaves every other campaign's samples.csv byte for byte as it was.
+/// </summary>
+public enum ColumnPresence
+{
+    Always,
+    /// <summary>Some point runs a discrete method with a loss certificate (gd; momentum and Nesterov at β = 0; full-batch sgd at a constant rate).</summary>
+    DescentStepCondition,
+    /// <summary>Some point asks for the Hessian (<c>analysis.hessian</c> other than none).</summary>
+    HessianAnalysis,
+    /// <summary>Some point asks for Proposition 2's guaranteed rate (<c>analysis.prop2</c>).</summary>
+    Prop2Analysis,
 }

@@ -52,6 +52,10 @@ public sealed record SampleResult
     public double? TailRate => Present(Record.TailRate);
     /// <summary>The rate Proposition 2 guarantees (0: its hypotheses fail), when the analysis asked for it and it applies.</summary>
     public double? Prop2Rate => Present(Record.Prop2Rate);
+    /// <summary>The step-size condition of plain descent's loss certificate: "held", "failed" or "" (never checked).</summary>
+    public string StepCondition => Record.StepCondition;
+    /// <summary>Where the Hessian was read: "limit", "stop" or "" (not analysed).</summary>
+    public string HessianAt => Record.HessianAt;
 
     /// <summary>
     /// A gradient-flow trajectory that diverged: the flow cannot (Prop. 1), so the integrator failed; summaries should
@@ -72,7 +76,11 @@ public sealed record SampleResult
         init
         {
             _hessian = value;
-            Record = Record with { HessianMin = value?.Min ?? double.NaN, HessianNegative = value?.Negative ?? double.NaN, HessianNull = value?.Null ?? double.NaN };
+            Record = Record with
+            {
+                HessianMin = value?.Min ?? double.NaN, HessianNegative = value?.Negative ?? double.NaN, HessianNull = value?.Null ?? double.NaN,
+                HessianAt = value is null ? "" : Record.HessianAt.Length > 0 ? Record.HessianAt : "stop",
+            };
         }
     }
 

@@ -193,6 +193,8 @@ public sealed class TrajectorySolver
             label = c.Label;
             critical = c.CriticalValue;
             drift = Invariants.Drift(_problem.Shape, initialInvariants, Invariants.Compute(_problem.Shape, final));
+            // At the limit where the sample converged (r.AtLimit: certified, gradient test held; with hessian = all the
+            // monitor runs certified samples on until it does), else at the stop state.
             if (_hessian is not null && (_analysis.Hessian == HessianScope.All || r.Outcome == Outcome.Unresolved))
                 hessian = HessianSpectrum.Of(_hessian.At(final), _hessianTolerance);
         }
@@ -222,6 +224,8 @@ public sealed class TrajectorySolver
             InvariantEigenvalues = eigenvalues is null ? "" : SampleRecord.FormatEigenvalues(eigenvalues),
             TailRate = r.TailRate ?? double.NaN,
             Prop2Rate = double.IsNaN(_cxxMin) ? double.NaN : Proposition2.Rate(_problem.Shape, initialInvariants, _cxxMin),
+            StepCondition = r.StepCondition switch { StepCondition.Held => "held", StepCondition.Failed => "failed", _ => "" },
+            HessianAt = hessian is null ? "" : r.AtLimit ? "limit" : "stop",
             TraceTime = points?.Select(t => t.Time).ToArray(),
             TraceLoss = points?.Select(t => t.Loss).ToArray(),
             HessianEvaluations = r.HessianEvaluations,

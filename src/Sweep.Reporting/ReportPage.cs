@@ -73,10 +73,15 @@ internal static class ReportPage
             sb.Append("</table>");
             if (p.Spec.Analyses.Hessian != HessianScope.None)
             {
-                sb.Append($"<p>Hessian at the stop ({(p.Spec.Analyses.Hessian == HessianScope.All ? "every non-diverged sample" : "the unresolved samples")}; τ = {F(HessianSpectrum.ToleranceFor(p.Problem))}):</p>");
-                sb.Append("<table><tr><th>label S</th><th>analysed</th><th>strict (λ_min &lt; −τ)</th><th>non-strict</th></tr>");
+                sb.Append($"<p>Hessian ({(p.Spec.Analyses.Hessian == HessianScope.All ? "every non-diverged sample: certified samples run on until the gradient test holds and are read at that limit, the others at their stop state" : "the unresolved samples, at their stop state, which is not a critical point")}; τ = {F(HessianSpectrum.ToleranceFor(p.Problem))}):</p>");
+                sb.Append("<table><tr><th>label S</th><th>read at</th><th>analysed</th><th>strict (λ_min &lt; −τ)</th><th>non-strict</th></tr>");
                 foreach (var h in s.Hessian)
-                    sb.Append($"<tr><td class=\"l\">{E(h.Label)}</td><td>{h.Strict + h.NonStrict}</td><td>{h.Strict}</td><td>{h.NonStrict}</td></tr>");
+                {
+                    if (h.StrictAtLimit + h.NonStrictAtLimit > 0)
+                        sb.Append($"<tr><td class=\"l\">{E(h.Label)}</td><td>limit</td><td>{h.StrictAtLimit + h.NonStrictAtLimit}</td><td>{h.StrictAtLimit}</td><td>{h.NonStrictAtLimit}</td></tr>");
+                    if (h.StrictAtStop + h.NonStrictAtStop > 0)
+                        sb.Append($"<tr><td class=\"l\">{E(h.Label)}</td><td>stop</td><td>{h.StrictAtStop + h.NonStrictAtStop}</td><td>{h.StrictAtStop}</td><td>{h.NonStrictAtStop}</td></tr>");
+                }
                 sb.Append("</table>");
             }
         }

@@ -9,7 +9,8 @@ internal static class Campaigns
     /// </summary>
     public static string WithoutParameters(string csv)
     {
-        int columns = Sweep.Results.Output.OutputWriter.SamplesHeader.Count(c => c == ',') + 1;
+        // The samples' columns are those before the first param.* (a campaign's optional columns included).
+        int columns = csv.Split('\n')[0].Split(',').TakeWhile(name => !name.StartsWith("param.", StringComparison.Ordinal)).Count();
         var sb = new System.Text.StringBuilder();
         foreach (var line in csv.Split('\n'))
         {

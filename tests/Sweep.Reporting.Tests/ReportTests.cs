@@ -56,7 +56,9 @@ public class ReportTests
         Assert.Equal(["outcomes-init-scale", "fractions-init-scale", "hessian-strict-init-scale", "hessian-min-init-scale", "saddle-mass-init-scale", "uncertified-share", "hitting-times", "survival", "traces-p0", "traces-p1"], result.Figures);
         foreach (var f in result.Figures) Assert.True(new FileInfo(Path.Combine(dir, "report", f + ".png")).Length > 1000, f);
         var html = File.ReadAllText(result.IndexPath);
-        Assert.Contains("Hessian at the stop (every non-diverged sample", html);
+        Assert.Contains("Hessian (every non-diverged sample: certified samples run on until the gradient test holds and are read at that limit", html);
+        Assert.Contains("<th>read at</th>", html);
+        Assert.Matches("<td>(limit|stop)</td>", html);
         AssertReferencesExist(result.IndexPath);
     }
 
@@ -160,6 +162,8 @@ public class ReportTests
         foreach (var s in back) OutputWriter.WriteCsvRow(again, s);
         Assert.Equal(rows, again.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList());
         var schema = (await Parquet.ParquetReader.ReadSchemaAsync(parquet)).DataFields.Select(f => f.Name);
-        Assert.Equal(OutputWriter.SamplesHeader.Split(','), schema);
+        // Parquet carries every column; samples.csv only the optional ones its campaign fills (CsvLayout).
+        Assert.Equal(Sweep.Results.SampleColumns.All.Select(c => c.Name), schema);
+        Assert.Equal(OutputWriter.SamplesHeader.Split(','), schema.Take(OutputWriter.SamplesHeader.Split(',').Length));
     }
 }

@@ -1,3 +1,5 @@
+using Sweep.Campaigns;
+using Sweep.Results.Output;
 using Sweep.Results.Statistics;
 using Sweep.Results;
 using Sweep.Numerics.Integration;
@@ -139,6 +141,54 @@ public class StatisticsTests
     [Fact]
     public void The_hessian_columns_come_last_in_the_contract_order()
     {
-        Assert.EndsWith(",hessian_min,hessian_negative,hessian_null,invariant_eigs,tail_rate,prop2_rate", SampleColumns.CsvHeader);
+        Assert.EndsWith(",hessian_min,hessian_negative,hessian_null,invariant_eigs,tail_rate", CsvLayout.Default.Header);
+        Assert.EndsWith(",tail_rate,prop2_rate,step_condition,hessian_at", SampleColumns.CsvHeader);
+    }
+
+    /// <summary>The optional columns are in samples.csv only for campaigns that fill them, so every other campaign's file keeps its bytes.</summary>
+    [Fact]
+    public void Optional_columns_appear_only_for_the_campaigns_that_fill_them()
+    {
+        Campaign Load(string dynamics, string analysis) => CampaignLoader.Parse($$"""
+            { "name": "c", "seed": 1, "problem": { "kind": "canonical", "singular_values": [3, 1], "input_dim": 2 },
+              "network": { "hidden": [2] }, "init": { "kind": "gaussian", "scale": 0.1 }, "dynamics": {{dynamics}},
+              {{analysis}} "samples": 4, "shard_size": 2 }
+            """, ".");
+        const string flow = "{ \"method\": \"flow\", \"t_max\": 10 }", gd = "{ \"method\": \"gd\", \"learning_rate\": 0.1, \"max_iters\": 10 }";
+        const string momentum = "{ \"method\": \"momentum\", \"learning_rate\": 0.1, \"beta\": 0.9, \"max_iters\": 10 }";
+        Assert.Equal(CsvLayout.Default.Header, CsvLayout.For(Load(flow, "")).Header);
+        Assert.Equal(CsvLayout.Default.Header, CsvLayout.For(Load(momentum, "")).Header);
+        Assert.Equal(CsvLayout.Default.Header + ",step_condition", CsvLayout.For(Load(gd, "")).Header);
+        Assert.Equal(CsvLayout.Default.Header + ",hessian_at", CsvLayout.For(Load(flow, "\"analysis\": { \"hessian\": \"all\" },")).Header);
+        var both = CsvLayout.For(Load(gd, "\"analysis\": { \"hessian\": \"uncertified\" },"));
+        Assert.Equal(CsvLayout.Default.Header + ",step_condition,hessian_at", both.Header);
+        Assert.Equal(CsvLayout.Default.Header + ",prop2_rate", CsvLayout.For(Load(flow, "\"analysis\": { \"prop2\": true },")).Header);
+        // A row round-trips through the layout; the columns it leaves out stay empty.
+        var r = new SampleRecord { Point = 1, Sample = 2, Label = "{0}", StepCondition = "held", HessianAt = "limit", HessianMin = -1, HessianNegative = 1, HessianNull = 0 };
+        var w = new StringWriter();
+        both.WriteRow(w, r);
+        Assert.Equal(r, both.ParseRow(OutputWriter.SplitCsv(w.ToString().TrimEnd('\n'))));
+        var plain = new StringWriter();
+        CsvLayout.Default.WriteRow(plain, r);
+        Assert.Equal(r with { StepCondition = "", HessianAt = "" }, CsvLayout.Default.ParseRow(OutputWriter.SplitCsv(plain.ToString().TrimEnd('\n'))));
+    }
+
+    [Fact]
+    public void Hessian_counts_split_into_limit_and_stop()
+    {
+        var stats = PointStatistics.ForShard(0, 100);
+        SampleRecord R(string label, double negative, string at) => new()
+        {
+            Point = 0, Label = label, Outcome = at == "limit" ? Outcome.Saddle : Outcome.Unresolved, CriticalValue = 0.5, HessianNegative = negative,
+            HessianMin = negative > 0 ? -1 : 0, HessianNull = 3, HessianAt = at,
+        };
+        foreach (var r in new[] { R("{0}", 2, "limit"), R("{0}", 0, "stop"), R("{0}", 1, "stop"), R("{0}", 1, "limit"), R("{}", 0, "limit") }) stats.Add(r);
+        var h = stats.Summarize().Hessian;
+        Assert.Equal([new HessianCounts("{}", 0, 1) { NonStrictAtLimit = 1 }, new HessianCounts("{0}", 3, 1) { StrictAtLimit = 2 }], h);
+        Assert.Equal(1, h[1].StrictAtStop);
+        Assert.Equal(1, h[1].NonStrictAtStop);
+        var back = PointStatistics.Decode(0, 100, stats.Encode());
+        Assert.Equal(h, back.Summarize().Hessian);
+        Assert.Equal(3, stats.Encode()[0]);     // format 1 with the counts at the limit
     }
 }

@@ -26,7 +26,11 @@ public abstract record Dynamics
 
     /// <summary>The monitor of one trajectory, set by the traits below.</summary>
     protected TrajectoryMonitor NewMonitor(LinearNetworkProblem problem, StopRule stop, InvariantManifold? manifold, AnalysisSettings? analysis) =>
-        new(problem, stop, StopTime, flow: !Discrete, manifold, lossCertificate: CertifiesBy(problem) == Certification.LossLevel, analysis);
+        new(problem, stop, StopTime, flow: !Discrete, manifold, lossCertificate: CertifiesBy(problem) == Certification.LossLevel, analysis,
+            Discrete && CertifiesBy(problem) == Certification.LossLevel ? new DescentStepCondition(problem, FixedLearningRate) : null);
+
+    /// <summary>The constant step η of a discrete method whose loss certificate rests on <see cref="DescentStepCondition"/>; NaN otherwise.</summary>
+    public virtual double FixedLearningRate => double.NaN;
 
     /// <summary>Where the monitor stops an uncertified trajectory: <see cref="Horizon"/> unless the method runs without one.</summary>
     protected virtual double StopTime => Horizon;
@@ -54,6 +58,6 @@ public abstract record Dynamics
     /// <summary>Where an uncertified trajectory stops: t_max for the flow, max_iters for the discrete methods.</summary>
     public abstract double Horizon { get; }
 
-    /// <summary>True for a discrete method: time is the iteration count (crossings at the iterate, the loss certificate only while every step decreased L).</summary>
+    /// <summary>True for a discrete method: time is the iteration count (crossings at the iterate, a loss certificate only under the step-size condition).</summary>
     public virtual bool Discrete => true;
 }

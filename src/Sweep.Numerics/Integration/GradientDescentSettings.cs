@@ -8,6 +8,7 @@ public sealed record GradientDescentSettings(double LearningRate, long MaxIters)
 {
     public override double Horizon => MaxIters;
     public override int Order => 1;
+    public override double FixedLearningRate => LearningRate;
 
     public override ILaneMethod CreateMethod<T>(LinearNetworkProblem problem) => new GradientDescent<T>(problem, this);
 }

@@ -11,8 +11,9 @@ public sealed record MomentumSettings(double LearningRate, double Beta, long Max
     public override double Horizon => MaxIters;
     public override int Order => 1;
     public override bool Stateful => true;
-    /// <summary>β = 0 is plain descent bit for bit and keeps its loss certificate; otherwise the loss may rise.</summary>
+    /// <summary>β = 0 is plain descent bit for bit and keeps its loss certificate (under the same step-size condition); otherwise the loss may rise.</summary>
     public override Certification CertifiesBy(LinearNetworkProblem problem) => Beta == 0 ? Certification.LossLevel : Certification.ConvergenceOnly;
+    public override double FixedLearningRate => LearningRate;
 
     public override ILaneMethod CreateMethod<T>(LinearNetworkProblem problem) => new StatefulDescent<T>(problem, OptimizerKind.Momentum, LearningRate, Beta, 0, 0);
 }
@@ -28,8 +29,9 @@ public sealed record NesterovSettings(double LearningRate, double Beta, long Max
     public override double Horizon => MaxIters;
     public override int Order => 1;
     public override bool Stateful => true;
-    /// <summary>β = 0 is plain descent bit for bit and keeps its loss certificate; otherwise the loss may rise.</summary>
+    /// <summary>β = 0 is plain descent bit for bit and keeps its loss certificate (under the same step-size condition); otherwise the loss may rise.</summary>
     public override Certification CertifiesBy(LinearNetworkProblem problem) => Beta == 0 ? Certification.LossLevel : Certification.ConvergenceOnly;
+    public override double FixedLearningRate => LearningRate;
 
     public override ILaneMethod CreateMethod<T>(LinearNetworkProblem problem) => new StatefulDescent<T>(problem, OptimizerKind.Nesterov, LearningRate, Beta, 0, 0);
 }

@@ -4,7 +4,7 @@ namespace Sweep.Numerics.Integration;
 /// What a finite run may claim of a trajectory's limit (MATH.md, Outcomes and certificates).
 /// <list type="bullet">
 /// <item><see cref="Global"/>: certified to converge to a global minimum (flow: the loss fell below L_2 − δ; descent:
-/// the same while every step decreased the loss, else the gradient test at the global label).</item>
+/// the same where its step-size condition holds, <see cref="DescentStepCondition"/>, else the gradient test at the global label).</item>
 /// <item><see cref="Saddle"/>: certified structurally: the state lies on the invariant manifold of suppressed modes
 /// (their rows and columns still exactly zero), where a mode can never be learned, and the gradient test holds.</item>
 /// <item><see cref="Unresolved"/>: neither, at the horizon; the label says which saddle it was near.</item>

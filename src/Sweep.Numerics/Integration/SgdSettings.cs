@@ -28,9 +28,14 @@ public sealed record SgdSettings(double LearningRate, int BatchSize, long DecayE
     public override int Order => 1;
     /// <summary>The epoch's permutation and the tail sum travel from step to step.</summary>
     public override bool Stateful => true;
-    /// <summary>b = m is deterministic full-batch descent, whose loss certificate holds as for gd; b &lt; m: the loss is not monotone.</summary>
+    /// <summary>
+    /// b = m at a constant rate is deterministic full-batch descent, whose loss certificate holds as for gd (under the
+    /// same step-size condition); b &lt; m: the loss is not monotone. A decaying rate has Σ η_k &lt; ∞: the iterates may
+    /// stop short of a critical point, so a low loss says nothing about a limit, and only convergence certifies.
+    /// </summary>
     public override Certification CertifiesBy(LinearNetworkProblem problem) =>
-        BatchSize == problem.Examples?.Count ? Certification.LossLevel : Certification.ConvergenceOnly;
+        BatchSize == problem.Examples?.Count && DecayEvery == 0 ? Certification.LossLevel : Certification.ConvergenceOnly;
+    public override double FixedLearningRate => LearningRate;
 
     /// <summary>One trajectory at a time whatever <typeparamref name="T"/> (each would need its own batches): SGD does not run in SIMD lanes.</summary>
     public override ILaneMethod CreateMethod<T>(LinearNetworkProblem problem) => new StochasticGradientDescent(problem, this);

@@ -15,7 +15,7 @@ namespace Sweep.Numerics.Integration;
 /// Adam: d = m̂/(√ŝ + ε)), and the label of W_k is global (Z rule). For plain descent d = ∇L, so the state test is
 /// the gradient test. t_global is that iteration; t_hit is the first iterate with L − L_min ≤ eps_hit, as for descent.
 /// With β = 0 momentum and Nesterov are plain descent bit for bit and keep descent's certificate (the loss below
-/// L_2 − δ while every step decreased it), so every field of a result equals <see cref="GradientDescent{T}"/>'s.
+/// L_2 − δ under the step-size condition), so every field of a result equals <see cref="GradientDescent{T}"/>'s.
 /// Otherwise the sample is unresolved at max_iters; non-finite or exploding weights are the outcome diverged.
 /// </para>
 /// <para>

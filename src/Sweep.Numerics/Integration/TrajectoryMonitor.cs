@@ -12,13 +12,15 @@ namespace Sweep.Numerics.Integration;
 /// <item>records t_hit (first L − L_min ≤ eps_hit) and the trace;</item>
 /// <item>certifies the outcome: <b>global</b> once L − L_min &lt; (L_2 − δ) − L_min (<see cref="CriticalValues.GlobalCertificateLevel"/>),
 /// for the flow at any time (L is non-increasing and the limit is critical, Prop. 1) with t_global interpolated linearly
-/// in time between the accepted states that bracket the crossing, exactly like t_hit; for a discrete method only while
-/// every step so far decreased the loss, and afterwards only by the gradient test at the global label (Z rule);
+/// in time between the accepted states that bracket the crossing, exactly like t_hit; for a discrete method only at an
+/// iterate where the step-size condition holds (<see cref="DescentStepCondition"/>: every later step then decreases L
+/// and the limit is critical; checked at the first iterate below the level and 1, 2, 4, … iterations after), and
+/// otherwise only by the gradient test at the global label (Z rule);
 /// <b>saddle</b> on the invariant manifold of suppressed modes (<see cref="InvariantManifold"/>, entries still exactly
 /// zero) once L − L_min &lt; (L′ − δ′) − L_min, L′ the manifold's second-lowest critical value
 /// (<see cref="InvariantManifold.SaddleCertificateLevel"/>): L is non-increasing, so the limit is the manifold's best
 /// label, a saddle (MATH.md, Saddle certificate on invariant manifolds). No convergence is needed; the gradient test
-/// is only a diagnostic there (and a discrete method certifies the same way only while every step decreased the loss);</item>
+/// is only a diagnostic there (and a discrete method certifies the same way only under the step-size condition);</item>
 /// <item>for a method whose loss is not monotone (momentum, Nesterov, Adam: <c>lossCertificate: false</c>) only by
 /// convergence: the gradient test at the global label, where the gradient test also requires the method's state to
 /// be settled (the norm of its next step over η, <c>stateNorm</c>, within the same threshold ||∇L|| is held to);</item>
@@ -27,8 +29,9 @@ namespace Sweep.Numerics.Integration;
 /// itinerary from the Z rule at accepted steps, so a label counts from the first accepted state that carries it;</item>
 /// <item>measures the tail rate when the analysis asks for it: the exponential rate of L − L_min over the last
 /// decade before the stop, from log-spaced checkpoints (<see cref="TailRateFit"/>, bounded, allocation-free);</item>
-/// <item>stops it: diverged; else when the <see cref="Until"/> condition is met (status converged); else at the horizon.
-/// The gradient test alone never stops a trajectory.</item>
+/// <item>stops it: diverged; else when the <see cref="Until"/> condition is met (status converged; with
+/// <c>analysis.hessian = all</c> a certified trajectory runs on until the gradient test holds, so its Hessian is read at
+/// the limit); else at the horizon. The gradient test alone never stops a trajectory.</item>
 /// </list>
 /// One per lane, reused for each trajectory the lane runs; it allocates nothing per step.
 /// </summary>
@@ -48,8 +51,10 @@ public sealed class TrajectoryMonitor
     private readonly int _manifoldMask;     // every mode but the suppressed ones: the best critical point on the manifold
     private FirstCrossing _hit, _global;
     private TraceRecorder? _trace;
-    private bool _decreasing;
-    private double _lastLoss;
+    private readonly DescentStepCondition? _step;   // a discrete method's loss certificate holds only under it
+    private StepCondition _stepState;
+    private double _nextCheck, _checkInterval;
+    private bool _gradientTest;
     private Outcome? _certified;
     private double? _globalTime;
 
@@ -57,7 +62,7 @@ public sealed class TrajectoryMonitor
     /// <param name="flow">
     /// True for the gradient flow (continuous time: crossing times are interpolated, the loss certificate holds at any
     /// time); false for a discrete method whose iteration count is its time (crossings at the iterate, the loss
-    /// certificate only while the loss decreased at every step).
+    /// certificate only under the step-size condition).
     /// </param>
     /// <param name="manifold">The suppressed modes' invariant manifold, when the start lies on one with a structural certificate.</param>
     /// <param name="lossCertificate">
@@ -65,22 +70,29 @@ public sealed class TrajectoryMonitor
     /// limit, so global is certified only by convergence (gradient and state tests at the global label).
     /// </param>
     /// <param name="analysis">Whether to record the itinerary and the tail rate (none by default).</param>
+    /// <param name="stepCondition">
+    /// For a discrete method with a loss certificate (plain descent): the step-size condition under which it holds
+    /// (<see cref="DescentStepCondition"/>); without one a discrete method certifies only by convergence.
+    /// </param>
     public TrajectoryMonitor(LinearNetworkProblem problem, StopRule stop, double horizon, bool flow, InvariantManifold? manifold, bool lossCertificate = true,
-        AnalysisSettings? analysis = null)
+        AnalysisSettings? analysis = null, DescentStepCondition? stepCondition = null)
     {
         analysis ??= AnalysisSettings.Default;
-        _lossCertificate = lossCertificate;
+        _lossCertificate = lossCertificate && (flow || stepCondition is not null);
+        _step = flow || !lossCertificate ? null : stepCondition;
         _gradTol = stop.GradTolRel * problem.CyxNorm;
         _horizon = horizon;
         _epsHit = stop.EpsHit;
-        _until = stop.Until;
+        // The Hessian of every sample is read at the limit where there is one: a certified sample runs on until the
+        // gradient test holds (as under until = converged), an uncertified one to its horizon as always.
+        _until = analysis.Hessian == HessianScope.All ? Until.Converged : stop.Until;
         var cv = problem.CriticalValues;
         _minimum = cv.GlobalMinimum;
         _globalLevel = cv.GlobalCertificateLevel;
         _globalMask = cv.GlobalMask;
         _flow = flow;
         _manifold = manifold;
-        // Descent certifies global by its label after a non-decrease; a suppressed-mode start needs its label too.
+        // Descent certifies also by its label (where the step-size condition fails); a suppressed-mode start needs its label too.
         _probe = flow && manifold is null && !analysis.Itinerary ? null : new LabelProbe(problem);
         _itinerary = analysis.Itinerary ? new ItineraryRecorder() : null;
         _tail = analysis.TailRate ? new TailRateFit(TailRateFit.Floor(cv)) : null;
@@ -101,12 +113,14 @@ public sealed class TrajectoryMonitor
         _trace = trace;
         _certified = null;
         _globalTime = null;
-        _decreasing = _lossCertificate;
-        _lastLoss = loss;
+        _stepState = StepCondition.NotChecked;
+        _nextCheck = 0;
+        _checkInterval = 1;
+        _gradientTest = false;
         _hit = new FirstCrossing(_epsHit, _minimum, _flow, 0, loss);
         _global = new FirstCrossing(_globalLevel, _minimum, _flow, 0, loss, strict: true);
-        if (_decreasing && _global.Time is { } t) Certify(Outcome.Global, t);
-        CheckManifold(0, loss, weights);
+        if (_flow && _global.Time is { } t) Certify(Outcome.Global, t);
+        CheckLossLevel(0, loss, weights);
         _trace?.Record(0, loss);
         _itinerary?.Start(_probe!.Mask(weights), 0);
         _tail?.Start(0, loss - _minimum);
@@ -120,15 +134,13 @@ public sealed class TrajectoryMonitor
         _hit.Observe(time, loss, slope);
         if (_certified is null)
         {
-            if (!_flow && !(loss < _lastLoss)) _decreasing = false;
-            if (_decreasing)
+            if (_flow)
             {
                 _global.Observe(time, loss, slope);
                 if (_global.Time is { } t) Certify(Outcome.Global, t);
             }
-            CheckManifold(time, loss, weights);
+            CheckLossLevel(time, loss, weights);
         }
-        _lastLoss = loss;
         _trace?.Record(time, loss);
         _itinerary?.Observe(_probe!.Mask(weights), time);
         _tail?.Observe(time, loss - _minimum);
@@ -141,13 +153,43 @@ public sealed class TrajectoryMonitor
         var outcome = status == SampleStatus.Diverged ? Outcome.Diverged : _certified ?? Outcome.Unresolved;
         return new IntegrationResult(status, time, steps, evaluations, loss, gradNorm, _hit.Time, outcome,
             outcome == Outcome.Global ? _globalTime : null, outcome == Outcome.Diverged ? null : _itinerary?.ToItinerary(),
-            outcome == Outcome.Diverged ? null : _tail?.Rate());
+            outcome == Outcome.Diverged ? null : _tail?.Rate())
+        {
+            StepCondition = _stepState,
+            AtLimit = outcome is Outcome.Global or Outcome.Saddle && _gradientTest,
+        };
     }
 
-    /// <summary>The structural saddle certificate: on the manifold, below its second-lowest critical value.</summary>
-    private void CheckManifold(double time, double loss, LaneWeights weights)
+    /// <summary>
+    /// The loss certificates past the flow's global one: the structural saddle (on the manifold, below its
+    /// second-lowest critical value) for the flow; for a discrete method both, and only where the step-size condition
+    /// holds at this iterate. It is checked at the first iterate below a level and, while it fails, again 1, 2, 4, …
+    /// iterations later (a cost of O(log k) checks); a discrete method whose condition never holds certifies only by
+    /// convergence (<see cref="Check"/>).
+    /// </summary>
+    private void CheckLossLevel(double time, double loss, LaneWeights weights)
     {
-        if (_certified is null && _decreasing && loss - _minimum < _saddleLevel && _manifold!.Contains(weights)) Certify(Outcome.Saddle, time);
+        if (_certified is not null || !_lossCertificate) return;
+        double gap = loss - _minimum;
+        if (_flow)
+        {
+            if (gap < _saddleLevel && _manifold!.Contains(weights)) Certify(Outcome.Saddle, time);
+            return;
+        }
+        bool global = gap < _globalLevel;
+        if (!global && !(gap < _saddleLevel && _manifold!.Contains(weights))) return;
+        if (time < _nextCheck) return;
+        if (_step!.Holds(weights, gap))
+        {
+            _stepState = StepCondition.Held;
+            Certify(global ? Outcome.Global : Outcome.Saddle, time);
+        }
+        else
+        {
+            _stepState = StepCondition.Failed;
+            _nextCheck = time + _checkInterval;
+            _checkInterval *= 2;
+        }
     }
 
     private void Certify(Outcome outcome, double time)
@@ -160,20 +202,18 @@ public sealed class TrajectoryMonitor
     {
         if (!double.IsFinite(loss) || diverging) return SampleStatus.Diverged;
         bool gradientTest = gradNorm <= _gradTol && stateNorm <= _gradTol;
-        if (_certified is null && gradientTest)
+        _gradientTest = gradientTest;
+        if (_certified is null && gradientTest && !_flow)
         {
-            // A discrete method whose loss rose once (or may rise: momentum, Adam) certifies only by converging: at the
-            // global label, or on the manifold at its best label. The flow and monotone descent use the loss
-            // certificates instead (CheckManifold): for them a small gradient is only a diagnostic.
-            if (_probe is not null)
+            // A discrete method certifies also by converging: at the global label, or on the manifold at its best
+            // label (momentum, Adam and descent where the step-size condition did not hold rely on it). For the
+            // flow a small gradient is only a diagnostic: it certifies by the loss (CheckLossLevel).
+            int mask = _probe!.Mask(weights);
+            if (_manifold is not null && _manifold.Contains(weights))
             {
-                int mask = _probe.Mask(weights);
-                if (_manifold is not null && _manifold.Contains(weights))
-                {
-                    if (!_decreasing && mask == _manifoldMask) Certify(Outcome.Saddle, time);
-                }
-                else if (!_flow && mask == _globalMask) Certify(Outcome.Global, time);
+                if (mask == _manifoldMask) Certify(Outcome.Saddle, time);
             }
+            else if (mask == _globalMask) Certify(Outcome.Global, time);
         }
         bool done = _certified switch
         {

@@ -11,7 +11,7 @@ internal sealed class SmallestEigenvalues : IFigure<Panel>
     public string FileName(Panel panel) => $"hessian-min-{panel.Suffix}";
 
     public string Caption(Panel panel) =>
-        $"Smallest Hessian eigenvalue λ_min at the stop of every analysed sample against {panel.Axis.Key}{panel.Group.Context}, as −λ_min on a log scale (samples with λ_min ≥ 0 at the bottom edge); the black bars are τ, below which a negative eigenvalue does not count (non-strict).";
+        $"Smallest Hessian eigenvalue λ_min of every analysed sample (at its limit where it converged, else at its stop) against {panel.Axis.Key}{panel.Group.Context}, as −λ_min on a log scale (samples with λ_min ≥ 0 at the bottom edge); the black bars are τ, below which a negative eigenvalue does not count (non-strict).";
 
     public bool AppliesTo(ReportData data, Panel panel) => panel.Group.Points.Any(i => data.Campaign.Points[i].Spec.Analyses.Hessian != HessianScope.None);
 
@@ -37,6 +37,6 @@ internal sealed class SmallestEigenvalues : IFigure<Panel>
             t.LineWidth = 2;
         }
         LogY(plot);
-        FinishAgainst(plot, axis, $"Smallest Hessian eigenvalue at the stop vs {axis.Key}{group.Context}", "−λ_min (log scale; black bars: τ)");
+        FinishAgainst(plot, axis, $"Smallest Hessian eigenvalue vs {axis.Key}{group.Context}", "−λ_min (log scale; black bars: τ)");
     }
 }

@@ -13,7 +13,7 @@ internal sealed class StrictShare : IFigure<Panel>
     public string FileName(Panel panel) => $"hessian-strict-{panel.Suffix}";
 
     public string Caption(Panel panel) =>
-        $"Share of strict saddles (λ_min < −τ) among the samples whose Hessian was analysed, per label at the stop, against {panel.Axis.Key}{panel.Group.Context}, with exact 95% intervals; the legend counts the analysed samples. The Hessian is that of the state at the stop: near a non-strict saddle, a state still off it has negative curvature of the size of its distance to it.";
+        $"Share of strict saddles (λ_min < −τ) among the samples whose Hessian was analysed, per label (read at the limit for certified samples that converged, at the stop state for the others: column hessian_at), against {panel.Axis.Key}{panel.Group.Context}, with exact 95% intervals; the legend counts the analysed samples. At a stop state that is not a critical point, negative curvature of the size of the distance to a nearby non-strict saddle counts as strict.";
 
     public bool AppliesTo(ReportData data, Panel panel) => panel.Group.Points.Any(i => data.Campaign.Points[i].Spec.Analyses.Hessian != HessianScope.None);
 
@@ -40,6 +40,6 @@ internal sealed class StrictShare : IFigure<Panel>
             var color = palette.GetColor(li);
             MarkersWithBars(plot, xs, ys, lo, hi, color, $"{labels[li]} ({analysed} analysed)");
         }
-        FinishAgainst(plot, axis, $"Strict saddles at the stop vs {axis.Key}{group.Context}", "share strict (λ_min < −τ)", share: true);
+        FinishAgainst(plot, axis, $"Strict saddles vs {axis.Key}{group.Context}", "share strict (λ_min < −τ)", share: true);
     }
 }

@@ -17,24 +17,26 @@ public static class Exporter
     public const int DefaultRowGroupSize = 1 << 18;
 
     /// <summary>Writes the samples (streamed, in order) as samples.csv; returns how many.</summary>
-    public static long WriteCsv(string path, IEnumerable<SampleRecord> samples, IReadOnlyList<ParameterColumn>? parameters = null)
+    /// <param name="layout">The campaign's samples.csv columns (<see cref="CsvLayout.For"/>); by default those every campaign has.</param>
+    public static long WriteCsv(string path, IEnumerable<SampleRecord> samples, IReadOnlyList<ParameterColumn>? parameters = null, CsvLayout? layout = null)
     {
         long count = 0;
+        layout ??= CsvLayout.Default;
         if (parameters is not { Count: > 0 })
         {
-            OutputWriter.WriteSamplesCsv(path, samples.Select(s => { count++; return s; }));
+            OutputWriter.WriteSamplesCsv(path, samples.Select(s => { count++; return s; }), layout);
             return count;
         }
         using (var w = new StreamWriter(path, false, new System.Text.UTF8Encoding(false), 1 << 16))
         {
-            w.Write(OutputWriter.SamplesHeader);
+            w.Write(layout.Header);
             foreach (var c in parameters) { w.Write(','); w.Write(OutputWriter.Quote(c.Name)); }
             w.Write('\n');
             var row = new StringWriter(System.Globalization.CultureInfo.InvariantCulture) { NewLine = "\n" };
             foreach (var s in samples)
             {
                 row.GetStringBuilder().Clear();
-                OutputWriter.WriteCsvRow(row, s);
+                layout.WriteRow(row, s);
                 var sb = row.GetStringBuilder();
                 if (sb.Length > 0 && sb[^1] == '\n') sb.Length--;
                 foreach (var c in parameters) { sb.Append(','); sb.Append(c.Csv(s.Point)); }

@@ -18,7 +18,7 @@ namespace Sweep.Results.Output;
 /// </summary>
 public static class OutputWriter
 {
-    /// <summary>The samples.csv header: the column names of <see cref="SampleColumns"/>.</summary>
+    /// <summary>The samples.csv header of a campaign without optional columns (<see cref="CsvLayout.Default"/>).</summary>
     /// <summary>Counts per status; budget only where a run without a horizon stopped samples by their step budget (older summaries unchanged).</summary>
     private static JsonObject Status(PointSummary s)
     {
@@ -27,13 +27,14 @@ public static class OutputWriter
         return status;
     }
 
-    public static string SamplesHeader => SampleColumns.CsvHeader;
+    public static string SamplesHeader => CsvLayout.Default.Header;
 
     /// <summary>
     /// One samples.csv line (with its newline), formatted in place: a campaign writes millions. Reals are shortest
     /// round-trip text, NaN is empty, and −0 is written as 0, so a row never depends on where its sample came from.
+    /// <paramref name="layout"/>: the campaign's columns (<see cref="CsvLayout.For"/>); the columns every campaign has by default.
     /// </summary>
-    public static void WriteCsvRow(TextWriter w, SampleRecord s) => SampleColumns.WriteCsvRow(w, s);
+    public static void WriteCsvRow(TextWriter w, SampleRecord s, CsvLayout? layout = null) => (layout ?? CsvLayout.Default).WriteRow(w, s);
 
     /// <summary>RFC 4180 quoting: labels like {0,2} hold commas.</summary>
     public static string Quote(string field) => field.Contains(',') || field.Contains('"') ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
@@ -76,13 +77,14 @@ public static class OutputWriter
         return stats;
     }
 
-    public static void WriteSamplesCsv(string path, IEnumerable<SampleRecord> orderedSamples)
+    public static void WriteSamplesCsv(string path, IEnumerable<SampleRecord> orderedSamples, CsvLayout? layout = null)
     {
+        layout ??= CsvLayout.Default;
         WriteAtomically(path, w =>
         {
-            w.Write(SamplesHeader);
+            w.Write(layout.Header);
             w.Write('\n');
-            foreach (var s in orderedSamples) WriteCsvRow(w, s);
+            foreach (var s in orderedSamples) layout.WriteRow(w, s);
         });
     }
 
@@ -140,7 +142,15 @@ public static class OutputWriter
             {
                 var hessian = new JsonObject();
                 foreach (var h in s.Hessian)
-                    hessian[h.Label] = new JsonObject { ["analysed"] = h.Strict + h.NonStrict, ["strict"] = h.Strict, ["non_strict"] = h.NonStrict };
+                {
+                    // Totals, then where they were read: at the limit (certified and converged) and at the stop state.
+                    var counts = new JsonObject { ["analysed"] = h.Strict + h.NonStrict, ["strict"] = h.Strict, ["non_strict"] = h.NonStrict };
+                    if (h.StrictAtLimit + h.NonStrictAtLimit > 0)
+                        counts["limit"] = new JsonObject { ["analysed"] = h.StrictAtLimit + h.NonStrictAtLimit, ["strict"] = h.StrictAtLimit, ["non_strict"] = h.NonStrictAtLimit };
+                    if (h.StrictAtStop + h.NonStrictAtStop > 0)
+                        counts["stop"] = new JsonObject { ["analysed"] = h.StrictAtStop + h.NonStrictAtStop, ["strict"] = h.StrictAtStop, ["non_strict"] = h.NonStrictAtStop };
+                    hessian[h.Label] = counts;
+                }
                 point["hessian"] = hessian;
             }
             if (LabelRule(p) is { } rule) point["label_rule"] = rule;

@@ -33,6 +33,7 @@ public sealed class SamplesCsvStream : IDisposable
     private readonly long[] _hessians, _hessianSamples;  // per point: Hessians of the written samples that carry the count, and how many do
     private readonly int _maxBufferedSamples;
     private long _bufferedSamples, _written;
+    private readonly CsvLayout _layout;             // the campaign's columns
 
     /// <param name="storedShards">Shards already in the store when the run starts.</param>
     /// <param name="readStored">Reads one stored shard's samples in sample order.</param>
@@ -49,11 +50,12 @@ public sealed class SamplesCsvStream : IDisposable
         _hessianSamples = new long[_plan.Points];
         _stored = storedShards.ToHashSet();
         _walk = new PrefixWalk(campaign);
+        _layout = CsvLayout.For(campaign);
         if (Directory.Exists(_partsDirectory)) Directory.Delete(_partsDirectory, recursive: true);
         Directory.CreateDirectory(_partsDirectory);
         for (int p = 0; p < _plan.Points; p++)
         {
-            File.WriteAllText(PartPath(p), p == 0 ? OutputWriter.SamplesHeader + "\n" : "");
+            File.WriteAllText(PartPath(p), p == 0 ? _layout.Header + "\n" : "");
             Advance(p);
         }
     }
@@ -113,7 +115,7 @@ public sealed class SamplesCsvStream : IDisposable
             else { _stored.Remove(key); rows = _readStored(shard); }
             foreach (var s in rows)
             {
-                OutputWriter.WriteCsvRow(w, s);
+                _layout.WriteRow(w, s);
                 _evaluations[point] += s.RhsEvaluations;
                 if (s.HessianEvaluations >= 0)
                 {

@@ -24,6 +24,8 @@ public abstract class SampleColumn
     public string Name { get; }
     public int Index { get; }
     public Type ValueType { get; }
+    /// <summary>When the column is in samples.csv (<see cref="CsvLayout"/>).</summary>
+    public ColumnPresence Presence { get; internal set; }
     public abstract DataField ParquetField { get; }
 
     internal abstract void WriteBinary(BinaryWriter w, SampleRecord r);

@@ -11,7 +11,7 @@ public static class SampleColumns
 {
     public static IReadOnlyList<SampleColumn> All { get; } = Discover();
 
-    /// <summary>The samples.csv header line (without newline).</summary>
+    /// <summary>The header line of every column (without newline); samples.csv has those of its <see cref="CsvLayout"/>.</summary>
     public static string CsvHeader { get; } = string.Join(',', All.Select(c => c.Name));
 
     /// <summary>Names and value types in order: stores record it, and refuse to read blobs of another layout.</summary>
@@ -20,6 +20,8 @@ public static class SampleColumns
     /// <summary>The text an enum value is written as in every codec (e.g. Outcome.Global → "global").</summary>
     public static string NameOf<TEnum>(TEnum value) where TEnum : struct, Enum =>
         All.OfType<EnumColumn<TEnum>>().FirstOrDefault()?.NameOf(value) ?? Enum.GetName(value)!.ToLowerInvariant();
+
+    private static readonly int HessianAtIndex = All.First(c => c.Name == "hessian_at").Index;
 
     public static SampleColumn Named(string name) => All.FirstOrDefault(c => c.Name == name) ?? throw new ArgumentException($"no column '{name}'", nameof(name));
 
@@ -38,6 +40,8 @@ public static class SampleColumns
         var record = new SampleRecord();
         int n = columns ?? All.Count;
         for (int i = 0; i < n; i++) All[i].ReadBinary(r, record, intern);
+        // A layout from before hessian_at: every Hessian it holds was read at the stop state (nothing else existed).
+        if (n <= HessianAtIndex && !double.IsNaN(record.HessianMin)) record = record with { HessianAt = "stop" };
         return record;
     }
 
@@ -80,7 +84,9 @@ public static class SampleColumns
         foreach (var p in typeof(SampleRecord).GetProperties(BindingFlags.Public | BindingFlags.Instance).OrderBy(p => p.MetadataToken))
         {
             if (p.GetCustomAttribute<ColumnAttribute>() is not { } a) continue;
-            columns.Add(SampleColumn.For(p, a.Name, columns.Count));
+            var column = SampleColumn.For(p, a.Name, columns.Count);
+            column.Presence = a.Presence;
+            columns.Add(column);
         }
         return columns;
     }

@@ -14,7 +14,8 @@ namespace Sweep.Results.Statistics;
 public sealed class PointStatistics
 {
     private readonly Dictionary<string, (long Count, double Critical)> _labels = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (long Strict, long NonStrict)> _hessian = new(StringComparer.Ordinal);
+    // Per label: strict and non-strict among the samples analysed at their stop, then among those analysed at their limit.
+    private readonly Dictionary<string, (long Strict, long NonStrict, long StrictLimit, long NonStrictLimit)> _hessian = new(StringComparer.Ordinal);
     private readonly long[] _status = new long[4];   // by SampleStatus: converged, horizon, diverged, budget
     private readonly long[] _outcomes = new long[4];
     private readonly CensoredQuantiles _hit, _global;
@@ -69,8 +70,11 @@ public sealed class PointStatistics
         _labels[r.Label] = _labels.TryGetValue(r.Label, out var e) ? (e.Count + 1, e.Critical) : (1, r.CriticalValue);
         if (!double.IsNaN(r.HessianNegative))
         {
-            var h = _hessian.TryGetValue(r.Label, out var x) ? x : (0, 0);
-            _hessian[r.Label] = r.HessianNegative > 0 ? (h.Strict + 1, h.NonStrict) : (h.Strict, h.NonStrict + 1);
+            var h = _hessian.TryGetValue(r.Label, out var x) ? x : (0, 0, 0, 0);
+            bool strict = r.HessianNegative > 0;
+            _hessian[r.Label] = r.HessianAt == "limit"
+                ? (h.Strict, h.NonStrict, h.StrictLimit + (strict ? 1 : 0), h.NonStrictLimit + (strict ? 0 : 1))
+                : (h.Strict + (strict ? 1 : 0), h.NonStrict + (strict ? 0 : 1), h.StrictLimit, h.NonStrictLimit);
         }
         if (double.IsNaN(r.HitTime)) _hit.AddCensored(); else _hit.Add(r.HitTime);
         if (double.IsNaN(r.GlobalTime)) _global.AddCensored(); else _global.Add(r.GlobalTime);
@@ -100,7 +104,8 @@ public sealed class PointStatistics
         foreach (var (label, e) in other._labels)
             _labels[label] = _labels.TryGetValue(label, out var mine) ? (mine.Count + e.Count, mine.Critical) : e;
         foreach (var (label, h) in other._hessian)
-            _hessian[label] = _hessian.TryGetValue(label, out var mine) ? (mine.Strict + h.Strict, mine.NonStrict + h.NonStrict) : h;
+            _hessian[label] = _hessian.TryGetValue(label, out var mine)
+                ? (mine.Strict + h.Strict, mine.NonStrict + h.NonStrict, mine.StrictLimit + h.StrictLimit, mine.NonStrictLimit + h.NonStrictLimit) : h;
         _hit.Merge(other._hit);
         _global.Merge(other._global);
     }
@@ -113,7 +118,10 @@ public sealed class PointStatistics
         {
             // Format 1 has three status counts; a shard with budget-stopped samples (runs without a horizon) needs format 2.
             bool budget = _status[(int)SampleStatus.Budget] != 0;
-            w.Write(budget ? BudgetFormat : EncodingFormat);
+            // Formats 3 and 4 (1 and 2 with Hessian counts at the limit too) only where some sample was analysed at its
+            // limit, so that the stored statistics of every other campaign keep their bytes.
+            bool limit = _hessian.Values.Any(h => h.StrictLimit + h.NonStrictLimit > 0);
+            w.Write((byte)((budget ? BudgetFormat : EncodingFormat) + (limit ? LimitFormats : 0)));
             w.Write(Count);
             for (int i = 0; i < (budget ? 4 : 3); i++) w.Write(_status[i]);
             if (budget) w.Write(_firstBudgetStop);
@@ -133,6 +141,11 @@ public sealed class PointStatistics
                 w.Write(label);
                 w.Write(h.Strict);
                 w.Write(h.NonStrict);
+                if (limit)
+                {
+                    w.Write(h.StrictLimit);
+                    w.Write(h.NonStrictLimit);
+                }
             }
         }
         return buffer.ToArray();
@@ -145,6 +158,8 @@ public sealed class PointStatistics
         {
             using var r = new BinaryReader(new MemoryStream(data, writable: false), System.Text.Encoding.UTF8);
             byte format = r.ReadByte();
+            bool limit = format > BudgetFormat;
+            if (limit) format -= LimitFormats;
             if (format != EncodingFormat && format != BudgetFormat) throw new InvalidDataException("unknown statistics format");
             long count = r.ReadInt64();
             var status = new long[format == BudgetFormat ? 4 : 3];
@@ -163,13 +178,15 @@ public sealed class PointStatistics
             }
             var hit = CensoredQuantiles.ReadHistogram(r, horizon);
             var global = CensoredQuantiles.ReadHistogram(r, horizon);
-            var hessian = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+            var hessian = new Dictionary<string, (long, long, long, long)>(StringComparer.Ordinal);
             int nh = r.Read7BitEncodedInt();
             for (int i = 0; i < nh; i++)
             {
                 string label = r.ReadString();
                 long strict = r.ReadInt64(), nonStrict = r.ReadInt64();
-                if (strict < 0 || nonStrict < 0 || !labels.TryGetValue(label, out var l) || strict + nonStrict > l.Item1 || !hessian.TryAdd(label, (strict, nonStrict)))
+                long strictLimit = limit ? r.ReadInt64() : 0, nonStrictLimit = limit ? r.ReadInt64() : 0;
+                if (strict < 0 || nonStrict < 0 || strictLimit < 0 || nonStrictLimit < 0 || !labels.TryGetValue(label, out var l)
+                    || strict + nonStrict + strictLimit + nonStrictLimit > l.Item1 || !hessian.TryAdd(label, (strict, nonStrict, strictLimit, nonStrictLimit)))
                     throw new InvalidDataException("a Hessian count is damaged");
             }
             long nonDiverged = count - outcomes[(int)Outcome.Diverged];
@@ -186,7 +203,7 @@ public sealed class PointStatistics
         catch (EndOfStreamException e) { throw new InvalidDataException("it ends early", e); }
     }
 
-    private const byte EncodingFormat = 1, BudgetFormat = 2;
+    private const byte EncodingFormat = 1, BudgetFormat = 2, LimitFormats = 2;
 
     /// <summary>The statistics; without <paramref name="quantiles"/> the time quantiles are left out (null), for cheap live views.</summary>
     public PointSummary Summarize(bool quantiles = true)
@@ -216,7 +233,11 @@ public sealed class PointStatistics
             Hessian = _hessian
                 .OrderBy(kv => CriticalValues.ParseLabel(kv.Key) ?? int.MaxValue)
                 .ThenBy(kv => kv.Key, StringComparer.Ordinal)
-                .Select(kv => new HessianCounts(kv.Key, kv.Value.Strict, kv.Value.NonStrict))
+                .Select(kv => new HessianCounts(kv.Key, kv.Value.Strict + kv.Value.StrictLimit, kv.Value.NonStrict + kv.Value.NonStrictLimit)
+                {
+                    StrictAtLimit = kv.Value.StrictLimit,
+                    NonStrictAtLimit = kv.Value.NonStrictLimit,
+                })
                 .ToList(),
             Itineraries = _itineraries.Count == 0 || !quantiles ? null : _itineraries.Summarize(),
             Tails = quantiles && _tails.Folded > 0 ? _tails : null,
@@ -254,8 +275,18 @@ public sealed record SaddleMass(double Lower, double Lower95, double Upper, doub
 /// <remarks><paramref name="Binned"/>: read from the log-binned histogram (within a relative 1e-3 of the exact quantile), not from every time.</remarks>
 public sealed record TimeQuantiles(long Count, double? P10, double? P50, double? P90, bool Binned = false);
 
-/// <summary>Of the samples at one label whose Hessian was analysed: how many were strict saddles (λ_min &lt; −τ) and how many not.</summary>
-public sealed record HessianCounts(string Label, long Strict, long NonStrict);
+/// <summary>
+/// Of the samples at one label whose Hessian was analysed: how many were strict saddles (λ_min &lt; −τ) and how many not,
+/// and of those how many were read at their limit (certified and converged: <c>hessian_at = limit</c>); the rest were
+/// read at their stop state (unresolved samples, or certified ones stopped before converging).
+/// </summary>
+public sealed record HessianCounts(string Label, long Strict, long NonStrict)
+{
+    public long StrictAtLimit { get; init; }
+    public long NonStrictAtLimit { get; init; }
+    public long StrictAtStop => Strict - StrictAtLimit;
+    public long NonStrictAtStop => NonStrict - NonStrictAtLimit;
+}
 
 public sealed record PointSummary(
     int Point,
