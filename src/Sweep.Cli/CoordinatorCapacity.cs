@@ -49,7 +49,7 @@ public static class CoordinatorCapacity
         Directory.CreateDirectory(dir);
         try
         {
-            var (store, _) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir, campaign.Points.Select(p => p.Spec.Horizon).ToArray());
+            var (store, _) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir, campaign.Points.Select(p => p.Spec.Horizon).ToArray(), storage: campaign.Storage);
             using (store)
             {
                 var node = await SweepNode.StartAsync(new NodeOptions { UseSerilog = true, Tls = TlsOptions.Ephemeral(), Coordinator = new CoordinatorSetup(campaign, store, new CoordinatorOptions(dir)) });

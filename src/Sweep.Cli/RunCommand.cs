@@ -49,7 +49,7 @@ public static class RunCommand
         using var runLock = RunLock.Acquire(outDir);
         // A DIR that holds another campaign (or this file edited since) is refused here, before anything is written.
         var (store, resumed) = CampaignStore.OpenForCampaign(outDir, campaign.NormalizedJson, campaign.Hash, campaign.Name,
-            Path.GetDirectoryName(Path.GetFullPath(campaignPath))!, campaign.Points.Select(p => p.Spec.Horizon).ToArray(), campaign.LegacyHash);
+            Path.GetDirectoryName(Path.GetFullPath(campaignPath))!, campaign.Points.Select(p => p.Spec.Horizon).ToArray(), campaign.LegacyHash, campaign.Storage);
         using var _ = store;
         // A store written before the flow integrator auto existed resumes as it was run: by dp45, never a mix.
         if (resumed && campaign.LegacyHash is { } legacy && store.TryGetMeta("hash") == legacy)
@@ -138,7 +138,9 @@ public static class RunCommand
             // The statistics summary.json holds (with a target, only each point's samples up to its stop).
             var final = finished.Points ?? (await node.Aggregator.Ask<Progress>(GetProgress.Instance, TimeSpan.FromSeconds(30))).Points;
             SummaryTable.Print(campaign, final, finished.Targets, $"per point (labels at the stop, time quantiles, target): sweep status {UserError.Printable(outDir)} --points");
-            Console.WriteLine($"wrote {UserError.Printable(finished.SummaryPath)} and {UserError.Printable(finished.SamplesPath)}");
+            Console.WriteLine(finished.SamplesPath is { } samplesPath
+                ? $"wrote {UserError.Printable(finished.SummaryPath)} and {UserError.Printable(samplesPath)}"
+                : $"wrote {UserError.Printable(finished.SummaryPath)}; samples.csv {OutputWriter.NoSamplesCsv}");
             // Comparable with `sweep bench`: every sample solved by this process, over everything from cluster start to
             // the written outputs.
             long solved = store.SampleCount() - already;

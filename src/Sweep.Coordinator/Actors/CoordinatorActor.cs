@@ -15,7 +15,8 @@ public sealed record NotifyWhenFinished
     public static readonly NotifyWhenFinished Instance = new();
 }
 
-public sealed record CampaignFinished(string SummaryPath, string SamplesPath)
+/// <param name="SamplesPath">samples.csv; null with aggregate storage (there is none).</param>
+public sealed record CampaignFinished(string SummaryPath, string? SamplesPath)
 {
     /// <summary>The statistics summary.json was written from (every point's results).</summary>
     public IReadOnlyList<Sweep.Results.Statistics.PointSummary>? Points { get; init; }
@@ -155,7 +156,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         Receive<CampaignFinished>(f =>
         {
             _finished = f;
-            _log.Info("campaign {0} finished: {1} and {2} written", _campaign.Name, f.SummaryPath, f.SamplesPath);
+            _log.Info("campaign {0} finished: {1} and {2}", _campaign.Name, f.SummaryPath, f.SamplesPath is null ? "no samples.csv (storage: aggregate)" : f.SamplesPath + " written");
             foreach (var w in _waiting) w.Tell(f);
             _waiting.Clear();
         });
@@ -315,7 +316,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     {
         if (_finishing) return;
         _finishing = true;
-        _log.Info("all {0} shards stored; writing summary.json and samples.csv", _ledger.Total);
+        _log.Info(_campaign.AggregateOnly ? "all {0} shards stored; writing summary.json (storage: aggregate, no samples.csv)" : "all {0} shards stored; writing summary.json and samples.csv", _ledger.Total);
         _writer.Tell(new WriteOutputs());
     }
 

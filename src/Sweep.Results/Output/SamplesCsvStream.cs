@@ -12,7 +12,7 @@ namespace Sweep.Results.Output;
 /// as the cursor passes, so every shard counts exactly once. <see cref="Finish"/> joins the parts into samples.csv —
 /// byte for byte what writing it from the store would give. The parts are scratch: a new run starts them afresh.
 /// </summary>
-public sealed class SamplesCsvStream : IDisposable
+public sealed class SamplesCsvStream : IShardStream
 {
     /// <summary>Part files kept open at once (the most recently written points'); more points reopen theirs.</summary>
     private const int OpenParts = 16;
