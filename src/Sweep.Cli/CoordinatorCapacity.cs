@@ -36,13 +36,13 @@ public static class CoordinatorCapacity
         }
     }
 
-    public static async Task<JsonObject> Measure(int shards, int shardSize, int workers)
+    public static async Task<JsonObject> Measure(int shards, int shardSize, int workers, bool aggregate = false)
     {
         string json = $$"""
             { "name": "coordinator-capacity", "seed": 1,
               "problem": { "kind": "canonical", "singular_values": [3, 2, 1, 0.5], "input_dim": 4 },
               "network": { "hidden": [4, 4] }, "init": { "kind": "gaussian", "scale": 0.3 },
-              "dynamics": { "method": "flow", "t_max": 1 }, "samples": {{(long)shards * shardSize}}, "shard_size": {{shardSize}} }
+              "dynamics": { "method": "flow", "t_max": 1 }, "samples": {{(long)shards * shardSize}}, "shard_size": {{shardSize}}{{(aggregate ? ", \"storage\": \"aggregate\"" : "")}} }
             """;
         var campaign = CampaignLoader.Parse(json, ".");
         string dir = Path.Combine(Path.GetTempPath(), "sweep-coordinator-bench-" + Guid.NewGuid().ToString("N"));
@@ -72,6 +72,7 @@ public static class CoordinatorCapacity
                         ["shards"] = shards,
                         ["shard_size"] = shardSize,
                         ["fake_workers"] = workers,
+                        ["storage"] = aggregate ? "aggregate" : "full",
                         ["seconds"] = Math.Round(seconds, 3),
                         ["shards_per_s"] = shards / seconds,
                         ["samples_per_s"] = (double)shards * shardSize / seconds,
