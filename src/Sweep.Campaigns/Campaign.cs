@@ -14,7 +14,7 @@ public sealed record Campaign(
     IReadOnlyList<CampaignPoint> Points,
     IReadOnlyList<string> Warnings)
 {
-    public CampaignSpec Spec => new(Hash, Seed, Points.Select(p => p.Spec).ToArray());
+    public CampaignSpec Spec => new(Hash, Seed, Points.Select(p => p.Spec).ToArray()) { Aggregate = AggregateOnly };
 
     /// <summary>
     /// The hash this file had before the flow integrator <c>auto</c> existed, when some flow point names no integrator

@@ -41,6 +41,13 @@ public sealed class ShardRunner
 
     public string CampaignHash => _campaign.Hash;
 
+    /// <summary>Whether the campaign keeps per-shard statistics only (no per-sample record is sent).</summary>
+    public bool Aggregate => _campaign.Aggregate;
+
+    /// <summary>A solved shard's statistics, and with full storage its store blob and samples.csv rows, for the coordinator.</summary>
+    public Sweep.Results.Output.ShardOutput Encode(int point, IReadOnlyList<SampleRecord> samples) =>
+        Sweep.Results.Output.ShardOutput.Encode(samples, point, _campaign.Points[point].Horizon, _campaign.Aggregate);
+
     public SampleRecord[] Run(int point, long firstSample, int count)
     {
         if (!_solvers.TryGetValue(point, out var entry))

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Sweep.Messages;
 using Sweep.Results;
+using Sweep.Results.Output;
 
 namespace Sweep.Worker;
 
@@ -13,7 +14,7 @@ namespace Sweep.Worker;
 /// </summary>
 public sealed class WorkerEntity : ReceiveActor, IWithTimers
 {
-    private sealed record ShardSolved(WorkAssignment Assignment, SampleRecord[] Samples);
+    private sealed record ShardSolved(WorkAssignment Assignment, SampleRecord[] Samples, ShardOutput Output);
     private sealed record ShardCrashed(WorkAssignment Assignment, Exception Error);
     private sealed record Retry;
 
@@ -53,7 +54,7 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
         Receive<ShardSolved>(s =>
         {
             var a = s.Assignment;
-            Coordinator.Tell(new ShardCompleted(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, s.Samples));
+            Coordinator.Tell(new ShardCompleted(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, s.Samples, s.Output));
             Finished();
         });
         Receive<ShardCrashed>(c =>
@@ -134,7 +135,13 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
                 foreach (var (a, runner) in _queue.GetConsumingEnumerable())
                 {
                     object report;
-                    try { report = new ShardSolved(a, runner.Run(a.Point, a.FirstSample, a.Count)); }
+                    try
+                    {
+                        // Encoded here, on the solver thread: the coordinator only appends the bytes and merges the
+                        // statistics. With aggregate storage no per-sample record travels.
+                        var samples = runner.Run(a.Point, a.FirstSample, a.Count);
+                        report = new ShardSolved(a, runner.Aggregate ? [] : samples, runner.Encode(a.Point, samples));
+                    }
                     catch (Exception e) { report = new ShardCrashed(a, e); }
                     owner.Tell(report);
                 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Sweep.Campaigns;
 using Sweep.Coordinator.Actors;
+using Sweep.Coordinator.Planning;
 using Sweep.Hosting;
 using Sweep.Messages;
 using Sweep.Results;
@@ -41,7 +42,13 @@ public sealed class AggregateStorageTests
             if (reply is NoWorkAvailable { Finished: true }) break;
             if (reply is not WorkAssignment a) continue;
             var key = new ShardKey(a.Point, a.ShardIndex, a.FirstSample, a.Count);
-            kit.Node.Coordinator.Tell(new ShardCompleted("w#0", a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, Samples(key)), worker);
+            var samples = Samples(key);
+            // Odd shards as real workers send them (encoded, no records with aggregate storage); even ones as records
+            // for the coordinator to encode: both paths must give the same results.
+            kit.Node.Coordinator.Tell(a.ShardIndex % 2 == 1
+                ? new ShardCompleted("w#0", a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, campaign.AggregateOnly ? [] : samples,
+                    ShardOutput.Encode(samples, a.Point, campaign.Points[a.Point].Spec.Horizon, campaign.AggregateOnly))
+                : new ShardCompleted("w#0", a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, samples), worker);
         }
         kit.Node.Coordinator.Tell(NotifyWhenFinished.Instance, kit.TestActor);
         var finished = kit.ExpectMsg<CampaignFinished>(Wait);
@@ -91,5 +98,32 @@ public sealed class AggregateStorageTests
             Assert.Equal(0, aggregate.Store.SampleBlobsRead);
         }
         foreach (var d in new[] { full.Dir, aggregate.Dir }) try { Directory.Delete(d, true); } catch (IOException) { }
+    }
+
+    [Fact]
+    public void A_result_must_fit_its_shard_and_the_campaigns_storage()
+    {
+        var full = TestCampaigns.Parse();
+        var aggregate = TestCampaigns.Parse(TestCampaigns.Small.Replace("\"seed\": 3,", "\"seed\": 3, \"storage\": \"aggregate\","));
+        var key = full.Plan().First(k => k.Point == 1);
+        var samples = Samples(key);
+        double horizon = full.Points[1].Spec.Horizon;
+        ShardCompleted Result(SampleRecord[] s, ShardOutput? o) => new("w", full.Hash, 1, key.Point, key.Index, s, o);
+        var encoded = ShardOutput.Encode(samples, key.Point, horizon, aggregate: false);
+        var statsOnly = ShardOutput.Encode(samples, key.Point, horizon, aggregate: true);
+
+        Assert.True(ShardResultCheck.IsWellFormed(key, Result(samples, null), full, out var none));
+        Assert.Null(none);
+        Assert.True(ShardResultCheck.IsWellFormed(key, Result(samples, encoded), full, out var decoded));
+        Assert.Equal(key.Count, decoded!.Count);
+        Assert.True(ShardResultCheck.IsWellFormed(key, Result([], statsOnly), aggregate, out _));
+        Assert.True(ShardResultCheck.IsWellFormed(key, Result(samples, null), aggregate, out _));     // encoded by the coordinator
+        // Refused: statistics only for a full campaign, rows for an aggregate one, statistics of another shard size,
+        // damaged statistics, and records out of order.
+        Assert.False(ShardResultCheck.IsWellFormed(key, Result([], statsOnly), full, out _));
+        Assert.False(ShardResultCheck.IsWellFormed(key, Result([], encoded), aggregate, out _));
+        Assert.False(ShardResultCheck.IsWellFormed(key, Result([], ShardOutput.Encode(samples[1..], key.Point, horizon, true)), aggregate, out _));
+        Assert.False(ShardResultCheck.IsWellFormed(key, Result([], statsOnly with { Statistics = statsOnly.Statistics[..^3] }), aggregate, out _));
+        Assert.False(ShardResultCheck.IsWellFormed(key, Result(samples.Reverse().ToArray(), encoded), full, out _));
     }
 }

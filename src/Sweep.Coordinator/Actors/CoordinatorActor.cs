@@ -131,7 +131,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         Receive<ShardCommitted>(c =>
         {
             _committing--;
-            if (c.Accepted) _aggregator.Tell(new ShardAggregated(c.Samples));
+            if (c.Accepted) _aggregator.Tell(new ShardAggregated(c.Samples, c.Statistics));
             if (c.Accepted) SweepMetrics.ShardsCommitted.Add(1);
             _ledger.Complete(c.Shard.Point, c.Shard.Index);
             if (_ledger.IsComplete && _finished is null && _failed is null) Finish();
@@ -283,7 +283,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         // Results count only from nodes that were admitted (a refused node's late reply is ignored).
         if (_refusedNodes.Count > 0 && _refusedNodes.Contains(Sender.Path.Address)) return;
         var shard = _ledger.Find(c.Point, c.ShardIndex);
-        if (shard is null || !IsWellFormed(shard, c))
+        PointStatistics? statistics = null;
+        if (shard is null || !ShardResultCheck.IsWellFormed(shard, c, _campaign, out statistics))
         {
             _log.Error("ignoring a malformed result for shard {0}/{1} from {2}", c.Point, c.ShardIndex, c.WorkerId);
             return;
@@ -291,7 +292,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         // A late duplicate (first result won) or a shard already being committed is ignored.
         if (!_ledger.BeginCommit(c.Point, c.ShardIndex)) return;
         _committing++;
-        _writer.Tell(new CommitShard(shard, c.Samples, c.WorkerId));
+        _writer.Tell(new CommitShard(shard, c.Samples, c.WorkerId, c.Output, statistics));
     }
 
     private void CheckDrained()
@@ -300,14 +301,6 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         var drained = new Drained(_ledger.Done, (int)_ledger.Total);
         foreach (var w in _drainWaiters) w.Tell(drained);
         _drainWaiters.Clear();
-    }
-
-    private static bool IsWellFormed(ShardKey shard, ShardCompleted c)
-    {
-        if (c.Samples.Length != shard.Count) return false;
-        for (int i = 0; i < c.Samples.Length; i++)
-            if (c.Samples[i].Point != shard.Point || c.Samples[i].Sample != shard.FirstSample + i) return false;
-        return true;
     }
 
     private bool _finishing;

@@ -19,8 +19,11 @@ public interface IShardStream : IDisposable
     /// <summary>The points whose complete prefix grew since the last call (see <see cref="SamplesCsvStream.TakeLooked"/>).</summary>
     IReadOnlyList<(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample)> TakeLooked();
 
-    /// <summary>A shard newly committed to the store (each shard once).</summary>
-    void Add(ShardKey shard, SampleRecord[] samples);
+    /// <summary>
+    /// A shard newly committed to the store (each shard once): its samples (none with aggregate storage), what the
+    /// worker encoded (null: encoded here) and its statistics decoded from that (null: folded here).
+    /// </summary>
+    void Add(ShardKey shard, SampleRecord[] samples, ShardOutput? encoded = null, PointStatistics? statistics = null);
 
     /// <summary>The statistics of every point's results; the full stream also writes <paramref name="samplesPath"/>.</summary>
     IReadOnlyList<PointStatistics> Finish(string samplesPath);

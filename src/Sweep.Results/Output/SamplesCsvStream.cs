@@ -26,7 +26,7 @@ public sealed class SamplesCsvStream : IShardStream
     private readonly ShardPlan _plan;               // computed, never materialised: shard i of point p is _plan.Shard(p, i)
     private readonly int[] _cursor;                 // per point: the next shard to write
     private readonly HashSet<(int Point, int Index)> _stored;
-    private readonly Dictionary<(int Point, int Index), SampleRecord[]> _buffered = new();
+    private readonly Dictionary<(int Point, int Index), (SampleRecord[] Samples, byte[]? Csv)> _buffered = new();
     private readonly PrefixWalk _walk;              // the statistics of what is written, and the sequential rule's decisions
     private readonly List<int> _looked = new();     // points the rule looked at since the last TakeLooked
     private readonly long[] _evaluations;           // per point: gradient evaluations of the samples written
@@ -80,13 +80,13 @@ public sealed class SamplesCsvStream : IShardStream
     private string PartPath(int point) => Path.Combine(_partsDirectory, $"{point}.csv");
 
     /// <summary>A shard newly committed to the store (each shard once).</summary>
-    public void Add(ShardKey shard, SampleRecord[] samples)
+    public void Add(ShardKey shard, SampleRecord[] samples, ShardOutput? encoded = null, PointStatistics? statistics = null)
     {
         var key = (shard.Point, shard.Index);
         if (_walk.Stopped(shard.Point)) return;      // solved ahead of the point's stop: not part of the results
         if (_bufferedSamples + samples.Length <= _maxBufferedSamples)
         {
-            _buffered[key] = samples;
+            _buffered[key] = (samples, encoded?.Csv);
             _bufferedSamples += samples.Length;
         }
         else _stored.Add(key);      // too much waiting already: read it back from the store when its turn comes
@@ -104,11 +104,18 @@ public sealed class SamplesCsvStream : IShardStream
             var shard = _plan.Shard(point, _cursor[point]);
             var key = (shard.Point, shard.Index);
             IReadOnlyList<SampleRecord> rows;
-            if (_buffered.Remove(key, out var held)) { rows = held; _bufferedSamples -= held.Length; }
+            byte[]? csv = null;
+            if (_buffered.Remove(key, out var held)) { (rows, csv) = held; _bufferedSamples -= rows.Count; }
             else { _stored.Remove(key); rows = _readStored(shard); }
+            // Rows the worker formatted are appended as they are (the same bytes: ShardOutput.CsvRows).
+            if (csv is not null)
+            {
+                w.Flush();
+                w.BaseStream.Write(csv);
+            }
             foreach (var s in rows)
             {
-                OutputWriter.WriteCsvRow(w, s);
+                if (csv is null) OutputWriter.WriteCsvRow(w, s);
                 _evaluations[point] += s.RhsEvaluations;
                 if (!_walk.Offer(s)) throw new InvalidOperationException($"sample {s.Sample} of point {s.Point} is out of order in shard {shard.Index}");
             }
@@ -119,7 +126,7 @@ public sealed class SamplesCsvStream : IShardStream
         if (_walk.Stopped(point))
             foreach (var k in _buffered.Keys.Where(k => k.Point == point).ToList())
             {
-                _bufferedSamples -= _buffered[k].Length;
+                _bufferedSamples -= _buffered[k].Samples.Length;
                 _buffered.Remove(k);
             }
     }

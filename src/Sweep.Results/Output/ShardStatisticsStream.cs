@@ -59,12 +59,16 @@ public sealed class ShardStatisticsStream : IShardStream
         return part;
     }
 
-    public void Add(ShardKey shard, SampleRecord[] samples)
+    public void Add(ShardKey shard, SampleRecord[] samples, ShardOutput? encoded = null, PointStatistics? statistics = null)
     {
         if (_walk.Stopped(shard.Point)) return;
         long evaluations = 0;
-        foreach (var s in samples) evaluations += s.RhsEvaluations;
-        _buffered[(shard.Point, shard.Index)] = (Statistics(_campaign, shard.Point, samples), evaluations);
+        if (encoded is not null) evaluations = encoded.Evaluations;
+        else foreach (var s in samples) evaluations += s.RhsEvaluations;
+        statistics ??= encoded is not null
+            ? PointStatistics.Decode(shard.Point, _campaign.Points[shard.Point].Spec.Horizon, encoded.Statistics)
+            : Statistics(_campaign, shard.Point, samples);
+        _buffered[(shard.Point, shard.Index)] = (statistics, evaluations);
         Advance(shard.Point);
     }
 

@@ -407,16 +407,23 @@ public sealed class CampaignStore : IDisposable
     public bool CommitShard(ShardKey shard, IReadOnlyList<SampleRecord> samples, string worker) => CommitShards([(shard, samples, worker)])[0];
 
     /// <summary>Several shards in one transaction (one sync to disk for all: the coordinator's group commit); per shard, whether it was new.</summary>
-    public bool[] CommitShards(IReadOnlyList<(ShardKey Shard, IReadOnlyList<SampleRecord> Samples, string Worker)> batch)
+    public bool[] CommitShards(IReadOnlyList<(ShardKey Shard, IReadOnlyList<SampleRecord> Samples, string Worker)> batch) =>
+        CommitShards(batch.Select(b => (b.Shard, b.Samples, b.Worker, (Output.ShardOutput?)null)).ToArray());
+
+    /// <summary>
+    /// As above, with each shard's blob and statistics already encoded where it was solved (<see cref="Output.ShardOutput"/>;
+    /// null: encoded here from the samples). The samples then only supply the traces.
+    /// </summary>
+    public bool[] CommitShards(IReadOnlyList<(ShardKey Shard, IReadOnlyList<SampleRecord> Samples, string Worker, Output.ShardOutput? Encoded)> batch)
     {
         using var tx = _db.BeginTransaction();
         var accepted = new bool[batch.Count];
-        for (int i = 0; i < batch.Count; i++) accepted[i] = InsertShard(tx, batch[i].Shard, batch[i].Samples, batch[i].Worker);
+        for (int i = 0; i < batch.Count; i++) accepted[i] = InsertShard(tx, batch[i].Shard, batch[i].Samples, batch[i].Worker, batch[i].Encoded);
         tx.Commit();
         return accepted;
     }
 
-    private bool InsertShard(SqliteTransaction tx, ShardKey shard, IReadOnlyList<SampleRecord> samples, string worker)
+    private bool InsertShard(SqliteTransaction tx, ShardKey shard, IReadOnlyList<SampleRecord> samples, string worker, Output.ShardOutput? encoded)
     {
         using (var check = _db.CreateCommand())
         {
@@ -436,8 +443,8 @@ public sealed class CampaignStore : IDisposable
                 ("$p", s.Point), ("$n", s.Sample), ("$d", data), ("$h", TraceChecksum(RowKey, s.Point, s.Sample, data)));
             traces++;
         }
-        var blob = aggregate ? Array.Empty<byte>() : ShardBlob.Encode(samples);
-        var stats = ShardStatistics(shard.Point, samples);
+        var blob = aggregate ? Array.Empty<byte>() : encoded?.Blob ?? ShardBlob.Encode(samples);
+        var stats = encoded is not null && _horizons is not null ? encoded.Statistics : ShardStatistics(shard.Point, samples);
         if (aggregate && stats is null) throw new InvalidOperationException("an aggregate store needs the points' horizons to store statistics");
         ExecWith("INSERT INTO shards(point, shard, first_sample, count, finished_utc, worker, samples, traces, sha256, stats, stats_sha256) VALUES ($p, $s, $f, $c, $t, $w, $d, $n, $h, $st, $sh)", tx,
             ("$st", (object?)stats ?? DBNull.Value),
