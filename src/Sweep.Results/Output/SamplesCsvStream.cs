@@ -16,7 +16,7 @@ public sealed class SamplesCsvStream : IShardStream
 {
     /// <summary>Part files kept open at once (the most recently written points'); more points reopen theirs.</summary>
     private const int OpenParts = 16;
-    private readonly Dictionary<int, StreamWriter> _open = new();
+    private readonly Dictionary<int, FileStream> _open = new();
     private readonly LinkedList<int> _recent = new();
 
     public const int DefaultMaxBufferedSamples = 1_000_000;
@@ -107,15 +107,11 @@ public sealed class SamplesCsvStream : IShardStream
             byte[]? csv = null;
             if (_buffered.Remove(key, out var held)) { (rows, csv) = held; _bufferedSamples -= rows.Count; }
             else { _stored.Remove(key); rows = _readStored(shard); }
-            // Rows the worker formatted are appended as they are (the same bytes: ShardOutput.CsvRows).
-            if (csv is not null)
-            {
-                w.Flush();
-                w.BaseStream.Write(csv);
-            }
+            // Rows the worker formatted are appended as they are; others are formatted here by the same code
+            // (ShardOutput.CsvRows), so the bytes do not depend on who formatted them.
+            w.Write(csv ?? ShardOutput.CsvRows(rows));
             foreach (var s in rows)
             {
-                if (csv is null) OutputWriter.WriteCsvRow(w, s);
                 _evaluations[point] += s.RhsEvaluations;
                 if (!_walk.Offer(s)) throw new InvalidOperationException($"sample {s.Sample} of point {s.Point} is out of order in shard {shard.Index}");
             }
@@ -136,7 +132,7 @@ public sealed class SamplesCsvStream : IShardStream
     /// shard cost more than formatting a small shard's rows. The parts are scratch, so nothing is flushed before
     /// <see cref="Finish"/>; at most <see cref="OpenParts"/> stay open, the least recently written closed first.
     /// </summary>
-    private StreamWriter Part(int point)
+    private FileStream Part(int point)
     {
         if (_open.TryGetValue(point, out var open))
         {
@@ -151,7 +147,7 @@ public sealed class SamplesCsvStream : IShardStream
             _open.Remove(oldest, out var closing);
             closing!.Dispose();
         }
-        var w = new StreamWriter(PartPath(point), append: true, new System.Text.UTF8Encoding(false), 1 << 16);
+        var w = new FileStream(PartPath(point), FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
         _open[point] = w;
         _recent.AddFirst(point);
         return w;
