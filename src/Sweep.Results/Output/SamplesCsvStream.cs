@@ -128,8 +128,8 @@ public sealed class SamplesCsvStream : IShardStream
     }
 
     /// <summary>
-    /// The open writer of a point's part: opening a file and its 64 KiB buffers (on the large-object heap) for every
-    /// shard cost more than formatting a small shard's rows. The parts are scratch, so nothing is flushed before
+    /// The open file of a point's part (rows arrive as bytes): opening a file and its buffers for every shard cost more
+    /// than formatting a small shard's rows. The parts are scratch, so nothing is flushed before
     /// <see cref="Finish"/>; at most <see cref="OpenParts"/> stay open, the least recently written closed first.
     /// </summary>
     private FileStream Part(int point)
