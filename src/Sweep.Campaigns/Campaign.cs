@@ -14,7 +14,7 @@ public sealed record Campaign(
     IReadOnlyList<CampaignPoint> Points,
     IReadOnlyList<string> Warnings)
 {
-    public CampaignSpec Spec => new(Hash, Seed, Points.Select(p => p.Spec).ToArray());
+    public CampaignSpec Spec => new(Hash, Seed, Points.Select(p => p.Spec).ToArray()) { Aggregate = AggregateOnly };
 
     /// <summary>
     /// The hash this file had before the flow integrator <c>auto</c> existed, when some flow point names no integrator
@@ -30,6 +30,12 @@ public sealed record Campaign(
 
     /// <summary>The sequential target (null: every point gets exactly <see cref="Samples"/>).</summary>
     public SampleTarget? Target { get; init; }
+
+    /// <summary>What the campaign keeps: every sample's row, or per-shard statistics only (<c>"storage"</c>).</summary>
+    public StorageMode Storage { get; init; }
+
+    /// <summary>Per-shard statistics only: no per-sample rows in the store, no samples.csv.</summary>
+    public bool AggregateOnly => Storage == StorageMode.Aggregate;
 
     /// <summary>The budget per point: <c>max_samples</c> with a target (then <see cref="Samples"/> is the first batch), else <see cref="Samples"/>.</summary>
     public long MaxSamples { get; init; }

@@ -17,7 +17,7 @@ namespace Sweep.Campaigns;
 /// </summary>
 public static class CampaignLoader
 {
-    private static readonly string[] TopKeys = ["name", "seed", "problem", "network", "init", "dynamics", "stop", "samples", "shard_size", "trace_samples", "analysis", "sweep", "target", "max_samples"];
+    private static readonly string[] TopKeys = ["name", "seed", "problem", "network", "init", "dynamics", "stop", "samples", "shard_size", "trace_samples", "analysis", "sweep", "target", "max_samples", "storage"];
 
     /// <summary>Reads and validates a campaign file; <see cref="UserError"/> (naming the field) when it is refused.</summary>
     /// <param name="overrides">`--set key=value` overrides, applied before validation (<see cref="CampaignOverrides"/>).</param>
@@ -71,6 +71,7 @@ public static class CampaignLoader
             if (maxSamples < samples) throw Fail("max_samples", $"must be ≥ samples ({samples}), the first batch (got {maxSamples})");
         }
         else if (top.ContainsKey("max_samples")) throw Fail("max_samples", "applies only with a \"target\" (without one, every point gets exactly \"samples\")");
+        var storage = ReadStorage(top);
         long planned = maxSamples;
         string plannedKey = target is null ? "samples" : "max_samples";
 
@@ -109,6 +110,7 @@ public static class CampaignLoader
             }
         }
 
+        if (storage == StorageMode.Aggregate) CheckAggregate(points);
         double carriedTotal = points.Sum(p => p.Spec.Problem is CovarianceProblemData { ExamplesX: { } ex, ExamplesY: { } ey } ? 8.0 * (ex.Length + ey.Length) : 0);
         if (carriedTotal > MaxCarriedExampleBytesTotal)
             throw Fail("problem.x_csv", $"the campaign's \"sgd\" points send {carriedTotal / (1 << 20):G3} MiB of raw examples to each worker (one copy per point); at most {MaxCarriedExampleBytesTotal / (1 << 20):G3} MiB are supported: sweep fewer sgd points or use fewer examples");
@@ -126,7 +128,39 @@ public static class CampaignLoader
         foreach (var key in CampaignGrowth.GrowableKeys) trunk.Remove(key);
         var growthHash = Sha(trunk.ToJsonString(new JsonSerializerOptions { WriteIndented = false }) + identity[normalized.Length..] + integratorLine);
         return new Campaign(name, seed, samples, shardSize, normalized, hash, points, warnings)
-            { Target = target, MaxSamples = maxSamples, LegacyHash = legacy ? Sha(identity) : null, GrowthHash = growthHash };
+            { Target = target, MaxSamples = maxSamples, LegacyHash = legacy ? Sha(identity) : null, GrowthHash = growthHash, Storage = storage };
+    }
+
+    /// <summary>
+    /// <c>"storage"</c>: "full" (the default) or "aggregate". "full" is removed before the file is hashed, so only
+    /// "aggregate" enters the campaign's identity and every existing campaign keeps its hash.
+    /// </summary>
+    private static StorageMode ReadStorage(JsonObject top)
+    {
+        if (!top.ContainsKey("storage")) return StorageMode.Full;
+        string mode = ReadString(top, "storage", "");
+        switch (mode)
+        {
+            case "full": top.Remove("storage"); return StorageMode.Full;
+            case "aggregate": return StorageMode.Aggregate;
+            default: throw Fail("storage", $"must be \"full\" or \"aggregate\" (got \"{BoundedInput.Quote(mode)}\")");
+        }
+    }
+
+    /// <summary>
+    /// What aggregate storage cannot serve: the per-shard statistics hold counts, labels and binned times, not the
+    /// per-sample values that traces, itineraries, tail rates and invariant eigenvalues are summarised from.
+    /// </summary>
+    private static void CheckAggregate(IReadOnlyList<CampaignPoint> points)
+    {
+        foreach (var p in points)
+        {
+            var a = p.Spec.Analyses;
+            string? field = p.Spec.TraceSamples > 0 ? "trace_samples"
+                : a.Itinerary ? "analysis.itinerary" : a.TailRate ? "analysis.tail_rate" : a.Invariants ? "analysis.invariants" : null;
+            if (field is not null)
+                throw Fail(field, "needs per-sample results, which \"storage\": \"aggregate\" does not keep (it stores per-shard statistics only); drop it or use \"storage\": \"full\"");
+        }
     }
 
     /// <summary>

@@ -64,4 +64,8 @@ public sealed record PointSpec(
 public enum InitKind : byte { Gaussian, Orthogonal, Balanced }
 
 /// <summary>A campaign as the workers see it: its hash (identity), seed and points.</summary>
-public sealed record CampaignSpec(string Hash, long Seed, PointSpec[] Points);
+public sealed record CampaignSpec(string Hash, long Seed, PointSpec[] Points)
+{
+    /// <summary>Aggregate storage: workers send each shard's statistics only, no per-sample rows.</summary>
+    public bool Aggregate { get; init; }
+}

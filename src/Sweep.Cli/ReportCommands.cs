@@ -42,6 +42,13 @@ public static class ReportCommands
         to ??= Path.Combine(dir, $"export.{format}");
         CheckTarget(to, replaceable: force || !explicitTarget);
         var (campaign, store) = StoredCampaign.Open(dir);
+        // Aggregate storage has no rows to export: refused (exit 2) before anything is written; its aggregates are
+        // summary.json (and `sweep status --json`).
+        if (store.AggregateOnly)
+        {
+            store.Dispose();
+            throw new UserError($"'{dir}' holds campaign '{campaign.Name}', which {CampaignStore.NoSamplesMessage}; export writes per-sample rows, so there is nothing to export. Its aggregates: {Path.Combine(dir, "summary.json")} or `sweep status {dir} --json`.");
+        }
         long count;
         // With a target, each point's samples up to its stop (samples.csv's rows), not the shards solved ahead of it.
         IEnumerable<Sweep.Results.SampleRecord> Samples() =>

@@ -52,7 +52,7 @@ public static class RunCommand
         // that changes only samples, max_samples or target is refused naming the key.
         string baseDir = Path.GetDirectoryName(Path.GetFullPath(campaignPath))!;
         var (store, resumed) = CampaignStore.OpenForCampaign(outDir, campaign.NormalizedJson, campaign.Hash, campaign.Name,
-            baseDir, campaign.Points.Select(p => p.Spec.Horizon).ToArray(), campaign.LegacyHash,
+            baseDir, campaign.Points.Select(p => p.Spec.Horizon).ToArray(), campaign.LegacyHash, campaign.Storage,
             grow: (json, hash, storedBase) => CampaignGrowth.Between(json, hash, storedBase, campaign, baseDir));
         using var _ = store;
         if (store.Grown is { } grown)
@@ -149,7 +149,9 @@ public static class RunCommand
             // The statistics summary.json holds (with a target, only each point's samples up to its stop).
             var final = finished.Points ?? (await node.Aggregator.Ask<Progress>(GetProgress.Instance, TimeSpan.FromSeconds(30))).Points;
             SummaryTable.Print(campaign, final, finished.Targets, $"per point (labels at the stop, time quantiles, target): sweep status {UserError.Printable(outDir)} --points");
-            Console.WriteLine($"wrote {UserError.Printable(finished.SummaryPath)} and {UserError.Printable(finished.SamplesPath)}");
+            Console.WriteLine(finished.SamplesPath is { } samplesPath
+                ? $"wrote {UserError.Printable(finished.SummaryPath)} and {UserError.Printable(samplesPath)}"
+                : $"wrote {UserError.Printable(finished.SummaryPath)}; samples.csv {OutputWriter.NoSamplesCsv}");
             // Comparable with `sweep bench`: every sample solved by this process, over everything from cluster start to
             // the written outputs.
             long solved = store.SampleCount() - already;

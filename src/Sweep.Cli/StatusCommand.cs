@@ -34,6 +34,7 @@ public static class StatusCommand
             Console.WriteLine($"campaign '{campaign.Name}' ({campaign.Hash[..12]}): {done}/{campaign.TotalSamples} samples{(campaign.Target is null ? "" : " (at most)")}, {shardsDone}/{shardsTotal} shards" +
                 (complete ? " — complete" : " — in progress or stopped"));
             if (!complete) Console.WriteLine("(a stopped campaign resumes with `sweep run` of the same campaign and DIR)");
+            if (campaign.AggregateOnly) Console.WriteLine($"storage: aggregate — samples.csv {OutputWriter.NoSamplesCsv}");
             var (created, builds) = StoreProvenance.Read(store);
             var runs = builds.Where(b => created is null || b.Version != created.Version).Select(b => $"also run by {b}")
                 .Concat(store.GrowthHistory.Select(g => $"grown {g}"));
@@ -52,7 +53,10 @@ public static class StatusCommand
                     Console.WriteLine();
                     foreach (var line in SummaryTable.Details(campaign, s, targets?[s.Point])) Console.WriteLine(line);
                 }
-            if (binned)
+            if (binned && campaign.AggregateOnly)
+                foreach (var line in SummaryTable.Wrap("≈: time quantiles come from the shards' binned histograms (within a relative 1e-3), as in summary.json.", ""))
+                    Console.WriteLine(line);
+            else if (binned)
                 foreach (var line in SummaryTable.Wrap($"≈: time quantiles of points over {Sweep.Results.Statistics.CensoredQuantiles.DefaultExactCapacity} samples come from the stored binned histograms (within a relative 1e-3); summary.json has the run's own.", ""))
                     Console.WriteLine(line);
             return 0;

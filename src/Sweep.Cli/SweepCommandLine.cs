@@ -185,6 +185,10 @@ public static class SweepCommandLine
         var coordinator = new Option<bool>("--coordinator") { Description = "measure the coordinator's capacity with a trivial job instead" };
         var shards = IntOption("--shards", "shards of the --coordinator job", 1, int.MaxValue, 2000);
         var shardSize = IntOption("--shard-size", "samples per shard of the --coordinator job", 1, 100_000, 250);
+        var storage = new Option<string>("--storage") { Description = "storage of the --coordinator job: full (the default) or aggregate", HelpName = "full|aggregate", DefaultValueFactory = _ => "full" };
+        storage.Validators.Add(r => { if (Value<string>(r) is not ("full" or "aggregate")) r.AddError("--storage must be full or aggregate"); });
+        var encodedBy = new Option<string>("--encoded-by") { Description = "with --coordinator: who encodes each shard's blob, rows and statistics: workers (the default, as real workers do) or coordinator (records only, as before wire format 7)", HelpName = "workers|coordinator", DefaultValueFactory = _ => "workers" };
+        encodedBy.Validators.Add(r => { if (Value<string>(r) is not ("workers" or "coordinator")) r.AddError("--encoded-by must be workers or coordinator"); });
         var integrators = new Option<bool>("--integrators") { Description = "cost per certified sample of dp45 against auto at the atlas points (H = 1..5 x scale 0.01..1), one JSON line per point and integrator" };
         var samples = IntOption("--samples", "with --integrators: samples per point for auto", 1, 1_000_000, 30);
         var dp45Samples = IntOption("--dp45-samples", "with --integrators: samples per point for dp45", 1, 1_000_000, 10);
@@ -207,7 +211,7 @@ public static class SweepCommandLine
         var radau5 = new Option<bool>("--radau5") { Description = "with --integrators: also radau5 (Radau IIA from t = 0)" };
         var matrixFree = new Option<bool>("--matrix-free") { Description = "with --integrators: Radau IIA's matrix-free (Krylov) path even below 600 parameters" };
         var command = new Command("bench", "trajectory throughput benchmark; prints one JSON line")
-            { config, threads, seconds, peak, lanes, coordinator, shards, shardSize, integrators, samples, dp45Samples, maxSteps, cpuBudget, dp45Budget, maxHidden, markdown,
+            { config, threads, seconds, peak, lanes, coordinator, shards, shardSize, integrators, samples, dp45Samples, maxSteps, cpuBudget, dp45Budget, maxHidden, markdown, storage, encodedBy,
               width, hidden, scale, radau5, matrixFree, laneSharing, repeats, costModel };
         command.SetAction(async r => r.GetValue(costModel)
             ? CostModelBench.Execute()
@@ -218,7 +222,7 @@ public static class SweepCommandLine
                 r.GetValue(cpuBudget), r.GetValue(dp45Budget), r.GetValue(maxHidden), r.GetValue(markdown),
                 r.GetValue(width), r.GetValue(hidden), r.GetValue(scale), r.GetValue(radau5), r.GetValue(matrixFree)))
             : r.GetValue(coordinator)
-            ? await BenchCommand.ExecuteCoordinator(r.GetValue(shards), r.GetValue(shardSize), r.GetValue(threads) ?? 16)
+            ? await BenchCommand.ExecuteCoordinator(r.GetValue(shards), r.GetValue(shardSize), r.GetValue(threads) ?? 16, r.GetValue(storage) == "aggregate", r.GetValue(encodedBy) == "workers")
             : BenchCommand.Execute(r.GetValue(config)!, r.GetValue(threads) ?? 1, r.GetValue(seconds), r.GetValue(lanes), r.GetValue(peak)));
         return command;
     }

@@ -1,5 +1,6 @@
 using Sweep.Campaigns;
 using Sweep.Results;
+using Sweep.Results.Output;
 
 namespace Sweep.Messages;
 
@@ -23,8 +24,11 @@ public sealed record WorkAssignment(string CampaignHash, long LeaseId, int Point
 /// <summary>Nothing to hand out now; ask again later. Finished: the campaign is complete.</summary>
 public sealed record NoWorkAvailable(string CampaignHash, bool Finished) : IWorkerReply;
 
-/// <summary>The results of a leased shard, one record per sample.</summary>
-public sealed record ShardCompleted(string WorkerId, string CampaignHash, long LeaseId, int Point, int ShardIndex, SampleRecord[] Samples) : ICoordinatorMessage;
+/// <summary>
+/// The results of a leased shard: one record per sample (none with aggregate storage), and <paramref name="Output"/>, the
+/// shard's statistics, store blob and samples.csv rows encoded by the worker (null: the coordinator encodes them).
+/// </summary>
+public sealed record ShardCompleted(string WorkerId, string CampaignHash, long LeaseId, int Point, int ShardIndex, SampleRecord[] Samples, ShardOutput? Output = null) : ICoordinatorMessage;
 
 /// <summary>A worker could not finish a shard (it is handed out again).</summary>
 public sealed record ShardFailed(string WorkerId, string CampaignHash, long LeaseId, int Point, int ShardIndex, string Reason) : ICoordinatorMessage;

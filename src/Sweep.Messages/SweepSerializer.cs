@@ -6,6 +6,7 @@ using SerializationException = System.Runtime.Serialization.SerializationExcepti
 using Sweep.Campaigns;
 using Sweep.Campaigns.Methods;
 using Sweep.Results;
+using Sweep.Results.Output;
 
 namespace Sweep.Messages;
 
@@ -17,7 +18,10 @@ namespace Sweep.Messages;
 public sealed class SweepSerializer : SerializerWithStringManifest
 {
     public const int Id = 1717;
-    private const byte FormatVersion = 8;   // 5: workers carry their campaign and join token; 6: the flow carries its integrator and step budget; 7: a sample carries its Hessian count; 8: analysis.prop2 and the prop2_rate column
+    // 5: workers carry their campaign and join token; 6: the flow carries its integrator and step budget; 7: a sample
+    // carries its Hessian count; 8: analysis.prop2 and the prop2_rate column; 9: a shard's result carries its encoded
+    // output (statistics, evaluations, store blob, samples.csv rows), the campaign its storage.
+    private const byte FormatVersion = 9;
 
     public SweepSerializer(ExtendedActorSystem system) : base(system) { }
 
@@ -55,6 +59,14 @@ public sealed class SweepSerializer : SerializerWithStringManifest
                     w.Write(m.WorkerId); w.Write(m.CampaignHash); w.Write(m.LeaseId); w.Write(m.Point); w.Write(m.ShardIndex);
                     w.Write(m.Samples.Length);
                     foreach (var s in m.Samples) Write(w, s);
+                    w.Write(m.Output is not null);
+                    if (m.Output is { } o)
+                    {
+                        WriteBytes(w, o.Statistics);
+                        w.Write(o.Evaluations);
+                        WriteBytes(w, o.Blob);
+                        WriteBytes(w, o.Csv);
+                    }
                     break;
                 case ShardFailed m: w.Write(m.WorkerId); w.Write(m.CampaignHash); w.Write(m.LeaseId); w.Write(m.Point); w.Write(m.ShardIndex); w.Write(m.Reason); break;
                 case StartWorker m: w.Write(m.WorkerId); break;
@@ -91,7 +103,21 @@ public sealed class SweepSerializer : SerializerWithStringManifest
         var samples = new SampleRecord[n];
         var labels = new Dictionary<string, string>();
         for (int i = 0; i < n; i++) samples[i] = ReadSample(r, labels);
-        return new ShardCompleted(worker, hash, lease, point, shard, samples);
+        ShardOutput? output = r.ReadBoolean() ? new ShardOutput(ReadBytes(r) ?? throw new SerializationException("a shard output without statistics"), r.ReadInt64(), ReadBytes(r), ReadBytes(r)) : null;
+        return new ShardCompleted(worker, hash, lease, point, shard, samples, output);
+    }
+
+    private static void WriteBytes(BinaryWriter w, byte[]? b)
+    {
+        w.Write(b?.Length ?? -1);
+        if (b is not null) w.Write(b);
+    }
+
+    private static byte[]? ReadBytes(BinaryReader r)
+    {
+        int n = r.ReadInt32();
+        if (n < -1 || n > r.BaseStream.Length - r.BaseStream.Position) throw new SerializationException($"a byte field of length {n} in a message of {r.BaseStream.Length} bytes");
+        return n < 0 ? null : r.ReadBytes(n);
     }
 
     private static void WriteNullable(BinaryWriter w, string? s)
@@ -168,6 +194,7 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             w.Write(p.Analyses.TailRate);
             w.Write(p.Analyses.Prop2);
         }
+        w.Write(c.Aggregate);
     }
 
     private static CampaignSpec ReadCampaign(BinaryReader r)
@@ -201,7 +228,7 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             var analysis = new AnalysisSettings(hessian, invariants, itinerary, tailRate, prop2);
             points[i] = new PointSpec(index, problem, hidden, scale, suppress, dyn, gradTol, epsHit, traces, until, initKind, layerScales, analysis);
         }
-        return new CampaignSpec(hash, seed, points);
+        return new CampaignSpec(hash, seed, points) { Aggregate = r.ReadBoolean() };
     }
 
     private enum ProblemTag : byte { Canonical = 1, Covariance = 2 }

@@ -36,10 +36,18 @@ public static class ReportBuilder
         var prop2 = new Prop2Pairs();
         var laws = new LawSamples(campaign.Points.Count);
         PrefixWalk? walk = null;
+        CampaignProgress? aggregate = null;
         using (store)
         {
+            // Aggregate storage: the shards' statistics, in shard order with a target (what summary.json holds).
+            if (store.AggregateOnly)
+            {
+                var progress = StoredStatistics.Current(campaign, store);
+                stats = progress.Points;
+                aggregate = progress;
+            }
             // With a target, each point's samples up to its stop (what samples.csv and summary.json hold).
-            if (campaign.Target is null)
+            else if (campaign.Target is null)
                 stats = OutputWriter.Aggregate(campaign, store.ReadSamples().Select(r => { eigen.Observe(r); tails.Observe(r); prop2.Observe(r); laws.Observe(r); return r; }));
             else
             {
@@ -53,7 +61,8 @@ public static class ReportBuilder
         }
         var summaries = stats.Select(s => s.Summarize()).ToList();
         long done = stats.Sum(s => s.Count);
-        bool partial = walk is null ? done < campaign.TotalSamples : !walk.AllStopped;
+        bool partial = aggregate is not null ? !aggregate.Complete : walk is null ? done < campaign.TotalSamples : !walk.AllStopped;
+        var targets = aggregate is not null ? aggregate.Targets : walk?.States;
         outDir ??= Path.Combine(dir, "report");
         Directory.CreateDirectory(outDir);
         var figures = new List<(string Name, string Caption)>();
@@ -76,14 +85,18 @@ public static class ReportBuilder
                 foreach (var figure in DefaultFigures.PerPanel) Draw(figure, new Panel(axis, group, suffix));
             }
         foreach (var figure in DefaultFigures.PerCampaign) Draw(figure, campaign);
-        AddLaws(outDir, campaign, laws, figures);
+        if (aggregate is null) AddLaws(outDir, campaign, laws, figures);
         foreach (var point in campaign.Points.Take(MaxPanels))
             foreach (var figure in DefaultFigures.PerPoint) Draw(figure, point);
 
         string index = Path.Combine(outDir, "index.html");
-        File.WriteAllText(index, ReportPage.Html(campaign, summaries, figures, partial, done, builds, walk?.States), new UTF8Encoding(false));
+        File.WriteAllText(index, ReportPage.Html(campaign, summaries, figures, partial, done, builds, targets), new UTF8Encoding(false));
         return new ReportResult(index, figures.Select(f => f.Name).ToList(), partial);
     }
+
+    /// <summary>What an aggregate campaign's report leaves out, and why (the page says it).</summary>
+    public const string AggregateOmitted =
+        "Figures that need per-sample values are omitted: survival curves, escape exponents and laws.json (every sample's time), Hessian eigenvalues and tail rates (per-sample analyses), loss traces (none are stored).";
 
     /// <summary>Survival curves (one panel per depth when init.scale is swept), the escape-exponent figure with itineraries, and laws.json (docs/laws.md).</summary>
     private static void AddLaws(string outDir, Campaign campaign, LawSamples samples, List<(string Name, string Caption)> figures)

@@ -31,6 +31,8 @@ internal static class ReportPage
             sb.Append(targets is null
                 ? $"<p class=\"partial\"><b>Partial:</b> {done} of {campaign.TotalSamples} samples are stored; the campaign is still running or was stopped. Estimates will change.</p>"
                 : $"<p class=\"partial\"><b>Partial:</b> {targets.Count(t => t?.Stopped is null)} of {targets.Count} points have not reached a decision on their target; the campaign is still running or was stopped. Estimates will change.</p>");
+        if (campaign.AggregateOnly)
+            sb.Append($"<p class=\"partial\"><b>Storage aggregate:</b> this campaign kept per-shard statistics only; samples.csv is {E(OutputWriter.NoSamplesCsv)}. Time quantiles come from the shards' binned histograms (within a relative 1e-3). {E(ReportBuilder.AggregateOmitted)}</p>");
         if (campaign.Target is { } target)
             sb.Append($"<p>Target per point: {E(target.ToString())}; first batch {campaign.Samples}, at most {campaign.MaxSamples} samples. Bounds named <i>anytime</i> come from the {E(OutputWriter.SequenceMethod)}: valid however often the campaign looked; the exact (Clopper–Pearson) intervals beside them are fixed-n.</p>");
         // Which builds produced these samples, and on what: the store records every build that ran the campaign.

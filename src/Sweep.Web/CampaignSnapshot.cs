@@ -67,6 +67,7 @@ public static class CampaignSnapshot
             ["target"] = campaign.Target?.ToString(),
             ["complete"] = progress.Complete,
             ["points"] = points,
+            ["storage"] = campaign.AggregateOnly ? "aggregate: per-shard statistics only; samples.csv " + OutputWriter.NoSamplesCsv : null,
         };
     }
 }

@@ -23,6 +23,20 @@ public sealed class ShardRunner
 
     public string CampaignHash => _campaign.Hash;
 
+    /// <summary>Whether the campaign keeps per-shard statistics only (no per-sample record is sent).</summary>
+    public bool Aggregate => _campaign.Aggregate;
+
+    /// <summary>A solved shard's statistics, and with full storage its store blob and samples.csv rows, for the coordinator.</summary>
+    public Sweep.Results.Output.ShardOutput Encode(int point, IReadOnlyList<SampleRecord> samples) =>
+        Sweep.Results.Output.ShardOutput.Encode(samples, point, _campaign.Points[point].Horizon, _campaign.Aggregate, Layout);
+
+    /// <summary>The campaign's samples.csv columns (the optional ones only where some point fills them), as the coordinator's stream has them.</summary>
+    private Sweep.Results.CsvLayout Layout => _layout ??= Sweep.Results.CsvLayout.For(_campaign.Points
+        .Select(p => (p, PointSolvers.Problem(p)))
+        .Where(x => x.Item2.IsValid)
+        .Select(x => (x.p, x.Item2.Value!)));
+    private Sweep.Results.CsvLayout? _layout;
+
     /// <summary>The lane group of a point: shards of points of one group may share a run (<see cref="TrajectorySolver.SolveFeed"/>).</summary>
     public int GroupOf(int point) => _groupOf[point];
 

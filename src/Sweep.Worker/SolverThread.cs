@@ -19,7 +19,7 @@ public sealed class SolverThread : ISampleFeed
     private readonly Queue<(WorkAssignment Assignment, ShardRunner Runner)> _queue = new();
     private readonly List<SampleBatch> _inRun = [];
     private readonly Action<WorkAssignment> _drawn;
-    private readonly Action<WorkAssignment, SampleRecord[]> _solved;
+    private readonly Action<WorkAssignment, ShardRunner, SampleRecord[]> _solved;
     private readonly Action<WorkAssignment, Exception> _crashed;
     private readonly Thread _thread;
     private ShardRunner? _runner;
@@ -28,7 +28,7 @@ public sealed class SolverThread : ISampleFeed
     private volatile bool _stopped;
     private volatile int _queued;   // _queue.Count, read without the lock: an idle lane asks after every step
 
-    public SolverThread(string name, Action<WorkAssignment> drawn, Action<WorkAssignment, SampleRecord[]> solved, Action<WorkAssignment, Exception> crashed)
+    public SolverThread(string name, Action<WorkAssignment> drawn, Action<WorkAssignment, ShardRunner, SampleRecord[]> solved, Action<WorkAssignment, Exception> crashed)
     {
         _drawn = drawn;
         _solved = solved;
@@ -123,6 +123,6 @@ public sealed class SolverThread : ISampleFeed
     void ISampleFeed.Completed(SampleBatch batch)
     {
         _inRun.Remove(batch);
-        _solved((WorkAssignment)batch.Tag!, ShardRunner.Records(batch));
+        _solved((WorkAssignment)batch.Tag!, _runner!, ShardRunner.Records(batch));
     }
 }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Sweep.Messages;
 using Sweep.Results;
+using Sweep.Results.Output;
 
 namespace Sweep.Worker;
 
@@ -16,7 +17,7 @@ namespace Sweep.Worker;
 /// </summary>
 public sealed class WorkerEntity : ReceiveActor, IWithTimers
 {
-    private sealed record ShardSolved(WorkAssignment Assignment, SampleRecord[] Samples);
+    private sealed record ShardSolved(WorkAssignment Assignment, SampleRecord[] Samples, ShardOutput Output);
     private sealed record ShardCrashed(WorkAssignment Assignment, Exception Error);
     private sealed record ShardDrawn(WorkAssignment Assignment);
     private sealed record Retry;
@@ -39,7 +40,9 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
         _options = options;
         _workerId = Uri.UnescapeDataString(Self.Path.Name);
         var self = Self;
-        _solver = new SolverThread(_workerId, a => self.Tell(new ShardDrawn(a)), (a, samples) => self.Tell(new ShardSolved(a, samples)),
+        _solver = new SolverThread(_workerId, a => self.Tell(new ShardDrawn(a)), // Encoded on the solver thread: the coordinator only appends the bytes and merges the statistics; with aggregate
+            // storage no per-sample record travels.
+            (a, runner, samples) => self.Tell(new ShardSolved(a, runner.Aggregate ? [] : samples, runner.Encode(a.Point, samples))),
             (a, e) => self.Tell(new ShardCrashed(a, e)));
         Receive<StartWorker>(_ => { });
         Receive<Retry>(_ => { if (_held == 0 && !_refused) Ask(prefetch: true, retry: true); });
@@ -67,7 +70,7 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
         Receive<ShardSolved>(s =>
         {
             var a = s.Assignment;
-            Coordinator.Tell(new ShardCompleted(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, s.Samples));
+            Coordinator.Tell(new ShardCompleted(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, s.Samples, s.Output));
             Finished(a);
         });
         Receive<ShardCrashed>(c =>

@@ -52,7 +52,7 @@ public sealed class CoordinatorActorTests
         kit.Node.Coordinator.Tell(NotifyWhenFinished.Instance, kit.TestActor);
         var finished = kit.ExpectMsg<CampaignFinished>(Wait);
         Assert.True(File.Exists(finished.SummaryPath));
-        Assert.Equal(campaign.TotalSamples + 1, File.ReadAllLines(finished.SamplesPath).Length);
+        Assert.Equal(campaign.TotalSamples + 1, File.ReadAllLines(finished.SamplesPath!).Length);
         Assert.Equal(campaign.TotalSamples, store.SampleCount());
         kit.Node.Coordinator.Tell(new RequestWork("w#0", campaign.Hash), worker);
         Assert.True(worker.ExpectMsg<NoWorkAvailable>(Wait).Finished);

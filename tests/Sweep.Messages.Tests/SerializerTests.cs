@@ -48,6 +48,7 @@ public sealed class SerializerTests : IAsyncLifetime
     {
         Assert.Equal(a.Hash, b.Hash);
         Assert.Equal(a.Seed, b.Seed);
+        Assert.Equal(a.Aggregate, b.Aggregate);
         Assert.Equal(a.Points.Length, b.Points.Length);
         for (int i = 0; i < a.Points.Length; i++)
         {
@@ -112,6 +113,37 @@ public sealed class SerializerTests : IAsyncLifetime
         var back = RoundTrip(full);
         Assert.Equal(full with { Spec = null }, back with { Spec = null });
         AssertSpecEqual(full.Spec!, back.Spec!);
+        // Aggregate storage travels with the spec (the worker then sends statistics only).
+        var aggregate = bare with { Spec = Spec() with { Aggregate = true } };
+        Assert.True(RoundTrip(aggregate).Spec!.Aggregate);
+    }
+
+    [Fact]
+    public void ShardCompleted_round_trips_the_output_the_worker_encoded()
+    {
+        SampleRecord[] samples = [Sample(2, 1250, true), Sample(2, 1251, false)];
+        var output = Sweep.Results.Output.ShardOutput.Encode(samples, 2, 300, aggregate: false);
+        var m = new ShardCompleted("w#1", "h", 9, 2, 5, samples, output);
+        var back = RoundTrip(m);
+        Assert.Equal(m.Samples, back.Samples);
+        Assert.NotNull(back.Output);
+        Assert.Equal(output.Statistics, back.Output!.Statistics);
+        Assert.Equal(output.Evaluations, back.Output.Evaluations);
+        Assert.Equal(16000, back.Output.Evaluations);
+        Assert.Equal(output.Blob, back.Output.Blob);
+        Assert.Equal(output.Csv, back.Output.Csv);
+        Assert.Equal((m.WorkerId, m.CampaignHash, m.LeaseId, m.Point, m.ShardIndex), (back.WorkerId, back.CampaignHash, back.LeaseId, back.Point, back.ShardIndex));
+
+        // Aggregate storage: statistics and evaluations only, no record, no blob, no rows.
+        var aggregate = new ShardCompleted("w#1", "h", 9, 2, 5, [], Sweep.Results.Output.ShardOutput.Encode(samples, 2, 300, aggregate: true));
+        var a = RoundTrip(aggregate);
+        Assert.Empty(a.Samples);
+        Assert.Null(a.Output!.Blob);
+        Assert.Null(a.Output.Csv);
+        Assert.Equal(aggregate.Output!.Statistics, a.Output.Statistics);
+
+        // Without an output (the coordinator encodes): null after the round trip too.
+        Assert.Null(RoundTrip(new ShardCompleted("w", "h", 1, 2, 3, samples)).Output);
     }
 
     [Fact]

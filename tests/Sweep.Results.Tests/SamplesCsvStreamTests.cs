@@ -12,10 +12,14 @@ public sealed class SamplesCsvStreamTests
     /// Shards committed in a scrambled order, some stored by an "earlier run", some past the memory bound: the streamed
     /// samples.csv must be byte for byte the file written from the store, and the statistics those of every sample once.
     /// </summary>
+    /// With <paramref name="workersEncode"/>, every other shard arrives as a worker encodes it (<see cref="ShardOutput"/>:
+    /// the store keeps its blob, the stream appends its rows): the same bytes in the store and in samples.csv.
     [Theory]
-    [InlineData(1_000_000)]   // everything fits in memory
-    [InlineData(6)]           // almost every early shard overflows and is read back from the store
-    public void Streamed_csv_equals_the_csv_written_from_the_store(int maxBuffered)
+    [InlineData(1_000_000, false)]   // everything fits in memory
+    [InlineData(6, false)]           // almost every early shard overflows and is read back from the store
+    [InlineData(1_000_000, true)]
+    [InlineData(6, true)]
+    public void Streamed_csv_equals_the_csv_written_from_the_store(int maxBuffered, bool workersEncode)
     {
         var campaign = TestCampaigns.Parse();
         var dir = TestCampaigns.TempDir();
@@ -27,11 +31,14 @@ public sealed class SamplesCsvStreamTests
 
         var stream = new SamplesCsvStream(campaign, dir, store!.CompletedShards(), store.ReadShard, maxBuffered);
         Assert.Throws<InvalidOperationException>(() => stream.Finish(Path.Combine(dir, "samples.csv")));   // not all shards yet
+        int n = 0;
         foreach (var s in order.Skip(3))
         {
-            var samples = TestSamples.Of(s);
-            Assert.True(store.CommitShard(s, samples, "now"));
-            stream.Add(s, samples);
+            var samples = TestSamples.Of(s, traced: n % 3 == 0);
+            var encoded = workersEncode && n % 2 == 0 ? ShardOutput.Encode(samples, s.Point, campaign.Points[s.Point].Spec.Horizon, aggregate: false, CsvLayout.For(campaign)) : null;
+            Assert.True(store.CommitShards([(s, (IReadOnlyList<SampleRecord>)samples, "now", encoded)])[0]);
+            stream.Add(s, samples, encoded);
+            n++;
         }
         var stats = stream.Finish(Path.Combine(dir, "samples.csv"));
 

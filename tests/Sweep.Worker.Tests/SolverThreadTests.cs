@@ -40,7 +40,7 @@ public sealed class SolverThreadTests
         ]);
         var runner = new ShardRunner(spec);
         var events = new BlockingCollection<(string Kind, WorkAssignment A, SampleRecord[]? Samples, Exception? Error)>();
-        var thread = new SolverThread("test", a => events.Add(("drawn", a, null, null)), (a, s) => events.Add(("solved", a, s, null)),
+        var thread = new SolverThread("test", a => events.Add(("drawn", a, null, null)), (a, _, s) => events.Add(("solved", a, s, null)),
             (a, e) => events.Add(("crashed", a, null, e)));
         WorkAssignment[] shards =
         [

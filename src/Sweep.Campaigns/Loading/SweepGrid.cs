@@ -9,7 +9,7 @@ namespace Sweep.Campaigns.Loading;
 /// </summary>
 internal static class SweepGrid
 {
-    private static readonly string[] Unsweepable = ["name", "seed", "samples", "shard_size", "sweep", "target", "max_samples"];
+    private static readonly string[] Unsweepable = ["name", "seed", "samples", "shard_size", "sweep", "target", "max_samples", "storage"];
 
     internal sealed record Axis(string Path, IReadOnlyList<JsonNode?> Values);
 

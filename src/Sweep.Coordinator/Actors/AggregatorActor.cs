@@ -7,8 +7,8 @@ using Sweep.Results;
 
 namespace Sweep.Coordinator.Actors;
 
-/// <summary>Per-shard results that the store has accepted.</summary>
-public sealed record ShardAggregated(IReadOnlyList<SampleRecord> Samples);
+/// <summary>Per-shard results that the store has accepted: the shard's statistics when the worker sent them (merged), else its samples (folded).</summary>
+public sealed record ShardAggregated(IReadOnlyList<SampleRecord> Samples, PointStatistics? Statistics = null);
 
 /// <summary>Asks for progress; <see cref="Live"/> leaves out the hitting-time quantiles (a sort of every time) for frequent polls.</summary>
 public sealed record GetProgress(bool HitQuantiles)
@@ -47,12 +47,14 @@ public sealed class AggregatorActor : ReceiveActor
         var started = DateTime.UtcNow;
         Receive<ShardAggregated>(m =>
         {
-            foreach (var s in m.Samples) stats[s.Point].Add(s);
+            // The live view merges a shard's statistics (one merge per shard, binned times) where it has them.
+            if (m.Statistics is { } part) stats[part.Point].Merge(part);
+            else foreach (var s in m.Samples) stats[s.Point].Add(s);
         });
         var targets = campaign.Target is null ? null : campaign.Points.Select(_ => (TargetState?)null).ToArray();
         Receive<PrefixAdvanced>(a => { if (targets is not null) targets[a.Point] = a.State; });
         Receive<GetProgress>(q => Sender.Tell(new Progress(stats.Sum(s => (long)s.Count), campaign.TotalSamples,
             stats.Select(s => s.Summarize(q.HitQuantiles)).ToList(), started, doneAtStart) { Targets = targets?.ToArray() }));
-        Receive<BuildLiveSummary>(_ => Sender.Tell(new LiveSummary(OutputWriter.Summary(campaign, stats, stats.Sum(s => (long)s.Count), complete: false, targets?.ToArray()))));
+        Receive<BuildLiveSummary>(_ => Sender.Tell(new LiveSummary(OutputWriter.Summary(campaign, stats, stats.Sum(s => (long)s.Count), complete: false, targets?.ToArray(), markApproximate: true))));
     }
 }

@@ -15,7 +15,8 @@ public sealed record NotifyWhenFinished
     public static readonly NotifyWhenFinished Instance = new();
 }
 
-public sealed record CampaignFinished(string SummaryPath, string SamplesPath)
+/// <param name="SamplesPath">samples.csv; null with aggregate storage (there is none).</param>
+public sealed record CampaignFinished(string SummaryPath, string? SamplesPath)
 {
     /// <summary>The statistics summary.json was written from (every point's results).</summary>
     public IReadOnlyList<Sweep.Results.Statistics.PointSummary>? Points { get; init; }
@@ -130,7 +131,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         Receive<ShardCommitted>(c =>
         {
             _committing--;
-            if (c.Accepted) _aggregator.Tell(new ShardAggregated(c.Samples));
+            if (c.Accepted) _aggregator.Tell(new ShardAggregated(c.Samples, c.Statistics));
             if (c.Accepted) SweepMetrics.ShardsCommitted.Add(1);
             _ledger.Complete(c.Shard.Point, c.Shard.Index);
             if (_ledger.IsComplete && _finished is null && _failed is null) Finish();
@@ -156,7 +157,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         Receive<CampaignFinished>(f =>
         {
             _finished = f;
-            _log.Info("campaign {0} finished: {1} and {2} written", _campaign.Name, f.SummaryPath, f.SamplesPath);
+            _log.Info("campaign {0} finished: {1} and {2}", _campaign.Name, f.SummaryPath, f.SamplesPath is null ? "no samples.csv (storage: aggregate)" : f.SamplesPath + " written");
             foreach (var w in _waiting) w.Tell(f);
             _waiting.Clear();
         });
@@ -284,7 +285,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         // Results count only from nodes that were admitted (a refused node's late reply is ignored).
         if (_refusedNodes.Count > 0 && _refusedNodes.Contains(Sender.Path.Address)) return;
         var shard = _ledger.Find(c.Point, c.ShardIndex);
-        if (shard is null || !IsWellFormed(shard, c))
+        PointStatistics? statistics = null;
+        if (shard is null || !ShardResultCheck.IsWellFormed(shard, c, _campaign, out statistics))
         {
             _log.Error("ignoring a malformed result for shard {0}/{1} from {2}", c.Point, c.ShardIndex, c.WorkerId);
             return;
@@ -292,7 +294,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         // A late duplicate (first result won) or a shard already being committed is ignored.
         if (!_ledger.BeginCommit(c.Point, c.ShardIndex)) return;
         _committing++;
-        _writer.Tell(new CommitShard(shard, c.Samples, c.WorkerId));
+        _writer.Tell(new CommitShard(shard, c.Samples, c.WorkerId, c.Output, statistics));
     }
 
     private void CheckDrained()
@@ -303,21 +305,13 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         _drainWaiters.Clear();
     }
 
-    private static bool IsWellFormed(ShardKey shard, ShardCompleted c)
-    {
-        if (c.Samples.Length != shard.Count) return false;
-        for (int i = 0; i < c.Samples.Length; i++)
-            if (c.Samples[i].Point != shard.Point || c.Samples[i].Sample != shard.FirstSample + i) return false;
-        return true;
-    }
-
     private bool _finishing;
 
     private void Finish()
     {
         if (_finishing) return;
         _finishing = true;
-        _log.Info("all {0} shards stored; writing summary.json and samples.csv", _ledger.Total);
+        _log.Info(_campaign.AggregateOnly ? "all {0} shards stored; writing summary.json (storage: aggregate, no samples.csv)" : "all {0} shards stored; writing summary.json and samples.csv", _ledger.Total);
         _writer.Tell(new WriteOutputs());
     }
 

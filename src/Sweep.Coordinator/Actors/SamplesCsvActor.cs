@@ -11,7 +11,7 @@ using Sweep.Results.Statistics;
 namespace Sweep.Coordinator.Actors;
 
 /// <summary>A shard newly committed to the store, for samples.csv.</summary>
-internal sealed record StreamShard(ShardKey Shard, SampleRecord[] Samples);
+internal sealed record StreamShard(ShardKey Shard, SampleRecord[] Samples, ShardOutput? Encoded = null, PointStatistics? Statistics = null);
 
 /// <summary>
 /// A point's complete prefix now holds <paramref name="PrefixShards"/> shards; with a target, its state (stopped or not,
@@ -31,7 +31,8 @@ public sealed record StreamReady
 }
 
 /// <summary>
-/// Streams samples.csv (<see cref="SamplesCsvStream"/>) and writes the final outputs, on its own thread beside the store
+/// Streams samples.csv (<see cref="SamplesCsvStream"/>; with aggregate storage the shards' statistics alone,
+/// <see cref="ShardStatisticsStream"/>) and writes the final outputs, on its own thread beside the store
 /// writer, so that formatting rows (the larger share of the coordinator's work per sample) and committing shards run in
 /// parallel. It reads shards back through its own read-only connection. Failures go to <c>reportTo</c> (the coordinator);
 /// after one it ignores further shards.
@@ -39,7 +40,7 @@ public sealed record StreamReady
 internal sealed class SamplesCsvActor : ReceiveActor
 {
     private CampaignStore? _reader;
-    private SamplesCsvStream? _csv;
+    private IShardStream? _csv;
     private bool _final;
     private readonly IActorRef _reportTo;
     private readonly SampleTarget? _target;
@@ -53,7 +54,10 @@ internal sealed class SamplesCsvActor : ReceiveActor
         try
         {
             _reader = store.OpenReader();
-            _csv = new SamplesCsvStream(campaign, outputDirectory, storedShards, _reader.ReadShard);
+            var reader = _reader;
+            _csv = campaign.AggregateOnly
+                ? new ShardStatisticsStream(campaign, storedShards, reader.ReadShardStatistics)
+                : new SamplesCsvStream(campaign, outputDirectory, storedShards, reader.ReadShard);
             Report();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException || Exhausted.Disk(e) || Exhausted.Memory(e)) { Failed(e); }
@@ -61,7 +65,7 @@ internal sealed class SamplesCsvActor : ReceiveActor
 
         Receive<StreamShard>(s =>
         {
-            try { _csv?.Add(s.Shard, s.Samples); Report(); }
+            try { _csv?.Add(s.Shard, s.Samples, s.Encoded, s.Statistics); Report(); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException || Exhausted.Disk(e) || Exhausted.Memory(e)) { Failed(e); }
         });
         // The periodic summary.json of a running campaign; once the final one is written (or failed), no more.
@@ -82,7 +86,7 @@ internal sealed class SamplesCsvActor : ReceiveActor
                 var csv = _csv ?? throw new InvalidOperationException("samples.csv could not be written (see the earlier error)");
                 var stats = csv.Finish(samplesPath);
                 OutputWriter.WriteSummary(summaryPath, OutputWriter.Summary(campaign, stats, csv.Written, complete: true, csv.States));
-                Sender.Tell(new CampaignFinished(summaryPath, samplesPath) { Points = stats.Select(x => x.Summarize()).ToList(), Targets = csv.States });
+                Sender.Tell(new CampaignFinished(summaryPath, campaign.AggregateOnly ? null : samplesPath) { Points = stats.Select(x => x.Summarize()).ToList(), Targets = csv.States });
             }
             catch (Exception e)
             {

@@ -8,8 +8,9 @@ using Sweep.Results;
 
 namespace Sweep.Coordinator.Actors;
 
-internal sealed record CommitShard(ShardKey Shard, SampleRecord[] Samples, string Worker);
-internal sealed record ShardCommitted(ShardKey Shard, SampleRecord[] Samples, bool Accepted);
+/// <summary>A shard to commit: its samples (none with aggregate storage), what the worker encoded (null: encoded here) and its decoded statistics (null: folded from the samples).</summary>
+internal sealed record CommitShard(ShardKey Shard, SampleRecord[] Samples, string Worker, ShardOutput? Encoded = null, Sweep.Results.Statistics.PointStatistics? Statistics = null);
+internal sealed record ShardCommitted(ShardKey Shard, SampleRecord[] Samples, bool Accepted, Sweep.Results.Statistics.PointStatistics? Statistics = null);
 internal sealed record WriteOutputs;
 internal sealed record StoreFailed(string Message);
 
@@ -44,7 +45,7 @@ internal sealed class StoreWriterActor : ReceiveActor
         _pending.Clear();
         _pendingSamples = 0;
         bool[] accepted;
-        try { accepted = _store.CommitShards(batch.Select(b => (b.Commit.Shard, (IReadOnlyList<SampleRecord>)b.Commit.Samples, b.Commit.Worker)).ToArray()); }
+        try { accepted = _store.CommitShards(batch.Select(b => (b.Commit.Shard, (IReadOnlyList<SampleRecord>)b.Commit.Samples, b.Commit.Worker, b.Commit.Encoded)).ToArray()); }
         catch (Exception e)
         {
             foreach (var (_, replyTo) in batch.DistinctBy(b => b.ReplyTo)) replyTo.Tell(new StoreFailed($"cannot store results in '{_outputDirectory}': {Sweep.Results.Storage.Exhausted.Describe(e)}"));
@@ -53,8 +54,8 @@ internal sealed class StoreWriterActor : ReceiveActor
         for (int i = 0; i < batch.Length; i++)
         {
             var c = batch[i].Commit;
-            if (accepted[i]) _csv.Tell(new StreamShard(c.Shard, c.Samples));
-            batch[i].ReplyTo.Tell(new ShardCommitted(c.Shard, c.Samples, accepted[i]));
+            if (accepted[i]) _csv.Tell(new StreamShard(c.Shard, c.Samples, c.Encoded, c.Statistics));
+            batch[i].ReplyTo.Tell(new ShardCommitted(c.Shard, c.Samples, accepted[i], c.Statistics));
         }
     }
 

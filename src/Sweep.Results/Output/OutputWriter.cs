@@ -95,6 +95,8 @@ public static class OutputWriter
     /// <param name="markApproximate">`status`: mark time quantiles read from the binned histogram with <c>"approximate": true</c>.</param>
     public static JsonObject Summary(Campaign campaign, IReadOnlyList<PointStatistics> stats, long done, bool complete, IReadOnlyList<TargetState?>? targets = null, bool markApproximate = false)
     {
+        // Aggregate storage: every time quantile comes from the shards' binned histograms, and says so.
+        markApproximate |= campaign.AggregateOnly;
         var points = new JsonArray();
         foreach (var p in campaign.Points)
         {
@@ -185,6 +187,12 @@ public static class OutputWriter
             ["samples_done"] = done,
             ["samples_total"] = campaign.TotalSamples,
         };
+        // Only an aggregate campaign's summary has these keys: a full one is what it always was.
+        if (campaign.AggregateOnly)
+        {
+            summary["storage"] = "aggregate";
+            summary["samples_csv"] = NoSamplesCsv;
+        }
         if (campaign.Target is { } target)
             summary["target"] = new JsonObject
             {
@@ -197,6 +205,9 @@ public static class OutputWriter
         summary["provenance"] = Provenance.Current.ToJson();
         return summary;
     }
+
+    /// <summary>What every output of an aggregate campaign says in place of samples.csv.</summary>
+    public const string NoSamplesCsv = "absent: \"storage\": \"aggregate\" keeps per-shard statistics only (no per-sample rows)";
 
     /// <summary>
     /// What a point's labels mean when they are not the stop state's own label (sgd with batch_size &lt; m reports the

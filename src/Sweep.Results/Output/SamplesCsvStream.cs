@@ -12,11 +12,11 @@ namespace Sweep.Results.Output;
 /// as the cursor passes, so every shard counts exactly once. <see cref="Finish"/> joins the parts into samples.csv —
 /// byte for byte what writing it from the store would give. The parts are scratch: a new run starts them afresh.
 /// </summary>
-public sealed class SamplesCsvStream : IDisposable
+public sealed class SamplesCsvStream : IShardStream
 {
     /// <summary>Part files kept open at once (the most recently written points'); more points reopen theirs.</summary>
     private const int OpenParts = 16;
-    private readonly Dictionary<int, StreamWriter> _open = new();
+    private readonly Dictionary<int, FileStream> _open = new();
     private readonly LinkedList<int> _recent = new();
 
     public const int DefaultMaxBufferedSamples = 1_000_000;
@@ -26,7 +26,7 @@ public sealed class SamplesCsvStream : IDisposable
     private readonly ShardPlan _plan;               // computed, never materialised: shard i of point p is _plan.Shard(p, i)
     private readonly int[] _cursor;                 // per point: the next shard to write
     private readonly HashSet<(int Point, int Index)> _stored;
-    private readonly Dictionary<(int Point, int Index), SampleRecord[]> _buffered = new();
+    private readonly Dictionary<(int Point, int Index), (SampleRecord[] Samples, byte[]? Csv)> _buffered = new();
     private readonly PrefixWalk _walk;              // the statistics of what is written, and the sequential rule's decisions
     private readonly List<int> _looked = new();     // points the rule looked at since the last TakeLooked
     private readonly long[] _evaluations;           // per point: gradient evaluations of the samples written
@@ -87,13 +87,13 @@ public sealed class SamplesCsvStream : IDisposable
     private string PartPath(int point) => Path.Combine(_partsDirectory, $"{point}.csv");
 
     /// <summary>A shard newly committed to the store (each shard once).</summary>
-    public void Add(ShardKey shard, SampleRecord[] samples)
+    public void Add(ShardKey shard, SampleRecord[] samples, ShardOutput? encoded = null, PointStatistics? statistics = null)
     {
         var key = (shard.Point, shard.Index);
         if (_walk.Stopped(shard.Point)) return;      // solved ahead of the point's stop: not part of the results
         if (_bufferedSamples + samples.Length <= _maxBufferedSamples)
         {
-            _buffered[key] = samples;
+            _buffered[key] = (samples, encoded?.Csv);
             _bufferedSamples += samples.Length;
         }
         else _stored.Add(key);      // too much waiting already: read it back from the store when its turn comes
@@ -111,11 +111,14 @@ public sealed class SamplesCsvStream : IDisposable
             var shard = _plan.Shard(point, _cursor[point]);
             var key = (shard.Point, shard.Index);
             IReadOnlyList<SampleRecord> rows;
-            if (_buffered.Remove(key, out var held)) { rows = held; _bufferedSamples -= held.Length; }
+            byte[]? csv = null;
+            if (_buffered.Remove(key, out var held)) { (rows, csv) = held; _bufferedSamples -= rows.Count; }
             else { _stored.Remove(key); rows = _readStored(shard); }
+            // Rows the worker formatted are appended as they are; others are formatted here by the same code
+            // (ShardOutput.CsvRows), so the bytes do not depend on who formatted them.
+            w.Write(csv ?? ShardOutput.CsvRows(rows, _layout));
             foreach (var s in rows)
             {
-                _layout.WriteRow(w, s);
                 _evaluations[point] += s.RhsEvaluations;
                 if (s.HessianEvaluations >= 0)
                 {
@@ -131,17 +134,17 @@ public sealed class SamplesCsvStream : IDisposable
         if (_walk.Stopped(point))
             foreach (var k in _buffered.Keys.Where(k => k.Point == point).ToList())
             {
-                _bufferedSamples -= _buffered[k].Length;
+                _bufferedSamples -= _buffered[k].Samples.Length;
                 _buffered.Remove(k);
             }
     }
 
     /// <summary>
-    /// The open writer of a point's part: opening a file and its 64 KiB buffers (on the large-object heap) for every
-    /// shard cost more than formatting a small shard's rows. The parts are scratch, so nothing is flushed before
+    /// The open file of a point's part (rows arrive as bytes): opening a file and its buffers for every shard cost more
+    /// than formatting a small shard's rows. The parts are scratch, so nothing is flushed before
     /// <see cref="Finish"/>; at most <see cref="OpenParts"/> stay open, the least recently written closed first.
     /// </summary>
-    private StreamWriter Part(int point)
+    private FileStream Part(int point)
     {
         if (_open.TryGetValue(point, out var open))
         {
@@ -156,7 +159,7 @@ public sealed class SamplesCsvStream : IDisposable
             _open.Remove(oldest, out var closing);
             closing!.Dispose();
         }
-        var w = new StreamWriter(PartPath(point), append: true, new System.Text.UTF8Encoding(false), 1 << 16);
+        var w = new FileStream(PartPath(point), FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16);
         _open[point] = w;
         _recent.AddFirst(point);
         return w;

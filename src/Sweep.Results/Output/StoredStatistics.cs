@@ -25,6 +25,8 @@ public static class StoredStatistics
 {
     public static StoredProgress Read(Campaign campaign, CampaignStore store, long exactUpTo = CensoredQuantiles.DefaultExactCapacity)
     {
+        // Aggregate storage has no samples to read: every point's statistics are its shards' (binned times).
+        if (store.AggregateOnly) exactUpTo = -1;
         var binned = OutputWriter.NewStatistics(campaign);
         var samples = new long[campaign.Points.Count];
         var withoutStatistics = new List<ShardKey>();
@@ -37,15 +39,7 @@ public static class StoredStatistics
             shards++;
             samples[key.Point] += key.Count;
             if (shard.Statistics is null) { withoutStatistics.Add(key); continue; }
-            PointStatistics part;
-            try { part = PointStatistics.Decode(key.Point, campaign.Points[key.Point].Spec.Horizon, shard.Statistics); }
-            catch (InvalidDataException e)
-            {
-                throw new StoreDamagedException($"the campaign store is damaged: the statistics of shard (point {key.Point}, shard {key.Index}) cannot be decoded ({e.Message}); rerun `sweep run` on this folder to recompute it.", e);
-            }
-            if (part.Count != key.Count)
-                throw new StoreDamagedException($"the campaign store is damaged: the statistics of shard (point {key.Point}, shard {key.Index}) count {part.Count} samples where {key.Count} were stored; rerun `sweep run` on this folder to recompute it.");
-            binned[key.Point].Merge(part);
+            binned[key.Point].Merge(Decode(campaign, key, shard.Statistics));
         }
         var stats = new PointStatistics[campaign.Points.Count];
         for (int p = 0; p < stats.Length; p++)
@@ -68,6 +62,20 @@ public static class StoredStatistics
         return new StoredProgress(stats, samples.Sum(), shards);
     }
 
+    /// <summary>A stored shard's statistics, checked against its key; a damaged one is a <see cref="StoreDamagedException"/> naming the shard.</summary>
+    private static PointStatistics Decode(Campaign campaign, ShardKey key, byte[] statistics)
+    {
+        PointStatistics part;
+        try { part = PointStatistics.Decode(key.Point, campaign.Points[key.Point].Spec.Horizon, statistics); }
+        catch (InvalidDataException e)
+        {
+            throw new StoreDamagedException($"the campaign store is damaged: the statistics of shard (point {key.Point}, shard {key.Index}) cannot be decoded ({e.Message}); rerun `sweep run` on this folder to recompute it.", e);
+        }
+        if (part.Count != key.Count)
+            throw new StoreDamagedException($"the campaign store is damaged: the statistics of shard (point {key.Point}, shard {key.Index}) count {part.Count} samples where {key.Count} were stored; rerun `sweep run` on this folder to recompute it.");
+        return part;
+    }
+
     /// <summary>
     /// What the readers show of a running or stopped campaign (`status`, `serve`): without a target, the stored
     /// per-shard statistics (<see cref="Read"/>); with one, each point's complete prefix up to its stop, as the outputs
@@ -83,6 +91,14 @@ public static class StoredStatistics
         }
         int shardsDone = store.CompletedShards().Count;
         var walk = new PrefixWalk(campaign);
+        if (store.AggregateOnly)
+        {
+            // The shards' statistics in shard order: the rule's looks are the same as over the samples.
+            foreach (var shard in store.ReadShardStatistics().Where(s => s.Key.Point < campaign.Points.Count).OrderBy(s => s.Key.Point).ThenBy(s => s.Key.Index).ToList())
+                walk.OfferShard(shard.Key, shard.Statistics is { } bytes ? Decode(campaign, shard.Key, bytes)
+                    : throw new StoreDamagedException($"the campaign store is damaged: shard (point {shard.Key.Point}, shard {shard.Key.Index}) has no statistics; rerun `sweep run` on this folder to recompute it."));
+            return new CampaignProgress(walk.Stats, walk.States, shardsDone, shardsTotal, walk.AllStopped, true);
+        }
         foreach (var _ in walk.Filter(store.ReadSamples())) { }
         return new CampaignProgress(walk.Stats, walk.States, shardsDone, shardsTotal, walk.AllStopped, false);
     }

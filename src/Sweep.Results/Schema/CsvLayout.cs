@@ -1,3 +1,4 @@
+using Sweep.Numerics.Problems;
 using Sweep.Campaigns;
 using Sweep.Numerics.Analysis;
 using Sweep.Numerics.Integration;
@@ -33,15 +34,21 @@ public sealed class CsvLayout
         present.Count == 0 ? Default : new(SampleColumns.All.Where(c => c.Presence == ColumnPresence.Always || present.Contains(c.Presence)));
 
     /// <summary>The layout of <paramref name="campaign"/>'s samples.csv.</summary>
-    public static CsvLayout For(Campaign campaign)
+    public static CsvLayout For(Campaign campaign) => For(campaign.Points.Select(p => (p.Spec, p.Problem)));
+
+    /// <summary>
+    /// The layout of a campaign's samples.csv from its points and their problems: what a worker, which holds the wire
+    /// description of the campaign, formats its rows with (the same columns as <see cref="For(Campaign)"/>).
+    /// </summary>
+    public static CsvLayout For(IEnumerable<(PointSpec Spec, LinearNetworkProblem Problem)> points)
     {
         var present = new HashSet<ColumnPresence>();
-        foreach (var p in campaign.Points)
+        foreach (var (spec, problem) in points)
         {
-            var dynamics = p.Spec.Dynamics;
-            if (dynamics.Discrete && dynamics.CertifiesBy(p.Problem) == Certification.LossLevel) present.Add(ColumnPresence.DescentStepCondition);
-            if (p.Spec.Analyses.Hessian != HessianScope.None) present.Add(ColumnPresence.HessianAnalysis);
-            if (p.Spec.Analyses.Prop2) present.Add(ColumnPresence.Prop2Analysis);
+            var dynamics = spec.Dynamics;
+            if (dynamics.Discrete && dynamics.CertifiesBy(problem) == Certification.LossLevel) present.Add(ColumnPresence.DescentStepCondition);
+            if (spec.Analyses.Hessian != HessianScope.None) present.Add(ColumnPresence.HessianAnalysis);
+            if (spec.Analyses.Prop2) present.Add(ColumnPresence.Prop2Analysis);
         }
         return With(present);
     }

@@ -61,6 +61,27 @@ public sealed class PrefixWalk
         return true;
     }
 
+    /// <summary>
+    /// Offers the next shard of its point as its statistics alone (aggregate storage: <see cref="PointStatistics.ForShard"/>),
+    /// with the same decisions as offering its samples one by one: the rule looks only at shard boundaries and only at
+    /// counts, which a shard's statistics hold exactly. True when the shard belongs to the results.
+    /// </summary>
+    public bool OfferShard(ShardKey shard, PointStatistics part)
+    {
+        int p = shard.Point;
+        if (_closed[p] || shard.FirstSample != _next[p] || part.Count != shard.Count) { _closed[p] = true; return false; }
+        Stats[p].Merge(part);
+        Kept += shard.Count;
+        long n = _next[p] += shard.Count;
+        if (Rule is not null && (n % _campaign.ShardSize == 0 || n == _campaign.PlannedSamples))
+        {
+            var state = Rule.Look(Stats[p]);
+            _states[p] = state;
+            if (state.Stopped is not null) _closed[p] = true;
+        }
+        return true;
+    }
+
     /// <summary>The samples that belong to the results, from samples ordered by (point, sample) (what the store reads).</summary>
     public IEnumerable<SampleRecord> Filter(IEnumerable<SampleRecord> ordered)
     {

@@ -42,6 +42,23 @@ public sealed class CampaignStore : IDisposable
         ? "rowid, point, shard, first_sample, count, traces, samples, sha256, stats, stats_sha256"
         : "rowid, point, shard, first_sample, count, traces, samples, sha256, NULL, NULL";
 
+    private const string StorageKey = "storage";
+
+    /// <summary>
+    /// Whether this store keeps per-shard statistics only (<c>"storage": "aggregate"</c>): its shard rows carry an empty
+    /// sample blob, no traces, and their statistics; <see cref="ReadSamples"/> and <see cref="ReadShard(ShardKey)"/> refuse.
+    /// </summary>
+    public bool AggregateOnly => Meta.GetValueOrDefault(StorageKey) == "aggregate";
+
+    /// <summary>What a reader of per-sample rows says of an aggregate store.</summary>
+    public const string NoSamplesMessage =
+        "stores per-shard statistics only (\"storage\": \"aggregate\"): it has no per-sample rows and no samples.csv; summary.json, `sweep status` and `sweep report` hold its aggregates";
+
+    private void RefuseIfAggregate()
+    {
+        if (AggregateOnly) throw new UserError($"the campaign in '{Path.GetDirectoryName(_db.DataSource)}' {NoSamplesMessage}.");
+    }
+
     /// <summary>Sample blobs decoded by this connection so far: the seam that shows `status` reads no sample.</summary>
     public long SampleBlobsRead { get; private set; }
 
@@ -92,7 +109,8 @@ public sealed class CampaignStore : IDisposable
     /// recorded after the repair (<see cref="StoreGrowth"/>) and reported in <see cref="Grown"/>.
     /// </param>
     public static (CampaignStore Store, bool Resumed) OpenForCampaign(string dir, string campaignJson, string hash, string name, string baseDirectory,
-        IReadOnlyList<double>? horizons = null, string? legacyHash = null, Func<string, string, string, Growth?>? grow = null)
+        IReadOnlyList<double>? horizons = null, string? legacyHash = null, StorageMode storage = StorageMode.Full,
+        Func<string, string, string, Growth?>? grow = null)
     {
         string path = PathIn(dir);
         bool exists = File.Exists(path);
@@ -137,6 +155,8 @@ public sealed class CampaignStore : IDisposable
                 ["hash"] = hash,
                 [StoreIdKey] = NewStoreId(),
             };
+            // Only an aggregate store says so: a full store's metadata is what it always was.
+            if (storage == StorageMode.Aggregate) meta[StorageKey] = "aggregate";
             foreach (var (k, v) in meta) store.SetMeta(k, v, tx);
             // In the same transaction: a store without its hash (and checksum) is an unfinished creation, redone next time.
             store.SetMeta(MetaChecksumKey, MetaChecksum(meta), tx);
@@ -414,16 +434,23 @@ public sealed class CampaignStore : IDisposable
     public bool CommitShard(ShardKey shard, IReadOnlyList<SampleRecord> samples, string worker) => CommitShards([(shard, samples, worker)])[0];
 
     /// <summary>Several shards in one transaction (one sync to disk for all: the coordinator's group commit); per shard, whether it was new.</summary>
-    public bool[] CommitShards(IReadOnlyList<(ShardKey Shard, IReadOnlyList<SampleRecord> Samples, string Worker)> batch)
+    public bool[] CommitShards(IReadOnlyList<(ShardKey Shard, IReadOnlyList<SampleRecord> Samples, string Worker)> batch) =>
+        CommitShards(batch.Select(b => (b.Shard, b.Samples, b.Worker, (Output.ShardOutput?)null)).ToArray());
+
+    /// <summary>
+    /// As above, with each shard's blob and statistics already encoded where it was solved (<see cref="Output.ShardOutput"/>;
+    /// null: encoded here from the samples). The samples then only supply the traces.
+    /// </summary>
+    public bool[] CommitShards(IReadOnlyList<(ShardKey Shard, IReadOnlyList<SampleRecord> Samples, string Worker, Output.ShardOutput? Encoded)> batch)
     {
         using var tx = _db.BeginTransaction();
         var accepted = new bool[batch.Count];
-        for (int i = 0; i < batch.Count; i++) accepted[i] = InsertShard(tx, batch[i].Shard, batch[i].Samples, batch[i].Worker);
+        for (int i = 0; i < batch.Count; i++) accepted[i] = InsertShard(tx, batch[i].Shard, batch[i].Samples, batch[i].Worker, batch[i].Encoded);
         tx.Commit();
         return accepted;
     }
 
-    private bool InsertShard(SqliteTransaction tx, ShardKey shard, IReadOnlyList<SampleRecord> samples, string worker)
+    private bool InsertShard(SqliteTransaction tx, ShardKey shard, IReadOnlyList<SampleRecord> samples, string worker, Output.ShardOutput? encoded)
     {
         using (var check = _db.CreateCommand())
         {
@@ -434,15 +461,18 @@ public sealed class CampaignStore : IDisposable
             if (check.ExecuteScalar() is not null) return false;
         }
         long traces = 0;
-        foreach (var s in samples.Where(s => s.TraceTime is not null))
+        // Aggregate storage: the shard's statistics only (an empty blob keeps the row's shape and checksum).
+        bool aggregate = AggregateOnly;
+        foreach (var s in samples.Where(s => !aggregate && s.TraceTime is not null))
         {
             var data = TraceBlob.Encode(s.TraceTime!, s.TraceLoss!);
             ExecWith("INSERT OR REPLACE INTO traces(point, sample, data, sha256) VALUES ($p, $n, $d, $h)", tx,
                 ("$p", s.Point), ("$n", s.Sample), ("$d", data), ("$h", TraceChecksum(RowKey, s.Point, s.Sample, data)));
             traces++;
         }
-        var blob = ShardBlob.Encode(samples);
-        var stats = ShardStatistics(shard.Point, samples);
+        var blob = aggregate ? Array.Empty<byte>() : encoded?.Blob ?? ShardBlob.Encode(samples);
+        var stats = encoded is not null && _horizons is not null ? encoded.Statistics : ShardStatistics(shard.Point, samples);
+        if (aggregate && stats is null) throw new InvalidOperationException("an aggregate store needs the points' horizons to store statistics");
         ExecWith("INSERT INTO shards(point, shard, first_sample, count, finished_utc, worker, samples, traces, sha256, stats, stats_sha256) VALUES ($p, $s, $f, $c, $t, $w, $d, $n, $h, $st, $sh)", tx,
             ("$st", (object?)stats ?? DBNull.Value),
             ("$sh", stats is null ? DBNull.Value : StatsChecksum(RowKey, shard.Point, shard.Index, shard.FirstSample, shard.Count, stats)),
@@ -459,6 +489,12 @@ public sealed class CampaignStore : IDisposable
     /// <see cref="StoreDamagedException"/> naming it.
     /// </remarks>
     public IEnumerable<SampleRecord> ReadSamples(int? point = null)
+    {
+        RefuseIfAggregate();
+        return ReadSamplesOfStore(point);
+    }
+
+    private IEnumerable<SampleRecord> ReadSamplesOfStore(int? point)
     {
         var keys = new List<(long Point, long First, long RowId)>();
         using (var cmd = _db.CreateCommand())
@@ -507,6 +543,24 @@ public sealed class CampaignStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// One stored shard's statistics, verified like <see cref="ReadShardStatistics"/> and against its key; a missing shard
+    /// or one stored without statistics is a <see cref="StoreDamagedException"/>.
+    /// </summary>
+    public byte[] ReadShardStatistics(ShardKey shard)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = $"SELECT rowid, point, shard, first_sample, count, {(Schema >= 5 ? "stats, stats_sha256" : "NULL, NULL")} FROM shards WHERE point = $p AND shard = $s";
+        cmd.Parameters.AddWithValue("$p", shard.Point);
+        cmd.Parameters.AddWithValue("$s", shard.Index);
+        using var r = cmd.ExecuteReader();
+        if (!r.Read()) throw new StoreDamagedException($"the campaign store '{_db.DataSource}' is damaged: shard (point {shard.Point}, shard {shard.Index}) is missing.");
+        var (key, stats) = ReadStatisticsRow(r, _db.DataSource, RowKey);
+        if (key != shard || stats is null)
+            throw new StoreDamagedException($"the campaign store '{_db.DataSource}' is damaged: shard (point {shard.Point}, shard {shard.Index}) {(stats is null ? "has no statistics" : "does not match its key")}.");
+        return stats;
+    }
+
     private List<SampleRecord> Decode(ShardRow row)
     {
         SampleBlobsRead++;
@@ -525,7 +579,11 @@ public sealed class CampaignStore : IDisposable
 
     /// <summary>The stored samples of one shard, in sample order.</summary>
     /// <remarks>Verified against its checksum and its key; a missing or damaged shard is a <see cref="StoreDamagedException"/>.</remarks>
-    public List<SampleRecord> ReadShard(ShardKey shard) => ReadShard(shard, null);
+    public List<SampleRecord> ReadShard(ShardKey shard)
+    {
+        RefuseIfAggregate();
+        return ReadShard(shard, null);
+    }
 
     internal List<SampleRecord> ReadShard(ShardKey shard, SqliteTransaction? tx)
     {

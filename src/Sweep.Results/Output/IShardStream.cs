@@ -1,0 +1,30 @@
+using Sweep.Campaigns;
+using Sweep.Results.Statistics;
+
+namespace Sweep.Results.Output;
+
+/// <summary>
+/// What the coordinator's output actor drives as shards commit: each point's complete prefix walked in shard order
+/// (<see cref="PrefixWalk"/>), into samples.csv (<see cref="SamplesCsvStream"/>) or, with aggregate storage, into
+/// the statistics alone (<see cref="ShardStatisticsStream"/>).
+/// </summary>
+public interface IShardStream : IDisposable
+{
+    /// <summary>Samples passed into the results so far.</summary>
+    long Written { get; }
+
+    /// <summary>Per point, the state against the campaign's target (null entries without a target).</summary>
+    IReadOnlyList<TargetState?> States { get; }
+
+    /// <summary>The points whose complete prefix grew since the last call (see <see cref="SamplesCsvStream.TakeLooked"/>).</summary>
+    IReadOnlyList<(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample)> TakeLooked();
+
+    /// <summary>
+    /// A shard newly committed to the store (each shard once): its samples (none with aggregate storage), what the
+    /// worker encoded (null: encoded here) and its statistics decoded from that (null: folded here).
+    /// </summary>
+    void Add(ShardKey shard, SampleRecord[] samples, ShardOutput? encoded = null, PointStatistics? statistics = null);
+
+    /// <summary>The statistics of every point's results; the full stream also writes <paramref name="samplesPath"/>.</summary>
+    IReadOnlyList<PointStatistics> Finish(string samplesPath);
+}

@@ -1,0 +1,113 @@
+using Sweep.Campaigns;
+using Sweep.Results.Statistics;
+
+namespace Sweep.Results.Output;
+
+/// <summary>
+/// The aggregate-storage counterpart of <see cref="SamplesCsvStream"/>: each point has a cursor over its shards in
+/// sample order, and a shard's statistics (<see cref="PointStatistics.ForShard"/>, the same bytes the store keeps)
+/// join the point's results when every earlier shard has, through <see cref="PrefixWalk.OfferShard"/> — so a target's
+/// rule sees the same prefixes at the same shard boundaries as with every sample stored. Nothing is written to disk;
+/// shards stored by an earlier run are read back (their statistics only) when the cursor reaches them. A waiting
+/// shard's statistics are a few hundred bytes to a few KiB, so nothing bounds the buffer beyond the plan.
+/// </summary>
+public sealed class ShardStatisticsStream : IShardStream
+{
+    private readonly Campaign _campaign;
+    private readonly Func<ShardKey, byte[]> _readStored;
+    private readonly ShardPlan _plan;
+    private readonly int[] _cursor;
+    private readonly HashSet<(int Point, int Index)> _stored;
+    private readonly Dictionary<(int Point, int Index), (PointStatistics Part, long Evaluations)> _buffered = new();
+    private readonly PrefixWalk _walk;
+    private readonly List<int> _looked = new();
+    // Per point: gradient evaluations and the samples they were counted over (this run's shards: the stored
+    // statistics carry no evaluation counts, so a resumed point's mean is over the shards solved since).
+    private readonly long[] _evaluations, _evaluated;
+
+    /// <param name="storedShards">Shards already in the store when the run starts.</param>
+    /// <param name="readStored">Reads one stored shard's statistics (<see cref="Storage.CampaignStore.ReadShardStatistics(ShardKey)"/>).</param>
+    public ShardStatisticsStream(Campaign campaign, IEnumerable<(int Point, int Index)> storedShards, Func<ShardKey, byte[]> readStored)
+    {
+        _campaign = campaign;
+        _readStored = readStored;
+        _plan = campaign.Plan();
+        _cursor = new int[_plan.Points];
+        _evaluations = new long[_plan.Points];
+        _evaluated = new long[_plan.Points];
+        _stored = storedShards.ToHashSet();
+        _walk = new PrefixWalk(campaign);
+        for (int p = 0; p < _plan.Points; p++) Advance(p);
+    }
+
+    public long Written => _walk.Kept;
+
+    public IReadOnlyList<TargetState?> States => _walk.States;
+
+    public IReadOnlyList<(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample)> TakeLooked()
+    {
+        var list = _looked.Distinct().Select(p => (p, _cursor[p], _walk.States[p], _evaluated[p] == 0 ? 0 : (double)_evaluations[p] / _evaluated[p])).ToList();
+        _looked.Clear();
+        return list;
+    }
+
+    /// <summary>The statistics of one shard as the store keeps them.</summary>
+    public static PointStatistics Statistics(Campaign campaign, int point, IEnumerable<SampleRecord> samples)
+    {
+        var part = PointStatistics.ForShard(point, campaign.Points[point].Spec.Horizon);
+        foreach (var s in samples) part.Add(s);
+        return part;
+    }
+
+    public void Add(ShardKey shard, SampleRecord[] samples, ShardOutput? encoded = null, PointStatistics? statistics = null)
+    {
+        if (_walk.Stopped(shard.Point)) return;
+        long evaluations = 0;
+        if (encoded is not null) evaluations = encoded.Evaluations;
+        else foreach (var s in samples) evaluations += s.RhsEvaluations;
+        statistics ??= encoded is not null
+            ? PointStatistics.Decode(shard.Point, _campaign.Points[shard.Point].Spec.Horizon, encoded.Statistics)
+            : Statistics(_campaign, shard.Point, samples);
+        _buffered[(shard.Point, shard.Index)] = (statistics, evaluations);
+        Advance(shard.Point);
+    }
+
+    private void Advance(int point)
+    {
+        bool Ready() => _cursor[point] < _plan.ShardsPerPoint && !_walk.Stopped(point) && (_buffered.ContainsKey((point, _cursor[point])) || _stored.Contains((point, _cursor[point])));
+        if (!Ready()) return;
+        while (Ready())
+        {
+            var shard = _plan.Shard(point, _cursor[point]);
+            var key = (shard.Point, shard.Index);
+            PointStatistics part;
+            if (_buffered.Remove(key, out var held))
+            {
+                part = held.Part;
+                _evaluations[point] += held.Evaluations;
+                _evaluated[point] += shard.Count;
+            }
+            else
+            {
+                _stored.Remove(key);
+                part = PointStatistics.Decode(point, _campaign.Points[point].Spec.Horizon, _readStored(shard));
+            }
+            if (!_walk.OfferShard(shard, part)) throw new InvalidOperationException($"shard {shard.Index} of point {point} is out of order or holds {part.Count} samples where {shard.Count} were planned");
+            _cursor[point]++;
+        }
+        if (_walk.Rule is not null) _looked.Add(point);
+        if (_walk.Stopped(point))
+            foreach (var k in _buffered.Keys.Where(k => k.Point == point).ToList()) _buffered.Remove(k);
+    }
+
+    /// <summary>Every point's statistics; fails if some shard was never added (then the campaign is not finished). Writes no file.</summary>
+    public IReadOnlyList<PointStatistics> Finish(string samplesPath)
+    {
+        for (int p = 0; p < _plan.Points; p++)
+            if (_cursor[p] < _plan.ShardsPerPoint && !_walk.Stopped(p))
+                throw new InvalidOperationException($"the results are incomplete: point {p} stops at shard {_cursor[p]}");
+        return _walk.Stats;
+    }
+
+    public void Dispose() { }
+}
