@@ -1,6 +1,6 @@
 #!/bin/sh
 # One sitting of docs/performance.md's peer table, back to back, one thread each: sweep bench at the CPU's own width
-# and with AVX-512 disabled (the 256-bit AVX2 code path), the OpenBLAS numpy peer (../shared/bench/peers.py) and the
+# and with AVX-512 disabled (the 256-bit AVX2 code path), the OpenBLAS numpy peer (bench/peers.py) and the
 # libtorch peer (tools/torchpeer). Usage: bench/peers-sitting.sh [SECONDS] [N_SMALL] [N_MEDIUM]  (after a Release build).
 # Every line is JSON; the peers report both wall-clock and CPU-time rates (the steadier figure on a loaded machine).
 set -e
@@ -14,7 +14,7 @@ for c in small medium; do
   $sweep bench --config $c --seconds "$s" --peak
   DOTNET_EnableAVX512=0 $sweep bench --config $c --seconds "$s" --peak
   /usr/bin/python3 -c "
-import sys, time, json; sys.path.insert(0, '../shared/bench'); import peers
+import sys, time, json; sys.path.insert(0, 'bench'); import peers
 cfg = peers.CONFIGS['$c']; c0 = time.process_time()
 r = peers.numpy_batched(cfg, $n, 1e-7, 1e-6); cpu = time.process_time() - c0
 libs = {l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l.lower()}

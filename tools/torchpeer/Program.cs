@@ -1,5 +1,5 @@
 // The libtorch peer of `sweep bench` (issue 17): what a PyTorch user writes, here through TorchSharp (the same libtorch
-// kernels as PyTorch): the batched Dormand–Prince 5(4) of ../../../shared/bench/peers.py (numpy_batched) over all
+// kernels as PyTorch): the batched Dormand–Prince 5(4) of bench/peers.py (numpy_batched) over all
 // trajectories at once in float64, the gradient by bmm, per-trajectory step sizes, one thread. Same configurations,
 // tolerances (rtol 1e-7, atol 1e-9, grad_tol_rel 1e-6) and stop rule (‖∇L‖ < tol, horizon, divergence) as the peer.
 // The starting points are those of `sweep bench` (GaussianInitializer, seed 0, samples 0..N−1), so after the timed

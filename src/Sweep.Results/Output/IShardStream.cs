@@ -17,7 +17,7 @@ public interface IShardStream : IDisposable
     IReadOnlyList<TargetState?> States { get; }
 
     /// <summary>The points whose complete prefix grew since the last call (see <see cref="SamplesCsvStream.TakeLooked"/>).</summary>
-    IReadOnlyList<(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample)> TakeLooked();
+    IReadOnlyList<(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample, double HessiansPerSample)> TakeLooked();
 
     /// <summary>
     /// A shard newly committed to the store (each shard once): its samples (none with aggregate storage), what the

@@ -44,9 +44,10 @@ public sealed class ShardStatisticsStream : IShardStream
 
     public IReadOnlyList<TargetState?> States => _walk.States;
 
-    public IReadOnlyList<(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample)> TakeLooked()
+    /// <remarks>Shard statistics carry no Hessian count: the cost model counts gradient evaluations alone here (NaN).</remarks>
+    public IReadOnlyList<(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample, double HessiansPerSample)> TakeLooked()
     {
-        var list = _looked.Distinct().Select(p => (p, _cursor[p], _walk.States[p], _evaluated[p] == 0 ? 0 : (double)_evaluations[p] / _evaluated[p])).ToList();
+        var list = _looked.Distinct().Select(p => (p, _cursor[p], _walk.States[p], _evaluated[p] == 0 ? 0 : (double)_evaluations[p] / _evaluated[p], double.NaN)).ToList();
         _looked.Clear();
         return list;
     }
