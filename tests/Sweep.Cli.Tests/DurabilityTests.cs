@@ -94,7 +94,8 @@ public class DurabilityTests(ITestOutputHelper output)
         var out_ = Path.Combine(dir, "out");
         Assert.Equal(0, SweepProcess.Run(Timeout, "run", file, "--out", out_, "--workers", "2").Exit);
         var before = Directory.EnumerateFiles(out_).Where(f => !f.EndsWith(".lock")).ToDictionary(f => f, File.ReadAllBytes);
-        File.WriteAllText(file, Campaigns.WithSamples(17));
+        // Another seed: a different campaign (more samples would grow this one, docs/campaign.md "Growing a campaign").
+        File.WriteAllText(file, Campaigns.WithSamples(16).Replace("\"seed\": 13", "\"seed\": 14"));
         var edited = SweepProcess.Run(Timeout, "run", file, "--out", out_);
         Assert.Equal(2, edited.Exit);
         Assert.Contains("different campaign", edited.Err);

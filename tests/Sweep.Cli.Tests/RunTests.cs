@@ -93,7 +93,7 @@ public class RunTests
         var (exit, stdout, stderr) = SweepProcess.Run(Timeout, "run", file, "--out", outDir, "--workers", "2");
         Assert.True(exit == 0, stdout + stderr);
         var rows = File.ReadAllLines(Path.Combine(outDir, "samples.csv"));
-        Assert.EndsWith(",hessian_null,invariant_eigs,tail_rate,prop2_rate", rows[0]);
+        Assert.EndsWith(",hessian_null,invariant_eigs,tail_rate", rows[0]);     // prop2_rate only where analysis.prop2 asks
         Assert.Equal(21, rows.Length);
         foreach (var row in rows.Skip(1))
         {
@@ -129,8 +129,8 @@ public class RunTests
         Assert.Equal(60, point["t_hit"]!["count"]!.GetValue<long>());
         Assert.Equal(60, point["status"]!["converged"]!.GetValue<long>());
         var rows = File.ReadAllLines(Path.Combine(dir, "out", "samples.csv"));
-        Assert.Equal("point,sample,status,label,final_loss,critical_value,t_stop,t_hit,steps,rhs_evals,grad_norm,invariant_drift,outcome,t_global,itinerary,hessian_min,hessian_negative,hessian_null,invariant_eigs,tail_rate,prop2_rate", rows[0]);
-        Assert.All(rows.Skip(1), r => Assert.EndsWith(",,,,,,,", r));      // no itinerary, Hessian, invariants, tail rate or prop2 asked: empty cells
+        Assert.Equal("point,sample,status,label,final_loss,critical_value,t_stop,t_hit,steps,rhs_evals,grad_norm,invariant_drift,outcome,t_global,itinerary,hessian_min,hessian_negative,hessian_null,invariant_eigs,tail_rate", rows[0]);
+        Assert.All(rows.Skip(1), r => Assert.EndsWith(",,,,,,", r));      // no itinerary, Hessian, invariants or tail rate asked: empty cells
         Assert.Equal(61, rows.Length);
         Assert.True(Directory.EnumerateFiles(Path.Combine(dir, "out", "logs")).Any());
     }

@@ -108,7 +108,7 @@ public sealed class SamplesCsvStreamTests
     public void A_row_writes_nan_as_empty_negative_zero_as_zero_and_quotes_labels_with_commas()
     {
         var w = new StringWriter();
-        OutputWriter.WriteCsvRow(w, new Sweep.Results.SampleRecord() { Point = 2, Sample = 17, Status = (Sweep.Numerics.Integration.SampleStatus)(0), Label = "{0,2}", FinalLoss = -0.0, CriticalValue = 1.125, StopTime = 60, HitTime = double.NaN, Steps = 42, RhsEvaluations = 253, GradientNorm = -1.5e-7, InvariantDrift = 3e-12, Itinerary = "{}@0 {0,2}@1.5", InvariantEigenvalues = "-0.0123:0.0456 0:0.03", TailRate = -0.0, Prop2Rate = 2.275 });
+        OutputWriter.WriteCsvRow(w, layout: CsvLayout.With([ColumnPresence.Prop2Analysis]), s: new Sweep.Results.SampleRecord() { Point = 2, Sample = 17, Status = (Sweep.Numerics.Integration.SampleStatus)(0), Label = "{0,2}", FinalLoss = -0.0, CriticalValue = 1.125, StopTime = 60, HitTime = double.NaN, Steps = 42, RhsEvaluations = 253, GradientNorm = -1.5e-7, InvariantDrift = 3e-12, Itinerary = "{}@0 {0,2}@1.5", InvariantEigenvalues = "-0.0123:0.0456 0:0.03", TailRate = -0.0, Prop2Rate = 2.275 });
         Assert.Equal("2,17,converged,\"{0,2}\",0,1.125,60,,42,253,-1.5E-07,3E-12,global,,\"{}@0 {0,2}@1.5\",,,,-0.0123:0.0456 0:0.03,0,2.275\n", w.ToString());
     }
 }
