@@ -98,11 +98,10 @@ public class RunTests
         foreach (var row in rows.Skip(1))
         {
             var cells = row.Split(',');
-            Assert.Equal("", cells[^1]);   // prop2_rate: not asked
-            var eig = cells[^3].Split(':').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            var eig = cells[^2].Split(':').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             Assert.Equal(2, eig.Length);
             Assert.All(eig, v => Assert.True(Math.Abs(v) < 1e-14, row));
-            Assert.Equal(2.4, double.Parse(cells[^2], System.Globalization.CultureInfo.InvariantCulture), 0.024);
+            Assert.Equal(2.4, double.Parse(cells[^1], System.Globalization.CultureInfo.InvariantCulture), 0.024);
         }
         var point = Summary(outDir)["points"]![0]!;
         Assert.Equal(20, point["tail_rate"]!["count"]!.GetValue<long>());
