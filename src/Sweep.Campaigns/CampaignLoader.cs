@@ -37,7 +37,7 @@ public static class CampaignLoader
     /// <param name="overrides">`--set key=value` overrides, applied before validation (<see cref="CampaignOverrides"/>).</param>
     public static Campaign Parse(string json, string baseDirectory, FlowIntegrator defaultIntegrator = FlowIntegrator.Auto, IReadOnlyList<string>? overrides = null)
     {
-        // One strictness, documented in the README: a UTF-8 byte-order mark is accepted; comments and trailing commas
+        // One strictness, documented in docs/campaign.md: a UTF-8 byte-order mark is accepted; comments and trailing commas
         // are not (strict JSON), and a key given twice in an object is an error naming it.
         JsonNode? root;
         try
@@ -172,11 +172,11 @@ public static class CampaignLoader
     /// <summary>See <see cref="MaxCarriedExampleBytes"/>.</summary>
     public const double MaxCarriedExampleBytesTotal = 12 << 20;
 
-    /// <summary>At most this many samples per point (README, limits).</summary>
+    /// <summary>At most this many samples per point (docs/campaign.md, limits).</summary>
     public const long MaxSamplesPerPoint = 1_000_000_000_000;
-    /// <summary>At most this many samples in a campaign (README, limits).</summary>
+    /// <summary>At most this many samples in a campaign (docs/campaign.md, limits).</summary>
     public const double MaxTotalSamples = 1e13;
-    /// <summary>The estimated working memory of one trajectory may not exceed this (README, limits).</summary>
+    /// <summary>The estimated working memory of one trajectory may not exceed this (docs/campaign.md, limits).</summary>
     public const double MaxTrajectoryBytes = 1L << 30;
     /// <summary>The estimated working memory of one shard (its trajectories' invariants and results) may not exceed this.</summary>
     public const double MaxShardBytes = 4L << 30;
@@ -221,14 +221,14 @@ public static class CampaignLoader
     /// <summary>Condition number of Cxx above which the data problem's losses and labels lose accuracy.</summary>
     public const double IllConditionedCovariance = 1e8;
 
-    /// <summary>Random data sets with more entries than this, (d_x + d_y) · m, are refused (README).</summary>
+    /// <summary>Random data sets with more entries than this, (d_x + d_y) · m, are refused (docs/campaign.md).</summary>
     public const double MaxRandomEntries = 5e7;
 
-    /// <summary>Campaign files larger than this are refused before they are parsed (README, limits).</summary>
+    /// <summary>Campaign files larger than this are refused before they are parsed (docs/campaign.md, limits).</summary>
     public const long MaxCampaignFileBytes = 4L << 20;
     /// <summary>A campaign's name (printed on terminals, in logs and file names) may not be longer than this.</summary>
     public const int MaxNameLength = 200;
 
-    /// <summary>Data CSVs larger than this are refused (README).</summary>
+    /// <summary>Data CSVs larger than this are refused (docs/campaign.md).</summary>
     public const long MaxDataFileBytes = 1L << 30;
 }

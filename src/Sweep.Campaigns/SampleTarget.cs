@@ -2,7 +2,7 @@ using Sweep.Numerics.Integration;
 
 namespace Sweep.Campaigns;
 
-/// <summary>What a sequential campaign's point must establish (README, "Targets").</summary>
+/// <summary>What a sequential campaign's point must establish (docs/campaign.md, "Targets").</summary>
 public enum TargetKind
 {
     /// <summary>The anytime-valid 95% upper bound of the saddle-basin mass (saddles + unresolved over non-diverged) ≤ Bound.</summary>

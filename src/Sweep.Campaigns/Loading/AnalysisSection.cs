@@ -6,7 +6,7 @@ namespace Sweep.Campaigns.Loading;
 
 internal static class AnalysisSection
 {
-    /// <summary>The keys of <c>analysis</c> (README, Analysis).</summary>
+    /// <summary>The keys of <c>analysis</c> (docs/campaign.md).</summary>
     private static readonly string[] AnalysisKeys = ["hessian", "itinerary", "invariants", "tail_rate", "prop2"];
 
     /// <summary>

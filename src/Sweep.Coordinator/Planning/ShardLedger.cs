@@ -25,7 +25,7 @@ public enum CompletionOutcome { Accepted, Duplicate, Unknown }
 /// </summary>
 public sealed class ShardLedger
 {
-    /// <summary>A shard that fails this many times in a row with the same error fails the campaign (README).</summary>
+    /// <summary>A shard that fails this many times in a row with the same error fails the campaign (docs/campaign.md).</summary>
     public const int MaxAttempts = 3;
 
     private readonly ShardPlan _plan;

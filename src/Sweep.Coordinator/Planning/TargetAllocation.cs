@@ -28,7 +28,7 @@ public enum AllocationRule
 }
 
 /// <summary>
-/// Which point gets the next shard of a campaign with a target (README, "Targets"), in this order:
+/// Which point gets the next shard of a campaign with a target (docs/campaign.md, "Targets"), in this order:
 /// <list type="number">
 /// <item>a point whose first batch is not all handed out, the fewest handed out first (the first batch round robin: every
 /// point is looked at once before any is sampled further);</item>

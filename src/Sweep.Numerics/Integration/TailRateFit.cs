@@ -1,7 +1,7 @@
 namespace Sweep.Numerics.Integration;
 
 /// <summary>
-/// The tail rate of one trajectory (README, Tail rate; docs/tail-rate.md): the exponential rate r of the loss gap
+/// The tail rate of one trajectory (docs/tail-rate.md): the exponential rate r of the loss gap
 /// g = L − L_min over the last decade before the stop, the negated least-squares slope of ln g against t. It is measured
 /// streaming, without the trajectory: a checkpoint (t, ln g) is kept each time g falls another factor
 /// <see cref="CheckpointsPerDecade"/>-th root of 10 below the last checkpoint (the first accepted state is one), in a

@@ -46,7 +46,7 @@ public sealed record TargetState(SampleTarget Target, long Samples, long Count, 
 }
 
 /// <summary>
-/// The stopping rule of a campaign with a target (README, "Targets"; docs/statistics.md). It looks at a point only at
+/// The stopping rule of a campaign with a target (docs/campaign.md, "Targets"; docs/statistics.md). It looks at a point only at
 /// shard boundaries of a complete prefix (samples 0..n − 1, so what it decides does not depend on which worker finished
 /// what first), never before the first batch (<c>samples</c>), and stops the point at the first look where
 /// <list type="bullet">

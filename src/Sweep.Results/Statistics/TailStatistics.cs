@@ -3,7 +3,7 @@ using Sweep.Numerics.Analysis;
 namespace Sweep.Results.Statistics;
 
 /// <summary>
-/// The per-point summaries of the invariant diagnostics (README, summary.json): the tail rates' p10/p50/p90 over the
+/// The per-point summaries of the invariant diagnostics (docs/outputs.md, summary.json): the tail rates' p10/p50/p90 over the
 /// samples that have one (type-7, as <see cref="CensoredQuantiles"/> with nothing censored; rates of either sign, the
 /// positive ones and the magnitudes of the negative ones each kept in a <see cref="CensoredQuantiles"/>, so memory is
 /// bounded the same way), and of the invariant eigenvalues at t = 0 the least λ_min over samples and layers, the
