@@ -23,7 +23,8 @@ public class GoldenOutputTests
     /// <summary>
     /// Examples that are results rather than demonstrations: the atlas takes hours of CPU (up to 10^6 samples for each of
     /// 25 points); its summary.json is committed under docs/results/ and docs/results.md is generated from it. The
-    /// others take CPU-minutes each (atlas-width: about 10); their summaries are committed under docs/results/ too.
+    /// others take CPU-minutes each (atlas-width: about 3.5, docs/width-spectrum.md); their summaries are committed
+    /// under docs/results/ too.
     /// </summary>
     public static readonly string[] TooLongToRun = ["atlas", "atlas-laws", "atlas-laws-small", "atlas-width", "atlas-spectrum"];
 
