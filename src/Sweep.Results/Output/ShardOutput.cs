@@ -17,13 +17,8 @@ public sealed record ShardOutput(byte[] Statistics, long Evaluations, byte[]? Bl
     /// <param name="aggregate">Aggregate storage: statistics and evaluations only.</param>
     public static ShardOutput Encode(IReadOnlyList<SampleRecord> samples, int point, double horizon, bool aggregate, CsvLayout? layout = null)
     {
-        var stats = PointStatistics.ForShard(point, horizon);
-        long evaluations = 0;
-        foreach (var s in samples)
-        {
-            stats.Add(s);
-            evaluations += s.RhsEvaluations;
-        }
+        var stats = PointStatistics.OfShard(point, horizon, samples);
+        long evaluations = samples.Sum(s => s.RhsEvaluations);
         return new ShardOutput(stats.Encode(), evaluations, aggregate ? null : ShardBlob.Encode(samples), aggregate ? null : CsvRows(samples, layout ?? CsvLayout.Default));
     }
 

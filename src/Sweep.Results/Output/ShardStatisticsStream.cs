@@ -52,14 +52,6 @@ public sealed class ShardStatisticsStream : IShardStream
         return list;
     }
 
-    /// <summary>The statistics of one shard as the store keeps them.</summary>
-    public static PointStatistics Statistics(Campaign campaign, int point, IEnumerable<SampleRecord> samples)
-    {
-        var part = PointStatistics.ForShard(point, campaign.Points[point].Spec.Horizon);
-        foreach (var s in samples) part.Add(s);
-        return part;
-    }
-
     public void Add(ShardKey shard, SampleRecord[] samples, ShardOutput? encoded = null, PointStatistics? statistics = null)
     {
         if (_walk.Stopped(shard.Point)) return;
@@ -68,7 +60,7 @@ public sealed class ShardStatisticsStream : IShardStream
         else foreach (var s in samples) evaluations += s.RhsEvaluations;
         statistics ??= encoded is not null
             ? PointStatistics.Decode(shard.Point, _campaign.Points[shard.Point].Spec.Horizon, encoded.Statistics)
-            : Statistics(_campaign, shard.Point, samples);
+            : PointStatistics.OfShard(shard.Point, _campaign.Points[shard.Point].Spec.Horizon, samples);
         _buffered[(shard.Point, shard.Index)] = (statistics, evaluations);
         Advance(shard.Point);
     }

@@ -55,9 +55,7 @@ public static class StoredStatistics
         // Folded exactly as a stored statistics row would have been, so the result does not depend on the schema.
         foreach (var key in withoutStatistics.Where(k => samples[k.Point] > exactUpTo))
         {
-            var part = PointStatistics.ForShard(key.Point, campaign.Points[key.Point].Spec.Horizon);
-            foreach (var s in store.ReadShard(key)) part.Add(s);
-            stats[key.Point].Merge(part);
+            stats[key.Point].Merge(PointStatistics.OfShard(key.Point, campaign.Points[key.Point].Spec.Horizon, store.ReadShard(key)));
         }
         return new StoredProgress(stats, samples.Sum(), shards);
     }

@@ -48,6 +48,14 @@ public sealed class PointStatistics
     public static PointStatistics ForShard(int point, double horizon) =>
         new(point, "", false, CensoredQuantiles.Histogram(horizon), CensoredQuantiles.Histogram(horizon));
 
+    /// <summary>The statistics of one shard's <paramref name="samples"/> (<see cref="ForShard"/>), as the store keeps them.</summary>
+    public static PointStatistics OfShard(int point, double horizon, IEnumerable<SampleRecord> samples)
+    {
+        var stats = ForShard(point, horizon);
+        foreach (var s in samples) stats.Add(s);
+        return stats;
+    }
+
     public double Horizon { get; }
 
     public int Point { get; }
