@@ -1,4 +1,3 @@
-using MathNet.Numerics.LinearAlgebra;
 using Sweep.Numerics.Analysis;
 using Sweep.Numerics.Problems;
 
@@ -10,9 +9,10 @@ namespace Sweep.Numerics.Integration;
 /// (real or complex), solved as x = Q (a I + Λ)⁻¹ Qᵀ b: two matrix–vector products and n divisions, whatever the step
 /// size. Changing h therefore costs no new factorisation, unlike an LU of (I/(γh) − J), which codes such as RADAU5
 /// refactor whenever h changes by more than 20%. The Hessian is exact (<see cref="DenseHessian"/>: the forward-mode
-/// derivative of the gradient's passes, column by column) and diagonalised by MathNet's symmetric eigensolver (Householder
-/// tridiagonalisation and implicit QL, plain IEEE arithmetic, so the same bits on every machine). Off the hot path:
-/// a Jacobian is taken only when the simplified Newton iteration stops contracting fast.
+/// derivative of the gradient's passes, column by column) and diagonalised by <see cref="SymmetricEigensolver"/> (Householder
+/// tridiagonalisation and implicit QL, plain IEEE arithmetic, so the same bits on every machine, and the same bits as
+/// MathNet's managed eigensolver, which this class used before). A Jacobian is taken only when the simplified Newton
+/// iteration stops contracting fast.
 /// </summary>
 public sealed class EigenJacobian : IStageJacobian
 {
@@ -21,6 +21,8 @@ public sealed class EigenJacobian : IStageJacobian
     private readonly double[] _qt;      // row j is eigenvector j (Qᵀ, row-major)
     private readonly double[] _q;       // Q row-major: row i holds component i of every eigenvector
     private readonly double[] _lambda;  // eigenvalues of ∇²L (not of J)
+    private readonly double[] _work, _values;   // one diagonal block and its eigenvalues
+    private readonly SymmetricEigensolver _eigensolver;
     private readonly InvariantManifold? _manifold;
     private readonly int[][] _whole;    // every entry: one block
     private readonly int[][]? _split;   // on the manifold: its zero entries, then the rest (each diagonalised alone)
@@ -40,6 +42,9 @@ public sealed class EigenJacobian : IStageJacobian
         _qt = new double[Dimension * Dimension];
         _q = new double[Dimension * Dimension];
         _lambda = new double[Dimension];
+        _work = new double[Dimension * Dimension];
+        _values = new double[Dimension];
+        _eigensolver = new SymmetricEigensolver(Dimension);
         _whole = [Enumerable.Range(0, Dimension).ToArray()];
         if (manifold is not null)
         {
@@ -73,14 +78,17 @@ public sealed class EigenJacobian : IStageJacobian
         {
             int m = block.Length;
             if (m == 0) continue;
-            var evd = Matrix<double>.Build.Dense(m, m, (r, c) => _dense[block[r] * n + block[c]]).Evd(Symmetricity.Symmetric);
-            var vectors = evd.EigenVectors;
+            // The block in column-major order (symmetric, so either), diagonalised in place: row k ends as eigenvector k.
+            var a = _work.AsSpan(0, m * m);
+            for (int c = 0; c < m; c++)
+                for (int r = 0; r < m; r++) a[c * m + r] = _dense[block[r] * n + block[c]];
+            _eigensolver.Decompose(a, m, _values);
             for (int k = 0; k < m; k++, j++)
             {
-                double l = evd.EigenValues[k].Real;
+                double l = _values[k];
                 _lambda[j] = l;
                 min = Math.Min(min, l);
-                for (int i = 0; i < m; i++) _qt[j * n + block[i]] = _q[block[i] * n + j] = vectors[i, k];
+                for (int i = 0; i < m; i++) _qt[j * n + block[i]] = _q[block[i] * n + j] = a[k * m + i];
             }
         }
         MinEigenvalue = min;
@@ -90,11 +98,9 @@ public sealed class EigenJacobian : IStageJacobian
     public void SolveShifted(double a, Span<double> x, Span<double> scratch)
     {
         int n = Dimension;
-        scratch[..n].Clear();
-        for (int i = 0; i < n; i++) Axpy(x[i], _q.AsSpan(i * n, n), scratch);
+        EigenbasisTransform.Apply(_q, n, x, scratch);
         for (int j = 0; j < n; j++) scratch[j] /= a + _lambda[j];
-        x[..n].Clear();
-        for (int j = 0; j < n; j++) Axpy(scratch[j], _qt.AsSpan(j * n, n), x);
+        EigenbasisTransform.Apply(_qt, n, scratch, x);
     }
 
     /// <summary>
@@ -107,14 +113,7 @@ public sealed class EigenJacobian : IStageJacobian
         Span<double> t1, Span<double> t2, Span<double> t3)
     {
         int n = Dimension;
-        t1[..n].Clear(); t2[..n].Clear(); t3[..n].Clear();
-        for (int i = 0; i < n; i++)
-        {
-            var row = _q.AsSpan(i * n, n);
-            Axpy(x1[i], row, t1);
-            Axpy(x2[i], row, t2);
-            Axpy(x3[i], row, t3);
-        }
+        EigenbasisTransform.Apply(_q, n, x1, x2, x3, t1, t2, t3);
         for (int j = 0; j < n; j++)
         {
             t1[j] /= a + _lambda[j];
@@ -123,30 +122,6 @@ public sealed class EigenJacobian : IStageJacobian
             t2[j] = (d * p + c * q) / den;
             t3[j] = (d * q - c * p) / den;
         }
-        x1[..n].Clear(); x2[..n].Clear(); x3[..n].Clear();
-        for (int j = 0; j < n; j++)
-        {
-            var row = _qt.AsSpan(j * n, n);
-            Axpy(t1[j], row, x1);
-            Axpy(t2[j], row, x2);
-            Axpy(t3[j], row, x3);
-        }
-    }
-
-    /// <summary>
-    /// y += a·x element by element (a multiply, then an add: never fused), so the result is the same bits whatever the
-    /// SIMD width the machine gives <see cref="System.Numerics.Vector{T}"/>: the vectors only run elements side by side.
-    /// </summary>
-    private static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y)
-    {
-        int n = x.Length, i = 0;
-        if (System.Numerics.Vector.IsHardwareAccelerated)
-        {
-            int w = System.Numerics.Vector<double>.Count;
-            var va = new System.Numerics.Vector<double>(a);
-            for (; i <= n - w; i += w)
-                (new System.Numerics.Vector<double>(y[i..]) + va * new System.Numerics.Vector<double>(x[i..])).CopyTo(y[i..]);
-        }
-        for (; i < n; i++) y[i] += a * x[i];
+        EigenbasisTransform.Apply(_qt, n, t1, t2, t3, x1, x2, x3);
     }
 }

@@ -66,6 +66,7 @@ public sealed class RadauIIA5
     }
 
     private readonly LossGradient _gradient;
+    private readonly StageGradients _stages;
     private readonly IStageJacobian _jacobian;
     private readonly int _n;
     private readonly double _rtol, _atol, _fnewt, _tMax;
@@ -81,6 +82,7 @@ public sealed class RadauIIA5
         int denseLimit = DenseLimit)
     {
         _gradient = new LossGradient(problem);
+        _stages = new StageGradients(problem);
         _n = problem.Shape.ParameterCount;
         double quot = atol / rtol;
         double r = IeeeMath.Root(rtol, 3);
@@ -109,7 +111,7 @@ public sealed class RadauIIA5
     {
         int n = _n;
         Span<double> y0 = _y0, scal = _scal, z1 = _z1, z2 = _z2, z3 = _z3, f1 = _f1, f2 = _f2, f3 = _f3;
-        Span<double> c1 = _c1, c2 = _c2, c3 = _c3, ys = _ys, g = _g;
+        Span<double> c1 = _c1, c2 = _c2, c3 = _c3;
         double t = state.Time;
         double h = state.Step > 0 ? state.Step : 1e-6;
         double hMin = 1e-14 * Math.Max(1, t);
@@ -168,7 +170,8 @@ public sealed class RadauIIA5
             while (!converged)
             {
                 if (newt >= Nit) { retry = true; break; }
-                bool finite = Stage(y, z1, ys, g, ref state) & Stage(y, z2, ys, g, ref state) & Stage(y, z3, ys, g, ref state);
+                bool finite = _stages.Evaluate(y, z1, z2, z3);
+                state.Evaluations += 3;
                 if (!finite) { retry = true; break; }
                 for (int i = 0; i < n; i++)
                 {
@@ -299,22 +302,6 @@ public sealed class RadauIIA5
         var status = Integrate(weights, ref state, monitor);
         return monitor.Result(status, state.Time, state.Steps, state.Evaluations, state.Loss, state.GradNorm)
             with { HessianEvaluations = state.Jacobians, HessianVectorProducts = _jacobian.Products - products };
-    }
-
-    /// <summary>One stage: z ← f(y + z) = −∇L(y + z). False when the gradient is not finite.</summary>
-    private bool Stage(ReadOnlySpan<double> y, Span<double> z, Span<double> ys, Span<double> g, ref FlowState state)
-    {
-        int n = _n;
-        for (int i = 0; i < n; i++) ys[i] = y[i] + z[i];
-        _gradient.Evaluate(ys, g);
-        state.Evaluations++;
-        bool finite = true;
-        for (int i = 0; i < n; i++)
-        {
-            z[i] = -g[i];
-            finite &= double.IsFinite(g[i]);
-        }
-        return finite;
     }
 
     /// <summary>RADAU5's error estimate (ESTRAD): (γ/h + ∇²L)⁻¹ (f(y) + Σ (d_k/h) z_k), refined once through f after a rejection or at the first step.</summary>
