@@ -24,7 +24,6 @@ public sealed class EigenJacobian : IStageJacobian
     private readonly double[] _work, _values;   // one diagonal block and its eigenvalues
     private readonly SymmetricEigensolver _eigensolver;
     private readonly InvariantManifold? _manifold;
-    private readonly int[][] _whole;    // every entry: one block
     private readonly int[][]? _split;   // on the manifold: its zero entries, then the rest (each diagonalised alone)
 
     /// <param name="manifold">
@@ -45,7 +44,6 @@ public sealed class EigenJacobian : IStageJacobian
         _work = new double[Dimension * Dimension];
         _values = new double[Dimension];
         _eigensolver = new SymmetricEigensolver(Dimension);
-        _whole = [Enumerable.Range(0, Dimension).ToArray()];
         if (manifold is not null)
         {
             var zeros = manifold.ZeroEntries.Order().ToArray();
@@ -69,12 +67,22 @@ public sealed class EigenJacobian : IStageJacobian
         int n = Dimension;
         _hessian.Assemble(weights, _dense);
         bool split = _manifold is not null && _manifold.Contains(new Kernels.LaneWeights(weights));
-        var blocks = split ? _split! : _whole;
+        if (!split)
+        {
+            // One block, in place: the assembled Hessian is exactly symmetric, so it is its own column-major form, and row k
+            // of the result is eigenvector k, which is Qᵀ's row k.
+            _dense.AsSpan().CopyTo(_qt);
+            _eigensolver.Decompose(_qt, n, _lambda);
+            for (int k = 0; k < n; k++)
+                for (int i = 0; i < n; i++) _q[i * n + k] = _qt[k * n + i];
+            MinEigenvalue = n > 0 ? _lambda[0] : double.PositiveInfinity;
+            return;
+        }
         Array.Clear(_qt);
         Array.Clear(_q);
         double min = double.PositiveInfinity;
         int j = 0;
-        foreach (var block in blocks)
+        foreach (var block in _split!)
         {
             int m = block.Length;
             if (m == 0) continue;
