@@ -18,7 +18,7 @@ public static class SampleCost
     public const double PerHessian = 6;
 
     /// <summary>Nanoseconds per P³ of one symmetric eigendecomposition.</summary>
-    public const double PerEigen = 2.5;
+    public const double PerEigen = 0.7;
 
     /// <summary>
     /// The cost of a sample that took <paramref name="gradients"/> gradient evaluations and <paramref name="hessians"/>
