@@ -17,14 +17,12 @@ namespace Sweep.Numerics.Analysis;
 /// </summary>
 public sealed class SymmetricEigensolver
 {
-    private readonly double[] _d, _e, _cos, _sin;   // _cos, _sin: one QL sweep's rotations
+    private readonly double[] _d, _e;
 
     public SymmetricEigensolver(int maxOrder)
     {
         _d = new double[maxOrder];
         _e = new double[maxOrder];
-        _cos = new double[maxOrder];
-        _sin = new double[maxOrder];
     }
 
     /// <summary>
@@ -38,7 +36,7 @@ public sealed class SymmetricEigensolver
         e.Clear();
         for (int i = 0; i < n; i++) d[i] = a[i * n + n - 1];
         Tridiagonalize(a, d, e, n);
-        Diagonalize(a, d, e, n, _cos, _sin);
+        Diagonalize(a, d, e, n);
         d.CopyTo(eigenvalues);
     }
 
@@ -180,7 +178,7 @@ public sealed class SymmetricEigensolver
 
     /// <summary>EISPACK tql2: the implicit QL method on the tridiagonal (d, e), rotating the rows of a; then sorted.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Diagonalize(Span<double> a, Span<double> d, Span<double> e, int n, Span<double> cosines, Span<double> sines)
+    private static void Diagonalize(Span<double> a, Span<double> d, Span<double> e, int n)
     {
         const int maxIterations = 1000;
         for (int i = 1; i < n; i++) e[i - 1] = e[i];
@@ -226,10 +224,8 @@ public sealed class SymmetricEigensolver
                         c = p / r;
                         p = c * d[i] - s * g;
                         d[i + 1] = h + s * (c * g + s * d[i]);
-                        cosines[i] = c;
-                        sines[i] = s;
+                        Rotate(a.Slice(i * n, n), a.Slice((i + 1) * n, n), c, s);
                     }
-                    RotateSweep(a, n, l, m, cosines, sines);
                     p = -s * s2 * c3 * el1 * e[l] / dl1;
                     e[l] = s * p;
                     d[l] = c * p;
@@ -254,95 +250,36 @@ public sealed class SymmetricEigensolver
         }
     }
 
-    /// <summary>
-    /// Applies one QL sweep's rotations to the rows of <paramref name="a"/>: for i = m−1 down to l,
-    /// (row i, row i+1) ← (c_i·row i − s_i·row i+1, s_i·row i + c_i·row i+1), element by element. Deferred until the
-    /// sweep's scalar recurrence is done (which never reads a), and applied column block by column block with row i+1
-    /// carried in a register: every element sees the same operations in the same order as rotation after rotation over
-    /// whole rows, but each row is loaded and stored once per sweep instead of twice per rotation.
-    /// </summary>
-    private static void RotateSweep(Span<double> a, int n, int l, int m, ReadOnlySpan<double> cosines, ReadOnlySpan<double> sines)
+    /// <summary>(x, y) ← (c·x − s·y, s·x + c·y) element by element.</summary>
+    private static void Rotate(Span<double> x, Span<double> y, double c, double s)
     {
-        ref double ar = ref MemoryMarshal.GetReference(a);
-        int k = 0;
+        int n = x.Length, k = 0;
+        ref double xr = ref MemoryMarshal.GetReference(x), yr = ref MemoryMarshal.GetReference(y);
         if (Vector512.IsHardwareAccelerated)
         {
-            for (; k + 32 <= n; k += 32)
-            {
-                nuint o = (nuint)(m * n + k);
-                Vector512<double> y0 = Vector512.LoadUnsafe(ref ar, o), y1 = Vector512.LoadUnsafe(ref ar, o + 8);
-                Vector512<double> y2 = Vector512.LoadUnsafe(ref ar, o + 16), y3 = Vector512.LoadUnsafe(ref ar, o + 24);
-                for (int i = m - 1; i >= l; i--)
-                {
-                    var c = Vector512.Create(cosines[i]); var s = Vector512.Create(sines[i]);
-                    nuint r = (nuint)(i * n + k), r1 = r + (nuint)n;
-                    var x0 = Vector512.LoadUnsafe(ref ar, r); var x1 = Vector512.LoadUnsafe(ref ar, r + 8);
-                    var x2 = Vector512.LoadUnsafe(ref ar, r + 16); var x3 = Vector512.LoadUnsafe(ref ar, r + 24);
-                    (s * x0 + c * y0).StoreUnsafe(ref ar, r1); (s * x1 + c * y1).StoreUnsafe(ref ar, r1 + 8);
-                    (s * x2 + c * y2).StoreUnsafe(ref ar, r1 + 16); (s * x3 + c * y3).StoreUnsafe(ref ar, r1 + 24);
-                    y0 = c * x0 - s * y0; y1 = c * x1 - s * y1; y2 = c * x2 - s * y2; y3 = c * x3 - s * y3;
-                }
-                nuint last = (nuint)(l * n + k);
-                y0.StoreUnsafe(ref ar, last); y1.StoreUnsafe(ref ar, last + 8);
-                y2.StoreUnsafe(ref ar, last + 16); y3.StoreUnsafe(ref ar, last + 24);
-            }
+            var vc = Vector512.Create(c); var vs = Vector512.Create(s);
             for (; k + 8 <= n; k += 8)
             {
-                var y = Vector512.LoadUnsafe(ref ar, (nuint)(m * n + k));
-                for (int i = m - 1; i >= l; i--)
-                {
-                    var c = Vector512.Create(cosines[i]); var s = Vector512.Create(sines[i]);
-                    var x = Vector512.LoadUnsafe(ref ar, (nuint)(i * n + k));
-                    (s * x + c * y).StoreUnsafe(ref ar, (nuint)((i + 1) * n + k));
-                    y = c * x - s * y;
-                }
-                y.StoreUnsafe(ref ar, (nuint)(l * n + k));
+                var xi = Vector512.LoadUnsafe(ref xr, (nuint)k); var h = Vector512.LoadUnsafe(ref yr, (nuint)k);
+                (vs * xi + vc * h).StoreUnsafe(ref yr, (nuint)k);
+                (vc * xi - vs * h).StoreUnsafe(ref xr, (nuint)k);
             }
         }
         if (Vector256.IsHardwareAccelerated)
         {
-            for (; k + 16 <= n; k += 16)
-            {
-                nuint o = (nuint)(m * n + k);
-                Vector256<double> y0 = Vector256.LoadUnsafe(ref ar, o), y1 = Vector256.LoadUnsafe(ref ar, o + 4);
-                Vector256<double> y2 = Vector256.LoadUnsafe(ref ar, o + 8), y3 = Vector256.LoadUnsafe(ref ar, o + 12);
-                for (int i = m - 1; i >= l; i--)
-                {
-                    var c = Vector256.Create(cosines[i]); var s = Vector256.Create(sines[i]);
-                    nuint r = (nuint)(i * n + k), r1 = r + (nuint)n;
-                    var x0 = Vector256.LoadUnsafe(ref ar, r); var x1 = Vector256.LoadUnsafe(ref ar, r + 4);
-                    var x2 = Vector256.LoadUnsafe(ref ar, r + 8); var x3 = Vector256.LoadUnsafe(ref ar, r + 12);
-                    (s * x0 + c * y0).StoreUnsafe(ref ar, r1); (s * x1 + c * y1).StoreUnsafe(ref ar, r1 + 4);
-                    (s * x2 + c * y2).StoreUnsafe(ref ar, r1 + 8); (s * x3 + c * y3).StoreUnsafe(ref ar, r1 + 12);
-                    y0 = c * x0 - s * y0; y1 = c * x1 - s * y1; y2 = c * x2 - s * y2; y3 = c * x3 - s * y3;
-                }
-                nuint last = (nuint)(l * n + k);
-                y0.StoreUnsafe(ref ar, last); y1.StoreUnsafe(ref ar, last + 4);
-                y2.StoreUnsafe(ref ar, last + 8); y3.StoreUnsafe(ref ar, last + 12);
-            }
+            var vc = Vector256.Create(c); var vs = Vector256.Create(s);
             for (; k + 4 <= n; k += 4)
             {
-                var y = Vector256.LoadUnsafe(ref ar, (nuint)(m * n + k));
-                for (int i = m - 1; i >= l; i--)
-                {
-                    var c = Vector256.Create(cosines[i]); var s = Vector256.Create(sines[i]);
-                    var x = Vector256.LoadUnsafe(ref ar, (nuint)(i * n + k));
-                    (s * x + c * y).StoreUnsafe(ref ar, (nuint)((i + 1) * n + k));
-                    y = c * x - s * y;
-                }
-                y.StoreUnsafe(ref ar, (nuint)(l * n + k));
+                var xi = Vector256.LoadUnsafe(ref xr, (nuint)k); var h = Vector256.LoadUnsafe(ref yr, (nuint)k);
+                (vs * xi + vc * h).StoreUnsafe(ref yr, (nuint)k);
+                (vc * xi - vs * h).StoreUnsafe(ref xr, (nuint)k);
             }
         }
         for (; k < n; k++)
         {
-            double y = a[m * n + k];
-            for (int i = m - 1; i >= l; i--)
-            {
-                double c = cosines[i], s = sines[i], x = a[i * n + k];
-                a[(i + 1) * n + k] = s * x + c * y;
-                y = c * x - s * y;
-            }
-            a[l * n + k] = y;
+            double h = y[k], xi = x[k];
+            y[k] = s * xi + c * h;
+            x[k] = c * xi - s * h;
         }
     }
 
