@@ -66,4 +66,14 @@ public class RadauKernelTests
         Assert.Equal(expected[2].Select(BitConverter.DoubleToInt64Bits), t3.Select(BitConverter.DoubleToInt64Bits));
         Assert.Equal(expected[1].Select(BitConverter.DoubleToInt64Bits), single.Select(BitConverter.DoubleToInt64Bits));
     }
+
+    [Fact]
+    public void Eigenbasis_transform_refuses_short_buffers()
+    {
+        var m = new double[16];
+        Assert.Throws<ArgumentException>(() => EigenbasisTransform.Apply(m, 4, new double[4], new double[3]));
+        Assert.Throws<ArgumentException>(() => EigenbasisTransform.Apply(m, 5, new double[5], new double[5]));
+        Assert.Throws<ArgumentException>(() =>
+            EigenbasisTransform.Apply(m, 4, new double[4], new double[4], new double[2], new double[4], new double[4], new double[4]));
+    }
 }

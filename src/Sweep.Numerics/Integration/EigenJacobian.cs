@@ -41,7 +41,8 @@ public sealed class EigenJacobian : IStageJacobian
         _qt = new double[Dimension * Dimension];
         _q = new double[Dimension * Dimension];
         _lambda = new double[Dimension];
-        _work = new double[Dimension * Dimension];
+        // A diagonal block's work space is needed only on the manifold (one block is diagonalised in Qᵀ's own storage).
+        _work = manifold is null ? [] : new double[Dimension * Dimension];
         _values = new double[Dimension];
         _eigensolver = new SymmetricEigensolver(Dimension);
         if (manifold is not null)

@@ -18,6 +18,8 @@ internal static class EigenbasisTransform
     public static void Apply(double[] m, int n, ReadOnlySpan<double> x1, ReadOnlySpan<double> x2, ReadOnlySpan<double> x3,
         Span<double> t1, Span<double> t2, Span<double> t3)
     {
+        // The loops below load and store without bounds checks: check every length once.
+        Check(m, n, x1, t1); Check(m, n, x2, t2); Check(m, n, x3, t3);
         ref double mr = ref MemoryMarshal.GetArrayDataReference(m);
         int j = 0;
         if (Vector512.IsHardwareAccelerated)
@@ -109,6 +111,7 @@ internal static class EigenbasisTransform
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Apply(double[] m, int n, ReadOnlySpan<double> x, Span<double> t)
     {
+        Check(m, n, x, t);
         ref double mr = ref MemoryMarshal.GetArrayDataReference(m);
         int j = 0;
         if (Vector512.IsHardwareAccelerated)
@@ -137,5 +140,11 @@ internal static class EigenbasisTransform
             for (int i = 0; i < n; i++) a += x[i] * Unsafe.Add(ref mr, i * n + j);
             t[j] = a;
         }
+    }
+
+    private static void Check(double[] m, int n, ReadOnlySpan<double> x, Span<double> t)
+    {
+        if (n < 0 || m.Length < n * n || x.Length < n || t.Length < n)
+            throw new ArgumentException($"eigenbasis transform of order {n}: matrix {m.Length}, vector {x.Length}, result {t.Length} elements");
     }
 }
