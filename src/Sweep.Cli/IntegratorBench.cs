@@ -37,9 +37,15 @@ public static class IntegratorBench
     public static int Execute(Options options)
     {
         var rows = new List<Row>();
-        // Warm-up (JIT of both integrators, Radau's included) outside every measured point.
-        RunPoint(2, 0.01, FlowIntegrator.Dp45, options with { Dp45Samples = 2 });
-        RunPoint(2, 0.01, FlowIntegrator.Auto, options with { AutoSamples = 2 });
+        // Warm-up (JIT of both integrators, Radau's included) outside every measured point, for at least a second:
+        // tiered compilation recompiles a hot method only after a 100 ms delay, in the background, so a few samples
+        // left the first measured point running unoptimised code (H = 1, scale 0.01 at 10–20× its later cost).
+        var warm = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            RunPoint(2, 0.01, FlowIntegrator.Dp45, options with { Dp45Samples = 2 });
+            RunPoint(2, 0.01, FlowIntegrator.Auto, options with { AutoSamples = 2 });
+        } while (warm.ElapsedMilliseconds < 1000);
         var depths = options.Hidden is int only ? [only] : Enumerable.Range(1, options.MaxHidden).ToArray();
         var scales = options.Scale is double one ? [one] : Scales;
         FlowIntegrator[] kinds = options.Radau5 ? [FlowIntegrator.Dp45, FlowIntegrator.Auto, FlowIntegrator.Radau5] : [FlowIntegrator.Dp45, FlowIntegrator.Auto];
