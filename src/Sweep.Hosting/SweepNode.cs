@@ -53,15 +53,35 @@ public sealed class SweepNode : IAsyncDisposable
                 services.AddAkka(NodeOptions.SystemName, builder => builder.AddSweepNode(options));
             })
             .Build();
-        await host.StartAsync(CancellationToken.None);
+        // Akka.Hosting also prints a failed start's whole exception, stack traces included, to standard output; the
+        // commands report a failure in one line (the log keeps the rest), so standard output is held back while the
+        // host starts. Console.Out is process-wide: one start at a time swaps it.
+        var held = new StringWriter();
+        TextWriter console;
+        await StartGate.WaitAsync(CancellationToken.None);
+        try
+        {
+            console = Console.Out;
+            Console.SetOut(held);
+            try { await host.StartAsync(CancellationToken.None); }
+            catch (Exception e) when (PortInUse(e))
+            {
+                // Akka.Hosting has already shut the failed actor system down.
+                throw PortInUseError(options);
+            }
+            finally { Console.SetOut(console); }
+        }
+        finally { StartGate.Release(); }
         var node = new SweepNode(host, options);
         // Akka.Hosting logs a failed start (an actor that could not start, a port in use) and stops the host instead
-        // of throwing: the first such error is rethrown here.
+        // of throwing: the first such error is rethrown here, a port in use as the user's to fix.
         if (failures.First is { } error)
         {
             await node.StopAsync(graceful: false);
+            if (PortInUse(error)) throw PortInUseError(options);
             ExceptionDispatchInfo.Throw(error);
         }
+        if (held.ToString() is { Length: > 0 } text) console.Write(text);
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Cluster.Get(node.System).RegisterOnMemberUp(() => up.TrySetResult());
         var abandon = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -95,6 +115,18 @@ public sealed class SweepNode : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => new(StopAsync(graceful: false));
+
+    private static readonly SemaphoreSlim StartGate = new(1, 1);
+
+    private static Sweep.Campaigns.UserError PortInUseError(NodeOptions options) =>
+        new($"--port {options.Port}: {options.Host}:{options.Port} is in use; choose another port or stop the process that holds it");
+
+    private static bool PortInUse(Exception error)
+    {
+        for (var e = error; e is not null; e = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerExceptions[0] : e.InnerException)
+            if (e is global::System.Net.Sockets.SocketException { SocketErrorCode: global::System.Net.Sockets.SocketError.AddressAlreadyInUse }) return true;
+        return false;
+    }
 
     private sealed class CommandLifetime : IHostLifetime
     {
