@@ -9,7 +9,8 @@ namespace Sweep.Results.Output;
 /// committed shard is appended to the point's part file as soon as every earlier shard of that point is written, and
 /// waits in memory until then (up to a bound, a million samples by default; beyond that, or for shards stored by an
 /// earlier run, the rows are read back from the store when the cursor reaches them). The statistics are accumulated
-/// as the cursor passes, so every shard counts exactly once. <see cref="Finish"/> joins the parts into samples.csv —
+/// as the cursor passes — a worker's shard by merging the exact statistics it sent (<see cref="PointStatistics.OfShardExact"/>),
+/// any other by folding its records — so every shard counts exactly once. <see cref="Finish"/> joins the parts into samples.csv —
 /// byte for byte what writing it from the store would give. The parts are scratch: a new run starts them afresh.
 /// </summary>
 public sealed class SamplesCsvStream : IShardStream
@@ -94,8 +95,8 @@ public sealed class SamplesCsvStream : IShardStream
     {
         var key = (shard.Point, shard.Index);
         if (_walk.Stopped(shard.Point)) return;      // solved ahead of the point's stop: not part of the results
-        // Without its rows and exact statistics a shard is folded from its records, which must then be complete.
-        if (exact is null || encoded?.Csv is null) exact = null;
+        // Without the worker's rows and exact statistics a shard is folded from its records, which must then be complete.
+        if (encoded?.Csv is null) exact = null;
         if (exact is null && samples.Length != shard.Count) throw new ArgumentException($"shard {shard.Index} of point {shard.Point} has {samples.Length} records where {shard.Count} were planned, and no exact statistics");
         if (_bufferedSamples + shard.Count <= _maxBufferedSamples)
         {

@@ -54,7 +54,7 @@ public static class ShardMessageBound
     }
 
     /// <summary>The bound per sample of one point, traces apart (see the class).</summary>
-    public static long PerSample(Sweep.Campaigns.PointSpec point, bool aggregate)
+    public static long PerSample(PointSpec point, bool aggregate)
     {
         int label = TextBound(point, "label");
         // Stored statistics: a new bin in each time histogram (key delta and count), a new label and its Hessian counts.
@@ -88,7 +88,7 @@ public static class ShardMessageBound
     /// dimension's), an itinerary <see cref="ItineraryRecorder.Capacity"/> entries (label, '@', time) and the omission
     /// mark, the invariant eigenvalues two reals per layer; empty where the campaign does not ask for the analysis.
     /// </summary>
-    public static int TextBound(Sweep.Campaigns.PointSpec point, string column)
+    public static int TextBound(PointSpec point, string column)
     {
         int modes = Math.Max(point.Problem.InputDim, point.Problem.OutputDim);
         int label = 2 + Math.Max(0, modes - 1);             // braces and commas
