@@ -20,9 +20,9 @@ public static class BenchCommand
     public static readonly BenchConfig Medium = new("medium", Enumerable.Range(0, 8).Select(i => 4 - 3.5 * i / 7).ToArray(), 16, [16, 16, 16], 0.2, 2000);
 
     /// <summary>`sweep bench --coordinator`: see <see cref="CoordinatorCapacity"/>.</summary>
-    public static async Task<int> ExecuteCoordinator(int shards, int shardSize, int fakeWorkers, bool aggregate = false, bool workersEncode = true)
+    public static async Task<int> ExecuteCoordinator(int shards, int shardSize, int fakeWorkers, bool aggregate = false, bool workersEncode = true, int warmupShards = 0)
     {
-        Console.WriteLine((await CoordinatorCapacity.Measure(shards, shardSize, fakeWorkers, aggregate, workersEncode)).ToJsonString());
+        Console.WriteLine((await CoordinatorCapacity.Measure(shards, shardSize, fakeWorkers, aggregate, workersEncode, warmupShards)).ToJsonString());
         return 0;
     }
 

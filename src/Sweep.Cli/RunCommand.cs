@@ -28,6 +28,9 @@ public static class RunCommand
         // 1. Validate everything before touching DIR.
         // --set overrides are applied before validation: the stored campaign (and its hash) is the overridden one.
         var campaign = CampaignLoader.Load(campaignPath, overrides: sets);
+        // Remote workers send each shard's result in one message: one that could exceed the remoting frame would be
+        // dropped and the campaign would stall, so such a campaign is refused here (`run` keeps its messages in-process).
+        if (coordinatorOnly) RefuseOversizeShards(campaign);
         if (joinTokenFile is not null && network.Insecure)
             throw new UserError("--join-token: a coordinator started with --insecure admits anyone, so it takes no join token; use TLS");
         // A token given must be this campaign's: checked before DIR is touched.
@@ -177,6 +180,23 @@ public static class RunCommand
 
     /// <summary>How long a finished coordinator stays up so that its workers hear the campaign is done and leave.</summary>
     internal static readonly TimeSpan WorkerLeaveTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A <see cref="UserError"/> when a shard's result could exceed the remoting frame (<see cref="ShardMessageBound"/>),
+    /// naming shard_size, the bound and the largest shard_size that fits.
+    /// </summary>
+    internal static void RefuseOversizeShards(Campaign campaign)
+    {
+        long bound = ShardMessageBound.Shard(campaign);
+        if (bound <= Sweep.Messages.WorkerProtocol.MaxFrameBytes) return;
+        long fits = ShardMessageBound.MaxShardSize(campaign, Sweep.Messages.WorkerProtocol.MaxFrameBytes);
+        throw new UserError($"shard_size {campaign.ShardSize}: a shard's result could take up to {bound / 1048576.0:F1} MiB on the wire "
+            + $"(at most {ShardMessageBound.PerSample(campaign)} bytes a sample for this campaign{(campaign.AggregateOnly ? "" : ": row, blob and statistics, itineraries and eigenvalues where asked")}"
+            + $"{(!campaign.AggregateOnly && campaign.Points.Any(p => p.Spec.TraceSamples > 0) ? $", plus {ShardMessageBound.TraceBytes} for each traced sample" : "")}), "
+            + $"over the cluster's message limit of {Sweep.Messages.WorkerProtocol.MaxFrameBytes / 1048576} MiB; lower shard_size to at most {fits}"
+            + (campaign.AggregateOnly || campaign.Points.Any(p => p.Spec.TraceSamples > 0 || p.Spec.Analyses is { Itinerary: true } or { TailRate: true } or { Invariants: true })
+                ? "" : " (or use \"storage\": \"aggregate\")"));
+    }
 
     private static async Task<int> Stop(SweepNode node, CampaignStore store, Campaign campaign, Interrupt interrupt, Task<object> done, string outDir)
     {

@@ -185,6 +185,7 @@ public static class SweepCommandLine
         var coordinator = new Option<bool>("--coordinator") { Description = "measure the coordinator's capacity with a trivial job instead" };
         var shards = IntOption("--shards", "shards of the --coordinator job", 1, int.MaxValue, 2000);
         var shardSize = IntOption("--shard-size", "samples per shard of the --coordinator job", 1, 100_000, 250);
+        var warmup = IntOption("--warmup-shards", "shards of an unmeasured --coordinator job run first in the same process, so that the measured one runs compiled code (0: none; its CPU is reported apart)", 0, int.MaxValue, 0);
         var storage = new Option<string>("--storage") { Description = "storage of the --coordinator job: full (the default) or aggregate", HelpName = "full|aggregate", DefaultValueFactory = _ => "full" };
         storage.Validators.Add(r => { if (Value<string>(r) is not ("full" or "aggregate")) r.AddError("--storage must be full or aggregate"); });
         var encodedBy = new Option<string>("--encoded-by") { Description = "with --coordinator: who encodes each shard's blob, rows and statistics: workers (the default, as real workers do) or coordinator (records only, as before wire format 7)", HelpName = "workers|coordinator", DefaultValueFactory = _ => "workers" };
@@ -211,7 +212,7 @@ public static class SweepCommandLine
         var radau5 = new Option<bool>("--radau5") { Description = "with --integrators: also radau5 (Radau IIA from t = 0)" };
         var matrixFree = new Option<bool>("--matrix-free") { Description = "with --integrators: Radau IIA's matrix-free (Krylov) path even below 600 parameters" };
         var command = new Command("bench", "trajectory throughput benchmark; prints one JSON line")
-            { config, threads, seconds, peak, lanes, coordinator, shards, shardSize, integrators, samples, dp45Samples, maxSteps, cpuBudget, dp45Budget, maxHidden, markdown, storage, encodedBy,
+            { config, threads, seconds, peak, lanes, coordinator, shards, shardSize, warmup, integrators, samples, dp45Samples, maxSteps, cpuBudget, dp45Budget, maxHidden, markdown, storage, encodedBy,
               width, hidden, scale, radau5, matrixFree, laneSharing, repeats, costModel };
         command.SetAction(async r => r.GetValue(costModel)
             ? CostModelBench.Execute()
@@ -222,7 +223,7 @@ public static class SweepCommandLine
                 r.GetValue(cpuBudget), r.GetValue(dp45Budget), r.GetValue(maxHidden), r.GetValue(markdown),
                 r.GetValue(width), r.GetValue(hidden), r.GetValue(scale), r.GetValue(radau5), r.GetValue(matrixFree)))
             : r.GetValue(coordinator)
-            ? await BenchCommand.ExecuteCoordinator(r.GetValue(shards), r.GetValue(shardSize), r.GetValue(threads) ?? 16, r.GetValue(storage) == "aggregate", r.GetValue(encodedBy) == "workers")
+            ? await BenchCommand.ExecuteCoordinator(r.GetValue(shards), r.GetValue(shardSize), r.GetValue(threads) ?? 16, r.GetValue(storage) == "aggregate", r.GetValue(encodedBy) == "workers", r.GetValue(warmup))
             : BenchCommand.Execute(r.GetValue(config)!, r.GetValue(threads) ?? 1, r.GetValue(seconds), r.GetValue(lanes), r.GetValue(peak)));
         return command;
     }

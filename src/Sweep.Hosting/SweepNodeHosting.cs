@@ -108,7 +108,7 @@ public static class SweepNodeHosting
 
     private static RemoteOptions Remoting(NodeOptions node)
     {
-        var remote = new RemoteOptions { HostName = node.Host, Port = node.Port, MaxFrameSize = 16 * 1024 * 1024 };
+        var remote = new RemoteOptions { HostName = node.Host, Port = node.Port, MaxFrameSize = WorkerProtocol.MaxFrameBytes };
         if (node.Tls is not { } tls) return remote;
         remote.EnableSsl = true;
         // Both ends present a certificate, and a peer is trusted only when its certificate chains to the cluster CA

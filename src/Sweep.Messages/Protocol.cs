@@ -30,4 +30,10 @@ public static class WorkerProtocol
     /// samples are being drawn into its lanes and one fetched ahead. The coordinator refuses a prefetch beyond it.
     /// </summary>
     public const int MaxLeasesPerWorker = 4;
+
+    /// <summary>
+    /// The largest remoting frame (Akka's maximum-frame-size) a node sends or accepts: a larger message is dropped, so
+    /// a cluster campaign whose shard results could exceed it is refused (<c>ShardMessageBound</c>, `sweep coordinator`).
+    /// </summary>
+    public const int MaxFrameBytes = 16 * 1024 * 1024;
 }

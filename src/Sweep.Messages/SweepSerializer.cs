@@ -20,8 +20,9 @@ public sealed class SweepSerializer : SerializerWithStringManifest
     public const int Id = 1717;
     // 5: workers carry their campaign and join token; 6: the flow carries its integrator and step budget; 7: a sample
     // carries its Hessian count; 8: analysis.prop2 and the prop2_rate column; 9: a shard's result carries its encoded
-    // output (statistics, evaluations, store blob, samples.csv rows), the campaign its storage.
-    private const byte FormatVersion = 9;
+    // output (statistics, evaluations, store blob, samples.csv rows), the campaign its storage; 10: the output carries the
+    // shard's exact statistics and Hessian counts, and records travel only with traces.
+    private const byte FormatVersion = 10;
 
     public SweepSerializer(ExtendedActorSystem system) : base(system) { }
 
@@ -66,6 +67,9 @@ public sealed class SweepSerializer : SerializerWithStringManifest
                         w.Write(o.Evaluations);
                         WriteBytes(w, o.Blob);
                         WriteBytes(w, o.Csv);
+                        WriteBytes(w, o.Exact);
+                        w.Write(o.Hessians);
+                        w.Write(o.HessianSamples);
                     }
                     break;
                 case ShardFailed m: w.Write(m.WorkerId); w.Write(m.CampaignHash); w.Write(m.LeaseId); w.Write(m.Point); w.Write(m.ShardIndex); w.Write(m.Reason); break;
@@ -103,7 +107,7 @@ public sealed class SweepSerializer : SerializerWithStringManifest
         var samples = new SampleRecord[n];
         var labels = new Dictionary<string, string>();
         for (int i = 0; i < n; i++) samples[i] = ReadSample(r, labels);
-        ShardOutput? output = r.ReadBoolean() ? new ShardOutput(ReadBytes(r) ?? throw new SerializationException("a shard output without statistics"), r.ReadInt64(), ReadBytes(r), ReadBytes(r)) : null;
+        ShardOutput? output = r.ReadBoolean() ? new ShardOutput(ReadBytes(r) ?? throw new SerializationException("a shard output without statistics"), r.ReadInt64(), ReadBytes(r), ReadBytes(r), ReadBytes(r), r.ReadInt64(), r.ReadInt64()) : null;
         return new ShardCompleted(worker, hash, lease, point, shard, samples, output);
     }
 

@@ -40,9 +40,9 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
         _options = options;
         _workerId = Uri.UnescapeDataString(Self.Path.Name);
         var self = Self;
-        _solver = new SolverThread(_workerId, a => self.Tell(new ShardDrawn(a)), // Encoded on the solver thread: the coordinator only appends the bytes and merges the statistics; with aggregate
-            // storage no per-sample record travels.
-            (a, runner, samples) => self.Tell(new ShardSolved(a, runner.Aggregate ? [] : samples, runner.Encode(a.Point, samples))),
+        _solver = new SolverThread(_workerId, a => self.Tell(new ShardDrawn(a)), // Encoded on the solver thread: the coordinator only appends the bytes and merges the statistics; the
+            // per-sample records travel only where the store needs them (traces, ShardOutput.NeedsRecords).
+            (a, runner, samples) => self.Tell(new ShardSolved(a, ShardOutput.NeedsRecords(samples, runner.Aggregate) ? samples : [], runner.Encode(a.Point, samples))),
             (a, e) => self.Tell(new ShardCrashed(a, e)));
         Receive<StartWorker>(_ => { });
         Receive<Retry>(_ => { if (_held == 0 && !_refused) Ask(prefetch: true, retry: true); });

@@ -116,6 +116,13 @@ public sealed class AggregateStorageTests
         Assert.Null(none);
         Assert.True(ShardResultCheck.IsWellFormed(key, Result(samples, encoded), full, out var decoded));
         Assert.Equal(key.Count, decoded!.Count);
+        // Full storage without records: the exact statistics stand in for them (decoded, passed on); without those, refused.
+        Assert.True(ShardResultCheck.IsWellFormed(key, Result([], encoded), full, out _, out var exact));
+        Assert.Equal(key.Count, exact!.Count);
+        Assert.False(ShardResultCheck.IsWellFormed(key, Result([], encoded with { Exact = null }), full, out _));
+        Assert.False(ShardResultCheck.IsWellFormed(key, Result([], encoded with { Exact = encoded.Exact![..^2] }), full, out _));
+        Assert.False(ShardResultCheck.IsWellFormed(key, Result([], encoded with { Exact = ShardOutput.Encode(samples[1..], key.Point, horizon, false).Exact }), full, out _));
+        Assert.False(ShardResultCheck.IsWellFormed(key, Result([], encoded with { HessianSamples = key.Count + 1 }), full, out _));
         Assert.True(ShardResultCheck.IsWellFormed(key, Result([], statsOnly), aggregate, out _));
         Assert.True(ShardResultCheck.IsWellFormed(key, Result(samples, null), aggregate, out _));     // encoded by the coordinator
         // Refused: statistics only for a full campaign, rows for an aggregate one, statistics of another shard size,

@@ -132,6 +132,9 @@ public sealed class SerializerTests : IAsyncLifetime
         Assert.Equal(16000, back.Output.Evaluations);
         Assert.Equal(output.Blob, back.Output.Blob);
         Assert.Equal(output.Csv, back.Output.Csv);
+        Assert.Equal(output.Exact, back.Output.Exact);
+        Assert.NotNull(back.Output.Exact);
+        Assert.Equal((output.Hessians, output.HessianSamples), (back.Output.Hessians, back.Output.HessianSamples));
         Assert.Equal((m.WorkerId, m.CampaignHash, m.LeaseId, m.Point, m.ShardIndex), (back.WorkerId, back.CampaignHash, back.LeaseId, back.Point, back.ShardIndex));
 
         // Aggregate storage: statistics and evaluations only, no record, no blob, no rows.
@@ -140,7 +143,17 @@ public sealed class SerializerTests : IAsyncLifetime
         Assert.Empty(a.Samples);
         Assert.Null(a.Output!.Blob);
         Assert.Null(a.Output.Csv);
+        Assert.Null(a.Output.Exact);
         Assert.Equal(aggregate.Output!.Statistics, a.Output.Statistics);
+
+        // Full storage without traces: no record travels, the exact statistics stand in for them.
+        var untraced = samples.Select(x => x with { TraceTime = null, TraceLoss = null }).ToArray();
+        Assert.False(Sweep.Results.Output.ShardOutput.NeedsRecords(untraced, aggregate: false));
+        Assert.True(Sweep.Results.Output.ShardOutput.NeedsRecords(samples, aggregate: false));     // one sample has a trace
+        Assert.False(Sweep.Results.Output.ShardOutput.NeedsRecords(samples, aggregate: true));
+        var bare = RoundTrip(new ShardCompleted("w#1", "h", 9, 2, 5, [], Sweep.Results.Output.ShardOutput.Encode(untraced, 2, 300, aggregate: false)));
+        Assert.Empty(bare.Samples);
+        Assert.Equal(2, Sweep.Results.Statistics.PointStatistics.DecodeExact(2, 300, bare.Output!.Exact!).Count);
 
         // Without an output (the coordinator encodes): null after the round trip too.
         Assert.Null(RoundTrip(new ShardCompleted("w", "h", 1, 2, 3, samples)).Output);

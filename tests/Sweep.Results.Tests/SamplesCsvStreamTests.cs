@@ -37,7 +37,9 @@ public sealed class SamplesCsvStreamTests
             var samples = TestSamples.Of(s, traced: n % 3 == 0);
             var encoded = workersEncode && n % 2 == 0 ? ShardOutput.Encode(samples, s.Point, campaign.Points[s.Point].Spec.Horizon, aggregate: false, CsvLayout.For(campaign)) : null;
             Assert.True(store.CommitShards([(s, (IReadOnlyList<SampleRecord>)samples, "now", encoded)])[0]);
-            stream.Add(s, samples, encoded);
+            // As the coordinator gets a worker's shard: its exact statistics, and records only where some sample has a trace.
+            var exact = encoded?.Exact is { } bytes ? PointStatistics.DecodeExact(s.Point, campaign.Points[s.Point].Spec.Horizon, bytes) : null;
+            stream.Add(s, exact is not null && !ShardOutput.NeedsRecords(samples, aggregate: false) ? [] : samples, encoded, exact: exact);
             n++;
         }
         var stats = stream.Finish(Path.Combine(dir, "samples.csv"));
@@ -53,6 +55,8 @@ public sealed class SamplesCsvStreamTests
         {
             Assert.Equal(expected[p].Count, stats[p].Count);
             Assert.Equal(expected[p].Summarize().Labels, stats[p].Summarize().Labels);
+            Assert.Equal(expected[p].Summarize().GlobalTimes, stats[p].Summarize().GlobalTimes);
+            Assert.Equal(expected[p].Summarize().HitTimes, stats[p].Summarize().HitTimes);
         }
     }
 

@@ -285,8 +285,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         // Results count only from nodes that were admitted (a refused node's late reply is ignored).
         if (_refusedNodes.Count > 0 && _refusedNodes.Contains(Sender.Path.Address)) return;
         var shard = _ledger.Find(c.Point, c.ShardIndex);
-        PointStatistics? statistics = null;
-        if (shard is null || !ShardResultCheck.IsWellFormed(shard, c, _campaign, out statistics))
+        PointStatistics? statistics = null, exact = null;
+        if (shard is null || !ShardResultCheck.IsWellFormed(shard, c, _campaign, out statistics, out exact))
         {
             _log.Error("ignoring a malformed result for shard {0}/{1} from {2}", c.Point, c.ShardIndex, c.WorkerId);
             return;
@@ -294,7 +294,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         // A late duplicate (first result won) or a shard already being committed is ignored.
         if (!_ledger.BeginCommit(c.Point, c.ShardIndex)) return;
         _committing++;
-        _writer.Tell(new CommitShard(shard, c.Samples, c.WorkerId, c.Output, statistics));
+        _writer.Tell(new CommitShard(shard, c.Samples, c.WorkerId, c.Output, statistics, exact));
     }
 
     private void CheckDrained()

@@ -11,7 +11,7 @@ using Sweep.Results.Statistics;
 namespace Sweep.Coordinator.Actors;
 
 /// <summary>A shard newly committed to the store, for samples.csv.</summary>
-internal sealed record StreamShard(ShardKey Shard, SampleRecord[] Samples, ShardOutput? Encoded = null, PointStatistics? Statistics = null);
+internal sealed record StreamShard(ShardKey Shard, SampleRecord[] Samples, ShardOutput? Encoded = null, PointStatistics? Statistics = null, PointStatistics? Exact = null);
 
 /// <summary>
 /// A point's complete prefix now holds <paramref name="PrefixShards"/> shards; with a target, its state (stopped or not,
@@ -65,7 +65,7 @@ internal sealed class SamplesCsvActor : ReceiveActor
 
         Receive<StreamShard>(s =>
         {
-            try { _csv?.Add(s.Shard, s.Samples, s.Encoded, s.Statistics); Report(); }
+            try { _csv?.Add(s.Shard, s.Samples, s.Encoded, s.Statistics, s.Exact); Report(); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException || Exhausted.Disk(e) || Exhausted.Memory(e)) { Failed(e); }
         });
         // The periodic summary.json of a running campaign; once the final one is written (or failed), no more.

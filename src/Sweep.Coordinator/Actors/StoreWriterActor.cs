@@ -8,8 +8,13 @@ using Sweep.Results;
 
 namespace Sweep.Coordinator.Actors;
 
-/// <summary>A shard to commit: its samples (none with aggregate storage), what the worker encoded (null: encoded here) and its decoded statistics (null: folded from the samples).</summary>
-internal sealed record CommitShard(ShardKey Shard, SampleRecord[] Samples, string Worker, ShardOutput? Encoded = null, Sweep.Results.Statistics.PointStatistics? Statistics = null);
+/// <summary>
+/// A shard to commit: its samples (none with aggregate storage, nor with full storage when the worker encoded them and no
+/// sample has a trace), what the worker encoded (null: encoded here), its decoded statistics (null: folded from the
+/// samples) and its decoded exact statistics (full storage, worker-encoded; null: folded from the samples).
+/// </summary>
+internal sealed record CommitShard(ShardKey Shard, SampleRecord[] Samples, string Worker, ShardOutput? Encoded = null, Sweep.Results.Statistics.PointStatistics? Statistics = null,
+    Sweep.Results.Statistics.PointStatistics? Exact = null);
 internal sealed record ShardCommitted(ShardKey Shard, SampleRecord[] Samples, bool Accepted, Sweep.Results.Statistics.PointStatistics? Statistics = null);
 internal sealed record WriteOutputs;
 internal sealed record StoreFailed(string Message);
@@ -54,7 +59,7 @@ internal sealed class StoreWriterActor : ReceiveActor
         for (int i = 0; i < batch.Length; i++)
         {
             var c = batch[i].Commit;
-            if (accepted[i]) _csv.Tell(new StreamShard(c.Shard, c.Samples, c.Encoded, c.Statistics));
+            if (accepted[i]) _csv.Tell(new StreamShard(c.Shard, c.Samples, c.Encoded, c.Statistics, c.Exact));
             batch[i].ReplyTo.Tell(new ShardCommitted(c.Shard, c.Samples, accepted[i], c.Statistics));
         }
     }
@@ -70,7 +75,8 @@ internal sealed class StoreWriterActor : ReceiveActor
         Receive<CommitShard>(c =>
         {
             _pending.Add((c, Sender));
-            _pendingSamples += c.Samples.Length;
+            // Samples whose bytes the batch holds (none with aggregate storage).
+            if (c.Samples.Length != 0 || c.Encoded?.Blob is not null) _pendingSamples += c.Shard.Count;
             if (_pending.Count == 1) Self.Tell(Flush.Instance);
             else if (_pending.Count >= MaxBatchShards || _pendingSamples >= MaxBatchSamples) Commit();
         });

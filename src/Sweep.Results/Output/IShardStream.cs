@@ -20,10 +20,12 @@ public interface IShardStream : IDisposable
     IReadOnlyList<(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample, double HessiansPerSample)> TakeLooked();
 
     /// <summary>
-    /// A shard newly committed to the store (each shard once): its samples (none with aggregate storage), what the
-    /// worker encoded (null: encoded here) and its statistics decoded from that (null: folded here).
+    /// A shard newly committed to the store (each shard once): its samples (none with aggregate storage, nor where the
+    /// worker sent its exact statistics instead), what the worker encoded (null: encoded here), its statistics decoded
+    /// from that (null: folded here) and its exact statistics (<see cref="PointStatistics.OfShardExact"/>; null: folded
+    /// from the samples).
     /// </summary>
-    void Add(ShardKey shard, SampleRecord[] samples, ShardOutput? encoded = null, PointStatistics? statistics = null);
+    void Add(ShardKey shard, SampleRecord[] samples, ShardOutput? encoded = null, PointStatistics? statistics = null, PointStatistics? exact = null);
 
     /// <summary>The statistics of every point's results; the full stream also writes <paramref name="samplesPath"/>.</summary>
     IReadOnlyList<PointStatistics> Finish(string samplesPath);

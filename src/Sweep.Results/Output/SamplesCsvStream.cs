@@ -9,7 +9,8 @@ namespace Sweep.Results.Output;
 /// committed shard is appended to the point's part file as soon as every earlier shard of that point is written, and
 /// waits in memory until then (up to a bound, a million samples by default; beyond that, or for shards stored by an
 /// earlier run, the rows are read back from the store when the cursor reaches them). The statistics are accumulated
-/// as the cursor passes, so every shard counts exactly once. <see cref="Finish"/> joins the parts into samples.csv —
+/// as the cursor passes — a worker's shard by merging the exact statistics it sent (<see cref="PointStatistics.OfShardExact"/>),
+/// any other by folding its records — so every shard counts exactly once. <see cref="Finish"/> joins the parts into samples.csv —
 /// byte for byte what writing it from the store would give. The parts are scratch: a new run starts them afresh.
 /// </summary>
 public sealed class SamplesCsvStream : IShardStream
@@ -26,7 +27,10 @@ public sealed class SamplesCsvStream : IShardStream
     private readonly ShardPlan _plan;               // computed, never materialised: shard i of point p is _plan.Shard(p, i)
     private readonly int[] _cursor;                 // per point: the next shard to write
     private readonly HashSet<(int Point, int Index)> _stored;
-    private readonly Dictionary<(int Point, int Index), (SampleRecord[] Samples, byte[]? Csv)> _buffered = new();
+    // A waiting shard: its records (none where the worker sent its exact statistics), its rows as the worker formatted
+    // them, its exact statistics and what it cost.
+    private readonly Dictionary<(int Point, int Index), Waiting> _buffered = new();
+    private sealed record Waiting(int Count, SampleRecord[] Samples, byte[]? Csv, PointStatistics? Exact, ShardOutput? Encoded);
     private readonly PrefixWalk _walk;              // the statistics of what is written, and the sequential rule's decisions
     private readonly List<int> _looked = new();     // points the rule looked at since the last TakeLooked
     private readonly long[] _evaluations;           // per point: gradient evaluations of the samples written
@@ -87,14 +91,17 @@ public sealed class SamplesCsvStream : IShardStream
     private string PartPath(int point) => Path.Combine(_partsDirectory, $"{point}.csv");
 
     /// <summary>A shard newly committed to the store (each shard once).</summary>
-    public void Add(ShardKey shard, SampleRecord[] samples, ShardOutput? encoded = null, PointStatistics? statistics = null)
+    public void Add(ShardKey shard, SampleRecord[] samples, ShardOutput? encoded = null, PointStatistics? statistics = null, PointStatistics? exact = null)
     {
         var key = (shard.Point, shard.Index);
         if (_walk.Stopped(shard.Point)) return;      // solved ahead of the point's stop: not part of the results
-        if (_bufferedSamples + samples.Length <= _maxBufferedSamples)
+        // Without the worker's rows and exact statistics a shard is folded from its records, which must then be complete.
+        if (encoded?.Csv is null) exact = null;
+        if (exact is null && samples.Length != shard.Count) throw new ArgumentException($"shard {shard.Index} of point {shard.Point} has {samples.Length} records where {shard.Count} were planned, and no exact statistics");
+        if (_bufferedSamples + shard.Count <= _maxBufferedSamples)
         {
-            _buffered[key] = (samples, encoded?.Csv);
-            _bufferedSamples += samples.Length;
+            _buffered[key] = new Waiting(shard.Count, exact is null ? samples : [], encoded?.Csv, exact, encoded);
+            _bufferedSamples += shard.Count;
         }
         else _stored.Add(key);      // too much waiting already: read it back from the store when its turn comes
         Advance(shard.Point);
@@ -112,7 +119,23 @@ public sealed class SamplesCsvStream : IShardStream
             var key = (shard.Point, shard.Index);
             IReadOnlyList<SampleRecord> rows;
             byte[]? csv = null;
-            if (_buffered.Remove(key, out var held)) { (rows, csv) = held; _bufferedSamples -= rows.Count; }
+            if (_buffered.Remove(key, out var held))
+            {
+                _bufferedSamples -= held.Count;
+                if (held.Exact is { } exact)
+                {
+                    // The worker's rows and exact statistics: the same bytes and the same state as folding every record.
+                    w.Write(held.Csv);
+                    _evaluations[point] += held.Encoded!.Evaluations;
+                    _hessians[point] += held.Encoded.Hessians;
+                    _hessianSamples[point] += held.Encoded.HessianSamples;
+                    if (!_walk.OfferShard(shard, exact)) throw new InvalidOperationException($"shard {shard.Index} of point {point} is out of order or holds {exact.Count} samples where {shard.Count} were planned");
+                    _written += shard.Count;
+                    _cursor[point]++;
+                    continue;
+                }
+                (rows, csv) = (held.Samples, held.Csv);
+            }
             else { _stored.Remove(key); rows = _readStored(shard); }
             // Rows the worker formatted are appended as they are; others are formatted here by the same code
             // (ShardOutput.CsvRows), so the bytes do not depend on who formatted them.
@@ -134,7 +157,7 @@ public sealed class SamplesCsvStream : IShardStream
         if (_walk.Stopped(point))
             foreach (var k in _buffered.Keys.Where(k => k.Point == point).ToList())
             {
-                _bufferedSamples -= _buffered[k].Samples.Length;
+                _bufferedSamples -= _buffered[k].Count;
                 _buffered.Remove(k);
             }
     }

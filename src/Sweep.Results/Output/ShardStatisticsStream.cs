@@ -52,7 +52,7 @@ public sealed class ShardStatisticsStream : IShardStream
         return list;
     }
 
-    public void Add(ShardKey shard, SampleRecord[] samples, ShardOutput? encoded = null, PointStatistics? statistics = null)
+    public void Add(ShardKey shard, SampleRecord[] samples, ShardOutput? encoded = null, PointStatistics? statistics = null, PointStatistics? exact = null)
     {
         if (_walk.Stopped(shard.Point)) return;
         long evaluations = 0;

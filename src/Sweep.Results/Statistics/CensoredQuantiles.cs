@@ -223,6 +223,37 @@ public sealed class CensoredQuantiles
         }
     }
 
+    /// <summary>
+    /// Writes the accumulator as it is, exact times or histogram (a shard's exact part, <see cref="PointStatistics.EncodeExact"/>):
+    /// <see cref="Read"/> gives one whose <see cref="Merge"/> adds the same multiset.
+    /// </summary>
+    internal void Write(BinaryWriter w)
+    {
+        w.Write(_exact is not null);
+        if (_exact is null) { WriteHistogram(w); return; }
+        w.Write(Censored);
+        w.Write7BitEncodedInt(_exact.Count);
+        foreach (var t in _exact) w.Write(t);
+    }
+
+    /// <summary>Reads what <see cref="Write"/> wrote (default exact capacity); anything inconsistent is an <see cref="InvalidDataException"/>.</summary>
+    internal static CensoredQuantiles Read(BinaryReader r, double scale)
+    {
+        if (!r.ReadBoolean()) return ReadHistogram(r, scale);
+        var q = new CensoredQuantiles(scale);
+        long censored = r.ReadInt64();
+        int n = r.Read7BitEncodedInt();
+        if (censored < 0 || n < 0 || n > q.ExactCapacity) throw new InvalidDataException("exact times are damaged");
+        for (int i = 0; i < n; i++)
+        {
+            double t = r.ReadDouble();
+            if (!(t >= 0) || double.IsInfinity(t)) throw new InvalidDataException("an exact time is damaged");
+            q.Add(t);
+        }
+        q.Censored = censored;
+        return q;
+    }
+
     /// <summary>Writes a histogram-mode accumulator (counts, outer extremes, occupied bins in key order, delta-coded).</summary>
     internal void WriteHistogram(BinaryWriter w)
     {

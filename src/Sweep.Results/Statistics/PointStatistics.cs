@@ -19,18 +19,20 @@ public sealed class PointStatistics
     private readonly long[] _status = new long[4];   // by SampleStatus: converged, horizon, diverged, budget
     private readonly long[] _outcomes = new long[4];
     private readonly CensoredQuantiles _hit, _global;
-    private readonly ItineraryStatistics _itineraries;
-    private readonly TailStatistics _tails = new();
+    private ItineraryStatistics _itineraries;
+    private TailStatistics _tails = new();
     // The earliest stop of a sample stopped by its step budget (runs without a horizon): such a sample is censored at
     // its own stop, so a quantile beyond that time might hide its event and is reported as censored (null).
     private double _firstBudgetStop = double.PositiveInfinity;
+    // A shard's exact part (OfShardExact, DecodeExact): its itineraries and tail rates merge too.
+    private bool _exactPart;
 
     /// <param name="horizon">t_max (or max_iters): the censoring time, which sizes the quantile sketches.</param>
     /// <param name="flow">Gradient flow cannot diverge (Prop. 1): its diverged samples are numerical failures.</param>
     public PointStatistics(int point, string globalLabel, double horizon, bool flow)
         : this(point, globalLabel, flow, new CensoredQuantiles(horizon), new CensoredQuantiles(horizon)) { }
 
-    private PointStatistics(int point, string globalLabel, bool flow, CensoredQuantiles hit, CensoredQuantiles global)
+    private PointStatistics(int point, string globalLabel, bool flow, CensoredQuantiles hit, CensoredQuantiles global, int maxSequences = ItineraryStatistics.MaxSequences)
     {
         Point = point;
         GlobalLabel = globalLabel;
@@ -38,7 +40,7 @@ public sealed class PointStatistics
         Horizon = hit.Scale;
         _hit = hit;
         _global = global;
-        _itineraries = new ItineraryStatistics(CriticalValues.ParseLabel(globalLabel) ?? -1, hit.Scale);
+        _itineraries = new ItineraryStatistics(CriticalValues.ParseLabel(globalLabel) ?? -1, hit.Scale, maxSequences);
     }
 
     /// <summary>
@@ -52,6 +54,19 @@ public sealed class PointStatistics
     public static PointStatistics OfShard(int point, double horizon, IEnumerable<SampleRecord> samples)
     {
         var stats = ForShard(point, horizon);
+        foreach (var s in samples) stats.Add(s);
+        return stats;
+    }
+
+    /// <summary>
+    /// A shard's exact part, which the worker that solved it encodes (<see cref="EncodeExact"/>) so that the coordinator
+    /// merges it instead of folding every sample: times kept as they are (exact, as the point's own), itineraries with
+    /// every sequence and every label's dwell, tail rates. <see cref="Merge"/>d in sample order into a point's statistics
+    /// it gives the state adding its samples one by one would.
+    /// </summary>
+    public static PointStatistics OfShardExact(int point, double horizon, IEnumerable<SampleRecord> samples)
+    {
+        var stats = new PointStatistics(point, "", false, new CensoredQuantiles(horizon), new CensoredQuantiles(horizon), int.MaxValue) { _exactPart = true };
         foreach (var s in samples) stats.Add(s);
         return stats;
     }
@@ -116,7 +131,88 @@ public sealed class PointStatistics
                 ? (mine.Strict + h.Strict, mine.NonStrict + h.NonStrict, mine.StrictLimit + h.StrictLimit, mine.NonStrictLimit + h.NonStrictLimit) : h;
         _hit.Merge(other._hit);
         _global.Merge(other._global);
+        // Only a shard's exact part carries itineraries and tail rates for the point (a stored shard's statistics do not).
+        if (other._exactPart)
+        {
+            _itineraries.Merge(other._itineraries);
+            _tails.Merge(other._tails);
+        }
     }
+
+    /// <summary>The wire form of a shard's exact part (<see cref="OfShardExact"/>): counts, labels, Hessian counts, times, itineraries, tail rates.</summary>
+    public byte[] EncodeExact()
+    {
+        using var buffer = new MemoryStream(64 + 24 * (int)Math.Min(Count, 1 << 20));
+        using (var w = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(ExactFormat);
+            w.Write(Count);
+            foreach (long c in _status) w.Write(c);
+            w.Write(_firstBudgetStop);
+            foreach (long c in _outcomes) w.Write(c);
+            w.Write7BitEncodedInt(_labels.Count);
+            foreach (var (label, e) in _labels) { w.Write(label); w.Write(e.Count); w.Write(e.Critical); }
+            w.Write7BitEncodedInt(_hessian.Count);
+            foreach (var (label, h) in _hessian) { w.Write(label); w.Write(h.Strict); w.Write(h.NonStrict); w.Write(h.StrictLimit); w.Write(h.NonStrictLimit); }
+            _hit.Write(w);
+            _global.Write(w);
+            _itineraries.Write(w);
+            _tails.Write(w);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Reads what <see cref="EncodeExact"/> wrote for <paramref name="point"/>; anything inconsistent is an <see cref="InvalidDataException"/>.</summary>
+    public static PointStatistics DecodeExact(int point, double horizon, byte[] data)
+    {
+        try
+        {
+            using var r = new BinaryReader(new MemoryStream(data, writable: false), System.Text.Encoding.UTF8);
+            if (r.ReadByte() != ExactFormat) throw new InvalidDataException("unknown exact statistics format");
+            long count = r.ReadInt64();
+            var status = new long[4];
+            var outcomes = new long[4];
+            for (int i = 0; i < status.Length; i++) status[i] = r.ReadInt64();
+            double firstBudgetStop = r.ReadDouble();
+            for (int i = 0; i < outcomes.Length; i++) outcomes[i] = r.ReadInt64();
+            var labels = new Dictionary<string, (long, double)>(StringComparer.Ordinal);
+            int n = r.Read7BitEncodedInt();
+            for (int i = 0; i < n; i++)
+            {
+                string label = r.ReadString();
+                long c = r.ReadInt64();
+                if (c <= 0 || !labels.TryAdd(label, (c, r.ReadDouble()))) throw new InvalidDataException("a label count is damaged");
+            }
+            var hessian = new Dictionary<string, (long, long, long, long)>(StringComparer.Ordinal);
+            int nh = r.Read7BitEncodedInt();
+            for (int i = 0; i < nh; i++)
+            {
+                string label = r.ReadString();
+                long strict = r.ReadInt64(), nonStrict = r.ReadInt64(), strictLimit = r.ReadInt64(), nonStrictLimit = r.ReadInt64();
+                if (strict < 0 || nonStrict < 0 || strictLimit < 0 || nonStrictLimit < 0 || !labels.TryGetValue(label, out var l)
+                    || strict + nonStrict + strictLimit + nonStrictLimit > l.Item1 || !hessian.TryAdd(label, (strict, nonStrict, strictLimit, nonStrictLimit)))
+                    throw new InvalidDataException("a Hessian count is damaged");
+            }
+            var hit = CensoredQuantiles.Read(r, horizon);
+            var global = CensoredQuantiles.Read(r, horizon);
+            var itineraries = ItineraryStatistics.Read(r, hit.Scale);
+            var tails = TailStatistics.Read(r);
+            long nonDiverged = count - outcomes[(int)Outcome.Diverged];
+            if (r.BaseStream.Position != data.Length || count < 0 || status.Any(c => c < 0) || outcomes.Any(c => c < 0) || status.Sum() != count || outcomes.Sum() != count
+                || labels.Values.Sum(v => v.Item1) != nonDiverged || hit.Total != nonDiverged || global.Total != nonDiverged
+                || itineraries.Count > nonDiverged || tails.Folded != count || !(firstBudgetStop >= 0))
+                throw new InvalidDataException("its counts do not add up");
+            var s = new PointStatistics(point, "", false, hit, global) { Count = count, _firstBudgetStop = firstBudgetStop, _itineraries = itineraries, _tails = tails, _exactPart = true };
+            status.CopyTo(s._status, 0);
+            outcomes.CopyTo(s._outcomes, 0);
+            foreach (var (k, v) in labels) s._labels[k] = v;
+            foreach (var (k, v) in hessian) s._hessian[k] = v;
+            return s;
+        }
+        catch (EndOfStreamException e) { throw new InvalidDataException("it ends early", e); }
+    }
+
+    private const byte ExactFormat = 0x58;     // 'X': never one of the stored formats (1–4)
 
     /// <summary>The stored form of a shard's statistics (<see cref="ForShard"/>): format byte, counts, labels, both time histograms.</summary>
     public byte[] Encode()

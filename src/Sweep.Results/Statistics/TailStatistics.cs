@@ -14,7 +14,7 @@ public sealed class TailStatistics
 {
     /// <summary>The scale the quantile sketches bin up to (rates and eigenvalues are kept exactly up to 65 536 samples).</summary>
     private const double Scale = 1e6;
-    private readonly CensoredQuantiles _positive = new(Scale), _negative = new(Scale), _imbalance = new(Scale);
+    private CensoredQuantiles _positive = new(Scale), _negative = new(Scale), _imbalance = new(Scale);
     private double _min = double.PositiveInfinity, _max = double.NegativeInfinity;
 
     /// <summary>Samples folded in (none for statistics merged from stored shards: they carry no rates).</summary>
@@ -36,6 +36,41 @@ public sealed class TailStatistics
             worst = Math.Max(worst, Math.Max(Math.Abs(lo), Math.Abs(hi)));
         }
         if (double.IsFinite(worst)) _imbalance.Add(worst);
+    }
+
+    /// <summary>Adds a shard's part: the same state as adding its samples one by one (the sketches and extremes do not depend on order).</summary>
+    public void Merge(TailStatistics part)
+    {
+        Folded += part.Folded;
+        _positive.Merge(part._positive);
+        _negative.Merge(part._negative);
+        _imbalance.Merge(part._imbalance);
+        _min = Math.Min(_min, part._min);
+        _max = Math.Max(_max, part._max);
+    }
+
+    /// <summary>A shard's part as <see cref="Merge"/> needs it.</summary>
+    internal void Write(BinaryWriter w)
+    {
+        w.Write(Folded);
+        w.Write(_min);
+        w.Write(_max);
+        _positive.Write(w);
+        _negative.Write(w);
+        _imbalance.Write(w);
+    }
+
+    /// <summary>Reads what <see cref="Write"/> wrote; anything inconsistent is an <see cref="InvalidDataException"/>.</summary>
+    internal static TailStatistics Read(BinaryReader r)
+    {
+        var s = new TailStatistics { Folded = r.ReadInt64() };
+        s._min = r.ReadDouble();
+        s._max = r.ReadDouble();
+        s._positive = CensoredQuantiles.Read(r, Scale);
+        s._negative = CensoredQuantiles.Read(r, Scale);
+        s._imbalance = CensoredQuantiles.Read(r, Scale);
+        if (s.Folded < 0 || s._positive.Total + s._negative.Total > s.Folded || s._imbalance.Total > s.Folded) throw new InvalidDataException("the tail statistics do not add up");
+        return s;
     }
 
     /// <summary>Samples with a tail rate.</summary>
