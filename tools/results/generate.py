@@ -1,21 +1,22 @@
 #!/usr/bin/env python3
-"""Writes docs/results.md from a campaign's summary.json (and its report's figures): the atlas table.
+"""Writes a results page (docs/results.md by default) from an atlas campaign's summary.json and its report's figures.
 
-Usage (from the repository root, after `sweep run examples/atlas.json --out RUN` and `sweep report RUN`):
-  tools/results/generate.py --summary RUN/summary.json --report RUN/report --run-info docs/results/atlas-run.json
-It copies summary.json to docs/results/atlas-summary.json and the report's figures to docs/results/, then writes
-docs/results.md from the copies only, so every number in it is traceable to the committed summary.json. Rerunning it
-with only --summary docs/results/atlas-summary.json regenerates the page from what is committed. Python 3 standard
-library only.
+Usage (from the repository root, after `sweep run CAMPAIGN --out RUN` and `sweep report RUN`):
+  tools/results/generate.py --summary RUN/summary.json --report RUN/report
+  tools/results/generate.py --campaign examples/atlas-complete.json --out docs/results-complete.md \\
+      --summary RUN/summary.json --report RUN/report
+The campaign file (--campaign, default examples/atlas.json) supplies the problem, the dynamics (t_max or none,
+integrator, max_steps), the analysis and the storage; --name (default: the campaign's name) names the outputs. Beside
+the page (--out), in its folder's results/: NAME-summary.json (a copy of --summary), NAME-run.json (optional run
+notes: command, wall time, cost; --run-info overrides), and the report's figures under results/NAME/ (results/ itself
+for `atlas`, whose figures predate this layout). Nothing is written outside the page's folder, so
+`--out /tmp/x/page.md` previews a run without touching docs/. The page is written from the copies only, so every
+number in it is traceable to the committed summary.json; rerunning with --summary pointing at the committed copy
+regenerates the page from what is committed. Sections about a time horizon (the horizon paragraph and its cut table,
+'out of reach at this horizon', the Hessian at the stop) appear only for a campaign with `dynamics.t_max` (and
+`analysis.hessian`). Python 3 standard library only.
 """
 import argparse, json, os, shutil, sys
-
-REASONS = {
-    "target_met": "target met: anytime upper95 ≤ target",
-    "out_of_reach": "out of reach: the plateau outlasts the horizon (anytime lower95 of the unresolved share > target)",
-    "budget": "budget spent (max_samples) without a decision",
-    None: "not decided when the run was stopped (see Run)",
-}
 
 
 def fmt(x, digits=3):
@@ -37,6 +38,22 @@ def frac(x):
     return fmt(x)
 
 
+def num(x):
+    """A campaign's number as written there (1000, 0.5, 1e-05 → 1e-05)."""
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def reasons(horizon, info):
+    """The per-point stop reasons; 'out of reach' is about the horizon only when there is one."""
+    return {
+        "target_met": "target met: anytime upper95 ≤ target",
+        "out_of_reach": "out of reach: the plateau outlasts the horizon (anytime lower95 of the unresolved share > target)"
+        if horizon is not None else
+        "out of reach: anytime lower95 of the unresolved share (step-budget stops) > target",
+        "budget": "budget spent (max_samples) without a decision",
+        None: "not decided when the run was stopped" + (" (see Run)" if info else ""),
+    }
+
 
 def read_horizon_check(path):
     """(H, init.scale) -> (n, [count with t_global > 1e3, 1e4, 1e5, 1e6]) from tools/laws/check_laws.py's output."""
@@ -52,123 +69,172 @@ def read_horizon_check(path):
         out[(len(prm["network.hidden"]), prm["init.scale"])] = (int(f[2]), [int(x) for x in above.split()])
     return out
 
+
+def fail(msg):
+    print(f"error: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def read_json(path, what):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        fail(f"{what} {path}: {e}")
+
+
+def key(p):
+    return len(p["params"].get("network.hidden", [])), p["params"].get("init.scale")
+
+
+def describe_problem(c, path):
+    """The problem and dynamics sentence, read from the campaign file."""
+    prob = c.get("problem", {})
+    widths = {w for h in c.get("sweep", {}).get("network.hidden", [c.get("network", {}).get("hidden", [])]) for w in h}
+    s = ", ".join(num(x) for x in prob.get("singular_values", []))
+    width = f"hidden width {', '.join(str(w) for w in sorted(widths))}"
+    d = c.get("dynamics", {})
+    method = {"flow": "gradient flow"}.get(d.get("method", "flow"), f"`{d.get('method')}`")
+    if "t_max" in d:
+        dyn = f"{method} to t_max = {num(d['t_max'])}"
+    else:
+        dyn = f"{method} without a time horizon"
+    if "integrator" in d:
+        dyn += f", integrator `{d['integrator']}`"
+    if "max_steps" in d:
+        dyn += f", at most `max_steps` = {d['max_steps']} accepted steps per trajectory"
+    until = c.get("stop", {}).get("until", "?")
+    return (f"Problem ({path}): {prob.get('kind', '?')} s = ({s}), d_x = {prob.get('input_dim', '?')}, {width}, depth "
+            f"H = number of hidden layers; {dyn}, `until = {until}`.")
+
+
+def copy_figures(report, figdir):
+    """The figures are the report's of this summary only: drop those of an earlier run first."""
+    os.makedirs(figdir, exist_ok=True)
+    for name in os.listdir(figdir):
+        if name.endswith((".png", ".svg")):
+            os.remove(os.path.join(figdir, name))
+    for name in sorted(os.listdir(report)):
+        if name.endswith((".png", ".svg")):
+            shutil.copyfile(os.path.join(report, name), os.path.join(figdir, name))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--summary", required=True, help="summary.json of the atlas run (or the committed copy)")
+    ap.add_argument("--summary", required=True, help="summary.json of the run (or the committed copy)")
+    ap.add_argument("--campaign", default="examples/atlas.json", help="the campaign file the run ran")
+    ap.add_argument("--name", help="names the outputs (NAME-summary.json, NAME-run.json, NAME/); default: the campaign's name")
     ap.add_argument("--report", help="the run's report/ folder (figures are copied from it)")
-    ap.add_argument("--run-info", default="docs/results/atlas-run.json", help="JSON with command, wall time, notes")
-    ap.add_argument("--out", default="docs/results.md")
+    ap.add_argument("--run-info", help="JSON with command, wall time, notes (default: results/NAME-run.json beside --out)")
+    ap.add_argument("--out", default="docs/results.md", help="the page; its folder's results/ receives the copies")
     a = ap.parse_args()
 
+    c = read_json(a.campaign, "--campaign")
+    name = a.name or c.get("name", "atlas")
+    if not name or "/" in name or name.startswith("."):
+        fail(f"--name {name!r}: a plain file name is needed (it names results/NAME-summary.json and results/NAME/)")
+    if read_json(a.summary, "--summary").get("campaign") != c.get("name"):
+        fail(f"--summary {a.summary} is campaign {read_json(a.summary, '--summary').get('campaign')!r}, but --campaign "
+             f"{a.campaign} is {c.get('name')!r}: pass the campaign file the run ran")
     res = os.path.join(os.path.dirname(a.out) or ".", "results")
+    figsub = "" if name == "atlas" else name
+    figdir = os.path.join(res, figsub)
     os.makedirs(res, exist_ok=True)
-    committed = os.path.join(res, "atlas-summary.json")
+    committed = os.path.join(res, f"{name}-summary.json")
     if os.path.abspath(a.summary) != os.path.abspath(committed):
         shutil.copyfile(a.summary, committed)
-    figures = []
     if a.report:
-        # The figures are the report's of this summary only: drop those of an earlier run first.
-        for name in os.listdir(res):
-            if name.endswith((".png", ".svg")):
-                os.remove(os.path.join(res, name))
-        for name in sorted(os.listdir(a.report)):
-            if name.endswith((".png", ".svg")):
-                shutil.copyfile(os.path.join(a.report, name), os.path.join(res, name))
-    figures = sorted(n[:-4] for n in os.listdir(res) if n.endswith(".png"))
+        copy_figures(a.report, figdir)
+    figures = sorted(n[:-4] for n in os.listdir(figdir) if n.endswith(".png")) if os.path.isdir(figdir) else []
     s = json.load(open(committed))
-    info = json.load(open(a.run_info)) if os.path.exists(a.run_info) else {}
+    run_info = a.run_info or os.path.join(res, f"{name}-run.json")
+    info = json.load(open(run_info)) if os.path.exists(run_info) else {}
 
+    horizon = c.get("dynamics", {}).get("t_max")
+    max_steps = c.get("dynamics", {}).get("max_steps")
+    hessian_on = "hessian" in c.get("analysis", {})
     prov = s.get("provenance", {})
     tgt = s.get("target", {})
     pts = s["points"]
+    why = reasons(horizon, info)
+    decided = sum(1 for p in pts if (p.get("target") or {}).get("stopped"))
+    aggregate = s.get("storage", c.get("storage")) == "aggregate"
+    approximate = any((p.get("t_global") or {}).get("approximate") for p in pts)
     out = []
     w = out.append
-    w("# The atlas: saddle-basin bounds against depth and initial scale\n")
-    w(f"Generated by `tools/results/generate.py` from [`results/atlas-summary.json`](results/atlas-summary.json) "
-      f"(campaign `{s['campaign']}`, hash `{s['hash'][:16]}`; `examples/atlas.json`). Every number in the tables and "
+    w("# The atlas: saddle-basin bounds against depth and initial scale"
+      + ("" if horizon is not None else ", without a time horizon") + "\n")
+    w(f"Generated by `tools/results/generate.py` from [`results/{name}-summary.json`](results/{name}-summary.json) "
+      f"(campaign `{s['campaign']}`, hash `{s['hash'][:16]}`; `{a.campaign}`). Every number in the tables and "
       f"lists below is read from that file, except where a paragraph names another committed file. **{'Complete' if s.get('complete') else 'Partial'}**: {s['samples_done']} samples in the results "
-      f"(at most {s['samples_total']}).\n")
-    w(f"Problem (examples/atlas.json): canonical s = (3, 2, 1, 0.5), d_x = 4, hidden width 4, depth H = number of "
-      f"hidden layers; gradient flow to t_max = 1000, `until = certified`. Target per point: **{tgt.get('rule', '?')}**, first batch "
+      f"(at most {s['samples_total']})" + ("" if s.get("complete") else f"; {decided} of {len(pts)} points decided")
+      + ".\n")
+    w(describe_problem(c, a.campaign) + f" Target per point: **{tgt.get('rule', '?')}**, first batch "
       f"{tgt.get('first_batch')}, at most {tgt.get('max_samples')} samples; bounds named *anytime* are from the "
       f"{tgt.get('method', '?')} (valid at a data-dependent stop), the others exact Clopper–Pearson at the final n.\n")
+    if aggregate:
+        w("Storage: `\"storage\": \"aggregate\"` (summary.json says so: `storage`, `samples_csv`): no samples.csv, "
+          "each shard kept as its statistics only; counts, fractions, intervals, saddle-mass bounds and target states "
+          "are exact, the t_global quantiles " + ("are binned approximations (`\"approximate\": true`: read from "
+          "log-binned histograms, within a relative 1e-3 of the exact quantiles)." if approximate else "are exact.") + "\n")
     if info:
         w("Run: " + "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in info.items()) + ".\n")
     w(f"Machine: {prov.get('cpu', '?')}, {prov.get('logical_cpus', '?')} logical CPUs, SIMD "
       f"{prov.get('simd_width', '?')} bits; {prov.get('os', '?')}; {prov.get('runtime', '?')}; sweep "
       f"{prov.get('version', '?')}.\n")
 
-    w("See also: [docs/laws.md](laws.md) (the same 25 points without a time horizon: every sample certified, escape "
-      "laws) and [docs/width-spectrum.md](width-spectrum.md) (H = 3 over widths 4, 8, 16 and over near-degenerate "
-      "spectra).\n")
-    w("Horizon: t_max = 1000 was chosen on 2026-12-02 from a probe whose outputs were not committed, so its numbers are "
-      "not repeated here. 'Out of reach' below is a statement about t_max = 1000 only: the rule rules a point out once "
-      "the anytime lower bound of its unresolved share exceeds the target (after its first batch). An earlier rationale "
-      "given here, that a 10× longer horizon would cost 10× per unresolved sample without resolving them, was wrong: "
-      "without a horizon the integrator `auto` certifies every sample of the same 25 points (5 000 of 5 000, 200 per "
-      "point, `examples/atlas-laws.json`: docs/laws.md).\n")
-    check = read_horizon_check(os.path.join(res, "laws", "atlas-laws-check.txt"))
-    if check:
-        w("What the horizon cuts, point by point: how many samples of the no-horizon campaign have a certified time "
-          "t_global above 10^3, 10^4, 10^5, 10^6 (a horizon there would have left them unresolved; "
-          "`examples/atlas-laws.json`, 200 samples per point, seed 2027, its rerun by the build of e7de6e4 on "
-          "2026-12-07, counted by `tools/laws/check_laws.py` from that run's samples.csv: "
-          "[`results/laws/atlas-laws-check.txt`](results/laws/atlas-laws-check.txt)), beside the unresolved share at "
-          "t_max = 1000 in this atlas (other samples: seed and sample counts differ, and the atlas's builds predate "
-          "the implicit integrator, so it was integrated by Dormand–Prince alone):\n")
-        w("| H | init.scale | atlas: unresolved at t_max 1000 | no horizon: t_global > 10^3 | > 10^4 | > 10^5 | > 10^6 |")
-        w("|---|---|---|---|---|---|---|")
-        for p in pts:
-            prm = p["params"]
-            H = len(prm.get("network.hidden", []))
-            c = check.get((H, prm.get("init.scale")))
-            if c is None:
-                continue
-            n, above = c
-            w(f"| {H} | {prm.get('init.scale')} | {fmt(p['outcomes']['unresolved']['fraction'])} | "
-              + " | ".join(f"{a}/{n}" for a in above) + " |")
-        w("")
+    if horizon is not None:
+        w("See also: [docs/laws.md](laws.md) (the same 25 points without a time horizon: every sample certified, escape "
+          "laws) and [docs/width-spectrum.md](width-spectrum.md) (H = 3 over widths 4, 8, 16 and over near-degenerate "
+          "spectra).\n")
+        write_horizon(w, num(horizon), pts, read_horizon_check(os.path.join(res, "laws", "atlas-laws-check.txt")))
+    else:
+        also = [] if os.path.basename(a.out) == "results.md" else ["[docs/results.md](results.md) (the atlas at t_max = 1000)"]
+        also += ["[docs/laws.md](laws.md) (escape laws from 200 samples per point with per-sample rows)",
+                 "[docs/width-spectrum.md](width-spectrum.md)"]
+        w("See also: " + ", ".join(also[:-1]) + " and " + also[-1] + ".\n")
+        if c.get("stop", {}).get("until") == "certified":
+            w("Without a horizon a sample stops when it is certified (`until = certified`) or when its step budget runs "
+              f"out (`max_steps` = {max_steps if max_steps is not None else 'the default'}); only a step-budget stop "
+              "leaves a sample unresolved, so the unresolved share below counts step-budget stops, and 'out of reach' "
+              "would mean that these alone exceed the target.\n")
+
     w("## Per point\n")
+    tcol = "t_global p10 / p50 / p90" + (" (≈, binned)" if approximate else "")
     w("| H | init.scale | samples | certified global [95% CI] | saddle mass lower (lower95) | upper (upper95) | "
-      "anytime upper95 | t_global p10 / p50 / p90 | stopped |")
+      f"anytime upper95 | {tcol} | stopped |")
     w("|---|---|---|---|---|---|---|---|---|")
     for p in pts:
-        prm = p["params"]
-        H = len(prm.get("network.hidden", []))
-        sc = prm.get("init.scale")
+        H, sc = key(p)
         g = p["outcomes"]["global"]
         m = p.get("saddle_mass") or {}
         t = p.get("target") or {}
         tg = p["t_global"]
+        stop = why.get(t.get("stopped"), t.get("stopped"))
+        if t.get("stopped") is None and t.get("samples_to_go"):
+            stop += f"; projected {t['samples_to_go']} more samples if the share stays at k/n"
         w(f"| {H} | {sc} | {p['samples']} | {frac(g['fraction'])} [{frac(g['ci95'][0])}, {frac(g['ci95'][1])}] | "
           f"{fmt(m.get('lower'))} ({fmt(m.get('lower95'))}) | {fmt(m.get('upper'))} ({fmt(m.get('upper95'))}) | "
-          f"{fmt(t.get('upper95_anytime'))} | {fmt(tg['p10'])} / {fmt(tg['p50'])} / {fmt(tg['p90'])} | "
-          f"{REASONS.get(t.get('stopped'), t.get('stopped'))} |")
+          f"{fmt(t.get('upper95_anytime'))} | {fmt(tg['p10'])} / {fmt(tg['p50'])} / {fmt(tg['p90'])} | {stop} |")
     w("")
-    w("t_global quantiles are over all non-diverged samples, the uncertified ones censored at the horizon ('censored': "
-      "beyond the certified share).\n")
+    if horizon is not None:
+        w("t_global quantiles are over all non-diverged samples, the uncertified ones censored at the horizon ('censored': "
+          "beyond the certified share).\n")
+    else:
+        w("samples: n at the stop (or so far, for an undecided point). t_global quantiles are over all non-diverged "
+          "samples, the uncertified ones (step-budget stops) censored at their own stop ('censored': beyond the "
+          "certified share)" + ("; ≈: binned approximations, see Storage." if approximate else ".") + "\n")
     analysed = [p for p in pts if p.get("hessian")]
-    if analysed:
-        w("## What holds the unresolved samples: the Hessian at the stop\n")
-        w("With `analysis.hessian = \"uncertified\"`, every unresolved sample's Hessian was analysed at the horizon: per "
-          "label (where the sample was), how many are strict saddles (λ_min < −τ) and how many not. This is the Hessian "
-          "at the stop state t = t_max, not at the critical point the trajectory approaches: non-strict means only that "
-          "the stop state showed no eigenvalue below −τ (near the origin at H ≥ 2 the Hessian vanishes, so a state still "
-          "close to it reads non-strict), not that the label's saddle is non-strict.\n")
-        w("| H | init.scale | unresolved | strict / analysed, per label |")
-        w("|---|---|---|---|")
-        for p in analysed:
-            prm = p["params"]
-            cells = ", ".join(f"`{lab}` {h['strict']}/{h['analysed']}" for lab, h in p["hessian"].items())
-            w(f"| {len(prm.get('network.hidden', []))} | {prm.get('init.scale')} | {p['outcomes']['unresolved']['count']} | {cells} |")
-        w("")
+    if analysed and horizon is not None and hessian_on:
+        write_hessian(w, analysed)
 
-    def key(p):
-        return len(p["params"].get("network.hidden", [])), p["params"].get("init.scale")
     scales = sorted({key(p)[1] for p in pts}, key=lambda x: (x is None, x or 0))
     depths = sorted({key(p)[0] for p in pts})
     cell = {key(p): p for p in pts}
-    w("## Unresolved share at the horizon (upper bound of the saddle mass), depth × scale\n")
+    if horizon is not None:
+        w("## Unresolved share at the horizon (upper bound of the saddle mass), depth × scale\n")
+    else:
+        w("## Anytime upper bound of the saddle-basin mass, depth × scale\n")
     w("| H \\ scale | " + " | ".join(str(x) for x in scales) + " |")
     w("|---" * (len(scales) + 1) + "|")
     mark = {"target_met": " ✓", "out_of_reach": " ✗", "budget": " $", None: " …"}
@@ -179,48 +245,118 @@ def main():
             if p is None or not p.get("saddle_mass"):
                 row.append("–")
                 continue
-            row.append(fmt(p["saddle_mass"]["upper"]) + mark.get((p.get("target") or {}).get("stopped"), ""))
+            t = p.get("target") or {}
+            v = p["saddle_mass"]["upper"] if horizon is not None else t.get("upper95_anytime")
+            row.append(fmt(v) + mark.get(t.get("stopped"), ""))
         w(f"| {H} | " + " | ".join(row) + " |")
     saddles = sum(p["outcomes"]["saddle"]["count"] for p in pts)
-    w(f"\n✓ target met ({tgt.get('rule', '?')} with 95% confidence, anytime-valid), ✗ out of reach at this horizon, "
-      f"$ budget spent, … undecided. Certified saddles over all points: {saddles}"
-      + (": every unresolved sample is one the flow had not certified by t_max, and without a horizon every sample "
-         "of these 25 points was certified global (5 000 of 5 000 at 200 per point, docs/laws.md), so the table shows "
-         "how the share a horizon of 1000 cannot resolve grows with depth and shrinks with scale.\n"
-         if saddles == 0 else ".\n"))
+    unresolved = sum(p["outcomes"]["unresolved"]["count"] for p in pts)
+    if horizon is not None:
+        w(f"\n✓ target met ({tgt.get('rule', '?')} with 95% confidence, anytime-valid), ✗ out of reach at this horizon, "
+          f"$ budget spent, … undecided. Certified saddles over all points: {saddles}"
+          + (": every unresolved sample is one the flow had not certified by t_max, and without a horizon every sample "
+             "of these 25 points was certified global (5 000 of 5 000 at 200 per point, docs/laws.md), so the table shows "
+             "how the share a horizon of " f"{num(horizon)} cannot resolve grows with depth and shrinks with scale.\n"
+             if saddles == 0 else ".\n"))
+    else:
+        w(f"\nEach cell is the anytime upper95 of the saddle-basin mass (certified saddles + unresolved, of the "
+          f"non-diverged samples) at the point's n. ✓ target met ({tgt.get('rule', '?')} with 95% confidence, "
+          f"anytime-valid), ✗ out of reach, $ budget spent (max_samples), … not decided yet. Over all points: "
+          f"{saddles} certified saddles, {unresolved} unresolved (step-budget stops) in {s['samples_done']} samples.\n")
 
-    # What the decisions say, point by point (read from the same summary).
     groups = {}
     for p in pts:
         groups.setdefault((p.get("target") or {}).get("stopped"), []).append(p)
     if groups:
-        w("## Reading the table\n")
-        def where(ps):
-            by_depth = {}
-            for p in ps:
-                by_depth.setdefault(key(p)[0], []).append(str(key(p)[1]))
-            return "; ".join(f"H = {H} at scale {', '.join(v)}" for H, v in sorted(by_depth.items()))
-        names = {"target_met": "Saddle-basin mass (certified saddles + unresolved) below the target with 95% anytime confidence (target met)",
-                 "out_of_reach": "Unresolved share above the target (out of reach at this horizon)",
-                 "budget": "Budget spent without a decision", None: "Not decided"}
-        for reason in ["target_met", "out_of_reach", "budget", None]:
-            if reason in groups:
-                w(f"- {names[reason]}: {where(groups[reason])}.")
-        certified = sum(p["outcomes"]["saddle"]["count"] for p in pts)
-        strict = sum(h["strict"] for p in pts for h in (p.get("hessian") or {}).values())
-        analysed = sum(h["analysed"] for p in pts for h in (p.get("hessian") or {}).values())
-        w(f"- No sample reached a certified saddle ({certified} over {s['samples_done']} samples): every sample counted "
-          f"against a target is one whose flow had not been certified by t_max. Of the {analysed} unresolved samples "
-          f"whose Hessian was analysed at the stop, {strict} showed a strict saddle there (an eigenvalue below −τ) and "
-          f"{analysed - strict} did not (see the Hessian section for what that does and does not say).")
-        w("")
+        write_reading(w, groups, pts, s, horizon)
 
     if figures:
         w("## Figures (from `sweep report`)\n")
         for f in figures:
-            w(f"![{f}](results/{f}.png) ([SVG](results/{f}.svg))\n")
+            stem = "/".join(x for x in ("results", figsub, f) if x)
+            w(f"![{f}]({stem}.png) ([SVG]({stem}.svg))\n")
     open(a.out, "w").write("\n".join(out) + "\n")
     print(f"wrote {a.out} ({len(pts)} points, {len(figures)} figures)")
+
+
+def write_horizon(w, tmax, pts, check):
+    """Why this horizon, and what it cuts (only for a campaign with t_max)."""
+    w(f"Horizon: t_max = {tmax} was chosen on 2026-12-02 from a probe whose outputs were not committed, so its numbers are "
+      f"not repeated here. 'Out of reach' below is a statement about t_max = {tmax} only: the rule rules a point out once "
+      "the anytime lower bound of its unresolved share exceeds the target (after its first batch). An earlier rationale "
+      "given here, that a 10× longer horizon would cost 10× per unresolved sample without resolving them, was wrong: "
+      "without a horizon the integrator `auto` certifies every sample of the same 25 points (5 000 of 5 000, 200 per "
+      "point, `examples/atlas-laws.json`: docs/laws.md).\n")
+    if not check:
+        return
+    w("What the horizon cuts, point by point: how many samples of the no-horizon campaign have a certified time "
+      "t_global above 10^3, 10^4, 10^5, 10^6 (a horizon there would have left them unresolved; "
+      "`examples/atlas-laws.json`, 200 samples per point, seed 2027, its rerun by the build of e7de6e4 on "
+      "2026-12-07, counted by `tools/laws/check_laws.py` from that run's samples.csv: "
+      "[`results/laws/atlas-laws-check.txt`](results/laws/atlas-laws-check.txt)), beside the unresolved share at "
+      f"t_max = {tmax} in this atlas (other samples: seed and sample counts differ, and the atlas's builds predate "
+      "the implicit integrator, so it was integrated by Dormand–Prince alone):\n")
+    w(f"| H | init.scale | atlas: unresolved at t_max {tmax} | no horizon: t_global > 10^3 | > 10^4 | > 10^5 | > 10^6 |")
+    w("|---|---|---|---|---|---|---|")
+    for p in pts:
+        c = check.get(key(p))
+        if c is None:
+            continue
+        n, above = c
+        w(f"| {key(p)[0]} | {key(p)[1]} | {fmt(p['outcomes']['unresolved']['fraction'])} | "
+          + " | ".join(f"{x}/{n}" for x in above) + " |")
+    w("")
+
+
+def write_hessian(w, analysed):
+    """The Hessian at the stop state (a horizon campaign with analysis.hessian)."""
+    w("## What holds the unresolved samples: the Hessian at the stop\n")
+    w("With `analysis.hessian = \"uncertified\"`, every unresolved sample's Hessian was analysed at the horizon: per "
+      "label (where the sample was), how many are strict saddles (λ_min < −τ) and how many not. This is the Hessian "
+      "at the stop state t = t_max, not at the critical point the trajectory approaches: non-strict means only that "
+      "the stop state showed no eigenvalue below −τ (near the origin at H ≥ 2 the Hessian vanishes, so a state still "
+      "close to it reads non-strict), not that the label's saddle is non-strict.\n")
+    w("| H | init.scale | unresolved | strict / analysed, per label |")
+    w("|---|---|---|---|")
+    for p in analysed:
+        cells = ", ".join(f"`{lab}` {h['strict']}/{h['analysed']}" for lab, h in p["hessian"].items())
+        w(f"| {key(p)[0]} | {key(p)[1]} | {p['outcomes']['unresolved']['count']} | {cells} |")
+    w("")
+
+
+def write_reading(w, groups, pts, s, horizon):
+    """What the decisions say, point by point (read from the same summary)."""
+    w("## Reading the table\n")
+
+    def where(ps):
+        by_depth = {}
+        for p in ps:
+            by_depth.setdefault(key(p)[0], []).append(str(key(p)[1]))
+        return "; ".join(f"H = {H} at scale {', '.join(v)}" for H, v in sorted(by_depth.items()))
+    names = {"target_met": "Saddle-basin mass (certified saddles + unresolved) below the target with 95% anytime confidence (target met)",
+             "out_of_reach": "Unresolved share above the target (out of reach at this horizon)" if horizon is not None
+             else "Unresolved share (step-budget stops) above the target (out of reach)",
+             "budget": "Budget spent without a decision", None: "Not decided"}
+    for reason in ["target_met", "out_of_reach", "budget", None]:
+        if reason in groups:
+            w(f"- {names[reason]}: {where(groups[reason])}.")
+    certified = sum(p["outcomes"]["saddle"]["count"] for p in pts)
+    if horizon is not None:
+        strict = sum(h["strict"] for p in pts for h in (p.get("hessian") or {}).values())
+        analysed = sum(h["analysed"] for p in pts for h in (p.get("hessian") or {}).values())
+        if certified == 0 and analysed:
+            w(f"- No sample reached a certified saddle ({certified} over {s['samples_done']} samples): every sample counted "
+              f"against a target is one whose flow had not been certified by t_max. Of the {analysed} unresolved samples "
+              f"whose Hessian was analysed at the stop, {strict} showed a strict saddle there (an eigenvalue below −τ) and "
+              f"{analysed - strict} did not (see the Hessian section for what that does and does not say).")
+        else:
+            w(f"- Certified saddles: {certified} over {s['samples_done']} samples.")
+    else:
+        unresolved = sum(p["outcomes"]["unresolved"]["count"] for p in pts)
+        w(f"- Certified saddles: {certified}; unresolved (step budget spent): {unresolved}; over "
+          f"{s['samples_done']} samples. Each point's n at the stop and its bounds are in the per-point table; a "
+          "point is decided only by its anytime bound, never by its exact interval at n.")
+    w("")
 
 
 if __name__ == "__main__":
