@@ -77,7 +77,8 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
         {
             var a = c.Assignment;
             _log.Error(c.Error, "shard {0}/{1} failed", a.Point, a.ShardIndex);
-            Coordinator.Tell(new ShardFailed(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, c.Error.Message));
+            // An exhausted memory or disk is said as such, with what to do: the coordinator passes the reason on if it ends the run.
+            Coordinator.Tell(new ShardFailed(_workerId, a.CampaignHash, a.LeaseId, a.Point, a.ShardIndex, Sweep.Results.Storage.Exhausted.Describe(c.Error)));
             Finished(a);
         });
     }
