@@ -39,6 +39,10 @@ public sealed class RadauIIA5
     private const double Ti21 = -4.1787185915519047273, Ti22 = -0.32768282076106238708, Ti23 = 0.47662355450055045196;
     private const double Ti31 = -0.50287263494578687595, Ti32 = 2.5719269498556054292, Ti33 = -0.59603920482822492497;
 
+    private static readonly RadauElementwise.Transform TInverse = new(Ti11, Ti12, Ti13, Ti21, Ti22, Ti23, Ti31, Ti32, Ti33);
+    private static readonly RadauElementwise.Transform TForward = new(T11, T12, T13, T21, T22, T23, T31, 1, 0);
+    private static readonly RadauElementwise.Collocation Nodes = new(C2M1, C1MC2, C1, C2, C1M1);
+
     private const int Nit = 7;                       // Newton iterations before an unexpected rejection
     private const double Thet = 0.1;                 // reuse the Jacobian while the Newton contraction θ ≤ this
     private const double Safe = 0.9, FacL = 5, FacR = 1.0 / 8;   // step factors: h_new/h ∈ [1/5, 8]
@@ -71,7 +75,7 @@ public sealed class RadauIIA5
     private readonly int _n;
     private readonly double _rtol, _atol, _fnewt, _tMax;
     private readonly long _maxSteps;
-    private readonly double[] _y0, _scal, _z1, _z2, _z3, _f1, _f2, _f3, _c1, _c2, _c3, _ys, _g, _s1, _s2, _s3;
+    private readonly double[] _y0, _scal, _z1, _z2, _z3, _f1, _f2, _f3, _c1, _c2, _c3, _ys, _g, _s1, _s2, _s3, _squares;
 
     /// <param name="rtol">The campaign's relative tolerance; RADAU5 maps (rtol, atol) to its own, 0.1·rtol^{2/3} (same ratio).</param>
     /// <param name="tMax">The horizon (+∞ for none).</param>
@@ -93,7 +97,7 @@ public sealed class RadauIIA5
         _maxSteps = maxSteps;
         double[] New() => new double[_n];
         _y0 = New(); _scal = New(); _z1 = New(); _z2 = New(); _z3 = New(); _f1 = New(); _f2 = New(); _f3 = New();
-        _c1 = New(); _c2 = New(); _c3 = New(); _ys = New(); _g = New(); _s1 = New(); _s2 = New(); _s3 = New();
+        _c1 = New(); _c2 = New(); _c3 = New(); _ys = New(); _g = New(); _s1 = New(); _s2 = New(); _s3 = New(); _squares = New();
         // Inexact Newton beyond the dense limit: each linear solve to a relative residual of the Newton tolerance.
         _jacobian = _n > denseLimit ? new KrylovJacobian(problem, _scal, _fnewt, manifold) : new EigenJacobian(problem, manifold);
     }
@@ -148,17 +152,8 @@ public sealed class RadauIIA5
             else
             {
                 double c3q = h / hold, c1q = C1 * c3q, c2q = C2 * c3q;
-                for (int i = 0; i < n; i++)
-                {
-                    double ak1 = c1[i], ak2 = c2[i], ak3 = c3[i];
-                    double z1i = c1q * (ak1 + (c1q - C2M1) * (ak2 + (c1q - C1M1) * ak3));
-                    double z2i = c2q * (ak1 + (c2q - C2M1) * (ak2 + (c2q - C1M1) * ak3));
-                    double z3i = c3q * (ak1 + (c3q - C2M1) * (ak2 + (c3q - C1M1) * ak3));
-                    z1[i] = z1i; z2[i] = z2i; z3[i] = z3i;
-                    f1[i] = Ti11 * z1i + Ti12 * z2i + Ti13 * z3i;
-                    f2[i] = Ti21 * z1i + Ti22 * z2i + Ti23 * z3i;
-                    f3[i] = Ti31 * z1i + Ti32 * z2i + Ti33 * z3i;
-                }
+                var nodes = new RadauElementwise.Nodes(c1q, c1q - C2M1, c1q - C1M1, c2q, c2q - C2M1, c2q - C1M1, c3q, c3q - C2M1, c3q - C1M1);
+                RadauElementwise.Extrapolate(nodes, TInverse, c1, c2, c3, z1, z2, z3, f1, f2, f3);
             }
 
             // Simplified Newton iteration.
@@ -173,24 +168,11 @@ public sealed class RadauIIA5
                 bool finite = _stages.Evaluate(y, z1, z2, z3);
                 state.Evaluations += 3;
                 if (!finite) { retry = true; break; }
-                for (int i = 0; i < n; i++)
-                {
-                    double a1 = z1[i], a2 = z2[i], a3 = z3[i];
-                    z1[i] = Ti11 * a1 + Ti12 * a2 + Ti13 * a3 - f1[i] * fac1;
-                    z2[i] = Ti21 * a1 + Ti22 * a2 + Ti23 * a3 - f2[i] * alphn + f3[i] * betan;
-                    z3[i] = Ti31 * a1 + Ti32 * a2 + Ti33 * a3 - f3[i] * alphn - f2[i] * betan;
-                }
+                RadauElementwise.NewtonResidual(fac1, alphn, betan, TInverse, z1, z2, z3, f1, f2, f3);
                 // E1 = γ/h − J = γ/h + ∇²L; E2 = (α + iβ)/h + ∇²L.
                 _jacobian.SolveStages(fac1, alphn, betan, z1, z2, z3, _s1, _s2, _s3);
                 newt++;
-                double dyno = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    double d = scal[i];
-                    double a = z1[i] / d, b = z2[i] / d, c = z3[i] / d;
-                    dyno += a * a + b * b + c * c;
-                }
-                dyno = Math.Sqrt(dyno / (3 * n));
+                double dyno = Math.Sqrt(RadauElementwise.ScaledSquares(z1, z2, z3, scal, _squares) / (3 * n));
                 if (!double.IsFinite(dyno)) { retry = true; break; }
                 if (newt > 1 && newt < Nit)
                 {
@@ -214,14 +196,7 @@ public sealed class RadauIIA5
                     else { retry = true; break; }
                 }
                 dynold = Math.Max(dyno, Uround);
-                for (int i = 0; i < n; i++)
-                {
-                    double a = f1[i] + z1[i], b = f2[i] + z2[i], c = f3[i] + z3[i];
-                    f1[i] = a; f2[i] = b; f3[i] = c;
-                    z1[i] = T11 * a + T12 * b + T13 * c;
-                    z2[i] = T21 * a + T22 * b + T23 * c;
-                    z3[i] = T31 * a + b;
-                }
+                RadauElementwise.Accumulate(TForward, z1, z2, z3, f1, f2, f3);
                 converged = faccon * dyno <= _fnewt;
             }
             if (retry)
@@ -253,18 +228,7 @@ public sealed class RadauIIA5
                 erracc = Math.Max(1e-2, err);
                 hold = h;
                 t = last ? _tMax : t + h;
-                for (int i = 0; i < n; i++)
-                {
-                    double z1i = z1[i], z2i = z2[i], z3i = z3[i];
-                    y[i] += z3i;
-                    double cont1 = (z2i - z3i) / C2M1;
-                    double ak = (z1i - z2i) / C1MC2;
-                    double acont3 = (ak - z1i / C1) / C2;
-                    double cont2 = (ak - cont1) / C1M1;
-                    c1[i] = cont1;
-                    c2[i] = cont2;
-                    c3[i] = cont2 - acont3;
-                }
+                RadauElementwise.Accept(Nodes, y, z1, z2, z3, c1, c2, c3);
                 Scale(y, scal);
                 Evaluate(y, y0, ref state);
                 state.Steps++;
@@ -310,11 +274,7 @@ public sealed class RadauIIA5
         int n = _n;
         Span<double> z1 = _z1, z2 = _z2, z3 = _z3, f2 = _f2, cont = _ys, y0 = _y0, scal = _scal, g = _g;
         double hee1 = Dd1 / h, hee2 = Dd2 / h, hee3 = Dd3 / h;
-        for (int i = 0; i < n; i++)
-        {
-            f2[i] = hee1 * z1[i] + hee2 * z2[i] + hee3 * z3[i];
-            cont[i] = f2[i] + y0[i];
-        }
+        RadauElementwise.ErrorRhs(hee1, hee2, hee3, z1, z2, z3, y0, f2, cont);
         _jacobian.SolveShifted(fac1, cont, _s1);
         double err = ScaledRms(cont, scal);
         if (err >= 1 && refine)
@@ -329,16 +289,8 @@ public sealed class RadauIIA5
         return double.IsFinite(err) ? err : 1e10;
     }
 
-    private static double ScaledRms(ReadOnlySpan<double> x, ReadOnlySpan<double> scal)
-    {
-        double s = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            double r = x[i] / scal[i];
-            s += r * r;
-        }
-        return Math.Max(Math.Sqrt(s / x.Length), 1e-10);
-    }
+    private double ScaledRms(ReadOnlySpan<double> x, ReadOnlySpan<double> scal) =>
+        Math.Max(Math.Sqrt(RadauElementwise.ScaledSquares(x, scal, _squares) / x.Length), 1e-10);
 
     /// <summary>f(y) = −∇L(y) into <paramref name="f"/>; the loss and gradient norm into the state.</summary>
     private void Evaluate(ReadOnlySpan<double> y, Span<double> f, ref FlowState state)
@@ -350,10 +302,7 @@ public sealed class RadauIIA5
         for (int i = 0; i < _n; i++) f[i] = -f[i];
     }
 
-    private void Scale(ReadOnlySpan<double> y, Span<double> scal)
-    {
-        for (int i = 0; i < _n; i++) scal[i] = _atol + _rtol * Math.Abs(y[i]);
-    }
+    private void Scale(ReadOnlySpan<double> y, Span<double> scal) => RadauElementwise.Scale(_atol, _rtol, y, scal);
 
     private static double Pow4(double x) => x * x * (x * x);
 
