@@ -11,7 +11,7 @@ public static class LawsTable
     /// <summary>The scaling laws are about small initialisations: fits use init.scale ≤ this when at least two points qualify, else every scale.</summary>
     public const double FitMaxScale = 0.1;
 
-    public sealed record PointLaws(int Point, string Params, int Samples, double? CertifiedUntil, double? SurvivalAtEnd,
+    public sealed record PointLaws(int Point, string Params, long Samples, double? CertifiedUntil, double? SurvivalAtEnd,
         MedianInterval.Estimate? MedianEscape, MedianInterval.Estimate? MedianGlobal, HillEstimator.Estimate? HillGlobal, HillEstimator.Estimate? HillEscape)
     {
         /// <summary>The Hill estimate of t_global from the top 1% (<see cref="HillEstimator.DeepTailK"/>), where n ≥ 10⁵; else null (not written).</summary>
@@ -51,7 +51,7 @@ public static class LawsTable
         string param = string.Join(", ", p.Params.Select(kv => $"{kv.Key} = {kv.Value?.ToJsonString()}"));
         if (g is null) return new(p.Index, param, 0, null, null, null, null, null, null) { Times = BinnedTimes };
         var (steps, until) = SurvivalCurve.Compute(g);
-        return new(p.Index, param, (int)g.N, double.IsFinite(until) ? until : null, steps.Count > 0 ? steps[^1].Share : null,
+        return new(p.Index, param, g.N, double.IsFinite(until) ? until : null, steps.Count > 0 ? steps[^1].Share : null,
             null, MedianInterval.Compute(g), HillEstimator.Compute(g), null)
         {
             HillGlobalDeep = g.N >= HillEstimator.DeepTailMinimum ? HillEstimator.Compute(g, HillEstimator.DeepTailK(g.N)) : null,

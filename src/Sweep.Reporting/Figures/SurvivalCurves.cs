@@ -59,6 +59,8 @@ public static class SurvivalCurves
             line.LineWidth = 2;
             var l = laws[p];
             string alpha = l.HillGlobal is { } h ? $"α = {h.Alpha:0.00} [{h.Low:0.00}, {h.High:0.00}]" : "α: censored";
+            // Only where n ≥ 10⁵ (aggregate campaigns): the top 1% beside the top 10% (docs/laws.md).
+            if (l.HillGlobalDeep is { } d) alpha += $"; top 1%: {d.Alpha:0.00} [{d.Low:0.00}, {d.High:0.00}]";
             line.LegendText = $"p{p} {Drawing.ParamText(campaign.Points[p])} — n = {n}, {alpha}";
             foreach (var band in new[] { lo, hi })
             {
