@@ -1,5 +1,6 @@
 using Sweep.Numerics.Integration;
 using Sweep.Results.Statistics;
+using Xunit.Abstractions;
 
 namespace Sweep.Results.Tests;
 
@@ -8,7 +9,7 @@ namespace Sweep.Results.Tests;
 /// (shards binned, encoded, decoded and merged as an aggregate store keeps them) agree with the same laws computed from
 /// every record of the same samples, within the documented bounds, and the Hill interval covers a known Pareto index.
 /// </summary>
-public class BinnedEventTimesTests
+public class BinnedEventTimesTests(ITestOutputHelper output)
 {
     private const double Horizon = GradientFlowSettings.UnboundedTimeScale;   // no horizon, as the atlas
     private static readonly double Epsilon = Math.Log(1 + CensoredQuantiles.RelativeBinWidth);
@@ -64,6 +65,7 @@ public class BinnedEventTimesTests
             Assert.InRange(b.LogSpread!.Value, 0.99 * Epsilon, Epsilon * (1 + 1e-9));
             // |γ̂_binned − γ̂| ≤ ε, so α̂ and both interval ends move by a relative α̂ε/(1 − α̂ε) at most.
             double bound = r.Alpha * b.LogSpread.Value / (1 - r.Alpha * b.LogSpread.Value);
+            output.WriteLine($"k = {b.K}: α̂ {r.Alpha:R} (records) vs {b.Alpha:R} (bins), relative {b.Alpha / r.Alpha - 1:E2}, bound {bound:E2}; interval [{b.Low:F4}, {b.High:F4}]");
             Assert.InRange(b.Alpha / r.Alpha - 1, -bound, bound);
             Assert.InRange(b.Low / r.Low - 1, -bound, bound);
             Assert.InRange(b.High / r.High - 1, -bound, bound);
@@ -75,6 +77,7 @@ public class BinnedEventTimesTests
         var mr = MedianInterval.Compute(exact)!;
         var mb = MedianInterval.Compute(binned)!;
         Assert.Equal((mr.LowRank, mr.HighRank), (mb.LowRank, mb.HighRank));
+        output.WriteLine($"median {mr.Median:R} vs {mb.Median:R}, relative {mb.Median / mr.Median - 1:E2}");
         foreach (var (x, y) in new[] { (mr.Median, mb.Median), (mr.Low, mb.Low), (mr.High, mb.High) })
             Assert.InRange(y / x - 1, -CensoredQuantiles.RelativeBinWidth, CensoredQuantiles.RelativeBinWidth);
         Assert.InRange(Math.Pow(2, 1 / alpha), mb.Low, mb.High);   // the population median of this Pareto law
