@@ -20,7 +20,7 @@ public sealed class BinnedEventTimes
         ArgumentNullException.ThrowIfNull(observed);
         if (never < 0 || censored < 0 || observed.Censored != never + censored)
             throw new ArgumentException($"{never} never + {censored} censored must be the {observed.Censored} samples without an observed time");
-        if (censored == 0 && !double.IsPositiveInfinity(earliestCensoring) || !(earliestCensoring >= 0))
+        if ((censored == 0 && !double.IsPositiveInfinity(earliestCensoring)) || !(earliestCensoring >= 0))
             throw new ArgumentOutOfRangeException(nameof(earliestCensoring), earliestCensoring, "the earliest censoring is +∞ without censoring, else ≥ 0");
         _observed = observed;
         Never = never;
