@@ -86,6 +86,7 @@ public static class ReportBuilder
             }
         foreach (var figure in DefaultFigures.PerCampaign) Draw(figure, campaign);
         if (aggregate is null) AddLaws(outDir, campaign, laws, figures);
+        else AddLaws(outDir, campaign, stats, figures);
         foreach (var point in campaign.Points.Take(MaxPanels))
             foreach (var figure in DefaultFigures.PerPoint) Draw(figure, point);
 
@@ -96,24 +97,42 @@ public static class ReportBuilder
 
     /// <summary>What an aggregate campaign's report leaves out, and why (the page says it).</summary>
     public const string AggregateOmitted =
-        "Figures that need per-sample values are omitted: survival curves, escape exponents and laws.json (every sample's time), Hessian eigenvalues and tail rates (per-sample analyses), loss traces (none are stored).";
+        "Figures that need per-sample values are omitted: first-escape times (escape exponents show t_global only; itineraries are not stored), Hessian eigenvalues and tail rates (per-sample analyses), loss traces (none are stored). " +
+        "The survival curves, Hill exponents and medians of t_global (laws.json) are read from the binned times, with the bounds of docs/laws.md.";
 
     /// <summary>Survival curves (one panel per depth when init.scale is swept), the escape-exponent figure with itineraries, and laws.json (docs/laws.md).</summary>
     private static void AddLaws(string outDir, Campaign campaign, LawSamples samples, List<(string Name, string Caption)> figures)
     {
         if (campaign.Points.Any(p => p.Spec.Dynamics.Discrete)) return;
         var points = campaign.Points.Select(p => LawsTable.Point(p, samples)).ToList();
+        AddLaws(outDir, campaign, points, (name, context, pts) => SurvivalCurves.Draw(outDir, name, context, pts, campaign, samples, points),
+            samples.AnyItinerary ? EscapeExponents.Caption : null, figures);
+    }
+
+    /// <summary>The same from the points' merged statistics (aggregate storage): t_global only, from its binned times.</summary>
+    private static void AddLaws(string outDir, Campaign campaign, IReadOnlyList<PointStatistics> stats, List<(string Name, string Caption)> figures)
+    {
+        if (campaign.Points.Any(p => p.Spec.Dynamics.Discrete)) return;
+        var times = campaign.Points.Select(p => stats.FirstOrDefault(s => s.Point == p.Index)?.GlobalEventTimes()).ToList();
+        var points = campaign.Points.Select(p => LawsTable.Point(p, times[p.Index])).ToList();
+        AddLaws(outDir, campaign, points, (name, context, pts) => SurvivalCurves.Draw(outDir, name, context, pts, campaign, times, points),
+            EscapeExponents.Caption + EscapeExponents.AggregateNote, figures);
+    }
+
+    private static void AddLaws(string outDir, Campaign campaign, List<LawsTable.PointLaws> points, Func<string, string, IEnumerable<int>, string> survival,
+        string? exponentsCaption, List<(string Name, string Caption)> figures)
+    {
         var groups = LawSamples.ScaleGroups(campaign);
         var fits = LawsTable.Groups(campaign, points);
         LawsTable.Write(outDir, points, fits);
         if (groups.Count == 0)
-            figures.Add((SurvivalCurves.Draw(outDir, "survival", "", campaign.Points.Take(MaxPanels).Select(p => p.Index), campaign, samples, points), SurvivalCurves.Caption));
+            figures.Add((survival("survival", "", campaign.Points.Take(MaxPanels).Select(p => p.Index)), SurvivalCurves.Caption));
         else
             for (int g = 0; g < Math.Min(groups.Count, MaxPanels); g++)
-                figures.Add((SurvivalCurves.Draw(outDir, groups.Count == 1 ? "survival" : $"survival-{g}", groups[g].Context.Length > 0 ? $" ({groups[g].Context})" : "",
-                    groups[g].Points.Select(x => x.Point), campaign, samples, points), SurvivalCurves.Caption));
-        if (samples.AnyItinerary && groups.Count > 0)
-            figures.Add((EscapeExponents.Draw(outDir, "escape-exponents", groups, points, fits), EscapeExponents.Caption));
+                figures.Add((survival(groups.Count == 1 ? "survival" : $"survival-{g}", groups[g].Context.Length > 0 ? $" ({groups[g].Context})" : "",
+                    groups[g].Points.Select(x => x.Point)), SurvivalCurves.Caption));
+        if (exponentsCaption is not null && groups.Count > 0)
+            figures.Add((EscapeExponents.Draw(outDir, "escape-exponents", groups, points, fits), exponentsCaption));
     }
 
     // ---- optimizer comparison -------------------------------------------------------------------------------------

@@ -71,15 +71,56 @@ public class AggregateStorageTests(ITestOutputHelper output)
             Assert.Contains("summary.json", export.Err);
             Assert.False(File.Exists(Path.Combine(aggregate, "export.csv")));
 
-            // The report works from the statistics and names what it omits.
+            // The report works from the statistics, names what it omits, and draws the survival curves and writes
+            // laws.json from the binned times: the same laws as the full store's records, medians within a relative 1e-3.
             var report = SweepProcess.Run(Timeout, "report", aggregate);
             Assert.True(report.Exit == 0, report.Err);
             string html = File.ReadAllText(Path.Combine(aggregate, "report", "index.html"));
             Assert.Contains("Storage aggregate", html);
-            Assert.Contains("survival curves", html);
-            Assert.False(File.Exists(Path.Combine(aggregate, "report", "laws.json")));
+            Assert.Contains("first-escape times", html);
+            Assert.True(File.Exists(Path.Combine(aggregate, "report", "survival.png")));
+            Assert.Contains("survival.png", html);
+            var fullReport = SweepProcess.Run(Timeout, "report", full);
+            Assert.True(fullReport.Exit == 0, fullReport.Err);
+            AssertSameLaws(JsonNode.Parse(File.ReadAllText(Path.Combine(full, "report", "laws.json")))!,
+                JsonNode.Parse(File.ReadAllText(Path.Combine(aggregate, "report", "laws.json")))!);
         }
         finally { try { Directory.Delete(dir, true); } catch (IOException) { } }
+    }
+
+    /// <summary>
+    /// laws.json of the aggregate store against the full store's: per point the same n and censoring end, each median of
+    /// t_global and its interval ends within a relative 1e-3 (the bin width), a Hill estimate on both sides or neither;
+    /// the aggregate one says where its times come from and has no first-escape laws.
+    /// </summary>
+    private static void AssertSameLaws(JsonNode full, JsonNode aggregate)
+    {
+        var fp = full["points"]!.AsArray();
+        var ap = aggregate["points"]!.AsArray();
+        Assert.Equal(fp.Count, ap.Count);
+        Assert.Contains(ap, p => p!["median_global"] is not null && p["hill_global"] is not null);
+        for (int i = 0; i < fp.Count; i++)
+        {
+            Assert.Equal((int)fp[i]!["samples"]!, (int)ap[i]!["samples"]!);
+            Assert.Equal((double?)fp[i]!["certified_until"], (double?)ap[i]!["certified_until"]);
+            Assert.Null(fp[i]!["times"]);
+            Assert.StartsWith("t_global from the point's merged statistics", (string)ap[i]!["times"]!);
+            Assert.Null(ap[i]!["median_escape"]);
+            Assert.Equal(fp[i]!["hill_global"] is null, ap[i]!["hill_global"] is null);
+            Assert.Equal(fp[i]!["median_global"] is null, ap[i]!["median_global"] is null);
+            if (fp[i]!["hill_global"] is { } h)
+            {
+                // |γ̂_binned − γ̂| ≤ ε (the widest bin's log span): α̂ within a relative α̂ε / (1 − α̂ε).
+                double a = (double)h["alpha"]!, b = (double)ap[i]!["hill_global"]!["alpha"]!, eps = (double)ap[i]!["hill_global"]!["log_spread"]!;
+                Assert.True(Math.Abs(b / a - 1) <= a * eps / (1 - a * eps), $"point {i} hill_global.alpha: {a} vs {b}");
+            }
+            if (fp[i]!["median_global"] is not { } m) continue;
+            foreach (var key in new[] { "median", "low", "high" })
+            {
+                double u = (double)m[key]!, v = (double)ap[i]!["median_global"]![key]!;
+                Assert.True(Math.Abs(v - u) <= 1e-3 * u, $"point {i} median_global.{key}: {u} vs {v}");
+            }
+        }
     }
 
     /// <summary>

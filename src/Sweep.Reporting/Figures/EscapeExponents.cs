@@ -14,6 +14,10 @@ public static class EscapeExponents
         "a median whose interval reaches past a censored sample is not drawn). Lines: weighted least squares of log(median) on log(scale) over init.scale ≤ " +
         $"{LawsTable.FitMaxScale} (every scale when fewer than two qualify); the legend gives the slope with its 95% interval (widened by the Birge ratio when the medians scatter more than their errors).";
 
+    /// <summary>Appended to the caption for an aggregate campaign, whose statistics keep no first-escape times.</summary>
+    public const string AggregateNote =
+        " Aggregate storage: t_global only (its medians read from the binned times, within a relative 1e-3); first-escape times need the itineraries, which aggregate statistics do not keep.";
+
     public static string Draw(string outDir, string name, IReadOnlyList<(string Context, List<(int Point, double Scale)> Points)> groups,
         IReadOnlyList<LawsTable.PointLaws> laws, IReadOnlyList<LawsTable.GroupLaws> fits)
     {

@@ -18,18 +18,26 @@ public static class SurvivalCurves
         "or the horizon without a certificate), where the count is exactly binomial; a dot marks that end. A certified saddle never leaves. " +
         "Legend: the Hill estimate of the tail exponent α of t_global (top 10% of the samples, 95% interval; α < 1: infinite mean), when no sample is censored.";
 
-    public static string Draw(string outDir, string name, string context, IEnumerable<int> points, Campaign campaign, LawSamples samples, IReadOnlyList<LawsTable.PointLaws> laws)
+    /// <summary>The curves from every sample's record (<see cref="LawSamples"/>).</summary>
+    public static string Draw(string outDir, string name, string context, IEnumerable<int> points, Campaign campaign, LawSamples samples, IReadOnlyList<LawsTable.PointLaws> laws) =>
+        Draw(outDir, name, context, points, campaign, p => samples.Global(p) is { Count: > 0 } times ? (SurvivalCurve.Compute(times.ToList()), times.Count) : null, laws);
+
+    /// <summary>The curves from the points' merged statistics (<see cref="BinnedEventTimes"/>, aggregate storage).</summary>
+    public static string Draw(string outDir, string name, string context, IEnumerable<int> points, Campaign campaign, IReadOnlyList<BinnedEventTimes?> times, IReadOnlyList<LawsTable.PointLaws> laws) =>
+        Draw(outDir, name, context, points, campaign, p => times[p] is { N: > 0 } t ? (SurvivalCurve.Compute(t), t.N) : null, laws);
+
+    private static string Draw(string outDir, string name, string context, IEnumerable<int> points, Campaign campaign,
+        Func<int, ((IReadOnlyList<SurvivalStep> Steps, double ValidUntil) Curve, long N)?> curveOf, IReadOnlyList<LawsTable.PointLaws> laws)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
         int c = 0;
         foreach (int p in points)
         {
-            var times = samples.Global(p);
-            if (times.Count == 0) continue;
-            var (steps, until) = SurvivalCurve.Compute(times.ToList());
+            if (curveOf(p) is not { } curve) continue;
+            var ((steps, until), n) = curve;
             var color = palette.GetColor(c++ % 10);
-            double floor = 0.5 / times.Count;
+            double floor = 0.5 / n;
             double first = steps.Count > 1 ? steps[1].Time : double.IsFinite(until) ? until : 1;
             double end = double.IsFinite(until) ? until : steps[^1].Time;
             double t0 = first / Math.Sqrt(10);
@@ -51,7 +59,9 @@ public static class SurvivalCurves
             line.LineWidth = 2;
             var l = laws[p];
             string alpha = l.HillGlobal is { } h ? $"α = {h.Alpha:0.00} [{h.Low:0.00}, {h.High:0.00}]" : "α: censored";
-            line.LegendText = $"p{p} {Drawing.ParamText(campaign.Points[p])} — n = {times.Count}, {alpha}";
+            // Only where n ≥ 10⁵ (aggregate campaigns): the top 1% beside the top 10% (docs/laws.md).
+            if (l.HillGlobalDeep is { } d) alpha += $"; top 1%: {d.Alpha:0.00} [{d.Low:0.00}, {d.High:0.00}]";
+            line.LegendText = $"p{p} {Drawing.ParamText(campaign.Points[p])} — n = {n}, {alpha}";
             foreach (var band in new[] { lo, hi })
             {
                 var b = plot.Add.ScatterLine(xs.ToArray(), band.ToArray(), color);

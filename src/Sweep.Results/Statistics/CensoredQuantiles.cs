@@ -224,6 +224,39 @@ public sealed class CensoredQuantiles
     }
 
     /// <summary>
+    /// The observed times as ascending bins (low, high, count), every time inside [low, high]: exact, one bin per
+    /// distinct time (low = high); histogram, one per occupied bin (a log bin spans a relative
+    /// <see cref="RelativeBinWidth"/>; the zero bin is [0, 0]; the outer bins span the least and greatest time seen).
+    /// The counts are exact either way: what <see cref="BinnedEventTimes"/> reads the laws from.
+    /// </summary>
+    internal IEnumerable<(double Low, double High, long Count)> Bins()
+    {
+        if (_exact is not null)
+        {
+            if (!_sorted)
+            {
+                _exact.Sort();
+                _sorted = true;
+            }
+            for (int i = 0; i < _exact.Count;)
+            {
+                int j = i;
+                while (j < _exact.Count && _exact[j] == _exact[i]) j++;
+                yield return (_exact[i], _exact[i], j - i);
+                i = j;
+            }
+            yield break;
+        }
+        _sortedKeys ??= _bins!.Keys.Order().ToArray();
+        foreach (int key in _sortedKeys)
+        {
+            var (low, high) = key == ZeroBin ? (0, 0) : key == UnderflowBin ? (_underflowMin, _underflowMax)
+                : key >= LogBins ? (_overflowMin, _overflowMax) : (BinLow(key), Math.Min(BinLow(key + 1), Scale));
+            yield return (low, high, _bins![key]);
+        }
+    }
+
+    /// <summary>
     /// Writes the accumulator as it is, exact times or histogram (a shard's exact part, <see cref="PointStatistics.EncodeExact"/>):
     /// <see cref="Read"/> gives one whose <see cref="Merge"/> adds the same multiset.
     /// </summary>

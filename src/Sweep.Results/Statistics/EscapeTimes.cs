@@ -80,6 +80,29 @@ public static class SurvivalCurve
         return (steps, until);
     }
 
+    /// <summary>
+    /// The same curve from binned times: one step per bin, at its upper edge e, where n − (times in the bins up to e)
+    /// is an exact count (#(T ≥ e); #(T &gt; e) for exact times), so S and its band are exact there; inside a bin the
+    /// curve is the exact one shifted right by at most the bin (S(t) ≤ S_binned(t) ≤ S(t / 1.001)). Bins whose edge
+    /// passes c_min are left out, as the record-based curve leaves out events past it.
+    /// </summary>
+    public static (IReadOnlyList<SurvivalStep> Steps, double ValidUntil) Compute(BinnedEventTimes times)
+    {
+        long n = times.N;
+        double until = times.EarliestCensoring;
+        var steps = new List<SurvivalStep>();
+        if (n == 0) return (steps, until);
+        steps.Add(Step(0, n, n));
+        long survivors = n;
+        foreach (var (_, high, count) in times.Bins())
+        {
+            if (high > until) break;
+            survivors -= count;
+            steps.Add(Step(high, survivors, n));
+        }
+        return (steps, until);
+    }
+
     private static SurvivalStep Step(double t, long k, long n)
     {
         var (lo, hi) = ClopperPearson.Interval95(k, n);
@@ -97,9 +120,62 @@ public static class SurvivalCurve
 /// </summary>
 public static class HillEstimator
 {
-    public sealed record Estimate(int K, long N, double Alpha, double Low, double High, double Threshold);
+    public sealed record Estimate(int K, long N, double Alpha, double Low, double High, double Threshold)
+    {
+        /// <summary>
+        /// From binned times only (null otherwise): ε, the widest log span ln(High/Low) of the bins read, so that each log
+        /// term, hence γ̂ = 1/α̂, is within ε of the exact value (ε ≤ ln 1.001 ≈ 1e-3 for log bins; 0 for exact times).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public double? LogSpread { get; init; }
+    }
 
     public static int DefaultK(long n) => (int)Math.Min(n - 1, Math.Max(5, n / 10));
+
+    /// <summary>
+    /// The deep-tail k = ⌊n/100⌋ (the top 1%), given beside the default where n ≥ <see cref="DeepTailMinimum"/>: at such n
+    /// the default's interval is narrower than the bias of a tail that is Pareto only asymptotically, and the estimate
+    /// from the top 1% (still k ≥ 1 000) says whether the top 10% is already in the Pareto regime (docs/laws.md).
+    /// </summary>
+    public static int DeepTailK(long n) => (int)(n / 100);
+
+    /// <summary>The least n at which <see cref="DeepTailK"/> is given (k ≥ 1 000).</summary>
+    public const long DeepTailMinimum = 100_000;
+
+    /// <summary>
+    /// The same estimator from binned times: every sample of a bin stands at the bin's geometric midpoint
+    /// (<see cref="BinnedEventTimes.Representative"/>), X₍n−k₎ too, so each log term is within ε = the widest bin's log
+    /// span (<see cref="Estimate.LogSpread"/>) of the exact one and |γ̂_binned − γ̂| ≤ ε: α̂ and both interval ends move by
+    /// a relative α̂ε / (1 − α̂ε) at most (≈ 0.1% per unit of α for log bins). The ranks, hence k and the Gamma
+    /// quantiles, are exact. Null in the same cases as the record-based one.
+    /// </summary>
+    public static Estimate? Compute(BinnedEventTimes times, int? k = null)
+    {
+        long n = times.N;
+        if (n < 6 || times.Never > 0 || times.Censored > 0) return null;
+        int kk = k ?? DefaultK(n);
+        if (kk < 1 || kk >= n) throw new ArgumentOutOfRangeException(nameof(k));
+        var bins = times.Bins().Reverse().ToList();
+        // The bin of X₍n−k₎ (the (k + 1)-th largest), the threshold every term is read against.
+        int j = 0;
+        long above = 0;
+        while (above + bins[j].Count <= kk) above += bins[j++].Count;
+        double threshold = BinnedEventTimes.Representative(bins[j].Low, bins[j].High);
+        if (!(threshold > 0)) return null;
+        double sum = 0, spread = 0;
+        for (int i = 0; i <= j; i++)
+        {
+            var (low, high, count) = bins[i];
+            spread = Math.Max(spread, low == high ? 0 : Math.Log(high / low));
+            // The top k − above samples of the threshold's own bin stand at the threshold: a log term of 0.
+            if (i < j) sum += count * Math.Log(BinnedEventTimes.Representative(low, high) / threshold);
+        }
+        if (!(sum > 0)) return null;
+        double alpha = kk / sum;
+        double lo = MathNet.Numerics.Distributions.Gamma.InvCDF(kk, 1, 0.025) / sum;
+        double hi = MathNet.Numerics.Distributions.Gamma.InvCDF(kk, 1, 0.975) / sum;
+        return new(kk, n, alpha, lo, hi, threshold) { LogSpread = spread };
+    }
 
     public static Estimate? Compute(IReadOnlyCollection<EventTime> times, int? k = null)
     {
@@ -159,6 +235,24 @@ public static class MedianInterval
         int lo = (int)Math.Floor(h);
         double median = observed[lo] + (h - lo) * (observed[Math.Min(lo + 1, observed.Length - 1)] - observed[lo]);
         return new(n, median, observed[l - 1], observed[u - 1], l, u);
+    }
+
+    /// <summary>
+    /// The same median and interval from binned times: the ranks l, u (exact: they depend on n only), the order
+    /// statistics read within their bins (<see cref="BinnedEventTimes.OrderStatistic"/>: a relative 1e-3 of the exact
+    /// ones for log bins), so the interval covers the population median with ≥ 95% up to that rounding of its ends.
+    /// </summary>
+    public static Estimate? Compute(BinnedEventTimes times)
+    {
+        long n = times.N;
+        var (l, u) = Ranks(n);
+        if (l < 1 || times.Observed + times.Never < u) return null;
+        double high = times.OrderStatistic(u - 1);
+        if (!(high < times.EarliestCensoring) || !double.IsFinite(high)) return null;
+        double h = 0.5 * (n - 1);
+        long lo = (long)Math.Floor(h);
+        double a = times.OrderStatistic(lo), b = times.OrderStatistic(Math.Min(lo + 1, times.Observed + times.Never - 1));
+        return new(n, a + (h - lo) * (b - a), times.OrderStatistic(l - 1), high, l, u);
     }
 }
 

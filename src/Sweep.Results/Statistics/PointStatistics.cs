@@ -113,6 +113,25 @@ public sealed class PointStatistics
     /// <summary>The certified-global times as steps of their distribution (<see cref="CensoredQuantiles.Steps"/>).</summary>
     public IEnumerable<(double Time, long Cumulative)> GlobalTimeSteps() => _global.Steps();
 
+    /// <summary>
+    /// t_global of the non-diverged samples as these statistics hold them (<see cref="BinnedEventTimes"/>): the observed
+    /// times, the certified saddles (never), the unresolved samples censored at their stop. The stops are not stored, only
+    /// bounded: a budget stop at or after the earliest one, a horizon stop at the horizon; when more samples are
+    /// unresolved than were stopped by budget or horizon, some stopped (converged without a certificate) at a time not
+    /// kept, and c_min is 0 (nothing is claimed past t = 0). Null when the counts do not add up (a certified-global
+    /// sample without a time).
+    /// </summary>
+    public BinnedEventTimes? GlobalEventTimes()
+    {
+        long saddles = _outcomes[(int)Outcome.Saddle], unresolved = _outcomes[(int)Outcome.Unresolved];
+        if (_global.Censored != saddles + unresolved) return null;
+        long budget = _status[(int)SampleStatus.Budget], horizon = _status[(int)SampleStatus.Horizon];
+        double cmin = unresolved == 0 ? double.PositiveInfinity
+            : unresolved > budget + horizon ? 0
+            : Math.Min(budget > 0 ? _firstBudgetStop : double.PositiveInfinity, horizon > 0 ? Horizon : double.PositiveInfinity);
+        return new BinnedEventTimes(_global, saddles, unresolved, cmin);
+    }
+
     /// <summary>The hitting times as steps of their distribution (<see cref="CensoredQuantiles.Steps"/>).</summary>
     public IEnumerable<(double Time, long Cumulative)> HitTimeSteps() => _hit.Steps();
 
