@@ -171,7 +171,9 @@ def main():
       + ".\n")
     w(describe_problem(c, a.campaign) + f" Target per point: **{tgt.get('rule', '?')}**, first batch "
       f"{tgt.get('first_batch')}, at most {tgt.get('max_samples')} samples; bounds named *anytime* are from the "
-      f"{tgt.get('method', '?')} (valid at a data-dependent stop), the others exact Clopper–Pearson at the final n.\n")
+      f"{tgt.get('method', '?')} (valid at a data-dependent stop), the others exact Clopper–Pearson at the final n. "
+      "That n was chosen by the sequential rule from the data, so those fixed-n intervals do not keep their 95% "
+      "coverage at it: read them as descriptive; only the anytime bounds carry the guarantee.\n")
     if aggregate:
         w("Storage: `\"storage\": \"aggregate\"` (summary.json says so: `storage`, `samples_csv`): no samples.csv, "
           "each shard kept as its statistics only; counts, fractions, intervals, saddle-mass bounds and target states "
@@ -254,9 +256,13 @@ def main():
     if horizon is not None:
         w(f"\n✓ target met ({tgt.get('rule', '?')} with 95% confidence, anytime-valid), ✗ out of reach at this horizon, "
           f"$ budget spent, … undecided. Certified saddles over all points: {saddles}"
-          + (": every unresolved sample is one the flow had not certified by t_max, and without a horizon every sample "
-             "of these 25 points was certified global (5 000 of 5 000 at 200 per point, docs/laws.md), so the table shows "
-             "how the share a horizon of " f"{num(horizon)} cannot resolve grows with depth and shrinks with scale.\n"
+          + (" (no evidence either way: a saddle is certified only on a suppressed-mode manifold, exact zeros, which "
+             "Gaussian starts hit with probability 0; the informative bound is the upper one). Every unresolved sample is "
+             "one the flow had not certified by t_max; these samples were not rerun. Other starts of the same 25 points "
+             "without a horizon (`examples/atlas-laws.json`, seed 2027, 200 per point) were all certified global "
+             "(5 000 of 5 000, docs/laws.md), which bounds the saddle-basin mass by 0.015 per point; that the table shows "
+             "how the share a horizon of " f"{num(horizon)} cannot resolve grows with depth and shrinks with scale is an "
+             "inference from those other starts.\n"
              if saddles == 0 else ".\n"))
     else:
         w(f"\nEach cell is the anytime upper95 of the saddle-basin mass (certified saddles + unresolved, of the "
@@ -345,10 +351,11 @@ def write_reading(w, groups, pts, s, horizon):
         strict = sum(h["strict"] for p in pts for h in (p.get("hessian") or {}).values())
         analysed = sum(h["analysed"] for p in pts for h in (p.get("hessian") or {}).values())
         if certified == 0 and analysed:
-            w(f"- No sample reached a certified saddle ({certified} over {s['samples_done']} samples): every sample counted "
+            w(f"- No sample reached a certified saddle ({certified} over {s['samples_done']} samples; for Gaussian starts "
+              f"this holds by construction, above, so it is no evidence): every sample counted "
               f"against a target is one whose flow had not been certified by t_max. Of the {analysed} unresolved samples "
-              f"whose Hessian was analysed at the stop, {strict} showed a strict saddle there (an eigenvalue below −τ) and "
-              f"{analysed - strict} did not (see the Hessian section for what that does and does not say).")
+              f"whose Hessian was analysed at the stop, {strict} had an eigenvalue below −τ at the stop state and "
+              f"{analysed - strict} did not (stop states, not the critical points they approach; see the Hessian section).")
         else:
             w(f"- Certified saddles: {certified} over {s['samples_done']} samples.")
     else:
