@@ -68,7 +68,7 @@ public static class SweepLogging
     public static void ToStderr()
     {
         var old = Log.Logger;
-        Log.Logger = new LoggerConfiguration().MinimumLevel.Is(Level ?? LogEventLevel.Warning).Filter.With(Sweep.Hosting.FailedConnectionLog.Shared)
+        Log.Logger = new LoggerConfiguration().MinimumLevel.Is(Level ?? LogEventLevel.Warning).Filter.With(Sweep.Hosting.FailedConnectionLog.Shared).Filter.With(Sweep.Hosting.ExpectedDisconnects.Shared)
             .WriteTo.Console(Formatter(), standardErrorFromLevel: LogEventLevel.Verbose)
             .CreateLogger();
         Destination = "stderr";
@@ -81,7 +81,7 @@ public static class SweepLogging
         {
             Directory.CreateDirectory(folder);
             string path = Path.Combine(folder, Json ? "sweep-.clef" : "sweep-.log");
-            var logger = new LoggerConfiguration().MinimumLevel.Is(Level ?? LogEventLevel.Information).Filter.With(Sweep.Hosting.FailedConnectionLog.Shared)
+            var logger = new LoggerConfiguration().MinimumLevel.Is(Level ?? LogEventLevel.Information).Filter.With(Sweep.Hosting.FailedConnectionLog.Shared).Filter.With(Sweep.Hosting.ExpectedDisconnects.Shared)
                 .WriteTo.File(Formatter(), path, rollingInterval: RollingInterval.Day, shared: true)
                 .CreateLogger();
             var old = Log.Logger;

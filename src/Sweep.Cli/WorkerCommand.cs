@@ -150,6 +150,7 @@ public static class WorkerCommand
             {
                 // The campaign is done: leave and exit 0 (compose and Kubernetes then see a finished worker, not a crash).
                 Console.WriteLine($"the coordinator at {seed} has finished its campaign; leaving");
+                Sweep.Hosting.ExpectedDisconnects.Shared.Expect();     // its coordinator and peers now go away: not news
                 await SweepClusterShutdown.TerminateQuietly(node, graceful: true, LeaveLimit);
                 return 0;
             }

@@ -207,6 +207,9 @@ public class OperationsTests(ITestOutputHelper output)
         Assert.True(worker.WaitForExit(TimeSpan.FromMinutes(1)), "the worker did not exit after the campaign finished: " + worker.Stdout + worker.Stderr);
         Assert.True(worker.ExitCode == 0, worker.Stdout + worker.Stderr);
         Assert.Contains("has finished its campaign", worker.Stdout);
+        // Its coordinator going away is expected then: no lost-association warnings with their stack traces.
+        Assert.DoesNotContain("   at ", worker.Stderr);
+        Assert.DoesNotContain("Disassociated", worker.Stderr);
         Directory.Delete(dir, recursive: true);
     }
 
