@@ -131,4 +131,15 @@ public class RadauElementwiseTests
         RadauElementwise.ErrorRhs(h1, h2, h3, z1, z2, z3, y0, e, sum);
         Same(ee, e); Same(es, sum);
     }
+
+    [Fact]
+    public void A_buffer_shorter_than_the_loop_is_refused_instead_of_read_or_written_past_its_end()
+    {
+        // The vector loads and stores check only a vector's first index: a short buffer must be caught before the loop.
+        double[] n17 = new double[17], n16 = new double[16];
+        Assert.Throws<ArgumentException>(() => RadauElementwise.Scale(1e-9, 1e-6, n17, n16));
+        Assert.Throws<ArgumentException>(() => RadauElementwise.ScaledSquares(n17, n17, n16));
+        Assert.Throws<ArgumentException>(() => RadauElementwise.Accumulate(M, n17, n17, n16, n17, n17, n17));
+        Assert.Throws<ArgumentException>(() => RadauElementwise.Accept(new(1, 1, 1, 1, 1), n17, n17, n17, n17, n17, n16, n17));
+    }
 }

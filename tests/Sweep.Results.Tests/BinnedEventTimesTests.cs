@@ -46,6 +46,32 @@ public class BinnedEventTimesTests(ITestOutputHelper output)
 
     private static long SurvivorsAt(IReadOnlyList<SurvivalStep> steps, double t) => steps.Last(s => s.Time <= t).Survivors;
 
+    /// <summary>
+    /// The median interval exists only when X₍u₎ lies before every censoring time. With c_min inside X₍u₎'s bin, the
+    /// bin's midpoint can fall before c_min while the exact X₍u₎ falls after it: decided on the bin's upper edge, the
+    /// binned interval is refused as the record one is (a review's case: n = 100, ranks 40 and 61).
+    /// </summary>
+    [Fact]
+    public void A_median_interval_whose_upper_end_shares_a_bin_with_the_earliest_censoring_is_refused_as_from_records()
+    {
+        var (low, high) = MedianInterval.Ranks(100);
+        Assert.Equal((40L, 61L), (low, high));
+        const double cmin = 100.09, late = 100.12;     // one log bin, [100.0319, 100.1319), holds both
+        var records = new List<SampleRecord>();
+        for (int i = 0; i < 100; i++)
+            records.Add(i < 55 ? new SampleRecord { Point = 0, Sample = i, Status = SampleStatus.Converged, Outcome = Outcome.Global, Label = "{0,1,2,3}", StopTime = 1.0, GlobalTime = 1.0 }
+                : i < 70 ? new SampleRecord { Point = 0, Sample = i, Status = SampleStatus.Converged, Outcome = Outcome.Global, Label = "{0,1,2,3}", StopTime = late, GlobalTime = late }
+                : new SampleRecord { Point = 0, Sample = i, Status = SampleStatus.Budget, Outcome = Outcome.Unresolved, Label = "{0,1,2}", StopTime = cmin + (i - 70) });
+        Assert.Null(MedianInterval.Compute(records.Select(EventTime.Global).ToList()));
+        var binned = Stored(records);
+        Assert.False(binned.Exact);
+        Assert.Equal(cmin, binned.EarliestCensoring);
+        // The premise: X₍61₎ is read before c_min inside its bin, while the exact time and the bin's edge are after it.
+        Assert.True(binned.OrderStatistic(high - 1) < cmin, $"X(61) read at {binned.OrderStatistic(high - 1):R}");
+        Assert.True(binned.OrderStatisticBound(high - 1) >= late);
+        Assert.Null(MedianInterval.Compute(binned));
+    }
+
     [Fact]
     public void Binned_hill_and_median_agree_with_the_record_laws_within_the_bin_bound_and_cover_the_known_index()
     {

@@ -79,10 +79,10 @@ public class EscapeTimesTests
     public void Median_interval_ranks_match_the_binomial_table_and_respect_censoring()
     {
         // From a direct sum of C(n, j) / 2^n (Python's math.comb): n = 6 → (1, 6), 50 → (18, 33), 200 → (86, 115).
-        Assert.Equal((1, 6), MedianInterval.Ranks(6));
-        Assert.Equal((18, 33), MedianInterval.Ranks(50));
-        Assert.Equal((86, 115), MedianInterval.Ranks(200));
-        Assert.Equal((0, 6), MedianInterval.Ranks(5));
+        Assert.Equal((1L, 6L), MedianInterval.Ranks(6));
+        Assert.Equal((18L, 33L), MedianInterval.Ranks(50));
+        Assert.Equal((86L, 115L), MedianInterval.Ranks(200));
+        Assert.Equal((0L, 6L), MedianInterval.Ranks(5));
         var times = Enumerable.Range(1, 50).Select(i => Obs(i)).ToList();
         var m = MedianInterval.Compute(times)!;
         Assert.Equal(25.5, m.Median);

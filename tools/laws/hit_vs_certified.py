@@ -42,7 +42,13 @@ def main(samples_csv, summary_json, out_pairs, out_table):
         params = summary["points"][p]["params"]
         H = len(params["network.hidden"])
         rs = by_point[p]
-        both = [r for r in rs if r["t_global"] and r["t_hit"]]
+        both = [r for r in rs if r["t_global"] and r["t_hit"] and float(r["t_global"]) > 0]
+        if not both:
+            lines.append(f"{H} {params['init.scale']:g} {len(rs)} 0 | no sample with both times")
+            continue
+        if len(both) < len(rs):
+            # Conditional on hitting: the medians below are over the samples that have both times only.
+            print(f"warning: point {p}: {len(rs) - len(both)} of {len(rs)} samples lack t_global or t_hit", file=sys.stderr)
         g = [float(r["t_global"]) for r in both]
         h = [float(r["t_hit"]) for r in both]
         ratio = [b / a for a, b in zip(g, h)]

@@ -20,6 +20,14 @@ internal static class RadauElementwise
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Put<T>(Span<double> x, int i, T value) where T : struct, ILane<T> => T.Store(x[i..], 0, value);
 
+    // A vector load or store checks only its first element's index: every span a loop reads or writes is checked here to
+    // hold the loop's n elements, so that none reads or writes past its end.
+    private static void AtLeast(int n, params ReadOnlySpan<int> lengths)
+    {
+        foreach (int length in lengths)
+            if (length < n) throw new ArgumentException($"a buffer of {length} elements where {n} are needed");
+    }
+
     /// <summary>One of the method's 3×3 transformation matrices (RADAU5's T or T⁻¹), row by row.</summary>
     public readonly record struct Transform(double A11, double A12, double A13, double A21, double A22, double A23, double A31, double A32, double A33);
 
@@ -31,6 +39,8 @@ internal static class RadauElementwise
     public static void Extrapolate(in Nodes q, in Transform ti, ReadOnlySpan<double> k1, ReadOnlySpan<double> k2, ReadOnlySpan<double> k3,
         Span<double> z1, Span<double> z2, Span<double> z3, Span<double> f1, Span<double> f2, Span<double> f3)
     {
+        int n = z1.Length;
+        AtLeast(n, k1.Length, k2.Length, k3.Length, z2.Length, z3.Length, f1.Length, f2.Length, f3.Length);
         int i = 0;
         if (Vector512.IsHardwareAccelerated) i = Extrapolate<Vector512Lane>(i, q, ti, k1, k2, k3, z1, z2, z3, f1, f2, f3);
         else if (Vector256.IsHardwareAccelerated) i = Extrapolate<Vector256Lane>(i, q, ti, k1, k2, k3, z1, z2, z3, f1, f2, f3);
@@ -70,6 +80,8 @@ internal static class RadauElementwise
     public static void NewtonResidual(double fac1, double alphn, double betan, in Transform ti,
         Span<double> z1, Span<double> z2, Span<double> z3, ReadOnlySpan<double> f1, ReadOnlySpan<double> f2, ReadOnlySpan<double> f3)
     {
+        int n = z1.Length;
+        AtLeast(n, z2.Length, z3.Length, f1.Length, f2.Length, f3.Length);
         int i = 0;
         if (Vector512.IsHardwareAccelerated) i = NewtonResidual<Vector512Lane>(i, fac1, alphn, betan, ti, z1, z2, z3, f1, f2, f3);
         else if (Vector256.IsHardwareAccelerated) i = NewtonResidual<Vector256Lane>(i, fac1, alphn, betan, ti, z1, z2, z3, f1, f2, f3);
@@ -97,11 +109,13 @@ internal static class RadauElementwise
     /// <summary>Σ_i ((z1_i/s_i)² + (z2_i/s_i)²) + (z3_i/s_i)², summed in ascending i; <paramref name="squares"/> is scratch.</summary>
     public static double ScaledSquares(ReadOnlySpan<double> z1, ReadOnlySpan<double> z2, ReadOnlySpan<double> z3, ReadOnlySpan<double> scal, Span<double> squares)
     {
+        int n = z1.Length;
+        AtLeast(n, z2.Length, z3.Length, scal.Length, squares.Length);
         int i = 0;
         if (Vector512.IsHardwareAccelerated) i = ScaledSquares<Vector512Lane>(i, z1, z2, z3, scal, squares);
         else if (Vector256.IsHardwareAccelerated) i = ScaledSquares<Vector256Lane>(i, z1, z2, z3, scal, squares);
         ScaledSquares<ScalarLane>(i, z1, z2, z3, scal, squares);
-        return AscendingSum(squares[..z1.Length]);
+        return AscendingSum(squares[..n]);
     }
 
     private static int ScaledSquares<T>(int i, ReadOnlySpan<double> z1, ReadOnlySpan<double> z2, ReadOnlySpan<double> z3, ReadOnlySpan<double> scal,
@@ -119,6 +133,7 @@ internal static class RadauElementwise
     /// <summary>Σ_i (x_i/s_i)² in ascending i; <paramref name="squares"/> is scratch.</summary>
     public static double ScaledSquares(ReadOnlySpan<double> x, ReadOnlySpan<double> scal, Span<double> squares)
     {
+        AtLeast(x.Length, scal.Length, squares.Length);
         int i = 0;
         if (Vector512.IsHardwareAccelerated) i = ScaledSquares<Vector512Lane>(i, x, scal, squares);
         else if (Vector256.IsHardwareAccelerated) i = ScaledSquares<Vector256Lane>(i, x, scal, squares);
@@ -146,6 +161,8 @@ internal static class RadauElementwise
     /// <summary>f ← f + Δz (the transformed iterate, Δz in z on entry), and z ← T f (the stage increments).</summary>
     public static void Accumulate(in Transform t, Span<double> z1, Span<double> z2, Span<double> z3, Span<double> f1, Span<double> f2, Span<double> f3)
     {
+        int n = z1.Length;
+        AtLeast(n, z2.Length, z3.Length, f1.Length, f2.Length, f3.Length);
         int i = 0;
         if (Vector512.IsHardwareAccelerated) i = Accumulate<Vector512Lane>(i, t, z1, z2, z3, f1, f2, f3);
         else if (Vector256.IsHardwareAccelerated) i = Accumulate<Vector256Lane>(i, t, z1, z2, z3, f1, f2, f3);
@@ -176,6 +193,8 @@ internal static class RadauElementwise
     public static void Accept(in Collocation c, Span<double> y, ReadOnlySpan<double> z1, ReadOnlySpan<double> z2, ReadOnlySpan<double> z3,
         Span<double> k1, Span<double> k2, Span<double> k3)
     {
+        int n = y.Length;
+        AtLeast(n, z1.Length, z2.Length, z3.Length, k1.Length, k2.Length, k3.Length);
         int i = 0;
         if (Vector512.IsHardwareAccelerated) i = Accept<Vector512Lane>(i, c, y, z1, z2, z3, k1, k2, k3);
         else if (Vector256.IsHardwareAccelerated) i = Accept<Vector256Lane>(i, c, y, z1, z2, z3, k1, k2, k3);
@@ -204,6 +223,7 @@ internal static class RadauElementwise
     /// <summary>scal ← atol + rtol·|y|.</summary>
     public static void Scale(double atol, double rtol, ReadOnlySpan<double> y, Span<double> scal)
     {
+        AtLeast(y.Length, scal.Length);
         int i = 0;
         if (Vector512.IsHardwareAccelerated) i = Scale<Vector512Lane>(i, atol, rtol, y, scal);
         else if (Vector256.IsHardwareAccelerated) i = Scale<Vector256Lane>(i, atol, rtol, y, scal);
@@ -221,6 +241,8 @@ internal static class RadauElementwise
     public static void ErrorRhs(double hee1, double hee2, double hee3, ReadOnlySpan<double> z1, ReadOnlySpan<double> z2, ReadOnlySpan<double> z3,
         ReadOnlySpan<double> f0, Span<double> e, Span<double> sum)
     {
+        int n = z1.Length;
+        AtLeast(n, z2.Length, z3.Length, f0.Length, e.Length, sum.Length);
         int i = 0;
         if (Vector512.IsHardwareAccelerated) i = ErrorRhs<Vector512Lane>(i, hee1, hee2, hee3, z1, z2, z3, f0, e, sum);
         else if (Vector256.IsHardwareAccelerated) i = ErrorRhs<Vector256Lane>(i, hee1, hee2, hee3, z1, z2, z3, f0, e, sum);

@@ -41,7 +41,7 @@ public sealed class RadauIIA5
 
     private static readonly RadauElementwise.Transform TInverse = new(Ti11, Ti12, Ti13, Ti21, Ti22, Ti23, Ti31, Ti32, Ti33);
     private static readonly RadauElementwise.Transform TForward = new(T11, T12, T13, T21, T22, T23, T31, 1, 0);
-    private static readonly RadauElementwise.Collocation Nodes = new(C2M1, C1MC2, C1, C2, C1M1);
+    private static readonly RadauElementwise.Collocation Collocation = new(C2M1, C1MC2, C1, C2, C1M1);
 
     private const int Nit = 7;                       // Newton iterations before an unexpected rejection
     private const double Thet = 0.1;                 // reuse the Jacobian while the Newton contraction θ ≤ this
@@ -228,7 +228,7 @@ public sealed class RadauIIA5
                 erracc = Math.Max(1e-2, err);
                 hold = h;
                 t = last ? _tMax : t + h;
-                RadauElementwise.Accept(Nodes, y, z1, z2, z3, c1, c2, c3);
+                RadauElementwise.Accept(Collocation, y, z1, z2, z3, c1, c2, c3);
                 Scale(y, scal);
                 Evaluate(y, y0, ref state);
                 state.Steps++;
@@ -261,6 +261,7 @@ public sealed class RadauIIA5
     /// </summary>
     public IntegrationResult Continue(in LaneSlot slot, Span<double> weights, TrajectoryMonitor monitor)
     {
+        if (weights.Length != _n) throw new ArgumentException($"{weights.Length} weights where the network has {_n} parameters", nameof(weights));
         var state = new FlowState { Time = slot.Time, Step = slot.Step, Loss = slot.Loss, GradNorm = slot.GradientNorm, Steps = slot.Steps, Evaluations = slot.Evaluations };
         long products = _jacobian.Products;
         var status = Integrate(weights, ref state, monitor);

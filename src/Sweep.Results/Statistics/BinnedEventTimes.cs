@@ -20,8 +20,8 @@ public sealed class BinnedEventTimes
         ArgumentNullException.ThrowIfNull(observed);
         if (never < 0 || censored < 0 || observed.Censored != never + censored)
             throw new ArgumentException($"{never} never + {censored} censored must be the {observed.Censored} samples without an observed time");
-        if ((censored == 0 && !double.IsPositiveInfinity(earliestCensoring)) || !(earliestCensoring >= 0))
-            throw new ArgumentOutOfRangeException(nameof(earliestCensoring), earliestCensoring, "the earliest censoring is +∞ without censoring, else ≥ 0");
+        if ((censored == 0 && !double.IsPositiveInfinity(earliestCensoring)) || (censored > 0 && !double.IsFinite(earliestCensoring)) || !(earliestCensoring >= 0))
+            throw new ArgumentOutOfRangeException(nameof(earliestCensoring), earliestCensoring, "the earliest censoring is +∞ without censoring, else finite and ≥ 0");
         _observed = observed;
         Never = never;
         Censored = censored;
@@ -38,7 +38,10 @@ public sealed class BinnedEventTimes
     public long Censored { get; }
     /// <summary>c_min: before it every sample is at risk (+∞ when nothing is censored).</summary>
     public double EarliestCensoring { get; }
-    /// <summary>Whether the observed times are kept exactly (every bin a single time), so the laws equal the record-based ones.</summary>
+    /// <summary>
+    /// Whether the observed times are kept exactly (every bin a single time), so the laws equal the record-based ones. Not
+    /// the case for a point read back from an aggregate store, whose shards are stored binned.
+    /// </summary>
     public bool Exact => _observed.IsExact;
 
     /// <summary>The observed times as ascending bins (<see cref="CensoredQuantiles.Bins"/>): exact counts, times within [Low, High].</summary>
@@ -53,6 +56,24 @@ public sealed class BinnedEventTimes
     {
         if (rank < 0 || rank >= Observed + Never) throw new ArgumentOutOfRangeException(nameof(rank), rank, "rank beyond the uncensored samples");
         return rank < Observed ? _observed.OrderStatistic(rank) : double.PositiveInfinity;
+    }
+
+    /// <summary>
+    /// An upper bound on the exact order statistic of <paramref name="rank"/> (as <see cref="OrderStatistic"/> counts):
+    /// the upper edge of its bin (+∞ for a never sample). Whether X₍r₎ is below a censoring time is decided on it, so that
+    /// the answer is never yes where the exact time says no.
+    /// </summary>
+    public double OrderStatisticBound(long rank)
+    {
+        if (rank < 0 || rank >= Observed + Never) throw new ArgumentOutOfRangeException(nameof(rank), rank, "rank beyond the uncensored samples");
+        if (rank >= Observed) return double.PositiveInfinity;
+        long below = 0;
+        foreach (var (_, high, count) in Bins())
+        {
+            below += count;
+            if (rank < below) return high;
+        }
+        return double.PositiveInfinity;
     }
 
     /// <summary>The time a bin's samples stand at in a log term: the geometric midpoint, within ½ ln(High/Low) of each of them in log.</summary>
