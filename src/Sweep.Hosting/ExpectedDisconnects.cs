@@ -22,11 +22,12 @@ public sealed class ExpectedDisconnects : ILogEventFilter
     /// <summary>From now on this process expects its remote peers to disconnect.</summary>
     public void Expect() => _expected = true;
 
-    /// <summary>Akka.Remote's events for a lost association (1.5.73's texts and exception type).</summary>
+    /// <summary>Akka.Remote's events for a lost association, a quarantine included (1.5.73's texts and exception type).</summary>
     public static bool IsLostAssociation(LogEvent e)
     {
         string text = e.MessageTemplate.Text;
         return text.StartsWith("Association with remote system", StringComparison.Ordinal)
+            || (text.StartsWith("Association to", StringComparison.Ordinal) && text.Contains("quarantined", StringComparison.Ordinal))
             || text == "Disassociated"
             || e.Exception?.GetType().FullName == "Akka.Remote.EndpointDisassociatedException";
     }

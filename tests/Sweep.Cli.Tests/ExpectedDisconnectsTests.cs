@@ -29,10 +29,12 @@ public class ExpectedDisconnectsTests
         var sameException = Event(LogEventLevel.Warning, "an endpoint failed", Disassociated());
         var other = Event(LogEventLevel.Error, "the store could not be written", new IOException("disk full"));
         var refused = Event(LogEventLevel.Warning, "refused by the coordinator");
+        var quarantined = Event(LogEventLevel.Warning, "Association to [akka.ssl.tcp://sweep@127.0.0.1:4053] having UID [42] is irrecoverably failed. UID is now quarantined and all messages to this UID will be delivered to dead letters. Remote ActorSystem must be restarted to recover from this situation. Reason: [Disassociated]");
 
         Assert.True(ExpectedDisconnects.IsLostAssociation(gated));
         Assert.True(ExpectedDisconnects.IsLostAssociation(disassociated));
         Assert.True(ExpectedDisconnects.IsLostAssociation(sameException));
+        Assert.True(ExpectedDisconnects.IsLostAssociation(quarantined));
         Assert.False(ExpectedDisconnects.IsLostAssociation(other));
         Assert.All(new[] { gated, disassociated, other, refused }, e => Assert.True(filter.IsEnabled(e)));
 
@@ -40,6 +42,7 @@ public class ExpectedDisconnectsTests
         Assert.False(filter.IsEnabled(gated));
         Assert.False(filter.IsEnabled(disassociated));
         Assert.False(filter.IsEnabled(sameException));
+        Assert.False(filter.IsEnabled(quarantined));
         Assert.True(filter.IsEnabled(other));
         Assert.True(filter.IsEnabled(refused));
     }
