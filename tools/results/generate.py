@@ -8,13 +8,15 @@ Usage (from the repository root, after `sweep run CAMPAIGN --out RUN` and `sweep
 The campaign file (--campaign, default examples/atlas.json) supplies the problem, the dynamics (t_max or none,
 integrator, max_steps), the analysis and the storage; --name (default: the campaign's name) names the outputs. Beside
 the page (--out), in its folder's results/: NAME-summary.json (a copy of --summary), NAME-run.json (optional run
-notes: command, wall time, cost; --run-info overrides), and the report's figures under results/NAME/ (results/ itself
+notes: command, wall time, cost; --run-info overrides), and the report's figures and laws.json under results/NAME/ (results/ itself
 for `atlas`, whose figures predate this layout). Nothing is written outside the page's folder, so
 `--out /tmp/x/page.md` previews a run without touching docs/. The page is written from the copies only, so every
 number in it is traceable to the committed summary.json; rerunning with --summary pointing at the committed copy
 regenerates the page from what is committed. Sections about a time horizon (the horizon paragraph and its cut table,
 'out of reach at this horizon', the Hessian at the stop) appear only for a campaign with `dynamics.t_max` (and
-`analysis.hessian`). Python 3 standard library only.
+`analysis.hessian`). A report that wrote laws.json (docs/laws.md) adds a section of the laws of the certified time: per
+point the median and the Hill tail exponent (top 10%, and top 1% where n >= 1e5) with their intervals, per depth the
+slope of the median against init.scale. Python 3 standard library only.
 """
 import argparse, json, os, shutil, sys
 
@@ -109,14 +111,50 @@ def describe_problem(c, path):
 
 
 def copy_figures(report, figdir):
-    """The figures are the report's of this summary only: drop those of an earlier run first."""
+    """The figures (and laws.json) are the report's of this summary only: drop those of an earlier run first."""
     os.makedirs(figdir, exist_ok=True)
     for name in os.listdir(figdir):
-        if name.endswith((".png", ".svg")):
+        if name.endswith((".png", ".svg")) or name == "laws.json":
             os.remove(os.path.join(figdir, name))
     for name in sorted(os.listdir(report)):
-        if name.endswith((".png", ".svg")):
+        if name.endswith((".png", ".svg")) or name == "laws.json":
             shutil.copyfile(os.path.join(report, name), os.path.join(figdir, name))
+
+
+def interval(e, digits=3):
+    """An estimate with its 95% interval, or a dash."""
+    if not e:
+        return "–"
+    v = e.get("alpha", e.get("median"))
+    return f"{fmt(v, digits)} [{fmt(e['low'], digits)}, {fmt(e['high'], digits)}]"
+
+
+def write_laws(w, laws, lawsfile, pts):
+    """The laws of the certified time per point and across scales, from the report's laws.json (committed beside)."""
+    w("## Laws of the certified time (from `sweep report`'s laws.json)\n")
+    w(f"Read from [`{lawsfile}`]({lawsfile}) (docs/laws.md defines each: the median with its distribution-free 95% "
+      "interval, the Hill estimate of the tail exponent α of P(t_global > t) with its 95% interval from the top 10% of "
+      "the samples, and, where n ≥ 10⁵, from the top 1%; with aggregate storage all three are read from the binned "
+      "times within the bounds docs/laws.md states). Where the top-10% and top-1% estimates differ by more than their "
+      "intervals, the tail is not Pareto over the top 10%, and neither number is an asymptotic exponent.\n")
+    w("| H | init.scale | n | median t_global [95%] | α̂, top 10% [95%] | α̂, top 1% [95%] |")
+    w("|---|---|---|---|---|---|")
+    for lp in laws.get("points", []):
+        H, sc = key(pts[lp["point"]])
+        w(f"| {H} | {num(sc)} | {lp.get('samples')} | {interval(lp.get('median_global'), 4)} | "
+          f"{interval(lp.get('hill_global'))} | {interval(lp.get('hill_global_deep'))} |")
+    fits = [g for g in laws.get("groups", []) if (g.get("global") or {}).get("slope") is not None]
+    if fits:
+        w("\nThe median t_global against init.scale, per depth: a weighted least-squares slope of ln(median) on ln(scale) over "
+          "the scales named, with its 95% interval (widened by the Birge ratio when the medians scatter more than their "
+          "intervals allow; χ² with its degrees of freedom says how much):\n")
+        w("| group | scales | slope [95%] | χ² (dof) |")
+        w("|---|---|---|---|")
+        for g in fits:
+            f = g["global"]
+            w(f"| {g['group']} | {', '.join(num(x) for x in g.get('fit_scales', []))} | {fmt(f['slope'])} "
+              f"[{fmt(f['slope_low'])}, {fmt(f['slope_high'])}] | {fmt(f['chi_square'])} ({f['dof']}) |")
+    w("")
 
 
 def main():
@@ -275,6 +313,10 @@ def main():
         groups.setdefault((p.get("target") or {}).get("stopped"), []).append(p)
     if groups:
         write_reading(w, groups, pts, s, horizon)
+
+    lawsfile = os.path.join(figdir, "laws.json")
+    if os.path.exists(lawsfile):
+        write_laws(w, json.load(open(lawsfile)), "/".join(x for x in ("results", figsub, "laws.json") if x), pts)
 
     if figures:
         w("## Figures (from `sweep report`)\n")
