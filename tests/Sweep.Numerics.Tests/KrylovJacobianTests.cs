@@ -101,9 +101,16 @@ public class KrylovJacobianTests
             krylov.SolveShifted(30, x1, default);
         }
         Work();   // JIT outside the measurement
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++) Work();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // A per-call allocation shows in every batch; the runtime's own one-time work while it re-compiles hot methods in
+        // the background (seen once on a loaded machine: 6 640 bytes in one batch) does not, so some batch must be clean.
+        var batches = new List<long>();
+        for (int b = 0; b < 4 && (batches.Count == 0 || batches[^1] != 0); b++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5; i++) Work();
+            batches.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.True(batches[^1] == 0, $"bytes allocated per batch of five: {string.Join(", ", batches)}");
         Assert.True(x1.All(double.IsFinite));
         // 192 parameters: dense by default, matrix-free when the limit is lowered; 640 parameters: matrix-free.
         Assert.False(new RadauIIA5(p, 1e-8, 1e-10, 1, 10).MatrixFree);

@@ -63,8 +63,14 @@ public class LossGradientTests
         var w = TestProblems.RandomWeights(problem, 0.5, 1);
         var g = new double[w.Length];
         lg.Evaluate(w, g);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) lg.Evaluate(w, g);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // As in KrylovJacobianTests: a per-call allocation shows in every batch, the runtime's one-time work does not.
+        var batches = new List<long>();
+        for (int b = 0; b < 4 && (batches.Count == 0 || batches[^1] != 0); b++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 100; i++) lg.Evaluate(w, g);
+            batches.Add(GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.True(batches[^1] == 0, $"bytes allocated per batch of 100: {string.Join(", ", batches)}");
     }
 }
