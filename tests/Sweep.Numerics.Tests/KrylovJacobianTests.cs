@@ -101,8 +101,9 @@ public class KrylovJacobianTests
             krylov.SolveShifted(30, x1, default);
         }
         Work();   // JIT outside the measurement
-        // A per-call allocation shows in every batch; the runtime's own one-time work while it re-compiles hot methods in
-        // the background (seen once on a loaded machine: 6 640 bytes in one batch) does not, so some batch must be clean.
+        // A per-call allocation shows in every batch; a one-time allocation does not (seen once on a loaded fresh-clone
+        // run: 6 640 bytes in the only batch; not reproduced, most likely the runtime's tiered re-compilation of a hot
+        // method on this thread), so some batch must be clean.
         var batches = new List<long>();
         for (int b = 0; b < 4 && (batches.Count == 0 || batches[^1] != 0); b++)
         {

@@ -63,7 +63,7 @@ public class LossGradientTests
         var w = TestProblems.RandomWeights(problem, 0.5, 1);
         var g = new double[w.Length];
         lg.Evaluate(w, g);
-        // As in KrylovJacobianTests: a per-call allocation shows in every batch, the runtime's one-time work does not.
+        // As in KrylovJacobianTests: a per-call allocation shows in every batch, a one-time allocation does not.
         var batches = new List<long>();
         for (int b = 0; b < 4 && (batches.Count == 0 || batches[^1] != 0); b++)
         {
