@@ -23,6 +23,9 @@ public static class WorkerCommand
     /// <summary>How long a stopping worker spends leaving the cluster gracefully before it stops anyway.</summary>
     internal static readonly TimeSpan LeaveLimit = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long after SIGINT or SIGTERM a worker that has not stopped exits anyway (its graceful leave takes at most <see cref="LeaveLimit"/>).</summary>
+    internal static readonly TimeSpan ForcedExitAfter = TimeSpan.FromSeconds(15);
+
     /// <summary>How long a refused worker waits before it tries the seed again (another campaign may be running there).</summary>
     private static readonly TimeSpan RefusedPause = TimeSpan.FromSeconds(3);
 
@@ -63,6 +66,16 @@ public static class WorkerCommand
             catch (ObjectDisposedException) { }     // the command has returned already
         }, TaskScheduler.Default);
         var stop = stopping.Token;
+        // Stopping is bounded: a node start or leave that does not observe the signal must not keep the worker running.
+        // A second signal, or ForcedExitAfter after the first, ends the process with the signal's code; the worker holds no
+        // results of its own (the coordinator re-leases the shards it had).
+        _ = interrupt.First.ContinueWith(async first =>
+        {
+            await Task.WhenAny(Task.Delay(ForcedExitAfter), interrupt.Second);
+            var signal = first.Result;
+            Console.Error.WriteLine($"{signal}: left the cluster without waiting for the node to stop (a second signal, or {ForcedExitAfter.TotalSeconds:0} s)");
+            Environment.Exit(signal == System.Runtime.InteropServices.PosixSignal.SIGINT ? 130 : 143);
+        }, TaskScheduler.Default).Unwrap();
 
         bool joinedOnce = false;
         // --join-timeout bounds every stretch without this worker's coordinator: before the first join, and after losing
