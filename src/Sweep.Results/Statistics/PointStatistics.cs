@@ -194,24 +194,8 @@ public sealed class PointStatistics
             for (int i = 0; i < status.Length; i++) status[i] = r.ReadInt64();
             double firstBudgetStop = r.ReadDouble();
             for (int i = 0; i < outcomes.Length; i++) outcomes[i] = r.ReadInt64();
-            var labels = new Dictionary<string, (long, double)>(StringComparer.Ordinal);
-            int n = r.Read7BitEncodedInt();
-            for (int i = 0; i < n; i++)
-            {
-                string label = r.ReadString();
-                long c = r.ReadInt64();
-                if (c <= 0 || !labels.TryAdd(label, (c, r.ReadDouble()))) throw new InvalidDataException("a label count is damaged");
-            }
-            var hessian = new Dictionary<string, (long, long, long, long)>(StringComparer.Ordinal);
-            int nh = r.Read7BitEncodedInt();
-            for (int i = 0; i < nh; i++)
-            {
-                string label = r.ReadString();
-                long strict = r.ReadInt64(), nonStrict = r.ReadInt64(), strictLimit = r.ReadInt64(), nonStrictLimit = r.ReadInt64();
-                if (strict < 0 || nonStrict < 0 || strictLimit < 0 || nonStrictLimit < 0 || !labels.TryGetValue(label, out var l)
-                    || strict + nonStrict + strictLimit + nonStrictLimit > l.Item1 || !hessian.TryAdd(label, (strict, nonStrict, strictLimit, nonStrictLimit)))
-                    throw new InvalidDataException("a Hessian count is damaged");
-            }
+            var labels = ReadLabels(r);
+            var hessian = ReadHessianCounts(r, labels, limitCounts: true);
             var hit = CensoredQuantiles.Read(r, horizon);
             var global = CensoredQuantiles.Read(r, horizon);
             var itineraries = ItineraryStatistics.Read(r, hit.Scale);
@@ -222,11 +206,7 @@ public sealed class PointStatistics
                 || itineraries.Count > nonDiverged || tails.Folded != count || !(firstBudgetStop >= 0))
                 throw new InvalidDataException("its counts do not add up");
             var s = new PointStatistics(point, "", false, hit, global) { Count = count, _firstBudgetStop = firstBudgetStop, _itineraries = itineraries, _tails = tails, _exactPart = true };
-            status.CopyTo(s._status, 0);
-            outcomes.CopyTo(s._outcomes, 0);
-            foreach (var (k, v) in labels) s._labels[k] = v;
-            foreach (var (k, v) in hessian) s._hessian[k] = v;
-            return s;
+            return s.Filled(status, outcomes, labels, hessian);
         }
         catch (EndOfStreamException e) { throw new InvalidDataException("it ends early", e); }
     }
@@ -291,42 +271,61 @@ public sealed class PointStatistics
             double firstBudgetStop = format == BudgetFormat ? r.ReadDouble() : double.PositiveInfinity;
             if (format == BudgetFormat && !(firstBudgetStop >= 0)) throw new InvalidDataException("the first budget stop is damaged");
             for (int i = 0; i < outcomes.Length; i++) outcomes[i] = r.ReadInt64();
-            var labels = new Dictionary<string, (long, double)>(StringComparer.Ordinal);
-            int n = r.Read7BitEncodedInt();
-            for (int i = 0; i < n; i++)
-            {
-                string label = r.ReadString();
-                long c = r.ReadInt64();
-                if (c <= 0 || !labels.TryAdd(label, (c, r.ReadDouble()))) throw new InvalidDataException("a label count is damaged");
-            }
+            var labels = ReadLabels(r);
             var hit = CensoredQuantiles.ReadHistogram(r, horizon);
             var global = CensoredQuantiles.ReadHistogram(r, horizon);
-            var hessian = new Dictionary<string, (long, long, long, long)>(StringComparer.Ordinal);
-            int nh = r.Read7BitEncodedInt();
-            for (int i = 0; i < nh; i++)
-            {
-                string label = r.ReadString();
-                long strict = r.ReadInt64(), nonStrict = r.ReadInt64();
-                long strictLimit = limit ? r.ReadInt64() : 0, nonStrictLimit = limit ? r.ReadInt64() : 0;
-                if (strict < 0 || nonStrict < 0 || strictLimit < 0 || nonStrictLimit < 0 || !labels.TryGetValue(label, out var l)
-                    || strict + nonStrict + strictLimit + nonStrictLimit > l.Item1 || !hessian.TryAdd(label, (strict, nonStrict, strictLimit, nonStrictLimit)))
-                    throw new InvalidDataException("a Hessian count is damaged");
-            }
+            var hessian = ReadHessianCounts(r, labels, limitCounts: limit);
             long nonDiverged = count - outcomes[(int)Outcome.Diverged];
             if (r.BaseStream.Position != data.Length || count < 0 || status.Any(c => c < 0) || outcomes.Any(c => c < 0) || status.Sum() != count || outcomes.Sum() != count
                 || labels.Values.Sum(v => v.Item1) != nonDiverged || hit.Total != nonDiverged || global.Total != nonDiverged)
                 throw new InvalidDataException("its counts do not add up");
             var s = new PointStatistics(point, "", false, hit, global) { Count = count, _firstBudgetStop = firstBudgetStop };
-            status.CopyTo(s._status, 0);
-            outcomes.CopyTo(s._outcomes, 0);
-            foreach (var (k, v) in labels) s._labels[k] = v;
-            foreach (var (k, v) in hessian) s._hessian[k] = v;
-            return s;
+            return s.Filled(status, outcomes, labels, hessian);
         }
         catch (EndOfStreamException e) { throw new InvalidDataException("it ends early", e); }
     }
 
     private const byte EncodingFormat = 1, BudgetFormat = 2, LimitFormats = 2;
+
+    // The parts both decoders read alike: label counts with their critical values, and the Hessian counts per label (the
+    // two at-the-limit counts present when limitCounts), each checked against the labels.
+    private static Dictionary<string, (long, double)> ReadLabels(BinaryReader r)
+    {
+        var labels = new Dictionary<string, (long, double)>(StringComparer.Ordinal);
+        int n = r.Read7BitEncodedInt();
+        for (int i = 0; i < n; i++)
+        {
+            string label = r.ReadString();
+            long c = r.ReadInt64();
+            if (c <= 0 || !labels.TryAdd(label, (c, r.ReadDouble()))) throw new InvalidDataException("a label count is damaged");
+        }
+        return labels;
+    }
+
+    private static Dictionary<string, (long, long, long, long)> ReadHessianCounts(BinaryReader r, Dictionary<string, (long, double)> labels, bool limitCounts)
+    {
+        var hessian = new Dictionary<string, (long, long, long, long)>(StringComparer.Ordinal);
+        int nh = r.Read7BitEncodedInt();
+        for (int i = 0; i < nh; i++)
+        {
+            string label = r.ReadString();
+            long strict = r.ReadInt64(), nonStrict = r.ReadInt64();
+            long strictLimit = limitCounts ? r.ReadInt64() : 0, nonStrictLimit = limitCounts ? r.ReadInt64() : 0;
+            if (strict < 0 || nonStrict < 0 || strictLimit < 0 || nonStrictLimit < 0 || !labels.TryGetValue(label, out var l)
+                || strict + nonStrict + strictLimit + nonStrictLimit > l.Item1 || !hessian.TryAdd(label, (strict, nonStrict, strictLimit, nonStrictLimit)))
+                throw new InvalidDataException("a Hessian count is damaged");
+        }
+        return hessian;
+    }
+
+    private PointStatistics Filled(long[] status, long[] outcomes, Dictionary<string, (long, double)> labels, Dictionary<string, (long, long, long, long)> hessian)
+    {
+        status.CopyTo(_status, 0);
+        outcomes.CopyTo(_outcomes, 0);
+        foreach (var (k, v) in labels) _labels[k] = v;
+        foreach (var (k, v) in hessian) _hessian[k] = v;
+        return this;
+    }
 
     /// <summary>The statistics; without <paramref name="quantiles"/> the time quantiles are left out (null), for cheap live views.</summary>
     public PointSummary Summarize(bool quantiles = true)
