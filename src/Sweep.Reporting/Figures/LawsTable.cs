@@ -33,7 +33,7 @@ public static class LawsTable
         var g = s.Global(p.Index).ToList();
         var e = s.Escape(p.Index).ToList();
         var (steps, until) = SurvivalCurve.Compute(g);
-        return new(p.Index, string.Join(", ", p.Params.Select(kv => $"{kv.Key} = {kv.Value?.ToJsonString()}")), g.Count,
+        return new(p.Index, ParamText(p), g.Count,
             double.IsFinite(until) ? until : null, steps.Count > 0 ? steps[^1].Share : null,
             e.Count > 0 ? MedianInterval.Compute(e) : null, MedianInterval.Compute(g), HillEstimator.Compute(g), e.Count > 0 ? HillEstimator.Compute(e) : null)
         {
@@ -48,7 +48,7 @@ public static class LawsTable
     /// </summary>
     public static PointLaws Point(CampaignPoint p, BinnedEventTimes? g)
     {
-        string param = string.Join(", ", p.Params.Select(kv => $"{kv.Key} = {kv.Value?.ToJsonString()}"));
+        string param = ParamText(p);
         if (g is null) return new(p.Index, param, 0, null, null, null, null, null, null) { Times = BinnedTimes };
         var (steps, until) = SurvivalCurve.Compute(g);
         return new(p.Index, param, g.N, double.IsFinite(until) ? until : null, steps.Count > 0 ? steps[^1].Share : null,
@@ -58,6 +58,8 @@ public static class LawsTable
             Times = BinnedTimes,
         };
     }
+
+    private static string ParamText(CampaignPoint p) => string.Join(", ", p.Params.Select(kv => $"{kv.Key} = {kv.Value?.ToJsonString()}"));
 
     public static List<GroupLaws> Groups(Campaign campaign, IReadOnlyList<PointLaws> laws) =>
         LawSamples.ScaleGroups(campaign).Select(group =>

@@ -170,11 +170,7 @@ public static class HillEstimator
             // The top k − above samples of the threshold's own bin stand at the threshold: a log term of 0.
             if (i < j) sum += count * Math.Log(BinnedEventTimes.Representative(low, high) / threshold);
         }
-        if (!(sum > 0)) return null;
-        double alpha = kk / sum;
-        double lo = MathNet.Numerics.Distributions.Gamma.InvCDF(kk, 1, 0.025) / sum;
-        double hi = MathNet.Numerics.Distributions.Gamma.InvCDF(kk, 1, 0.975) / sum;
-        return new(kk, n, alpha, lo, hi, threshold) { LogSpread = spread };
+        return FromLogSum(kk, n, sum, threshold) is { } e ? e with { LogSpread = spread } : null;
     }
 
     public static Estimate? Compute(IReadOnlyCollection<EventTime> times, int? k = null)
@@ -188,11 +184,16 @@ public static class HillEstimator
         if (!(threshold > 0)) return null;
         double sum = 0;
         for (int i = 0; i < kk; i++) sum += Math.Log(sorted[i] / threshold);
+        return FromLogSum(kk, n, sum, threshold);
+    }
+
+    /// <summary>α̂ = k / Σ ln(X/X₍n−k₎) with its exact interval under the Pareto model (k·γ̂/γ ~ Gamma(k, 1)); null when the sum is not positive.</summary>
+    private static Estimate? FromLogSum(int k, long n, double sum, double threshold)
+    {
         if (!(sum > 0)) return null;
-        double alpha = kk / sum;
-        double lo = MathNet.Numerics.Distributions.Gamma.InvCDF(kk, 1, 0.025) / sum;
-        double hi = MathNet.Numerics.Distributions.Gamma.InvCDF(kk, 1, 0.975) / sum;
-        return new(kk, n, alpha, lo, hi, threshold);
+        double lo = MathNet.Numerics.Distributions.Gamma.InvCDF(k, 1, 0.025) / sum;
+        double hi = MathNet.Numerics.Distributions.Gamma.InvCDF(k, 1, 0.975) / sum;
+        return new(k, n, k / sum, lo, hi, threshold);
     }
 }
 
