@@ -7,16 +7,26 @@ namespace Sweep.Cli;
 
 public static class Program
 {
+    private static OutOfMemoryWatch? _outOfMemory;
+
+    /// <summary>True once, for the first line that says why the process failed: no second line follows it (<see cref="OutOfMemoryWatch"/>).</summary>
+    internal static bool ClaimFailureLine() => _outOfMemory?.ClaimFailureLine() ?? true;
+
     public static async Task<int> Main(string[] args)
     {
         // The standard streams first: each takes a descriptor, and a failure must still be able to say so.
         var stderr = Console.Error;
         _ = Console.Out;
+        // Memory that runs out anywhere, even where a runtime's or an actor system's thread swallows it, ends the process.
+        var outOfMemory = _outOfMemory = new OutOfMemoryWatch(Console.OpenStandardError(), OutOfMemoryWatch.ExitNow, OutOfMemoryWatch.Grace);
         // A failure on another thread (an actor system's, a timer's) is one line and exit 1 too, never an abort (134).
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
         {
-            try { stderr.WriteLine($"error: {OneLine(e.ExceptionObject as Exception)}"); stderr.Flush(); }
-            catch (Exception) { }
+            if (outOfMemory.ClaimFailureLine())
+            {
+                try { stderr.WriteLine($"error: {OneLine(e.ExceptionObject as Exception)}"); stderr.Flush(); }
+                catch (Exception) { }
+            }
             Environment.Exit(1);
         };
         if (ResourceLimits.OpenFilesProblem() is { } limit)
@@ -57,7 +67,10 @@ public static class Program
             // Everything else is a failure.
             try { Log.Error(e, "sweep failed"); } catch (Exception) { }
             string where = SweepLogging.Destination == "stderr" ? "" : $" (details in the log under {UserError.Printable(SweepLogging.Destination)})";
-            try { stderr.WriteLine($"error: {OneLine(e)}{where}"); } catch (Exception) { }
+            if (outOfMemory.ClaimFailureLine())
+            {
+                try { stderr.WriteLine($"error: {OneLine(e)}{where}"); } catch (Exception) { }
+            }
             return 1;
         }
         finally

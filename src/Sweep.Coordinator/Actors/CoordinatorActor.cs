@@ -182,6 +182,18 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     public static Props Props(Campaign campaign, CampaignStore store, IActorRef aggregator, CoordinatorOptions options) =>
         Akka.Actor.Props.Create(() => new CoordinatorActor(campaign, store, aggregator, options)).WithDispatcher(CoordinatorHosting.StoreDispatcher);
 
+    // A failure the store writer did not catch ends the campaign with its message: restarted, the writer would have
+    // dropped the shards it held uncommitted, and their workers' answers with them.
+    protected override SupervisorStrategy SupervisorStrategy()
+    {
+        var (self, dir) = (Self, _options.OutputDirectory);
+        return new OneForOneStrategy(e =>
+        {
+            self.Tell(new StoreFailed($"cannot store results in '{dir}': {Exhausted.Describe(e)}"));
+            return Directive.Stop;
+        });
+    }
+
     protected override void PreStart()
     {
         _writer = Context.ActorOf(Akka.Actor.Props.Create(() => new StoreWriterActor(_campaign, _store, _options.OutputDirectory)).WithDispatcher(CoordinatorHosting.StoreDispatcher), "store");

@@ -90,6 +90,18 @@ internal sealed class StoreWriterActor : ReceiveActor
         Receive<LiveSummary>(l => _csv.Forward(l));
     }
 
+    // A failure the samples.csv actor did not catch (memory that ran out in any handler, say) ends the campaign with its
+    // message: restarted, the actor would have lost its place in the stream and failed later with a misleading one.
+    protected override SupervisorStrategy SupervisorStrategy()
+    {
+        var (coordinator, dir) = (Context.Parent, _outputDirectory);
+        return new OneForOneStrategy(e =>
+        {
+            coordinator.Tell(new StoreFailed($"cannot write outputs to '{dir}': {Exhausted.Describe(e)}"));
+            return Directive.Stop;
+        });
+    }
+
     // The stream starts from the shards stored before this run's first commit, read here on the writer's own thread;
     // every later shard reaches it as a StreamShard.
     protected override void PreStart()
