@@ -248,6 +248,22 @@ public sealed class CoordinatorActorTests
         Assert.Contains("Object reference", failed.Message);
         Assert.Equal(0, store.SampleCount());
     }
+
+    [Fact]
+    public async Task A_failure_the_coordinator_does_not_catch_ends_the_wait_for_the_campaign_with_its_message()
+    {
+        // A prefix report for a point the campaign does not have: an index out of range in the coordinator's own handler.
+        var (campaign, store, kit, _) = await Start();
+        using var _ = store;
+        await using var __ = kit;
+        kit.Node.Coordinator.Tell(NotifyWhenFinished.Instance, kit.TestActor);
+        var target = new SampleTarget(TargetKind.SaddleUpper95, 1e-5);
+        var state = new Sweep.Results.Statistics.TargetState(target, 10, 0, 10, 0, 0.3, 0.3, null, 100);
+        kit.Node.Coordinator.Tell(new PrefixAdvanced(campaign.Points.Count + 7, 1, state, 100));
+        var failed = kit.ExpectMsg<CampaignFailed>(Wait);
+        Assert.StartsWith("the coordinator failed: ", failed.Message);
+        Assert.Contains("out of range", failed.Message);
+    }
 }
 
 /// <summary>The node configuration that <see cref="SweepNodeHosting.AddSweepNode"/> produces.</summary>

@@ -194,6 +194,14 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         });
     }
 
+    // A failure the coordinator itself did not catch: Akka restarts it from the store, but whoever waits for the campaign
+    // (the run command) would wait forever. The campaign ends with the failure's message instead; the store resumes.
+    protected override void PreRestart(Exception reason, object message)
+    {
+        if (_finished is null && _failed is null) Fail($"the coordinator failed: {Exhausted.Describe(reason)}");
+        base.PreRestart(reason, message);
+    }
+
     protected override void PreStart()
     {
         _writer = Context.ActorOf(Akka.Actor.Props.Create(() => new StoreWriterActor(_campaign, _store, _options.OutputDirectory)).WithDispatcher(CoordinatorHosting.StoreDispatcher), "store");
