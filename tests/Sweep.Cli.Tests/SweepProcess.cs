@@ -14,6 +14,11 @@ internal sealed class SweepProcess : IDisposable
 
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "sweep.dll");
 
+    // A test run started as a background job of a non-interactive shell (`dotnet test … &`) ignores SIGINT, and so would
+    // every child: the .NET runtime leaves an inherited SIG_IGN alone, as a background job should, and a worker sent
+    // SIGINT would never stop. The children start with SIGINT's default disposition instead, as from a terminal.
+    static SweepProcess() => Signals.UnignoreInterrupt();
+
     public static SweepProcess Start(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
