@@ -69,11 +69,16 @@ public class ItineraryTests
         {
             var solver = new TrajectorySolver(problem, init, new GradientFlowSettings(tMax, 1e-8, 1e-10), Stop with { Until = Until.Converged }, lanes: 1, analysis: Recorded);
             solver.Solve(1, 0, 0);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            var r = solver.Solve(1, 0, 0);
-            long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.True(r.Steps > (tMax > 100 ? 1000 : 10));
-            return bytes;
+            // The least of three solves: a per-step allocation shows in each, a one-time one of the runtime in one at most.
+            long least = long.MaxValue;
+            for (int run = 0; run < 3; run++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                var r = solver.Solve(1, 0, 0);
+                least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+                Assert.True(r.Steps > (tMax > 100 ? 1000 : 10));
+            }
+            return least;
         }
         long shortRun = Allocated(30), longRun = Allocated(1500);
         Assert.True(longRun - shortRun < 4096, $"{shortRun} bytes for the short solve, {longRun} for the long one");

@@ -41,10 +41,18 @@ public class LaneDriverTests
             TrajectoryStart start = (i, w) => { init.Draw(problem, 1, 0, i, w); return null; };
             TrajectoryFinish finish = (int _, in IntegrationResult r, ReadOnlySpan<double> _) => steps += r.Steps;
             integrator.Run(2 * lanes, start, finish);
-            steps = 0;
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            integrator.Run(2 * lanes, start, finish);
-            return (GC.GetAllocatedBytesForCurrentThread() - before, steps);
+            // The least of three runs: a per-step allocation shows in every run, a one-time one of the runtime on this
+            // thread (tiered re-compilation, seen in the zero-allocation tests on a loaded machine) in one at most.
+            long least = long.MaxValue, perRun = 0;
+            for (int run = 0; run < 3; run++)
+            {
+                steps = 0;
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                integrator.Run(2 * lanes, start, finish);
+                least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+                perRun = steps;
+            }
+            return (least, perRun);
         }
         var (shortRun, longRun) = (Allocated(name == "flow" ? 30 : 200), Allocated(name == "flow" ? 1500 : 2000));
         Assert.True(longRun.Steps > 3 * shortRun.Steps, $"{shortRun.Steps} and {longRun.Steps} steps");
