@@ -189,7 +189,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         var (self, dir) = (Self, _options.OutputDirectory);
         return new OneForOneStrategy(e =>
         {
-            self.Tell(new StoreFailed($"cannot store results in '{dir}': {Exhausted.Describe(e)}"));
+            self.Tell(new StoreFailed($"cannot store results in '{dir}': {ActorFailure.Describe(e)}"));
             return Directive.Stop;
         });
     }
@@ -198,7 +198,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     // (the run command) would wait forever. The campaign ends with the failure's message instead; the store resumes.
     protected override void PreRestart(Exception reason, object message)
     {
-        if (_finished is null && _failed is null) Fail($"the coordinator failed: {Exhausted.Describe(reason)}");
+        if (_finished is null && _failed is null) Fail($"the coordinator failed: {ActorFailure.Describe(reason)}");
         base.PreRestart(reason, message);
     }
 

@@ -97,7 +97,7 @@ internal sealed class StoreWriterActor : ReceiveActor
         var (coordinator, dir) = (Context.Parent, _outputDirectory);
         return new OneForOneStrategy(e =>
         {
-            coordinator.Tell(new StoreFailed($"cannot write outputs to '{dir}': {Exhausted.Describe(e)}"));
+            coordinator.Tell(new StoreFailed($"cannot write outputs to '{dir}': {ActorFailure.Describe(e)}"));
             return Directive.Stop;
         });
     }
