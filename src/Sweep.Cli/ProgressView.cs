@@ -67,11 +67,24 @@ public sealed class ProgressView(IActorRef aggregator)
             var shown = string.Join(" ", targets.Select((t, i) => (t, i)).Where(x => x.t is not null).OrderBy(x => x.t!.Stopped is null ? 0 : 1).Take(8).Select(x =>
                 $"p{x.i}:{Display.Short(x.t!.Current)}{(x.t.Stopped switch { StopReason.TargetMet => "=", StopReason.OutOfReach => "x", StopReason.Budget => "$", _ => $"~{x.t.ToGo}" })}"));
             if (targets.Count > 8) shown += " …";
-            return $"{p.Done} samples, {targets.Count - open}/{targets.Count} points stopped  {rate:0.0}/s  bound (target {(targets.FirstOrDefault(t => t is not null)?.Target.Bound is { } b ? Display.Short(b) : "-")}): {shown}";
+            // With points whose cost is not known yet, their work is missing: the time is a lower bound.
+            string workEta = WorkEta(p) is { } t ? $"  ETA {(p.WorkUnknownPoints == 0 ? "≈" : ">")} {Eta(t)}" : "";
+            return $"{p.Done} samples, {targets.Count - open}/{targets.Count} points stopped  {rate:0.0}/s{workEta}  bound (target {(targets.FirstOrDefault(t => t is not null)?.Target.Bound is { } b ? Display.Short(b) : "-")}): {shown}";
         }
         return $"{p.Done}/{p.Total} samples ({100.0 * p.Done / Math.Max(1, p.Total):0.0}%)  {rate:0.0}/s  ETA {eta}  saddle mass {saddle}";
     }
 
+
+    /// <summary>
+    /// With a target, the time to go by work, not samples (a deep point's sample costs a hundred shallow ones): the work to
+    /// go over this run's rate of work; projected, as the samples to go are. Null before any work is done or known to go.
+    /// </summary>
+    public static TimeSpan? WorkEta(Progress p)
+    {
+        double elapsed = (DateTime.UtcNow - p.StartedUtc).TotalSeconds;
+        if (p.WorkToGo <= 0 || p.WorkDone <= 0 || elapsed <= 0) return null;
+        return TimeSpan.FromSeconds(Math.Min(p.WorkToGo / (p.WorkDone / elapsed), 1e9));     // 30 years: no guide beyond
+    }
 
     /// <summary>hh:mm:ss, with days in front when a campaign has that long to go (30 h is "1d 06:00:00", not "06:00:00").</summary>
     public static string Eta(TimeSpan t) => t.TotalDays >= 1 ? $"{(int)t.TotalDays}d {t:hh\\:mm\\:ss}" : t.ToString(@"hh\:mm\:ss");

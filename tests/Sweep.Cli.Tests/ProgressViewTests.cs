@@ -25,4 +25,23 @@ public class ProgressViewTargetTests
         Assert.Contains("p9:0.003~4321 p0:0.003=", line);
         Assert.DoesNotContain("p8:", line);
     }
+
+    [Fact]
+    public void With_a_target_the_time_to_go_is_the_work_to_go_over_this_runs_rate_of_work()
+    {
+        var target = new Sweep.Campaigns.SampleTarget(Sweep.Campaigns.TargetKind.SaddleUpper95, 1e-5);
+        Sweep.Results.Statistics.TargetState?[] targets = [new(target, 1000, 0, 1000, 0, 3e-3, 3e-3, null, 4321)];
+        // 1 000 units of work in the 1 000 s since the run started, 7 200 to go: two hours (a slow test adds seconds).
+        var p = new Sweep.Coordinator.Actors.Progress(10_000, 100_000, [], DateTime.UtcNow.AddSeconds(-1000), 0) { Targets = targets, WorkDone = 1000, WorkToGo = 7200 };
+        var eta = ProgressView.WorkEta(p)!.Value.TotalSeconds;
+        Assert.InRange(eta, 7200, 7300);
+        var view = new ProgressView(Akka.Actor.ActorRefs.Nobody);
+        Assert.Contains("ETA ≈ 02:0", view.Format(p));
+        // An open point whose cost is not known yet: its work is missing, so the time is a lower bound.
+        Assert.Contains("ETA > 02:0", view.Format(p with { WorkUnknownPoints = 1 }));
+        // No work known to go, or none done yet: no time is made up.
+        Assert.Null(ProgressView.WorkEta(p with { WorkToGo = 0 }));
+        Assert.Null(ProgressView.WorkEta(p with { WorkDone = 0 }));
+        Assert.DoesNotContain("ETA", view.Format(p with { WorkDone = 0 }));
+    }
 }

@@ -4,6 +4,7 @@ using Sweep.Results.Output;
 using Sweep.Results.Statistics;
 using Sweep.Messages;
 using Sweep.Results;
+using Sweep.Coordinator.Planning;
 
 namespace Sweep.Coordinator.Actors;
 
@@ -30,6 +31,14 @@ public sealed record Progress(long Done, long Total, IReadOnlyList<PointSummary>
 {
     /// <summary>With a target: per point, its state against it (from its complete prefix), else null.</summary>
     public IReadOnlyList<TargetState?>? Targets { get; init; }
+
+    /// <summary>
+    /// With a target: the work this run has done and the work to go (<see cref="Planning.WorkToGo"/>); the latter a lower
+    /// bound while <see cref="WorkUnknownPoints"/> open points' cost is not known yet.
+    /// </summary>
+    public double WorkDone { get; init; }
+    public double WorkToGo { get; init; }
+    public int WorkUnknownPoints { get; init; }
 }
 
 /// <summary>
@@ -52,9 +61,26 @@ public sealed class AggregatorActor : ReceiveActor
             else foreach (var s in m.Samples) stats[s.Point].Add(s);
         });
         var targets = campaign.Target is null ? null : campaign.Points.Select(_ => (TargetState?)null).ToArray();
-        Receive<PrefixAdvanced>(a => { if (targets is not null) targets[a.Point] = a.State; });
-        Receive<GetProgress>(q => Sender.Tell(new Progress(stats.Sum(s => (long)s.Count), campaign.TotalSamples,
-            stats.Select(s => s.Summarize(q.HitQuantiles)).ToList(), started, doneAtStart) { Targets = targets?.ToArray() }));
+        // Per point the cost of a sample (the allocation's flop model over its prefix's counts) and its count at start.
+        var costs = campaign.Points.Select(_ => double.NaN).ToArray();
+        var countsAtStart = stats.Select(s => (long)s.Count).ToArray();
+        Receive<PrefixAdvanced>(a =>
+        {
+            if (targets is null) return;
+            targets[a.Point] = a.State;
+            costs[a.Point] = SampleCost.PerSample(a.EvaluationsPerSample, a.HessiansPerSample, campaign.Points[a.Point].Problem.Shape.ParameterCount);
+        });
+        Receive<GetProgress>(q =>
+        {
+            var (workDone, workToGo, unknown) = targets is null ? (0, 0, 0) : WorkToGo.Estimate(stats.Select(s => (long)s.Count).ToArray(), countsAtStart, costs, targets);
+            Sender.Tell(new Progress(stats.Sum(s => (long)s.Count), campaign.TotalSamples, stats.Select(s => s.Summarize(q.HitQuantiles)).ToList(), started, doneAtStart)
+            {
+                Targets = targets?.ToArray(),
+                WorkDone = workDone,
+                WorkToGo = workToGo,
+                WorkUnknownPoints = unknown,
+            });
+        });
         Receive<BuildLiveSummary>(_ => Sender.Tell(new LiveSummary(OutputWriter.Summary(campaign, stats, stats.Sum(s => (long)s.Count), complete: false, targets?.ToArray(), markApproximate: true))));
     }
 }
