@@ -17,7 +17,7 @@ namespace Sweep.Results.Output;
 public sealed record ShardOutput(byte[] Statistics, long Evaluations, byte[]? Blob, byte[]? Csv, byte[]? Exact = null, long Hessians = 0, long HessianSamples = 0)
 {
     /// <param name="horizon">The point's t_max or max_iters: sizes the statistics' time histograms, as the store's.</param>
-    /// <param name="aggregate">Aggregate storage: statistics and evaluations only.</param>
+    /// <param name="aggregate">Aggregate storage: statistics and the cost counts (gradient evaluations, Hessians) only.</param>
     public static ShardOutput Encode(IReadOnlyList<SampleRecord> samples, int point, double horizon, bool aggregate, CsvLayout? layout = null)
     {
         long evaluations = 0, hessians = 0, hessianSamples = 0;
@@ -26,7 +26,7 @@ public sealed record ShardOutput(byte[] Statistics, long Evaluations, byte[]? Bl
             evaluations += s.RhsEvaluations;
             if (s.HessianEvaluations >= 0) { hessians += s.HessianEvaluations; hessianSamples++; }
         }
-        if (aggregate) return new ShardOutput(PointStatistics.OfShard(point, horizon, samples).Encode(), evaluations, null, null);
+        if (aggregate) return new ShardOutput(PointStatistics.OfShard(point, horizon, samples).Encode(), evaluations, null, null, null, hessians, hessianSamples);
         var exact = PointStatistics.OfShardExact(point, horizon, samples);
         // The stored statistics bin the same multisets: merging the exact part gives what folding the samples would.
         var stored = PointStatistics.ForShard(point, horizon);

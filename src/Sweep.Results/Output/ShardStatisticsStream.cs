@@ -18,12 +18,15 @@ public sealed class ShardStatisticsStream : IShardStream
     private readonly ShardPlan _plan;
     private readonly int[] _cursor;
     private readonly HashSet<(int Point, int Index)> _stored;
-    private readonly Dictionary<(int Point, int Index), (PointStatistics Part, long Evaluations)> _buffered = new();
+    private readonly Dictionary<(int Point, int Index), (PointStatistics Part, ShardCost Cost)> _buffered = new();
     private readonly PrefixWalk _walk;
     private readonly List<int> _looked = new();
-    // Per point: gradient evaluations and the samples they were counted over (this run's shards: the stored
-    // statistics carry no evaluation counts, so a resumed point's mean is over the shards solved since).
-    private readonly long[] _evaluations, _evaluated;
+    // Per point: gradient evaluations and the samples they were counted over, Hessians and the samples that carry that
+    // count (this run's shards: the stored statistics carry no counts, so a resumed point's means are over the shards
+    // solved since).
+    private readonly long[] _evaluations, _evaluated, _hessians, _hessianSamples;
+
+    private readonly record struct ShardCost(long Evaluations, long Hessians, long HessianSamples);
 
     /// <param name="storedShards">Shards already in the store when the run starts.</param>
     /// <param name="readStored">Reads one stored shard's statistics (<see cref="Storage.CampaignStore.ReadShardStatistics(ShardKey)"/>).</param>
@@ -35,6 +38,8 @@ public sealed class ShardStatisticsStream : IShardStream
         _cursor = new int[_plan.Points];
         _evaluations = new long[_plan.Points];
         _evaluated = new long[_plan.Points];
+        _hessians = new long[_plan.Points];
+        _hessianSamples = new long[_plan.Points];
         _stored = storedShards.ToHashSet();
         _walk = new PrefixWalk(campaign);
         for (int p = 0; p < _plan.Points; p++) Advance(p);
@@ -44,10 +49,14 @@ public sealed class ShardStatisticsStream : IShardStream
 
     public IReadOnlyList<TargetState?> States => _walk.States;
 
-    /// <remarks>Shard statistics carry no Hessian count: the cost model counts gradient evaluations alone here (NaN).</remarks>
+    /// <remarks>
+    /// The means count this run's shards only (the stored statistics carry no counts); Hessians NaN while none of the
+    /// point's samples carries the count (then the cost model counts gradient evaluations alone).
+    /// </remarks>
     public IReadOnlyList<(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample, double HessiansPerSample)> TakeLooked()
     {
-        var list = _looked.Distinct().Select(p => (p, _cursor[p], _walk.States[p], _evaluated[p] == 0 ? 0 : (double)_evaluations[p] / _evaluated[p], double.NaN)).ToList();
+        var list = _looked.Distinct().Select(p => (p, _cursor[p], _walk.States[p], _evaluated[p] == 0 ? 0 : (double)_evaluations[p] / _evaluated[p],
+            _hessianSamples[p] == 0 ? double.NaN : (double)_hessians[p] / _hessianSamples[p])).ToList();
         _looked.Clear();
         return list;
     }
@@ -55,13 +64,16 @@ public sealed class ShardStatisticsStream : IShardStream
     public void Add(ShardKey shard, SampleRecord[] samples, ShardOutput? encoded = null, PointStatistics? statistics = null, PointStatistics? exact = null)
     {
         if (_walk.Stopped(shard.Point)) return;
-        long evaluations = 0;
-        if (encoded is not null) evaluations = encoded.Evaluations;
-        else foreach (var s in samples) evaluations += s.RhsEvaluations;
+        ShardCost cost = encoded is not null ? new(encoded.Evaluations, encoded.Hessians, encoded.HessianSamples) : new();
+        if (encoded is null)
+            foreach (var s in samples)
+                cost = s.HessianEvaluations >= 0
+                    ? new(cost.Evaluations + s.RhsEvaluations, cost.Hessians + s.HessianEvaluations, cost.HessianSamples + 1)
+                    : cost with { Evaluations = cost.Evaluations + s.RhsEvaluations };
         statistics ??= encoded is not null
             ? PointStatistics.Decode(shard.Point, _campaign.Points[shard.Point].Spec.Horizon, encoded.Statistics)
             : PointStatistics.OfShard(shard.Point, _campaign.Points[shard.Point].Spec.Horizon, samples);
-        _buffered[(shard.Point, shard.Index)] = (statistics, evaluations);
+        _buffered[(shard.Point, shard.Index)] = (statistics, cost);
         Advance(shard.Point);
     }
 
@@ -77,8 +89,10 @@ public sealed class ShardStatisticsStream : IShardStream
             if (_buffered.Remove(key, out var held))
             {
                 part = held.Part;
-                _evaluations[point] += held.Evaluations;
+                _evaluations[point] += held.Cost.Evaluations;
                 _evaluated[point] += shard.Count;
+                _hessians[point] += held.Cost.Hessians;
+                _hessianSamples[point] += held.Cost.HessianSamples;
             }
             else
             {
