@@ -10,9 +10,11 @@ namespace Sweep.Cli;
 /// system's threads catch exceptions of their own (a system actor's stash, a log message's formatting): a run whose
 /// cluster sharding lost an actor that way waited forever with no sample done (1 of 80 runs under a 4 MiB heap limit,
 /// eight at once on two cores). So the first such exception seen anywhere (first chance, caught or not) starts a clock:
-/// if the process still runs <see cref="Grace"/> later, it writes the one line (unless a failure line was written
-/// already, <see cref="ClaimFailureLine"/>) and exits with 1 at once, without the exit handlers, whose actor-system
-/// shutdown may wait as well. The store is then as after a kill: every committed shard kept, the rerun resumes.
+/// if the process still runs <see cref="Grace"/> later, it ends at once, without the exit handlers (whose actor-system
+/// shutdown may wait as well): with the exit code the command returned (<see cref="Decide"/>) if it has, silently; else
+/// with 1 and the out-of-memory line, unless a failure line was written already (<see cref="WriteFailureLine"/>). Every
+/// sweep process does this (run, coordinator, worker, serve). The store is then as after a kill: every committed shard
+/// kept, the rerun resumes.
 /// </summary>
 public sealed class OutOfMemoryWatch : IDisposable
 {
@@ -28,6 +30,7 @@ public sealed class OutOfMemoryWatch : IDisposable
     private readonly Action<int> _exit;
     private readonly TimeSpan _grace;
     private int _lineClaimed;
+    private int _decided = -1;
 
     /// <param name="stderr">Where the line goes (the process's standard error, opened before it is needed).</param>
     /// <param name="exit">Ends the process with the code (<see cref="ExitNow"/> in the process).</param>
@@ -47,6 +50,35 @@ public sealed class OutOfMemoryWatch : IDisposable
     /// <summary>True once, for whoever writes the process's failure line first: the watch then writes none.</summary>
     public bool ClaimFailureLine() => Interlocked.Exchange(ref _lineClaimed, 1) == 0;
 
+    /// <summary>The command has ended with <paramref name="code"/>: a process still shutting down is ended with it, silently.</summary>
+    public int Decide(int code)
+    {
+        Volatile.Write(ref _decided, code);
+        return code;
+    }
+
+    /// <summary>
+    /// Writes the process's one failure line: <paramref name="line"/>, or the out-of-memory line where it could not be
+    /// built (null) or where memory ran out somewhere in this process and the line does not say so (the failure is then
+    /// most likely a symptom of it). Nothing if a failure line was written already.
+    /// </summary>
+    public void WriteFailureLine(TextWriter writer, string? line)
+    {
+        if (!ClaimFailureLine()) return;
+        if (line is null || Seen && !line.Contains(MemoryPhrase, StringComparison.Ordinal)) { WriteOwnLine(); return; }
+        try { writer.WriteLine(line); writer.Flush(); }
+        catch (Exception) { WriteOwnLine(); }
+    }
+
+    private const string MemoryPhrase = "out of memory";
+
+    // The prepared bytes, straight to the stream: no allocation.
+    private void WriteOwnLine()
+    {
+        try { _stderr.Write(_line); _stderr.Flush(); }
+        catch (Exception) { }           // nothing left to say it with; the exit code still does
+    }
+
     // Runs on the throwing thread, for every exception: a type test and, once, a flag; nothing that allocates.
     private void OnFirstChance(object? sender, FirstChanceExceptionEventArgs e)
     {
@@ -57,12 +89,9 @@ public sealed class OutOfMemoryWatch : IDisposable
     {
         if (WaitHandle.WaitAny([_seen.WaitHandle, _disposed.WaitHandle]) == 1) return;
         if (_disposed.Wait(_grace)) return;
-        if (ClaimFailureLine())
-        {
-            try { _stderr.Write(_line); _stderr.Flush(); }
-            catch (Exception) { }           // nothing left to say it with; the exit code still does
-        }
-        _exit(ExitCode);
+        int decided = Volatile.Read(ref _decided);
+        if (decided < 0 && ClaimFailureLine()) WriteOwnLine();
+        _exit(decided >= 0 ? decided : ExitCode);
     }
 
     public void Dispose()

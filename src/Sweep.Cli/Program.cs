@@ -9,8 +9,12 @@ public static class Program
 {
     private static OutOfMemoryWatch? _outOfMemory;
 
-    /// <summary>True once, for the first line that says why the process failed: no second line follows it (<see cref="OutOfMemoryWatch"/>).</summary>
-    internal static bool ClaimFailureLine() => _outOfMemory?.ClaimFailureLine() ?? true;
+    /// <summary>The process's one failure line (<see cref="OutOfMemoryWatch.WriteFailureLine"/>): no second line follows it.</summary>
+    internal static void WriteFailureLine(string line)
+    {
+        if (_outOfMemory is { } watch) watch.WriteFailureLine(Console.Error, line);
+        else Console.Error.WriteLine(line);
+    }
 
     public static async Task<int> Main(string[] args)
     {
@@ -22,17 +26,13 @@ public static class Program
         // A failure on another thread (an actor system's, a timer's) is one line and exit 1 too, never an abort (134).
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
         {
-            if (outOfMemory.ClaimFailureLine())
-            {
-                try { stderr.WriteLine($"error: {OneLine(e.ExceptionObject as Exception)}"); stderr.Flush(); }
-                catch (Exception) { }
-            }
-            Environment.Exit(1);
+            outOfMemory.WriteFailureLine(stderr, Built(() => $"error: {OneLine(e.ExceptionObject as Exception)}"));
+            Environment.Exit(outOfMemory.Decide(1));
         };
         if (ResourceLimits.OpenFilesProblem() is { } limit)
         {
-            stderr.WriteLine($"error: {limit}");
-            return 1;
+            outOfMemory.WriteFailureLine(stderr, $"error: {limit}");
+            return outOfMemory.Decide(1);
         }
         var root = SweepCommandLine.Build();
         try
@@ -40,7 +40,7 @@ public static class Program
             if (args.Length == 0)
             {
                 root.Parse(["--help"]).Invoke();
-                return 2;
+                return outOfMemory.Decide(2);
             }
             var parsed = root.Parse(args);
             // Bad usage is one line on stderr, not the parser's errors followed by the whole help text.
@@ -54,30 +54,35 @@ public static class Program
             Log.Debug("sweep {Version}: {Command}", Sweep.Results.Output.Provenance.Current.Version, parsed.CommandResult.Command.Name);
             StartupTrace.Mark("command line parsed");
             // Exceptions reach the handlers below; Ctrl-C and SIGTERM are the commands' own (a worker leaves gracefully).
-            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+            return outOfMemory.Decide(await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }));
         }
         catch (UserError e)
         {
             // Refusals the user can fix, from the command line, the campaign loader, the store or a command.
-            Console.Error.WriteLine($"error: {UserError.Printable(e.Message)}");
-            return 2;
+            if (outOfMemory.ClaimFailureLine()) Console.Error.WriteLine($"error: {UserError.Printable(e.Message)}");
+            return outOfMemory.Decide(2);
         }
         catch (Exception e)
         {
             // Everything else is a failure.
             try { Log.Error(e, "sweep failed"); } catch (Exception) { }
-            string where = SweepLogging.Destination == "stderr" ? "" : $" (details in the log under {UserError.Printable(SweepLogging.Destination)})";
-            if (outOfMemory.ClaimFailureLine())
-            {
-                try { stderr.WriteLine($"error: {OneLine(e)}{where}"); } catch (Exception) { }
-            }
-            return 1;
+            outOfMemory.WriteFailureLine(stderr, Built(() => $"error: {OneLine(e)}{Where()}"));
+            return outOfMemory.Decide(1);
         }
         finally
         {
             try { await Log.CloseAndFlushAsync(); } catch (Exception) { }
         }
     }
+
+    /// <summary>The line, or null where building it failed (memory, most likely): the watch's prepared line is written then.</summary>
+    private static string? Built(Func<string> line)
+    {
+        try { return line(); }
+        catch (Exception) { return null; }
+    }
+
+    private static string Where() => SweepLogging.Destination == "stderr" ? "" : $" (details in the log under {UserError.Printable(SweepLogging.Destination)})";
 
     /// <summary>A failure's message as one printable line; running out of descriptors says which limit to raise.</summary>
     private static string OneLine(Exception? e)

@@ -67,8 +67,7 @@ public sealed class ProgressView(IActorRef aggregator)
             var shown = string.Join(" ", targets.Select((t, i) => (t, i)).Where(x => x.t is not null).OrderBy(x => x.t!.Stopped is null ? 0 : 1).Take(8).Select(x =>
                 $"p{x.i}:{Display.Short(x.t!.Current)}{(x.t.Stopped switch { StopReason.TargetMet => "=", StopReason.OutOfReach => "x", StopReason.Budget => "$", _ => $"~{x.t.ToGo}" })}"));
             if (targets.Count > 8) shown += " …";
-            // With points whose cost is not known yet, their work is missing: the time is a lower bound.
-            string workEta = WorkEta(p) is { } t ? $"  ETA {(p.WorkUnknownPoints == 0 ? "≈" : ">")} {Eta(t)}" : "";
+            string workEta = WorkEta(p) is { } t ? $"  ETA ≈ {Eta(t)}" : "";
             return $"{p.Done} samples, {targets.Count - open}/{targets.Count} points stopped  {rate:0.0}/s{workEta}  bound (target {(targets.FirstOrDefault(t => t is not null)?.Target.Bound is { } b ? Display.Short(b) : "-")}): {shown}";
         }
         return $"{p.Done}/{p.Total} samples ({100.0 * p.Done / Math.Max(1, p.Total):0.0}%)  {rate:0.0}/s  ETA {eta}  saddle mass {saddle}";
@@ -77,12 +76,13 @@ public sealed class ProgressView(IActorRef aggregator)
 
     /// <summary>
     /// With a target, the time to go by work, not samples (a deep point's sample costs a hundred shallow ones): the work to
-    /// go over this run's rate of work; projected, as the samples to go are. Null before any work is done or known to go.
+    /// go over this run's rate of work; projected, as the samples to go are. Null before any work is done or known to go,
+    /// and while some open point's cost is not known: leaving its work out of both would bias the time either way.
     /// </summary>
     public static TimeSpan? WorkEta(Progress p)
     {
         double elapsed = (DateTime.UtcNow - p.StartedUtc).TotalSeconds;
-        if (p.WorkToGo <= 0 || p.WorkDone <= 0 || elapsed <= 0) return null;
+        if (p.WorkUnknownPoints > 0 || p.WorkToGo <= 0 || p.WorkDone <= 0 || elapsed <= 0) return null;
         return TimeSpan.FromSeconds(Math.Min(p.WorkToGo / (p.WorkDone / elapsed), 1e9));     // 30 years: no guide beyond
     }
 

@@ -145,7 +145,7 @@ public static class RunCommand
             StartupTrace.Mark("outputs written");
             if (result is CampaignFailed f)
             {
-                if (Program.ClaimFailureLine()) Console.Error.WriteLine($"error: {f.Message}");
+                Program.WriteFailureLine($"error: {f.Message}");
                 return 1;
             }
             var finished = (CampaignFinished)result;

@@ -88,13 +88,13 @@ public static class WorkerCommand
             var left = joinTimeout - (DateTime.UtcNow - withoutSince);
             if (left <= TimeSpan.Zero && missingCredential)
             {
-                Console.Error.WriteLine($"error: no credential at {credential} after {joinTimeout.TotalSeconds:0} s (`sweep coordinator … --out DIR` writes DIR/{CredentialFile.FileName} when it starts)");
+                Program.WriteFailureLine($"error: no credential at {credential} after {joinTimeout.TotalSeconds:0} s (`sweep coordinator … --out DIR` writes DIR/{CredentialFile.FileName} when it starts)");
                 return 1;
             }
             if (left <= TimeSpan.Zero)
             {
                 string which = binding.Hash is { } h ? $"of campaign {Sweep.Messages.CampaignIdentity.Short(h)} " : "";
-                Console.Error.WriteLine(joinedOnce || refusedBy is not null
+                Program.WriteFailureLine(joinedOnce || refusedBy is not null
                     ? $"error: no coordinator {which}at {seed} for {joinTimeout.TotalSeconds:0} s (--join-timeout){(refusedBy is null ? "" : $"; the one there serves {refusedBy}")}; giving up"
                     : $"error: no coordinator {which}at {seed} within {joinTimeout.TotalSeconds:0} s (--join-timeout): is one listening there{(network.Tls is null && credential is null ? "" : ", and does it trust this node's certificate")}?");
                 return 1;

@@ -69,4 +69,40 @@ public class OutOfMemoryWatchTests
         Assert.False(watch.Seen);
         Assert.False(exits.Code.Task.IsCompleted);
     }
+
+    [Fact]
+    public async Task A_command_that_has_ended_is_ended_with_its_own_code_and_no_line()
+    {
+        // A run that wrote its outputs and returned 0, then stuck in shutdown past the grace: exit 0, nothing said.
+        var stderr = new MemoryStream();
+        var exits = new Exits();
+        using var watch = new OutOfMemoryWatch(stderr, exits.Exit, TimeSpan.FromMilliseconds(50));
+        Assert.Equal(0, watch.Decide(0));
+        ThrownAndSwallowedOnAnotherThread(new OutOfMemoryException());
+        Assert.Equal(0, await exits.Code.Task.WaitAsync(Bound));
+        Assert.Equal(0, stderr.Length);
+    }
+
+    [Fact]
+    public void Once_memory_ran_out_a_failure_line_that_does_not_say_so_gives_way_to_the_out_of_memory_line()
+    {
+        string Written(bool outOfMemory, string? line)
+        {
+            var raw = new MemoryStream();
+            var writer = new StringWriter();
+            using var watch = new OutOfMemoryWatch(raw, _ => { }, TimeSpan.FromMinutes(10));
+            if (outOfMemory) ThrownAndSwallowedOnAnotherThread(new OutOfMemoryException());
+            watch.WriteFailureLine(writer, line);
+            watch.WriteFailureLine(writer, "error: a second line");     // never written: one failure line per process
+            return writer.ToString() + System.Text.Encoding.UTF8.GetString(raw.ToArray());
+        }
+        Assert.Equal("error: Ask timed out\n", Written(false, "error: Ask timed out").Replace("\r\n", "\n"));
+        // A symptom (a timeout after the actor system lost an actor to the exhausted memory) is told as what it is.
+        Assert.StartsWith("error: out of memory", Written(true, "error: Ask timed out"));
+        // A line that says out of memory already keeps its detail (which part failed).
+        Assert.StartsWith("error: cannot write outputs to 'DIR': out of memory", Written(true, "error: cannot write outputs to 'DIR': out of memory (…)"));
+        // A line that could not be built: the prepared one.
+        Assert.StartsWith("error: out of memory", Written(false, null));
+        Assert.All(new[] { Written(true, "error: Ask timed out"), Written(false, null) }, w => Assert.Single(w.TrimEnd('\n').Split('\n')));
+    }
 }

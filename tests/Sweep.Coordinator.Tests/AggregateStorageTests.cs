@@ -124,6 +124,10 @@ public sealed class AggregateStorageTests
         Assert.False(ShardResultCheck.IsWellFormed(key, Result([], encoded with { Exact = ShardOutput.Encode(samples[1..], key.Point, horizon, false).Exact }), full, out _));
         Assert.False(ShardResultCheck.IsWellFormed(key, Result([], encoded with { HessianSamples = key.Count + 1 }), full, out _));
         Assert.True(ShardResultCheck.IsWellFormed(key, Result([], statsOnly), aggregate, out _));
+        // The cost counts an aggregate output carries (the allocation's and the time to go's input) must fit the shard too.
+        Assert.False(ShardResultCheck.IsWellFormed(key, Result([], statsOnly with { HessianSamples = key.Count + 1 }), aggregate, out _));
+        Assert.False(ShardResultCheck.IsWellFormed(key, Result([], statsOnly with { Hessians = -1 }), aggregate, out _));
+        Assert.False(ShardResultCheck.IsWellFormed(key, Result([], statsOnly with { Evaluations = -1 }), aggregate, out _));
         Assert.True(ShardResultCheck.IsWellFormed(key, Result(samples, null), aggregate, out _));     // encoded by the coordinator
         // Refused: statistics only for a full campaign, rows for an aggregate one, statistics of another shard size,
         // damaged statistics, and records out of order.

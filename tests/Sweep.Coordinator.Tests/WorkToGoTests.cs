@@ -48,15 +48,21 @@ public class WorkToGoTests
         var stored = campaign.Points.Select((p, i) => new PointStatistics(i, "", 50, true)).ToArray();
         var aggregator = system.ActorOf(Props.Create(() => new AggregatorActor(campaign, stored)));
         aggregator.Tell(new PrefixAdvanced(0, 1, Open(40), EvaluationsPerSample: 300, HessiansPerSample: 2));
-        aggregator.Tell(new PrefixAdvanced(1, 1, Stopped(), EvaluationsPerSample: 100));
+        aggregator.Tell(new PrefixAdvanced(1, 1, Stopped(), EvaluationsPerSample: 100, HessiansPerSample: 0));
         aggregator.Tell(new ShardAggregated(TestSamples.Of(new ShardKey(0, 0, 0, 5))));
         aggregator.Tell(new ShardAggregated(TestSamples.Of(new ShardKey(1, 0, 0, 3))));
         var progress = await aggregator.Ask<Progress>(GetProgress.Live, TimeSpan.FromSeconds(30));
         int parameters0 = campaign.Points[0].Problem.Shape.ParameterCount, parameters1 = campaign.Points[1].Problem.Shape.ParameterCount;
-        double cost0 = SampleCost.PerSample(300, 2, parameters0), cost1 = SampleCost.PerSample(100, double.NaN, parameters1);
+        double cost0 = SampleCost.PerSample(300, 2, parameters0), cost1 = SampleCost.PerSample(100, 0, parameters1);
         Assert.Equal(8, progress.Done);
         Assert.Equal(5 * cost0 + 3 * cost1, progress.WorkDone, 9);
         Assert.Equal(40 * cost0, progress.WorkToGo, 9);
         Assert.Equal(0, progress.WorkUnknownPoints);
+
+        // A prefix whose samples carry no Hessian count (read back from a store): its cost is not known, whatever its gradients.
+        aggregator.Tell(new PrefixAdvanced(0, 2, Open(30), EvaluationsPerSample: 300, HessiansPerSample: double.NaN));
+        var after = await aggregator.Ask<Progress>(GetProgress.Live, TimeSpan.FromSeconds(30));
+        Assert.Equal(1, after.WorkUnknownPoints);
+        Assert.Equal(3 * cost1, after.WorkDone, 9);
     }
 }

@@ -33,8 +33,8 @@ public sealed record Progress(long Done, long Total, IReadOnlyList<PointSummary>
     public IReadOnlyList<TargetState?>? Targets { get; init; }
 
     /// <summary>
-    /// With a target: the work this run has done and the work to go (<see cref="Planning.WorkToGo"/>); the latter a lower
-    /// bound while <see cref="WorkUnknownPoints"/> open points' cost is not known yet.
+    /// With a target: the work this run has done and the work to go (<see cref="Planning.WorkToGo"/>), both over the
+    /// points whose cost is known; <see cref="WorkUnknownPoints"/> open points' cost is not known yet.
     /// </summary>
     public double WorkDone { get; init; }
     public double WorkToGo { get; init; }
@@ -68,7 +68,10 @@ public sealed class AggregatorActor : ReceiveActor
         {
             if (targets is null) return;
             targets[a.Point] = a.State;
-            costs[a.Point] = SampleCost.PerSample(a.EvaluationsPerSample, a.HessiansPerSample, campaign.Points[a.Point].Problem.Shape.ParameterCount);
+            // Hessians NaN: no sample of the prefix solved in this run carries the count (records read back from a store
+            // do not); the cost is then not known, since a point's Hessians may be most of it.
+            costs[a.Point] = double.IsNaN(a.HessiansPerSample) ? double.NaN
+                : SampleCost.PerSample(a.EvaluationsPerSample, a.HessiansPerSample, campaign.Points[a.Point].Problem.Shape.ParameterCount);
         });
         Receive<GetProgress>(q =>
         {

@@ -12,9 +12,10 @@ namespace Sweep.Coordinator.Planning;
 public static class WorkToGo
 {
     /// <summary>
-    /// Work done since <paramref name="countsAtStart"/>; work to go over the open points whose cost is known; and how many
-    /// open points it leaves out, their cost or state not known yet (no complete prefix reported: NaN, or not positive) —
-    /// with any such point the work to go is a lower bound.
+    /// Work done since <paramref name="countsAtStart"/> and work to go, both over the points whose cost is known; and how
+    /// many open points are left out, their cost or state not known yet (no complete prefix reported, or no count from
+    /// this run: NaN, or not positive). A time to go needs that to be none: a point left out would be missing from the
+    /// rate and from what is to go alike, biasing the time either way.
     /// </summary>
     public static (double Done, double ToGo, int Unknown) Estimate(IReadOnlyList<long> counts, IReadOnlyList<long> countsAtStart, IReadOnlyList<double> costPerSample, IReadOnlyList<TargetState?> targets)
     {
