@@ -217,36 +217,36 @@ public sealed class CoordinatorActorTests
         Assert.Contains($"failed {ShardLedger.MaxAttempts} times", failed.Message);
     }
 
+    /// <summary>Hands the coordinator's store writer <paramref name="message"/>; the campaign's failure, its folder and the samples stored.</summary>
+    private static async Task<(string Message, string Dir, long Stored)> FailureAfterTellingTheStoreWriter(object message)
+    {
+        var (_, store, kit, dir) = await Start();
+        using var _ = store;
+        await using var __ = kit;
+        var writer = await kit.Node.System.ActorSelection(kit.Node.Coordinator.Path / "store").ResolveOne(Wait);
+        writer.Tell(message);
+        kit.Node.Coordinator.Tell(NotifyWhenFinished.Instance, kit.TestActor);
+        return (kit.ExpectMsg<CampaignFailed>(Wait).Message, dir, store.SampleCount());
+    }
+
     [Fact]
     public async Task A_failure_the_output_actors_do_not_catch_fails_the_campaign_with_its_message()
     {
         // A live summary that cannot be written as JSON (NaN): an exception no handler expects, as memory that runs out
         // in any handler is. Restarted instead, the samples.csv actor lost its place and the run failed later, elsewhere.
-        var (_, store, kit, dir) = await Start();
-        using var _ = store;
-        await using var __ = kit;
-        var writer = await kit.Node.System.ActorSelection(kit.Node.Coordinator.Path / "store").ResolveOne(Wait);
-        writer.Tell(new LiveSummary(new System.Text.Json.Nodes.JsonObject { ["not a number"] = double.NaN }));
-        kit.Node.Coordinator.Tell(NotifyWhenFinished.Instance, kit.TestActor);
-        var failed = kit.ExpectMsg<CampaignFailed>(Wait);
-        Assert.StartsWith($"cannot write outputs to '{dir}'", failed.Message);
-        Assert.Contains("JSON", failed.Message);
+        var (message, dir, _) = await FailureAfterTellingTheStoreWriter(new LiveSummary(new System.Text.Json.Nodes.JsonObject { ["not a number"] = double.NaN }));
+        Assert.StartsWith($"cannot write outputs to '{dir}'", message);
+        Assert.Contains("JSON", message);
     }
 
     [Fact]
     public async Task A_failure_the_store_writer_does_not_catch_fails_the_campaign_with_its_message()
     {
         // A shard without its samples array: a null dereference in the writer's own handler, which nothing there expects.
-        var (_, store, kit, dir) = await Start();
-        using var _ = store;
-        await using var __ = kit;
-        var writer = await kit.Node.System.ActorSelection(kit.Node.Coordinator.Path / "store").ResolveOne(Wait);
-        writer.Tell(new CommitShard(new ShardKey(0, 0, 0, 1), null!, "w#0"));
-        kit.Node.Coordinator.Tell(NotifyWhenFinished.Instance, kit.TestActor);
-        var failed = kit.ExpectMsg<CampaignFailed>(Wait);
-        Assert.StartsWith($"cannot store results in '{dir}'", failed.Message);
-        Assert.Contains("Object reference", failed.Message);
-        Assert.Equal(0, store.SampleCount());
+        var (message, dir, stored) = await FailureAfterTellingTheStoreWriter(new CommitShard(new ShardKey(0, 0, 0, 1), null!, "w#0"));
+        Assert.StartsWith($"cannot store results in '{dir}'", message);
+        Assert.Contains("Object reference", message);
+        Assert.Equal(0, stored);
     }
 
     [Fact]
