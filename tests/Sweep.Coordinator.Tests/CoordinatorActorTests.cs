@@ -217,14 +217,25 @@ public sealed class CoordinatorActorTests
         Assert.Contains($"failed {ShardLedger.MaxAttempts} times", failed.Message);
     }
 
+    /// <summary>The coordinator's store writer, once it exists: the coordinator creates it when it starts, after the node is up.</summary>
+    private static async Task<IActorRef> StoreWriter(NodeTestKit kit)
+    {
+        var selection = kit.Node.System.ActorSelection(kit.Node.Coordinator.Path / "store");
+        var deadline = DateTime.UtcNow + Wait;
+        while (true)
+        {
+            try { return await selection.ResolveOne(Wait); }
+            catch (ActorNotFoundException) when (DateTime.UtcNow < deadline) { await Task.Delay(20); }
+        }
+    }
+
     /// <summary>Hands the coordinator's store writer <paramref name="message"/>; the campaign's failure, its folder and the samples stored.</summary>
     private static async Task<(string Message, string Dir, long Stored)> FailureAfterTellingTheStoreWriter(object message)
     {
         var (_, store, kit, dir) = await Start();
         using var _ = store;
         await using var __ = kit;
-        var writer = await kit.Node.System.ActorSelection(kit.Node.Coordinator.Path / "store").ResolveOne(Wait);
-        writer.Tell(message);
+        (await StoreWriter(kit)).Tell(message);
         kit.Node.Coordinator.Tell(NotifyWhenFinished.Instance, kit.TestActor);
         return (kit.ExpectMsg<CampaignFailed>(Wait).Message, dir, store.SampleCount());
     }
