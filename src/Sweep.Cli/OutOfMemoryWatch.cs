@@ -65,12 +65,10 @@ public sealed class OutOfMemoryWatch : IDisposable
     public void WriteFailureLine(TextWriter writer, string? line)
     {
         if (!ClaimFailureLine()) return;
-        if (line is null || Seen && !line.Contains(MemoryPhrase, StringComparison.Ordinal)) { WriteOwnLine(); return; }
+        if (line is null || Seen && !line.Contains(Sweep.Results.Storage.Exhausted.OutOfMemory, StringComparison.Ordinal)) { WriteOwnLine(); return; }
         try { writer.WriteLine(line); writer.Flush(); }
         catch (Exception) { WriteOwnLine(); }
     }
-
-    private const string MemoryPhrase = "out of memory";
 
     // The prepared bytes, straight to the stream: no allocation.
     private void WriteOwnLine()

@@ -15,6 +15,9 @@ public static class Exhausted
 
     public const string Resume = "rerun: the campaign resumes where it stopped";
 
+    /// <summary>What every exhausted-memory line says (<see cref="Describe"/>).</summary>
+    public const string OutOfMemory = "out of memory";
+
     public static bool Disk(Exception e) => e switch
     {
         SqliteException s => s.SqliteErrorCode is SqliteFull or SqliteIoErr,
@@ -29,7 +32,7 @@ public static class Exhausted
     /// <summary>The exception's message, followed by what to do when it is an exhausted disk or memory.</summary>
     public static string Describe(Exception e) =>
         e.Message.Contains(Resume, StringComparison.Ordinal) ? e.Message      // said already, by the layer below
-        : Memory(e) ? $"out of memory (a memory limit of this process or its container was reached): raise it and {Resume}"
+        : Memory(e) ? $"{OutOfMemory} (a memory limit of this process or its container was reached): raise it and {Resume}"
         : Disk(e) ? $"{e.Message.TrimEnd()} (out of disk space or over a file size limit: free space, or raise the limit (ulimit -f), and {Resume})"
         : e.Message;
 }
