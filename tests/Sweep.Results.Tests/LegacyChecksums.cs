@@ -5,12 +5,13 @@ namespace Sweep.Results.Tests;
 
 /// <summary>
 /// Turns a store's rows back into what schemas 4–6 wrote: plain SHA-256 row checksums (over the same bytes as the keyed
-/// ones) and no store id. The caller then sets the schema and reseals the metadata.
+/// ones), no store id and no cost columns (schema 8's). The caller then sets the schema and reseals the metadata.
 /// </summary>
 internal static class LegacyChecksums
 {
     public static void Unkey(SqliteConnection db)
     {
+        DropCosts(db);
         bool hasStats = Columns(db, "shards").Contains("stats");
         var shards = new List<(long RowId, byte[] Sum, byte[]? StatsSum)>();
         using (var c = db.CreateCommand())
@@ -36,6 +37,10 @@ internal static class LegacyChecksums
         foreach (var (rowId, sum) in traces) Exec(db, "UPDATE traces SET sha256 = $h WHERE rowid = $r", ("$h", sum), ("$r", rowId));
         Exec(db, "DELETE FROM meta WHERE key IN ('store_id', 'meta_sha256')");
     }
+
+    /// <summary>The shards table as schemas 4–7 declared it: without schema 8's cost columns.</summary>
+    public static void DropCosts(SqliteConnection db) =>
+        Exec(db, "ALTER TABLE shards DROP COLUMN evaluations; ALTER TABLE shards DROP COLUMN hessians; ALTER TABLE shards DROP COLUMN hessian_samples;");
 
     private static byte[] Sha(long[] fields, byte[] blob)
     {

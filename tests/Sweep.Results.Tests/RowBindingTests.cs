@@ -103,7 +103,7 @@ public class RowBindingTests
         Assert.Empty(resumed.Repaired);
         using (var after = CampaignStore.Open(path, readOnly: true))
         {
-            Assert.Equal("7", after.TryGetMeta("schema"));
+            Assert.Equal("8", after.TryGetMeta("schema"));
             Assert.Matches("^[0-9a-f]{32}$", after.TryGetMeta("store_id"));
             Assert.Equal(before.Select(s => s.FinalLoss), after.ReadSamples().Select(s => s.FinalLoss));
             Assert.Equal(before.Count, after.ReadTraces().Count);

@@ -89,7 +89,7 @@ public class StoreGrowthTests
         }
         using (var reader = CampaignStore.Open(path, readOnly: true))
         {
-            Assert.Equal("7", reader.TryGetMeta("schema"));
+            Assert.Equal("8", reader.TryGetMeta("schema"));
             Assert.Equal(large.Hash, reader.TryGetMeta("hash"));
             Assert.Equal(40, reader.ReadSamples().Count());
             Assert.Equal(40, reader.ReadTraces().Count);

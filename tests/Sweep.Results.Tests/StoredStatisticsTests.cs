@@ -174,7 +174,7 @@ public class StoredStatisticsTests
         upgraded.Dispose();
         using var after = CampaignStore.Open(path, readOnly: true);
         Assert.True(after.HasShardStatistics);
-        Assert.Equal("7", after.TryGetMeta("schema"));
+        Assert.Equal("8", after.TryGetMeta("schema"));
         var merged = StoredStatistics.Read(campaign, after, exactUpTo: 0);
         Assert.Equal(0, after.SampleBlobsRead);
         Assert.Equal(Json(campaign, Binned(campaign, all)), Json(campaign, merged.Points));
@@ -218,7 +218,7 @@ public class StoredStatisticsTests
         var (upgraded, _) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir, campaign.Points.Select(p => p.Spec.Horizon).ToArray());
         upgraded.Dispose();
         using var after = CampaignStore.Open(path, readOnly: true);
-        Assert.Equal("7", after.TryGetMeta("schema"));
+        Assert.Equal("8", after.TryGetMeta("schema"));
         Assert.Equal(SampleColumns.Fingerprint, after.TryGetMeta("columns"));
         Assert.Equal(Schema5Columns, after.TryGetMeta("columns_format2"));
 

@@ -45,7 +45,8 @@ internal sealed class SamplesCsvActor : ReceiveActor
     private readonly IActorRef _reportTo;
     private readonly SampleTarget? _target;
 
-    public SamplesCsvActor(Campaign campaign, CampaignStore store, IReadOnlyList<(int Point, int Index)> storedShards, string outputDirectory, IActorRef reportTo)
+    public SamplesCsvActor(Campaign campaign, CampaignStore store, IReadOnlyList<(int Point, int Index)> storedShards,
+        IReadOnlyDictionary<(int Point, int Index), ShardCost> storedCosts, string outputDirectory, IActorRef reportTo)
     {
         _reportTo = reportTo;
         _target = campaign.Target;
@@ -56,8 +57,8 @@ internal sealed class SamplesCsvActor : ReceiveActor
             _reader = store.OpenReader();
             var reader = _reader;
             _csv = campaign.AggregateOnly
-                ? new ShardStatisticsStream(campaign, storedShards, reader.ReadShardStatistics)
-                : new SamplesCsvStream(campaign, outputDirectory, storedShards, reader.ReadShard);
+                ? new ShardStatisticsStream(campaign, storedShards, reader.ReadShardStatistics, storedCosts)
+                : new SamplesCsvStream(campaign, outputDirectory, storedShards, reader.ReadShard, storedCosts: storedCosts);
             Report();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException || Exhausted.Disk(e) || Exhausted.Memory(e)) { Failed(e); }

@@ -107,8 +107,9 @@ internal sealed class StoreWriterActor : ReceiveActor
     protected override void PreStart()
     {
         var stored = _store.CompletedShards();
+        var costs = _store.StoredShardCosts();
         var (campaign, store, dir, coordinator) = (_campaign, _store, _outputDirectory, Context.Parent);
-        _csv = Context.ActorOf(Props.Create(() => new SamplesCsvActor(campaign, store, stored, dir, coordinator))
+        _csv = Context.ActorOf(Props.Create(() => new SamplesCsvActor(campaign, store, stored, costs, dir, coordinator))
             .WithDispatcher(CoordinatorHosting.StoreDispatcher), "samples-csv");
     }
 }

@@ -35,15 +35,21 @@ public sealed class SamplesCsvStream : IShardStream
     private readonly List<int> _looked = new();     // points the rule looked at since the last TakeLooked
     private readonly long[] _evaluations;           // per point: gradient evaluations of the samples written
     private readonly long[] _hessians, _hessianSamples;  // per point: Hessians of the written samples that carry the count, and how many do
+    // Hessian counts of shards read back from the store (records read back carry none): stored ones whose row holds them,
+    // and this run's shards that waited in the store instead of the buffer.
+    private readonly Dictionary<(int Point, int Index), ShardCost> _storedCosts;
     private readonly int _maxBufferedSamples;
     private long _bufferedSamples, _written;
     private readonly CsvLayout _layout;             // the campaign's columns
 
     /// <param name="storedShards">Shards already in the store when the run starts.</param>
     /// <param name="readStored">Reads one stored shard's samples in sample order.</param>
+    /// <param name="storedCosts">What stored shards cost, where the store knows it (<see cref="Storage.CampaignStore.StoredShardCosts"/>).</param>
     public SamplesCsvStream(Campaign campaign, string outputDirectory, IEnumerable<(int Point, int Index)> storedShards,
-        Func<ShardKey, IReadOnlyList<SampleRecord>> readStored, int maxBufferedSamples = DefaultMaxBufferedSamples)
+        Func<ShardKey, IReadOnlyList<SampleRecord>> readStored, int maxBufferedSamples = DefaultMaxBufferedSamples,
+        IReadOnlyDictionary<(int Point, int Index), ShardCost>? storedCosts = null)
     {
+        _storedCosts = storedCosts is null ? new() : new(storedCosts);
         _maxBufferedSamples = maxBufferedSamples;
         _readStored = readStored;
         _partsDirectory = Path.Combine(outputDirectory, "samples.csv.parts");
@@ -73,7 +79,7 @@ public sealed class SamplesCsvStream : IShardStream
     /// <summary>
     /// The points whose complete prefix grew since the last call, with the shards it now holds, the target state and the
     /// mean gradient evaluations per sample of the prefix and the mean Hessians per sample of its samples that carry the
-    /// count (those solved in this session; records read back from the store do not; NaN when none does): the cost of its
+    /// count (those solved in this session, and stored shards whose row holds it; NaN when none does): the cost of its
     /// samples, what the coordinator needs to stop handing out a point's shards and to allocate the rest.
     /// </summary>
     public IReadOnlyList<(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample, double HessiansPerSample)> TakeLooked()
@@ -103,7 +109,12 @@ public sealed class SamplesCsvStream : IShardStream
             _buffered[key] = new Waiting(shard.Count, exact is null ? samples : [], encoded?.Csv, exact, encoded);
             _bufferedSamples += shard.Count;
         }
-        else _stored.Add(key);      // too much waiting already: read it back from the store when its turn comes
+        else
+        {
+            // Too much waiting already: read it back from the store when its turn comes (its cost kept here).
+            _stored.Add(key);
+            _storedCosts[key] = ShardCost.Of(encoded, samples);
+        }
         Advance(shard.Point);
     }
 
@@ -136,7 +147,16 @@ public sealed class SamplesCsvStream : IShardStream
                 }
                 (rows, csv) = (held.Samples, held.Csv);
             }
-            else { _stored.Remove(key); rows = _readStored(shard); }
+            else
+            {
+                _stored.Remove(key);
+                rows = _readStored(shard);
+                if (_storedCosts.Remove(key, out var cost))
+                {
+                    _hessians[point] += cost.Hessians;
+                    _hessianSamples[point] += cost.HessianSamples;
+                }
+            }
             // Rows the worker formatted are appended as they are; others are formatted here by the same code
             // (ShardOutput.CsvRows), so the bytes do not depend on who formatted them.
             w.Write(csv ?? ShardOutput.CsvRows(rows, _layout));

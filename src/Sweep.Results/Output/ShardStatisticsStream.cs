@@ -19,19 +19,20 @@ public sealed class ShardStatisticsStream : IShardStream
     private readonly int[] _cursor;
     private readonly HashSet<(int Point, int Index)> _stored;
     private readonly Dictionary<(int Point, int Index), (PointStatistics Part, ShardCost Cost)> _buffered = new();
+    private readonly IReadOnlyDictionary<(int Point, int Index), ShardCost> _storedCosts;
     private readonly PrefixWalk _walk;
     private readonly List<int> _looked = new();
     // Per point: gradient evaluations and the samples they were counted over, Hessians and the samples that carry that
-    // count (this run's shards: the stored statistics carry no counts, so a resumed point's means are over the shards
-    // solved since).
+    // count, over the prefix's shards whose cost is known (this run's, and stored ones whose row holds it).
     private readonly long[] _evaluations, _evaluated, _hessians, _hessianSamples;
-
-    private readonly record struct ShardCost(long Evaluations, long Hessians, long HessianSamples);
 
     /// <param name="storedShards">Shards already in the store when the run starts.</param>
     /// <param name="readStored">Reads one stored shard's statistics (<see cref="Storage.CampaignStore.ReadShardStatistics(ShardKey)"/>).</param>
-    public ShardStatisticsStream(Campaign campaign, IEnumerable<(int Point, int Index)> storedShards, Func<ShardKey, byte[]> readStored)
+    /// <param name="storedCosts">What stored shards cost, where the store knows it (<see cref="Storage.CampaignStore.StoredShardCosts"/>).</param>
+    public ShardStatisticsStream(Campaign campaign, IEnumerable<(int Point, int Index)> storedShards, Func<ShardKey, byte[]> readStored,
+        IReadOnlyDictionary<(int Point, int Index), ShardCost>? storedCosts = null)
     {
+        _storedCosts = storedCosts ?? new Dictionary<(int Point, int Index), ShardCost>();
         _campaign = campaign;
         _readStored = readStored;
         _plan = campaign.Plan();
@@ -50,8 +51,8 @@ public sealed class ShardStatisticsStream : IShardStream
     public IReadOnlyList<TargetState?> States => _walk.States;
 
     /// <remarks>
-    /// The means count this run's shards only (the stored statistics carry no counts); Hessians NaN while none of the
-    /// point's samples carries the count (then the cost model counts gradient evaluations alone).
+    /// The means count the prefix's shards whose cost is known (this run's, and stored ones whose row holds it); Hessians
+    /// NaN while none of them carries the count (then the point's cost is not known).
     /// </remarks>
     public IReadOnlyList<(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample, double HessiansPerSample)> TakeLooked()
     {
@@ -64,12 +65,7 @@ public sealed class ShardStatisticsStream : IShardStream
     public void Add(ShardKey shard, SampleRecord[] samples, ShardOutput? encoded = null, PointStatistics? statistics = null, PointStatistics? exact = null)
     {
         if (_walk.Stopped(shard.Point)) return;
-        ShardCost cost = encoded is not null ? new(encoded.Evaluations, encoded.Hessians, encoded.HessianSamples) : new();
-        if (encoded is null)
-            foreach (var s in samples)
-                cost = s.HessianEvaluations >= 0
-                    ? new(cost.Evaluations + s.RhsEvaluations, cost.Hessians + s.HessianEvaluations, cost.HessianSamples + 1)
-                    : cost with { Evaluations = cost.Evaluations + s.RhsEvaluations };
+        var cost = ShardCost.Of(encoded, samples);
         statistics ??= encoded is not null
             ? PointStatistics.Decode(shard.Point, _campaign.Points[shard.Point].Spec.Horizon, encoded.Statistics)
             : PointStatistics.OfShard(shard.Point, _campaign.Points[shard.Point].Spec.Horizon, samples);
@@ -86,18 +82,20 @@ public sealed class ShardStatisticsStream : IShardStream
             var shard = _plan.Shard(point, _cursor[point]);
             var key = (shard.Point, shard.Index);
             PointStatistics part;
-            if (_buffered.Remove(key, out var held))
-            {
-                part = held.Part;
-                _evaluations[point] += held.Cost.Evaluations;
-                _evaluated[point] += shard.Count;
-                _hessians[point] += held.Cost.Hessians;
-                _hessianSamples[point] += held.Cost.HessianSamples;
-            }
+            ShardCost? cost;
+            if (_buffered.Remove(key, out var held)) (part, cost) = (held.Part, held.Cost);
             else
             {
                 _stored.Remove(key);
                 part = PointStatistics.Decode(point, _campaign.Points[point].Spec.Horizon, _readStored(shard));
+                cost = _storedCosts.TryGetValue(key, out var c) ? c : null;
+            }
+            if (cost is { } known)
+            {
+                _evaluations[point] += known.Evaluations;
+                _evaluated[point] += shard.Count;
+                _hessians[point] += known.Hessians;
+                _hessianSamples[point] += known.HessianSamples;
             }
             if (!_walk.OfferShard(shard, part)) throw new InvalidOperationException($"shard {shard.Index} of point {point} is out of order or holds {part.Count} samples where {shard.Count} were planned");
             _cursor[point]++;

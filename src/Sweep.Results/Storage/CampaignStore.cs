@@ -158,6 +158,30 @@ public sealed partial class CampaignStore : IDisposable
         return list;
     }
 
+    /// <summary>
+    /// What each stored shard's samples cost, where the store holds it (schema 8 on: shards stored by older versions have
+    /// none) and it is plausible for the shard (the counts carry no checksum: they price work, never a result).
+    /// </summary>
+    public Dictionary<(int Point, int Index), Output.ShardCost> StoredShardCosts()
+    {
+        var costs = new Dictionary<(int Point, int Index), Output.ShardCost>();
+        if (Schema < 8) return costs;
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "SELECT point, shard, count, evaluations, hessians, hessian_samples FROM shards NOT INDEXED";
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            bool integers = true;
+            for (int i = 0; i < 6; i++) integers &= !r.IsDBNull(i) && r.GetFieldType(i) == typeof(long);
+            if (!integers) continue;     // empty (stored before schema 8) or not a count
+            long point = r.GetInt64(0), index = r.GetInt64(1), count = r.GetInt64(2);
+            var cost = new Output.ShardCost(r.GetInt64(3), r.GetInt64(4), r.GetInt64(5));
+            if (point is < 0 or > int.MaxValue || index is < 0 or > int.MaxValue || count is < 0 or > int.MaxValue || !cost.PlausibleFor((int)count)) continue;
+            costs[((int)point, (int)index)] = cost;
+        }
+        return costs;
+    }
+
     /// <summary>Writes a shard's samples and marks it done, atomically. False when it was already done (nothing is written).</summary>
     public bool CommitShard(ShardKey shard, IReadOnlyList<SampleRecord> samples, string worker) => CommitShards([(shard, samples, worker)])[0];
 
@@ -201,7 +225,9 @@ public sealed partial class CampaignStore : IDisposable
         var blob = aggregate ? Array.Empty<byte>() : encoded?.Blob ?? ShardBlob.Encode(samples);
         var stats = encoded is not null && _horizons is not null ? encoded.Statistics : ShardStatistics(shard.Point, samples);
         if (aggregate && stats is null) throw new InvalidOperationException("an aggregate store needs the points' horizons to store statistics");
-        ExecWith("INSERT INTO shards(point, shard, first_sample, count, finished_utc, worker, samples, traces, sha256, stats, stats_sha256) VALUES ($p, $s, $f, $c, $t, $w, $d, $n, $h, $st, $sh)", tx,
+        var cost = Output.ShardCost.Of(encoded, samples);
+        ExecWith("INSERT INTO shards(point, shard, first_sample, count, finished_utc, worker, samples, traces, sha256, stats, stats_sha256, evaluations, hessians, hessian_samples) VALUES ($p, $s, $f, $c, $t, $w, $d, $n, $h, $st, $sh, $ce, $ch, $cs)", tx,
+            ("$ce", cost.Evaluations), ("$ch", cost.Hessians), ("$cs", cost.HessianSamples),
             ("$st", (object?)stats ?? DBNull.Value),
             ("$sh", stats is null ? DBNull.Value : StatsChecksum(RowKey, shard.Point, shard.Index, shard.FirstSample, shard.Count, stats)),
             ("$p", shard.Point), ("$s", shard.Index), ("$f", shard.FirstSample), ("$c", shard.Count), ("$t", DateTime.UtcNow.ToString("O")), ("$w", worker),

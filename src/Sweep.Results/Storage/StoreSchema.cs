@@ -20,7 +20,11 @@ internal static class StoreSchema
     //    random id ("store_id", made at creation), so a row copied from another campaign or store fails it
     //    (StoreIntegrity.RowKey). A store of schema 4-6 is read with its plain SHA-256 checksums, and a `run` upgrades it
     //    in place: its rows, verified by the repair with the old checksums, are rewritten with keyed ones.
-    internal const int SchemaVersion = 7;
+    // 8: each shard row also holds what its samples cost (evaluations, hessians, hessian_samples: ShardCost), so that a
+    //    resumed run prices its points (the allocation, the time to go) before it has solved any sample of them. Not
+    //    covered by a checksum: they order the work and estimate its time, never a result; implausible ones are not used.
+    //    Older stores get the columns empty (their shards' costs unknown) when a `run` upgrades them.
+    internal const int SchemaVersion = 8;
     internal const int OldestReadableSchema = 4;
 
     /// <summary>
@@ -30,7 +34,8 @@ internal static class StoreSchema
     internal const string Tables = """
         CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS shards(point INTEGER NOT NULL, shard INTEGER NOT NULL, first_sample INTEGER NOT NULL, count INTEGER NOT NULL,
-            finished_utc TEXT NOT NULL, worker TEXT NOT NULL, stats BLOB, stats_sha256 BLOB, samples BLOB NOT NULL, traces INTEGER NOT NULL,
+            finished_utc TEXT NOT NULL, worker TEXT NOT NULL, stats BLOB, stats_sha256 BLOB, evaluations INTEGER, hessians INTEGER,
+            hessian_samples INTEGER, samples BLOB NOT NULL, traces INTEGER NOT NULL,
             sha256 BLOB NOT NULL, PRIMARY KEY(point, shard));
         CREATE TABLE IF NOT EXISTS traces(point INTEGER NOT NULL, sample INTEGER NOT NULL, data BLOB NOT NULL, sha256 BLOB NOT NULL, PRIMARY KEY(point, sample));
         """;
@@ -52,10 +57,11 @@ internal static class StoreSchema
     }
 
     /// <summary>
-    /// Upgrades a schema-4, -5 or -6 store (already repaired) to schema 7 in one transaction: from 4 the statistics
-    /// columns and each shard's statistics computed from its samples (when the horizons are known); from 4 or 5 the
-    /// column layout of the blobs already stored (kept as "columns_format2") and this version's; from every older one a
-    /// store id and every row's checksum rewritten keyed (<see cref="Rebind"/>); the schema in the metadata.
+    /// Upgrades a schema-4 to -7 store (already repaired) to schema 8 in one transaction: from every older one the cost
+    /// columns, empty; from 4 the statistics columns and each shard's statistics computed from its samples (when the
+    /// horizons are known); from 4 or 5 the column layout of the blobs already stored (kept as "columns_format2") and this
+    /// version's; from 4-6 a store id and every row's checksum rewritten keyed (<see cref="Rebind"/>); the schema in the
+    /// metadata.
     /// </summary>
     /// <remarks>
     /// The added columns come after the samples blob, so reading them walks that blob's overflow pages: `status` on an
@@ -66,7 +72,9 @@ internal static class StoreSchema
         using var tx = store.Connection.BeginTransaction();
         var updated = new Dictionary<string, string>(store.Meta);
         updated.Remove(MetaChecksumKey);
-        if (store.Schema < 6)
+        int from = store.Schema;
+        store.Exec("ALTER TABLE shards ADD COLUMN evaluations INTEGER; ALTER TABLE shards ADD COLUMN hessians INTEGER; ALTER TABLE shards ADD COLUMN hessian_samples INTEGER;", tx);
+        if (from < 6)
         {
             // Schema 5 → 6: the blobs already stored keep their (format-2) layout; new ones record their column count.
             updated["columns_format2"] = updated.GetValueOrDefault("columns") ?? "";
@@ -74,29 +82,32 @@ internal static class StoreSchema
             store.SetMeta("columns_format2", updated["columns_format2"], tx);
             store.SetMeta("columns", updated["columns"], tx);
         }
-        if (store.Schema >= 5) { store.Schema = SchemaVersion; Rebind(store, tx, updated); FinishUpgrade(store, tx, updated); return; }
-        store.Exec("ALTER TABLE shards ADD COLUMN stats BLOB; ALTER TABLE shards ADD COLUMN stats_sha256 BLOB;", tx);
-        store.Schema = SchemaVersion;
-        if (store.Horizons is not null)
+        if (from < 5)
         {
-            var rows = new List<(long RowId, long Point, long Index, long First, long Count)>();
-            using (var cmd = store.Connection.CreateCommand())
+            store.Exec("ALTER TABLE shards ADD COLUMN stats BLOB; ALTER TABLE shards ADD COLUMN stats_sha256 BLOB;", tx);
+            store.Schema = SchemaVersion;
+            if (store.Horizons is not null)
             {
-                cmd.Transaction = tx;
-                cmd.CommandText = "SELECT rowid, point, shard, first_sample, count FROM shards NOT INDEXED";
-                using var r = cmd.ExecuteReader();
-                while (r.Read()) rows.Add((r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)));
-            }
-            foreach (var row in rows)
-            {
-                var samples = store.ReadShard(new ShardKey((int)row.Point, (int)row.Index, row.First, (int)row.Count), tx);
-                var stats = store.ShardStatistics((int)row.Point, samples);
-                if (stats is null) continue;
-                store.ExecWith("UPDATE shards SET stats = $s, stats_sha256 = $h WHERE rowid = $r", tx,
-                    ("$s", stats), ("$h", StatsChecksum(null, row.Point, row.Index, row.First, row.Count, stats)), ("$r", row.RowId));
+                var rows = new List<(long RowId, long Point, long Index, long First, long Count)>();
+                using (var cmd = store.Connection.CreateCommand())
+                {
+                    cmd.Transaction = tx;
+                    cmd.CommandText = "SELECT rowid, point, shard, first_sample, count FROM shards NOT INDEXED";
+                    using var r = cmd.ExecuteReader();
+                    while (r.Read()) rows.Add((r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)));
+                }
+                foreach (var row in rows)
+                {
+                    var samples = store.ReadShard(new ShardKey((int)row.Point, (int)row.Index, row.First, (int)row.Count), tx);
+                    var stats = store.ShardStatistics((int)row.Point, samples);
+                    if (stats is null) continue;
+                    store.ExecWith("UPDATE shards SET stats = $s, stats_sha256 = $h WHERE rowid = $r", tx,
+                        ("$s", stats), ("$h", StatsChecksum(null, row.Point, row.Index, row.First, row.Count, stats)), ("$r", row.RowId));
+                }
             }
         }
-        Rebind(store, tx, updated);
+        store.Schema = SchemaVersion;
+        if (from < 7) Rebind(store, tx, updated);
         FinishUpgrade(store, tx, updated);
     }
 
