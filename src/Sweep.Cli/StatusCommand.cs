@@ -36,9 +36,8 @@ public static class StatusCommand
             if (!complete) Console.WriteLine("(a stopped campaign resumes with `sweep run` of the same campaign and DIR)");
             if (campaign.AggregateOnly) Console.WriteLine($"storage: aggregate — samples.csv {OutputWriter.NoSamplesCsv}");
             var (created, builds) = StoreProvenance.Read(store);
-            var runs = builds.Where(b => created is null || b.Version != created.Version).Select(b => $"also run by {b}")
-                .Concat(store.GrowthHistory.Select(g => $"grown {g}"));
-            foreach (var line in (created is null ? runs : runs.Prepend($"created by {created}")).SelectMany(l => SummaryTable.Wrap(Sweep.Campaigns.UserError.Printable(l), "")))
+            var runs = StoreProvenance.Lines(created, builds).Concat(store.GrowthHistory.Select(g => $"grown {g}"));
+            foreach (var line in runs.SelectMany(l => SummaryTable.Wrap(Sweep.Campaigns.UserError.Printable(l), "")))
                 Console.WriteLine(line);
             var summaries = stats.Select(s => s.Summarize()).ToList();
             if (onePoint is int only)

@@ -32,7 +32,7 @@ public class CommandLineTests
         var (exit, stdout, _) = SweepProcess.Run(Timeout, "--version");
         Assert.Equal(0, exit);
         var version = stdout.Trim();
-        Assert.Matches(new Regex(@"^\d+\.\d+\.\d+(\+[0-9a-f]{40})?$"), version);
+        Assert.Matches(new Regex(@"^\d+\.\d+\.\d+(\+[0-9a-f]{40}(\.dirty)?)?$"), version);   // .dirty: built with uncommitted changes
         if (Path.Exists(Path.Combine(DeployTests.Root(), ".git"))) Assert.Contains("+", version);
     }
 
