@@ -71,6 +71,7 @@ public static class WorkerCommand
         // results of its own (the coordinator re-leases the shards it had).
         _ = interrupt.First.ContinueWith(async first =>
         {
+            Console.Error.WriteLine($"{first.Result}: leaving the cluster (again to stop at once)");
             await Task.WhenAny(Task.Delay(ForcedExitAfter), interrupt.Second);
             var signal = first.Result;
             Console.Error.WriteLine($"{signal}: left the cluster without waiting for the node to stop (a second signal, or {ForcedExitAfter.TotalSeconds:0} s)");

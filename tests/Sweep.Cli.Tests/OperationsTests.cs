@@ -239,6 +239,37 @@ public class OperationsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_second_signal_ends_a_worker_whose_leave_cannot_complete_at_once()
+    {
+        var dir = Temp.Dir();
+        var file = Temp.Campaign(dir, Campaigns.KillTest);
+        var out_ = Path.Combine(dir, "out");
+        int port = ClusterTests.FreePort();
+        using var coordinator = SweepProcess.Start("coordinator", file, "--out", out_, "--port", port.ToString());
+        using var worker = SweepProcess.Start("worker", "--seed", $"127.0.0.1:{port}", "--workers", "1", "--credential", Path.Combine(out_, "cluster-credential.pfx"));
+        WaitFor(() => worker.HasExited || Campaigns.StoredSamples(out_) > 0, Timeout, "the first stored shard");
+        Assert.False(worker.HasExited, worker.Stdout + worker.Stderr);
+        // A stopped coordinator never acknowledges the worker's leave, so the graceful stop cannot complete.
+        coordinator.Signal("STOP");
+        try
+        {
+            worker.Signal("TERM");
+            Assert.True(worker.WaitForOutput("SIGTERM: leaving the cluster (again to stop at once)", Timeout), worker.Stdout + worker.Stderr);
+            var clock = Stopwatch.StartNew();
+            worker.Signal("TERM");
+            Assert.True(worker.WaitForExit(TimeSpan.FromSeconds(10)), "a second SIGTERM did not end the worker within 10 s: " + worker.Stderr);
+            output.WriteLine($"second SIGTERM: exit {worker.ExitCode} after {clock.Elapsed.TotalSeconds:F2} s");
+            Assert.True(worker.ExitCode == 143, $"exit {worker.ExitCode}: {worker.Stderr}");
+            Assert.Contains("SIGTERM: left the cluster without waiting for the node to stop", worker.Stderr);
+        }
+        finally { coordinator.Signal("CONT"); }
+        coordinator.Signal("TERM");
+        Assert.True(coordinator.WaitForExit(Timeout));
+        Assert.Equal(143, coordinator.ExitCode);
+        Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
     public void A_working_worker_stops_within_seconds_on_sigterm()
     {
         var dir = Temp.Dir();
