@@ -120,45 +120,87 @@ public sealed class StoredShardCostTests
         Directory.Delete(outDir, true);
     }
 
-    [Fact]
-    public void A_schema_7_store_reads_and_a_resume_adds_the_cost_columns_keeping_its_id_and_rows()
+    [Theory]
+    [InlineData(6)]     // plain checksums: the upgrade also binds its rows (a new store id)
+    [InlineData(7)]
+    public void An_older_store_reads_and_a_resume_adds_the_cost_columns_empty_and_prices_from_its_new_shards(int schema)
     {
-        var campaign = Full();
+        // Every sample certified global and room for 1000: the target's rule keeps the point open past these shards.
+        var campaign = TestCampaigns.Parse(TestCampaigns.Small.Replace("\"samples\": 23,", Target.Replace("23", "1000") + " \"storage\": \"aggregate\","));
+        SampleRecord[] Global(ShardKey s) => Samples(s).Select(x => x with { Status = Sweep.Numerics.Integration.SampleStatus.Converged,
+            Outcome = Sweep.Numerics.Integration.Outcome.Global, Label = "{0,1}", CriticalValue = 0 }).ToArray();
         var dir = TestCampaigns.TempDir();
         string path = CampaignStore.PathIn(dir);
-        var plan = campaign.Plan().ToList();
-        int stored = plan.Take(3).Sum(s => s.Count);
+        var plan = campaign.Plan().Where(s => s.Point == 0).Take(4).ToList();
+        var encoded = plan.ToDictionary(s => s.Index, s => ShardOutput.Encode(Global(s), s.Point, campaign.Points[s.Point].Spec.Horizon, aggregate: true));
         using (var store = Open(dir, campaign))
-            foreach (var s in plan.Take(3)) Assert.True(store.CommitShard(s, Samples(s), "w"));
+            store.CommitShards(plan.Take(2).Select(s => (s, (IReadOnlyList<SampleRecord>)[], "w", (ShardOutput?)encoded[s.Index])).ToArray());
         string? id;
         using (var reader = CampaignStore.Open(path, readOnly: true)) id = reader.TryGetMeta("store_id");
         using (var db = new SqliteConnection($"Data Source={path};Pooling=false"))
         {
             db.Open();
-            LegacyChecksums.DropCosts(db);
-            LegacyChecksums.Exec(db, "UPDATE meta SET value = '7' WHERE key = 'schema'; DELETE FROM meta WHERE key = 'meta_sha256'");
+            if (schema == 6) LegacyChecksums.Unkey(db);
+            else LegacyChecksums.DropCosts(db);
+            LegacyChecksums.Exec(db, $"UPDATE meta SET value = '{schema}' WHERE key = 'schema'; DELETE FROM meta WHERE key = 'meta_sha256'");
             StoredStatisticsTests.Reseal(db);
         }
         var before = File.ReadAllBytes(path);
         using (var reader = CampaignStore.Open(path, readOnly: true))
         {
-            Assert.Equal(stored, reader.ReadSamples().Count());
+            Assert.Equal(2, reader.ReadShardStatistics().Count());
             Assert.Empty(reader.StoredShardCosts());
         }
-        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Equal(before, File.ReadAllBytes(path));      // readers upgrade nothing
 
         using (var resumed = Open(dir, campaign))
         {
             Assert.Empty(resumed.Repaired);
             Assert.Empty(resumed.StoredShardCosts());       // stored before the columns existed: not known
-            Assert.True(resumed.CommitShard(plan[3], Samples(plan[3]), "w"));
-            Assert.Equal(new[] { (plan[3].Point, plan[3].Index) }, resumed.StoredShardCosts().Keys);
+            resumed.CommitShards(plan.Skip(2).Take(2).Select(s => (s, (IReadOnlyList<SampleRecord>)[], "w", (ShardOutput?)encoded[s.Index])).ToArray());
+            var costs = resumed.StoredShardCosts();
+            Assert.Equal(new[] { (0, 2), (0, 3) }, costs.Keys.Order());
+
+            // One prefix of old shards (no count) and new ones: the means are over the shards whose cost is known.
+            var looked = new ShardStatisticsStream(campaign, resumed.CompletedShards(), resumed.ReadShardStatistics, costs).TakeLooked().Single(l => l.Point == 0);
+            Assert.Equal(4, looked.PrefixShards);
+            Assert.Null(looked.State!.Stopped);
+            var known = plan.Skip(2).SelectMany(Global).ToList();
+            Assert.Equal(known.Average(x => (double)x.RhsEvaluations), looked.EvaluationsPerSample, 12);
+            Assert.Equal(known.Average(x => (double)x.HessianEvaluations), looked.HessiansPerSample, 12);
         }
         using (var after = CampaignStore.Open(path, readOnly: true))
         {
             Assert.Equal("8", after.TryGetMeta("schema"));
-            Assert.Equal(id, after.TryGetMeta("store_id"));   // not rebound: its rows keep their keyed checksums
-            Assert.Equal(stored + plan[3].Count, after.ReadSamples().Count());
+            if (schema == 7) Assert.Equal(id, after.TryGetMeta("store_id"));   // not rebound: its rows keep their keyed checksums
+            else Assert.NotEqual(id, after.TryGetMeta("store_id"));
+            Assert.Equal(4, after.ReadShardStatistics().Count());
+        }
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void A_grown_campaign_keeps_its_shards_costs()
+    {
+        Campaign WithSamples(int n) => TestCampaigns.Parse(TestCampaigns.Small.Replace("\"samples\": 23", $"\"samples\": {n}"));
+        var (small, large) = (WithSamples(23), WithSamples(40));
+        var dir = TestCampaigns.TempDir();
+        (CampaignStore, bool) OpenGrowing(Campaign c) => CampaignStore.OpenForCampaign(dir, c.NormalizedJson, c.Hash, c.Name, dir, Horizons(c),
+            grow: (json, hash, baseDir) => CampaignGrowth.Between(json, hash, baseDir, c, dir));
+        var (store, _) = OpenGrowing(small);
+        using (store)
+            foreach (var s in small.Plan()) Assert.True(store.CommitShard(s, Samples(s), "w"));
+        Dictionary<(int, int), ShardCost> before;
+        using (var reader = CampaignStore.Open(CampaignStore.PathIn(dir), readOnly: true)) before = reader.StoredShardCosts();
+        Assert.Equal(small.Plan().Count(), before.Count);
+        var (grown, _) = OpenGrowing(large);
+        using (grown)
+        {
+            Assert.NotNull(grown.Grown);
+            var after = grown.StoredShardCosts();
+            // The shards the growth kept (all but each point's short last one) keep their costs.
+            Assert.Equal(before.Count - 2, after.Count);
+            Assert.All(after, kv => Assert.Equal(before[kv.Key], kv.Value));
         }
         Directory.Delete(dir, true);
     }
@@ -178,11 +220,13 @@ public sealed class StoredShardCostTests
                 UPDATE shards SET evaluations = -5 WHERE point = 0 AND shard = 0;
                 UPDATE shards SET hessian_samples = count + 1 WHERE point = 0 AND shard = 1;
                 UPDATE shards SET hessians = 'many' WHERE point = 0 AND shard = 2;
+                UPDATE shards SET hessians = 7, hessian_samples = 0 WHERE point = 0 AND shard = 3;
+                UPDATE shards SET evaluations = count * 1099511627776 + 1 WHERE point = 0 AND shard = 4;
                 """);
         }
         using (var reader = CampaignStore.Open(CampaignStore.PathIn(dir), readOnly: true))
         {
-            Assert.Equal(plan.Skip(3).Select(s => (s.Point, s.Index)), reader.StoredShardCosts().Keys.Order());
+            Assert.Empty(reader.StoredShardCosts());
             Assert.Equal(plan.Sum(s => s.Count), reader.ReadSamples().Count());    // the results do not depend on the counts
         }
         Directory.Delete(dir, true);

@@ -68,8 +68,8 @@ public sealed class AggregatorActor : ReceiveActor
         {
             if (targets is null) return;
             targets[a.Point] = a.State;
-            // Hessians NaN: no sample of the prefix solved in this run carries the count (records read back from a store
-            // do not); the cost is then not known, since a point's Hessians may be most of it.
+            // Hessians NaN: no shard of the prefix carries the count (stored before schema 8 and not solved in this run);
+            // the cost is then not known, since a point's Hessians may be most of it.
             costs[a.Point] = double.IsNaN(a.HessiansPerSample) ? double.NaN
                 : SampleCost.PerSample(a.EvaluationsPerSample, a.HessiansPerSample, campaign.Points[a.Point].Problem.Shape.ParameterCount);
         });

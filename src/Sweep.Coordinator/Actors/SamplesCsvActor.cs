@@ -15,8 +15,9 @@ internal sealed record StreamShard(ShardKey Shard, SampleRecord[] Samples, Shard
 
 /// <summary>
 /// A point's complete prefix now holds <paramref name="PrefixShards"/> shards; with a target, its state (stopped or not,
-/// samples to go) and the mean gradient evaluations per sample of the prefix. Sent to the coordinator, which stops
-/// handing out a stopped point's shards and allocates the rest.
+/// samples to go), the mean gradient evaluations per sample of the prefix and the mean Hessians per sample of its
+/// samples that carry the count (NaN: none does). Sent to the coordinator, which stops handing out a stopped point's
+/// shards and allocates the rest.
 /// </summary>
 public sealed record PrefixAdvanced(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample = 0, double HessiansPerSample = double.NaN);
 

@@ -43,7 +43,7 @@ public static class ShardResultCheck
             if (o.Exact is not null) exact = PointStatistics.DecodeExact(shard.Point, horizon, o.Exact);
         }
         catch (InvalidDataException) { return false; }
-        return statistics.Count == shard.Count && o.Evaluations >= 0 && o.Hessians >= 0 && o.HessianSamples >= 0 && o.HessianSamples <= shard.Count
+        return statistics.Count == shard.Count && new ShardCost(o.Evaluations, o.Hessians, o.HessianSamples).PlausibleFor(shard.Count)
             && (exact is null || exact.Count == shard.Count);
     }
 }

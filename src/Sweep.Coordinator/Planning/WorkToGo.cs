@@ -13,8 +13,8 @@ public static class WorkToGo
 {
     /// <summary>
     /// Work done since <paramref name="countsAtStart"/> and work to go, both over the points whose cost is known; and how
-    /// many open points are left out, their cost or state not known yet (no complete prefix reported, or no count from
-    /// this run: NaN, or not positive). A time to go needs that to be none: a point left out would be missing from the
+    /// many open points are left out, their cost or state not known yet (no complete prefix reported, or no Hessian
+    /// count in its prefix, from the store or this run: NaN, or not positive). A time to go needs that to be none: a point left out would be missing from the
     /// rate and from what is to go alike, biasing the time either way.
     /// </summary>
     public static (double Done, double ToGo, int Unknown) Estimate(IReadOnlyList<long> counts, IReadOnlyList<long> countsAtStart, IReadOnlyList<double> costPerSample, IReadOnlyList<TargetState?> targets)

@@ -33,8 +33,10 @@ public sealed class SamplesCsvStream : IShardStream
     private sealed record Waiting(int Count, SampleRecord[] Samples, byte[]? Csv, PointStatistics? Exact, ShardOutput? Encoded);
     private readonly PrefixWalk _walk;              // the statistics of what is written, and the sequential rule's decisions
     private readonly List<int> _looked = new();     // points the rule looked at since the last TakeLooked
-    private readonly long[] _evaluations;           // per point: gradient evaluations of the samples written
-    private readonly long[] _hessians, _hessianSamples;  // per point: Hessians of the written samples that carry the count, and how many do
+    // Per point: gradient evaluations of the samples written; Hessians of those that carry the count, and how many do
+    // (sums in double: counts from a store or a worker cannot overflow them).
+    private readonly double[] _evaluations, _hessians;
+    private readonly long[] _hessianSamples;
     // Hessian counts of shards read back from the store (records read back carry none): stored ones whose row holds them,
     // and this run's shards that waited in the store instead of the buffer.
     private readonly Dictionary<(int Point, int Index), ShardCost> _storedCosts;
@@ -55,8 +57,8 @@ public sealed class SamplesCsvStream : IShardStream
         _partsDirectory = Path.Combine(outputDirectory, "samples.csv.parts");
         _plan = campaign.Plan();
         _cursor = new int[_plan.Points];
-        _evaluations = new long[_plan.Points];
-        _hessians = new long[_plan.Points];
+        _evaluations = new double[_plan.Points];
+        _hessians = new double[_plan.Points];
         _hessianSamples = new long[_plan.Points];
         _stored = storedShards.ToHashSet();
         _walk = new PrefixWalk(campaign);
@@ -85,14 +87,14 @@ public sealed class SamplesCsvStream : IShardStream
     public IReadOnlyList<(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample, double HessiansPerSample)> TakeLooked()
     {
         var list = _looked.Distinct().Select(p => (p, _cursor[p], _walk.States[p], EvaluationsPerSample(p),
-            _hessianSamples[p] == 0 ? double.NaN : (double)_hessians[p] / _hessianSamples[p])).ToList();
+            _hessianSamples[p] == 0 ? double.NaN : _hessians[p] / _hessianSamples[p])).ToList();
         _looked.Clear();
         return list;
     }
 
     // The walk's statistics hold every written sample of the point once (Offer), so their count is the divisor.
     private double EvaluationsPerSample(int point) =>
-        _walk.Stats[point].Count == 0 ? 0 : (double)_evaluations[point] / _walk.Stats[point].Count;
+        _walk.Stats[point].Count == 0 ? 0 : _evaluations[point] / _walk.Stats[point].Count;
 
     private string PartPath(int point) => Path.Combine(_partsDirectory, $"{point}.csv");
 
@@ -151,7 +153,8 @@ public sealed class SamplesCsvStream : IShardStream
             {
                 _stored.Remove(key);
                 rows = _readStored(shard);
-                if (_storedCosts.Remove(key, out var cost))
+                // The stored Hessian count stands in for the records' (they carry none); never both.
+                if (_storedCosts.Remove(key, out var cost) && !rows.Any(r => r.HessianEvaluations >= 0))
                 {
                     _hessians[point] += cost.Hessians;
                     _hessianSamples[point] += cost.HessianSamples;

@@ -22,6 +22,14 @@ public readonly record struct ShardCost(long Evaluations, long Hessians, long He
     public static ShardCost Of(ShardOutput? encoded, IEnumerable<SampleRecord> samples) =>
         encoded is not null ? new(encoded.Evaluations, encoded.Hessians, encoded.HessianSamples) : Of(samples);
 
-    /// <summary>Counts a store may hold for a shard of <paramref name="count"/> samples; others are not used.</summary>
-    public bool PlausibleFor(int count) => Evaluations >= 0 && Hessians >= 0 && HessianSamples >= 0 && HessianSamples <= count;
+    /// <summary>More than any sample takes of either (a budget of 10^7 steps at 7 gradients each is under 2^27).</summary>
+    public const long MaxPerSample = 1L << 40;
+
+    /// <summary>
+    /// Counts a shard of <paramref name="count"/> samples can have: none negative, at most <see cref="MaxPerSample"/>
+    /// per sample, no Hessians without samples that counted them. Others (damage, a bad worker) are not used.
+    /// </summary>
+    public bool PlausibleFor(int count) =>
+        count >= 0 && Evaluations >= 0 && Evaluations <= count * MaxPerSample
+        && HessianSamples >= 0 && HessianSamples <= count && Hessians >= 0 && Hessians <= HessianSamples * MaxPerSample;
 }

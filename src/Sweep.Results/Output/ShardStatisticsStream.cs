@@ -23,8 +23,10 @@ public sealed class ShardStatisticsStream : IShardStream
     private readonly PrefixWalk _walk;
     private readonly List<int> _looked = new();
     // Per point: gradient evaluations and the samples they were counted over, Hessians and the samples that carry that
-    // count, over the prefix's shards whose cost is known (this run's, and stored ones whose row holds it).
-    private readonly long[] _evaluations, _evaluated, _hessians, _hessianSamples;
+    // count, over the prefix's shards whose cost is known (this run's, and stored ones whose row holds it); the sums in
+    // double, which counts from a store or a worker cannot overflow.
+    private readonly double[] _evaluations, _hessians;
+    private readonly long[] _evaluated, _hessianSamples;
 
     /// <param name="storedShards">Shards already in the store when the run starts.</param>
     /// <param name="readStored">Reads one stored shard's statistics (<see cref="Storage.CampaignStore.ReadShardStatistics(ShardKey)"/>).</param>
@@ -37,9 +39,9 @@ public sealed class ShardStatisticsStream : IShardStream
         _readStored = readStored;
         _plan = campaign.Plan();
         _cursor = new int[_plan.Points];
-        _evaluations = new long[_plan.Points];
+        _evaluations = new double[_plan.Points];
         _evaluated = new long[_plan.Points];
-        _hessians = new long[_plan.Points];
+        _hessians = new double[_plan.Points];
         _hessianSamples = new long[_plan.Points];
         _stored = storedShards.ToHashSet();
         _walk = new PrefixWalk(campaign);
@@ -56,8 +58,8 @@ public sealed class ShardStatisticsStream : IShardStream
     /// </remarks>
     public IReadOnlyList<(int Point, int PrefixShards, TargetState? State, double EvaluationsPerSample, double HessiansPerSample)> TakeLooked()
     {
-        var list = _looked.Distinct().Select(p => (p, _cursor[p], _walk.States[p], _evaluated[p] == 0 ? 0 : (double)_evaluations[p] / _evaluated[p],
-            _hessianSamples[p] == 0 ? double.NaN : (double)_hessians[p] / _hessianSamples[p])).ToList();
+        var list = _looked.Distinct().Select(p => (p, _cursor[p], _walk.States[p], _evaluated[p] == 0 ? 0 : _evaluations[p] / _evaluated[p],
+            _hessianSamples[p] == 0 ? double.NaN : _hessians[p] / _hessianSamples[p])).ToList();
         _looked.Clear();
         return list;
     }

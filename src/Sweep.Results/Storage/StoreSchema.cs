@@ -64,8 +64,9 @@ internal static class StoreSchema
     /// metadata.
     /// </summary>
     /// <remarks>
-    /// The added columns come after the samples blob, so reading them walks that blob's overflow pages: `status` on an
-    /// upgraded store takes time in proportion to the store (memory stays bounded); new stores declare them before it.
+    /// The added columns (statistics, costs) come after the samples blob, so reading them walks that blob's overflow
+    /// pages: `status` and a resume on an upgraded store take time in proportion to the store (memory stays bounded);
+    /// new stores declare them before it.
     /// </remarks>
     internal static void Upgrade(CampaignStore store)
     {
