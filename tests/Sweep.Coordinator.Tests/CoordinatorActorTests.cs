@@ -270,7 +270,7 @@ public sealed class CoordinatorActorTests
         kit.Node.Coordinator.Tell(NotifyWhenFinished.Instance, kit.TestActor);
         var target = new SampleTarget(TargetKind.SaddleUpper95, 1e-5);
         var state = new Sweep.Results.Statistics.TargetState(target, 10, 0, 10, 0, 0.3, 0.3, null, 100);
-        kit.Node.Coordinator.Tell(new PrefixAdvanced(campaign.Points.Count + 7, 1, state, 100));
+        kit.Node.Coordinator.Tell(new PrefixAdvanced(campaign.Points.Count + 7, 1, state, 100, HessiansPerSample: 2));
         var failed = kit.ExpectMsg<CampaignFailed>(Wait);
         Assert.StartsWith("the coordinator failed: ", failed.Message);
         Assert.Contains("out of range", failed.Message);

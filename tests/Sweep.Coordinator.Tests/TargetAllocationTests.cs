@@ -20,6 +20,10 @@ public class TargetAllocationTests
         Assert.Equal(0, TargetAllocation.Choose([new(true, 300, 0, 400), new(false, 50, 0, 400), new(true, 300, 0, 400)], batch));     // 1 is stopped; tie to the lowest
         // Needs are weighed by the cost of a sample: 300 samples at cost 1 come before 100 at cost 5.
         Assert.Equal(1, TargetAllocation.Choose([new(true, 100, 0, 400, 5), new(true, 300, 0, 400, 1)], batch));
+        // A point whose cost is not measured (while others' are) gets one shard to measure it, whatever its need...
+        Assert.Equal(1, TargetAllocation.Choose([new(true, 100, 0, 400, 5), new(true, 300, 0, 400, 5, Priced: false)], batch));
+        // ...but one at a time: with a shard ahead of its prefix it waits for the measurement, priced at the mean meanwhile.
+        Assert.Equal(0, TargetAllocation.Choose([new(true, 100, 0, 400, 5), new(true, 300, 100, 400, 5, Priced: false)], batch));
         // Every open point has enough in flight: the largest need (least overshoot).
         Assert.Equal(1, TargetAllocation.Choose([new(true, 0, 100, 400), new(true, 0, 50, 400)], batch));
         Assert.Equal(-1, TargetAllocation.Choose([new(false, 10, 0, 0)], batch));
@@ -67,8 +71,32 @@ public class TargetAllocationTests
         var ledger2 = new ShardLedger(ShardPlan.Create(3, 10_000, 100), done, TimeSpan.FromMinutes(1), firstBatch: 200);
         ledger2.Observe(0, 2, 1000, 10);                               // 10 000
         ledger2.Observe(1, 2, 1000, 30);                               // 30 000
-        ledger2.Observe(2, 2, 600);                                    // unmeasured: 600 × 20 = 12 000 (at cost 1: 600, first)
-        Assert.Equal(0, ledger2.Assign("w", T0, keepExisting: true)!.Shard.Point);
+        ledger2.Observe(2, 2, 600);                                    // unmeasured
+        // Point 2 gets one shard to measure its cost; meanwhile it is taken at the mean of the measured (20): its need
+        // less that shard, 500 × 20 = 10 000, ties with point 0 (at cost 1, 500, it would come first again).
+        Assert.Equal(2, ledger2.Assign("w1", T0, keepExisting: true)!.Shard.Point);
+        Assert.Equal(0, ledger2.Assign("w2", T0, keepExisting: true)!.Shard.Point);
+    }
+
+    [Fact]
+    public void After_a_resume_a_point_without_a_measured_cost_gets_one_shard_to_measure_it_then_its_turn_by_work()
+    {
+        var plan = ShardPlan.Create(3, 10_000, 100);
+        var done = Enumerable.Range(0, 3).SelectMany(p => Enumerable.Range(0, 5).Select(i => (p, i)));
+        var ledger = new ShardLedger(plan, done, TimeSpan.FromMinutes(1), firstBatch: 200);
+        // Points 0 and 1 measured (their stored shards carry costs); point 2's stored shards carry none.
+        ledger.Observe(0, 5, 4000, 50);
+        ledger.Observe(1, 5, 4000, 60);
+        ledger.Observe(2, 5, 4000);
+        var probe = ledger.Assign("w0", T0, keepExisting: true)!.Shard;
+        Assert.Equal((2, 5), (probe.Point, probe.Index));               // the shard right after its stored prefix
+        // Until that shard joins the prefix, no second one on its account: point 2 is priced at the mean (55) meanwhile.
+        Assert.Equal([0, 0], Enumerable.Range(1, 2).Select(i => ledger.Assign($"w{i}", T0, keepExisting: true)!.Shard.Point));
+        // Measured: cheap (1 per sample), so it is the closest to its decision and goes next.
+        Assert.True(ledger.BeginCommit(2, 5));
+        ledger.Complete(2, 5);
+        ledger.Observe(2, 6, 3900, 1);
+        Assert.Equal(2, ledger.Assign("w3", T0, keepExisting: true)!.Shard.Point);
     }
 
     [Fact]

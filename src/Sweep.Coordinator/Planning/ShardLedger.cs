@@ -207,8 +207,8 @@ public sealed class ShardLedger
         int[] next = _next!, prefix = _prefix!;
         long[] end = _end!, toGo = _toGo!;
         long size = _plan.ShardSize;
-        // A point whose cost is not measured yet is taken at the mean of the measured ones (the unit is theirs:
-        // evaluations × parameters), 1 while none is.
+        // A point whose cost is not measured yet is taken at the mean of the measured ones (the unit is theirs), 1 while
+        // none is; while some are, it is unpriced (TargetAllocation gives it one shard to measure).
         double known = 0;
         int measured = 0;
         foreach (double c in _cost!) if (c > 0) { known += c; measured++; }
@@ -219,7 +219,8 @@ public sealed class ShardLedger
                 (toGo[p] + size - 1) / size * size,     // whole shards: a point one sample short still takes a shard
                 Math.Max(0, next[p] - prefix[p]) * size,
                 Math.Max(next[p], _doneBelow[p]) * size,  // after a resume the cursor starts at 0
-                _cost[p] > 0 ? _cost[p] : unknownCost);
+                _cost[p] > 0 ? _cost[p] : unknownCost,
+                Priced: _cost[p] > 0 || measured == 0);
         while (true)
         {
             int p = TargetAllocation.Choose(needs, _firstBatch, _allocation);

@@ -4,9 +4,10 @@ namespace Sweep.Coordinator.Planning;
 /// A point as the allocation sees it: whether it may get a shard (not stopped, shards left), the samples its target is
 /// projected to need beyond its complete prefix (<see cref="Sweep.Results.Statistics.SequentialRule.ProjectToGo"/>), the
 /// samples already handed out beyond that prefix (solving, committing, or done out of order), the samples handed
-/// out or done in all, and the cost of one of its samples (mean gradient evaluations × parameters; 1 while unknown).
+/// out or done in all, the cost of one of its samples (the flop model of <see cref="SampleCost"/>; the mean of the
+/// measured ones while its own is unknown) and whether that cost was measured.
 /// </summary>
-public readonly record struct PointNeed(bool Open, long ToGo, long Ahead, long Handed, double Cost = 1)
+public readonly record struct PointNeed(bool Open, long ToGo, long Ahead, long Handed, double Cost = 1, bool Priced = true)
 {
     /// <summary>Samples still to hand out before the point is projected to stop.</summary>
     public long Need => ToGo - Ahead;
@@ -32,6 +33,9 @@ public enum AllocationRule
 /// <list type="number">
 /// <item>a point whose first batch is not all handed out, the fewest handed out first (the first batch round robin: every
 /// point is looked at once before any is sampled further);</item>
+/// <item>a point whose cost is not measured while others' are (after a resume, a point whose stored shards carry no
+/// cost), with nothing handed out beyond its prefix: one shard, the fewest handed out first, so that its cost is
+/// measured instead of guessed at the others' mean — a cheap point priced like a costly one would wait behind it;</item>
 /// <item>the open point with the least positive <see cref="PointNeed.Work"/> — projected samples to go less those
 /// already handed out, times the cost of its samples so far — so the point closest to its decision in computing time is
 /// decided first (a deep, stiff point may cost ten times an easy one per sample);</item>
@@ -56,6 +60,9 @@ public static class TargetAllocation
             return best;
         }
         best = FewestHanded(points, firstBatch);
+        if (best >= 0) return best;
+        for (int p = 0; p < points.Length; p++)
+            if (points[p].Open && !points[p].Priced && points[p].Ahead == 0 && points[p].Need > 0 && (best < 0 || points[p].Handed < points[best].Handed)) best = p;
         if (best >= 0) return best;
         for (int p = 0; p < points.Length; p++)
             if (points[p].Open && points[p].Need > 0 && (best < 0 || points[p].Work < points[best].Work)) best = p;
