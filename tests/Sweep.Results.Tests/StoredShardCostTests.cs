@@ -180,6 +180,45 @@ public sealed class StoredShardCostTests
     }
 
     [Fact]
+    public void An_upgrade_that_fails_says_so_and_leaves_the_store_as_it_was()
+    {
+        var campaign = Full();
+        var dir = TestCampaigns.TempDir();
+        string path = CampaignStore.PathIn(dir);
+        var plan = campaign.Plan().Take(2).ToList();
+        using (var store = Open(dir, campaign))
+            foreach (var s in plan) Assert.True(store.CommitShard(s, Samples(s), "w"));
+        using (var db = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            db.Open();
+            LegacyChecksums.DropCosts(db);
+            LegacyChecksums.Exec(db, "UPDATE meta SET value = '7' WHERE key = 'schema'; DELETE FROM meta WHERE key = 'meta_sha256'");
+            StoredStatisticsTests.Reseal(db);
+            // Something the upgrade cannot get past (here a trigger; in the field, say, a lock or a constraint).
+            LegacyChecksums.Exec(db, "CREATE TRIGGER refuse_insert BEFORE INSERT ON meta BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END;" +
+                "CREATE TRIGGER refuse_update BEFORE UPDATE ON meta BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END;");
+        }
+        var e = Assert.ThrowsAny<IOException>(() => Open(dir, campaign));
+        Assert.IsNotType<StoreDamagedException>(e);
+        Assert.Contains("cannot upgrade the campaign store", e.Message);
+        Assert.Contains("from schema 7 to 8", e.Message);
+        Assert.Contains("nothing was changed", e.Message);
+        using (var reader = CampaignStore.Open(path, readOnly: true))
+        {
+            Assert.Equal("7", reader.TryGetMeta("schema"));
+            Assert.Equal(plan.Sum(s => s.Count), reader.ReadSamples().Count());
+        }
+        using (var db = new SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            db.Open();
+            LegacyChecksums.Exec(db, "DROP TRIGGER refuse_insert; DROP TRIGGER refuse_update;");
+        }
+        using (var resumed = Open(dir, campaign)) Assert.Empty(resumed.Repaired);
+        using (var after = CampaignStore.Open(path, readOnly: true)) Assert.Equal("8", after.TryGetMeta("schema"));
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
     public void A_grown_campaign_keeps_its_shards_costs()
     {
         Campaign WithSamples(int n) => TestCampaigns.Parse(TestCampaigns.Small.Replace("\"samples\": 23", $"\"samples\": {n}"));

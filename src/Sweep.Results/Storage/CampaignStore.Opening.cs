@@ -54,7 +54,7 @@ public sealed partial class CampaignStore
                     }
                 }
                 store.Repaired = StoreRepair.Run(store, path);
-                if (store.Schema < SchemaVersion) StoreSchema.Upgrade(store);
+                if (store.Schema < SchemaVersion) StoreSchema.UpgradeOrExplain(store, path);
                 if (growth is not null)
                 {
                     store.RecomputedByGrowth = StoreGrowth.Apply(store, campaignJson, growth);
