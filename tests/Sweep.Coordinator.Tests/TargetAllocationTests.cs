@@ -92,11 +92,15 @@ public class TargetAllocationTests
         Assert.Equal((2, 5), (probe.Point, probe.Index));               // the shard right after its stored prefix
         // Until that shard joins the prefix, no second one on its account: point 2 is priced at the mean (55) meanwhile.
         Assert.Equal([0, 0], Enumerable.Range(1, 2).Select(i => ledger.Assign($"w{i}", T0, keepExisting: true)!.Shard.Point));
-        // Measured: cheap (1 per sample), so it is the closest to its decision and goes next.
+        // The probe's shard joins the prefix without a count (never so in practice): no second probe in this run; it
+        // stays at the mean, behind point 0 (3 800 × 50 against 3 900 × 55).
         Assert.True(ledger.BeginCommit(2, 5));
         ledger.Complete(2, 5);
+        ledger.Observe(2, 6, 3900);
+        Assert.Equal(0, ledger.Assign("w3", T0, keepExisting: true)!.Shard.Point);
+        // Measured: cheap (1 per sample), so it is the closest to its decision and goes next.
         ledger.Observe(2, 6, 3900, 1);
-        Assert.Equal(2, ledger.Assign("w3", T0, keepExisting: true)!.Shard.Point);
+        Assert.Equal(2, ledger.Assign("w4", T0, keepExisting: true)!.Shard.Point);
     }
 
     [Fact]

@@ -202,7 +202,7 @@ public sealed class StoredShardCostTests
         Assert.IsNotType<StoreDamagedException>(e);
         Assert.Contains("cannot upgrade the campaign store", e.Message);
         Assert.Contains("from schema 7 to 8", e.Message);
-        Assert.Contains("nothing was changed", e.Message);
+        Assert.Contains("the upgrade was rolled back", e.Message);
         using (var reader = CampaignStore.Open(path, readOnly: true))
         {
             Assert.Equal("7", reader.TryGetMeta("schema"));

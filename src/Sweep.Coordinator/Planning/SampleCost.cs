@@ -23,7 +23,8 @@ public static class SampleCost
     /// <summary>
     /// The cost of a sample that took <paramref name="gradients"/> gradient evaluations and <paramref name="hessians"/>
     /// Hessians (means over a point's samples are fine: the model is linear in both). Hessians NaN (not known: no shard
-    /// of the prefix carries the count, stored before schema 8 and not solved in this run) counts the gradients alone.
+    /// of the prefix carries the count, stored before schema 8 and not solved in this run) counts the gradients alone;
+    /// the coordinator does not ask then (the point's cost is unknown to it, since its Hessians may be most of it).
     /// </summary>
     public static double PerSample(double gradients, double hessians, int parameters)
     {

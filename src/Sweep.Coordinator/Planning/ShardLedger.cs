@@ -41,6 +41,7 @@ public sealed class ShardLedger
     private readonly int[]? _prefix;
     private readonly long[]? _toGo;
     private readonly double[]? _cost;
+    private readonly bool[]? _probed;     // per point: a shard was handed out to measure its cost (once per run)
     private readonly long _firstBatch;
     private readonly AllocationRule _allocation;
     private int _open;
@@ -73,6 +74,7 @@ public sealed class ShardLedger
             _toGo = Enumerable.Repeat(batch, plan.Points).ToArray();
             _firstBatch = batch;
             _cost = new double[plan.Points];       // 0: not measured yet
+            _probed = new bool[plan.Points];
             _open = plan.Points;
         }
         foreach (var (p, i) in alreadyDone)
@@ -220,11 +222,13 @@ public sealed class ShardLedger
                 Math.Max(0, next[p] - prefix[p]) * size,
                 Math.Max(next[p], _doneBelow[p]) * size,  // after a resume the cursor starts at 0
                 _cost[p] > 0 ? _cost[p] : unknownCost,
-                Priced: _cost[p] > 0 || measured == 0);
+                Priced: _cost[p] > 0 || measured == 0 || _probed![p]);
         while (true)
         {
             int p = TargetAllocation.Choose(needs, _firstBatch, _allocation);
             if (p < 0) return -1;
+            // Its cost is measured from this shard: one probe per point, even if the measurement never comes.
+            if (!needs[p].Priced) _probed![p] = true;
             while (next[p] < end[p])
             {
                 int order = _plan.OrderOf(p, next[p]++);

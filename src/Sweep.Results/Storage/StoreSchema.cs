@@ -57,6 +57,21 @@ internal static class StoreSchema
     }
 
     /// <summary>
+    /// <see cref="Upgrade"/>, with SQLite's errors that are not corruption, a full disk or a read-only store (those keep
+    /// their usual words, <see cref="StoreErrors.Describe"/>) named as a failed upgrade: its transaction rolled back, so
+    /// the store is as the repair before it left it, not damaged. The caller disposes the store.
+    /// </summary>
+    internal static void UpgradeOrExplain(CampaignStore store, string path)
+    {
+        int from = store.Schema;
+        try { Upgrade(store); }
+        catch (SqliteException e) when (e.SqliteErrorCode is not (8 or 10 or 11 or 13 or 14 or 26))
+        {
+            throw new IOException($"cannot upgrade the campaign store '{path}' from schema {from} to {SchemaVersion} ({e.Message}); the upgrade was rolled back (it is one transaction), so the store is not damaged: read it with the version that wrote it, or rerun once the cause is gone.", e);
+        }
+    }
+
+    /// <summary>
     /// Upgrades a schema-4 to -7 store (already repaired) to schema 8 in one transaction: from every older one the cost
     /// columns, empty; from 4 the statistics columns and each shard's statistics computed from its samples (when the
     /// horizons are known); from 4 or 5 the column layout of the blobs already stored (kept as "columns_format2") and this
@@ -68,21 +83,6 @@ internal static class StoreSchema
     /// pages: `status` and a resume on an upgraded store take time in proportion to the store (memory stays bounded);
     /// new stores declare them before it.
     /// </remarks>
-    /// <summary>
-    /// <see cref="Upgrade"/>, with SQLite's errors that are not damage, a full disk or permissions (those keep their
-    /// usual words) named as a failed upgrade: its transaction rolled back, so the store is as it was, not damaged.
-    /// </summary>
-    internal static void UpgradeOrExplain(CampaignStore store, string path)
-    {
-        int from = store.Schema;
-        try { Upgrade(store); }
-        catch (SqliteException e) when (e.SqliteErrorCode is not (8 or 10 or 11 or 13 or 14 or 26))
-        {
-            store.Schema = from;
-            throw new IOException($"cannot upgrade the campaign store '{path}' from schema {from} to {SchemaVersion} ({e.Message}); nothing was changed (the upgrade is one transaction): read it with the version that wrote it, or rerun once the cause is gone.", e);
-        }
-    }
-
     internal static void Upgrade(CampaignStore store)
     {
         using var tx = store.Connection.BeginTransaction();
