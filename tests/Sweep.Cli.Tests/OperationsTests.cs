@@ -238,17 +238,35 @@ public class OperationsTests(ITestOutputHelper output)
         Directory.Delete(dir, recursive: true);
     }
 
+    /// <summary>A coordinator of the kill-test campaign in DIR/out and one worker of <paramref name="threads"/>, once a shard is stored.</summary>
+    private static (SweepProcess Coordinator, SweepProcess Worker, string Out) Working(string dir, int threads)
+    {
+        var file = Temp.Campaign(dir, Campaigns.KillTest);
+        var out_ = Path.Combine(dir, "out");
+        int port = ClusterTests.FreePort();
+        var coordinator = SweepProcess.Start("coordinator", file, "--out", out_, "--port", port.ToString());
+        var worker = SweepProcess.Start("worker", "--seed", $"127.0.0.1:{port}", "--workers", threads.ToString(), "--credential", Path.Combine(out_, "cluster-credential.pfx"));
+        try
+        {
+            WaitFor(() => worker.HasExited || Campaigns.StoredSamples(out_) > 0, Timeout, "the first stored shard");
+            Assert.False(worker.HasExited, worker.Stdout + worker.Stderr);
+            return (coordinator, worker, out_);
+        }
+        catch
+        {
+            worker.Dispose();
+            coordinator.Dispose();
+            throw;
+        }
+    }
+
     [Fact]
     public void A_second_signal_ends_a_worker_whose_leave_cannot_complete_at_once()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Campaigns.KillTest);
-        var out_ = Path.Combine(dir, "out");
-        int port = ClusterTests.FreePort();
-        using var coordinator = SweepProcess.Start("coordinator", file, "--out", out_, "--port", port.ToString());
-        using var worker = SweepProcess.Start("worker", "--seed", $"127.0.0.1:{port}", "--workers", "1", "--credential", Path.Combine(out_, "cluster-credential.pfx"));
-        WaitFor(() => worker.HasExited || Campaigns.StoredSamples(out_) > 0, Timeout, "the first stored shard");
-        Assert.False(worker.HasExited, worker.Stdout + worker.Stderr);
+        var (coordinator, worker, _) = Working(dir, threads: 1);
+        using var _c = coordinator;
+        using var _w = worker;
         // A stopped coordinator never acknowledges the worker's leave, so the graceful stop cannot complete.
         coordinator.Signal("STOP");
         try
@@ -273,13 +291,9 @@ public class OperationsTests(ITestOutputHelper output)
     public void A_working_worker_stops_within_seconds_on_sigterm()
     {
         var dir = Temp.Dir();
-        var file = Temp.Campaign(dir, Campaigns.KillTest);
-        var out_ = Path.Combine(dir, "out");
-        int port = ClusterTests.FreePort();
-        using var coordinator = SweepProcess.Start("coordinator", file, "--out", out_, "--port", port.ToString());
-        using var worker = SweepProcess.Start("worker", "--seed", $"127.0.0.1:{port}", "--workers", "2", "--credential", Path.Combine(out_, "cluster-credential.pfx"));
-        WaitFor(() => worker.HasExited || Campaigns.StoredSamples(out_) > 0, Timeout, "the first stored shard");
-        Assert.False(worker.HasExited, worker.Stdout + worker.Stderr);
+        var (coordinator, worker, out_) = Working(dir, threads: 2);
+        using var _c = coordinator;
+        using var _w = worker;
         var clock = Stopwatch.StartNew();
         worker.Signal("TERM");
         Assert.True(worker.WaitForExit(TimeSpan.FromSeconds(30)), "SIGTERM did not stop a working worker within 30 s");
