@@ -78,6 +78,8 @@ public static class WorkerCommand
             Environment.Exit(signal == System.Runtime.InteropServices.PosixSignal.SIGINT ? 130 : 143);
         }, TaskScheduler.Default).Unwrap();
 
+        // What this build computes, stated with every request: a coordinator whose campaign is computed otherwise refuses it.
+        var numerics = Task.Run(() => Sweep.Worker.NumericsFingerprint.Current);
         bool joinedOnce = false;
         // --join-timeout bounds every stretch without this worker's coordinator: before the first join, and after losing
         // it (a coordinator that finished while this worker was paused or cut off never comes back).
@@ -124,7 +126,7 @@ public static class WorkerCommand
                     catch (ObjectDisposedException) { }     // the attempt is over already
                 }, TaskScheduler.Default);
             }
-            var options = new NodeOptions { Host = network.Host, Port = port, Seed = seed, Tls = tls, UseSerilog = true, Workers = workers, JoinTimeout = left, Binding = binding };
+            var options = new NodeOptions { Host = network.Host, Port = port, Seed = seed, Tls = tls, UseSerilog = true, Workers = workers, JoinTimeout = left, Binding = binding, Numerics = await numerics };
             if (!joinedOnce)
                 Console.WriteLine($"joining the coordinator at {seed} ({(tls is null ? "no TLS" : "mutual TLS")}) to serve " +
                     (binding.Hash is { } b ? $"campaign {Sweep.Messages.CampaignIdentity.Short(b)} only" : "the first campaign it hands out") + " …");
@@ -174,8 +176,9 @@ public static class WorkerCommand
             if (refused.Task.IsCompleted)
             {
                 var r = refused.Task.Result;
-                refusedBy = r.CampaignName.Length > 0 ? $"campaign '{r.CampaignName}' ({Sweep.Messages.CampaignIdentity.Short(r.CampaignHash)})" : Sweep.Messages.CampaignIdentity.Short(r.CampaignHash);
-                Console.Error.WriteLine($"refused by the coordinator at {seed}: {r.Reason}; this worker serves no other campaign, waiting for its own (--join-timeout)");
+                refusedBy = (r.CampaignName.Length > 0 ? $"campaign '{r.CampaignName}' ({Sweep.Messages.CampaignIdentity.Short(r.CampaignHash)})" : Sweep.Messages.CampaignIdentity.Short(r.CampaignHash))
+                    + $" and refused this worker: {r.Reason}";
+                Console.Error.WriteLine($"refused by the coordinator at {seed}: {r.Reason}; waiting for a coordinator that admits it (--join-timeout)");
                 await Task.WhenAny(interrupt.First, Task.Delay(RefusedPause));
                 continue;       // still without its coordinator since withoutSince
             }

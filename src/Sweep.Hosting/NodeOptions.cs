@@ -47,6 +47,9 @@ public sealed record NodeOptions
     /// <summary>The campaign this node's workers serve and the join token they present (null: unbound, no token).</summary>
     public Sweep.Worker.CampaignBinding? Binding { get; init; }
 
+    /// <summary>This build's numerics fingerprint, which this node's workers state with every request (null: not stated; tests).</summary>
+    public string? Numerics { get; init; }
+
     public IReadOnlyList<string> Roles
     {
         get

@@ -100,7 +100,7 @@ public static class SweepNodeHosting
                 FailureDetector = new PhiAccrualFailureDetectorOptions { AcceptableHeartbeatPause = TimeSpan.FromSeconds(6) },
             });
         if (node.Coordinator is not null) builder.AddCoordinator(node.Coordinator);
-        if (node.Workers > 0) builder.AddWorkers(new WorkerOptions(node.Workers, node.CoordinatorPath) { Binding = node.Binding ?? new() });
+        if (node.Workers > 0) builder.AddWorkers(new WorkerOptions(node.Workers, node.CoordinatorPath) { Binding = node.Binding ?? new(), Numerics = node.Numerics });
         // The seed's port may be chosen by the OS (`run` binds port 0), so it joins its own address once bound.
         if (node.Seed is null) builder.AddStartup((system, _) => Cluster.Get(system).Join(Cluster.Get(system).SelfAddress));
         return builder;

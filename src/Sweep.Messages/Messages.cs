@@ -9,8 +9,9 @@ namespace Sweep.Messages;
 /// Prefetch: it is still solving and asks ahead, keeping its lease; without it (a fresh start) its leases are released.
 /// Bound: the campaign hash this worker node serves (null: not bound yet, it binds to the first campaign it is given);
 /// JoinToken: the campaign's join token, which a coordinator that issued one requires (<see cref="JoinRefused"/> otherwise).
+/// Numerics: the worker build's numerics fingerprint, which must be the campaign's (null: an older build, refused).
 /// </summary>
-public sealed record RequestWork(string WorkerId, string? KnownCampaign, bool Prefetch = false, string? Bound = null, string? JoinToken = null) : ICoordinatorMessage;
+public sealed record RequestWork(string WorkerId, string? KnownCampaign, bool Prefetch = false, string? Bound = null, string? JoinToken = null, string? Numerics = null) : ICoordinatorMessage;
 
 /// <summary>
 /// The coordinator serves another campaign than the worker is bound to, or the worker's join token is not this campaign's:

@@ -48,7 +48,7 @@ public sealed class SweepSerializer : SerializerWithStringManifest
             w.Write(FormatVersion);
             switch (obj)
             {
-                case RequestWork m: w.Write(m.WorkerId); WriteNullable(w, m.KnownCampaign); w.Write(m.Prefetch); WriteNullable(w, m.Bound); WriteNullable(w, m.JoinToken); break;
+                case RequestWork m: w.Write(m.WorkerId); WriteNullable(w, m.KnownCampaign); w.Write(m.Prefetch); WriteNullable(w, m.Bound); WriteNullable(w, m.JoinToken); WriteNullable(w, m.Numerics); break;
                 case JoinRefused m: w.Write(m.CampaignHash); w.Write(m.CampaignName); w.Write(m.Reason); break;
                 case WorkAssignment m:
                     w.Write(m.CampaignHash); w.Write(m.LeaseId); w.Write(m.Point); w.Write(m.ShardIndex); w.Write(m.FirstSample); w.Write(m.Count);
@@ -87,7 +87,8 @@ public sealed class SweepSerializer : SerializerWithStringManifest
         if (version != FormatVersion) throw new SerializationException($"unknown sweep message format version {version}");
         return manifest switch
         {
-            "RW" => new RequestWork(r.ReadString(), ReadNullable(r), r.ReadBoolean(), ReadNullable(r), ReadNullable(r)),
+            // Numerics came last, later: an older worker's request ends before it and is read as not stating any (and refused so).
+            "RW" => new RequestWork(r.ReadString(), ReadNullable(r), r.ReadBoolean(), ReadNullable(r), ReadNullable(r), AtEnd(r) ? null : ReadNullable(r)),
             "JR" => new JoinRefused(r.ReadString(), r.ReadString(), r.ReadString()),
             "WA" => new WorkAssignment(r.ReadString(), r.ReadInt64(), r.ReadInt32(), r.ReadInt32(), r.ReadInt64(), r.ReadInt32(),
                 r.ReadBoolean() ? ReadCampaign(r) : null),
@@ -131,6 +132,8 @@ public sealed class SweepSerializer : SerializerWithStringManifest
     }
 
     private static string? ReadNullable(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
+
+    private static bool AtEnd(BinaryReader r) => r.BaseStream.Position == r.BaseStream.Length;
 
     private static void Write(BinaryWriter w, double[]? a)
     {

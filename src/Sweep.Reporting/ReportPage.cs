@@ -37,7 +37,7 @@ internal static class ReportPage
             sb.Append($"<p>Target per point: {E(target.ToString())}; first batch {campaign.Samples}, at most {campaign.MaxSamples} samples. Bounds named <i>anytime</i> come from the {E(OutputWriter.SequenceMethod)}: valid however often the campaign looked; the exact (Clopper–Pearson) intervals beside them are fixed-n.</p>");
         // Which builds produced these samples, and on what: the store records every build that ran the campaign.
         if (builds.Count > 0)
-            sb.Append("<p>Samples computed by: ").Append(string.Join("; then ", builds.Select(b => E(b.ToString())))).Append(".</p>");
+            sb.Append("<p>Samples computed by: ").Append(string.Join("; then ", builds.Select(b => E(b.ToString()) + (b.Numerics is { } n ? $" (numerics {E(n)})" : "")))).Append(".</p>");
         sb.Append($"<p>Report written by {E(Provenance.Current.ToString())}.</p>");
         // The overview leads: one row per point with what is certified, then the figures, then every point in full.
         sb.Append("<h2>Overview</h2><table><tr><th>point</th><th>parameters</th><th>n</th><th>certified global</th><th>95% CI</th><th>unresolved</th><th>certified saddle</th><th>diverged</th><th>saddle mass [lower, upper]</th><th>t_global p50</th></tr>");

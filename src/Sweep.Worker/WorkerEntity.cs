@@ -98,7 +98,7 @@ public sealed class WorkerEntity : ReceiveActor, IWithTimers
     private void Ask(bool prefetch, bool retry)
     {
         if (_refused) return;
-        Coordinator.Tell(new RequestWork(_workerId, _runner?.CampaignHash, prefetch, _options.Binding.Hash, _options.Binding.JoinToken));
+        Coordinator.Tell(new RequestWork(_workerId, _runner?.CampaignHash, prefetch, _options.Binding.Hash, _options.Binding.JoinToken, _options.Numerics));
         if (retry) Timers.StartSingleTimer("retry", new Retry(), _options.RetryInterval);
     }
 
@@ -155,6 +155,8 @@ public sealed record WorkerOptions(int Workers, string CoordinatorPath)
 {
     /// <summary>The campaign this worker serves (shared by the node's entities and kept across rejoins).</summary>
     public CampaignBinding Binding { get; init; } = new();
+    /// <summary>This build's numerics fingerprint (<see cref="NumericsFingerprint"/>), stated with every request; null in tests.</summary>
+    public string? Numerics { get; init; }
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -126,6 +126,22 @@ public class OperationsTests(ITestOutputHelper output)
         Assert.Contains($"this is sweep {version}", resumed.Err);
         using (var store = CampaignStore.Open(CampaignStore.PathIn(out_), readOnly: true))
             Assert.Equal(["0.9.0+0123abc", version], StoreProvenance.Read(store).Builds.Select(b => b.Version));
+        // This build stated its numerics; status names them.
+        string numerics = Sweep.Worker.NumericsFingerprint.Current;
+        Assert.Contains($"numerics {numerics} (not stated by 1 older build)", SweepProcess.Run(Timeout, "status", out_).Out);
+
+        // A build whose numerics differ is refused (exit 2), the store untouched.
+        using (var store = CampaignStore.Open(CampaignStore.PathIn(out_), readOnly: false))
+        {
+            var other = Provenance.Current with { Version = "0.9.1+4567def", Commit = "4567def", Numerics = "ffffffffffffffff" };
+            store.SetMeta(StoreProvenance.BuildsKey, new JsonArray(other.ToJson()).ToJsonString());
+        }
+        byte[] before = File.ReadAllBytes(CampaignStore.PathIn(out_));
+        var refused = SweepProcess.Run(Timeout, "run", file, "--out", out_);
+        Assert.True(refused.Exit == 2, refused.Out + refused.Err);
+        Assert.Contains("computed by sweep 0.9.1+4567def with numerics ffffffffffffffff", refused.Err);
+        Assert.Contains($"computes {numerics}", refused.Err);
+        Assert.Equal(before, File.ReadAllBytes(CampaignStore.PathIn(out_)));
         Directory.Delete(dir, recursive: true);
     }
 

@@ -14,12 +14,12 @@ public sealed class CoordinatorActorTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
-    private static async Task<(Campaign, CampaignStore, NodeTestKit, string)> Start(Campaign? campaign = null, TimeSpan? lease = null)
+    private static async Task<(Campaign, CampaignStore, NodeTestKit, string)> Start(Campaign? campaign = null, TimeSpan? lease = null, string? numerics = null)
     {
         campaign ??= TestCampaigns.Parse();
         var dir = TestCampaigns.TempDir();
         var (store, _) = CampaignStore.OpenForCampaign(dir, campaign.NormalizedJson, campaign.Hash, campaign.Name, dir);
-        var options = new CoordinatorOptions(dir) { LeaseDuration = lease ?? TimeSpan.FromMinutes(5), SweepInterval = TimeSpan.FromMilliseconds(100) };
+        var options = new CoordinatorOptions(dir) { LeaseDuration = lease ?? TimeSpan.FromMinutes(5), SweepInterval = TimeSpan.FromMilliseconds(100), Numerics = numerics };
         var kit = await NodeTestKit.StartAsync(new NodeOptions { Coordinator = new CoordinatorSetup(campaign, store, options) });
         return (campaign, store, kit, dir);
     }
@@ -56,6 +56,25 @@ public sealed class CoordinatorActorTests
         Assert.Equal(campaign.TotalSamples, store.SampleCount());
         kit.Node.Coordinator.Tell(new RequestWork("w#0", campaign.Hash), worker);
         Assert.True(worker.ExpectMsg<NoWorkAvailable>(Wait).Finished);
+    }
+
+    [Fact]
+    public async Task A_worker_computing_other_numerics_or_not_stating_them_is_refused_and_one_computing_the_same_is_served()
+    {
+        var (campaign, store, kit, _) = await Start(numerics: "00000000000000aa");
+        using var _ = store;
+        await using var __ = kit;
+        var other = kit.CreateTestProbe();
+        kit.Node.Coordinator.Tell(new RequestWork("w#1", null, Numerics: "00000000000000bb"), other);
+        var refused = other.ExpectMsg<JoinRefused>(Wait);
+        Assert.Contains("00000000000000bb", refused.Reason);
+        Assert.Contains("00000000000000aa", refused.Reason);
+        var older = kit.CreateTestProbe();
+        kit.Node.Coordinator.Tell(new RequestWork("w#2", null), older);
+        Assert.Contains("does not state its numerics", older.ExpectMsg<JoinRefused>(Wait).Reason);
+        var same = kit.CreateTestProbe();
+        kit.Node.Coordinator.Tell(new RequestWork("w#3", null, Numerics: "00000000000000aa"), same);
+        Assert.Equal(campaign.Hash, same.ExpectMsg<WorkAssignment>(Wait).CampaignHash);
     }
 
     [Fact]

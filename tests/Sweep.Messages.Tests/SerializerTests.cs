@@ -95,6 +95,20 @@ public sealed class SerializerTests : IAsyncLifetime
         var bound = new RequestWork("w", "h", true, Bound: "abc", JoinToken: "t0k");
         Assert.Equal(bound, RoundTrip(bound));
         Assert.Equal(new RequestWork("w", null, Bound: "abc"), RoundTrip(new RequestWork("w", null, Bound: "abc")));
+        var stated = new RequestWork("w", "h", true, "abc", "t0k", Numerics: "0123456789abcdef");
+        Assert.Equal(stated, RoundTrip(stated));
+    }
+
+    [Fact]
+    public void A_request_of_an_older_worker_reads_as_stating_no_numerics()
+    {
+        // The bytes an older build wrote: the same fields without the trailing numerics.
+        var serializer = Sys.Serialization.FindSerializerFor(new RequestWork("w", null));
+        var current = serializer.ToBinary(new RequestWork("w", "h", true, "abc", "t0k"));
+        var older = current[..^1];     // the last byte is the absent numerics' null flag
+        var read = (RequestWork)Sys.Serialization.Deserialize(older, serializer.Identifier, "RW");
+        Assert.Equal(new RequestWork("w", "h", true, "abc", "t0k"), read);
+        Assert.Null(read.Numerics);
     }
 
     [Fact]

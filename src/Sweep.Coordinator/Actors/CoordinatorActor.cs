@@ -50,6 +50,11 @@ public sealed record CoordinatorOptions(string OutputDirectory)
     /// none is required (`run`, and a coordinator started with --insecure, which anyone may join anyway).
     /// </summary>
     public string? JoinToken { get; init; }
+    /// <summary>
+    /// What this campaign's samples are computed with (<c>NumericsFingerprint</c>): a worker must state the same, or its
+    /// samples would differ in their bits; null: not checked (tests).
+    /// </summary>
+    public string? Numerics { get; init; }
 }
 
 /// <summary>
@@ -286,7 +291,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 
     private readonly HashSet<Address> _refusedNodes = new();
 
-    /// <summary>Why <paramref name="r"/> is refused: bound to another campaign, or without this campaign's join token; null: admitted.</summary>
+    /// <summary>Why <paramref name="r"/> is refused: bound to another campaign, without this campaign's join token, or computing other numerics; null: admitted.</summary>
     private string? Refusal(RequestWork r)
     {
         if (r.Bound is { } bound && !CampaignIdentity.Matches(bound, _campaign.Hash))
@@ -295,6 +300,10 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             return r.JoinToken is null
                 ? $"campaign '{_campaign.Name}' ({Short(_campaign.Hash)}) needs its join token (--join-token FILE)"
                 : $"the worker's join token is not that of campaign '{_campaign.Name}' ({Short(_campaign.Hash)}) in this run";
+        if (_options.Numerics is { } numerics && r.Numerics != numerics)
+            return r.Numerics is null
+                ? $"the worker's build does not state its numerics (it predates fingerprints); campaign '{_campaign.Name}' is computed with numerics {numerics}: run a worker of the coordinator's build"
+                : $"the worker computes numerics {r.Numerics}, campaign '{_campaign.Name}' is computed with {numerics}: its samples would differ in their bits; run a worker of the coordinator's build";
         return null;
     }
 

@@ -8,25 +8,34 @@ namespace Sweep.Results.Output;
 
 /// <summary>
 /// Which build produced a result, and where: the informational version (1.0.0+commit), the commit, the .NET runtime,
-/// the OS, the CPU model and the SIMD width the kernels use. Recorded in summary.json and in the store's metadata.
+/// the OS, the CPU model and the SIMD width the kernels use, and where measured its numerics fingerprint (the hash of what
+/// it computes: two builds with the same one give the same samples). Recorded in summary.json and in the store's metadata.
 /// </summary>
 public sealed record Provenance(string Version, string? Commit, string Runtime, string Os, string Cpu, int LogicalCpus, int SimdWidth)
 {
+    /// <summary>The numerics fingerprint (16 hex digits); null where not measured (<see cref="Current"/>, and builds before it existed).</summary>
+    public string? Numerics { get; init; }
+
     private static readonly Lazy<Provenance> CurrentLazy = new(Detect);
 
     /// <summary>This process.</summary>
     public static Provenance Current => CurrentLazy.Value;
 
-    public JsonObject ToJson() => new()
+    public JsonObject ToJson()
     {
-        ["version"] = Version,
-        ["commit"] = Commit,
-        ["runtime"] = Runtime,
-        ["os"] = Os,
-        ["cpu"] = Cpu,
-        ["logical_cpus"] = LogicalCpus,
-        ["simd_width"] = SimdWidth,
-    };
+        var json = new JsonObject
+        {
+            ["version"] = Version,
+            ["commit"] = Commit,
+            ["runtime"] = Runtime,
+            ["os"] = Os,
+            ["cpu"] = Cpu,
+            ["logical_cpus"] = LogicalCpus,
+            ["simd_width"] = SimdWidth,
+        };
+        if (Numerics is not null) json["numerics"] = Numerics;
+        return json;
+    }
 
     public string ToJsonString() => ToJson().ToJsonString();
 
@@ -37,7 +46,7 @@ public sealed record Provenance(string Version, string? Commit, string Runtime, 
         {
             if (JsonNode.Parse(json) is not JsonObject o) return null;
             return new Provenance((string?)o["version"] ?? "?", (string?)o["commit"], (string?)o["runtime"] ?? "?", (string?)o["os"] ?? "?",
-                (string?)o["cpu"] ?? "?", (int?)o["logical_cpus"] ?? 0, (int?)o["simd_width"] ?? 0);
+                (string?)o["cpu"] ?? "?", (int?)o["logical_cpus"] ?? 0, (int?)o["simd_width"] ?? 0) { Numerics = (string?)o["numerics"] };
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException) { return null; }
     }

@@ -28,9 +28,13 @@ public sealed partial class CampaignStore
     /// another campaign (refused as before), or a <see cref="UserError"/> for a change that is not a growth. A growth is
     /// recorded after the repair (<see cref="StoreGrowth"/>) and reported in <see cref="Grown"/>.
     /// </param>
+    /// <param name="admit">
+    /// Called with an existing store of this campaign before anything in it changes (repair, upgrade, growth): a
+    /// <see cref="UserError"/> from it refuses the resume with the store untouched (<see cref="StoreProvenance.RefuseOtherNumerics"/>).
+    /// </param>
     public static (CampaignStore Store, bool Resumed) OpenForCampaign(string dir, string campaignJson, string hash, string name, string baseDirectory,
         IReadOnlyList<double>? horizons = null, string? legacyHash = null, StorageMode storage = StorageMode.Full,
-        Func<string, string, string, Growth?>? grow = null)
+        Func<string, string, string, Growth?>? grow = null, Action<CampaignStore>? admit = null)
     {
         string path = PathIn(dir);
         bool exists = File.Exists(path);
@@ -53,6 +57,8 @@ public sealed partial class CampaignStore
                             $"'{dir}' holds a different campaign ('{other}', hash {stored[..Math.Min(12, stored.Length)]}…) than this file (hash {hash[..12]}…); the campaign file or its data changed since that run started (only samples, max_samples and target may grow). Use a new --out directory.");
                     }
                 }
+                try { admit?.Invoke(store); }
+                catch { store.Dispose(); throw; }
                 store.Repaired = StoreRepair.Run(store, path);
                 if (store.Schema < SchemaVersion) StoreSchema.UpgradeOrExplain(store, path);
                 if (growth is not null)

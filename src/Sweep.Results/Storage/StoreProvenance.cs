@@ -13,18 +13,37 @@ public static class StoreProvenance
     public const string CreatedKey = "provenance", BuildsKey = "builds";
 
     /// <summary>
-    /// Records this process's build on a store opened to run its campaign; returns a warning when the previous run was
-    /// another build (samples of both are then mixed in one campaign), else null.
+    /// Refuses (<see cref="Campaigns.UserError"/>) a run by <paramref name="current"/> of a store whose samples were
+    /// computed with other numerics: the newest recorded build that states a fingerprint names it, and a campaign must not
+    /// mix two arithmetics. Reads only, so it can run before a resume changes anything (repair, upgrade, growth).
+    /// </summary>
+    public static void RefuseOtherNumerics(CampaignStore store, Provenance current, string path)
+    {
+        if (current.Numerics is null) return;
+        var (created, builds) = Read(store);
+        var stated = builds.Prepend(created).LastOrDefault(b => b?.Numerics is not null);
+        if (stated is null || stated.Numerics == current.Numerics) return;
+        throw new Campaigns.UserError(
+            $"the campaign in '{path}' was computed by sweep {stated.Version} with numerics {stated.Numerics}; this build (sweep {current.Version}) computes "
+            + $"{current.Numerics}, so its samples would differ in their bits and the campaign would mix two arithmetics. The store is left untouched: "
+            + $"resume it with sweep {stated.Version}, or run into a new --out directory.");
+    }
+
+    /// <summary>
+    /// Records this process's build on a store opened to run its campaign (a new entry when the version or the numerics
+    /// change); returns a warning when the previous run was another build whose numerics are not known to match, else null.
     /// </summary>
     public static string? Record(CampaignStore store, Provenance current)
     {
         var (created, builds) = Read(store);
         if (created is null) store.SetMeta(CreatedKey, current.ToJsonString());
         var last = builds.LastOrDefault() ?? created;
-        string? warning = last is not null && last.Version != current.Version
-            ? $"this campaign was last run by sweep {last.Version}; this is sweep {current.Version}: its results will mix samples of both builds"
+        bool sameNumerics = last?.Numerics is not null && last.Numerics == current.Numerics;
+        string? warning = last is not null && last.Version != current.Version && !sameNumerics
+            ? $"this campaign was last run by sweep {last.Version}, which predates numerics fingerprints; this is sweep {current.Version}: "
+              + "its results mix samples of both builds, which are the same only if their numerics are"
             : null;
-        if (builds.Count == 0 || builds[^1].Version != current.Version)
+        if (builds.Count == 0 || builds[^1].Version != current.Version || builds[^1].Numerics != current.Numerics)
         {
             var list = new JsonArray(builds.Append(current).Select(b => (JsonNode)b.ToJson()).ToArray());
             store.SetMeta(BuildsKey, list.ToJsonString());
@@ -47,6 +66,14 @@ public static class StoreProvenance
             yield return created is not null && Platform(created) == platform.Key
                 ? $"also run by sweep {versions} (on the same platform)"
                 : $"also run by sweep {versions} on {platform.Key}";
+        }
+        var all = builds.Prepend(created).OfType<Provenance>().ToList();
+        var stated = all.Select(b => b.Numerics).OfType<string>().Distinct().ToList();
+        if (stated.Count > 0)
+        {
+            int unstated = all.Where(b => b.Numerics is null).Select(b => b.Version).Distinct().Count();
+            yield return $"numerics {string.Join(", ", stated)}"
+                + (unstated > 0 ? $" (not stated by {unstated} older build{(unstated == 1 ? "" : "s")})" : "");
         }
     }
 

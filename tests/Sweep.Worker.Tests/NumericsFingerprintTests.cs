@@ -1,0 +1,59 @@
+using System.Runtime.Intrinsics;
+using Sweep.Numerics.Integration;
+using Sweep.Worker;
+
+namespace Sweep.Worker.Tests;
+
+/// <summary>
+/// The numerics fingerprint: the same at every lane width (as every sample is), reaching each integrator path it
+/// claims to cover, sensitive to one ulp of one result, and pinned, so that a change of what this build computes is a
+/// deliberate edit here (and a new fingerprint that stores and coordinators of the old one refuse).
+/// </summary>
+public sealed class NumericsFingerprintTests
+{
+    /// <summary>
+    /// This build's fingerprint. Change it only with a change that is meant to change samples' bits, and say so in
+    /// docs/robustness.md ("Numerics fingerprint"): stores and clusters of the old numerics refuse the new build.
+    /// </summary>
+    private const string Pinned = "827b5626a45b24f3";
+
+    [Fact]
+    public void The_fingerprint_is_pinned_and_the_same_at_every_lane_width()
+    {
+        Assert.Equal(Pinned, NumericsFingerprint.Current);
+        Assert.Equal(Pinned, NumericsFingerprint.Compute(lanes: 1));
+        if (Vector256.IsHardwareAccelerated) Assert.Equal(Pinned, NumericsFingerprint.Compute(lanes: 4));
+        if (Vector512.IsHardwareAccelerated) Assert.Equal(Pinned, NumericsFingerprint.Compute(lanes: 8));
+    }
+
+    [Fact]
+    public void The_canaries_reach_every_path_they_claim()
+    {
+        var runs = NumericsFingerprint.Solve().ToDictionary(r => r.Path, r => r.Records);
+        // auto: some samples switched to Radau IIA (Hessians taken), some stayed explicit.
+        Assert.Contains(runs["flow auto"], r => r.HessianEvaluations > 0);
+        Assert.Contains(runs["flow auto"], r => r.HessianEvaluations == 0 && r.Steps > 0);
+        Assert.All(runs["flow radau5"], r => Assert.True(r.HessianEvaluations > 0));
+        Assert.All(runs["flow suppressed mode"], r => Assert.True(r.HessianEvaluations > 0));
+        // The matrix-free path: more parameters than the dense limit, and Radau steps taken on it.
+        var krylov = Sweep.Campaigns.CampaignLoader.Parse(NumericsFingerprint.Canaries.Single(c => c.Path == "flow radau5 matrix-free").Json, ".");
+        Assert.True(PointSolvers.Problem(krylov.Points[0].Spec).Value!.Shape.ParameterCount > RadauIIA5.DenseLimit);
+        Assert.All(runs["flow radau5 matrix-free"], r => Assert.True(r.Steps > 0 && r.HessianEvaluations > 0));
+        Assert.All(runs["gd"].Concat(runs["adam"]), r => Assert.True(r.Steps > 0));
+        Assert.Contains(runs["flow dp45"], r => r.Itinerary.Length > 0);
+    }
+
+    [Fact]
+    public void One_ulp_of_one_result_changes_the_fingerprint()
+    {
+        var records = NumericsFingerprint.Solve().SelectMany(r => r.Records).ToArray();
+        string hash = NumericsFingerprint.Hash(records);
+        Assert.Equal(NumericsFingerprint.Current, hash);
+        var nudged = records.ToArray();
+        nudged[^1] = nudged[^1] with { FinalLoss = Math.BitIncrement(nudged[^1].FinalLoss) };
+        Assert.NotEqual(hash, NumericsFingerprint.Hash(nudged));
+        nudged = records.ToArray();
+        nudged[0] = nudged[0] with { Steps = nudged[0].Steps + 1 };
+        Assert.NotEqual(hash, NumericsFingerprint.Hash(nudged));
+    }
+}
