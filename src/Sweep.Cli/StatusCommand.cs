@@ -36,7 +36,7 @@ public static class StatusCommand
             if (!complete) Console.WriteLine("(a stopped campaign resumes with `sweep run` of the same campaign and DIR)");
             if (campaign.AggregateOnly) Console.WriteLine($"storage: aggregate — samples.csv {OutputWriter.NoSamplesCsv}");
             var (created, builds) = StoreProvenance.Read(store);
-            var runs = StoreProvenance.Lines(created, builds).Concat(store.GrowthHistory.Select(g => $"grown {g}"));
+            var runs = StoreProvenance.Lines(created, builds, StoreProvenance.CampaignNumerics(store)).Concat(store.GrowthHistory.Select(g => $"grown {g}"));
             foreach (var line in runs.SelectMany(l => SummaryTable.Wrap(Sweep.Campaigns.UserError.Printable(l), "")))
                 Console.WriteLine(line);
             var summaries = stats.Select(s => s.Summarize()).ToList();

@@ -98,7 +98,7 @@ public static class WorkerCommand
             {
                 string which = binding.Hash is { } h ? $"of campaign {Sweep.Messages.CampaignIdentity.Short(h)} " : "";
                 Program.WriteFailureLine(joinedOnce || refusedBy is not null
-                    ? $"error: no coordinator {which}at {seed} for {joinTimeout.TotalSeconds:0} s (--join-timeout){(refusedBy is null ? "" : $"; the one there serves {refusedBy}")}; giving up"
+                    ? $"error: no coordinator {which}at {seed} for {joinTimeout.TotalSeconds:0} s (--join-timeout){(refusedBy is null ? "" : $"; the one there, of {refusedBy}")}; giving up"
                     : $"error: no coordinator {which}at {seed} within {joinTimeout.TotalSeconds:0} s (--join-timeout): is one listening there{(network.Tls is null && credential is null ? "" : ", and does it trust this node's certificate")}?");
                 return 1;
             }
@@ -177,7 +177,7 @@ public static class WorkerCommand
             {
                 var r = refused.Task.Result;
                 refusedBy = (r.CampaignName.Length > 0 ? $"campaign '{r.CampaignName}' ({Sweep.Messages.CampaignIdentity.Short(r.CampaignHash)})" : Sweep.Messages.CampaignIdentity.Short(r.CampaignHash))
-                    + $" and refused this worker: {r.Reason}";
+                    + $", refused this worker: {r.Reason}";
                 Console.Error.WriteLine($"refused by the coordinator at {seed}: {r.Reason}; waiting for a coordinator that admits it (--join-timeout)");
                 await Task.WhenAny(interrupt.First, Task.Delay(RefusedPause));
                 continue;       // still without its coordinator since withoutSince

@@ -30,11 +30,21 @@ public static class NumericsFingerprint
           "network": { "hidden": [4, 4, 4] }, "init": { "kind": "gaussian", "scale": 0.3 },
           "dynamics": { "method": "flow", "integrator": "radau5", "max_steps": 60 }, "stop": { "until": "certified" }, "samples": 2 }
         """),
-        // The explicit method alone, with its escape-time itinerary.
+        // The explicit method alone, with every analysis at the stop: itinerary, Hessian spectrum, invariants' eigenvalues,
+        // tail rate; and a traced sample.
         ("flow dp45", """
         { "name": "fp-dp45", "seed": 12, "problem": { "kind": "canonical", "singular_values": [3, 2, 1, 0.5], "input_dim": 4 },
           "network": { "hidden": [4] }, "init": { "kind": "gaussian", "scale": 0.1 },
-          "dynamics": { "method": "flow", "integrator": "dp45", "t_max": 200 }, "analysis": { "itinerary": true }, "samples": 8 }
+          "dynamics": { "method": "flow", "integrator": "dp45", "t_max": 200 }, "stop": { "until": "converged" },
+          "analysis": { "itinerary": true, "hessian": "all", "invariants": true, "tail_rate": true }, "trace_samples": 1, "samples": 8 }
+        """),
+        // Proposition 2's rate on a pyramidal network from a start with positive invariants, on a covariance problem
+        // (examples drawn at random, the data path).
+        ("flow prop2 data", """
+        { "name": "fp-prop2", "seed": 19, "problem": { "kind": "random", "input_dim": 6, "output_dim": 3, "examples": 40, "replica": 0 },
+          "network": { "hidden": [6, 4] }, "init": { "kind": "orthogonal", "scale": 1, "layer_scales": [0.3, 1, 1.5] },
+          "dynamics": { "method": "flow", "integrator": "auto", "t_max": 30 }, "stop": { "until": "converged" },
+          "analysis": { "invariants": true, "tail_rate": true, "prop2": true }, "samples": 2 }
         """),
         // Radau IIA matrix-free (more parameters than RadauIIA5.DenseLimit: Lanczos and GMRES on Hessian–vector products).
         ("flow radau5 matrix-free", """
@@ -85,36 +95,39 @@ public static class NumericsFingerprint
         {
             var campaign = CampaignLoader.Parse(json, AppContext.BaseDirectory);
             var spec = campaign.Points[0].Spec;
-            var problem = PointSolvers.Problem(spec).Value!;
-            var solver = new TrajectorySolver(problem, spec.Initializer(), spec.Dynamics,
-                new Sweep.Numerics.Integration.StopRule(spec.GradTolRel, spec.EpsHit, spec.Until), lanes, spec.Analyses);
-            var records = solver.SolveMany(campaign.Seed, 0, 0, checked((int)campaign.Samples)).Select(r => r.Record).ToArray();
+            var solver = PointSolvers.Solver(spec, PointSolvers.Problem(spec).Value!, lanes);
+            var records = solver.SolveMany(campaign.Seed, 0, 0, checked((int)campaign.Samples), spec.Initializer(), spec.TraceSamples).Select(r => r.Record).ToArray();
             yield return (path, records);
         }
     }
 
-    // The results that carry a sample's arithmetic, each by its exact bits; not the columns' layout, so a new output
-    // column does not change the fingerprint, and a change of any trajectory does.
+    // Every output column (by name, so the order of declaration does not matter), the Hessian count and the traces, each
+    // by its exact bits: a change of any result of any trajectory changes the hash. A new column changes it too, on purpose:
+    // a build that outputs more is another build of the numerics' results.
+    private static readonly System.Reflection.PropertyInfo[] Columns = typeof(SampleRecord).GetProperties()
+        .Select(p => (Property: p, Column: p.GetCustomAttributes(typeof(ColumnAttribute), false).OfType<ColumnAttribute>().FirstOrDefault()))
+        .Where(x => x.Column is not null).OrderBy(x => x.Column!.Name, StringComparer.Ordinal).Select(x => x.Property).ToArray();
+
     private static void Append(IncrementalHash hash, SampleRecord r)
     {
         byte[] eight = new byte[8];
         void Long(long v) { BitConverter.TryWriteBytes(eight, v); hash.AppendData(eight); }
         void Real(double v) => Long(BitConverter.DoubleToInt64Bits(v));
-        void Text(string s) { Long(s.Length); hash.AppendData(Encoding.UTF8.GetBytes(s)); }
-        Long(r.Sample);
-        Long((long)r.Status);
-        Long((long)r.Outcome);
-        Text(r.Label);
-        Real(r.FinalLoss);
-        Real(r.StopTime);
-        Real(r.HitTime);
-        Real(r.GlobalTime);
-        Real(r.GradientNorm);
-        Real(r.InvariantDrift);
-        Real(r.TailRate);
-        Long(r.Steps);
-        Long(r.RhsEvaluations);
+        void Reals(double[]? vs) { Long(vs?.Length ?? -1); foreach (var v in vs ?? []) Real(v); }
+        foreach (var column in Columns)
+        {
+            switch (column.GetValue(r))
+            {
+                case double d: Real(d); break;
+                case string s: { var bytes = Encoding.UTF8.GetBytes(s); Long(bytes.Length); hash.AppendData(bytes); break; }
+                case Enum e: Long(Convert.ToInt64(e, System.Globalization.CultureInfo.InvariantCulture)); break;
+                case long l: Long(l); break;
+                case int i: Long(i); break;
+                case var other: throw new InvalidOperationException($"column {column.Name} of type {other?.GetType().Name}: say how to hash it");
+            }
+        }
         Long(r.HessianEvaluations);
-        Text(r.Itinerary);
+        Reals(r.TraceTime);
+        Reals(r.TraceLoss);
     }
 }

@@ -24,6 +24,7 @@ public static class PointSolvers
     private static Validated<LinearNetworkProblem> WithExamples(Validated<LinearNetworkProblem> problem, DataExamples? examples) =>
         problem.IsValid && examples is not null ? Validated<LinearNetworkProblem>.Ok(problem.Value!.WithExamples(examples), problem.Warnings) : problem;
 
-    public static TrajectorySolver Solver(PointSpec spec, LinearNetworkProblem problem) =>
-        new(problem, spec.Initializer(), spec.Dynamics, new StopRule(spec.GradTolRel, spec.EpsHit, spec.Until), analysis: spec.Analyses);
+    /// <param name="lanes">Trajectories per SIMD instruction (0: the machine's; <see cref="TrajectorySolver.Lanes"/>).</param>
+    public static TrajectorySolver Solver(PointSpec spec, LinearNetworkProblem problem, int lanes = 0) =>
+        new(problem, spec.Initializer(), spec.Dynamics, new StopRule(spec.GradTolRel, spec.EpsHit, spec.Until), lanes, spec.Analyses);
 }

@@ -135,6 +135,7 @@ public class OperationsTests(ITestOutputHelper output)
         {
             var other = Provenance.Current with { Version = "0.9.1+4567def", Commit = "4567def", Numerics = "ffffffffffffffff" };
             store.SetMeta(StoreProvenance.BuildsKey, new JsonArray(other.ToJson()).ToJsonString());
+            store.SetMeta(StoreProvenance.NumericsKey, other.Numerics!);
         }
         byte[] before = File.ReadAllBytes(CampaignStore.PathIn(out_));
         var refused = SweepProcess.Run(Timeout, "run", file, "--out", out_);

@@ -83,8 +83,11 @@ public sealed class StoreNumericsTests
             var warning = StoreProvenance.Record(store, newer);
             Assert.Contains("last run by sweep 1.0.0+aaaaaaa, which predates numerics fingerprints", warning);
             var (created, builds) = StoreProvenance.Read(store);
-            Assert.Equal("numerics 00000000000000dd (not stated by 1 older build)", StoreProvenance.Lines(created, builds).Last());
+            Assert.Equal("numerics 00000000000000dd (not stated by 1 older build)", StoreProvenance.Lines(created, builds, StoreProvenance.CampaignNumerics(store)).Last());
         }
+        // Warned once: the next resume by the same build is silent.
+        (store, _) = Open(dir, c, newer);
+        using (store) Assert.Null(StoreProvenance.Record(store, newer));
         // From then on the store is bound to those numerics, even though its newest entry came after an unstated one.
         var e = Assert.Throws<UserError>(() => Open(dir, c, Build with { Version = "1.0.0+eeeeeee", Numerics = "00000000000000ee" }));
         Assert.Contains("with numerics 00000000000000dd", e.Message);
@@ -97,5 +100,52 @@ public sealed class StoreNumericsTests
         var dir = Created(c, Build with { Numerics = "00000000000000aa" });
         var e = Assert.Throws<UserError>(() => Open(dir, c, Build with { Cpu = "Other CPU", Numerics = "00000000000000ff" }));
         Assert.Contains("computes 00000000000000ff", e.Message);
+    }
+
+    [Fact]
+    public void An_older_build_that_rewrites_the_build_list_without_fingerprints_does_not_unbind_the_store()
+    {
+        var c = WithSamples(23);
+        var dir = Created(c, Build);     // created before fingerprints
+        var stated = Build with { Version = "1.0.0+ddddddd", Commit = "ddddddd", Numerics = "00000000000000dd" };
+        var (store, _) = Open(dir, c, stated);
+        using (store) StoreProvenance.Record(store, stated);
+        // What a build before fingerprints writes on its resume: the list again, each entry without `numerics`.
+        using (var older = CampaignStore.Open(CampaignStore.PathIn(dir), readOnly: false))
+        {
+            var (_, builds) = StoreProvenance.Read(older);
+            var rewritten = builds.Select(b => b with { Numerics = null }).Append(Build).Select(b => (System.Text.Json.Nodes.JsonNode)b.ToJson());
+            older.SetMeta(StoreProvenance.BuildsKey, new System.Text.Json.Nodes.JsonArray(rewritten.ToArray()).ToJsonString());
+        }
+        var e = Assert.Throws<UserError>(() => Open(dir, c, Build with { Version = "1.0.0+eeeeeee", Numerics = "00000000000000ee" }));
+        Assert.Contains("with numerics 00000000000000dd", e.Message);
+    }
+
+    [Fact]
+    public void A_refused_resume_leaves_a_killed_runs_write_ahead_log_pending_and_every_file_as_it_was()
+    {
+        var c = WithSamples(23);
+        var dir = TestCampaigns.TempDir();
+        var killed = TestCampaigns.TempDir();
+        var (store, _) = Open(dir, c, Build with { Numerics = "00000000000000aa" });
+        using (store)
+        {
+            StoreProvenance.Record(store, Build with { Numerics = "00000000000000aa" });
+            foreach (var shard in c.Plan()) store.CommitShard(shard, TestSamples.Of(shard), "w");
+            // The files as a kill -9 leaves them: the committed shards still in the write-ahead log.
+            foreach (var suffix in new[] { "", "-wal", "-shm" })
+                File.Copy(CampaignStore.PathIn(dir) + suffix, CampaignStore.PathIn(killed) + suffix);
+        }
+        Assert.True(new FileInfo(CampaignStore.PathIn(killed) + "-wal").Length > 0);
+        var before = new[] { "", "-wal", "-shm" }.Select(x => File.ReadAllBytes(CampaignStore.PathIn(killed) + x)).ToArray();
+
+        Assert.Throws<UserError>(() => Open(killed, c, Build with { Numerics = "00000000000000bb" }));
+
+        var after = new[] { "", "-wal", "-shm" }.Select(x => File.ReadAllBytes(CampaignStore.PathIn(killed) + x)).ToArray();
+        Assert.Equal(before[0], after[0]);
+        Assert.Equal(before[1], after[1]);
+        // And its own numerics resume it with every committed shard.
+        (store, _) = Open(killed, c, Build with { Numerics = "00000000000000aa" });
+        using (store) Assert.Equal(c.TotalSamples, store.SampleCount());
     }
 }

@@ -29,8 +29,9 @@ public sealed partial class CampaignStore
     /// recorded after the repair (<see cref="StoreGrowth"/>) and reported in <see cref="Grown"/>.
     /// </param>
     /// <param name="admit">
-    /// Called with an existing store of this campaign before anything in it changes (repair, upgrade, growth): a
-    /// <see cref="UserError"/> from it refuses the resume with the store untouched (<see cref="StoreProvenance.RefuseOtherNumerics"/>).
+    /// Called with an existing store, opened read-only, before it is opened for writing: a <see cref="UserError"/> from it
+    /// refuses the run with the files as they were — no repair, upgrade or growth, and a write-ahead log a killed run
+    /// left stays pending (a read-write connection would fold it in on closing) (<see cref="StoreProvenance.RefuseOtherNumerics"/>).
     /// </param>
     public static (CampaignStore Store, bool Resumed) OpenForCampaign(string dir, string campaignJson, string hash, string name, string baseDirectory,
         IReadOnlyList<double>? horizons = null, string? legacyHash = null, StorageMode storage = StorageMode.Full,
@@ -38,6 +39,11 @@ public sealed partial class CampaignStore
     {
         string path = PathIn(dir);
         bool exists = File.Exists(path);
+        if (exists && admit is not null && new FileInfo(path).Length > 0)
+        {
+            using var existing = Open(path, readOnly: true, mustExist: true, immutable: false, quickCheck: false);
+            admit(existing);
+        }
         var store = Open(path, readOnly: false, mustExist: false);
         store._horizons = horizons;
         try
@@ -57,8 +63,6 @@ public sealed partial class CampaignStore
                             $"'{dir}' holds a different campaign ('{other}', hash {stored[..Math.Min(12, stored.Length)]}…) than this file (hash {hash[..12]}…); the campaign file or its data changed since that run started (only samples, max_samples and target may grow). Use a new --out directory.");
                     }
                 }
-                try { admit?.Invoke(store); }
-                catch { store.Dispose(); throw; }
                 store.Repaired = StoreRepair.Run(store, path);
                 if (store.Schema < SchemaVersion) StoreSchema.UpgradeOrExplain(store, path);
                 if (growth is not null)

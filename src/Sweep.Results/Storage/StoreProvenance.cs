@@ -13,20 +13,34 @@ public static class StoreProvenance
     public const string CreatedKey = "provenance", BuildsKey = "builds";
 
     /// <summary>
+    /// The campaign's numerics: the first fingerprint a build stated on it, in a key of its own, which builds older than
+    /// fingerprints leave alone (they rewrite <see cref="BuildsKey"/> without the fingerprints in it).
+    /// </summary>
+    public const string NumericsKey = "numerics";
+
+    /// <summary>The numerics this store's samples are computed with: its own key, else the newest build that stated them; null: none stated.</summary>
+    public static string? CampaignNumerics(CampaignStore store)
+    {
+        if (store.TryGetMeta(NumericsKey) is { Length: > 0 } numerics) return numerics;
+        var (created, builds) = Read(store);
+        return builds.Prepend(created).LastOrDefault(b => b?.Numerics is not null)?.Numerics;
+    }
+
+    /// <summary>
     /// Refuses (<see cref="Campaigns.UserError"/>) a run by <paramref name="current"/> of a store whose samples were
-    /// computed with other numerics: the newest recorded build that states a fingerprint names it, and a campaign must not
-    /// mix two arithmetics. Reads only, so it can run before a resume changes anything (repair, upgrade, growth).
+    /// computed with other numerics (<see cref="CampaignNumerics"/>): a campaign must not mix two arithmetics. Reads only,
+    /// so it can run on a read-only connection before the resume opens the store for writing.
     /// </summary>
     public static void RefuseOtherNumerics(CampaignStore store, Provenance current, string path)
     {
-        if (current.Numerics is null) return;
+        if (current.Numerics is null || CampaignNumerics(store) is not { } numerics || numerics == current.Numerics) return;
         var (created, builds) = Read(store);
-        var stated = builds.Prepend(created).LastOrDefault(b => b?.Numerics is not null);
-        if (stated is null || stated.Numerics == current.Numerics) return;
+        var stated = builds.Prepend(created).LastOrDefault(b => b?.Numerics == numerics);
+        string by = stated is null ? "" : $" by sweep {stated.Version}";
         throw new Campaigns.UserError(
-            $"the campaign in '{path}' was computed by sweep {stated.Version} with numerics {stated.Numerics}; this build (sweep {current.Version}) computes "
+            $"the campaign in '{path}' was computed{by} with numerics {numerics}; this build (sweep {current.Version}) computes "
             + $"{current.Numerics}, so its samples would differ in their bits and the campaign would mix two arithmetics. The store is left untouched: "
-            + $"resume it with sweep {stated.Version}, or run into a new --out directory.");
+            + $"resume it with {(stated is null ? "a build of those numerics" : $"sweep {stated.Version}")}, or run into a new --out directory.");
     }
 
     /// <summary>
@@ -37,6 +51,7 @@ public static class StoreProvenance
     {
         var (created, builds) = Read(store);
         if (created is null) store.SetMeta(CreatedKey, current.ToJsonString());
+        if (current.Numerics is not null && store.TryGetMeta(NumericsKey) is null) store.SetMeta(NumericsKey, CampaignNumerics(store) ?? current.Numerics);
         var last = builds.LastOrDefault() ?? created;
         bool sameNumerics = last?.Numerics is not null && last.Numerics == current.Numerics;
         string? warning = last is not null && last.Version != current.Version && !sameNumerics
@@ -56,7 +71,7 @@ public static class StoreProvenance
     /// OS, CPU, SIMD width) in the order first seen, one line per platform, each build by its version with the commit
     /// cut to 7 hex digits. A campaign resumed by many builds on one machine is one line instead of one each.
     /// </summary>
-    public static IEnumerable<string> Lines(Provenance? created, IReadOnlyList<Provenance> builds)
+    public static IEnumerable<string> Lines(Provenance? created, IReadOnlyList<Provenance> builds, string? numerics = null)
     {
         if (created is not null) yield return $"created by {created}";
         var others = builds.Where(b => created is null || b.Version != created.Version).ToList();
@@ -68,12 +83,11 @@ public static class StoreProvenance
                 : $"also run by sweep {versions} on {platform.Key}";
         }
         var all = builds.Prepend(created).OfType<Provenance>().ToList();
-        var stated = all.Select(b => b.Numerics).OfType<string>().Distinct().ToList();
-        if (stated.Count > 0)
+        numerics ??= all.LastOrDefault(b => b.Numerics is not null)?.Numerics;
+        if (numerics is not null)
         {
             int unstated = all.Where(b => b.Numerics is null).Select(b => b.Version).Distinct().Count();
-            yield return $"numerics {string.Join(", ", stated)}"
-                + (unstated > 0 ? $" (not stated by {unstated} older build{(unstated == 1 ? "" : "s")})" : "");
+            yield return $"numerics {numerics}" + (unstated > 0 ? $" (not stated by {unstated} older build{(unstated == 1 ? "" : "s")})" : "");
         }
     }
 
