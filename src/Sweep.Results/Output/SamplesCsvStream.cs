@@ -93,6 +93,14 @@ public sealed class SamplesCsvStream : IShardStream
     }
 
     // The walk's statistics hold every written sample of the point once (Offer), so their count is the divisor.
+    // Sums in double: they cannot overflow, and integer counts stay exact below 2^53.
+    private void Count(int point, ShardCost cost)
+    {
+        _evaluations[point] += cost.Evaluations;
+        _hessians[point] += cost.Hessians;
+        _hessianSamples[point] += cost.HessianSamples;
+    }
+
     private double EvaluationsPerSample(int point) =>
         _walk.Stats[point].Count == 0 ? 0 : _evaluations[point] / _walk.Stats[point].Count;
 
@@ -139,9 +147,7 @@ public sealed class SamplesCsvStream : IShardStream
                 {
                     // The worker's rows and exact statistics: the same bytes and the same state as folding every record.
                     w.Write(held.Csv);
-                    _evaluations[point] += held.Encoded!.Evaluations;
-                    _hessians[point] += held.Encoded.Hessians;
-                    _hessianSamples[point] += held.Encoded.HessianSamples;
+                    Count(point, ShardCost.Of(held.Encoded, held.Samples));
                     if (!_walk.OfferShard(shard, exact)) throw new InvalidOperationException($"shard {shard.Index} of point {point} is out of order or holds {exact.Count} samples where {shard.Count} were planned");
                     _written += shard.Count;
                     _cursor[point]++;
@@ -155,22 +161,14 @@ public sealed class SamplesCsvStream : IShardStream
                 rows = _readStored(shard);
                 // The stored Hessian count stands in for the records' (they carry none); never both.
                 if (_storedCosts.Remove(key, out var cost) && !rows.Any(r => r.HessianEvaluations >= 0))
-                {
-                    _hessians[point] += cost.Hessians;
-                    _hessianSamples[point] += cost.HessianSamples;
-                }
+                    Count(point, cost with { Evaluations = 0 });
             }
             // Rows the worker formatted are appended as they are; others are formatted here by the same code
             // (ShardOutput.CsvRows), so the bytes do not depend on who formatted them.
             w.Write(csv ?? ShardOutput.CsvRows(rows, _layout));
+            Count(point, ShardCost.Of(rows));
             foreach (var s in rows)
             {
-                _evaluations[point] += s.RhsEvaluations;
-                if (s.HessianEvaluations >= 0)
-                {
-                    _hessians[point] += s.HessianEvaluations;
-                    _hessianSamples[point]++;
-                }
                 if (!_walk.Offer(s)) throw new InvalidOperationException($"sample {s.Sample} of point {s.Point} is out of order in shard {shard.Index}");
             }
             _written += rows.Count;
