@@ -129,7 +129,7 @@ public static class WorkerCommand
             var options = new NodeOptions { Host = network.Host, Port = port, Seed = seed, Tls = tls, UseSerilog = true, Workers = workers, JoinTimeout = left, Binding = binding, Numerics = await numerics };
             if (!joinedOnce)
                 Console.WriteLine($"joining the coordinator at {seed} ({(tls is null ? "no TLS" : "mutual TLS")}) to serve " +
-                    (binding.Hash is { } b ? $"campaign {Sweep.Messages.CampaignIdentity.Short(b)} only" : "the first campaign it hands out") + " …");
+                    (binding.Hash is { } b ? $"campaign {Sweep.Messages.CampaignIdentity.Short(b)} only" : "the first campaign it hands out") + $" with numerics {options.Numerics} …");
             SweepNode node;
             try
             {
