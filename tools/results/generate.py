@@ -49,7 +49,7 @@ def reasons(horizon, info):
     """The per-point stop reasons; 'out of reach' is about the horizon only when there is one."""
     return {
         "target_met": "target met: anytime upper95 ≤ target",
-        "out_of_reach": "out of reach: the plateau outlasts the horizon (anytime lower95 of the unresolved share > target)"
+        "out_of_reach": "out of reach at this horizon: anytime lower95 of the uncertified share > target"
         if horizon is not None else
         "out of reach: anytime lower95 of the unresolved share (step-budget stops) > target",
         "budget": "budget spent (max_samples) without a decision",
@@ -298,9 +298,10 @@ def main():
              "Gaussian starts hit with probability 0; the informative bound is the upper one). Every unresolved sample is "
              "one the flow had not certified by t_max; these samples were not rerun. Other starts of the same 25 points "
              "without a horizon (`examples/atlas-laws.json`, seed 2027, 200 per point) were all certified global "
-             "(5 000 of 5 000, docs/laws.md), which bounds the saddle-basin mass by 0.015 per point; that the table shows "
-             "how the share a horizon of " f"{num(horizon)} cannot resolve grows with depth and shrinks with scale is an "
-             "inference from those other starts.\n"
+             "(5 000 of 5 000, docs/laws.md), which bounds the saddle-basin mass by 0.015 per point. The table itself shows "
+             "the share a horizon of " f"{num(horizon)} leaves uncertified growing with depth and shrinking with scale; that "
+             "these samples sat on plateaus the flow would leave, rather than in a saddle's basin, is an inference from those "
+             "other starts.\n"
              if saddles == 0 else ".\n"))
     else:
         w(f"\nEach cell is the anytime upper95 of the saddle-basin mass (certified saddles + unresolved, of the "
