@@ -57,7 +57,8 @@ public static class RunCommand
         // that changes only samples, max_samples or target is refused naming the key.
         string baseDir = Path.GetDirectoryName(Path.GetFullPath(campaignPath))!;
         // A store whose samples were computed with other numerics is refused before its resume changes anything.
-        var build = Provenance.Current with { Numerics = await numerics };
+        Provenance.MeasuredNumerics(await numerics);
+        var build = Provenance.Current;
         var (store, resumed) = CampaignStore.OpenForCampaign(outDir, campaign.NormalizedJson, campaign.Hash, campaign.Name,
             baseDir, campaign.Points.Select(p => p.Spec.Horizon).ToArray(), campaign.LegacyHash, campaign.Storage,
             grow: (json, hash, storedBase) => CampaignGrowth.Between(json, hash, storedBase, campaign, baseDir),

@@ -98,6 +98,7 @@ public class OperationsTests(ITestOutputHelper output)
         Assert.Equal(version, (string?)provenance["version"]);
         Assert.Equal(version.Split('+').ElementAtOrDefault(1), (string?)provenance["commit"]);
         Assert.Contains((int)provenance["simd_width"]!, new[] { 128, 256, 512 });
+        Assert.Equal(Sweep.Worker.NumericsFingerprint.Current, (string?)provenance["numerics"]);
         Assert.False(string.IsNullOrWhiteSpace((string?)provenance["cpu"]));
         Assert.Contains(".NET", (string?)provenance["runtime"]);
 

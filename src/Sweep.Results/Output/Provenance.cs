@@ -17,9 +17,16 @@ public sealed record Provenance(string Version, string? Commit, string Runtime, 
     public string? Numerics { get; init; }
 
     private static readonly Lazy<Provenance> CurrentLazy = new(Detect);
+    private static string? _measuredNumerics;
 
-    /// <summary>This process.</summary>
-    public static Provenance Current => CurrentLazy.Value;
+    /// <summary>This process, with its numerics fingerprint once a command that solves has measured it (<see cref="MeasuredNumerics"/>).</summary>
+    public static Provenance Current => Volatile.Read(ref _measuredNumerics) is { } numerics ? CurrentLazy.Value with { Numerics = numerics } : CurrentLazy.Value;
+
+    /// <summary>
+    /// Records this process's numerics fingerprint, measured by the command (`run`, `coordinator`, `worker`), so that
+    /// what it writes (summary.json) names them; readers do not measure them and write none.
+    /// </summary>
+    public static void MeasuredNumerics(string fingerprint) => Volatile.Write(ref _measuredNumerics, fingerprint);
 
     public JsonObject ToJson()
     {
