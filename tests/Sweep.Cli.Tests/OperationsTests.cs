@@ -107,6 +107,7 @@ public class OperationsTests(ITestOutputHelper output)
         Assert.True(json.Exit == 0, json.Err);
         Assert.Equal(WithoutProvenance(summaryText), WithoutProvenance(json.Out));
         Assert.True((bool)JsonNode.Parse(json.Out)!["complete"]!);
+        Assert.Null(JsonNode.Parse(json.Out)!["provenance"]!["numerics"]);     // a reader does not measure them
 
         // The store, status and the report name the build.
         var status = SweepProcess.Run(Timeout, "status", out_);
@@ -118,7 +119,7 @@ public class OperationsTests(ITestOutputHelper output)
         // A resume by another build says so, naming both.
         using (var store = CampaignStore.Open(CampaignStore.PathIn(out_), readOnly: false))
         {
-            var old = Provenance.Current with { Version = "0.9.0+0123abc", Commit = "0123abc" };
+            var old = Provenance.Current with { Version = "0.9.0+0123abc", Commit = "0123abc", Numerics = null };
             store.SetMeta(StoreProvenance.BuildsKey, new JsonArray(old.ToJson()).ToJsonString());
         }
         var resumed = SweepProcess.Run(Timeout, "run", file, "--out", out_);

@@ -49,7 +49,7 @@ def reasons(horizon, info):
     """The per-point stop reasons; 'out of reach' is about the horizon only when there is one."""
     return {
         "target_met": "target met: anytime upper95 ≤ target",
-        "out_of_reach": "out of reach at this horizon: anytime lower95 of the uncertified share > target"
+        "out_of_reach": "out of reach at this horizon: anytime lower95 of the upper share (saddles + unresolved) > target"
         if horizon is not None else
         "out of reach: anytime lower95 of the unresolved share (step-budget stops) > target",
         "budget": "budget spent (max_samples) without a decision",
@@ -332,7 +332,7 @@ def write_horizon(w, tmax, pts, check):
     """Why this horizon, and what it cuts (only for a campaign with t_max)."""
     w(f"Horizon: t_max = {tmax} was chosen on 2026-12-02 from a probe whose outputs were not committed, so its numbers are "
       f"not repeated here. 'Out of reach' below is a statement about t_max = {tmax} only: the rule rules a point out once "
-      "the anytime lower bound of its unresolved share exceeds the target (after its first batch). An earlier rationale "
+      "the anytime lower bound of its upper share (certified saddles + unresolved) exceeds the target (after its first batch). An earlier rationale "
       "given here, that a 10× longer horizon would cost 10× per unresolved sample without resolving them, was wrong: "
       "without a horizon the integrator `auto` certifies every sample of the same 25 points (5 000 of 5 000, 200 per "
       "point, `examples/atlas-laws.json`: docs/laws.md).\n")

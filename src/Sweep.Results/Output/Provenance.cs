@@ -23,8 +23,8 @@ public sealed record Provenance(string Version, string? Commit, string Runtime, 
     public static Provenance Current => Volatile.Read(ref _measuredNumerics) is { } numerics ? CurrentLazy.Value with { Numerics = numerics } : CurrentLazy.Value;
 
     /// <summary>
-    /// Records this process's numerics fingerprint, measured by the command (`run`, `coordinator`, `worker`), so that
-    /// what it writes (summary.json) names them; readers do not measure them and write none.
+    /// Records this process's numerics fingerprint, measured by `run` or `coordinator`, so that the summary.json it
+    /// writes names them; readers do not measure them and write none. Set once per process, never reset.
     /// </summary>
     public static void MeasuredNumerics(string fingerprint) => Volatile.Write(ref _measuredNumerics, fingerprint);
 
