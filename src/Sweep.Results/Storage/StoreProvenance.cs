@@ -55,7 +55,9 @@ public static class StoreProvenance
         var last = builds.LastOrDefault() ?? created;
         bool sameNumerics = last?.Numerics is not null && last.Numerics == current.Numerics;
         string? warning = last is not null && last.Version != current.Version && !sameNumerics
-            ? $"this campaign was last run by sweep {last.Version}, which predates numerics fingerprints; this is sweep {current.Version}: "
+            ? $"this campaign was last run by sweep {last.Version}"
+              + (last.Numerics is null ? ", which predates numerics fingerprints" : $" (numerics {last.Numerics})")
+              + $"; this is sweep {current.Version}{(current.Numerics is null ? ", whose numerics were not measured" : "")}: "
               + "its results mix samples of both builds, which are the same only if their numerics are"
             : null;
         if (builds.Count == 0 || builds[^1].Version != current.Version || builds[^1].Numerics != current.Numerics)
