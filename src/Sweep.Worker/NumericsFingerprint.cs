@@ -8,14 +8,14 @@ namespace Sweep.Worker;
 
 /// <summary>
 /// What this build computes, as a short hash: a fixed battery of small campaigns (<see cref="Canaries"/>: every
-/// integrator path a sample can take) solved end to end and the bits of their results hashed. Two builds with the same
+/// integrator and analysis path a sample can take but sgd's) solved by the worker's solver and the bits of their results hashed. Two builds with the same
 /// fingerprint give the same samples; a store refuses a resume by a build with another one, and a coordinator refuses
 /// such a worker, so no campaign mixes two arithmetics. It is measured, not declared: a change of the numerics that
 /// nobody meant (a compiler, a runtime, a CPU that rounds differently) shows too.
 /// </summary>
 public static class NumericsFingerprint
 {
-    /// <summary>The battery: each campaign exercises one path, cut by a step budget to keep the whole under ~0.1 s.</summary>
+    /// <summary>The battery: each campaign exercises one path, cut by a step budget or a short horizon (0.1–0.2 s in all, warm).</summary>
     internal static readonly (string Path, string Json)[] Canaries =
     [
         // Dormand–Prince in full lanes, the stiffness test and the switch to Radau IIA.
