@@ -203,7 +203,7 @@ public static class SweepCommandLine
         var markdown = new Option<bool>("--markdown") { Description = "with --integrators: print a markdown table (the JSON lines go to stderr)" };
         var laneSharing = new Option<string?>("--lane-sharing") { Description = "solve a campaign's shards on one thread one shard at a time and with lanes shared across shards, alternating; one JSON line per run (CPU, lane occupancy)", HelpName = "CAMPAIGN" };
         var repeats = IntOption("--repeats", "with --lane-sharing: runs of each way", 1, 100, 3);
-        var costModel = new Option<bool>("--cost-model") { Description = "calibrate the allocation's cost model: CPU per gradient evaluation, Hessian and eigendecomposition per P, P² and P³" };
+        var costModel = new Option<bool>("--cost-model") { Description = "calibrate the allocation's cost model: CPU per gradient evaluation, Hessian and tridiagonal reduction per P, P² and P³" };
         var width = IntOption("--width", "with --integrators: width of every hidden layer (beyond 600 parameters Radau IIA runs matrix-free)", 1, 64, 4);
         var hidden = new Option<int?>("--hidden") { Description = "with --integrators: only this depth H", HelpName = "H" };
         hidden.Validators.Add(r => { if (Value<int?>(r) is int h && (h < 1 || h > 8)) r.AddError($"--hidden must be 1..8 (got {h})"); });

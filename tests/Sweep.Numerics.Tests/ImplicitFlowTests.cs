@@ -185,36 +185,6 @@ public class ImplicitFlowTests
         Assert.True(double.IsFinite(r.StopTime) && r.StopTime > 0);
     }
 
-    [Fact]
-    public void Eigenbasis_solves_match_a_dense_solve()
-    {
-        var p = TestProblems.Canonical(Sigmas, 4, 4, 4);
-        var w = TestProblems.RandomWeights(p, 0.7, 3);
-        var jac = new EigenJacobian(p);
-        jac.Update(w);
-        var h = new Analysis.Hessian(p).At(w).Dense();
-        int n = p.Shape.ParameterCount;
-        var rng = new Random(4);
-        var b = Enumerable.Range(0, n).Select(_ => rng.NextDouble() - 0.5).ToArray();
-        var c = Enumerable.Range(0, n).Select(_ => rng.NextDouble() - 0.5).ToArray();
-        double shift = 2.5 - jac.MinEigenvalue;
-        var x = (double[])b.Clone();
-        jac.SolveShifted(shift, x, new double[n]);
-        var expected = (h + shift * MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseIdentity(n)).Solve(MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(b));
-        for (int i = 0; i < n; i++) Assert.Equal(expected[i], x[i], 10);
-        // Complex shift: (a + i b) I + H applied to the solution gives back the right-hand side.
-        var re = (double[])b.Clone(); var im = (double[])c.Clone(); var real = (double[])b.Clone();
-        jac.SolveStages(shift, 0.3, 1.7, real, re, im, new double[n], new double[n], new double[n]);
-        Assert.Equal(x, real);   // the fused real solve is the same bits as the single one
-        var hre = h * MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(re);
-        var him = h * MathNet.Numerics.LinearAlgebra.Vector<double>.Build.DenseOfArray(im);
-        for (int i = 0; i < n; i++)
-        {
-            Assert.Equal(b[i], 0.3 * re[i] - 1.7 * im[i] + hre[i], 9);
-            Assert.Equal(c[i], 0.3 * im[i] + 1.7 * re[i] + him[i], 9);
-        }
-    }
-
     [Theory]
     [InlineData(81, 3)]
     [InlineData(2.5e-300, 7)]

@@ -42,12 +42,12 @@ public class KrylovJacobianTests
     }
 
     [Fact]
-    public void Krylov_solves_match_the_eigenbasis_solves()
+    public void Krylov_solves_match_the_dense_solves()
     {
         var p = TestProblems.Canonical(Sigmas, 4, 4, 4, 4);
         var w = TestProblems.RandomWeights(p, 0.7, 3);
         int n = p.Shape.ParameterCount;
-        var eigen = new EigenJacobian(p);
+        var eigen = new TridiagonalJacobian(p);
         eigen.Update(w);
         var scal = Enumerable.Range(0, n).Select(i => 1e-3 * (1 + i % 7)).ToArray();
         var krylov = new KrylovJacobian(p, scal, 1e-12);
@@ -55,7 +55,7 @@ public class KrylovJacobianTests
         Assert.True(eigen.MinEigenvalue < 0, "a point with negative curvature");
         // 48 Lanczos steps on n = 64 find the extreme eigenvalues (Ritz values bound them from inside).
         Assert.Equal(eigen.MinEigenvalue, krylov.MinEigenvalue, 8);
-        Assert.Equal(eigen.Eigenvalues.ToArray().Max(), krylov.MaxEigenvalue, 8);
+        Assert.Equal(new Analysis.Hessian(p).At(w).Dense().Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric).EigenValues.Max(z => z.Real), krylov.MaxEigenvalue, 8);
         var rng = new Random(4);
         double shift = 1.5 - eigen.MinEigenvalue;
         foreach (double a in new[] { shift, 40 * shift })

@@ -3,7 +3,7 @@ namespace Sweep.Numerics.Integration;
 /// <summary>
 /// The linear algebra of <see cref="RadauIIA5"/>'s simplified Newton iteration: a Jacobian J = −∇²L frozen at one state,
 /// and the shifted systems (a I + ∇²L) x = b (real a) and ((b + i c) I + ∇²L) x = r (complex) with it. Dense and
-/// diagonalised for small networks (<see cref="EigenJacobian"/>), matrix-free beyond (<see cref="KrylovJacobian"/>).
+/// reduced to tridiagonal form for small networks (<see cref="TridiagonalJacobian"/>), matrix-free beyond (<see cref="KrylovJacobian"/>).
 /// </summary>
 internal interface IStageJacobian
 {

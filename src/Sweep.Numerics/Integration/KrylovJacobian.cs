@@ -7,7 +7,7 @@ using Sweep.Numerics.Sampling;
 namespace Sweep.Numerics.Integration;
 
 /// <summary>
-/// The flow's Jacobian J = −∇²L without a matrix, for networks too large for <see cref="EigenJacobian"/>: exact
+/// The flow's Jacobian J = −∇²L without a matrix, for networks too large for <see cref="TridiagonalJacobian"/>: exact
 /// Hessian–vector products (<see cref="HessianVectorProduct"/>) frozen at one state, the stiff part of the spectrum
 /// deflated, and GMRES for the rest.
 /// <para>

@@ -7,10 +7,10 @@ namespace Sweep.Numerics.Integration;
 /// Gradient flow dW/dt = −∇L(W) by the 3-stage Radau IIA method (order 5, L-stable, stiffly accurate): Hairer and
 /// Wanner's RADAU5 (Solving ODEs II, IV.8; radau5.f) for one trajectory, with its simplified Newton iteration in the
 /// transformed variables, its error estimate filtered through (γ₀/h − J)⁻¹, its predictive (Gustafsson) step-size
-/// controller and its Jacobian-reuse rule, and with the exact Jacobian J = −∇²L in diagonal form
-/// (<see cref="EigenJacobian"/>). Where RADAU5 factorises the real and the complex n×n systems, here both are
-/// diagonal in the Hessian's eigenbasis, so a new step size needs no new factorisation and the step always takes the
-/// controller's proposal. Stepping differs from RADAU5's defaults in one documented way: the Jacobian is reused while
+/// controller and its Jacobian-reuse rule, and with the exact Jacobian J = −∇²L in tridiagonal form
+/// (<see cref="TridiagonalJacobian"/>). Where RADAU5 factorises the real and the complex n×n systems, here both are
+/// tridiagonal in one orthogonal basis, so a new step size needs only an O(n) factorisation and the step always takes
+/// the controller's proposal. Stepping differs from RADAU5's defaults in one documented way: the Jacobian is reused while
 /// the Newton iteration contracts at θ ≤ 0.1 (RADAU5's advice when Jacobians are costly; its default is 0.001).
 /// <para>
 /// Escape along negative curvature (MATH.md, Stiffness). An L-stable method damps every mode for large h·|λ|,
@@ -49,7 +49,7 @@ public sealed class RadauIIA5
     private const double Uround = 1e-16;
     /// <summary>
     /// Networks with more parameters than this take the matrix-free path (<see cref="KrylovJacobian"/>: Hessian–vector
-    /// products, deflated Lanczos, GMRES) instead of the dense Hessian's eigendecomposition (<see cref="EigenJacobian"/>,
+    /// products, deflated Lanczos, GMRES) instead of the dense Hessian's tridiagonal reduction (<see cref="TridiagonalJacobian"/>,
     /// O(n³) per Jacobian and n² memory).
     /// </summary>
     public const int DenseLimit = 600;
@@ -80,7 +80,7 @@ public sealed class RadauIIA5
     /// <param name="rtol">The campaign's relative tolerance; RADAU5 maps (rtol, atol) to its own, 0.1·rtol^{2/3} (same ratio).</param>
     /// <param name="tMax">The horizon (+∞ for none).</param>
     /// <param name="maxSteps">Accepted steps after which an uncertified trajectory stops with status budget (long.MaxValue for none).</param>
-    /// <param name="manifold">The suppressed modes' invariant manifold, which the steps must keep exactly (<see cref="EigenJacobian"/>).</param>
+    /// <param name="manifold">The suppressed modes' invariant manifold, which the steps must keep exactly (<see cref="TridiagonalJacobian"/>).</param>
     /// <param name="denseLimit">Networks with more parameters take the Krylov path (<see cref="DenseLimit"/>; lower in tests, to compare both paths).</param>
     public RadauIIA5(LinearNetworkProblem problem, double rtol, double atol, double tMax, long maxSteps, InvariantManifold? manifold = null,
         int denseLimit = DenseLimit)
@@ -99,7 +99,7 @@ public sealed class RadauIIA5
         _y0 = New(); _scal = New(); _z1 = New(); _z2 = New(); _z3 = New(); _f1 = New(); _f2 = New(); _f3 = New();
         _c1 = New(); _c2 = New(); _c3 = New(); _ys = New(); _g = New(); _s1 = New(); _s2 = New(); _s3 = New(); _squares = New();
         // Inexact Newton beyond the dense limit: each linear solve to a relative residual of the Newton tolerance.
-        _jacobian = _n > denseLimit ? new KrylovJacobian(problem, _scal, _fnewt, manifold) : new EigenJacobian(problem, manifold);
+        _jacobian = _n > denseLimit ? new KrylovJacobian(problem, _scal, _fnewt, manifold) : new TridiagonalJacobian(problem, manifold);
     }
 
     /// <summary>Whether this instance solves its stage systems matrix-free (<see cref="KrylovJacobian"/>).</summary>
