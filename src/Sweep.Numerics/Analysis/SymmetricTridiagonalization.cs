@@ -96,11 +96,35 @@ public sealed class SymmetricTridiagonalization
         }
     }
 
+    // Rows per pass of a kernel: the kernels sweep 16 columns down all their rows, so a block of rows should stay in the
+    // cache across the column sweeps (≈ 256 KiB); below ≈ 340 parameters the whole block is one pass. Blocking rows
+    // changes no bits: each sum still runs over ascending rows.
+    private static int RowsPerPass(int m) => Math.Max(16, 32_768 / Math.Max(m, 1));
+
+    private static void SumOfRows(ReadOnlySpan<double> matrix, int offset, int stride, int m, ReadOnlySpan<double> c, Span<double> s)
+    {
+        int rows = RowsPerPass(m);
+        for (int r0 = 0; r0 < m; r0 += rows) SumOfRows(matrix, offset, stride, m, r0, Math.Min(m, r0 + rows), c, s);
+        if (m == 0) s.Clear();
+    }
+
+    private static void RankTwo(Span<double> matrix, int offset, int stride, int m, ReadOnlySpan<double> v, ReadOnlySpan<double> w)
+    {
+        int rows = RowsPerPass(m);
+        for (int r0 = 0; r0 < m; r0 += rows) RankTwo(matrix, offset, stride, m, r0, Math.Min(m, r0 + rows), v, w);
+    }
+
+    private static void RankOne(Span<double> matrix, int offset, int stride, int m, ReadOnlySpan<double> u, ReadOnlySpan<double> s)
+    {
+        int rows = RowsPerPass(m);
+        for (int r0 = 0; r0 < m; r0 += rows) RankOne(matrix, offset, stride, m, r0, Math.Min(m, r0 + rows), u, s);
+    }
+
     /// <summary>
-    /// s[c] = Σ_i c_i·B[i, c] over the m × m block B of <paramref name="matrix"/> at <paramref name="offset"/> (row stride
+    /// s[c] = Σ_i c_i·B[i, c] over rows r0 ≤ i < r1 of the m × m block B (continuing s's sums when r0 > 0) of <paramref name="matrix"/> at <paramref name="offset"/> (row stride
     /// <paramref name="stride"/>), each element summed in ascending i in a register; 16 columns side by side.
     /// </summary>
-    private static void SumOfRows(ReadOnlySpan<double> matrix, int offset, int stride, int m, ReadOnlySpan<double> c, Span<double> s)
+    private static void SumOfRows(ReadOnlySpan<double> matrix, int offset, int stride, int m, int r0, int r1, ReadOnlySpan<double> c, Span<double> s)
     {
         int col = 0;
         int w = Vector<double>.Count;
@@ -110,7 +134,8 @@ public sealed class SymmetricTridiagonalization
             for (; col + 4 * w <= m; col += 4 * w)
             {
                 Vector<double> a0 = default, a1 = default, a2 = default, a3 = default;
-                for (int i = 0; i < m; i++)
+                if (r0 > 0) (a0, a1, a2, a3) = (new Vector<double>(s[col..]), new Vector<double>(s[(col + w)..]), new Vector<double>(s[(col + 2 * w)..]), new Vector<double>(s[(col + 3 * w)..]));
+                for (int i = r0; i < r1; i++)
                 {
                     ref double row = ref Unsafe.Add(ref origin, offset + i * stride + col);
                     var ci = new Vector<double>(c[i]);
@@ -126,24 +151,24 @@ public sealed class SymmetricTridiagonalization
             }
             for (; col + w <= m; col += w)
             {
-                Vector<double> a0 = default;
-                for (int i = 0; i < m; i++) a0 += new Vector<double>(matrix.Slice(offset + i * stride + col, w)) * new Vector<double>(c[i]);
+                Vector<double> a0 = r0 > 0 ? new Vector<double>(s[col..]) : default;
+                for (int i = r0; i < r1; i++) a0 += new Vector<double>(matrix.Slice(offset + i * stride + col, w)) * new Vector<double>(c[i]);
                 a0.CopyTo(s[col..]);
             }
         }
         for (; col < m; col++)
         {
-            double sum = 0;
-            for (int i = 0; i < m; i++) sum += matrix[offset + i * stride + col] * c[i];
+            double sum = r0 > 0 ? s[col] : 0;
+            for (int i = r0; i < r1; i++) sum += matrix[offset + i * stride + col] * c[i];
             s[col] = sum;
         }
     }
 
     /// <summary>
-    /// B[i, c] −= w_c·v_i + v_c·w_i over the m × m block B (the symmetric rank-two update), element by element; 16 columns
+    /// B[i, c] −= w_c·v_i + v_c·w_i over rows r0 ≤ i < r1 of the m × m block B (the symmetric rank-two update), element by element; 16 columns
     /// at a time with their w and v in registers.
     /// </summary>
-    private static void RankTwo(Span<double> matrix, int offset, int stride, int m, ReadOnlySpan<double> v, ReadOnlySpan<double> w)
+    private static void RankTwo(Span<double> matrix, int offset, int stride, int m, int r0, int r1, ReadOnlySpan<double> v, ReadOnlySpan<double> w)
     {
         int col = 0, n = Vector<double>.Count;
         if (Vector.IsHardwareAccelerated)
@@ -153,7 +178,7 @@ public sealed class SymmetricTridiagonalization
             {
                 var (w0, w1, w2, w3) = (new Vector<double>(w[col..]), new Vector<double>(w[(col + n)..]), new Vector<double>(w[(col + 2 * n)..]), new Vector<double>(w[(col + 3 * n)..]));
                 var (v0, v1, v2, v3) = (new Vector<double>(v[col..]), new Vector<double>(v[(col + n)..]), new Vector<double>(v[(col + 2 * n)..]), new Vector<double>(v[(col + 3 * n)..]));
-                for (int i = 0; i < m; i++)
+                for (int i = r0; i < r1; i++)
                 {
                     ref double row = ref Unsafe.Add(ref origin, offset + i * stride + col);
                     Vector<double> a = new(v[i]), b = new(w[i]);
@@ -166,7 +191,7 @@ public sealed class SymmetricTridiagonalization
             for (; col + n <= m; col += n)
             {
                 var (w0, v0) = (new Vector<double>(w[col..]), new Vector<double>(v[col..]));
-                for (int i = 0; i < m; i++)
+                for (int i = r0; i < r1; i++)
                 {
                     ref double row = ref Unsafe.Add(ref origin, offset + i * stride + col);
                     (Vector.LoadUnsafe(ref row) - (w0 * new Vector<double>(v[i]) + v0 * new Vector<double>(w[i]))).StoreUnsafe(ref row);
@@ -174,11 +199,11 @@ public sealed class SymmetricTridiagonalization
             }
         }
         for (; col < m; col++)
-            for (int i = 0; i < m; i++) matrix[offset + i * stride + col] -= w[col] * v[i] + v[col] * w[i];
+            for (int i = r0; i < r1; i++) matrix[offset + i * stride + col] -= w[col] * v[i] + v[col] * w[i];
     }
 
-    /// <summary>B[i, c] += u_i·s_c over the m × m block B, element by element; 16 columns at a time with their s in registers.</summary>
-    private static void RankOne(Span<double> matrix, int offset, int stride, int m, ReadOnlySpan<double> u, ReadOnlySpan<double> s)
+    /// <summary>B[i, c] += u_i·s_c over rows r0 ≤ i < r1 of the m × m block B, element by element; 16 columns at a time with their s in registers.</summary>
+    private static void RankOne(Span<double> matrix, int offset, int stride, int m, int r0, int r1, ReadOnlySpan<double> u, ReadOnlySpan<double> s)
     {
         int col = 0, n = Vector<double>.Count;
         if (Vector.IsHardwareAccelerated)
@@ -187,7 +212,7 @@ public sealed class SymmetricTridiagonalization
             for (; col + 4 * n <= m; col += 4 * n)
             {
                 var (s0, s1, s2, s3) = (new Vector<double>(s[col..]), new Vector<double>(s[(col + n)..]), new Vector<double>(s[(col + 2 * n)..]), new Vector<double>(s[(col + 3 * n)..]));
-                for (int i = 0; i < m; i++)
+                for (int i = r0; i < r1; i++)
                 {
                     ref double row = ref Unsafe.Add(ref origin, offset + i * stride + col);
                     Vector<double> a = new(u[i]);
@@ -200,7 +225,7 @@ public sealed class SymmetricTridiagonalization
             for (; col + n <= m; col += n)
             {
                 var s0 = new Vector<double>(s[col..]);
-                for (int i = 0; i < m; i++)
+                for (int i = r0; i < r1; i++)
                 {
                     ref double row = ref Unsafe.Add(ref origin, offset + i * stride + col);
                     (Vector.LoadUnsafe(ref row) + s0 * new Vector<double>(u[i])).StoreUnsafe(ref row);
@@ -208,6 +233,6 @@ public sealed class SymmetricTridiagonalization
             }
         }
         for (; col < m; col++)
-            for (int i = 0; i < m; i++) matrix[offset + i * stride + col] += s[col] * u[i];
+            for (int i = r0; i < r1; i++) matrix[offset + i * stride + col] += s[col] * u[i];
     }
 }
