@@ -18,7 +18,7 @@ public static class SampleCost
     public const double PerHessian = 6;
 
     /// <summary>Nanoseconds per P³ of one tridiagonal reduction of the Hessian, Q accumulated (<c>TridiagonalJacobian</c>).</summary>
-    public const double PerReduction = 0.7;
+    public const double PerReduction = 0.25;
 
     /// <summary>
     /// The cost of a sample that took <paramref name="gradients"/> gradient evaluations and <paramref name="hessians"/>
