@@ -87,7 +87,7 @@ public sealed record SampleRecord
     public double[]? TraceLoss { get; init; }
 
     /// <summary>
-    /// Exact Hessians (each with its eigendecomposition) the implicit integrator took; 0 for explicit methods, −1 when
+    /// Exact Hessians (each with its tridiagonal reduction) the implicit integrator took; 0 for explicit methods, −1 when
     /// unknown. Not a column, so no output carries it and stores keep their format: it travels with a shard's result on
     /// the wire to the coordinator's cost model (<c>SampleCost</c>), and a record read back from a store has −1.
     /// Not part of equality (a stored record and the one just solved are the same sample).

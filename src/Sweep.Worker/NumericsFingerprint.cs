@@ -24,11 +24,19 @@ public static class NumericsFingerprint
           "network": { "hidden": [4, 4, 4] }, "init": { "kind": "gaussian", "scale": 0.1 },
           "dynamics": { "method": "flow", "integrator": "auto", "max_steps": 400 }, "stop": { "until": "certified" }, "samples": 4 }
         """),
-        // Radau IIA from t = 0 with the dense Hessian's eigenbasis.
+        // Radau IIA from t = 0 with the dense Hessian in tridiagonal form.
         ("flow radau5", """
         { "name": "fp-radau", "seed": 18, "problem": { "kind": "canonical", "singular_values": [3, 2, 1, 0.5], "input_dim": 4 },
           "network": { "hidden": [4, 4, 4] }, "init": { "kind": "gaussian", "scale": 0.3 },
           "dynamics": { "method": "flow", "integrator": "radau5", "max_steps": 60 }, "stop": { "until": "certified" }, "samples": 2 }
+        """),
+        // Radau IIA converging to a strict saddle along a suppressed mode's manifold (λ_min < 0 off the manifold): the
+        // error control lets the step grow and the step bound h·|λ_min| ≤ 1 holds it, so λ_min's bits enter the results.
+        ("flow radau5 step bound", """
+        { "name": "fp-bound", "seed": 20, "problem": { "kind": "canonical", "singular_values": [3, 1.5, 0.4], "input_dim": 4 },
+          "network": { "hidden": [4] }, "init": { "kind": "gaussian", "scale": 0.3, "suppress_modes": [1] },
+          "dynamics": { "method": "flow", "integrator": "radau5", "max_steps": 120 },
+          "stop": { "until": "converged", "grad_tol_rel": 1e-12 }, "samples": 2 }
         """),
         // The explicit method alone, with every analysis at the stop: itinerary, Hessian spectrum, invariants' eigenvalues,
         // tail rate; and a traced sample.

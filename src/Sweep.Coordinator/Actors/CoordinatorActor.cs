@@ -147,7 +147,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         {
             _aggregator.Tell(a);
             if (a.State is not { } state) return;
-            // A sample's cost in the flop model of SampleCost: its gradient evaluations, Hessians and eigendecompositions
+            // A sample's cost in the flop model of SampleCost: its gradient evaluations, Hessians and their tridiagonal reductions
             // at the point's parameter count (deep and stiff points cost many times the easy ones per sample). Without a
             // Hessian count in the prefix (stored before schema 8) it is not known: its Hessians may be most of it.
             _ledger.Observe(a.Point, a.PrefixShards, state.ToGo, double.IsNaN(a.HessiansPerSample) ? 0

@@ -10,7 +10,7 @@ internal interface IStageJacobian
     /// <summary>Freezes the Jacobian at <paramref name="weights"/>.</summary>
     void Update(ReadOnlySpan<double> weights);
 
-    /// <summary>The smallest eigenvalue of ∇²L at the last update (an estimate from above where it is iterative).</summary>
+    /// <summary>The smallest eigenvalue of ∇²L at the last update (dense: from below, to 4ε of ‖T‖; matrix-free: a Ritz value, from above).</summary>
     double MinEigenvalue { get; }
 
     /// <summary>Hessian–vector products taken so far (0 for the dense path, which assembles the Hessian instead).</summary>

@@ -22,7 +22,7 @@ namespace Sweep.Numerics.Integration;
 /// <para>
 /// Pure and deterministic: plain IEEE arithmetic in a fixed order (no platform pow: roots by <see cref="IeeeMath"/>),
 /// so a trajectory is the same bits whatever the lane width, worker or machine. One instance per thread; it owns its
-/// buffers and allocates nothing per step (a Jacobian allocates inside MathNet).
+/// buffers and allocates nothing per step.
 /// </para>
 /// </summary>
 public sealed class RadauIIA5

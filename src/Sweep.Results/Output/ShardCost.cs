@@ -3,7 +3,7 @@ namespace Sweep.Results.Output;
 /// <summary>
 /// What a shard's samples cost: their gradient evaluations, and their Hessians with the number of samples that
 /// counted them (a sample read back from an older store carries no Hessian count). The allocation's cost model
-/// (gradients, Hessians, eigendecompositions per sample) and the time to go are priced from these; no result is.
+/// (gradients, Hessians and their reductions per sample) and the time to go are priced from these; no result is.
 /// </summary>
 public readonly record struct ShardCost(long Evaluations, long Hessians, long HessianSamples)
 {
