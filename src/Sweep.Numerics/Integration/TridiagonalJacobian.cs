@@ -79,12 +79,6 @@ public sealed class TridiagonalJacobian : IStageJacobian
 
     public int Dimension { get; }
 
-    /// <summary>The diagonal of T at the last <see cref="Update"/>.</summary>
-    public ReadOnlySpan<double> Diagonal => _diagonal;
-
-    /// <summary>The off-diagonal of T at the last <see cref="Update"/>: entry k couples k − 1 and k (entry 0 is 0).</summary>
-    public ReadOnlySpan<double> OffDiagonal => _offDiagonal;
-
     /// <summary>The smallest eigenvalue of ∇²L (negative at a strict saddle: the escape's growth rate is its magnitude).</summary>
     public double MinEigenvalue { get; private set; }
 
