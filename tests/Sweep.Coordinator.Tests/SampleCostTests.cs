@@ -12,7 +12,7 @@ public class SampleCostTests
         Assert.True(SampleCost.PerHessian > 0);
         Assert.True(SampleCost.PerReduction > 0);
         // At the atlas's P = 80 one Hessian with its reduction costs hundreds of gradient evaluations
-        // (measured 2026-12-07 at P = 80: ≈ 35 µs to assemble and ≈ 150 µs to reduce, against ≈ 0.3 µs; docs/performance.md).
+        // (measured 2026-12-08 at P = 80: ≈ 33 µs to assemble and 97–100 µs to reduce, against ≈ 0.27 µs; docs/performance.md).
         double hessian = SampleCost.PerSample(0, 1, 80), gradient = SampleCost.PerSample(1, 0, 80);
         Assert.InRange(hessian / gradient, 100, 10_000);
     }

@@ -35,6 +35,16 @@ public sealed class NumericsFingerprintTests
         Assert.Contains(runs["flow auto"], r => r.HessianEvaluations == 0 && r.Steps > 0);
         Assert.All(runs["flow radau5"], r => Assert.True(r.HessianEvaluations > 0));
         Assert.All(runs["flow suppressed mode"], r => Assert.True(r.HessianEvaluations > 0));
+        // The step-bound canary: Radau on the suppressed mode's manifold, run to its step budget while it converges towards
+        // the strict saddle L_{0,2} (λ_min < 0 off the manifold), where the bound h·|λ_min| ≤ 1 holds the step (that λ_min's
+        // bits enter its results was shown by hand: the interval's upper end instead of its lower one changes the hash).
+        var bound = Sweep.Campaigns.CampaignLoader.Parse(NumericsFingerprint.Canaries.Single(c => c.Path == "flow radau5 step bound").Json, ".");
+        var boundProblem = PointSolvers.Problem(bound.Points[0].Spec).Value!;
+        Assert.All(runs["flow radau5 step bound"], r =>
+        {
+            Assert.True(r.HessianEvaluations > 0 && r.Steps == 120, $"{r.HessianEvaluations} Hessians, {r.Steps} steps");
+            Assert.Equal(boundProblem.CriticalValues.Value(0b101), r.FinalLoss, 6);
+        });
         // The matrix-free path: more parameters than the dense limit, and Radau steps taken on it.
         var krylov = Sweep.Campaigns.CampaignLoader.Parse(NumericsFingerprint.Canaries.Single(c => c.Path == "flow radau5 matrix-free").Json, ".");
         Assert.True(PointSolvers.Problem(krylov.Points[0].Spec).Value!.Shape.ParameterCount > RadauIIA5.DenseLimit);

@@ -18,7 +18,7 @@ namespace Sweep.Numerics.Integration;
 /// (<see cref="RadauIIA5.CurvatureStepBound"/>), so a I + T is positive definite and (b + i c) I + T is complex symmetric
 /// with positive definite real and imaginary parts (growth factor at most 3: Higham, "Factorizing complex symmetric
 /// matrices with positive definite real and imaginary parts", Math. Comp. 67, 1998). λ_min comes from T by bisection on
-/// Sturm counts, from below, so the bound holds however close to zero λ_min is. Plain IEEE arithmetic in a fixed order:
+/// Sturm counts, from below up to rounding, so the bound holds however close to zero λ_min is. Plain IEEE arithmetic in a fixed order:
 /// the same bits on every machine.
 /// </para>
 /// </summary>
@@ -327,7 +327,7 @@ public sealed class TridiagonalJacobian : IStageJacobian
     /// The smallest eigenvalue of the symmetric tridiagonal T, by bisection on Sturm counts (the number of negative pivots
     /// of T − x I is the number of eigenvalues below x) inside Gershgorin's interval, to 4ε of its larger end (about 51
     /// halvings); the lower end of the last interval, so that the step bound h·|λ_min| ≤ 1 built on it keeps a I + T
-    /// positive definite however close to zero λ_min is.
+    /// positive definite however close to zero λ_min is (up to rounding: a fraction of ε‖T‖).
     /// </summary>
     internal static double SmallestEigenvalue(ReadOnlySpan<double> d, ReadOnlySpan<double> e)
     {
