@@ -105,7 +105,6 @@ public sealed class SymmetricTridiagonalization
     {
         int rows = RowsPerPass(m);
         for (int r0 = 0; r0 < m; r0 += rows) SumOfRows(matrix, offset, stride, m, r0, Math.Min(m, r0 + rows), c, s);
-        if (m == 0) s.Clear();
     }
 
     private static void RankTwo(Span<double> matrix, int offset, int stride, int m, ReadOnlySpan<double> v, ReadOnlySpan<double> w)

@@ -94,7 +94,6 @@ public sealed class TridiagonalJacobian : IStageJacobian
         if (!split)
         {
             _reduction.Reduce(_dense, _diagonal, _offDiagonal, _q);
-            Transpose(_q, _qt, n);
         }
         else
         {
@@ -118,8 +117,8 @@ public sealed class TridiagonalJacobian : IStageJacobian
                     for (int i = 0; i < m; i++) _q[block[i] * n + j] = qb[i * m + k];
                 }
             }
-            Transpose(_q, _qt, n);
         }
+        Transpose(_q, _qt, n);
         MinEigenvalue = n > 0 ? SmallestEigenvalue(_diagonal, _offDiagonal) : double.PositiveInfinity;
     }
 
