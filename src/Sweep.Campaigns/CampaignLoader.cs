@@ -12,7 +12,7 @@ using static Sweep.Campaigns.Loading.JsonFields;
 namespace Sweep.Campaigns;
 
 /// <summary>
-/// Reads and validates a campaign file (CONTRACT.md). Strict: unknown keys, wrong types, non-positive counts or
+/// Reads and validates a campaign file (docs/campaign.md). Strict: unknown keys, wrong types, non-positive counts or
 /// tolerances and every violated assumption of the paper are errors naming the field. Nothing is written.
 /// </summary>
 public static class CampaignLoader

@@ -31,7 +31,7 @@ public sealed record SampleRecord
     [Column("rhs_evals")] public long RhsEvaluations { get; init; }
     [Column("grad_norm")] public double GradientNorm { get; init; } = double.NaN;
     [Column("invariant_drift")] public double InvariantDrift { get; init; } = double.NaN;
-    /// <summary>What may be claimed of the limit (MATH.md, Outcomes and certificates).</summary>
+    /// <summary>What may be claimed of the limit (docs/math.md, Outcomes and certificates).</summary>
     [Column("outcome")] public Outcome Outcome { get; init; }
     /// <summary>First certified time (t_global); NaN when never certified global.</summary>
     [Column("t_global")] public double GlobalTime { get; init; } = double.NaN;

@@ -7,7 +7,7 @@ namespace Sweep.Numerics.Tests;
 
 /// <summary>
 /// The L-stable Radau IIA integrator and <c>auto</c> against independent truth: closed forms of the scalar chains
-/// (MATH.md, Oracles) far beyond what the explicit method reaches, Dormand–Prince where it certifies, the positive
+/// (docs/math.md, Closed forms used as test oracles) far beyond what the explicit method reaches, Dormand–Prince where it certifies, the positive
 /// controls, the step budget, and bit identity across lane widths.
 /// </summary>
 public class ImplicitFlowTests
@@ -43,7 +43,7 @@ public class ImplicitFlowTests
         Assert.Equal(denseLimit == 0, r.HessianVectorProducts > 0);
     }
 
-    /// <summary>Escape from a strict saddle (N = 2 at the origin, Hessian eigenvalue −σ) resolved by the implicit method: MATH.md's growth time.</summary>
+    /// <summary>Escape from a strict saddle (N = 2 at the origin, Hessian eigenvalue −σ) resolved by the implicit method: docs/math.md's growth time.</summary>
     [Theory]
     [InlineData(1e-9, RadauIIA5.DenseLimit)]
     [InlineData(1e-14, RadauIIA5.DenseLimit)]
@@ -113,7 +113,7 @@ public class ImplicitFlowTests
     [Fact]
     public void Auto_hands_stiff_trajectories_to_the_implicit_method_and_certifies_far_beyond_dp45()
     {
-        // H = 4, scale 0.03: Dormand–Prince needs millions of steps per sample (MATH.md, Stiffness).
+        // H = 4, scale 0.03: Dormand–Prince needs millions of steps per sample (docs/math.md, Stiffness).
         var p = TestProblems.Canonical(Sigmas, 4, 4, 4, 4, 4);
         var settings = new GradientFlowSettings(double.PositiveInfinity, 1e-8, 1e-10, FlowIntegrator.Auto, 20_000);
         var results = new TrajectorySolver(p, new GaussianInitializer(0.03, []), settings, new StopRule(1e-6, 1e-3, Until.Certified)).SolveMany(7, 0, 0, 4);

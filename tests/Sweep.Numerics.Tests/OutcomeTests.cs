@@ -5,7 +5,7 @@ using Sweep.Numerics.Sampling;
 
 namespace Sweep.Numerics.Tests;
 
-/// <summary>Outcomes and certificates (MATH.md): what a finite run may claim, and when it stops.</summary>
+/// <summary>Outcomes and certificates (docs/math.md): what a finite run may claim, and when it stops.</summary>
 public class OutcomeTests
 {
     private static readonly double[] Sigmas = [3, 1.5, 0.4];
@@ -13,7 +13,7 @@ public class OutcomeTests
     [Fact]
     public void Plateau_starts_are_never_converged_and_never_saddle()
     {
-        // H = 4, scale 0.01: the gradient test holds at t = 0 for almost every start (MATH.md), yet nothing is certified.
+        // H = 4, scale 0.01: the gradient test holds at t = 0 for almost every start (docs/math.md), yet nothing is certified.
         var p = TestProblems.Canonical(Sigmas, 4, 4, 4, 4, 4);
         foreach (var until in new[] { Until.Certified, Until.Hit, Until.Converged })
         {
@@ -39,7 +39,7 @@ public class OutcomeTests
     {
         var p = TestProblems.Canonical(Sigmas, 3, 3, 3);
         var solver = new TrajectorySolver(p, new GaussianInitializer(0.3, [1]), new GradientFlowSettings(400, 1e-8, 1e-10), new StopRule(1e-6, 1e-3, until));
-        // The certificate (MATH.md): on the manifold, once L < L′ − δ, L′ = L_{0} the manifold's second-lowest critical
+        // The certificate (docs/math.md): on the manifold, once L < L′ − δ, L′ = L_{0} the manifold's second-lowest critical
         // value; no convergence needed. until = converged then runs on to the limit, L_{0,2}.
         double level = p.CriticalValues.Value(0b001) - 1e-6 * (p.CriticalValues.Value(0b001) - p.CriticalValues.Value(0b101));
         foreach (var r in solver.SolveMany(5, 0, 0, 6))
@@ -89,7 +89,7 @@ public class OutcomeTests
     [Fact]
     public void A_small_deep_start_run_long_enough_ends_certified_global()
     {
-        // H = 3, width 4, scale 0.01: all modes learned between t ≈ 4 800 and 33 000 (MATH.md). The global certificate
+        // H = 3, width 4, scale 0.01: all modes learned between t ≈ 4 800 and 33 000 (docs/math.md). The global certificate
         // comes once mode 2 is learned enough that L < L_2 − δ.
         var p = TestProblems.Canonical(Sigmas, 4, 4, 4, 4);
         var solver = new TrajectorySolver(p, new GaussianInitializer(0.01, []), new GradientFlowSettings(40_000, 1e-8, 1e-10), new StopRule(1e-6, 1e-3, Until.Certified));

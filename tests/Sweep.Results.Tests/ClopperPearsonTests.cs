@@ -266,7 +266,7 @@ public class ClopperPearsonTests
     }
 
     [Theory]
-    [InlineData(1000, 1.7e-4)]   // MATH.md: where Wilson is at its worst
+    [InlineData(1000, 1.7e-4)]   // docs/statistics.md, Why not Wilson: where it is at its worst
     [InlineData(1000, 1.75e-4)]
     [InlineData(1000, 0.05)]
     [InlineData(100, 0.01)]

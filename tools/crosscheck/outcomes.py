@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Independent reference implementation of ActorSweep's outcome classification for gradient flow on deep linear
-networks (canonical problems only), written from ../../shared/docs/MATH.md and CONTRACT.md alone.
+networks (canonical problems only), written from the project's design notes alone (their mathematics is now in
+docs/math.md, the formats in docs/campaign.md and docs/outputs.md).
 
 usage: outcomes.py CAMPAIGN.json [--samples N] [--seed S] [--out FILE] [--samples-csv FILE] [--quiet]
                    [--integrator auto|dp45|radau5] [--stiff Radau|BDF]
@@ -103,7 +104,7 @@ class Canonical:
                 for i in range(self.nlayers - 1)]
 
     def manifold_threshold(self, modes):
-        """Certificate level on the invariant manifold of the suppressed modes (MATH.md): the critical values reachable
+        """Certificate level on the invariant manifold of the suppressed modes (docs/math.md): the critical values reachable
         there are L_S with S inside the free modes; the lowest is 1/2 sum_{i suppressed} s_i^2, the second-lowest L'
         adds 1/2 s_j^2 of the smallest free mode j.  Returns L' - delta' with delta' = 1e-6 (L' - lowest), the global
         rule's margin (no suppressed mode: L' = L_2, threshold L_2 - delta).  +inf when every mode is suppressed (one
@@ -213,7 +214,7 @@ def integrate_point(prob, y0, t_max, rtol, atol, gtol, eps_hit, until, suppress_
     hit = hit0.copy()
     if thr_saddle is None:                   # the legacy rule (gradient test on the manifold), kept for old callers
         saddle_ok = lambda L_, gn_: gn_ <= gtol
-    else:                                    # MATH.md: exact zeros and L < L' - delta
+    else:                                    # docs/math.md: exact zeros and L < L' - delta
         saddle_ok = lambda L_, gn_: L_ < thr_saddle
     if has_sup:
         on_manifold = np.all(y[:, suppress_idx] == 0.0, axis=1)
@@ -766,7 +767,7 @@ def run_campaign(campaign, n_override=None, seed=None, log=print, want_samples=F
         y0 = initial_weights(prob, n, float(init['scale']), seed, idx, sup)
         if method == 'flow':
             horizon = float(dyn['t_max']) if dyn.get('t_max') is not None else math.inf
-            # as sweep (CONTRACT.md): without t_max a budget of max_steps accepted steps (default 100 000)
+            # as sweep (docs/campaign.md): without t_max a budget of max_steps accepted steps (default 100 000)
             max_steps = int(dyn['max_steps']) if dyn.get('max_steps') is not None else (None if math.isfinite(horizon) else 100_000)
             integ = implicit or dyn.get('integrator', 'auto')
             if integ not in ('auto', 'dp45', 'radau5'):

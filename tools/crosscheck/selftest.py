@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Quick self-checks of outcomes.py against MATH.md's oracles (seconds): gradient vs central finite differences,
+"""Quick self-checks of outcomes.py against docs/math.md's oracles (seconds): gradient vs central finite differences,
 the H = 1 scalar logistic closed form, the balanced N-layer scalar chain, conservation of D_i, exact zeros on
 the suppressed-mode manifold, the censored quantile / Clopper–Pearson helpers, and the implicit flow: the N = 4
 chain's closed form across a 5e4 plateau and to t = 2e6, agreement with Dormand–Prince, step budgets without t_max,
@@ -80,7 +80,7 @@ check('CP one-sided upper 0 of n', abs(oc.cp_upper_one_sided(0, 200) - (1 - 0.05
 check('CP one-sided upper n of n', oc.cp_upper_one_sided(200, 200) == 1.0)
 # 6. implicit (stiff) integration, runs without t_max, the manifold certificate
 # balanced chain of N = 4 layers, s = 1: da/dt = 4 a^{3/2} (1 - a); with a = u^2,
-# t(u) = 1/2 [-1/u + artanh(u)] between endpoints (MATH.md's oracle in closed form).  A 5e4-long plateau.
+# t(u) = 1/2 [-1/u + artanh(u)] between endpoints (docs/math.md's oracle in closed form).  A 5e4-long plateau.
 tc = lambda u: 0.5 * (-1 / u + math.atanh(u))
 u0, uf = 1e-5, 0.9
 p = oc.Canonical([1.0], 1, [1, 1, 1])

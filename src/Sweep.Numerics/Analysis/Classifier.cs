@@ -4,7 +4,7 @@ using Sweep.Numerics.Problems;
 namespace Sweep.Numerics.Analysis;
 
 /// <summary>
-/// The classification rule of MATH.md: Z = Uᵀ P Cxx^{1/2} V (d_y × d_y); mode i is learned iff Z_ii > s_i / 2.
+/// The classification rule of docs/math.md: Z = Uᵀ P Cxx^{1/2} V (d_y × d_y); mode i is learned iff Z_ii > s_i / 2.
 /// </summary>
 public static class Classifier
 {

@@ -11,7 +11,7 @@ public readonly record struct ItineraryEntry(int Mask, double Time)
 }
 
 /// <summary>
-/// The saddle-to-saddle itinerary of one trajectory (MATH.md, Itineraries): the labels it passed through at its
+/// The saddle-to-saddle itinerary of one trajectory (docs/math.md, Itineraries): the labels it passed through at its
 /// accepted steps, each with the time of the first accepted state that carried it. Written
 /// <c>{}@0 {0}@41.2 {0,1}@120.5</c> (times to 6 significant digits). When the trajectory changed label more often
 /// than the recorder holds (<see cref="Integration.ItineraryRecorder.Capacity"/>), the middle is left out and the

@@ -1,7 +1,7 @@
 namespace Sweep.Numerics.Integration;
 
 /// <summary>
-/// What a finite run may claim of a trajectory's limit (MATH.md, Outcomes and certificates).
+/// What a finite run may claim of a trajectory's limit (docs/math.md, Outcomes and certificates).
 /// <list type="bullet">
 /// <item><see cref="Global"/>: certified to converge to a global minimum (flow: the loss fell below L_2 − δ; descent:
 /// the same where its step-size condition holds, <see cref="DescentStepCondition"/>, else the gradient test at the global label).</item>

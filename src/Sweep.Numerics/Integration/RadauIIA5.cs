@@ -13,7 +13,7 @@ namespace Sweep.Numerics.Integration;
 /// the controller's proposal. Stepping differs from RADAU5's defaults in one documented way: the Jacobian is reused while
 /// the Newton iteration contracts at θ ≤ 0.1 (RADAU5's advice when Jacobians are costly; its default is 0.001).
 /// <para>
-/// Escape along negative curvature (MATH.md, Stiffness). An L-stable method damps every mode for large h·|λ|,
+/// Escape along negative curvature (docs/math.md, Stiffness). An L-stable method damps every mode for large h·|λ|,
 /// including a growing one: with a step far beyond 1/|λ_min| it would hold a trajectory at a strict saddle that it
 /// should leave. So the step is also bounded by h ≤ 1/|λ_min| whenever the last Hessian had a negative eigenvalue
 /// λ_min; local error control does the rest (at the origin with H ≥ 2 the Hessian vanishes and the escape is

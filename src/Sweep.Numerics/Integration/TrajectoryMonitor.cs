@@ -5,7 +5,7 @@ using Sweep.Numerics.Problems;
 namespace Sweep.Numerics.Integration;
 
 /// <summary>
-/// What is observed along one trajectory, what may be claimed of it and when it stops (MATH.md, Outcomes and
+/// What is observed along one trajectory, what may be claimed of it and when it stops (docs/math.md, Outcomes and
 /// certificates). The integrator reports every accepted state — time, loss, gradient norm, whether a weight is
 /// non-finite or beyond <see cref="DivergenceBound"/>, and a view of the weights — and the monitor
 /// <list type="number">
@@ -19,13 +19,13 @@ namespace Sweep.Numerics.Integration;
 /// <b>saddle</b> on the invariant manifold of suppressed modes (<see cref="InvariantManifold"/>, entries still exactly
 /// zero) once L − L_min &lt; (L′ − δ′) − L_min, L′ the manifold's second-lowest critical value
 /// (<see cref="InvariantManifold.SaddleCertificateLevel"/>): L is non-increasing, so the limit is the manifold's best
-/// label, a saddle (MATH.md, Saddle certificate on invariant manifolds). No convergence is needed; the gradient test
+/// label, a saddle (docs/math.md, Outcomes and certificates). No convergence is needed; the gradient test
 /// is only a diagnostic there (and a discrete method certifies the same way only under the step-size condition);</item>
 /// <item>for a method whose loss is not monotone (momentum, Nesterov, Adam: <c>lossCertificate: false</c>) only by
 /// convergence: the gradient test at the global label, where the gradient test also requires the method's state to
 /// be settled (the norm of its next step over η, <c>stateNorm</c>, within the same threshold ||∇L|| is held to);</item>
 /// <item>records the itinerary when the analysis asks for it: the Z-rule label of every accepted state, kept as its
-/// changes in an <see cref="ItineraryRecorder"/> (bounded, allocation-free). No debouncing: MATH.md defines the
+/// changes in an <see cref="ItineraryRecorder"/> (bounded, allocation-free). No debouncing: docs/math.md defines the
 /// itinerary from the Z rule at accepted steps, so a label counts from the first accepted state that carries it;</item>
 /// <item>measures the tail rate when the analysis asks for it: the exponential rate of L − L_min over the last
 /// decade before the stop, from log-spaced checkpoints (<see cref="TailRateFit"/>, bounded, allocation-free);</item>

@@ -102,7 +102,7 @@ public sealed class LinearNetworkProblem
 
     /// <summary>
     /// Data X (d_x × m) and targets Y (d_y × m), one column per example. With <paramref name="whiten"/> the inputs are
-    /// replaced by Cxx^{-1/2} X, so that Cxx = I (a different flow; see MATH.md).
+    /// replaced by Cxx^{-1/2} X, so that Cxx = I (a different flow; see docs/math.md).
     /// </summary>
     public static Validated<LinearNetworkProblem> FromData(double[,] x, double[,] y, IReadOnlyList<int> hidden, bool whiten)
     {

@@ -13,7 +13,7 @@ using Sweep.Numerics.Sampling;
 namespace Sweep.Results.Output;
 
 /// <summary>
-/// Writes summary.json and samples.csv (CONTRACT.md) from stored samples. Files are written to a temporary name
+/// Writes summary.json and samples.csv (docs/outputs.md) from stored samples. Files are written to a temporary name
 /// and renamed, so a reader never sees half a file and a kill never leaves one.
 /// </summary>
 public static class OutputWriter

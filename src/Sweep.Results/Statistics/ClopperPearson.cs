@@ -1,7 +1,7 @@
 namespace Sweep.Results.Statistics;
 
 /// <summary>
-/// Exact (Clopper–Pearson) binomial confidence bounds for k successes in n trials (MATH.md, Statistics;
+/// Exact (Clopper–Pearson) binomial confidence bounds for k successes in n trials (docs/statistics.md;
 /// docs/statistics.md). Every bound is a quantile of a beta distribution,
 /// <c>BetaInv(q; a, b)</c> = the x with I_x(a, b) = q, I the regularized incomplete beta function:
 /// <list type="bullet">

@@ -4,7 +4,7 @@ using Sweep.Numerics.Problems;
 namespace Sweep.Results.Statistics;
 
 /// <summary>
-/// The itineraries of one point (MATH.md, Itineraries): how often each label sequence occurred, and the dwell time at
+/// The itineraries of one point (docs/math.md, Itineraries): how often each label sequence occurred, and the dwell time at
 /// each saddle visited. A dwell is the time from entering a label to entering the next one; at the label of the stop
 /// it is censored (the sample was still there), and it is not measured for the global label (not a saddle) nor across
 /// an omission (the next entry is unknown). Dwell quantiles are those of <see cref="CensoredQuantiles"/>: a censored

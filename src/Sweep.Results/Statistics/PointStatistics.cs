@@ -5,7 +5,7 @@ using Sweep.Numerics.Problems;
 namespace Sweep.Results.Statistics;
 
 /// <summary>
-/// The empirical basin measure of one parameter point (MATH.md, Statistics), folded from per-sample results as they
+/// The empirical basin measure of one parameter point (docs/statistics.md), folded from per-sample results as they
 /// arrive. Memory does not grow with the number of samples: counts per status, outcome and label, and two
 /// <see cref="CensoredQuantiles"/> (bounded by construction). Each sample must be added once — exactly-once comes from
 /// the shard accounting upstream (the ledger accepts a shard once; the samples.csv cursor passes each shard once).
@@ -331,7 +331,7 @@ public sealed class PointStatistics
     public PointSummary Summarize(bool quantiles = true)
     {
         // Label and outcome fractions are over all samples of the point (with the diverged share they add up to 1);
-        // the saddle-basin bounds are over the non-diverged samples (MATH.md, Statistics).
+        // the saddle-basin bounds are over the non-diverged samples (docs/statistics.md).
         long total = Count;
         long n = total - _outcomes[(int)Outcome.Diverged];
         var labels = _labels
