@@ -44,7 +44,7 @@ public class HessianAtLimitTests(ITestOutputHelper output)
     {
         // Positive controls: mode 1 suppressed, the flow converges to the saddle {0,2}. H = 1: λ_min = −1.5 with two
         // negative eigenvalues at the balanced saddle (−1.498 at the slightly imbalanced ones these starts reach);
-        // H = 2: strict, λ_min of the order of s_2 = 1.5, depending on the start (the saddles form a manifold: −0.87,
+        // H = 2: strict, λ_min of the order of mode 1's singular value 1.5, depending on the start (the saddles form a manifold: −0.87,
         // −0.82, −1.12 for these three; two negative eigenvalues each).
         foreach (var (hidden, lo, hi, negative) in new[] { (new[] { 3 }, -1.55, -1.45, (int?)2), (new[] { 3, 3 }, -1.5, -0.5, null) })
         {

@@ -113,7 +113,7 @@ public class ImplicitFlowTests
     [Fact]
     public void Auto_hands_stiff_trajectories_to_the_implicit_method_and_certifies_far_beyond_dp45()
     {
-        // H = 4, scale 0.03: Dormand–Prince needs millions of steps per sample (docs/math.md, Stiffness).
+        // H = 4, scale 0.03: Dormand–Prince needs ~10⁶ steps per sample (docs/integrators.md, Cost: a median of 8.25·10⁵).
         var p = TestProblems.Canonical(Sigmas, 4, 4, 4, 4, 4);
         var settings = new GradientFlowSettings(double.PositiveInfinity, 1e-8, 1e-10, FlowIntegrator.Auto, 20_000);
         var results = new TrajectorySolver(p, new GaussianInitializer(0.03, []), settings, new StopRule(1e-6, 1e-3, Until.Certified)).SolveMany(7, 0, 0, 4);

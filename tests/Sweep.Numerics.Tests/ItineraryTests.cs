@@ -12,7 +12,7 @@ public class ItineraryTests
     [Fact]
     public void Small_starts_of_a_depth_2_network_learn_the_modes_in_order_of_s()
     {
-        // docs/math.md, Saddles that hold trajectories: from near W = 0 the plateaus are L_{}, L_{0}, L_{0,1}; the horizon is
+        // docs/math.md, Saddles that hold trajectories, and invariant manifolds: from near W = 0 the plateaus are L_{}, L_{0}, L_{0,1}; the horizon is
         // long enough for the smallest mode (s = 0.4) at this scale.
         var problem = TestProblems.Canonical([3, 1.5, 0.4], 3, 3, 3);
         var results = new TrajectorySolver(problem, new GaussianInitializer(0.01, []), new GradientFlowSettings(4000, 1e-8, 1e-10), Stop, analysis: Recorded).SolveMany(21, 0, 0, 24);

@@ -13,7 +13,7 @@ public class OutcomeTests
     [Fact]
     public void Plateau_starts_are_never_converged_and_never_saddle()
     {
-        // H = 4, scale 0.01: the gradient test holds at t = 0 for almost every start (docs/math.md), yet nothing is certified.
+        // H = 4, scale 0.01: a relative gradient test of 1e-6 is met on the first plateau (docs/math.md, Outcomes and certificates), yet nothing is certified.
         var p = TestProblems.Canonical(Sigmas, 4, 4, 4, 4, 4);
         foreach (var until in new[] { Until.Certified, Until.Hit, Until.Converged })
         {
@@ -89,7 +89,7 @@ public class OutcomeTests
     [Fact]
     public void A_small_deep_start_run_long_enough_ends_certified_global()
     {
-        // H = 3, width 4, scale 0.01: all modes learned between t ≈ 4 800 and 33 000 (docs/math.md). The global certificate
+        // H = 3, width 4, scale 0.01: the three samples are certified between t = 1 000 and 40 000 (asserted below). The global certificate
         // comes once mode 2 is learned enough that L < L_2 − δ.
         var p = TestProblems.Canonical(Sigmas, 4, 4, 4, 4);
         var solver = new TrajectorySolver(p, new GaussianInitializer(0.01, []), new GradientFlowSettings(40_000, 1e-8, 1e-10), new StopRule(1e-6, 1e-3, Until.Certified));

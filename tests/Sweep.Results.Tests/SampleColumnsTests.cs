@@ -8,7 +8,7 @@ namespace Sweep.Results.Tests;
 /// <summary>The four codecs driven by the one column declaration agree: CSV, store blob, Parquet (and the wire, in Sweep.Messages.Tests).</summary>
 public class SampleColumnsTests
 {
-    /// <summary>The samples.csv columns of docs/outputs.md, in order: the declaration must produce exactly this header.</summary>
+    /// <summary>The first samples.csv columns of docs/outputs.md, in order: the declared header must begin with exactly these.</summary>
     private const string ContractHeader = "point,sample,status,label,final_loss,critical_value,t_stop,t_hit,steps,rhs_evals,grad_norm,invariant_drift";
 
     [Fact]

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Independent check of sweep's second-order analysis (analysis.hessian), written from the project's design notes
-(their second-order analysis is now in docs/math.md, "Strict and non-strict saddles") and the README's definition of tau
+(the second-order analysis is now described in docs/math.md, "Strict and non-strict saddles", and docs/outputs.md) and the README's definition of tau
 alone, not from src/Sweep.Numerics.
 
 usage: hessian.py [--oracles] [CAMPAIGN.json SWEEP_DIR ...]

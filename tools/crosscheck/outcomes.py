@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Independent reference implementation of ActorSweep's outcome classification for gradient flow on deep linear
 networks (canonical problems only), written from the project's design notes alone (their mathematics is now in
-docs/math.md, the formats in docs/campaign.md and docs/outputs.md).
+docs/math.md and docs/statistics.md, the formats in docs/campaign.md and docs/outputs.md).
 
 usage: outcomes.py CAMPAIGN.json [--samples N] [--seed S] [--out FILE] [--samples-csv FILE] [--quiet]
                    [--integrator auto|dp45|radau5] [--stiff Radau|BDF]
@@ -104,7 +104,7 @@ class Canonical:
                 for i in range(self.nlayers - 1)]
 
     def manifold_threshold(self, modes):
-        """Certificate level on the invariant manifold of the suppressed modes (docs/math.md): the critical values reachable
+        """Certificate level on the invariant manifold of the suppressed modes (docs/math.md, Outcomes and certificates): the critical values reachable
         there are L_S with S inside the free modes; the lowest is 1/2 sum_{i suppressed} s_i^2, the second-lowest L'
         adds 1/2 s_j^2 of the smallest free mode j.  Returns L' - delta' with delta' = 1e-6 (L' - lowest), the global
         rule's margin (no suppressed mode: L' = L_2, threshold L_2 - delta).  +inf when every mode is suppressed (one

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Quick self-checks of outcomes.py against docs/math.md's oracles (seconds): gradient vs central finite differences,
+"""Quick self-checks of outcomes.py against the oracles of docs/math.md and docs/statistics.md (seconds): gradient vs central finite differences,
 the H = 1 scalar logistic closed form, the balanced N-layer scalar chain, conservation of D_i, exact zeros on
 the suppressed-mode manifold, the censored quantile / Clopper–Pearson helpers, and the implicit flow: the N = 4
 chain's closed form across a 5e4 plateau and to t = 2e6, agreement with Dormand–Prince, step budgets without t_max,

@@ -4,7 +4,7 @@ using Sweep.Numerics.Problems;
 namespace Sweep.Numerics.Analysis;
 
 /// <summary>
-/// What the Hessian says of a state (docs/math.md, Strict and non-strict saddles): its smallest and largest eigenvalue, the number
+/// What the Hessian says of a state (docs/math.md, Strict and non-strict saddles; τ in docs/outputs.md): its smallest and largest eigenvalue, the number
 /// of eigenvalues below −τ and the nullity (eigenvalues with |λ| ≤ τ). The state is a strict saddle when λ_min < −τ,
 /// i.e. <see cref="Negative"/> ≥ 1. Up to <see cref="DenseLimit"/> parameters the Hessian is assembled from exact
 /// Hessian–vector products and diagonalised (MathNet, symmetric); beyond, <see cref="Lanczos"/> gives λ_min, λ_max and

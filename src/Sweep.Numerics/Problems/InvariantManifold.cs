@@ -3,7 +3,7 @@ using Sweep.Numerics.Kernels;
 namespace Sweep.Numerics.Problems;
 
 /// <summary>
-/// The invariant manifold of suppressed modes (docs/math.md): u_iᵀ W_{H+1} = 0 and W_1 v_i = 0 for each suppressed mode i.
+/// The invariant manifold of suppressed modes (docs/math.md, Saddles that hold trajectories, and invariant manifolds): u_iᵀ W_{H+1} = 0 and W_1 v_i = 0 for each suppressed mode i.
 /// The flow (and descent) stays on it, so mode i is never learned and the limit is a saddle. It serves as a
 /// structural certificate only where it is exact in floating point: when u_i and v_i are coordinate vectors (canonical
 /// problems, U = I, V = [I; 0]), the rows and columns stay exactly zero (every product and update adds exact zeros),

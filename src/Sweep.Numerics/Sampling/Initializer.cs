@@ -6,7 +6,7 @@ namespace Sweep.Numerics.Sampling;
 /// A family of initial weights (campaign object <c>init</c>). Every family draws from the sample's own counter stream
 /// (<see cref="SampleStream"/> of (seed, point, sample)) alone, in a fixed order, so a sample is reproducible whatever
 /// worker draws it. Suppressed modes i then get u_iᵀ W_{H+1} = 0 and W_1 v_i = 0 (projections in the basis of U, V),
-/// an invariant manifold on which mode i is never learned (docs/math.md), whatever the family.
+/// an invariant manifold on which mode i is never learned (docs/math.md, Saddles that hold trajectories, and invariant manifolds), whatever the family.
 /// </summary>
 public abstract record Initializer(double Scale, IReadOnlyList<int> SuppressedModes)
 {

@@ -2,8 +2,7 @@ namespace Sweep.Results.Statistics;
 
 /// <summary>
 /// Quantiles of a time to an event (t_hit, t_global) over all n non-diverged samples of a point, where a sample that
-/// never had the event is right-censored at the horizon, i.e. after every observed time (docs/statistics.md;
-/// docs/statistics.md). With a single censoring time after all events the Kaplan–Meier estimate is the empirical
+/// never had the event is right-censored at the horizon, i.e. after every observed time (docs/statistics.md). With a single censoring time after all events the Kaplan–Meier estimate is the empirical
 /// distribution over all n samples with the censored ones at +∞, so the quantile is Hyndman–Fan type 7 (numpy's
 /// default) over that sample: h = p (n − 1), x₍⌊h⌋₎ + (h − ⌊h⌋)(x₍⌊h⌋+1₎ − x₍⌊h⌋₎) on the ascending order statistics;
 /// it is <c>null</c> ("censored") whenever it involves a censored sample, and when n = 0.

@@ -1,8 +1,7 @@
 namespace Sweep.Results.Statistics;
 
 /// <summary>
-/// Exact (Clopper–Pearson) binomial confidence bounds for k successes in n trials (docs/statistics.md;
-/// docs/statistics.md). Every bound is a quantile of a beta distribution,
+/// Exact (Clopper–Pearson) binomial confidence bounds for k successes in n trials (docs/statistics.md). Every bound is a quantile of a beta distribution,
 /// <c>BetaInv(q; a, b)</c> = the x with I_x(a, b) = q, I the regularized incomplete beta function:
 /// <list type="bullet">
 /// <item>two-sided 95%: Low = BetaInv(0.025; k, n − k + 1) (0 when k = 0), High = BetaInv(0.975; k + 1, n − k) (1 when k = n);</item>
