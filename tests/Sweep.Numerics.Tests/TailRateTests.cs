@@ -28,6 +28,7 @@ public class TailRateTests
     [Theory]
     [InlineData(3, 1.5, 0.05)]
     [InlineData(4, 1.0, 0.2)]
+    [InlineData(4, 0.6, 0.05)]   // σ ≠ 1, so that the exponent 2 − 2/N is checked at N = 4 too
     public void Balanced_deep_scalar_chain_tail_rate_is_the_linearised_rate(int layers, double sigma, double a0)
     {
         // da/dt = N a^{2−2/N}(σ − a) linearised at a = σ: σ − a ~ e^{−λt}, λ = N σ^{2−2/N}; the gap decays at 2λ.
