@@ -9,13 +9,14 @@ namespace Sweep.Coordinator.Tests;
 
 /// <summary>
 /// The allocation measured against round robin on a simulated cluster: the real <see cref="ShardLedger"/> and
-/// <see cref="SequentialRule"/>, workers that take a simulated time per shard, and points whose decisions come 100×
-/// apart (an easy point meets its target after ~4 000 samples, a hard one after ~400 000). Round robin is the same
+/// <see cref="SequentialRule"/>, workers that take a simulated time per shard (the shard's cost ×
+/// Uniform[0.8, 1.2]), and points whose decisions come 10–18× apart in samples (an easy point meets its target after
+/// 4 000 samples, the hard one after 40 000–72 500). Round robin is the same
 /// ledger with <see cref="AllocationRule.RoundRobin"/> (the point with the fewest samples handed out goes next).
 /// </summary>
 public class AllocationSimulationTests(ITestOutputHelper output)
 {
-    private sealed record Result(double Makespan, long Solved, long Kept, double LastEasyStop, double MeanDecision);
+    private sealed record Result(double Makespan, long Solved, long Kept, double LastEasyStop, double MeanDecision, string Stops);
 
     /// <param name="shares">Per point the true unresolved share; <paramref name="costs"/> the time per sample.</param>
     private static Result Simulate(double[] shares, double[] costs, int workers, AllocationRule allocation, int seed)
@@ -73,7 +74,7 @@ public class AllocationSimulationTests(ITestOutputHelper output)
             Give(job.Worker);
         }
         Assert.True(ledger.IsComplete);
-        return new Result(now, solved, stats.Sum(x => x.Count), lastEasy, decisions / points);
+        return new Result(now, solved, stats.Sum(x => x.Count), lastEasy, decisions / points, string.Join(' ', stats.Select(x => x.Count)));
     }
 
     // A uniform draw fixed by (seed, point, sample), the same in every process (SplitMix64's finaliser).
@@ -89,9 +90,10 @@ public class AllocationSimulationTests(ITestOutputHelper output)
     [Fact]
     public void Allocating_by_need_finishes_all_targets_sooner_than_round_robin_and_decides_points_sooner_on_average()
     {
-        // Six easy points (no unresolved: met after ~4 300 samples), one out of reach (2%: ruled out after ~1 000), and
-        // one hard point (0.03% unresolved against a 0.1% target: decided after ~10^5 samples, some 100× the easy ones).
-        double[] shares = [0, 0, 0, 0, 0, 0, 0.02, 3e-4];
+        // Six easy points (no unresolved: met after 4 000 samples), one out of reach (2% at 5× the cost: ruled out after the
+        // first batch of 1 000), and one hard point (0.06% unresolved against a 0.1% target: met after 40 000–72 500
+        // samples in seeds 1–3, 10–18× the easy ones; printed per point below).
+        double[] shares = [0, 0, 0, 0, 0, 0, 0.02, 6e-4];
         double[] costs = [1, 1, 1, 1, 1, 1, 5, 1];
         AllocationRule[] rules = [AllocationRule.RoundRobin, AllocationRule.LargestNeed, AllocationRule.ByNeed];
         var makespan = new double[rules.Length];
@@ -104,7 +106,7 @@ public class AllocationSimulationTests(ITestOutputHelper output)
             {
                 Assert.Equal(r[0].Kept, r[k].Kept);     // the same decisions: the same samples counted
                 makespan[k] += r[k].Makespan / 3; decision[k] += r[k].MeanDecision / 3; waste[k] += (r[k].Solved - r[k].Kept) / 3;
-                output.WriteLine($"seed {seed} {rules[k]}: all decided at {r[k].Makespan:F0}, mean decision {r[k].MeanDecision:F0}, last easy stop {r[k].LastEasyStop:F0}, solved past stops {r[k].Solved - r[k].Kept}");
+                output.WriteLine($"seed {seed} {rules[k]}: all decided at {r[k].Makespan:F0}, mean decision {r[k].MeanDecision:F0}, last easy stop {r[k].LastEasyStop:F0}, solved past stops {r[k].Solved - r[k].Kept}, samples per point at its stop {r[k].Stops}");
             }
         }
         for (int k = 0; k < rules.Length; k++)

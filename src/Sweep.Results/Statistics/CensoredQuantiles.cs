@@ -77,7 +77,7 @@ public sealed class CensoredQuantiles
     public double Scale { get; }
     /// <summary>How many observed times are kept exactly.</summary>
     public int ExactCapacity { get; }
-    /// <summary>The number of log bins between the lowest binned time and the scale (27 645; 48 358 without a horizon).</summary>
+    /// <summary>The number of log bins between the lowest binned time and the scale (27 645; 48 379 without a horizon).</summary>
     public int LogBins { get; }
     /// <summary>The number of samples with an observed event time.</summary>
     public long Observed { get; private set; }
