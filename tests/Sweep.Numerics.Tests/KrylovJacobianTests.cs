@@ -7,7 +7,7 @@ namespace Sweep.Numerics.Tests;
 
 /// <summary>
 /// Radau IIA's matrix-free path (<see cref="KrylovJacobian"/>): exact Hessian–vector products against
-/// <see cref="Hessian"/>'s (checked against finite differences), its solves against the eigen-form's, the whole
+/// <see cref="Hessian"/>'s (checked against finite differences), its solves against the dense tridiagonal path's, the whole
 /// integrator against the dense path on the same network (the Krylov path forced below the dense limit), bit identity
 /// across lane widths, and a network beyond the dense limit against Dormand–Prince.
 /// </summary>

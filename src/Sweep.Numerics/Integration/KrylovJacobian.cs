@@ -18,7 +18,7 @@ namespace Sweep.Numerics.Integration;
 /// finds the extreme ones first, so V holds the stiff subspace and the most negative curvature. Every shifted system
 /// (σ I + ∇²L) x = r, σ = γ/h real or (α + iβ)/h complex, is preconditioned on the right by the exact inverse of
 /// M_σ = σ I + V Θ Vᵀ: M_σ⁻¹ r = r/σ − V diag(θ/(σ(σ + θ))) Vᵀ r, two passes over V whatever σ, so a new step size
-/// needs nothing new (as in the eigen-form). M_σ differs from the system by ∇²L − P∇²LP, whose eigenvalues are those
+/// needs nothing new (as in the tridiagonal form). M_σ differs from the system by ∇²L − P∇²LP, whose eigenvalues are those
 /// the Krylov space missed, small against σ once the step is stiff: the preconditioned operator is the identity plus a
 /// small perturbation plus a few isolated outliers, which GMRES clears in a few iterations.
 /// </para>
@@ -29,14 +29,15 @@ namespace Sweep.Numerics.Integration;
 /// right preconditioner serves both; on the unpreconditioned real system it would be MINRES. Right preconditioning
 /// leaves the residual that GMRES minimises the true one, measured in the Newton iteration's own weights (the error
 /// scale atol + rtol·|y|): it stops once that residual is ≤ η times the right-hand side's, with η the Newton tolerance
-/// (inexact Newton: an increment's solve error is then ≤ η·|Δ|, below the Newton tolerance for any |Δ| ≤ 1 in those units
-/// and a contraction of at most η added to the θ the iteration observes). A solve that does not reach η within
-/// <see cref="MaxIterations"/> returns its best iterate; Newton's observed contraction then decides (a slower iteration
-/// refreshes the Jacobian or shrinks the step), so the convergence test stays honest.
+/// (inexact Newton). A residual bound is not an error bound: an increment's solve error is then only ≤ η·κ·|Δ|, κ the
+/// stage system's condition number, which is large on stiff steps (for the real system, unweighted, up to
+/// (γ + hλ_max)/(γ − 1) under the step bound); no a-priori bound on it is claimed. The guard is Newton's observed
+/// contraction, which an inexact solve enters: a slow iteration refreshes the Jacobian or shrinks the step. A solve that
+/// does not reach η within <see cref="MaxIterations"/> returns its best iterate and is left to the same guard.
 /// </para>
 /// <para>
 /// On an invariant manifold (suppressed modes) the Hessian is block-diagonal: each block gets its own Lanczos run
-/// (products masked to the block), so every solve keeps the manifold's zero entries exactly zero, as in the eigen-form.
+/// (products masked to the block), so every solve keeps the manifold's zero entries exactly zero, as in the tridiagonal form.
 /// Plain IEEE arithmetic in a fixed order: the same bits whatever the lane width or machine. Buffers are allocated
 /// once; a solve allocates nothing (an update allocates MathNet's small tridiagonal eigensolver).
 /// </para>

@@ -11,11 +11,13 @@ namespace Sweep.Numerics.Integration;
 /// <list type="number">
 /// <item>records t_hit (first L − L_min ≤ eps_hit) and the trace;</item>
 /// <item>certifies the outcome: <b>global</b> once L − L_min &lt; (L_2 − δ) − L_min (<see cref="CriticalValues.GlobalCertificateLevel"/>),
-/// for the flow at any time (L is non-increasing and the limit is critical, Prop. 1) with t_global interpolated linearly
-/// in time between the accepted states that bracket the crossing, exactly like t_hit; for a discrete method only at an
-/// iterate where the step-size condition holds (<see cref="DescentStepCondition"/>: every later step then decreases L
-/// and the limit is critical; checked at the first iterate below the level and 1, 2, 4, … iterations after), and
-/// otherwise only by the gradient test at the global label (Z rule);
+/// for the flow at any time (L is non-increasing and the limit is critical, Prop. 1) with t_global interpolated in time
+/// between the accepted states that bracket the crossing, exactly like t_hit (<see cref="FirstCrossing"/>: on the cubic
+/// Hermite interpolant of L where both states carry the slope dL/dt, as after implicit steps; linearly otherwise, as
+/// after explicit ones); for a discrete method only at an iterate where the step-size condition holds
+/// (<see cref="DescentStepCondition"/>: every later step then decreases L and the limit is critical; checked at the first
+/// iterate below the level and 1, 2, 4, … iterations after), and otherwise only by the gradient test at the global
+/// label (Z rule);
 /// <b>saddle</b> on the invariant manifold of suppressed modes (<see cref="InvariantManifold"/>, entries still exactly
 /// zero) once L − L_min &lt; (L′ − δ′) − L_min, L′ the manifold's second-lowest critical value
 /// (<see cref="InvariantManifold.SaddleCertificateLevel"/>): L is non-increasing, so the limit is the manifold's best
