@@ -63,6 +63,25 @@ public class ReportTests
     }
 
     [Fact]
+    public void A_campaign_without_a_horizon_draws_no_horizon_and_says_when_points_are_left_out()
+    {
+        // No t_max: the flow's time scale is 1e18, which the figures must not draw as a horizon; 13 points > 12 panels.
+        var json = Json.Replace("\"t_max\": 80", "\"integrator\": \"auto\", \"max_steps\": 3000").Replace("\"samples\": 12, \"shard_size\": 4, \"trace_samples\": 2", "\"samples\": 2, \"shard_size\": 2")
+            .Replace("\"init.scale\": [0.02, 0.3]", "\"init.scale\": [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7]");
+        var (dir, campaign) = Stored(null, json);
+        Assert.Equal(13, campaign.Points.Count);
+        var result = ReportBuilder.Build(dir);
+        var html = File.ReadAllText(result.IndexPath);
+        Assert.Contains("without a horizon each curve ends at the point&#39;s last certification or stop", html);
+        Assert.DoesNotContain("the dotted line marks the horizon", html);
+        Assert.Contains("Only the first 12 of the 13 points are drawn.", html);
+        var svg = File.ReadAllText(Path.Combine(dir, "report", "uncertified-share.svg"));
+        Assert.DoesNotContain(">horizon<", svg);
+        Assert.Contains("at the end", svg);
+        AssertReferencesExist(result.IndexPath);
+    }
+
+    [Fact]
     public void Finished_campaign_report_has_every_figure_and_only_existing_references()
     {
         var (dir, campaign) = Stored(null);

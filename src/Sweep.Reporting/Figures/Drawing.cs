@@ -10,6 +10,11 @@ namespace Sweep.Reporting.Figures;
 internal static class Drawing
 {
     internal const int Width = 900, Height = 540, MaxPanels = 12;
+
+    /// <summary>A caption's note when a per-point figure draws only the first <see cref="MaxPanels"/> points.</summary>
+    internal static string FirstPanels(Campaign campaign) =>
+        campaign.Points.Count > MaxPanels ? $" Only the first {MaxPanels} of the {campaign.Points.Count} points are drawn." : "";
+
     internal static string F(double v) => Display.Short(v);
 
     internal static void ApplyAxis(Plot plot, SweepAxis axis)

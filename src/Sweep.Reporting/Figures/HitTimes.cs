@@ -1,5 +1,6 @@
 using ScottPlot;
 using Sweep.Campaigns;
+using Sweep.Numerics.Integration;
 using static Sweep.Reporting.Figures.Drawing;
 
 namespace Sweep.Reporting.Figures;
@@ -10,7 +11,8 @@ internal sealed class HitTimes : IFigure<Campaign>
     public string FileName(Campaign campaign) => "hitting-times";
 
     public string Caption(Campaign campaign) =>
-        "Empirical CDF of the hitting time (L − L_min ≤ eps_hit) per point, as a fraction of all non-diverged samples; the gap to 1 at the right is the censored share (never hit by the stop).";
+        "Empirical CDF of the hitting time (L − L_min ≤ eps_hit) per point, as a fraction of all non-diverged samples; the gap to 1 at the right is the censored share (never hit by the stop; under until = certified a sample usually stops at its certificate, before it hits)."
+        + FirstPanels(campaign);
 
     public bool AppliesTo(ReportData data, Campaign campaign) => true;
 
@@ -26,8 +28,11 @@ internal sealed class HitTimes : IFigure<Campaign>
             if (n == 0) continue;
             descent = point.Spec.Dynamics.Discrete;
             double pointHorizon = point.Spec.Horizon;
-            horizon = Math.Max(horizon, pointHorizon);
-            var (xs, ys, hitCount) = CdfSteps(stats[point.Index].HitTimeSteps(), n, pointHorizon, t => t);
+            if (pointHorizon != GradientFlowSettings.UnboundedTimeScale) horizon = Math.Max(horizon, pointHorizon);
+            // Without a horizon the curve ends at its last hit (the time scale 1e18 is no horizon).
+            var steps = stats[point.Index].HitTimeSteps().ToList();
+            double end = pointHorizon != GradientFlowSettings.UnboundedTimeScale ? pointHorizon : steps.Count > 0 ? steps[^1].Time : 0;
+            var (xs, ys, hitCount) = CdfSteps(steps, n, end, t => t);
             var line = plot.Add.ScatterLine(xs, ys, palette.GetColor(point.Index % 10));
             line.ConnectStyle = ConnectStyle.StepHorizontal;
             line.LineWidth = 2;

@@ -1,5 +1,6 @@
 using ScottPlot;
 using Sweep.Campaigns;
+using Sweep.Numerics.Integration;
 using Sweep.Results.Output;
 using Sweep.Results.Statistics;
 using static Sweep.Reporting.Figures.Drawing;
@@ -12,7 +13,11 @@ internal sealed class UncertifiedShare : IFigure<Campaign>
     public string FileName(Campaign campaign) => "uncertified-share";
 
     public string Caption(Campaign campaign) =>
-        "Share of samples not yet certified global against time (log-time axis), per point: the upper bound on the saddle-basin mass that a horizon at t would give. The overfitting conjecture says it tends to 0; the dotted line marks the horizon, beyond which nothing is known.";
+        "Share of samples not yet certified global against time (log-time axis), per point: the upper share (certified saddles + unresolved) that a horizon at t would leave. The overfitting conjecture implies it tends to 0; "
+        + (campaign.Points.Any(p => p.Spec.Horizon == GradientFlowSettings.UnboundedTimeScale)
+            ? "without a horizon each curve ends at the point's last certification or stop."
+            : "the dotted line marks the horizon, beyond which nothing is known.")
+        + FirstPanels(campaign);
 
     public bool AppliesTo(ReportData data, Campaign campaign) => true;
 
@@ -27,17 +32,20 @@ internal sealed class UncertifiedShare : IFigure<Campaign>
             long n = stats[point.Index].NonDiverged;
             if (n == 0) continue;
             descent = point.Spec.Dynamics.Discrete;
-            horizon = Math.Max(horizon, point.Spec.Horizon);
+            if (point.Spec.Horizon != GradientFlowSettings.UnboundedTimeScale) horizon = Math.Max(horizon, point.Spec.Horizon);
             var curve = PointStatistics.UncertifiedShare(stats[point.Index].GlobalTimeSteps(), n);
-            // Log time: the start (t = 0) sits one decade below the first certification (or the horizon).
-            double t0 = curve.Count > 1 ? Math.Max(curve[1].Time, 1e-9 * point.Spec.Horizon) : point.Spec.Horizon;
+            // Without a horizon the curve ends at its last certification (the time scale 1e18 is no horizon).
+            bool unbounded = point.Spec.Horizon == GradientFlowSettings.UnboundedTimeScale;
+            double end = unbounded ? (curve[^1].Time > 0 ? curve[^1].Time : 1) : point.Spec.Horizon;
+            // Log time: the start (t = 0) sits one decade below the first certification (or the end).
+            double t0 = curve.Count > 1 ? Math.Max(curve[1].Time, 1e-9 * end) : end;
             first = Math.Min(first, t0 / 10);
-            var xs = curve.Select((c, i) => Math.Log10(i == 0 ? t0 / 10 : Math.Max(c.Time, t0 / 10))).Append(Math.Log10(point.Spec.Horizon)).ToArray();
+            var xs = curve.Select((c, i) => Math.Log10(i == 0 ? t0 / 10 : Math.Max(c.Time, t0 / 10))).Append(Math.Log10(end)).ToArray();
             var ys = curve.Select(c => c.Share).Append(curve[^1].Share).ToArray();
             var line = plot.Add.ScatterLine(xs, ys, palette.GetColor(point.Index % 10));
             line.ConnectStyle = ConnectStyle.StepHorizontal;
             line.LineWidth = 2;
-            line.LegendText = $"p{point.Index} {ParamText(point)} — {curve[^1].Share:P1} at the horizon";
+            line.LegendText = $"p{point.Index} {ParamText(point)} — {curve[^1].Share:P1} {(unbounded ? "at the end" : "at the horizon")}";
         }
         if (horizon > 0)
         {
