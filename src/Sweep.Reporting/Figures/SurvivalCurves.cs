@@ -16,7 +16,7 @@ public static class SurvivalCurves
         "Survival of the certified time: S(t) = share of non-diverged samples not yet certified global at t (t_global > t), log-log axes, per point, " +
         "with exact pointwise 95% (Clopper–Pearson) bands (dashed). Drawn only up to the point's earliest censoring (a sample stopped by its step budget " +
         "or the horizon without a certificate), where the count is exactly binomial; a dot marks that end. A certified saddle never leaves. " +
-        "Legend: the Hill estimate of the tail exponent α of t_global (top 10% of the samples, 95% interval; α < 1: infinite mean), when no sample is censored.";
+        "Legend: the Hill estimate of the tail exponent α of t_global (top 10% of the samples, 95% interval, exact only if that tail is Pareto; α < 1 would mean an infinite mean under a Pareto tail), when no sample is censored.";
 
     /// <summary>The curves from every sample's record (<see cref="LawSamples"/>).</summary>
     public static string Draw(string outDir, string name, string context, IEnumerable<int> points, Campaign campaign, LawSamples samples, IReadOnlyList<LawsTable.PointLaws> laws) =>
