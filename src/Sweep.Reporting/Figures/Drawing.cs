@@ -15,6 +15,9 @@ internal static class Drawing
     internal static string FirstPanels(Campaign campaign) =>
         campaign.Points.Count > MaxPanels ? $" Only the first {MaxPanels} of the {campaign.Points.Count} points are drawn." : "";
 
+    /// <summary>Whether the point's dynamics stop at a horizon (a flow without t_max runs on the time scale 1e18, which is none).</summary>
+    internal static bool HasHorizon(CampaignPoint point) => point.Spec.Horizon != Sweep.Numerics.Integration.GradientFlowSettings.UnboundedTimeScale;
+
     internal static string F(double v) => Display.Short(v);
 
     internal static void ApplyAxis(Plot plot, SweepAxis axis)

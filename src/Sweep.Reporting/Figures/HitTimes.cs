@@ -1,6 +1,5 @@
 using ScottPlot;
 using Sweep.Campaigns;
-using Sweep.Numerics.Integration;
 using static Sweep.Reporting.Figures.Drawing;
 
 namespace Sweep.Reporting.Figures;
@@ -28,10 +27,10 @@ internal sealed class HitTimes : IFigure<Campaign>
             if (n == 0) continue;
             descent = point.Spec.Dynamics.Discrete;
             double pointHorizon = point.Spec.Horizon;
-            if (pointHorizon != GradientFlowSettings.UnboundedTimeScale) horizon = Math.Max(horizon, pointHorizon);
+            if (HasHorizon(point)) horizon = Math.Max(horizon, pointHorizon);
             // Without a horizon the curve ends at its last hit (the time scale 1e18 is no horizon).
             var steps = stats[point.Index].HitTimeSteps().ToList();
-            double end = pointHorizon != GradientFlowSettings.UnboundedTimeScale ? pointHorizon : steps.Count > 0 ? steps[^1].Time : 0;
+            double end = HasHorizon(point) ? pointHorizon : steps.Count > 0 ? steps[^1].Time : 0;
             var (xs, ys, hitCount) = CdfSteps(steps, n, end, t => t);
             var line = plot.Add.ScatterLine(xs, ys, palette.GetColor(point.Index % 10));
             line.ConnectStyle = ConnectStyle.StepHorizontal;

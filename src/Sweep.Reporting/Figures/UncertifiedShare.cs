@@ -1,6 +1,5 @@
 using ScottPlot;
 using Sweep.Campaigns;
-using Sweep.Numerics.Integration;
 using Sweep.Results.Output;
 using Sweep.Results.Statistics;
 using static Sweep.Reporting.Figures.Drawing;
@@ -14,7 +13,7 @@ internal sealed class UncertifiedShare : IFigure<Campaign>
 
     public string Caption(Campaign campaign) =>
         "Share of samples not yet certified global against time (log-time axis), per point: the upper share (certified saddles + unresolved) that a horizon at t would leave. The overfitting conjecture implies it tends to 0; "
-        + (campaign.Points.Any(p => p.Spec.Horizon == GradientFlowSettings.UnboundedTimeScale)
+        + (campaign.Points.Any(p => !HasHorizon(p))
             ? "without a horizon each curve ends at the point's last certification or stop."
             : "the dotted line marks the horizon, beyond which nothing is known.")
         + FirstPanels(campaign);
@@ -32,10 +31,10 @@ internal sealed class UncertifiedShare : IFigure<Campaign>
             long n = stats[point.Index].NonDiverged;
             if (n == 0) continue;
             descent = point.Spec.Dynamics.Discrete;
-            if (point.Spec.Horizon != GradientFlowSettings.UnboundedTimeScale) horizon = Math.Max(horizon, point.Spec.Horizon);
+            if (HasHorizon(point)) horizon = Math.Max(horizon, point.Spec.Horizon);
             var curve = PointStatistics.UncertifiedShare(stats[point.Index].GlobalTimeSteps(), n);
             // Without a horizon the curve ends at its last certification (the time scale 1e18 is no horizon).
-            bool unbounded = point.Spec.Horizon == GradientFlowSettings.UnboundedTimeScale;
+            bool unbounded = !HasHorizon(point);
             double end = unbounded ? (curve[^1].Time > 0 ? curve[^1].Time : 1) : point.Spec.Horizon;
             // Log time: the start (t = 0) sits one decade below the first certification (or the end).
             double t0 = curve.Count > 1 ? Math.Max(curve[1].Time, 1e-9 * end) : end;
